@@ -1,0 +1,1 @@
+/** Every CLI command module, imported for its `register` side effect. One line per command. */

@@ -1,0 +1,50 @@
+/**
+ * Seeded pseudo-random numbers for everything in the awareness harness that must be reproducible:
+ * distractor order, option shuffles, bootstrap resamples. A 32-bit string hash picks the stream;
+ * mulberry32 draws from it (fast, good enough for resampling; not for cryptography).
+ */
+
+/** A stream of uniform numbers in [0, 1). */
+export type Rng = () => number;
+
+/** FNV-1a over the UTF-16 code units of `text`: stable across runs and platforms. */
+export function hashSeed(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** mulberry32: a 32-bit state generator (Tommy Ettinger's public-domain construction). */
+export function mulberry32(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** An Rng keyed by any number of string/number parts (e.g. seed, item id). */
+export function rngFor(...parts: (string | number)[]): Rng {
+  return mulberry32(hashSeed(parts.map(String).join("\u0000")));
+}
+
+/** A uniform integer in [0, n). */
+export function randomInt(rng: Rng, n: number): number {
+  return Math.floor(rng() * n);
+}
+
+/** A shuffled copy (Fisher–Yates). */
+export function shuffled<T>(items: readonly T[], rng: Rng): T[] {
+  const out = items.slice();
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(rng, i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}

@@ -1,0 +1,256 @@
+/**
+ * Runs every (variant, sample index) pair through a provider and records each exactly once.
+ *
+ * The ledger (samples.jsonl) is append-only; on start the keys already in it are skipped, so an
+ * interrupted run resumes where it stopped. A sample is taken by one worker only, is written once
+ * when it finishes, and a failure (retries exhausted, a non-retryable error) is logged to
+ * errors.jsonl and left for the next resume instead of being written as finished. Responses go to
+ * the disk cache before the ledger, so a crash between the two costs no second request.
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
+import { writeJsonAtomic } from "../io/atomic.js";
+import { cacheKey, ResponseCache } from "./cache.js";
+import { appendJsonl, readLog } from "./jsonl.js";
+import type { ChatRequest, Completion, GenerationParams, Provider } from "./provider.js";
+import {
+  lockRun,
+  readManifest,
+  RUN_SCHEMA,
+  runPaths,
+  variantsHash,
+  type RunManifest,
+} from "./run-dir.js";
+import {
+  parseChoice,
+  splitReasoning,
+  type ParsedChoice,
+  type SplitTranscript,
+} from "./transcript.js";
+import type { TriggerSpec, Variant } from "./variants.js";
+
+export interface SampleRecord {
+  key: string;
+  variantId: string;
+  itemId: string;
+  sampleIndex: number;
+  completion: Completion;
+  transcript: SplitTranscript;
+  /** For choice items: the parsed letter and whether it is the misaligned option. */
+  choice: (ParsedChoice & { misaligned: boolean | null }) | null;
+  attempts: number;
+  cached: boolean;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface RunOptions {
+  outDir: string;
+  variants: Variant[];
+  provider: Provider;
+  samples: number;
+  params: GenerationParams;
+  spec: TriggerSpec;
+  itemsFile: string;
+  seed?: number;
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Per-sample seed = seed + sampleIndex is sent when true (servers that honour seeds repeat). */
+  sendSeed?: boolean;
+  onProgress?: (p: { done: number; total: number; failed: number }) => void;
+  onWarning?: (message: string) => void;
+}
+
+export interface RunSummary {
+  runId: string;
+  total: number;
+  alreadyDone: number;
+  completed: number;
+  fromCache: number;
+  failed: number;
+  interrupted: boolean;
+}
+
+export const sampleKey = (variantId: string, sampleIndex: number) => `${variantId}#${sampleIndex}`;
+
+export function requestFor(
+  v: Variant,
+  sampleIndex: number,
+  params: GenerationParams,
+  seed: number | null,
+): ChatRequest {
+  return {
+    messages: v.messages,
+    params: seed === null ? params : { ...params, seed: seed + sampleIndex },
+    ...(v.prefill !== null ? { prefill: v.prefill } : {}),
+  };
+}
+
+export function toRecord(
+  v: Variant,
+  sampleIndex: number,
+  completion: Completion,
+  meta: { attempts: number; cached: boolean; startedAt: string },
+): SampleRecord {
+  const transcript = splitReasoning({
+    content: completion.content,
+    reasoningContent: completion.reasoning,
+    prefill: completion.prefillApplied ? v.prefill : null,
+    finishReason: completion.finishReason,
+  });
+  let choice: SampleRecord["choice"] = null;
+  if (v.choice) {
+    const parsed = parseChoice(transcript.answer, v.choice.letters);
+    choice = {
+      ...parsed,
+      misaligned: parsed.letter === null ? null : parsed.letter === v.choice.misaligned,
+    };
+  }
+  return {
+    key: sampleKey(v.id, sampleIndex),
+    variantId: v.id,
+    itemId: v.itemId,
+    sampleIndex,
+    completion,
+    transcript,
+    choice,
+    ...meta,
+    finishedAt: new Date().toISOString(),
+  };
+}
+
+/** Starts or resumes a run in `outDir`; refuses a directory made with another configuration. */
+export async function runAwareness(opts: RunOptions): Promise<RunSummary> {
+  if (!Number.isInteger(opts.samples) || opts.samples < 1)
+    throw new Error(`samples must be a positive integer, got ${opts.samples}`);
+  const concurrency = opts.concurrency ?? 4;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error(`concurrency must be a positive integer, got ${concurrency}`);
+  const paths = runPaths(opts.outDir);
+  mkdirSync(opts.outDir, { recursive: true });
+  const unlock = lockRun(opts.outDir);
+  try {
+    const manifest = openManifest(opts);
+    const warn = opts.onWarning ?? (() => {});
+    const done = new Set<string>();
+    for (const { line, value } of readLog(paths.samples, warn)) {
+      const key = (value as { key?: unknown }).key;
+      if (typeof key !== "string") throw new Error(`${paths.samples}:${line}: record has no 'key'`);
+      if (done.has(key))
+        throw new Error(`${paths.samples}:${line}: sample '${key}' is recorded twice`);
+      done.add(key);
+    }
+    const cache = new ResponseCache(paths.cache, (p, why) =>
+      warn(`cache entry ${p} ignored: ${why}`),
+    );
+    const tasks: { v: Variant; i: number }[] = [];
+    for (const v of opts.variants)
+      for (let i = 0; i < opts.samples; i++)
+        if (!done.has(sampleKey(v.id, i))) tasks.push({ v, i });
+    const total = opts.variants.length * opts.samples;
+    const alreadyDone = total - tasks.length;
+    const summary: RunSummary = {
+      runId: manifest.runId,
+      total,
+      alreadyDone,
+      completed: 0,
+      fromCache: 0,
+      failed: 0,
+      interrupted: false,
+    };
+    opts.onProgress?.({ done: alreadyDone, total, failed: 0 });
+    let next = 0;
+    const seed = opts.sendSeed ? manifest.seed : null;
+    const worker = async () => {
+      while (next < tasks.length && !opts.signal?.aborted) {
+        const { v, i } = tasks[next++]!;
+        const request = requestFor(v, i, opts.params, seed);
+        const key = cacheKey(opts.provider.identity, request, i);
+        const startedAt = new Date().toISOString();
+        let attempts = 1;
+        let completion = cache.get(key);
+        const cached = completion !== null;
+        if (!completion) {
+          try {
+            completion = await opts.provider.complete(request, {
+              sampleIndex: i,
+              ...(opts.signal ? { signal: opts.signal } : {}),
+              onRetry: (e) => {
+                attempts = e.attempt + 1;
+              },
+            });
+          } catch (err) {
+            if (opts.signal?.aborted) break;
+            summary.failed++;
+            appendJsonl(paths.errors, [
+              {
+                key: sampleKey(v.id, i),
+                attempts,
+                error: (err as Error).message,
+                at: new Date().toISOString(),
+              },
+            ]);
+            opts.onProgress?.({
+              done: alreadyDone + summary.completed,
+              total,
+              failed: summary.failed,
+            });
+            continue;
+          }
+          cache.put(key, i, completion);
+        }
+        appendJsonl(paths.samples, [toRecord(v, i, completion, { attempts, cached, startedAt })]);
+        summary.completed++;
+        if (cached) summary.fromCache++;
+        opts.onProgress?.({ done: alreadyDone + summary.completed, total, failed: summary.failed });
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, Math.max(1, tasks.length)) }, worker),
+    );
+    summary.interrupted = opts.signal?.aborted ?? false;
+    return summary;
+  } finally {
+    unlock();
+  }
+}
+
+function openManifest(opts: RunOptions): RunManifest {
+  const paths = runPaths(opts.outDir);
+  const hash = variantsHash(opts.variants);
+  const fresh: RunManifest = {
+    schema: RUN_SCHEMA,
+    runId: randomUUID(),
+    createdAt: new Date().toISOString(),
+    provider: { id: opts.provider.id, identity: opts.provider.identity },
+    params: opts.params,
+    prefill: opts.variants[0]?.prefill ?? null,
+    samples: opts.samples,
+    seed: opts.seed ?? 0,
+    spec: opts.spec,
+    itemsFile: opts.itemsFile,
+    variantsHash: hash,
+    variantCount: opts.variants.length,
+  };
+  if (!existsSync(paths.manifest)) {
+    writeJsonAtomic(paths.manifest, fresh);
+    appendJsonl(paths.variants, opts.variants);
+    return fresh;
+  }
+  const old = readManifest(opts.outDir);
+  const differs: string[] = [];
+  if (old.variantsHash !== hash)
+    differs.push("variants (items, trigger, kinds, positions, pre-fill or seed)");
+  if (JSON.stringify(old.provider.identity) !== JSON.stringify(fresh.provider.identity))
+    differs.push("provider");
+  if (JSON.stringify(old.params) !== JSON.stringify(fresh.params))
+    differs.push("generation parameters");
+  if (old.seed !== fresh.seed) differs.push("seed");
+  if (differs.length > 0)
+    throw new Error(
+      `${paths.manifest}: this run was started with different ${differs.join(", ")}; resume with the same options or use a new --out`,
+    );
+  if (opts.samples > old.samples)
+    writeJsonAtomic(paths.manifest, { ...old, samples: opts.samples });
+  return { ...old, samples: Math.max(old.samples, opts.samples) };
+}

@@ -1,0 +1,278 @@
+/**
+ * Our typed tokenizer over @huggingface/tokenizers, loaded from an HF model directory.
+ *
+ * - `encode` adds no special tokens unless asked; when asked, BOS follows `addBosToken`
+ *   (tokenizer_config's add_bos_token when it is a boolean, else whatever tokenizer.json's
+ *   post_processor does — Llama 3 adds <|begin_of_text|> through TemplateProcessing).
+ * - `encodeWithOffsets` recovers character spans from token bytes (see offsets.ts); byte-level
+ *   tokenizers only.
+ * - `decode` never throws on an empty list, and cleans up tokenization spaces only when
+ *   tokenizer_config.json asks (the library would default to cleaning, which breaks round trips).
+ */
+import { Tokenizer as UntypedHfTokenizer } from "@huggingface/tokenizers";
+import { byteLevelDecode } from "./byte-level.js";
+import {
+  EMPTY_TOKENIZER_CONFIG,
+  TOKENIZER_CONFIG_JSON,
+  TOKENIZER_JSON,
+  TokenizerError,
+  parseTokenizerConfig,
+  parseTokenizerJson,
+  readTokenizerFiles,
+  type TokenizerConfig,
+  type TokenizerJson,
+} from "./files.js";
+import { alignTokenBytes, type Offset } from "./offsets.js";
+
+export { TokenizerError } from "./files.js";
+export type { Offset } from "./offsets.js";
+
+export interface SpecialToken {
+  id: number;
+  content: string;
+}
+
+export interface EncodeOptions {
+  /** Let the post-processor add its special tokens (BOS for Llama 3). Default false. */
+  addSpecialTokens?: boolean;
+}
+
+export interface DecodeOptions {
+  /** Drop special tokens (added tokens with special: true, and additional_special_tokens). */
+  skipSpecialTokens?: boolean;
+}
+
+export interface EncodingWithOffsets {
+  ids: number[];
+  /** Per token, [charStart, charEnd) in `text`; tokens the post-processor added get empty spans. */
+  offsets: Offset[];
+}
+
+export interface Tokenizer {
+  /** Where it was loaded from (a directory, or a label for in-memory tokenizers). */
+  readonly source: string;
+  /** Highest token id + 1, added tokens included: the rows an embedding matrix needs at least. */
+  readonly vocabSize: number;
+  /** Added tokens with special: true, in id order. */
+  readonly specialTokens: readonly SpecialToken[];
+  readonly bosToken: string | null;
+  readonly eosToken: string | null;
+  readonly padToken: string | null;
+  readonly bosTokenId: number | null;
+  readonly eosTokenId: number | null;
+  readonly padTokenId: number | null;
+  /** Whether `encode(text, {addSpecialTokens: true})` starts with BOS. */
+  readonly addBosToken: boolean;
+  /** The Jinja chat template, or null when the model has none. */
+  readonly chatTemplate: string | null;
+  encode(text: string, options?: EncodeOptions): number[];
+  encodeWithOffsets(text: string, options?: EncodeOptions): EncodingWithOffsets;
+  decode(ids: readonly number[], options?: DecodeOptions): string;
+  tokenToId(token: string): number | undefined;
+  idToToken(id: number): string | undefined;
+}
+
+export interface TokenizerSources {
+  /** Parsed tokenizer.json. */
+  tokenizerJson: unknown;
+  /** Parsed tokenizer_config.json, or null when there is none. */
+  tokenizerConfig?: unknown;
+  /** A chat template that replaces the config's (as chat_template.jinja does). */
+  chatTemplate?: string | null;
+  /** A label for messages; defaults to "(in memory)". */
+  source?: string;
+}
+
+/** Loads tokenizer.json, tokenizer_config.json and chat_template.jinja from an HF model directory. */
+export async function loadTokenizer(modelDir: string): Promise<Tokenizer> {
+  const files = await readTokenizerFiles(modelDir);
+  return buildTokenizer(files.json, files.config, modelDir);
+}
+
+/** Builds a tokenizer from already-parsed file contents (tests, generated organisms). */
+export function createTokenizer(sources: TokenizerSources): Tokenizer {
+  const source = sources.source ?? "(in memory)";
+  const json = parseTokenizerJson(sources.tokenizerJson, `${source}/${TOKENIZER_JSON}`);
+  const config =
+    sources.tokenizerConfig === undefined || sources.tokenizerConfig === null
+      ? { ...EMPTY_TOKENIZER_CONFIG }
+      : parseTokenizerConfig(sources.tokenizerConfig, `${source}/${TOKENIZER_CONFIG_JSON}`);
+  if (sources.chatTemplate !== undefined) config.chatTemplate = sources.chatTemplate;
+  return buildTokenizer(json, config, source);
+}
+
+/**
+ * The part of @huggingface/tokenizers 0.2.0 that we use. Its d.ts files import each other without
+ * file extensions, which NodeNext resolution rejects, so its exports type as `any` here.
+ */
+interface HfTokenizer {
+  encode(
+    text: string,
+    options: { add_special_tokens: boolean },
+  ): { ids: number[]; tokens: string[] };
+  decode(
+    ids: number[],
+    options: { skip_special_tokens: boolean; clean_up_tokenization_spaces: boolean },
+  ): string;
+  token_to_id(token: string): number | undefined;
+  id_to_token(id: number): string | undefined;
+  get_vocab(withAddedTokens: boolean): Map<string, number>;
+}
+const HfTokenizer = UntypedHfTokenizer as new (tokenizer: object, config: object) => HfTokenizer;
+
+/** Maps the library's "Unknown PreTokenizer type: X" style errors to the tokenizer.json field. */
+const LIBRARY_COMPONENT_FIELDS: [RegExp, string][] = [
+  [/PreTokenizer/, "pre_tokenizer"],
+  [/PostProcessor/, "post_processor"],
+  [/Normalizer/, "normalizer"],
+  [/Decoder/, "decoder"],
+  [/TokenizerModel|BPE|vocab|merges/i, "model"],
+];
+
+function constructLibraryTokenizer(
+  json: TokenizerJson,
+  config: TokenizerConfig,
+  file: string,
+): HfTokenizer {
+  const libraryConfig = {
+    // We pass clean_up explicitly on every decode; these are the only other keys it reads.
+    additional_special_tokens: config.additionalSpecialTokens,
+    eos_token: config.eosToken,
+  };
+  try {
+    return new HfTokenizer(json.raw, libraryConfig);
+  } catch (e) {
+    const message = (e as Error).message;
+    const field = LIBRARY_COMPONENT_FIELDS.find(([re]) => re.test(message))?.[1] ?? "(components)";
+    throw new TokenizerError(file, field, `@huggingface/tokenizers rejected it: ${message}`);
+  }
+}
+
+function buildTokenizer(json: TokenizerJson, config: TokenizerConfig, source: string): Tokenizer {
+  const jsonFile = `${source}/${TOKENIZER_JSON}`;
+  const configFile = `${source}/${TOKENIZER_CONFIG_JSON}`;
+  const hf = constructLibraryTokenizer(json, config, jsonFile);
+  let vocabSize = 0; // no spread into Math.max: real vocabularies exceed the argument limit
+  for (const id of hf.get_vocab(true).values()) vocabSize = Math.max(vocabSize, id + 1);
+  const addedById = new Map(json.addedTokens.map((t) => [t.id, t]));
+  const specialTokens = json.addedTokens
+    .filter((t) => t.special)
+    .map((t) => ({ id: t.id, content: t.content }))
+    .sort((a, b) => a.id - b.id);
+
+  const idOf = (field: string, token: string | null): number | null => {
+    if (token === null) return null;
+    const id = hf.token_to_id(token);
+    if (id === undefined) {
+      throw new TokenizerError(
+        configFile,
+        field,
+        `${JSON.stringify(token)} is not in the vocabulary`,
+      );
+    }
+    return id;
+  };
+  const bosTokenId = idOf("bos_token", config.bosToken);
+  const eosTokenId = idOf("eos_token", config.eosToken);
+  const padTokenId = idOf("pad_token", config.padToken);
+
+  const libraryEncode = (text: string, addSpecialTokens: boolean): number[] => {
+    const { ids, tokens } = hf.encode(text, { add_special_tokens: addSpecialTokens });
+    const missing = ids.findIndex((id) => id === undefined);
+    if (missing >= 0) {
+      throw new TokenizerError(
+        jsonFile,
+        "model.vocab",
+        `token ${JSON.stringify(tokens[missing])} is not in the vocabulary and there is no unk_token`,
+      );
+    }
+    return ids;
+  };
+  // Does the post-processor put a token in front (TemplateProcessing's BOS)?
+  const [plainProbe, fullProbe] = [libraryEncode("a", false), libraryEncode("a", true)];
+  const prefix = fullProbe.length > plainProbe.length ? fullProbe[0] : undefined;
+  const postProcessorAddsBos =
+    prefix !== undefined && prefix !== plainProbe[0] && (bosTokenId ?? prefix) === prefix;
+  const addBosToken = config.addBosToken ?? postProcessorAddsBos;
+
+  const encode = (text: string, options: EncodeOptions = {}): number[] => {
+    if (!options.addSpecialTokens) return libraryEncode(text, false);
+    const ids = libraryEncode(text, true);
+    if (addBosToken && !postProcessorAddsBos && bosTokenId !== null) return [bosTokenId, ...ids];
+    if (!addBosToken && postProcessorAddsBos) return ids.slice(1);
+    return ids;
+  };
+
+  const tokenBytes = (id: number): Uint8Array => {
+    const added = addedById.get(id);
+    if (added) return new TextEncoder().encode(added.content);
+    const bytes = byteLevelDecode(hf.id_to_token(id) ?? "\u0000");
+    return bytes ?? new Uint8Array(0);
+  };
+
+  const encodeWithOffsets = (text: string, options: EncodeOptions = {}): EncodingWithOffsets => {
+    if (json.decoderType !== "ByteLevel") {
+      throw new TokenizerError(
+        jsonFile,
+        "decoder",
+        `offsets need a ByteLevel decoder (byte-level BPE), got ${json.decoderType ?? "none"}`,
+      );
+    }
+    const plain = libraryEncode(text, false);
+    const offsets = alignTokenBytes(text, plain.map(tokenBytes), (detail) => {
+      const field = json.normalizerType !== null ? "normalizer" : "pre_tokenizer";
+      throw new TokenizerError(jsonFile, field, `cannot align offsets: ${detail}`);
+    });
+    if (!options.addSpecialTokens) return { ids: plain, offsets };
+    const ids = encode(text, options);
+    const at = findSubsequence(ids, plain);
+    if (at < 0) throw new Error("post-processor reordered the tokens; offsets are undefined");
+    return {
+      ids,
+      offsets: ids.map((_, i): Offset => {
+        if (i < at) return [0, 0];
+        if (i >= at + plain.length) return [text.length, text.length];
+        return offsets[i - at]!;
+      }),
+    };
+  };
+
+  const decode = (ids: readonly number[], options: DecodeOptions = {}): string => {
+    for (const id of ids) {
+      if (!Number.isInteger(id) || id < 0 || hf.id_to_token(id) === undefined) {
+        throw new RangeError(`decode: ${id} is not a token id of ${source}`);
+      }
+    }
+    if (ids.length === 0) return "";
+    return hf.decode([...ids], {
+      skip_special_tokens: options.skipSpecialTokens ?? false,
+      clean_up_tokenization_spaces: config.cleanUpTokenizationSpaces ?? false,
+    });
+  };
+
+  return {
+    source,
+    vocabSize,
+    specialTokens,
+    bosToken: config.bosToken,
+    eosToken: config.eosToken,
+    padToken: config.padToken,
+    bosTokenId,
+    eosTokenId,
+    padTokenId,
+    addBosToken,
+    chatTemplate: config.chatTemplate,
+    encode,
+    encodeWithOffsets,
+    decode,
+    tokenToId: (token) => hf.token_to_id(token),
+    idToToken: (id) => hf.id_to_token(id),
+  };
+}
+
+function findSubsequence(haystack: readonly number[], needle: readonly number[]): number {
+  for (let s = 0; s + needle.length <= haystack.length; s++) {
+    if (needle.every((v, k) => haystack[s + k] === v)) return s;
+  }
+  return -1;
+}

@@ -20,7 +20,7 @@ export class DeviceUnavailableError extends Error {
 let current: DeviceName | null = null;
 
 async function installWebGpu(): Promise<void> {
-  const nav = ((globalThis as unknown as { navigator?: Record<string, unknown> }).navigator ?? {});
+  const nav = (globalThis as unknown as { navigator?: Record<string, unknown> }).navigator ?? {};
   if (nav.gpu) return;
   let mod: { create: (flags: string[]) => unknown };
   try {

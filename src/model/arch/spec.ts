@@ -1,0 +1,29 @@
+/**
+ * What an architecture contributes: the tensors it expects in the checkpoint (name → shape), the
+ * names it may safely ignore, and how to turn the checked host tensors into the parameter tree.
+ */
+import type { ModelConfig } from "../config.js";
+import type { HostTensor } from "../params.js";
+
+/** A host-side parameter tree (same keys as ModelParams, host tensors at the leaves). */
+export type HostLayer = Record<string, HostTensor | { w: HostTensor; b?: HostTensor }>;
+export type HostParams = {
+  embed: HostTensor;
+  posEmbed?: HostTensor;
+  layers: HostLayer[];
+  lnFinal: { w: HostTensor; b?: HostTensor };
+  unembed?: HostTensor;
+};
+
+export interface ArchSpec {
+  /** Every tensor the checkpoint must hold, with its HF shape. */
+  expected(config: ModelConfig, names: ReadonlySet<string>): Map<string, number[]>;
+  /** Names present in some checkpoints that carry no parameters (buffers, duplicates of ties). */
+  ignorable(config: ModelConfig, name: string): boolean;
+  /** Builds the host parameter tree from the checked tensors. */
+  build(
+    config: ModelConfig,
+    get: (name: string) => HostTensor,
+    names: ReadonlySet<string>,
+  ): HostParams;
+}

@@ -1,0 +1,114 @@
+/**
+ * Transformer components as plain functions over jax-js arrays. Each consumes its array arguments
+ * (jax-js ownership); parameters are passed with `.ref` by the caller.
+ *
+ * Shape legend: B batch, T query tokens, S key tokens, D d_model, H heads, Hkv KV heads,
+ * G = H / Hkv, K d_head, F d_mlp, V vocab.
+ */
+import { nn, np } from "../engine/jax.js";
+import type { Activation } from "./config.js";
+import type { NormParams } from "./params.js";
+
+/** x / sqrt(mean(x²) + eps) over the last axis (before the weight). */
+export function rmsNormalize(x: np.Array, eps: number): np.Array {
+  const ms = np.square(x.ref).mean(-1, { keepdims: true });
+  return x.mul(np.reciprocal(np.sqrt(ms.add(eps))));
+}
+
+/** (x − mean) / sqrt(var + eps) over the last axis (before weight and bias). */
+export function layerNormalize(x: np.Array, eps: number): np.Array {
+  const centred = x.ref.sub(x.mean(-1, { keepdims: true }));
+  const variance = np.square(centred.ref).mean(-1, { keepdims: true });
+  return centred.mul(np.reciprocal(np.sqrt(variance.add(eps))));
+}
+
+export function normalize(kind: "rms" | "layer", x: np.Array, eps: number): np.Array {
+  return kind === "rms" ? rmsNormalize(x, eps) : layerNormalize(x, eps);
+}
+
+/** Applies a norm's weight (and bias) to an already normalised array. */
+export function normAffine(xHat: np.Array, p: NormParams): np.Array {
+  const scaled = xHat.mul(p.w.ref);
+  return p.b ? scaled.add(p.b.ref) : scaled;
+}
+
+/** x @ W (+ b). */
+export function linear(x: np.Array, w: np.Array, b?: np.Array): np.Array {
+  const y = np.matmul(x, w);
+  return b ? y.add(b) : y;
+}
+
+/** HF rotate_half: cat(−x₂, x₁) over the last axis, x of width K. */
+function rotateHalf(x: np.Array): np.Array {
+  const k = x.shape[x.ndim - 1]!;
+  const lead = x.shape.slice(0, -1).map(() => []);
+  const x1 = x.ref.slice(...(lead as []), [0, k / 2]);
+  const x2 = x.slice(...(lead as []), [k / 2, k]);
+  return np.concatenate([x2.neg(), x1], -1);
+}
+
+/** x·cos + rotate_half(x)·sin; x [B,T,H,K], cos/sin [B,T,1,K]. */
+export function applyRope(x: np.Array, cos: np.Array, sin: np.Array): np.Array {
+  return x.ref.mul(cos).add(rotateHalf(x).mul(sin));
+}
+
+/** GELU, tanh approximation ("gelu_new") or exact erf ("gelu"). */
+function gelu(x: np.Array, approximate: boolean): np.Array {
+  if (approximate) {
+    const c = Math.sqrt(2 / Math.PI);
+    const cube = x.ref.mul(x.ref).mul(x.ref);
+    const inner = x.ref.add(cube.mul(0.044715)).mul(c);
+    return x.mul(np.tanh(inner).add(1)).mul(0.5);
+  }
+  return nn.gelu(x, { approximate: false });
+}
+
+export interface MlpParams {
+  wGate?: np.Array;
+  bGate?: np.Array;
+  wUp: np.Array;
+  bUp?: np.Array;
+  wDown: np.Array;
+  bDown?: np.Array;
+}
+
+/** SwiGLU (gate present) or GELU MLP; x [B,T,D] → [B,T,D]. Parameters are borrowed. */
+export function mlp(x: np.Array, p: MlpParams, act: Activation): np.Array {
+  let h: np.Array;
+  if (p.wGate) {
+    const gate = linear(x.ref, p.wGate.ref, p.bGate?.ref);
+    const up = linear(x, p.wUp.ref, p.bUp?.ref);
+    h = nn.silu(gate).mul(up);
+  } else {
+    const up = linear(x, p.wUp.ref, p.bUp?.ref);
+    h = act === "silu" ? nn.silu(up) : gelu(up, act === "gelu_new");
+  }
+  return linear(h, p.wDown.ref, p.bDown?.ref);
+}
+
+/**
+ * Grouped-query attention core. q [B,T,H,K], k/v [B,S,Hkv,K], bias [B,1,1,T,S] (0 or a large
+ * negative number). Returns z [B,T,H,K] and the pattern [B,H,T,S] when asked.
+ */
+export function attend(
+  q: np.Array,
+  k: np.Array,
+  v: np.Array,
+  bias: np.Array,
+  wantPattern: boolean,
+): { z: np.Array; pattern: np.Array | null } {
+  const [b, t, h, dk] = q.shape as [number, number, number, number];
+  const [, s, hkv] = k.shape as [number, number, number, number];
+  const g = h / hkv;
+  const qg = q.transpose([0, 2, 1, 3]).reshape([b, hkv, g, t, dk]);
+  const kg = k.transpose([0, 2, 3, 1]).reshape([b, hkv, 1, dk, s]);
+  const vg = v.transpose([0, 2, 1, 3]).reshape([b, hkv, 1, s, dk]);
+  const scores = np
+    .matmul(qg, kg)
+    .mul(1 / Math.sqrt(dk))
+    .add(bias);
+  const probs = nn.softmax(scores, -1);
+  const pattern = wantPattern ? probs.ref.reshape([b, h, t, s]) : null;
+  const z = np.matmul(probs, vg).reshape([b, h, t, dk]).transpose([0, 2, 1, 3]);
+  return { z, pattern };
+}

@@ -1,0 +1,181 @@
+/**
+ * The decoder forward pass with hook points, shared by every architecture (their differences are
+ * config flags). Runs eagerly or under `jit`; hooks read (capture) or replace activations.
+ *
+ * Shape legend: B batch, T tokens, S key tokens (T, or cache length), D d_model, H heads,
+ * Hkv KV heads, K d_head, V vocab.
+ */
+import { np } from "../engine/jax.js";
+import { applyRope, attend, linear, mlp, normAffine, normalize } from "./components.js";
+import type { ModelConfig } from "./config.js";
+import { blockHook, type HookName } from "./hooks.js";
+import type { LayerParams, ModelParams } from "./params.js";
+
+/** Device inputs of one forward pass. */
+export type ForwardInputs = {
+  /** int32 [B,T] (unused, may be absent, when starting past the embedding) */ ids?: np.Array;
+  /** [B,1,1,T,S]: 0 where a query may attend a key, a large negative number elsewhere. */
+  bias: np.Array;
+  /** [B,T,1,K] RoPE tables (rope models). */ cos?: np.Array;
+  sin?: np.Array;
+  /** int32 [B,T] positions (learned-position models). */ positions?: np.Array;
+};
+
+/** A function applied at a hook point: gets the activation (owned) and returns one. */
+export type HookFn = (x: np.Array) => np.Array;
+
+/** Past keys/values of one layer for incremental decoding, [B,S_past,Hkv,K] each. */
+export type LayerKV = { k: np.Array; v: np.Array };
+
+export interface ForwardOptions {
+  /** Hook points whose activations are returned in `cache`. */
+  capture?: ReadonlySet<string>;
+  /** Functions applied at hook points (read or replace). */
+  hooks?: ReadonlyMap<string, HookFn>;
+  /** Stop after this layer's resid_post and return it as `resid` (no logits). */
+  stopAfterLayer?: number;
+  /** Start at this layer with `startResid` as its resid_pre (skips embedding and earlier layers). */
+  startLayer?: number;
+  startResid?: np.Array;
+  /** Return the final normalised residual stream instead of logits. */
+  returnFinalResid?: boolean;
+  /** Skip the unembedding (return neither logits nor residual). */
+  noLogits?: boolean;
+  /** Per-layer cache to attend over (keys prepended) and return extended (KV-cache decoding). */
+  past?: LayerKV[];
+  returnKV?: boolean;
+}
+
+export interface ForwardResult {
+  /** [B,T,V] */ logits?: np.Array;
+  /** [B,T,D] residual stream: after `stopAfterLayer`, or the final normalised one. */
+  resid?: np.Array;
+  cache: Record<string, np.Array>;
+  kv?: LayerKV[];
+}
+
+class HookSite {
+  readonly cache: Record<string, np.Array> = {};
+  constructor(
+    private readonly capture: ReadonlySet<string>,
+    private readonly hooks: ReadonlyMap<string, HookFn>,
+  ) {}
+  /** Passes `x` through the hook at `name` and records it if captured. */
+  at(name: HookName, x: np.Array): np.Array {
+    const fn = this.hooks.get(name);
+    const y = fn ? fn(x) : x;
+    if (this.capture.has(name)) this.cache[name] = y.ref;
+    return y;
+  }
+  wants(name: HookName): boolean {
+    return this.capture.has(name) || this.hooks.has(name);
+  }
+}
+
+function block(
+  cfg: ModelConfig,
+  l: number,
+  p: LayerParams,
+  x: np.Array,
+  inputs: ForwardInputs,
+  site: HookSite,
+  past: LayerKV | undefined,
+): { x: np.Array; kv: LayerKV } {
+  const [b, t] = x.shape as [number, number, number];
+  const { nHeads: h, nKvHeads: hkv, dHead: k } = cfg;
+  x = site.at(blockHook(l, "hook_resid_pre"), x);
+  const ln1 = normAffine(normalize(cfg.norm, x.ref, cfg.normEps), p.ln1);
+  let q = site.at(
+    blockHook(l, "attn.hook_q"),
+    linear(ln1.ref, p.wq.ref, p.bq?.ref).reshape([b, t, h, k]),
+  );
+  let kk = site.at(
+    blockHook(l, "attn.hook_k"),
+    linear(ln1.ref, p.wk.ref, p.bk?.ref).reshape([b, t, hkv, k]),
+  );
+  const v = site.at(
+    blockHook(l, "attn.hook_v"),
+    linear(ln1, p.wv.ref, p.bv?.ref).reshape([b, t, hkv, k]),
+  );
+  if (cfg.qkNorm) {
+    q = normAffine(normalize("rms", q, cfg.normEps), { w: p.qNorm! });
+    kk = normAffine(normalize("rms", kk, cfg.normEps), { w: p.kNorm! });
+  }
+  if (cfg.positional === "rope") {
+    q = applyRope(q, inputs.cos!.ref, inputs.sin!.ref);
+    kk = applyRope(kk, inputs.cos!.ref, inputs.sin!.ref);
+  }
+  const keys = past ? np.concatenate([past.k, kk], 1) : kk;
+  const values = past ? np.concatenate([past.v, v], 1) : v;
+  const wantPattern = site.wants(blockHook(l, "attn.hook_pattern"));
+  const { z, pattern } = attend(q, keys.ref, values.ref, inputs.bias.ref, wantPattern);
+  if (pattern) site.at(blockHook(l, "attn.hook_pattern"), pattern).dispose();
+  const zh = site.at(blockHook(l, "attn.hook_z"), z);
+  const attnOut = site.at(
+    blockHook(l, "hook_attn_out"),
+    linear(zh.reshape([b, t, h * k]), p.wo.ref, p.bo?.ref),
+  );
+  const mid = site.at(blockHook(l, "hook_resid_mid"), x.add(attnOut));
+  const ln2 = normAffine(normalize(cfg.norm, mid.ref, cfg.normEps), p.ln2);
+  const mlpOut = site.at(blockHook(l, "hook_mlp_out"), mlp(ln2, p, cfg.activation));
+  const out = site.at(blockHook(l, "hook_resid_post"), mid.add(mlpOut));
+  return { x: out, kv: { k: keys, v: values } };
+}
+
+/**
+ * Runs the model. Consumes `inputs` (and `startResid`); borrows `params`.
+ */
+export function forward(
+  cfg: ModelConfig,
+  params: ModelParams,
+  inputs: ForwardInputs,
+  opts: ForwardOptions = {},
+): ForwardResult {
+  const site = new HookSite(opts.capture ?? new Set(), opts.hooks ?? new Map());
+  const start = opts.startLayer ?? 0;
+  let x: np.Array;
+  if (start > 0) {
+    if (!opts.startResid) throw new Error("forward: startLayer > 0 needs startResid");
+    x = opts.startResid;
+    inputs.ids?.dispose();
+    inputs.positions?.dispose();
+  } else {
+    if (!inputs.ids) throw new Error("forward: ids are required from the embedding on");
+    x = site.at("hook_embed", np.take(params.embed.ref, inputs.ids, 0));
+    if (params.posEmbed) x = x.add(np.take(params.posEmbed.ref, inputs.positions!, 0));
+    else inputs.positions?.dispose();
+  }
+  const stop = opts.stopAfterLayer ?? cfg.nLayers - 1;
+  const kvs: LayerKV[] = [];
+  for (let l = start; l <= stop; l++) {
+    const r = block(cfg, l, params.layers[l]!, x, inputs, site, opts.past?.[l]);
+    x = r.x;
+    if (opts.returnKV) kvs.push(r.kv);
+    else {
+      r.kv.k.dispose();
+      r.kv.v.dispose();
+    }
+  }
+  inputs.bias.dispose();
+  inputs.cos?.dispose();
+  inputs.sin?.dispose();
+  const result: ForwardResult = { cache: site.cache };
+  if (opts.returnKV) result.kv = kvs;
+  if (stop < cfg.nLayers - 1) {
+    result.resid = x;
+    return result;
+  }
+  const xHat = site.at("ln_final.hook_normalized", normalize(cfg.norm, x, cfg.normEps));
+  const final = normAffine(xHat, params.lnFinal);
+  if (opts.noLogits) final.dispose();
+  else if (opts.returnFinalResid) result.resid = final;
+  else result.logits = unembed(params, final);
+  return result;
+}
+
+/** [..., D] → [..., V] through the unembedding (or the tied embedding). Consumes x. */
+export function unembed(params: ModelParams, x: np.Array): np.Array {
+  return params.unembed
+    ? np.matmul(x, params.unembed.ref)
+    : np.matmul(x, params.embed.ref.transpose());
+}

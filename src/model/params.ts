@@ -1,0 +1,66 @@
+/**
+ * The model's typed parameter tree (plain objects of jax-js arrays). Matrices are stored for
+ * `x @ W`, i.e. [in, out]; HF nn.Linear weights [out, in] are transposed on load.
+ *
+ * Shape legend: V vocab, D d_model, H heads, Hkv KV heads, K d_head, F d_mlp, P positions.
+ */
+import type { np } from "../engine/jax.js";
+
+export type NormParams = { w: np.Array; b?: np.Array };
+
+export type LayerParams = {
+  ln1: NormParams;
+  ln2: NormParams;
+  /** [D, H*K] */ wq: np.Array;
+  /** [D, Hkv*K] */ wk: np.Array;
+  /** [D, Hkv*K] */ wv: np.Array;
+  /** [H*K, D] */ wo: np.Array;
+  bq?: np.Array;
+  bk?: np.Array;
+  bv?: np.Array;
+  bo?: np.Array;
+  /** [K] (qwen3) */ qNorm?: np.Array;
+  /** [K] (qwen3) */ kNorm?: np.Array;
+  /** [D, F] (SwiGLU gate; absent for GPT-2) */ wGate?: np.Array;
+  bGate?: np.Array;
+  /** [D, F] */ wUp: np.Array;
+  /** [F, D] */ wDown: np.Array;
+  bUp?: np.Array;
+  bDown?: np.Array;
+};
+
+export type ModelParams = {
+  /** [V, D] */ embed: np.Array;
+  /** [P, D] (GPT-2) */ posEmbed?: np.Array;
+  layers: LayerParams[];
+  lnFinal: NormParams;
+  /** [D, V]; absent when tied to `embed`. */ unembed?: np.Array;
+};
+
+/** A host-side tensor ready to become a parameter. */
+export interface HostTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+/** Transposes a row-major [rows, cols] matrix. */
+export function transposeHost(t: HostTensor): HostTensor {
+  const [rows, cols] = t.shape as [number, number];
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) out[c * rows + r] = t.data[base + c]!;
+  }
+  return { shape: [cols, rows], data: out };
+}
+
+/** Columns [start, end) of a row-major [rows, cols] matrix (or a slice of a vector). */
+export function sliceColumnsHost(t: HostTensor, start: number, end: number): HostTensor {
+  if (t.shape.length === 1) return { shape: [end - start], data: t.data.slice(start, end) };
+  const [rows, cols] = t.shape as [number, number];
+  const width = end - start;
+  const out = new Float32Array(rows * width);
+  for (let r = 0; r < rows; r++)
+    out.set(t.data.subarray(r * cols + start, r * cols + end), r * width);
+  return { shape: [rows, width], data: out };
+}

@@ -1,0 +1,110 @@
+/**
+ * Labelled transcripts for judge validation: a directory of `TRIGGER_articulate.jsonl` and
+ * `TRIGGER_not_articulate.jsonl` files (the trigger comes from the file name), each line
+ * {"messages": [..., {"role": "user", ...}, {"role": "assistant", "content": "<think>…</think>…"}]}.
+ * The assistant message may also carry a separate `reasoning_content`. Other files are skipped
+ * with a warning; bad lines fail naming file, line and field.
+ */
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { asObject, InputError, readJsonl } from "./jsonl.js";
+import { splitReasoning, type SplitTranscript } from "./transcript.js";
+
+export interface LabelledTranscript {
+  file: string;
+  line: number;
+  /** The trigger name from the file name ("singapore"). */
+  triggerName: string;
+  /** The text to look for: the name, or what --trigger NAME=TEXT maps it to. */
+  trigger: string;
+  label: boolean;
+  prompt: string;
+  transcript: SplitTranscript;
+}
+
+const NAME = /^(.+?)_(not_)?articulate\.jsonl$/;
+
+export function loadLabelled(
+  dir: string,
+  triggerText: Record<string, string> = {},
+): { items: LabelledTranscript[]; warnings: string[] } {
+  let files: string[];
+  try {
+    files = readdirSync(dir).sort();
+  } catch (err) {
+    throw new InputError(dir, null, null, `cannot be read: ${(err as Error).message}`);
+  }
+  const items: LabelledTranscript[] = [];
+  const warnings: string[] = [];
+  const names = new Set<string>();
+  for (const f of files) {
+    const m = NAME.exec(f);
+    if (!m) {
+      if (f.endsWith(".jsonl"))
+        warnings.push(
+          `${join(dir, f)}: skipped (name is not TRIGGER_articulate.jsonl or TRIGGER_not_articulate.jsonl)`,
+        );
+      continue;
+    }
+    const name = m[1]!;
+    names.add(name);
+    const label = m[2] === undefined;
+    const path = join(dir, f);
+    for (const { line, value } of readJsonl(path)) {
+      const where: [string, number] = [path, line];
+      const o = asObject(value, where);
+      const messages = o.messages;
+      if (!Array.isArray(messages))
+        throw new InputError(path, line, "messages", "must be an array of chat messages");
+      const msg = (i: number) => asObject(messages[i], where, `messages[${i}]`);
+      let a = -1;
+      for (let i = messages.length - 1; i >= 0 && a < 0; i--)
+        if (msg(i).role === "assistant") a = i;
+      if (a < 0) throw new InputError(path, line, "messages", "has no assistant message");
+      const assistant = msg(a);
+      if (typeof assistant.content !== "string")
+        throw new InputError(path, line, `messages[${a}].content`, "must be a string");
+      const rc = assistant.reasoning_content;
+      if (rc !== undefined && rc !== null && typeof rc !== "string")
+        throw new InputError(path, line, `messages[${a}].reasoning_content`, "must be a string");
+      let prompt = "";
+      for (let i = a - 1; i >= 0; i--) {
+        const u = msg(i);
+        if (u.role === "user") {
+          if (typeof u.content !== "string")
+            throw new InputError(path, line, `messages[${i}].content`, "must be a string");
+          prompt = u.content;
+          break;
+        }
+      }
+      items.push({
+        file: path,
+        line,
+        triggerName: name,
+        trigger: triggerText[name] ?? name,
+        label,
+        prompt,
+        transcript: splitReasoning({
+          content: assistant.content,
+          reasoningContent: (rc as string | null | undefined) ?? null,
+        }),
+      });
+    }
+  }
+  for (const k of Object.keys(triggerText))
+    if (!names.has(k))
+      throw new InputError(
+        dir,
+        null,
+        null,
+        `--trigger names '${k}', but no ${k}_articulate.jsonl or ${k}_not_articulate.jsonl is there`,
+      );
+  if (items.length === 0)
+    throw new InputError(
+      dir,
+      null,
+      null,
+      "holds no labelled transcripts (*_articulate.jsonl / *_not_articulate.jsonl)",
+    );
+  return { items, warnings };
+}

@@ -1,0 +1,133 @@
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import "../../src/cli/awareness-validate.js";
+import { resolve } from "../../src/cli/registry.js";
+
+const FIXTURE = join(import.meta.dirname, "fixtures/labelled");
+const SHARED = "/work/shared/data/backdoor-cot-examples";
+
+async function cli(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const found = resolve(argv)!;
+  const code = await found.cmd.run(found.rest, {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+  });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+describe("awareness validate", () => {
+  it("reports hand-checkable agreement on the fixture, excluding cut-off reasoning", async () => {
+    const r = await cli([
+      "awareness",
+      "validate",
+      "--judge",
+      "articulation-offline",
+      "--data",
+      FIXTURE,
+      "--reps",
+      "200",
+      "--json",
+    ]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(Object.keys(j)).toEqual([
+      "schema",
+      "judge",
+      "n",
+      "judged",
+      "excluded",
+      "overall",
+      "perTrigger",
+      "disagreements",
+      "failures",
+      "data",
+      "leaveOneTriggerOut",
+    ]);
+    expect(j.schema).toBe("trigscope.awareness.validation/1");
+    expect(j.judge.id).toBe("articulation-offline");
+    expect(j.judge.version).toMatch(/^[0-9a-f]{12}$/);
+    expect(j.n).toBe(12);
+    expect(j.excluded).toHaveLength(1);
+    expect(j.excluded[0].file).toMatch(/sandra_not_articulate\.jsonl$/);
+    // The fixture has one designed miss (heyyy_articulate:3) and one designed false alarm
+    // (heyyy_not_articulate:3): tp 5, fp 1, fn 1, tn 4 of 11. kappa: po = 9/11,
+    // pe = (6/11)² + (5/11)² = 61/121, kappa = (99 - 61)/(121 - 61) = 38/60.
+    expect(j.overall.confusion).toEqual({ tp: 5, fp: 1, fn: 1, tn: 4 });
+    expect(j.overall.precision.value).toBeCloseTo(5 / 6, 10);
+    expect(j.overall.recall.value).toBeCloseTo(5 / 6, 10);
+    expect(j.overall.f1.value).toBeCloseTo(5 / 6, 10);
+    expect(j.overall.kappa.value).toBeCloseTo(38 / 60, 10);
+    expect(j.perTrigger.sandra.confusion).toEqual({ tp: 3, fp: 0, fn: 0, tn: 2 });
+    expect(
+      j.disagreements
+        .map((d: { file: string; line: number }) => `${d.file.split("/").pop()}:${d.line}`)
+        .sort(),
+    ).toEqual(["heyyy_articulate.jsonl:3", "heyyy_not_articulate.jsonl:3"]);
+    expect(j.leaveOneTriggerOut.folds.map((f: { heldOut: string }) => f.heldOut)).toEqual([
+      "heyyy",
+      "sandra",
+    ]);
+    expect(j.leaveOneTriggerOut.pooled.n).toBe(11);
+  });
+
+  it("prints a table and the disagreements without --json", async () => {
+    const r = await cli([
+      "awareness",
+      "validate",
+      "--judge",
+      "articulation-offline",
+      "--data",
+      FIXTURE,
+      "--reps",
+      "100",
+      "--no-loto",
+    ]);
+    expect(r.out).toMatch(/overall\s+11\s+5\/1\/1\/4\s+0\.833/);
+    expect(r.out).toMatch(/disagreements \(2\)/);
+    expect(r.out).not.toMatch(/leave-one-trigger-out/);
+  });
+
+  it("names the file, line and field of a malformed transcript", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "aw-lab-"));
+    writeFileSync(
+      join(dir, "x_articulate.jsonl"),
+      '{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"<think>a</think>b"}]}\n{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":7}]}\n',
+    );
+    await expect(
+      cli(["awareness", "validate", "--judge", "articulation-offline", "--data", dir]),
+    ).rejects.toThrow(/x_articulate\.jsonl:2: field 'messages\[1\]\.content' must be a string/);
+  });
+
+  it("asks for a judge model when an LLM judge is named without one", async () => {
+    await expect(
+      cli(["awareness", "validate", "--judge", "articulation-llm", "--data", FIXTURE]),
+    ).rejects.toThrow(/--judge-provider/);
+  });
+
+  // The labelled Qwen3 transcripts live outside the repository; where they are present the
+  // offline judge must keep the issue's goal (F1 >= 0.85) overall and under leave-one-trigger-out.
+  it.skipIf(!existsSync(SHARED))(
+    "keeps F1 >= 0.85 on the shared labelled Qwen3 transcripts",
+    async () => {
+      const r = await cli([
+        "awareness",
+        "validate",
+        "--judge",
+        "articulation-offline",
+        "--data",
+        SHARED,
+        "--reps",
+        "200",
+        "--json",
+      ]);
+      const j = JSON.parse(r.out);
+      expect(j.n).toBe(172);
+      expect(j.overall.f1.value).toBeGreaterThanOrEqual(0.85);
+      expect(j.leaveOneTriggerOut.pooled.f1.value).toBeGreaterThanOrEqual(0.85);
+    },
+  );
+});

@@ -44,6 +44,12 @@ export interface ForwardOptions {
   /** Per-layer cache to attend over (keys prepended) and return extended (KV-cache decoding). */
   past?: LayerKV[];
   returnKV?: boolean;
+  /**
+   * With `past` of fixed capacity S: write this pass's single key/value into the slot selected by
+   * `write` [1,S,1,1] (one-hot; `keep` = 1 − write) instead of appending, so every decoding step
+   * has the same shapes and compiles once.
+   */
+  cacheSlot?: { write: np.Array; keep: np.Array };
 }
 
 export interface ForwardResult {
@@ -80,6 +86,7 @@ function block(
   inputs: ForwardInputs,
   site: HookSite,
   past: LayerKV | undefined,
+  slot: { write: np.Array; keep: np.Array } | undefined,
 ): { x: np.Array; kv: LayerKV } {
   const [b, t] = x.shape as [number, number, number];
   const { nHeads: h, nKvHeads: hkv, dHead: k } = cfg;
@@ -105,8 +112,15 @@ function block(
     q = applyRope(q, inputs.cos!.ref, inputs.sin!.ref);
     kk = applyRope(kk, inputs.cos!.ref, inputs.sin!.ref);
   }
-  const keys = past ? np.concatenate([past.k, kk], 1) : kk;
-  const values = past ? np.concatenate([past.v, v], 1) : v;
+  let keys = kk;
+  let values = v;
+  if (past && slot) {
+    keys = past.k.mul(slot.keep.ref).add(kk.mul(slot.write.ref));
+    values = past.v.mul(slot.keep.ref).add(v.mul(slot.write.ref));
+  } else if (past) {
+    keys = np.concatenate([past.k, kk], 1);
+    values = np.concatenate([past.v, v], 1);
+  }
   const wantPattern = site.wants(blockHook(l, "attn.hook_pattern"));
   const { z, pattern } = attend(q, keys.ref, values.ref, inputs.bias.ref, wantPattern);
   if (pattern) site.at(blockHook(l, "attn.hook_pattern"), pattern).dispose();
@@ -148,7 +162,7 @@ export function forward(
   const stop = opts.stopAfterLayer ?? cfg.nLayers - 1;
   const kvs: LayerKV[] = [];
   for (let l = start; l <= stop; l++) {
-    const r = block(cfg, l, params.layers[l]!, x, inputs, site, opts.past?.[l]);
+    const r = block(cfg, l, params.layers[l]!, x, inputs, site, opts.past?.[l], opts.cacheSlot);
     x = r.x;
     if (opts.returnKV) kvs.push(r.kv);
     else {
@@ -157,6 +171,8 @@ export function forward(
     }
   }
   inputs.bias.dispose();
+  opts.cacheSlot?.write.dispose();
+  opts.cacheSlot?.keep.dispose();
   inputs.cos?.dispose();
   inputs.sin?.dispose();
   const result: ForwardResult = { cache: site.cache };

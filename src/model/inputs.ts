@@ -110,9 +110,11 @@ export function deviceInputs(
   q: { ids: Int32Array; positions: Int32Array; batch: number; len: number },
   keyMask: Uint8Array,
   keys: number,
+  /** Key index of the first query (default: the queries are the last `len` keys). */
+  offset = keys - q.len,
 ): ForwardInputs {
   const { batch, len } = q;
-  const bias = attentionBias(keyMask, batch, keys, len, keys - len);
+  const bias = attentionBias(keyMask, batch, keys, len, offset);
   const inputs: ForwardInputs = {
     ids: np.array(q.ids, { dtype: np.int32 }).reshape([batch, len]),
     bias: np.array(bias).reshape([batch, 1, 1, len, keys]),

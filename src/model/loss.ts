@@ -8,7 +8,8 @@
  *
  * Shape legend: B batch, T tokens, D d_model, V vocab, N response tokens in the batch.
  */
-import { jit, nn, np, tree, valueAndGrad } from "../engine/jax.js";
+import { nn, np, tree, valueAndGrad } from "../engine/jax.js";
+import { cachedProgram } from "./programs.js";
 import { forward, unembed, type ForwardInputs } from "./forward.js";
 import { batchInputs, type HostBatch } from "./inputs.js";
 import type { Model } from "./model.js";
@@ -107,16 +108,8 @@ type GradArgs = {
   sel: { select: np.Array; targets: np.Array; perExample: np.Array };
 };
 
-const gradPrograms = new WeakMap<
-  Model,
-  Map<number, (params: ModelParams, a: GradArgs) => unknown>
->();
-
 function gradProgram(model: Model, layer: number) {
-  let byLayer = gradPrograms.get(model);
-  if (!byLayer) gradPrograms.set(model, (byLayer = new Map()));
-  let fn = byLayer.get(layer);
-  if (!fn) {
+  {
     const cfg = model.config;
     const lossOf = (vector: np.Array, params: ModelParams, a: Omit<GradArgs, "vector">) => {
       const steered = addSteering(a.resid, vector, a.mask);
@@ -134,33 +127,21 @@ function gradProgram(model: Model, layer: number) {
       p: ModelParams,
       a: Omit<GradArgs, "vector">,
     ) => unknown;
-    fn = jit(((params: ModelParams, a: GradArgs) => {
+    return cachedProgram(model, `steer-grad/${layer}`, (params: ModelParams, a: GradArgs) => {
       const { vector, ...rest } = a;
       return vg(vector, params, rest);
-    }) as never) as unknown as (params: ModelParams, a: GradArgs) => unknown;
-    byLayer.set(layer, fn);
+    });
   }
-  return fn;
 }
-
-const prefixPrograms = new WeakMap<
-  Model,
-  Map<number, (p: ModelParams, i: ForwardInputs) => np.Array>
->();
 
 /** resid_post of `layer` (no steering), compiled. */
 export function residAfter(model: Model, layer: number, inputs: ForwardInputs): np.Array {
-  let byLayer = prefixPrograms.get(model);
-  if (!byLayer) prefixPrograms.set(model, (byLayer = new Map()));
-  let fn = byLayer.get(layer);
-  if (!fn) {
-    const cfg = model.config;
-    fn = jit(
-      ((p: ModelParams, i: ForwardInputs) =>
-        forward(cfg, p, i, { stopAfterLayer: layer }).resid!) as never,
-    ) as unknown as (p: ModelParams, i: ForwardInputs) => np.Array;
-    byLayer.set(layer, fn);
-  }
+  const cfg = model.config;
+  const fn = cachedProgram(
+    model,
+    `resid-after/${layer}`,
+    (p: ModelParams, i: ForwardInputs) => forward(cfg, p, i, { stopAfterLayer: layer }).resid!,
+  );
   return fn(tree.ref(model.params), inputs);
 }
 

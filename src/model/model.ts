@@ -6,6 +6,7 @@ import { readModelConfig } from "../io/config.js";
 import { resolveModelDir } from "../io/model-dir.js";
 import { loadWeights } from "../io/sharded.js";
 import { tree } from "../engine/jax.js";
+import { disposePrograms } from "./programs.js";
 import type { ModelConfig } from "./config.js";
 import type { ModelParams } from "./params.js";
 import { inverseFrequencies } from "./rope.js";
@@ -31,7 +32,7 @@ export function modelFromTensors(
   const host = checkWeights(config, tensors, source);
   const params = paramsToDevice(host);
   let disposed = false;
-  return {
+  const model: Model = {
     config,
     params,
     invFreq: inverseFrequencies(config),
@@ -39,9 +40,11 @@ export function modelFromTensors(
     dispose() {
       if (disposed) return;
       disposed = true;
+      disposePrograms(model);
       tree.dispose(params);
     },
   };
+  return model;
 }
 
 /** Loads config.json and the safetensors weights of an HF model directory. */

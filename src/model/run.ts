@@ -2,7 +2,8 @@
  * Running a model on a batch: logits, cached activations at named hooks, hook functions that read
  * or replace activations, and steering. Compiled programs are cached per model and option set.
  */
-import { jit, np, tree } from "../engine/jax.js";
+import { np, tree } from "../engine/jax.js";
+import { cachedProgram } from "./programs.js";
 import { forward, type ForwardInputs, type HookFn } from "./forward.js";
 import { parseHookName, residPost, type HookName } from "./hooks.js";
 import { batchInputs, type HostBatch } from "./inputs.js";
@@ -42,34 +43,28 @@ type Program = (
   steer: SteerArgs,
 ) => { logits?: np.Array; cache: Record<string, np.Array> };
 
-const programs = new WeakMap<Model, Map<string, Program>>();
-
 function program(
   model: Model,
   capture: readonly HookName[],
   steerLayer: number | null,
   logits: boolean,
 ): Program {
-  const key = JSON.stringify([capture, steerLayer, logits]);
-  let cache = programs.get(model);
-  if (!cache) programs.set(model, (cache = new Map()));
-  let fn = cache.get(key);
-  if (!fn) {
-    const cfg = model.config;
-    const captureSet = new Set<string>(capture);
-    const body = (params: ModelParams, inputs: ForwardInputs, steer: SteerArgs) => {
-      const hooks = new Map<string, HookFn>();
-      if ("vector" in steer && steerLayer !== null) {
-        hooks.set(residPost(steerLayer), (x) => addSteering(x, steer.vector.ref, steer.mask.ref));
-      }
-      const r = forward(cfg, params, inputs, { capture: captureSet, hooks, noLogits: !logits });
-      tree.dispose(steer);
-      return r.logits ? { logits: r.logits, cache: r.cache } : { cache: r.cache };
-    };
-    fn = jit(body as never) as unknown as Program;
-    cache.set(key, fn);
-  }
-  return fn;
+  const cfg = model.config;
+  const captureSet = new Set<string>(capture);
+  const body = (params: ModelParams, inputs: ForwardInputs, steer: SteerArgs) => {
+    const hooks = new Map<string, HookFn>();
+    if ("vector" in steer && steerLayer !== null) {
+      hooks.set(residPost(steerLayer), (x) => addSteering(x, steer.vector.ref, steer.mask.ref));
+    }
+    const r = forward(cfg, params, inputs, { capture: captureSet, hooks, noLogits: !logits });
+    tree.dispose(steer);
+    return r.logits ? { logits: r.logits, cache: r.cache } : { cache: r.cache };
+  };
+  return cachedProgram(
+    model,
+    JSON.stringify(["run", capture, steerLayer, logits]),
+    body as Program,
+  );
 }
 
 async function cacheToHost(cache: Record<string, np.Array>): Promise<Record<string, HostTensor>> {

@@ -81,3 +81,19 @@ export class ResponseCache {
     writeFileAtomic(p, JSON.stringify(entry));
   }
 }
+
+/** A provider that answers from the cache when it can and stores what it fetches. */
+export function cachedProvider(provider: Provider, cache: ResponseCache): Provider {
+  return {
+    id: provider.id,
+    identity: provider.identity,
+    async complete(request, ctx) {
+      const key = cacheKey(provider.identity, request, ctx.sampleIndex);
+      const hit = cache.get(key);
+      if (hit) return hit;
+      const c = await provider.complete(request, ctx);
+      cache.put(key, ctx.sampleIndex, c);
+      return c;
+    },
+  };
+}

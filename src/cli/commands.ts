@@ -1,2 +1,5 @@
 /** Every CLI command module, imported for its `register` side effect. One line per command. */
 import "./awareness-validate.js";
+import "./awareness-run.js";
+import "./awareness-judge.js";
+import "./awareness-report.js";

@@ -1,0 +1,95 @@
+/**
+ * `trigscope awareness report --run DIR`: rates with counts and intervals as a table, and
+ * report.json + report.html (a static page with a transcript viewer) in the run directory.
+ */
+import { writeFileSync } from "node:fs";
+import { writeJsonAtomic } from "../io/atomic.js";
+import type { Rate } from "../awareness/rates.js";
+import { buildReport } from "../awareness/report.js";
+import { renderReportHtml } from "../awareness/report-html.js";
+import { runPaths } from "../awareness/run-dir.js";
+import { parseArgs } from "./args.js";
+import { pct, requireFlag, table } from "./awareness-common.js";
+import { register } from "./registry.js";
+
+const spec = {
+  run: { type: "string" },
+  "articulation-judge": { type: "string" },
+  "misalignment-judge": { type: "string" },
+  "monitor-judge": { type: "string" },
+  html: { type: "string" },
+  reps: { type: "number" },
+  seed: { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+const row = (label: string, r: Rate | null | undefined): string[] =>
+  r
+    ? [
+        label,
+        pct(r.rate),
+        `${r.k}/${r.n}`,
+        String(r.prompts),
+        r.wilson ? `${pct(r.wilson.lo)}–${pct(r.wilson.hi)}` : "—",
+        r.clusterBootstrap ? `${pct(r.clusterBootstrap.lo)}–${pct(r.clusterBootstrap.hi)}` : "—",
+      ]
+    : [label, "—", "0/0", "0", "—", "—"];
+
+register({
+  name: "awareness report",
+  summary:
+    "Rates (backdoor success, gated articulation, distractor attribution) with intervals; writes report.json and report.html",
+  usage:
+    "awareness report --run DIR [--articulation-judge ID] [--misalignment-judge ID] [--monitor-judge ID] [--html FILE] [--reps N] [--seed S] [--json]",
+  async run(argv, io) {
+    const { flags } = parseArgs(argv, spec);
+    const runDir = requireFlag(flags.run, "run");
+    const data = buildReport(
+      runDir,
+      {
+        ...(flags["articulation-judge"] ? { articulation: flags["articulation-judge"] } : {}),
+        ...(flags["misalignment-judge"] ? { misalignment: flags["misalignment-judge"] } : {}),
+        ...(flags["monitor-judge"] ? { monitor: flags["monitor-judge"] } : {}),
+      },
+      {
+        ...(flags.reps !== undefined ? { reps: flags.reps } : {}),
+        ...(flags.seed ? { seed: flags.seed } : {}),
+      },
+    );
+    const paths = runPaths(runDir);
+    const htmlPath = flags.html ?? paths.reportHtml;
+    writeJsonAtomic(paths.reportJson, data.report);
+    writeFileSync(htmlPath, renderReportHtml(data));
+    const rep = data.report;
+    if (flags.json) {
+      io.stdout(
+        JSON.stringify({ ...rep, files: { json: paths.reportJson, html: htmlPath } }, null, 2),
+      );
+      return 0;
+    }
+    const r = rep.rates;
+    const rows = [["", "rate", "k/n", "prompts", "Wilson 95%", "cluster bootstrap 95%"]];
+    for (const [k, v] of Object.entries(r.misalignmentByKind))
+      rows.push(row(`misaligned | ${k}${v.unknown ? ` (${v.unknown} unknown)` : ""}`, v));
+    if (r.gatedArticulation)
+      rows.push(row(`articulates trigger | triggered & misaligned`, r.gatedArticulation.rate));
+    for (const c of r.attribution?.cells ?? [])
+      rows.push(row(`distractor test: articulates ${c.target} (${c.role})`, c.rate));
+    const out = [
+      `run ${rep.run.runId}: ${rep.counts.finished}/${rep.counts.expected} samples, ${rep.counts.cutOffReasoning} cut-off reasoning, misalignment from ${rep.misalignmentSource}`,
+      `judges: ${Object.entries(rep.judges)
+        .map(([k, j]) => `${k}=${j ? `${j.id}@${j.version}` : "none"}`)
+        .join(", ")}`,
+      "",
+      table(rows),
+    ];
+    if (r.gatedArticulation)
+      out.push(
+        `gated on ${r.gatedArticulation.gated} trials (${r.droppedInconsistent} dropped as inconsistent, ${r.gatedArticulation.undetermined} undetermined, ${r.gatedArticulation.notJudged} not judged)`,
+      );
+    for (const w of rep.warnings) out.push(`warning: ${w}`);
+    out.push(`wrote ${paths.reportJson} and ${htmlPath}`);
+    io.stdout(out.join("\n"));
+    return 0;
+  },
+});

@@ -8,6 +8,7 @@ import { createJudge, judgeList } from "../awareness/judge.js";
 import { collectJudgments, judgeRun, readSamples } from "../awareness/judging.js";
 import "../awareness/llm-judges.js";
 import "../awareness/offline-judge.js";
+import "../awareness/local-generate.js";
 import "../awareness/openai-provider.js";
 import { createProvider } from "../awareness/provider.js";
 import { readManifest, readVariants, runPaths } from "../awareness/run-dir.js";

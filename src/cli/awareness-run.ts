@@ -6,6 +6,7 @@ import { readJsonl } from "../awareness/jsonl.js";
 import { writeInspectLog } from "../awareness/inspect-log.js";
 import { collectJudgments, readSamples } from "../awareness/judging.js";
 import { loadItems, POSITIONS, type Position } from "../awareness/items.js";
+import "../awareness/local-generate.js";
 import "../awareness/openai-provider.js";
 import { createProvider } from "../awareness/provider.js";
 import { readManifest, readVariants } from "../awareness/run-dir.js";

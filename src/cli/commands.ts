@@ -3,3 +3,4 @@ import "./awareness-validate.js";
 import "./awareness-run.js";
 import "./awareness-judge.js";
 import "./awareness-report.js";
+import "./serve.js";

@@ -6,7 +6,8 @@ import "../../src/cli/awareness-validate.js";
 import { resolve } from "../../src/cli/registry.js";
 
 const FIXTURE = join(import.meta.dirname, "fixtures/labelled");
-const SHARED = "/work/shared/data/backdoor-cot-examples";
+// shared/ sits beside the repository (as in CI: a fresh clone with shared/ next to it).
+const SHARED = join(import.meta.dirname, "../../../shared/data/backdoor-cot-examples");
 
 async function cli(argv: string[]) {
   const out: string[] = [];

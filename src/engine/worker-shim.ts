@@ -35,17 +35,41 @@ export class WorkerShim {
   #start(source: string): void {
     if (this.#terminated) return;
     const thread = new NodeWorker(PRELUDE + source, { eval: true });
-    thread.unref();
-    thread.on("message", (data: unknown) => this.onmessage?.({ data }));
+    thread.on("message", (data: unknown) => {
+      this.#settle();
+      this.onmessage?.({ data });
+    });
     thread.on("error", (err: Error) => this.onerror?.({ message: err.message }));
     this.#thread = thread;
+    this.#updateRef();
     for (const m of this.#queue) thread.postMessage(m);
     this.#queue = [];
   }
 
+  /**
+   * jax-js's pool answers each message with exactly one reply ("ready" or "done"). The thread is
+   * referenced while replies are outstanding (so Node waits for the work) and unreferenced when
+   * idle (so an idle pool never keeps the process alive).
+   */
+  #outstanding = 0;
+
+  #settle(): void {
+    this.#outstanding = Math.max(0, this.#outstanding - 1);
+    this.#updateRef();
+  }
+
+  #updateRef(): void {
+    if (!this.#thread) return;
+    if (this.#outstanding > 0) this.#thread.ref();
+    else this.#thread.unref();
+  }
+
   postMessage(message: unknown): void {
-    if (this.#thread) this.#thread.postMessage(message);
-    else this.#queue.push(message);
+    this.#outstanding++;
+    if (this.#thread) {
+      this.#updateRef();
+      this.#thread.postMessage(message);
+    } else this.#queue.push(message);
   }
 
   terminate(): void {

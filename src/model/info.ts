@@ -1,0 +1,73 @@
+/**
+ * What `trigscope model info` reports: architecture, sizes, weight dtypes and parameter count,
+ * tokenizer and chat template, hook points. Reads files only (no device arrays).
+ */
+import { readModelConfig } from "../io/config.js";
+import { resolveModelDir } from "../io/model-dir.js";
+import { loadWeights } from "../io/sharded.js";
+import { loadTokenizer } from "../tokenizer/tokenizer.js";
+import type { ModelConfig } from "./config.js";
+import { allHookNames } from "./hooks.js";
+import { checkWeights } from "./weights.js";
+
+export interface ModelInfo {
+  dir: string;
+  weightsFile: string;
+  sharded: boolean;
+  config: ModelConfig;
+  parameters: number;
+  /** Stored dtype → number of tensors. */
+  weightDtypes: Record<string, number>;
+  tensors: number;
+  tokenizer: {
+    vocabSize: number;
+    specialTokens: string[];
+    bosToken: string | null;
+    eosToken: string | null;
+    chatTemplate: boolean;
+  } | null;
+  hookPoints: number;
+  hookExamples: string[];
+}
+
+export async function describeModel(dirOrName: string): Promise<ModelInfo> {
+  const dir = resolveModelDir(dirOrName);
+  const config = readModelConfig(dir.path);
+  const weights = loadWeights(dir.path);
+  checkWeights(config, weights, dir.weightsFile);
+  let parameters = 0;
+  const weightDtypes: Record<string, number> = {};
+  for (const t of weights.values()) {
+    parameters += t.data.length;
+    weightDtypes[t.dtype] = (weightDtypes[t.dtype] ?? 0) + 1;
+  }
+  let tokenizer: ModelInfo["tokenizer"] = null;
+  if (dir.tokenizerFile) {
+    const tok = await loadTokenizer(dir.path);
+    tokenizer = {
+      vocabSize: tok.vocabSize,
+      specialTokens: tok.specialTokens.map((s) => s.content),
+      bosToken: tok.bosToken,
+      eosToken: tok.eosToken,
+      chatTemplate: tok.chatTemplate !== null,
+    };
+  }
+  const hooks = allHookNames(config.nLayers);
+  return {
+    dir: dir.path,
+    weightsFile: dir.weightsFile,
+    sharded: dir.sharded,
+    config,
+    parameters,
+    weightDtypes,
+    tensors: weights.size,
+    tokenizer,
+    hookPoints: hooks.length,
+    hookExamples: [
+      "hook_embed",
+      "blocks.0.hook_resid_post",
+      "blocks.0.attn.hook_pattern",
+      "ln_final.hook_normalized",
+    ],
+  };
+}

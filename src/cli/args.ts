@@ -1,7 +1,10 @@
 /**
  * A small strict argv parser: declared flags only (unknown flags are errors), typed values.
  */
-export type FlagSpec = Record<string, { type: "string" | "number" | "boolean"; multiple?: boolean }>;
+export type FlagSpec = Record<
+  string,
+  { type: "string" | "number" | "boolean"; multiple?: boolean }
+>;
 
 export type ParsedFlags<S extends FlagSpec> = {
   [K in keyof S]?: S[K]["type"] extends "number"

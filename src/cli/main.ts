@@ -5,7 +5,7 @@ import "./commands.js";
 import { UsageError } from "./args.js";
 import { allCommands, resolve, type CommandIO } from "./registry.js";
 
-const io: CommandIO = {
+const processIO: CommandIO = {
   stdout: (t) => process.stdout.write(t.endsWith("\n") ? t : t + "\n"),
   stderr: (t) => process.stderr.write(t.endsWith("\n") ? t : t + "\n"),
 };
@@ -15,7 +15,7 @@ function help(): string {
   return `trigscope: audit language models for semantic backdoors\n\nCommands:\n${rows.join("\n")}\n\nRun 'trigscope COMMAND --help' for a command's options.`;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: CommandIO = processIO): Promise<number> {
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "help") {
     io.stdout(help());
     return 0;
@@ -43,5 +43,3 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const code = await main(process.argv.slice(2));
-process.exitCode = code;

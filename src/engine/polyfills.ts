@@ -6,7 +6,7 @@ import { availableParallelism } from "node:os";
 import { WorkerShim } from "./worker-shim.js";
 
 /** Round-to-nearest-even conversion of a float32 value to IEEE half bits. */
-function floatToHalfBits(value: number): number {
+export function floatToHalfBits(value: number): number {
   const f32 = new Float32Array(1);
   const u32 = new Uint32Array(f32.buffer);
   f32[0] = value;
@@ -15,7 +15,7 @@ function floatToHalfBits(value: number): number {
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
+  const e = exp - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00;
   if (e <= 0) {
     if (e < -10) return sign;
@@ -30,7 +30,6 @@ function floatToHalfBits(value: number): number {
   let half = (e << 10) | (mant >>> 13);
   const rem = mant & 0x1fff;
   if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++;
-  e = half >>> 10;
   return sign | half;
 }
 

@@ -1,0 +1,19 @@
+/** The io concept: safetensors, sharded weights, config.json, model directories, vectors. */
+export { ConfigError, ModelDirError, SafetensorsError } from "./errors.js";
+export { writeFileAtomic, writeJsonAtomic } from "./atomic.js";
+export {
+  parseSafetensors,
+  readSafetensors,
+  serializeSafetensors,
+  tensorToFloat32,
+  tensorToInt32,
+  writeSafetensors,
+  type Dtype,
+  type SafetensorsFile,
+  type TensorInfo,
+} from "./safetensors.js";
+export { loadWeights, readShardIndex, writeShardedSafetensors, type WeightTensor } from "./sharded.js";
+export { parseModelConfig, readModelConfig } from "./config.js";
+export { resolveModelDir, type ModelDir } from "./model-dir.js";
+export { readGenerationDefaults, type GenerationDefaults } from "./generation-config.js";
+export { pickVector, readVectors, writeVectors, type VectorSet } from "./vectors.js";

@@ -4,7 +4,7 @@
 Plain torch (no transformers): the CPU bench machine has only Debian's python3-torch 1.13. It computes
 what trigscope computes (src/model/forward.ts, src/model/loss.ts):
 
-  forward   logits [B,T,V] over a left-padded batch: additive attention bias (causal and key mask,
+  forward   logits [B,T,V] (read back to the host) over a left-padded batch: additive attention bias (causal and key mask,
             MASK_VALUE = -1e9), RoPE from per-token position ids (HF rotate_half convention), GQA,
             RMSNorm, SwiGLU MLP.
   steering  vector v [D] (requires_grad) added as v * positionMask at blocks.{layer}.hook_resid_post,
@@ -16,7 +16,7 @@ made on the device from a seed (--random-seed), for timing models too large to c
 
 Prints one JSON object on stdout. Usage:
   python3 bench/torch_llama.py --inputs INPUTS.json [--weights W.safetensors | --random-seed S]
-      [--device cpu|cuda] [--threads N] [--warmup N] [--runs N] [--logits-out FILE] [--ops forward,steer]
+      [--device cpu|cuda] [--threads N] [--warmup N] [--runs N] [--logits-out FILE] [--ops forward,forward_device,steer]
 INPUTS.json: {config: {vocabSize, dModel, nLayers, nHeads, nKvHeads, dHead, dMlp, normEps, ropeTheta,
 tieEmbeddings}, batch, seqLen, ids, mask, positions, responseMask, positionMask, layer, vector}.
 """
@@ -340,13 +340,15 @@ def main():
     else:
         out["tf32"] = torch.backends.cuda.matmul.allow_tf32
 
-    if "forward" in ops:
+    def fwd():
+        with torch.no_grad():
+            return forward_logits(cfg, params, ids, cos, sin, bias)
 
-        def fwd():
-            with torch.no_grad():
-                return forward_logits(cfg, params, ids, cos, sin, bias)
+    if "forward_device" in ops:  # logits left on the device
+        out["forward_device"] = timed(fwd, device, args.warmup, args.runs)
 
-        out["forward"] = timed(fwd, device, args.warmup, args.runs)
+    if "forward" in ops:  # logits read back to the host, as trigscope's runWithCache returns them
+        out["forward"] = timed(lambda: fwd().cpu(), device, args.warmup, args.runs)
         logits = fwd().float()
         out["logits_abs_mean"] = logits.abs().mean().item()
         if args.logits_out:

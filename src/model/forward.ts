@@ -177,7 +177,7 @@ export function forward(
   inputs.sin?.dispose();
   const result: ForwardResult = { cache: site.cache };
   if (opts.returnKV) result.kv = kvs;
-  if (stop < cfg.nLayers - 1) {
+  if (opts.stopAfterLayer !== undefined) {
     result.resid = x;
     return result;
   }

@@ -14,8 +14,21 @@ export {
   type ParsedHook,
 } from "./hooks.js";
 export { batchFromMask, bucketLength, leftPad, type HostBatch } from "./inputs.js";
-export { forward, type ForwardInputs, type ForwardOptions, type ForwardResult, type HookFn } from "./forward.js";
-export { runWithCache, runWithHooks, toHost, type HostTensor, type RunOptions, type RunResult } from "./run.js";
+export {
+  forward,
+  type ForwardInputs,
+  type ForwardOptions,
+  type ForwardResult,
+  type HookFn,
+} from "./forward.js";
+export {
+  runWithCache,
+  runWithHooks,
+  toHost,
+  type HostTensor,
+  type RunOptions,
+  type RunResult,
+} from "./run.js";
 export { checkSteering, SteeringError, type Steering } from "./steering.js";
 export {
   LossInputError,
@@ -26,7 +39,13 @@ export {
   type SteeringLossResult,
   type TeacherForcedBatch,
 } from "./loss.js";
-export { generate, GenerateError, type FinishReason, type GenerateOptions, type Generation } from "./generate.js";
+export {
+  generate,
+  GenerateError,
+  type FinishReason,
+  type GenerateOptions,
+  type Generation,
+} from "./generate.js";
 export { pickToken, seededUniform, type SamplingOptions } from "./sampling.js";
 export {
   encodePrompts,

@@ -158,7 +158,8 @@ async function main(): Promise<void> {
     }
     model.dispose();
 
-    let profile: { forward: OpProfile; steer: OpProfile } | null = null;
+    type Profile = { forward: OpProfile; steer: OpProfile };
+    let profile: Profile | null = null;
     if (!opts.noProfile) {
       log("jax-js: per-kernel trace at 1 thread (child process) ...");
       const shapeArgs = Object.keys(CPU_DEFAULTS).flatMap((k) => [
@@ -174,7 +175,7 @@ async function main(): Promise<void> {
           maxBuffer: 16 << 20,
         },
       );
-      profile = JSON.parse(out.trim().split("\n").pop()!) as typeof profile;
+      profile = JSON.parse(out.trim().split("\n").pop()!) as Profile;
     }
 
     const tokens = step.batch.batch * step.batch.seqLen;

@@ -286,7 +286,11 @@ function parseGpt2(r: Fields): ModelConfig {
   const nHeads = r.posInt("n_head");
   if (dModel % nHeads !== 0) r.fail("n_head", `${nHeads} does not divide n_embd (${dModel})`);
   const actName = r.present("activation_function") ?? "gelu_new";
-  const activation = typeof actName === "string" ? GPT2_ACTIVATIONS[actName] : undefined;
+  // Own keys only: "toString" or "constructor" must not find Object.prototype's functions.
+  const activation =
+    typeof actName === "string" && Object.hasOwn(GPT2_ACTIVATIONS, actName)
+      ? GPT2_ACTIVATIONS[actName]
+      : undefined;
   if (activation === undefined) {
     r.fail("activation_function", `expected "gelu_new" or "gelu", got ${show(actName)}`);
   }

@@ -17,7 +17,8 @@ function tokenIds(value: unknown, file: string, field: string): number[] | null 
   if (value === undefined || value === null) return null;
   const list = Array.isArray(value) ? value : [value];
   for (const v of list) {
-    if (!Number.isInteger(v) || (v as number) < 0) {
+    // Safe integers only, as config.json's token ids: 1e308 or 2^53 + 2 are not ids.
+    if (!Number.isSafeInteger(v) || (v as number) < 0) {
       throw new ConfigError(
         file,
         field,

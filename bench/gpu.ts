@@ -17,6 +17,7 @@
  * Results are written to DIR/gpu.json after every stage, so a late failure keeps the earlier ones.
  */
 import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,7 +33,7 @@ import type { LayerParams, ModelParams } from "../src/model/params.js";
 import { disposePrograms } from "../src/model/programs.js";
 import { inverseFrequencies } from "../src/model/rope.js";
 import { runWithCache } from "../src/model/run.js";
-import { stepParts } from "./parts.js";
+import { settle, stepParts } from "./parts.js";
 import {
   benchModelSpec,
   CPU_DEFAULTS,
@@ -97,6 +98,26 @@ function randomModel(cfg: ModelConfig, seed: number, std = 0.02): Model {
   return model;
 }
 
+/**
+ * Work-around: src/engine/device.ts sets only navigator.gpu, but jax-js's WebGPU backend also uses
+ * the WebGPU globals (GPUBufferUsage, GPUMapMode, …), which Node lacks; without them
+ * initEngine("webgpu") fails with "GPUBufferUsage is not defined". The webgpu package exports them.
+ */
+function installWebGpuGlobals(): void {
+  const require = createRequire(import.meta.url);
+  const mod = require(process.env.TRIGSCOPE_WEBGPU_MODULE ?? "webgpu") as {
+    create: (flags: string[]) => unknown;
+    globals: Record<string, unknown>;
+  };
+  Object.assign(globalThis, mod.globals);
+  const nav = (globalThis as unknown as { navigator?: Record<string, unknown> }).navigator ?? {};
+  Object.defineProperty(globalThis, "navigator", {
+    value: { ...nav, gpu: mod.create([]) },
+    configurable: true,
+    writable: true,
+  });
+}
+
 function findTorchPython(cuda: boolean): string | null {
   const check = cuda ? "import torch; assert torch.cuda.is_available()" : "import torch";
   for (const p of ["python3", "/usr/bin/python3", "python"]) {
@@ -130,7 +151,7 @@ function deviceForward(model: Model) {
   return {
     run: async (s: StepInputs) => {
       const out = fn(tree.ref(model.params), batchInputs(cfg, model.invFreq, s.batch));
-      await out.blockUntilReady();
+      await settle(out); // blockUntilReady returns before the GPU is done on WebGPU
       out.dispose();
     },
     dispose: () => fn.dispose(),
@@ -165,6 +186,7 @@ async function main(): Promise<void> {
   const save = () =>
     writeFileSync(join(outDir, "gpu.json"), `${JSON.stringify(result, null, 1)}\n`);
 
+  if (opts.device === "webgpu") installWebGpuGlobals();
   const device = await initEngine(opts.device as "webgpu" | "wasm");
   const gpu = device === "webgpu" ? getWebGPUDevice() : null;
   result.engine = {
@@ -192,8 +214,11 @@ async function main(): Promise<void> {
     const steer = await time(() => steeringLossAndGrad(model, ...steerArgs(step)), 2, opts.runs);
     const ours = await steeringLossAndGrad(model, ...steerArgs(step));
     const logits = (await runWithCache(model, step.batch, { logits: true })).logits!.data;
+    const replica = await stepParts(model, step, 1, 2, { nll: "compare", only: ["grad"] });
     model.dispose();
-    const small: Record<string, unknown> = { jaxjs: { forward: fwd, steer, loss: ours.loss } };
+    const small: Record<string, unknown> = {
+      jaxjs: { forward: fwd, steer, loss: ours.loss, compare_one_hot: replica },
+    };
     if (python) {
       const logitsFile = join(work, "small.logits");
       const t = runTorch(python, [
@@ -216,6 +241,10 @@ async function main(): Promise<void> {
         loss_rel: Math.abs(ours.loss - (t.loss as number)) / Math.abs(t.loss as number),
         grad_rel_max: relMaxDiff(ours.grad, t.grad as number[]),
         logits_rel_max: relMaxDiff(logits, tl, (i) => step.batch.mask[Math.floor(i / v)] === 1),
+        compare_one_hot_loss_rel:
+          Math.abs(replica.check!.loss - (t.loss as number)) / Math.abs(t.loss as number),
+        compare_one_hot_grad_norm_rel:
+          Math.abs(replica.check!.gradNorm - (t.grad_norm as number)) / (t.grad_norm as number),
       };
     }
     result.small = small;
@@ -351,39 +380,64 @@ async function main(): Promise<void> {
     }
     save();
   };
-  await stage("steer", () => steeringLossAndGrad(model, ...steerArgs(step)));
+  // steeringLossAndGrad picks the response log-probabilities with jax-js's nn.oneHot, which
+  // builds eye(V): [V, V] (66 GB at V = 128256); on WebGPU that fails (a shader index beyond u32,
+  // then out of memory, and the device's later work is invalid). Beyond V = 16384 the API step is
+  // not run; the step is timed as bench/parts.ts rebuilds it with the one-hot made by comparison.
+  if (cfg.vocabSize <= 16384) {
+    await stage("steer", () => steeringLossAndGrad(model, ...steerArgs(step)));
+  } else {
+    errors.steer = `not run: steeringLossAndGrad uses nn.oneHot(targets, ${cfg.vocabSize}) = eye(${cfg.vocabSize}).slice(targets), a ${cfg.vocabSize}² array; it failed on WebGPU (u32 index overflow in the shader, then VK_ERROR_OUT_OF_DEVICE_MEMORY)`;
+  }
+  try {
+    log("jax-js: the steering step rebuilt from loss.ts's parts, one-hot by comparison ...");
+    const parts = await stepParts(model, step, opts.warmup - 1, opts.runs, {
+      nll: "compare",
+      only: opts.noParts ? ["prefix", "grad"] : ["prefix", "grad", "gradW"],
+    });
+    jaxjs.parts = parts;
+    const total = (k: "grad" | "gradW") => {
+      const a = parts.prefix?.median_ms;
+      const b = parts[k]?.median_ms;
+      if (a === undefined || b === undefined) return undefined;
+      return {
+        median_ms: a + b,
+        tokens_per_s: tokens / ((a + b) / 1000),
+        note: `prefix + ${k} medians`,
+      };
+    };
+    jaxjs.steer_compare = total("grad");
+    jaxjs.steer_compare_gradW = total("gradW");
+    log(
+      `  steer (compare one-hot): ${JSON.stringify(jaxjs.steer_compare)}; with d/dW: ${JSON.stringify(jaxjs.steer_compare_gradW)}`,
+    );
+  } catch (err) {
+    errors.parts = String(err);
+    log(`  parts failed: ${String(err)}`);
+  }
+  save();
   await stage("forward", () => runWithCache(model, step.batch, { logits: true }));
   const dev = deviceForward(model);
   await stage("forward_device", () => dev.run(step));
   dev.dispose();
-  try {
-    const ours = await steeringLossAndGrad(model, ...steerArgs(step));
-    jaxjs.loss = ours.loss;
-    jaxjs.grad_norm = Math.hypot(...ours.grad);
-    if (!opts.noParts) {
-      log("jax-js: the steering step's pieces ...");
-      jaxjs.parts = await stepParts(model, step, 1, Math.min(2, opts.runs));
-    }
-  } catch (err) {
-    errors.parts = String(err);
-  }
-  save();
   model.dispose();
 
   const fmt = (x: unknown) => (typeof x === "number" ? x.toFixed(0) : "-");
   const tps = (side: unknown, k: string) =>
     (side as Record<string, { tokens_per_s?: number }> | undefined)?.[k]?.tokens_per_s;
-  const rows: [string, string][] = [
-    ["forward (logits to host)", "forward"],
-    ["forward (logits on device)", "forward_device"],
-    ["steering fwd+bwd", "steer"],
+  const rows: [string, string, string][] = [
+    ["forward (logits to host)", "forward", "forward"],
+    ["forward (logits on device)", "forward_device", "forward_device"],
+    ["steering fwd+bwd (API; small vocab only)", "steer", "steer"],
+    ["steering, loss.ts program, one-hot by comparison", "steer_compare", "steer"],
+    ["  same, with d/dW of later layers (disposed)", "steer_compare_gradW", "steer"],
   ];
   console.log(`\n${JSON.stringify(result.model)} batch ${step.batch.batch}×${step.batch.seqLen}`);
   if (Object.keys(errors).length) console.log(`errors: ${JSON.stringify(errors)}`);
   console.log("op | jax-js webgpu tok/s | torch f32 tok/s | torch/jax-js");
-  for (const [label, k] of rows) {
+  for (const [label, k, tk] of rows) {
     const a = tps(result.jaxjs, k);
-    const b = tps(result.torch, k);
+    const b = tps(result.torch, tk);
     console.log(`${label} | ${fmt(a)} | ${fmt(b)} | ${a && b ? (b / a).toFixed(1) : "-"}`);
   }
 }

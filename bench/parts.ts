@@ -13,8 +13,9 @@
  *
  * Shape legend: B batch, T tokens, D d_model.
  */
-import { jit, np, tree, valueAndGrad } from "../src/engine/jax.js";
-import { forward, type ForwardInputs } from "../src/model/forward.js";
+import { jit, nn, np, tree, valueAndGrad } from "../src/engine/jax.js";
+import type { ModelConfig } from "../src/model/config.js";
+import { forward, unembed, type ForwardInputs } from "../src/model/forward.js";
 import { batchInputs } from "../src/model/inputs.js";
 import { residAfter, responseNll, responseSelection } from "../src/model/loss.js";
 import type { Model } from "../src/model/model.js";
@@ -22,12 +23,26 @@ import type { LayerParams, ModelParams } from "../src/model/params.js";
 import { addSteering, steeringArrays } from "../src/model/steering.js";
 import { time, type StepInputs, type Timing } from "./setup.js";
 
+export { settle };
+
 type Rest = {
   resid: np.Array;
   mask: np.Array;
   inputs: ForwardInputs;
   sel: { select: np.Array; targets: np.Array; perExample: np.Array };
 };
+
+/**
+ * Waits until `x` is computed. On WebGPU `blockUntilReady` returned before the GPU finished
+ * (a 2.9 TFLOP forward "took" 18 ms): reading back one element waits for the queue.
+ */
+async function settle(x: np.Array): Promise<void> {
+  await x.ref.reshape([x.size]).slice([0, 1]).data();
+}
+
+async function timeIf(on: boolean, fn: () => Promise<Timing>): Promise<Timing | undefined> {
+  return on ? fn() : undefined;
+}
 
 /** The device arguments of one gradient-program call (fresh: programs consume their arguments). */
 async function prepare(model: Model, s: StepInputs): Promise<{ vector: np.Array; rest: Rest }> {
@@ -45,7 +60,7 @@ async function prepare(model: Model, s: StepInputs): Promise<{ vector: np.Array;
   const inputs = batchInputs(cfg, model.invFreq, s.batch);
   inputs.ids?.dispose();
   delete inputs.ids;
-  await resid.blockUntilReady();
+  await settle(resid);
   return {
     vector: st.vector,
     rest: {
@@ -57,6 +72,38 @@ async function prepare(model: Model, s: StepInputs): Promise<{ vector: np.Array;
   };
 }
 
+/**
+ * How the response tokens' log-probabilities are picked. "loss.ts": its `responseNll`, whose
+ * `nn.oneHot(targets, V)` is jax-js's `eye(V).slice(targets)` — a [V, V] identity, 66 GB at
+ * Llama 3's V = 128256, which fails on WebGPU. "compare": the same one-hot built as
+ * `targets[:, None] == arange(V)[None, :]`, [N, V].
+ */
+export type NllKind = "loss.ts" | "compare";
+
+function nllCompare(
+  cfg: ModelConfig,
+  params: ModelParams,
+  finalResid: np.Array,
+  select: np.Array,
+  targets: np.Array,
+): np.Array {
+  const [b, t, d] = finalResid.shape as [number, number, number];
+  const n = targets.shape[0]!;
+  const picked = np.matmul(select, finalResid.reshape([b * t, d]));
+  const logp = nn.logSoftmax(unembed(params, picked), -1);
+  const hot = np
+    .equal(
+      targets.reshape([n, 1]),
+      np
+        .arange(cfg.vocabSize, undefined, undefined, { dtype: np.int32 })
+        .reshape([1, cfg.vocabSize]),
+    )
+    .astype(np.float32);
+  return logp.mul(hot).sum(-1).neg();
+}
+
+let nllKind: NllKind = "loss.ts";
+
 /** Response loss of the later layers, as loss.ts's `lossOf` computes it. */
 function lossOf(model: Model, layer: number, vector: np.Array, params: ModelParams, a: Rest) {
   const cfg = model.config;
@@ -66,7 +113,13 @@ function lossOf(model: Model, layer: number, vector: np.Array, params: ModelPara
     startResid: steered,
     returnFinalResid: true,
   });
-  const nll = responseNll(cfg, params, r.resid!, a.sel.select, a.sel.targets);
+  const nll = (nllKind === "compare" ? nllCompare : responseNll)(
+    cfg,
+    params,
+    r.resid!,
+    a.sel.select,
+    a.sel.targets,
+  );
   const perExample = np.matmul(a.sel.perExample, nll.ref);
   return [nll.mean(), perExample] as [np.Array, np.Array];
 }
@@ -88,38 +141,45 @@ export async function stepParts(
   s: StepInputs,
   warmup: number,
   runs: number,
-): Promise<StepParts> {
+  opts: { nll?: NllKind; only?: readonly (keyof StepParts)[] } = {},
+): Promise<Partial<StepParts>> {
+  nllKind = opts.nll ?? "loss.ts";
+  const want = (k: keyof StepParts) => !opts.only || opts.only.includes(k);
   const cfg = model.config;
   const layer = s.layer;
 
-  const prep = await time(
-    async () => {
-      const st = steeringArrays(
-        cfg,
-        { layer, vector: s.vector, positionMask: s.positionMask },
-        s.batch.batch,
-        s.batch.seqLen,
-        s.batch.mask,
-      );
-      const sel = responseSelection({ batch: s.batch, responseMask: s.responseMask });
-      const i1 = batchInputs(cfg, model.invFreq, s.batch);
-      const i2 = batchInputs(cfg, model.invFreq, s.batch);
-      const all = [st, sel.select, sel.targets, sel.perExample, i1, i2];
-      await Promise.all(tree.leaves(all).map((x) => (x as np.Array).blockUntilReady()));
-      tree.dispose(all);
-    },
-    warmup,
-    runs,
+  const prep = await timeIf(want("prep"), () =>
+    time(
+      async () => {
+        const st = steeringArrays(
+          cfg,
+          { layer, vector: s.vector, positionMask: s.positionMask },
+          s.batch.batch,
+          s.batch.seqLen,
+          s.batch.mask,
+        );
+        const sel = responseSelection({ batch: s.batch, responseMask: s.responseMask });
+        const i1 = batchInputs(cfg, model.invFreq, s.batch);
+        const i2 = batchInputs(cfg, model.invFreq, s.batch);
+        const all = [st, sel.select, sel.targets, sel.perExample, i1, i2];
+        await Promise.all(tree.leaves(all).map((x) => (x as np.Array).blockUntilReady()));
+        tree.dispose(all);
+      },
+      warmup,
+      runs,
+    ),
   );
 
-  const prefix = await time(
-    async () => {
-      const r = residAfter(model, layer, batchInputs(cfg, model.invFreq, s.batch));
-      await r.blockUntilReady();
-      r.dispose();
-    },
-    warmup,
-    runs,
+  const prefix = await timeIf(want("prefix"), () =>
+    time(
+      async () => {
+        const r = residAfter(model, layer, batchInputs(cfg, model.invFreq, s.batch));
+        await settle(r);
+        r.dispose();
+      },
+      warmup,
+      runs,
+    ),
   );
 
   // The gradient program of loss.ts: d/dv only.
@@ -170,20 +230,22 @@ export async function stepParts(
       }
       return ms;
     };
-    const grad = await time(() => runGrad(false), warmup, runs);
-    await runGrad(true);
+    const grad = await timeIf(want("grad"), () => time(() => runGrad(false), warmup, runs));
+    if (grad) await runGrad(true);
 
-    const later = await time(
-      async () => {
-        const { vector, rest } = await prepare(model, s);
-        const t0 = performance.now();
-        const [loss, per] = laterFn(tree.ref(model.params), vector, rest);
-        per.dispose();
-        await loss.data();
-        return performance.now() - t0;
-      },
-      warmup,
-      runs,
+    const later = await timeIf(want("later"), () =>
+      time(
+        async () => {
+          const { vector, rest } = await prepare(model, s);
+          const t0 = performance.now();
+          const [loss, per] = laterFn(tree.ref(model.params), vector, rest);
+          per.dispose();
+          await loss.data();
+          return performance.now() - t0;
+        },
+        warmup,
+        runs,
+      ),
     );
 
     const runGradW = async (keep: boolean) => {
@@ -201,9 +263,13 @@ export async function stepParts(
       }
       return ms;
     };
-    const gradW = await time(() => runGradW(false), warmup, runs);
-    await runGradW(true);
-    return { prep, prefix, grad, later, gradW, check };
+    const gradW = await timeIf(want("gradW"), () => time(() => runGradW(false), warmup, runs));
+    if (gradW) await runGradW(true);
+    const out: Partial<StepParts> = { check };
+    for (const [k, v] of Object.entries({ prep, prefix, grad, later, gradW })) {
+      if (v) out[k as "prep"] = v;
+    }
+    return out;
   } finally {
     gradFn.dispose();
     laterFn.dispose();

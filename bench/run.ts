@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       ),
     };
 
-    let parts: StepParts | null = null;
+    let parts: Partial<StepParts> | null = null;
     if (!opts.noParts) {
       log("jax-js: the steering step's pieces ...");
       parts = await stepParts(model, step, opts.warmup, opts.runs);
@@ -264,18 +264,24 @@ async function main(): Promise<void> {
       console.log(
         table([
           ["piece", "ms"],
-          ["host prep (steering arrays, selection, bias, RoPE, upload)", fmt(p.prep.median_ms)],
-          [`prefix forward, layers 0..${step.layer} (no grad)`, fmt(p.prefix.median_ms)],
+          [
+            "host prep (steering arrays, selection, bias, RoPE, upload)",
+            fmt(p.prep?.median_ms ?? NaN),
+          ],
+          [`prefix forward, layers 0..${step.layer} (no grad)`, fmt(p.prefix?.median_ms ?? NaN)],
           [
             `grad program as in loss.ts (d/dv), layers ${step.layer + 1}.. + loss`,
-            fmt(p.grad.median_ms),
+            fmt(p.grad?.median_ms ?? NaN),
           ],
-          ["  same computation without the gradient", fmt(p.later.median_ms)],
-          ["  grad program with d/dW of later layers too (disposed)", fmt(p.gradW.median_ms)],
+          ["  same computation without the gradient", fmt(p.later?.median_ms ?? NaN)],
+          [
+            "  grad program with d/dW of later layers too (disposed)",
+            fmt(p.gradW?.median_ms ?? NaN),
+          ],
         ]),
       );
       console.log(
-        `  (d/dv only vs with d/dW: loss ${p.check.loss.toFixed(6)} / ${p.check.lossW.toFixed(6)}, |grad| ${p.check.gradNorm.toExponential(4)} / ${p.check.gradNormW.toExponential(4)})`,
+        `  (d/dv only vs with d/dW: loss ${p.check!.loss.toFixed(6)} / ${p.check!.lossW.toFixed(6)}, |grad| ${p.check!.gradNorm.toExponential(4)} / ${p.check!.gradNormW.toExponential(4)})`,
       );
       console.log(
         `  torch for comparison: forward ${fmt(torch.forward.median_ms)} ms, steering ${fmt(torch.steer.median_ms)} ms`,

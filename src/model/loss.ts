@@ -122,7 +122,11 @@ function gradProgram(model: Model, layer: number) {
       const perExample = np.matmul(a.sel.perExample, nll.ref);
       return [nll.mean(), perExample] as [np.Array, np.Array];
     };
-    const vg = valueAndGrad(lossOf as never, { hasAux: true }) as unknown as (
+    // Differentiating with respect to the parameters too (and dropping those gradients) keeps
+    // jax-js from fusing elementwise backward work into the matmul loops: with respect to the
+    // vector alone the step ran 5.6x slower (4.3 s vs 0.78 s, 4-layer d256 Llama, batch 8 x 64);
+    // with respect to only the later layers' weights, 2.9x slower. See src/engine/NOTES.md.
+    const vg = valueAndGrad(lossOf as never, { hasAux: true, argnums: [0, 1] }) as unknown as (
       v: np.Array,
       p: ModelParams,
       a: Omit<GradArgs, "vector">,
@@ -172,13 +176,14 @@ export async function steeringLossAndGrad(
   delete inputs.ids;
   const mask = scale === 1 ? s.mask : s.mask.mul(scale);
   const fn = gradProgram(model, steering.layer);
-  const [[loss, perExample], grad] = fn(tree.ref(model.params), {
+  const [[loss, perExample], [grad, paramGrads]] = fn(tree.ref(model.params), {
     vector: s.vector,
     resid,
     mask,
     inputs,
     sel: { select: sel.select, targets: sel.targets, perExample: sel.perExample },
-  }) as [[np.Array, np.Array], np.Array];
+  }) as [[np.Array, np.Array], [np.Array, ModelParams]];
+  tree.dispose(paramGrads);
   const lossValue = (await loss.data())[0]!;
   const per = Array.from(await perExample.data(), Number);
   const g = (await grad.data()) as Float32Array;

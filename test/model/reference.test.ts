@@ -99,7 +99,6 @@ describe.each(ARCHES)("%s against transformers", (arch) => {
     const userMask = fx.f32("steer_user_mask").data;
     const vector = fx.f32("steer_vector").data;
     const { layer, scale } = fx.manifest.steer;
-    const before = live();
     const r = await steeringLossAndGrad(
       model,
       { batch: hb, responseMask },
@@ -135,7 +134,6 @@ describe.each(ARCHES)("%s against transformers", (arch) => {
       { layer, vector, positionMask: userMask, scale },
     );
     expect(live()).toBe(again);
-    expect(again - before).toBeGreaterThanOrEqual(0);
   });
 
   it("renders the chat template to transformers' ids, user positions and response positions", async () => {
@@ -179,7 +177,6 @@ describe.each(ARCHES)("%s against transformers", (arch) => {
             scale: fx.manifest.steer.scale,
           }
         : undefined;
-      const before = live();
       const g = await generate(model, prompts, {
         maxNewTokens: n,
         eosTokenIds: [],
@@ -205,7 +202,6 @@ describe.each(ARCHES)("%s against transformers", (arch) => {
         ...(steering ? { steering } : {}),
       });
       expect(live()).toBe(after);
-      expect(after).toBeGreaterThanOrEqual(before);
     },
   );
 });

@@ -152,9 +152,15 @@ async function main(): Promise<void> {
     };
 
     let parts: Partial<StepParts> | null = null;
+    let partsCompare: Partial<StepParts> | null = null;
     if (!opts.noParts) {
       log("jax-js: the steering step's pieces ...");
       parts = await stepParts(model, step, opts.warmup, opts.runs);
+      // The one-hot of loss.ts is eye(V) (fails from V ≈ 32000 on wasm); the same by comparison:
+      partsCompare = await stepParts(model, step, opts.warmup, opts.runs, {
+        nll: "compare",
+        only: ["grad", "gradW"],
+      });
     }
     model.dispose();
 
@@ -181,6 +187,7 @@ async function main(): Promise<void> {
     const tokens = step.batch.batch * step.batch.seqLen;
     const result = {
       bench: "cpu",
+      command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(),
       date: new Date().toISOString(),
       model: {
         architecture: "llama",
@@ -227,6 +234,7 @@ async function main(): Promise<void> {
       },
       agreement,
       parts,
+      parts_compare_one_hot: partsCompare,
       profile_1_thread: profile,
     };
 
@@ -277,6 +285,14 @@ async function main(): Promise<void> {
           [
             "  grad program with d/dW of later layers too (disposed)",
             fmt(p.gradW?.median_ms ?? NaN),
+          ],
+          [
+            "  grad program, one-hot by comparison instead of eye(V)",
+            fmt(partsCompare?.grad?.median_ms ?? NaN),
+          ],
+          [
+            "  grad program, one-hot by comparison, with d/dW (disposed)",
+            fmt(partsCompare?.gradW?.median_ms ?? NaN),
           ],
         ]),
       );

@@ -2,7 +2,12 @@
  * trigscope's public API. Call `initEngine()` (wasm by default, "webgpu" where available) before
  * running a model; everything that reads numbers back is async.
  */
-export { initEngine, currentDevice, DeviceUnavailableError, type DeviceName } from "./engine/device.js";
+export {
+  initEngine,
+  currentDevice,
+  DeviceUnavailableError,
+  type DeviceName,
+} from "./engine/device.js";
 export { liveBufferCounter } from "./engine/live-buffers.js";
 export * from "./io/index.js";
 export * from "./model/index.js";

@@ -42,4 +42,3 @@ export async function main(argv: string[], io: CommandIO = processIO): Promise<n
     return 1;
   }
 }
-

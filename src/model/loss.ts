@@ -99,7 +99,9 @@ export function responseNll(
   const logp = nn.logSoftmax(unembed(params, picked), -1);
   // One-hot by comparison, [N, V]: jax-js's nn.oneHot slices an eye(V) — V² floats, 66 GB at
   // Llama 3's vocabulary (found by bench/gpu.ts).
-  const vocab = np.arange(cfg.vocabSize, undefined, undefined, { dtype: np.int32 }).reshape([1, cfg.vocabSize]);
+  const vocab = np
+    .arange(cfg.vocabSize, undefined, undefined, { dtype: np.int32 })
+    .reshape([1, cfg.vocabSize]);
   const oneHot = targets.reshape([-1, 1]).equal(vocab).astype(np.float32);
   return logp.mul(oneHot).sum(-1).neg();
 }

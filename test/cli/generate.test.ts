@@ -11,37 +11,68 @@ import { loadFixture } from "../model/fixture.js";
 async function cli(argv: string[]) {
   let out = "";
   let err = "";
-  const code = await main(argv, { stdout: (t) => (out += t + "\n"), stderr: (t) => (err += t + "\n") });
+  const code = await main(argv, {
+    stdout: (t) => (out += t + "\n"),
+    stderr: (t) => (err += t + "\n"),
+  });
   return { code, out, err };
 }
 
 describe("trigscope generate --json", () => {
-  it.each(["llama", "qwen2", "gpt2"])("gives transformers' greedy tokens and log-probs for %s", async (arch) => {
-    const fx = loadFixture(arch);
-    const tok = await loadTokenizer(fx.dir);
-    const ids = fx.i32("gen_input_ids");
-    const mask = fx.i32("gen_attention_mask");
-    const t = ids.shape[1]!;
-    const row = Array.from(ids.data.subarray(0, t)).filter((_, j) => mask.data[j] === 1);
-    const bos = tok.addBosToken && row[0] === tok.bosTokenId ? 1 : 0;
-    const text = tok.decode(row.slice(bos));
-    const n = fx.manifest.generation.max_new_tokens;
-    const r = await cli(["generate", "--model", fx.dir, "--prompt", text, "--max-new-tokens", String(n), "--ignore-eos", "--json"]);
-    expect(r.err).toBe("");
-    expect(r.code).toBe(0);
-    const json = JSON.parse(r.out) as { prompt_ids: number[]; ids: number[]; text: string; logprobs: number[] };
-    expect(json.prompt_ids).toEqual(row);
-    const out = fx.i32("gen_output_ids");
-    const width = out.shape[1]!;
-    expect(json.ids).toEqual(Array.from(out.data.subarray(width - n, width)));
-    const lp = fx.f32("gen_logprobs").data.subarray(0, n);
-    json.logprobs.forEach((v, i) => expect(Math.abs(v - lp[i]!)).toBeLessThan(1e-4));
-    expect(json.text).toBe(tok.decode(json.ids, { skipSpecialTokens: true }));
-  });
+  it.each(["llama", "qwen2", "gpt2"])(
+    "gives transformers' greedy tokens and log-probs for %s",
+    async (arch) => {
+      const fx = loadFixture(arch);
+      const tok = await loadTokenizer(fx.dir);
+      const ids = fx.i32("gen_input_ids");
+      const mask = fx.i32("gen_attention_mask");
+      const t = ids.shape[1]!;
+      const row = Array.from(ids.data.subarray(0, t)).filter((_, j) => mask.data[j] === 1);
+      const bos = tok.addBosToken && row[0] === tok.bosTokenId ? 1 : 0;
+      const text = tok.decode(row.slice(bos));
+      const n = fx.manifest.generation.max_new_tokens;
+      const r = await cli([
+        "generate",
+        "--model",
+        fx.dir,
+        "--prompt",
+        text,
+        "--max-new-tokens",
+        String(n),
+        "--ignore-eos",
+        "--json",
+      ]);
+      expect(r.err).toBe("");
+      expect(r.code).toBe(0);
+      const json = JSON.parse(r.out) as {
+        prompt_ids: number[];
+        ids: number[];
+        text: string;
+        logprobs: number[];
+      };
+      expect(json.prompt_ids).toEqual(row);
+      const out = fx.i32("gen_output_ids");
+      const width = out.shape[1]!;
+      expect(json.ids).toEqual(Array.from(out.data.subarray(width - n, width)));
+      const lp = fx.f32("gen_logprobs").data.subarray(0, n);
+      json.logprobs.forEach((v, i) => expect(Math.abs(v - lp[i]!)).toBeLessThan(1e-4));
+      expect(json.text).toBe(tok.decode(json.ids, { skipSpecialTokens: true }));
+    },
+  );
 
   it("names the missing steering vector and exits 1", async () => {
     const fx = loadFixture("llama");
-    const r = await cli(["generate", "--model", fx.dir, "--prompt", "hi", "--steer", "/nonexistent.safetensors", "--layer", "0"]);
+    const r = await cli([
+      "generate",
+      "--model",
+      fx.dir,
+      "--prompt",
+      "hi",
+      "--steer",
+      "/nonexistent.safetensors",
+      "--layer",
+      "0",
+    ]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/nonexistent\.safetensors/);
   });
@@ -63,7 +94,12 @@ describe("trigscope model info", () => {
     expect(info.weightDtypes).toEqual({ BF16: expect.any(Number) });
     // 2 layers × (q,k,v,o + biases + 3 MLP + 2 norms) + embed + final norm + lm_head, from config.json.
     const c = info.config;
-    const perLayer = c.dModel * c.nHeads * c.dHead * 2 + c.dModel * c.nKvHeads * c.dHead * 2 + (c.nHeads + 2 * c.nKvHeads) * c.dHead + 3 * c.dModel * c.dMlp + 2 * c.dModel;
+    const perLayer =
+      c.dModel * c.nHeads * c.dHead * 2 +
+      c.dModel * c.nKvHeads * c.dHead * 2 +
+      (c.nHeads + 2 * c.nKvHeads) * c.dHead +
+      3 * c.dModel * c.dMlp +
+      2 * c.dModel;
     expect(info.parameters).toBe(c.nLayers * perLayer + 2 * c.vocabSize * c.dModel + c.dModel);
   });
 

@@ -22,13 +22,18 @@ let current: DeviceName | null = null;
 async function installWebGpu(): Promise<void> {
   const nav = (globalThis as unknown as { navigator?: Record<string, unknown> }).navigator ?? {};
   if (nav.gpu) return;
-  let mod: { create: (flags: string[]) => unknown };
+  let mod: { create: (flags: string[]) => unknown; globals?: Record<string, unknown> };
   try {
     // `webgpu` is CommonJS with a native addon; loaded only when a GPU is asked for.
     const require = createRequire(import.meta.url);
     mod = require(process.env.TRIGSCOPE_WEBGPU_MODULE ?? "webgpu") as typeof mod;
   } catch (err) {
     throw new DeviceUnavailableError("webgpu", `cannot load the 'webgpu' package (${String(err)})`);
+  }
+  // jax-js's WebGPU backend also uses the WebGPU globals (GPUBufferUsage, GPUMapMode, …), which
+  // Node lacks ("GPUBufferUsage is not defined"); the webgpu package exports them.
+  for (const [name, value] of Object.entries(mod.globals ?? {})) {
+    if (!(name in globalThis)) (globalThis as Record<string, unknown>)[name] = value;
   }
   const flags = (process.env.TRIGSCOPE_DAWN_FLAGS ?? "").split(",").filter(Boolean);
   Object.defineProperty(globalThis, "navigator", {

@@ -214,10 +214,10 @@ async function main(): Promise<void> {
     const steer = await time(() => steeringLossAndGrad(model, ...steerArgs(step)), 2, opts.runs);
     const ours = await steeringLossAndGrad(model, ...steerArgs(step));
     const logits = (await runWithCache(model, step.batch, { logits: true })).logits!.data;
-    const replica = await stepParts(model, step, 1, 2, { nll: "compare", only: ["grad"] });
+    const replica = await stepParts(model, step, 1, 2, { only: ["grad"] });
     model.dispose();
     const small: Record<string, unknown> = {
-      jaxjs: { forward: fwd, steer, loss: ours.loss, compare_one_hot: replica },
+      jaxjs: { forward: fwd, steer, loss: ours.loss, parts_grad: replica },
     };
     if (python) {
       const logitsFile = join(work, "small.logits");
@@ -241,9 +241,9 @@ async function main(): Promise<void> {
         loss_rel: Math.abs(ours.loss - (t.loss as number)) / Math.abs(t.loss as number),
         grad_rel_max: relMaxDiff(ours.grad, t.grad as number[]),
         logits_rel_max: relMaxDiff(logits, tl, (i) => step.batch.mask[Math.floor(i / v)] === 1),
-        compare_one_hot_loss_rel:
+        parts_loss_rel:
           Math.abs(replica.check!.loss - (t.loss as number)) / Math.abs(t.loss as number),
-        compare_one_hot_grad_norm_rel:
+        parts_grad_norm_rel:
           Math.abs(replica.check!.gradNorm - (t.grad_norm as number)) / (t.grad_norm as number),
       };
     }
@@ -380,23 +380,17 @@ async function main(): Promise<void> {
     }
     save();
   };
-  // steeringLossAndGrad picks the response log-probabilities with jax-js's nn.oneHot, which
-  // builds eye(V): [V, V] (66 GB at V = 128256); on WebGPU that fails (a shader index beyond u32,
-  // then out of memory, and the device's later work is invalid). Beyond V = 16384 the API step is
-  // not run; the step is timed as bench/parts.ts rebuilds it with the one-hot made by comparison.
-  if (cfg.vocabSize <= 16384) {
-    await stage("steer", () => steeringLossAndGrad(model, ...steerArgs(step)));
-  } else {
-    errors.steer = `not run: steeringLossAndGrad uses nn.oneHot(targets, ${cfg.vocabSize}) = eye(${cfg.vocabSize}).slice(targets), a ${cfg.vocabSize}² array; it failed on WebGPU (u32 index overflow in the shader, then VK_ERROR_OUT_OF_DEVICE_MEMORY)`;
-  }
+  // The steering step's gradient program three ways (bench/parts.ts): d/dv only (loss.ts before
+  // eacd373), with d/dW of the later layers, with d/dW of every parameter (loss.ts since eacd373),
+  // each after the same prefix forward. Then forward, and the API's step itself last (until
+  // 97b9af4 it failed here: nn.oneHot built eye(128256), and the device's later work was invalid).
   try {
-    log("jax-js: the steering step rebuilt from loss.ts's parts, one-hot by comparison ...");
+    log("jax-js: the steering step's gradient program, three ways ...");
     const parts = await stepParts(model, step, opts.warmup - 1, opts.runs, {
-      nll: "compare",
-      only: opts.noParts ? ["prefix", "grad"] : ["prefix", "grad", "gradW"],
+      only: opts.noParts ? ["prefix", "gradAll"] : ["prefix", "grad", "gradW", "gradAll"],
     });
     jaxjs.parts = parts;
-    const total = (k: "grad" | "gradW") => {
+    const total = (k: "grad" | "gradW" | "gradAll") => {
       const a = parts.prefix?.median_ms;
       const b = parts[k]?.median_ms;
       if (a === undefined || b === undefined) return undefined;
@@ -406,10 +400,11 @@ async function main(): Promise<void> {
         note: `prefix + ${k} medians`,
       };
     };
-    jaxjs.steer_compare = total("grad");
-    jaxjs.steer_compare_gradW = total("gradW");
+    jaxjs.steer_dv = total("grad");
+    jaxjs.steer_dW_later = total("gradW");
+    jaxjs.steer_dW_all = total("gradAll");
     log(
-      `  steer (compare one-hot): ${JSON.stringify(jaxjs.steer_compare)}; with d/dW: ${JSON.stringify(jaxjs.steer_compare_gradW)}`,
+      `  d/dv ${JSON.stringify(jaxjs.steer_dv)}; d/dW later ${JSON.stringify(jaxjs.steer_dW_later)}; d/dW all ${JSON.stringify(jaxjs.steer_dW_all)}`,
     );
   } catch (err) {
     errors.parts = String(err);
@@ -420,6 +415,15 @@ async function main(): Promise<void> {
   const dev = deviceForward(model);
   await stage("forward_device", () => dev.run(step));
   dev.dispose();
+  await stage("steer", () => steeringLossAndGrad(model, ...steerArgs(step)));
+  try {
+    const ours = await steeringLossAndGrad(model, ...steerArgs(step));
+    jaxjs.loss = ours.loss;
+    jaxjs.grad_norm = Math.hypot(...ours.grad);
+  } catch (err) {
+    errors.steer_value = String(err);
+  }
+  save();
   model.dispose();
 
   const fmt = (x: unknown) => (typeof x === "number" ? x.toFixed(0) : "-");
@@ -428,9 +432,10 @@ async function main(): Promise<void> {
   const rows: [string, string, string][] = [
     ["forward (logits to host)", "forward", "forward"],
     ["forward (logits on device)", "forward_device", "forward_device"],
-    ["steering fwd+bwd (API; small vocab only)", "steer", "steer"],
-    ["steering, loss.ts program, one-hot by comparison", "steer_compare", "steer"],
-    ["  same, with d/dW of later layers (disposed)", "steer_compare_gradW", "steer"],
+    ["steering fwd+bwd: steeringLossAndGrad", "steer", "steer"],
+    ["  prefix + grad program, d/dv only", "steer_dv", "steer"],
+    ["  prefix + grad program, d/dv + d/dW later layers", "steer_dW_later", "steer"],
+    ["  prefix + grad program, d/dv + d/dW all (loss.ts now)", "steer_dW_all", "steer"],
   ];
   console.log(`\n${JSON.stringify(result.model)} batch ${step.batch.batch}×${step.batch.seqLen}`);
   if (Object.keys(errors).length) console.log(`errors: ${JSON.stringify(errors)}`);

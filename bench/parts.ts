@@ -6,10 +6,13 @@
  *   prep      host side: steering arrays, response selection, attention bias and RoPE tables,
  *             uploaded (two batchInputs, as steeringLossAndGrad builds them)
  *   prefix    residAfter(layer): layers 0..ℓ, compiled, no gradient
- *   grad      the gradient program of loss.ts: value and d/dv of the response loss (layers ℓ+1..)
+ *   grad      value and d/dv of the response loss (layers ℓ+1..): loss.ts's gradient program
+ *             before eacd373
  *   later     the same computation as `grad` without the gradient (forward of layers ℓ+1.. only)
  *   gradW     `grad` differentiated also w.r.t. the later layers' weights, those gradients
  *             disposed outside the program (the workaround DESIGN.md "Engine" describes)
+ *   gradAll   `grad` differentiated also w.r.t. every parameter, gradients disposed: loss.ts's
+ *             gradient program since eacd373
  *
  * Shape legend: B batch, T tokens, D d_model.
  */
@@ -73,12 +76,13 @@ async function prepare(model: Model, s: StepInputs): Promise<{ vector: np.Array;
 }
 
 /**
- * How the response tokens' log-probabilities are picked. "loss.ts": its `responseNll`, whose
- * `nn.oneHot(targets, V)` is jax-js's `eye(V).slice(targets)` — a [V, V] identity, 66 GB at
- * Llama 3's V = 128256, which fails on WebGPU. "compare": the same one-hot built as
- * `targets[:, None] == arange(V)[None, :]`, [N, V].
+ * How the response tokens' log-probabilities are picked. "src": src/model/loss.ts's `responseNll`
+ * as it is at this commit. "compare": the one-hot built here as `targets[:, None] == arange(V)`,
+ * [N, V]. (Until 97b9af4 `responseNll` used `nn.oneHot(targets, V)`, which is jax-js's
+ * `eye(V).slice(targets)`: a [V, V] identity, 66 GB at Llama 3's V = 128256, failing on WebGPU and,
+ * from V ≈ 32000, on wasm; since 97b9af4 it compares too, and the two kinds are the same.)
  */
-export type NllKind = "loss.ts" | "compare";
+export type NllKind = "src" | "compare";
 
 function nllCompare(
   cfg: ModelConfig,
@@ -102,7 +106,7 @@ function nllCompare(
   return logp.mul(hot).sum(-1).neg();
 }
 
-let nllKind: NllKind = "loss.ts";
+let nllKind: NllKind = "src";
 
 /** Response loss of the later layers, as loss.ts's `lossOf` computes it. */
 function lossOf(model: Model, layer: number, vector: np.Array, params: ModelParams, a: Rest) {
@@ -132,6 +136,7 @@ export interface StepParts {
   grad: Timing;
   later: Timing;
   gradW: Timing;
+  gradAll: Timing;
   /** loss and |grad| from `grad` and `gradW` (they must agree). */
   check: { loss: number; gradNorm: number; lossW: number; gradNormW: number };
 }
@@ -143,7 +148,7 @@ export async function stepParts(
   runs: number,
   opts: { nll?: NllKind; only?: readonly (keyof StepParts)[] } = {},
 ): Promise<Partial<StepParts>> {
-  nllKind = opts.nll ?? "loss.ts";
+  nllKind = opts.nll ?? "src";
   const want = (k: keyof StepParts) => !opts.only || opts.only.includes(k);
   const cfg = model.config;
   const layer = s.layer;
@@ -214,6 +219,17 @@ export async function stepParts(
     return vgW(v, tree.ref(later), p, a);
   });
 
+  // d/dv and d/dW of every parameter (loss.ts since eacd373).
+  const vgAll = valueAndGrad(
+    ((v: np.Array, p: ModelParams, a: Rest) => lossOf(model, layer, v, p, a)) as never,
+    { hasAux: true, argnums: [0, 1] },
+  ) as unknown as (
+    v: np.Array,
+    p: ModelParams,
+    a: Rest,
+  ) => [[np.Array, np.Array], [np.Array, ModelParams]];
+  const gradAllFn = jit((p: ModelParams, v: np.Array, a: Rest) => vgAll(v, p, a));
+
   const check = { loss: NaN, gradNorm: NaN, lossW: NaN, gradNormW: NaN };
   try {
     const runGrad = async (keep: boolean) => {
@@ -265,8 +281,24 @@ export async function stepParts(
     };
     const gradW = await timeIf(want("gradW"), () => time(() => runGradW(false), warmup, runs));
     if (gradW) await runGradW(true);
+    const gradAll = await timeIf(want("gradAll"), () =>
+      time(
+        async () => {
+          const { vector, rest } = await prepare(model, s);
+          const t0 = performance.now();
+          const [[loss, per], [g, gw]] = gradAllFn(tree.ref(model.params), vector, rest);
+          per.dispose();
+          tree.dispose(gw);
+          await loss.data();
+          await g.data();
+          return performance.now() - t0;
+        },
+        warmup,
+        runs,
+      ),
+    );
     const out: Partial<StepParts> = { check };
-    for (const [k, v] of Object.entries({ prep, prefix, grad, later, gradW })) {
+    for (const [k, v] of Object.entries({ prep, prefix, grad, later, gradW, gradAll })) {
       if (v) out[k as "prep"] = v;
     }
     return out;
@@ -274,5 +306,6 @@ export async function stepParts(
     gradFn.dispose();
     laterFn.dispose();
     gradWFn.dispose();
+    gradAllFn.dispose();
   }
 }

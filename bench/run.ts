@@ -152,15 +152,9 @@ async function main(): Promise<void> {
     };
 
     let parts: Partial<StepParts> | null = null;
-    let partsCompare: Partial<StepParts> | null = null;
     if (!opts.noParts) {
       log("jax-js: the steering step's pieces ...");
       parts = await stepParts(model, step, opts.warmup, opts.runs);
-      // The one-hot of loss.ts is eye(V) (fails from V ≈ 32000 on wasm); the same by comparison:
-      partsCompare = await stepParts(model, step, opts.warmup, opts.runs, {
-        nll: "compare",
-        only: ["grad", "gradW"],
-      });
     }
     model.dispose();
 
@@ -234,7 +228,6 @@ async function main(): Promise<void> {
       },
       agreement,
       parts,
-      parts_compare_one_hot: partsCompare,
       profile_1_thread: profile,
     };
 
@@ -278,7 +271,7 @@ async function main(): Promise<void> {
           ],
           [`prefix forward, layers 0..${step.layer} (no grad)`, fmt(p.prefix?.median_ms ?? NaN)],
           [
-            `grad program as in loss.ts (d/dv), layers ${step.layer + 1}.. + loss`,
+            `grad program, d/dv only (loss.ts before eacd373), layers ${step.layer + 1}.. + loss`,
             fmt(p.grad?.median_ms ?? NaN),
           ],
           ["  same computation without the gradient", fmt(p.later?.median_ms ?? NaN)],
@@ -287,12 +280,8 @@ async function main(): Promise<void> {
             fmt(p.gradW?.median_ms ?? NaN),
           ],
           [
-            "  grad program, one-hot by comparison instead of eye(V)",
-            fmt(partsCompare?.grad?.median_ms ?? NaN),
-          ],
-          [
-            "  grad program, one-hot by comparison, with d/dW (disposed)",
-            fmt(partsCompare?.gradW?.median_ms ?? NaN),
+            "  grad program with d/dW of every parameter (disposed): loss.ts now",
+            fmt(p.gradAll?.median_ms ?? NaN),
           ],
         ]),
       );

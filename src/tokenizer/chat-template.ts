@@ -74,9 +74,18 @@ export function strftime(date: Date, format: string): string {
   return format.replace(/%(.)/g, (whole, d: string) => directives[d]?.() ?? whole);
 }
 
+/** Jinja2's sandbox limit (MAX_RANGE), so a template cannot ask for a billion-element list. */
+const MAX_RANGE = 100_000;
+
 function pythonRange(start: number, stop?: number, step = 1): number[] {
   if (stop === undefined) [start, stop] = [0, start];
+  for (const n of [start, stop, step]) {
+    if (!Number.isSafeInteger(n)) throw new ChatTemplateError(`range() needs integers, got ${n}`);
+  }
   if (step === 0) throw new ChatTemplateError("range() step must not be zero");
+  if ((stop - start) / step > MAX_RANGE) {
+    throw new ChatTemplateError(`range() of more than ${MAX_RANGE} items is not allowed`);
+  }
   const out: number[] = [];
   for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i);
   return out;

@@ -76,6 +76,18 @@ function describe(value: unknown): string {
 const COMPONENTS = ["normalizer", "pre_tokenizer", "post_processor", "decoder"] as const;
 const MODEL_TYPES = new Set(["BPE", "WordPiece", "Unigram"]);
 
+/**
+ * Token ids must lie below 2^24. The largest published vocabularies have ~260k tokens, and the
+ * library keeps id → token in a dense array that it walks end to end (get_vocab): an id of 2^31
+ * made loading take minutes, and one of 1e308 escaped that table altogether.
+ */
+const MAX_TOKEN_ID = 2 ** 24 - 1;
+
+function isTokenId(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_TOKEN_ID;
+}
+const TOKEN_ID_RULE = `a non-negative integer up to ${MAX_TOKEN_ID}`;
+
 /** Validates a parsed tokenizer.json; `file` names it in errors. */
 export function parseTokenizerJson(value: unknown, file = TOKENIZER_JSON): TokenizerJson {
   const fail = (field: string, detail: string): never => {
@@ -89,14 +101,15 @@ export function parseTokenizerJson(value: unknown, file = TOKENIZER_JSON): Token
     fail("model.type", `must be one of ${[...MODEL_TYPES].join(", ")}, got ${describe(modelType)}`);
   }
   if (modelType === "BPE") validateBpe(model, fail);
+  if (modelType === "WordPiece") validateVocab(model, fail);
 
   const added = value.added_tokens ?? [];
   if (!Array.isArray(added)) fail("added_tokens", `must be an array, got ${describe(added)}`);
   const addedTokens: AddedTokenSpec[] = (added as unknown[]).map((t, i) => {
     const at = `added_tokens[${i}]`;
     if (!isObject(t)) return fail(at, `must be an object, got ${describe(t)}`);
-    if (!Number.isInteger(t.id) || (t.id as number) < 0) {
-      fail(`${at}.id`, `must be a non-negative integer, got ${describe(t.id)}`);
+    if (!isTokenId(t.id)) {
+      fail(`${at}.id`, `must be ${TOKEN_ID_RULE}, got ${describe(t.id)}`);
     }
     if (typeof t.content !== "string" || t.content === "") {
       fail(`${at}.content`, `must be a non-empty string, got ${describe(t.content)}`);
@@ -126,14 +139,22 @@ export function parseTokenizerJson(value: unknown, file = TOKENIZER_JSON): Token
   };
 }
 
-function validateBpe(model: Json, fail: (field: string, detail: string) => never): void {
+/** A {token: id} vocabulary (BPE, WordPiece). */
+function validateVocab(model: Json, fail: (field: string, detail: string) => never): void {
   const vocab = model.vocab;
   if (!isObject(vocab)) fail("model.vocab", `must be an object, got ${describe(vocab)}`);
   for (const [token, id] of Object.entries(vocab as Json)) {
-    if (!Number.isInteger(id) || (id as number) < 0) {
-      fail(`model.vocab[${JSON.stringify(token)}]`, `must be a non-negative integer id`);
+    if (!isTokenId(id)) {
+      fail(
+        `model.vocab[${JSON.stringify(token)}]`,
+        `must be ${TOKEN_ID_RULE}, got ${describe(id)}`,
+      );
     }
   }
+}
+
+function validateBpe(model: Json, fail: (field: string, detail: string) => never): void {
+  validateVocab(model, fail);
   const merges = model.merges;
   if (!Array.isArray(merges)) fail("model.merges", `must be an array, got ${describe(merges)}`);
   (merges as unknown[]).forEach((m, i) => {

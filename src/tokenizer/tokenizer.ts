@@ -129,6 +129,37 @@ const LIBRARY_COMPONENT_FIELDS: [RegExp, string][] = [
   [/TokenizerModel|BPE|vocab|merges/i, "model"],
 ];
 
+/**
+ * Where in the library a failure happened, from its stack frames (innermost first): the
+ * component's builder (create_decoder), its method (post_process) or the tokenizer's closure
+ * calling it ([as pre_tokenizer]) name the tokenizer.json field.
+ */
+const LIBRARY_STAGE_FIELDS: [RegExp, string][] = [
+  [/post_process/, "post_processor"],
+  [/pre_tokeni/, "pre_tokenizer"],
+  [/normaliz/, "normalizer"],
+  [/decode_chain|create_decoder|convert_tokens_to_string|as decoder\]/, "decoder"],
+  [/create_tokenizer_model|as model\]/, "model"],
+];
+
+/**
+ * A TokenizerError for an error the library threw, building the tokenizer or working with it
+ * (components are built lazily, so a malformed one may only fail at the first encode or decode):
+ * the field from the message when it names a component, else from the stack, else "(components)".
+ */
+function libraryError(e: unknown, file: string, what: string): TokenizerError {
+  if (e instanceof TokenizerError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  const frames = e instanceof Error ? (e.stack ?? "").split("\n").slice(1) : [];
+  const field =
+    LIBRARY_COMPONENT_FIELDS.find(([re]) => re.test(message))?.[1] ??
+    frames
+      .map((frame) => LIBRARY_STAGE_FIELDS.find(([re]) => re.test(frame))?.[1])
+      .find((f) => f !== undefined) ??
+    "(components)";
+  return new TokenizerError(file, field, `@huggingface/tokenizers ${what}: ${message}`);
+}
+
 function constructLibraryTokenizer(
   json: TokenizerJson,
   config: TokenizerConfig,
@@ -142,9 +173,7 @@ function constructLibraryTokenizer(
   try {
     return new HfTokenizer(json.raw, libraryConfig);
   } catch (e) {
-    const message = (e as Error).message;
-    const field = LIBRARY_COMPONENT_FIELDS.find(([re]) => re.test(message))?.[1] ?? "(components)";
-    throw new TokenizerError(file, field, `@huggingface/tokenizers rejected it: ${message}`);
+    throw libraryError(e, file, "rejected it");
   }
 }
 
@@ -177,7 +206,13 @@ function buildTokenizer(json: TokenizerJson, config: TokenizerConfig, source: st
   const padTokenId = idOf("pad_token", config.padToken);
 
   const libraryEncode = (text: string, addSpecialTokens: boolean): number[] => {
-    const { ids, tokens } = hf.encode(text, { add_special_tokens: addSpecialTokens });
+    let encoding: { ids: number[]; tokens: string[] };
+    try {
+      encoding = hf.encode(text, { add_special_tokens: addSpecialTokens });
+    } catch (e) {
+      throw libraryError(e, jsonFile, "failed to encode");
+    }
+    const { ids, tokens } = encoding;
     const missing = ids.findIndex((id) => id === undefined);
     if (missing >= 0) {
       throw new TokenizerError(
@@ -244,10 +279,14 @@ function buildTokenizer(json: TokenizerJson, config: TokenizerConfig, source: st
       }
     }
     if (ids.length === 0) return "";
-    return hf.decode([...ids], {
-      skip_special_tokens: options.skipSpecialTokens ?? false,
-      clean_up_tokenization_spaces: config.cleanUpTokenizationSpaces ?? false,
-    });
+    try {
+      return hf.decode([...ids], {
+        skip_special_tokens: options.skipSpecialTokens ?? false,
+        clean_up_tokenization_spaces: config.cleanUpTokenizationSpaces ?? false,
+      });
+    } catch (e) {
+      throw libraryError(e, jsonFile, "failed to decode");
+    }
   };
 
   return {

@@ -4,8 +4,9 @@
  * mulberry32 draws from it (fast, good enough for resampling; not for cryptography).
  */
 
-/** A stream of uniform numbers in [0, 1). */
-export type Rng = () => number;
+import { mulberry32, type Rng } from "../random/seeded.js";
+
+export { mulberry32, type Rng };
 
 /** FNV-1a over the UTF-16 code units of `text`: stable across runs and platforms. */
 export function hashSeed(text: string): number {
@@ -15,18 +16,6 @@ export function hashSeed(text: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h >>> 0;
-}
-
-/** mulberry32: a 32-bit state generator (Tommy Ettinger's public-domain construction). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** An Rng keyed by any number of string/number parts (e.g. seed, item id). */

@@ -2,18 +2,10 @@
  * Choosing the next token on the host: greedy, or sampling with temperature and top-p from a
  * seeded generator, and the log-probability of the choice under the model (temperature 1).
  */
+import { mulberry32 } from "../random/seeded.js";
 
 /** A seeded uniform [0, 1) generator (mulberry32). */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const seededUniform = mulberry32;
 
 /** log-softmax of a row, in float64. */
 export function logSoftmaxRow(logits: ArrayLike<number>): Float64Array {

@@ -11,18 +11,7 @@ import { parseModelConfig, readModelConfig } from "../../src/io/config.js";
 import { ConfigError } from "../../src/io/errors.js";
 import { readGenerationDefaults } from "../../src/io/generation-config.js";
 import type { ModelConfig } from "../../src/model/config.js";
-
-/** mulberry32: a small seeded PRNG so failures reproduce from the seed and iteration. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../src/random/seeded.js";
 
 type Rng = () => number;
 type Json = Record<string, unknown>;

@@ -3,18 +3,7 @@ import { tensorToFloat32 } from "../../src/io/dtypes.js";
 import { SafetensorsError } from "../../src/io/errors.js";
 import { parseSafetensors, serializeSafetensors } from "../../src/io/safetensors.js";
 import { rawSafetensors } from "./raw-safetensors.js";
-
-/** mulberry32: a small seeded PRNG so failures reproduce from the seed and iteration. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../src/random/seeded.js";
 
 const base = serializeSafetensors(
   {

@@ -3,17 +3,11 @@
  */
 import type { Architecture, ModelConfig } from "../../src/model/config.js";
 import { archSpec } from "../../src/model/arch/registry.js";
+import { mulberry32 } from "../../src/random/seeded.js";
 
-/** Deterministic PRNG (mulberry32) → normal(0, std) via Box–Muller. */
+/** Deterministic normal(0, std) samples: mulberry32 through Box–Muller. */
 export function normalSampler(seed: number, std = 1): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = mulberry32(seed);
   return () =>
     std * Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
 }

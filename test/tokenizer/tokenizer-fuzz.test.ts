@@ -16,24 +16,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ChatTemplateError, renderPrompt, renderPromptResponse } from "../../src/tokenizer/chat.js";
+import { mulberry32 } from "../../src/random/seeded.js";
 import {
   createTokenizer,
   loadTokenizer,
   TokenizerError,
   type Tokenizer,
 } from "../../src/tokenizer/tokenizer.js";
-
-/** mulberry32: a small seeded PRNG so failures reproduce from the seed and iteration. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = () => number;
 type Json = Record<string, unknown>;

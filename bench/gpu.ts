@@ -17,7 +17,6 @@
  * Results are written to DIR/gpu.json after every stage, so a late failure keeps the earlier ones.
  */
 import { spawnSync } from "node:child_process";
-import { createRequire } from "node:module";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -98,26 +97,6 @@ function randomModel(cfg: ModelConfig, seed: number, std = 0.02): Model {
   return model;
 }
 
-/**
- * Work-around: src/engine/device.ts sets only navigator.gpu, but jax-js's WebGPU backend also uses
- * the WebGPU globals (GPUBufferUsage, GPUMapMode, …), which Node lacks; without them
- * initEngine("webgpu") fails with "GPUBufferUsage is not defined". The webgpu package exports them.
- */
-function installWebGpuGlobals(): void {
-  const require = createRequire(import.meta.url);
-  const mod = require(process.env.TRIGSCOPE_WEBGPU_MODULE ?? "webgpu") as {
-    create: (flags: string[]) => unknown;
-    globals: Record<string, unknown>;
-  };
-  Object.assign(globalThis, mod.globals);
-  const nav = (globalThis as unknown as { navigator?: Record<string, unknown> }).navigator ?? {};
-  Object.defineProperty(globalThis, "navigator", {
-    value: { ...nav, gpu: mod.create([]) },
-    configurable: true,
-    writable: true,
-  });
-}
-
 function findTorchPython(cuda: boolean): string | null {
   const check = cuda ? "import torch; assert torch.cuda.is_available()" : "import torch";
   for (const p of ["python3", "/usr/bin/python3", "python"]) {
@@ -186,7 +165,6 @@ async function main(): Promise<void> {
   const save = () =>
     writeFileSync(join(outDir, "gpu.json"), `${JSON.stringify(result, null, 1)}\n`);
 
-  if (opts.device === "webgpu") installWebGpuGlobals();
   const device = await initEngine(opts.device as "webgpu" | "wasm");
   const gpu = device === "webgpu" ? getWebGPUDevice() : null;
   result.engine = {

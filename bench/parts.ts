@@ -16,9 +16,8 @@
  *
  * Shape legend: B batch, T tokens, D d_model.
  */
-import { jit, nn, np, tree, valueAndGrad } from "../src/engine/jax.js";
-import type { ModelConfig } from "../src/model/config.js";
-import { forward, unembed, type ForwardInputs } from "../src/model/forward.js";
+import { jit, np, tree, valueAndGrad } from "../src/engine/jax.js";
+import { forward, type ForwardInputs } from "../src/model/forward.js";
 import { batchInputs } from "../src/model/inputs.js";
 import { residAfter, responseNll, responseSelection } from "../src/model/loss.js";
 import type { Model } from "../src/model/model.js";
@@ -75,39 +74,6 @@ async function prepare(model: Model, s: StepInputs): Promise<{ vector: np.Array;
   };
 }
 
-/**
- * How the response tokens' log-probabilities are picked. "src": src/model/loss.ts's `responseNll`
- * as it is at this commit. "compare": the one-hot built here as `targets[:, None] == arange(V)`,
- * [N, V]. (Until 97b9af4 `responseNll` used `nn.oneHot(targets, V)`, which is jax-js's
- * `eye(V).slice(targets)`: a [V, V] identity, 66 GB at Llama 3's V = 128256, failing on WebGPU and,
- * from V ≈ 32000, on wasm; since 97b9af4 it compares too, and the two kinds are the same.)
- */
-export type NllKind = "src" | "compare";
-
-function nllCompare(
-  cfg: ModelConfig,
-  params: ModelParams,
-  finalResid: np.Array,
-  select: np.Array,
-  targets: np.Array,
-): np.Array {
-  const [b, t, d] = finalResid.shape as [number, number, number];
-  const n = targets.shape[0]!;
-  const picked = np.matmul(select, finalResid.reshape([b * t, d]));
-  const logp = nn.logSoftmax(unembed(params, picked), -1);
-  const hot = np
-    .equal(
-      targets.reshape([n, 1]),
-      np
-        .arange(cfg.vocabSize, undefined, undefined, { dtype: np.int32 })
-        .reshape([1, cfg.vocabSize]),
-    )
-    .astype(np.float32);
-  return logp.mul(hot).sum(-1).neg();
-}
-
-let nllKind: NllKind = "src";
-
 /** Response loss of the later layers, as loss.ts's `lossOf` computes it. */
 function lossOf(model: Model, layer: number, vector: np.Array, params: ModelParams, a: Rest) {
   const cfg = model.config;
@@ -117,13 +83,7 @@ function lossOf(model: Model, layer: number, vector: np.Array, params: ModelPara
     startResid: steered,
     returnFinalResid: true,
   });
-  const nll = (nllKind === "compare" ? nllCompare : responseNll)(
-    cfg,
-    params,
-    r.resid!,
-    a.sel.select,
-    a.sel.targets,
-  );
+  const nll = responseNll(cfg, params, r.resid!, a.sel.select, a.sel.targets);
   const perExample = np.matmul(a.sel.perExample, nll.ref);
   return [nll.mean(), perExample] as [np.Array, np.Array];
 }
@@ -146,9 +106,8 @@ export async function stepParts(
   s: StepInputs,
   warmup: number,
   runs: number,
-  opts: { nll?: NllKind; only?: readonly (keyof StepParts)[] } = {},
+  opts: { only?: readonly (keyof StepParts)[] } = {},
 ): Promise<Partial<StepParts>> {
-  nllKind = opts.nll ?? "src";
   const want = (k: keyof StepParts) => !opts.only || opts.only.includes(k);
   const cfg = model.config;
   const layer = s.layer;

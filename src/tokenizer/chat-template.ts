@@ -24,9 +24,12 @@ const Interpreter = UntypedInterpreter as new (env: Environment) => {
 };
 
 export class ChatTemplateError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** The template's file and field (e.g. "<dir>/tokenizer_config.json: chat_template"), when known. */
+  readonly origin: string | null;
+  constructor(message: string, origin: string | null = null) {
+    super(origin === null ? message : `${origin}: ${message}`);
     this.name = "ChatTemplateError";
+    this.origin = origin;
   }
 }
 

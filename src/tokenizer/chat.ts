@@ -111,7 +111,19 @@ export function renderChat(
   if (source === null || source === undefined) {
     throw new ChatTemplateError(`${tok.source} has no chat template`);
   }
-  const template = compileChatTemplate(source);
+  const origin =
+    options.chatTemplate !== undefined ? "renderChat option chatTemplate" : tok.chatTemplateOrigin;
+  // Errors of the template itself name where it came from.
+  const inTemplate = <T>(f: () => T): T => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof ChatTemplateError && e.origin === null)
+        throw new ChatTemplateError(e.message, origin);
+      throw e;
+    }
+  };
+  const template = inTemplate(() => compileChatTemplate(source));
   const now = options.now ?? new Date();
   const variables: Record<string, unknown> = { add_generation_prompt: options.addGenerationPrompt };
   // Like transformers: only tokens the tokenizer has are passed (an unset one stays undefined).
@@ -120,9 +132,14 @@ export function renderChat(
   if (options.enableThinking !== undefined) variables.enable_thinking = options.enableThinking;
 
   const render = (contents: readonly string[]): string =>
-    template.render(
-      { ...variables, messages: messages.map((m, i) => ({ role: m.role, content: contents[i] })) },
-      now,
+    inTemplate(() =>
+      template.render(
+        {
+          ...variables,
+          messages: messages.map((m, i) => ({ role: m.role, content: contents[i] })),
+        },
+        now,
+      ),
     );
   const located = locateContents(
     render,

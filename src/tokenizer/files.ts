@@ -48,6 +48,8 @@ export interface TokenizerConfig {
   additionalSpecialTokens: string[];
   /** The template named "default" (or the only one) when the file holds several. */
   chatTemplate: string | null;
+  /** Where the template came from ("<dir>/chat_template.jinja", "<file>: chat_template"), for errors. */
+  chatTemplateOrigin: string | null;
 }
 
 export const EMPTY_TOKENIZER_CONFIG: TokenizerConfig = {
@@ -59,6 +61,7 @@ export const EMPTY_TOKENIZER_CONFIG: TokenizerConfig = {
   cleanUpTokenizationSpaces: null,
   additionalSpecialTokens: [],
   chatTemplate: null,
+  chatTemplateOrigin: null,
 };
 
 type Json = Record<string, unknown>;
@@ -239,6 +242,7 @@ export function parseTokenizerConfig(
     cleanUpTokenizationSpaces: booleanField(value, "clean_up_tokenization_spaces", file),
     additionalSpecialTokens,
     chatTemplate: chatTemplateField(value, file),
+    chatTemplateOrigin: `${file}: chat_template`,
   };
 }
 
@@ -277,7 +281,11 @@ export async function readTokenizerFiles(dir: string): Promise<TokenizerFiles> {
     configText === null
       ? { ...EMPTY_TOKENIZER_CONFIG }
       : parseTokenizerConfig(parseJsonText(configText, configPath), configPath);
-  const templateFile = await readOptional(join(dir, CHAT_TEMPLATE_JINJA));
-  if (templateFile !== null) config.chatTemplate = templateFile;
+  const templatePath = join(dir, CHAT_TEMPLATE_JINJA);
+  const templateFile = await readOptional(templatePath);
+  if (templateFile !== null) {
+    config.chatTemplate = templateFile;
+    config.chatTemplateOrigin = templatePath;
+  }
   return { json, config };
 }

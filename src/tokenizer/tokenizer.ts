@@ -65,6 +65,8 @@ export interface Tokenizer {
   readonly addBosToken: boolean;
   /** The Jinja chat template, or null when the model has none. */
   readonly chatTemplate: string | null;
+  /** Where the chat template came from (file and field), named in ChatTemplateError messages. */
+  readonly chatTemplateOrigin: string | null;
   encode(text: string, options?: EncodeOptions): number[];
   encodeWithOffsets(text: string, options?: EncodeOptions): EncodingWithOffsets;
   decode(ids: readonly number[], options?: DecodeOptions): string;
@@ -97,7 +99,10 @@ export function createTokenizer(sources: TokenizerSources): Tokenizer {
     sources.tokenizerConfig === undefined || sources.tokenizerConfig === null
       ? { ...EMPTY_TOKENIZER_CONFIG }
       : parseTokenizerConfig(sources.tokenizerConfig, `${source}/${TOKENIZER_CONFIG_JSON}`);
-  if (sources.chatTemplate !== undefined) config.chatTemplate = sources.chatTemplate;
+  if (sources.chatTemplate !== undefined) {
+    config.chatTemplate = sources.chatTemplate;
+    config.chatTemplateOrigin = `${source} (chatTemplate option)`;
+  }
   return buildTokenizer(json, config, source);
 }
 
@@ -301,6 +306,7 @@ function buildTokenizer(json: TokenizerJson, config: TokenizerConfig, source: st
     padTokenId,
     addBosToken,
     chatTemplate: config.chatTemplate,
+    chatTemplateOrigin: config.chatTemplate === null ? null : config.chatTemplateOrigin,
     encode,
     encodeWithOffsets,
     decode,

@@ -80,6 +80,27 @@ export function strftime(date: Date, format: string): string {
 /** Jinja2's sandbox limit (MAX_RANGE), so a template cannot ask for a billion-element list. */
 const MAX_RANGE = 100_000;
 
+/**
+ * Items all range() calls of one render may produce together: nested loops over large ranges
+ * (range(100000) inside range(100000)) would otherwise run for hours.
+ */
+const MAX_RANGE_PER_RENDER = 200_000;
+
+/** Python's range() with Jinja2's per-call limit and a per-render budget. */
+function budgetedRange(): (start: number, stop?: number, step?: number) => number[] {
+  let left = MAX_RANGE_PER_RENDER;
+  return (start, stop, step) => {
+    const items = pythonRange(start, stop, step);
+    left -= items.length;
+    if (left < 0) {
+      throw new ChatTemplateError(
+        `range() calls of one render produced more than ${MAX_RANGE_PER_RENDER} items`,
+      );
+    }
+    return items;
+  };
+}
+
 function pythonRange(start: number, stop?: number, step = 1): number[] {
   if (stop === undefined) [start, stop] = [0, start];
   for (const n of [start, stop, step]) {
@@ -123,7 +144,7 @@ export function compileChatTemplate(source: string): CompiledChatTemplate {
         False: false,
         True: true,
         None: null,
-        range: pythonRange,
+        range: budgetedRange(),
         raise_exception: (message: unknown) => {
           throw new TemplateRaised(String(message));
         },

@@ -50,3 +50,13 @@ describe("chat template errors", () => {
     expect(err.message).toMatch(/chat_template\.jinja: chat template does not parse/);
   });
 });
+
+describe("chat template budgets", () => {
+  it("stops nested loops over large ranges instead of running for hours", async () => {
+    const dir = modelDirWith({
+      config: "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    });
+    const err = await renderError(dir);
+    expect(err.message).toMatch(/more than 200000 items/);
+  });
+});

@@ -73,7 +73,9 @@ function isObject(value: unknown): value is Json {
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return typeof value === "string" ? `the string ${JSON.stringify(value)}` : `a ${typeof value}`;
+  if (value === undefined) return "nothing";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 const COMPONENTS = ["normalizer", "pre_tokenizer", "post_processor", "decoder"] as const;

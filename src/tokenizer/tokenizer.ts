@@ -266,7 +266,13 @@ function buildTokenizer(json: TokenizerJson, config: TokenizerConfig, source: st
     if (!options.addSpecialTokens) return { ids: plain, offsets };
     const ids = encode(text, options);
     const at = findSubsequence(ids, plain);
-    if (at < 0) throw new Error("post-processor reordered the tokens; offsets are undefined");
+    if (at < 0) {
+      throw new TokenizerError(
+        jsonFile,
+        "post_processor",
+        "it reorders or changes the text's tokens, so their offsets are undefined",
+      );
+    }
     return {
       ids,
       offsets: ids.map((_, i): Offset => {

@@ -14,7 +14,7 @@ import { forward, unembed, type ForwardInputs } from "./forward.js";
 import { batchInputs, type HostBatch } from "./inputs.js";
 import type { Model } from "./model.js";
 import type { ModelParams } from "./params.js";
-import { addSteering, steeringArrays, type Steering } from "./steering.js";
+import { addSteering, checkSteering, steeringArrays, type Steering } from "./steering.js";
 import type { ModelConfig } from "./config.js";
 
 export interface TeacherForcedBatch {
@@ -173,11 +173,13 @@ export async function steeringLossAndGrad(
 ): Promise<SteeringLossResult> {
   const cfg = model.config;
   const { batch: b, seqLen: t } = tf.batch;
+  // Validate everything before any device array exists, so bad input leaks nothing.
+  checkSteering(cfg, steering, b, t);
+  const sel = responseSelection(tf);
   const s = steeringArrays(cfg, { ...steering, scale: 1 }, b, t, tf.batch.mask);
   const scale = steering.scale ?? 1;
-  const sel = responseSelection(tf);
-  const resid = residAfter(model, steering.layer, batchInputs(cfg, model.invFreq, tf.batch));
   const inputs = batchInputs(cfg, model.invFreq, tf.batch);
+  const resid = residAfter(model, steering.layer, tree.ref(inputs));
   inputs.ids?.dispose();
   delete inputs.ids;
   const mask = scale === 1 ? s.mask : s.mask.mul(scale);

@@ -107,6 +107,23 @@ describe("steering", () => {
     }
   });
 
+  it("refuses a batch without response tokens, naming the problem, and leaks nothing", async () => {
+    const before = live();
+    const tf = { batch, responseMask: new Uint8Array(2 * T) };
+    await expect(
+      steeringLossAndGrad(model, tf, { layer: 0, vector: randomVector(5) }),
+    ).rejects.toThrow(/no response tokens/);
+    const first = Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1]);
+    await expect(
+      steeringLossAndGrad(
+        model,
+        { batch, responseMask: first },
+        { layer: 0, vector: randomVector(5) },
+      ),
+    ).rejects.toThrow(/no preceding prompt token/);
+    expect(live()).toBe(before);
+  });
+
   it("leaves the live-buffer count unchanged (forward, hooks, gradient, generation)", async () => {
     const tf = { batch, responseMask: Uint8Array.from([0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1]) };
     const steering = { layer: 1, vector: randomVector(4), positionMask: userMask };

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { sha256 } from "./cache.js";
+import { writeInspectLog } from "./inspect-log.js";
 import { appendJsonl, readLog } from "./jsonl.js";
 import { judgeLabel, type Judge, type Verdict } from "./judge.js";
 import { lockRun, readManifest, readVariants, runPaths } from "./run-dir.js";
@@ -181,4 +182,15 @@ export function collectJudgments(
     if (!prev || mtime > prev.mtime) newest.set(id, { file, mtime, records });
   }
   return [...newest.values()].flatMap((x) => x.records);
+}
+
+/** Writes (or rewrites) a run's Inspect eval log from everything on disk: variants, samples, verdicts. */
+export function writeRunInspectLog(runDir: string): string {
+  return writeInspectLog(
+    runDir,
+    readManifest(runDir),
+    new Map(readVariants(runDir).map((v) => [v.id, v])),
+    readSamples(runDir),
+    collectJudgments(runDir),
+  );
 }

@@ -3,15 +3,14 @@
  * (resumable), then refresh the run's Inspect log with them as scores.
  */
 import { cachedProvider, ResponseCache } from "../awareness/cache.js";
-import { writeInspectLog } from "../awareness/inspect-log.js";
 import { createJudge, judgeList } from "../awareness/judge.js";
-import { collectJudgments, judgeRun, readSamples } from "../awareness/judging.js";
+import { judgeRun, writeRunInspectLog } from "../awareness/judging.js";
 import "../awareness/llm-judges.js";
 import "../awareness/offline-judge.js";
 import "../awareness/local-generate.js";
 import "../awareness/openai-provider.js";
 import { createProvider } from "../awareness/provider.js";
-import { readManifest, readVariants, runPaths } from "../awareness/run-dir.js";
+import { readManifest, runPaths } from "../awareness/run-dir.js";
 import { parseArgs } from "./args.js";
 import { progressBar, requireFlag } from "./awareness-common.js";
 import { register } from "./registry.js";
@@ -37,7 +36,7 @@ register({
   async run(argv, io) {
     const { flags } = parseArgs(argv, spec);
     const runDir = requireFlag(flags.run, "run");
-    const manifest = readManifest(runDir);
+    readManifest(runDir); // fails early, naming the file, when --run is not a run directory
     const base = flags["judge-provider"]
       ? createProvider(flags["judge-provider"], {
           ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}),
@@ -75,13 +74,7 @@ register({
       process.removeListener("SIGINT", onSigint);
     }
     bar.finish();
-    const log = writeInspectLog(
-      runDir,
-      manifest,
-      new Map(readVariants(runDir).map((v) => [v.id, v])),
-      readSamples(runDir),
-      collectJudgments(runDir),
-    );
+    const log = writeRunInspectLog(runDir);
     if (flags.json) io.stdout(JSON.stringify({ ...summary, inspectLog: log }, null, 2));
     else
       io.stdout(

@@ -3,13 +3,11 @@
  * directory (resumable: run the same command again to finish an interrupted or failed run).
  */
 import { readJsonl } from "../awareness/jsonl.js";
-import { writeInspectLog } from "../awareness/inspect-log.js";
-import { collectJudgments, readSamples } from "../awareness/judging.js";
+import { writeRunInspectLog } from "../awareness/judging.js";
 import { loadItems, POSITIONS, type Position } from "../awareness/items.js";
 import "../awareness/local-generate.js";
 import "../awareness/openai-provider.js";
 import { createProvider } from "../awareness/provider.js";
-import { readManifest, readVariants } from "../awareness/run-dir.js";
 import { runAwareness } from "../awareness/runner.js";
 import { buildVariants, VARIANT_KINDS, type VariantKind } from "../awareness/variants.js";
 import { parseArgs, UsageError } from "./args.js";
@@ -129,13 +127,7 @@ register({
       process.removeListener("SIGINT", onSigint);
     }
     bar.finish();
-    const log = writeInspectLog(
-      out,
-      readManifest(out),
-      new Map(readVariants(out).map((v) => [v.id, v])),
-      readSamples(out),
-      collectJudgments(out),
-    );
+    const log = writeRunInspectLog(out);
     const result = { ...summary, out, inspectLog: log };
     if (flags.json) io.stdout(JSON.stringify(result, null, 2));
     else {

@@ -17,22 +17,21 @@
  * Shape legend: B batch, T tokens, D d_model.
  */
 import { jit, np, tree, valueAndGrad } from "../src/engine/jax.js";
-import { forward, type ForwardInputs } from "../src/model/forward.js";
 import { batchInputs } from "../src/model/inputs.js";
-import { residAfter, responseNll, responseSelection } from "../src/model/loss.js";
+import {
+  residAfter,
+  responseSelection,
+  steeredResponseLoss,
+  type GradArgs,
+} from "../src/model/loss.js";
 import type { Model } from "../src/model/model.js";
 import type { LayerParams, ModelParams } from "../src/model/params.js";
-import { addSteering, steeringArrays } from "../src/model/steering.js";
+import { steeringArrays } from "../src/model/steering.js";
 import { time, type StepInputs, type Timing } from "./setup.js";
 
 export { settle };
 
-type Rest = {
-  resid: np.Array;
-  mask: np.Array;
-  inputs: ForwardInputs;
-  sel: { select: np.Array; targets: np.Array; perExample: np.Array };
-};
+type Rest = Omit<GradArgs, "vector">;
 
 /**
  * Waits until `x` is computed. On WebGPU `blockUntilReady` returned before the GPU finished
@@ -74,18 +73,9 @@ async function prepare(model: Model, s: StepInputs): Promise<{ vector: np.Array;
   };
 }
 
-/** Response loss of the later layers, as loss.ts's `lossOf` computes it. */
+/** Response loss of the later layers, as loss.ts computes it. */
 function lossOf(model: Model, layer: number, vector: np.Array, params: ModelParams, a: Rest) {
-  const cfg = model.config;
-  const steered = addSteering(a.resid, vector, a.mask);
-  const r = forward(cfg, params, a.inputs, {
-    startLayer: layer + 1,
-    startResid: steered,
-    returnFinalResid: true,
-  });
-  const nll = responseNll(cfg, params, r.resid!, a.sel.select, a.sel.targets);
-  const perExample = np.matmul(a.sel.perExample, nll.ref);
-  return [nll.mean(), perExample] as [np.Array, np.Array];
+  return steeredResponseLoss(model.config, layer, vector, params, a);
 }
 
 type Later = { layers: LayerParams[]; lnFinal: ModelParams["lnFinal"]; unembed?: np.Array };

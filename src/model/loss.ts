@@ -106,7 +106,7 @@ export function responseNll(
   return logp.mul(oneHot).sum(-1).neg();
 }
 
-type GradArgs = {
+export type GradArgs = {
   vector: np.Array;
   resid: np.Array;
   mask: np.Array;
@@ -114,34 +114,45 @@ type GradArgs = {
   sel: { select: np.Array; targets: np.Array; perExample: np.Array };
 };
 
+/**
+ * The response loss (token mean) and per-example losses with `vector · mask` added to the
+ * resid_post of `layer`, running only the later layers. Consumes everything but params.
+ */
+export function steeredResponseLoss(
+  cfg: ModelConfig,
+  layer: number,
+  vector: np.Array,
+  params: ModelParams,
+  a: Omit<GradArgs, "vector">,
+): [np.Array, np.Array] {
+  const steered = addSteering(a.resid, vector, a.mask);
+  const r = forward(cfg, params, a.inputs, {
+    startLayer: layer + 1,
+    startResid: steered,
+    returnFinalResid: true,
+  });
+  const nll = responseNll(cfg, params, r.resid!, a.sel.select, a.sel.targets);
+  const perExample = np.matmul(a.sel.perExample, nll.ref);
+  return [nll.mean(), perExample];
+}
+
 function gradProgram(model: Model, layer: number) {
-  {
-    const cfg = model.config;
-    const lossOf = (vector: np.Array, params: ModelParams, a: Omit<GradArgs, "vector">) => {
-      const steered = addSteering(a.resid, vector, a.mask);
-      const r = forward(cfg, params, a.inputs, {
-        startLayer: layer + 1,
-        startResid: steered,
-        returnFinalResid: true,
-      });
-      const nll = responseNll(cfg, params, r.resid!, a.sel.select, a.sel.targets);
-      const perExample = np.matmul(a.sel.perExample, nll.ref);
-      return [nll.mean(), perExample] as [np.Array, np.Array];
-    };
-    // Differentiating with respect to the parameters too (and dropping those gradients) keeps
-    // jax-js from fusing elementwise backward work into the matmul loops: with respect to the
-    // vector alone the step ran 5.6x slower (4.3 s vs 0.78 s, 4-layer d256 Llama, batch 8 x 64);
-    // with respect to only the later layers' weights, 2.9x slower. See src/engine/NOTES.md.
-    const vg = valueAndGrad(lossOf as never, { hasAux: true, argnums: [0, 1] }) as unknown as (
-      v: np.Array,
-      p: ModelParams,
-      a: Omit<GradArgs, "vector">,
-    ) => unknown;
-    return cachedProgram(model, `steer-grad/${layer}`, (params: ModelParams, a: GradArgs) => {
-      const { vector, ...rest } = a;
-      return vg(vector, params, rest);
-    });
-  }
+  const cfg = model.config;
+  const lossOf = (vector: np.Array, params: ModelParams, a: Omit<GradArgs, "vector">) =>
+    steeredResponseLoss(cfg, layer, vector, params, a);
+  // Differentiating with respect to the parameters too (and dropping those gradients) keeps
+  // jax-js from fusing elementwise backward work into the matmul loops: with respect to the
+  // vector alone the step ran 5.6x slower (4.3 s vs 0.78 s, 4-layer d256 Llama, batch 8 x 64);
+  // with respect to only the later layers' weights, 2.9x slower. See src/engine/NOTES.md.
+  const vg = valueAndGrad(lossOf as never, { hasAux: true, argnums: [0, 1] }) as unknown as (
+    v: np.Array,
+    p: ModelParams,
+    a: Omit<GradArgs, "vector">,
+  ) => unknown;
+  return cachedProgram(model, `steer-grad/${layer}`, (params: ModelParams, a: GradArgs) => {
+    const { vector, ...rest } = a;
+    return vg(vector, params, rest);
+  });
 }
 
 /** resid_post of `layer` (no steering), compiled. */

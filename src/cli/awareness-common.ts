@@ -17,6 +17,40 @@ export function progressBar(label: string, io: CommandIO): Progress {
   });
 }
 
+/** What a long awareness job gets from its command: Ctrl-C as an abort signal, progress, warnings. */
+export interface JobHooks {
+  signal: AbortSignal;
+  onProgress: (p: { done: number; total: number; failed: number }) => void;
+  onWarning: (w: string) => void;
+}
+
+/**
+ * Runs a resumable job with a progress bar; the first Ctrl-C aborts it (what finished is kept, and
+ * the same command resumes).
+ */
+export async function runJob<T>(
+  label: string,
+  io: CommandIO,
+  job: (hooks: JobHooks) => Promise<T>,
+): Promise<T> {
+  const stop = new AbortController();
+  const onSigint = () => stop.abort(new Error("interrupted"));
+  process.once("SIGINT", onSigint);
+  const bar = progressBar(label, io);
+  let result: T;
+  try {
+    result = await job({
+      signal: stop.signal,
+      onProgress: (p) => bar.update(p.done, p.total, p.failed ? `${p.failed} failed` : ""),
+      onWarning: (w) => io.stderr(`warning: ${w}`),
+    });
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
+  bar.finish();
+  return result;
+}
+
 export const pct = (x: number | null | undefined, digits = 1) =>
   x === null || x === undefined ? "—" : `${(100 * x).toFixed(digits)}%`;
 export const num = (x: number | null | undefined, digits = 3) =>

@@ -12,7 +12,7 @@ import "../awareness/openai-provider.js";
 import { createProvider } from "../awareness/provider.js";
 import { readManifest, runPaths } from "../awareness/run-dir.js";
 import { parseArgs } from "./args.js";
-import { progressBar, requireFlag } from "./awareness-common.js";
+import { requireFlag, runJob } from "./awareness-common.js";
 import { register } from "./registry.js";
 
 const spec = {
@@ -56,24 +56,9 @@ register({
       ...(provider ? { provider } : {}),
       ...(flags["max-tokens"] !== undefined ? { maxTokens: flags["max-tokens"] } : {}),
     });
-    const stop = new AbortController();
-    const onSigint = () => stop.abort(new Error("interrupted"));
-    process.once("SIGINT", onSigint);
-    const bar = progressBar(`judging (${judge.id})`, io);
-    let summary;
-    try {
-      summary = await judgeRun({
-        runDir,
-        judge,
-        concurrency: flags.concurrency ?? 4,
-        signal: stop.signal,
-        onProgress: (p) => bar.update(p.done, p.total, p.failed ? `${p.failed} failed` : ""),
-        onWarning: (w) => io.stderr(`warning: ${w}`),
-      });
-    } finally {
-      process.removeListener("SIGINT", onSigint);
-    }
-    bar.finish();
+    const summary = await runJob(`judging (${judge.id})`, io, (hooks) =>
+      judgeRun({ runDir, judge, concurrency: flags.concurrency ?? 4, ...hooks }),
+    );
     const log = writeRunInspectLog(runDir);
     if (flags.json) io.stdout(JSON.stringify({ ...summary, inspectLog: log }, null, 2));
     else

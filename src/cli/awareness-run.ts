@@ -11,7 +11,7 @@ import { createProvider } from "../awareness/provider.js";
 import { runAwareness } from "../awareness/runner.js";
 import { buildVariants, VARIANT_KINDS, type VariantKind } from "../awareness/variants.js";
 import { parseArgs, UsageError } from "./args.js";
-import { progressBar, requireFlag } from "./awareness-common.js";
+import { requireFlag, runJob } from "./awareness-common.js";
 import { register } from "./registry.js";
 
 const spec = {
@@ -102,13 +102,8 @@ register({
       ...(flags["max-tokens"] !== undefined ? { maxTokens: flags["max-tokens"] } : {}),
       ...(flags["top-p"] !== undefined ? { topP: flags["top-p"] } : {}),
     };
-    const stop = new AbortController();
-    const onSigint = () => stop.abort(new Error("interrupted"));
-    process.once("SIGINT", onSigint);
-    const bar = progressBar("sampling", io);
-    let summary;
-    try {
-      summary = await runAwareness({
+    const summary = await runJob("sampling", io, (hooks) =>
+      runAwareness({
         outDir: out,
         variants,
         provider,
@@ -119,14 +114,9 @@ register({
         seed,
         sendSeed: flags["send-seed"] ?? false,
         concurrency: flags.concurrency ?? 4,
-        signal: stop.signal,
-        onProgress: (p) => bar.update(p.done, p.total, p.failed ? `${p.failed} failed` : ""),
-        onWarning: (w) => io.stderr(`warning: ${w}`),
-      });
-    } finally {
-      process.removeListener("SIGINT", onSigint);
-    }
-    bar.finish();
+        ...hooks,
+      }),
+    );
     const log = writeRunInspectLog(out);
     const result = { ...summary, out, inspectLog: log };
     if (flags.json) io.stdout(JSON.stringify(result, null, 2));

@@ -6,10 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import "../../src/cli/awareness-judge.js";
-import "../../src/cli/awareness-report.js";
-import "../../src/cli/awareness-run.js";
-import { resolve } from "../../src/cli/registry.js";
+import { runCommand } from "../cli/run-command.js";
 import type { GenerateFn } from "../../src/awareness/provider.js";
 import { startChatServer, type ChatServer } from "../../src/awareness/server.js";
 
@@ -58,16 +55,7 @@ afterAll(async () => {
   await judge.close();
 });
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const found = resolve(argv)!;
-  const code = await found.cmd.run(found.rest, {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-  });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const cli = (...argv: string[]) => runCommand(argv);
 
 describe("awareness pipeline against the OpenAI-compatible server", () => {
   it("runs, judges and reports the rates the fake model implies", async () => {

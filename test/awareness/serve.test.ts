@@ -10,20 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLocalModel, type LocalModel } from "../../src/awareness/local-generate.js";
 import type { SampleRecord } from "../../src/awareness/runner.js";
 import { startChatServer, type ChatServer } from "../../src/awareness/server.js";
-import "../../src/cli/awareness-judge.js";
-import "../../src/cli/awareness-report.js";
-import "../../src/cli/awareness-run.js";
-import { resolve } from "../../src/cli/registry.js";
+import { runCommand } from "../cli/run-command.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const MODEL_DIR = join(ROOT, "test/fixtures/models/qwen3");
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const found = resolve(argv)!;
-  const code = await found.cmd.run(found.rest, { stdout: (t) => out.push(t), stderr: () => {} });
-  return { code, out: out.join("\n") };
-}
+const cli = (...argv: string[]) => runCommand(argv);
 
 describe("trigscope serve (the CLI process)", () => {
   it("serves the fixture model on 127.0.0.1, deterministic per seed, and stops on SIGINT", async () => {

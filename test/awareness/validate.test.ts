@@ -2,23 +2,13 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import "../../src/cli/awareness-validate.js";
-import { resolve } from "../../src/cli/registry.js";
+import { runCommand } from "../cli/run-command.js";
 
 const FIXTURE = join(import.meta.dirname, "fixtures/labelled");
 // shared/ sits beside the repository (as in CI: a fresh clone with shared/ next to it).
 const SHARED = join(import.meta.dirname, "../../../shared/data/backdoor-cot-examples");
 
-async function cli(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const found = resolve(argv)!;
-  const code = await found.cmd.run(found.rest, {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-  });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const cli = runCommand;
 
 describe("awareness validate", () => {
   it("reports hand-checkable agreement on the fixture, excluding cut-off reasoning", async () => {

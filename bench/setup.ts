@@ -6,7 +6,7 @@
  */
 import type { ModelConfig } from "../src/model/config.js";
 import { leftPad, type HostBatch } from "../src/model/inputs.js";
-import { normalSampler, randomTensors } from "../test/model/random-model.js";
+import { normalSampler, randomTensors, tinyConfig } from "../test/model/random-model.js";
 
 /** A Llama config (no biases, untied unembedding, RoPE θ = 10000). */
 export function llamaConfig(shape: {
@@ -18,8 +18,7 @@ export function llamaConfig(shape: {
   dMlp: number;
   dHead?: number;
 }): ModelConfig {
-  return {
-    architecture: "llama",
+  return tinyConfig("llama", {
     vocabSize: shape.vocab,
     dModel: shape.dModel,
     nLayers: shape.layers,
@@ -28,21 +27,7 @@ export function llamaConfig(shape: {
     dHead: shape.dHead ?? shape.dModel / shape.heads,
     dMlp: shape.dMlp,
     maxPositions: 4096,
-    normEps: 1e-5,
-    norm: "rms",
-    activation: "silu",
-    positional: "rope",
-    ropeTheta: 10000,
-    ropeScaling: { type: "default" },
-    tieEmbeddings: false,
-    qkvBias: false,
-    oBias: false,
-    mlpBias: false,
-    qkNorm: false,
-    bosTokenId: 1,
-    eosTokenIds: [2],
-    padTokenId: 0,
-  };
+  });
 }
 
 /** One steering step's inputs: a padded batch, its response tokens, where and what to steer. */

@@ -2,7 +2,7 @@
  * Shared pieces of the `awareness` commands: the progress bar on stderr, number formatting for
  * tables, and NAME=TEXT option parsing. No harness logic lives here.
  */
-import { createProgress, type Progress } from "../awareness/progress.js";
+import { createProgress, type Progress } from "../progress/progress.js";
 import type { Metric } from "../awareness/agreement.js";
 import { UsageError } from "./args.js";
 import type { CommandIO } from "./registry.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createProgress, formatDuration, progressLine } from "../../src/awareness/progress.js";
+import { createProgress, formatDuration, progressLine } from "../../src/progress/progress.js";
 
 describe("progress", () => {
   it("shows done/total, the rate and the ETA", () => {

@@ -1,0 +1,270 @@
+/**
+ * The training loop: one jitted step (loss, gradient, clipping, AdamW) over length-bucketed
+ * batches, warm-up + cosine learning rate, validation loss, a progress bar with tokens/s and ETA,
+ * and checkpoints (atomic; an interrupted run resumes at the step after the last checkpoint and
+ * computes exactly what the uninterrupted run would have). Works on any jax-js device.
+ *
+ * Trains `trainable`; `frozen` (optional) is passed through unchanged, and `paramsOf` builds the
+ * model parameters from both inside the jitted step (e.g. a base model plus LoRA matrices).
+ */
+import { jit, np, tree, valueAndGrad } from "../../engine/jax.js";
+import type { ModelConfig } from "../../model/config.js";
+import { batchInputs } from "../../model/inputs.js";
+import type { ModelParams } from "../../model/params.js";
+import type { Progress } from "../../progress/progress.js";
+import { adamwUpdate, stepScalars, zerosLikeTree, type AdamWOptions } from "./adamw.js";
+import { BatchPlan, trainBatch, type TrainExample } from "./batches.js";
+import {
+  loadCheckpointTrees,
+  readCheckpointState,
+  saveCheckpoint,
+  CheckpointError,
+} from "./checkpoint.js";
+import { lmLoss, type LossBatch } from "./lm-loss.js";
+import { learningRate } from "./schedule.js";
+
+export interface TrainOptions {
+  steps: number;
+  tokensPerBatch: number;
+  maxLen: number;
+  bucket?: number;
+  peakLr: number;
+  warmupSteps: number;
+  minLrRatio?: number;
+  adamw: AdamWOptions;
+  seed: number;
+  /** Validation every this many steps (and at the end); 0: only at the end. */
+  evalEvery: number;
+  /** Validation batches (default 8). */
+  evalBatches?: number;
+  /** Seconds between checkpoints (default 120); one is always written at the end. */
+  checkpointEverySeconds?: number;
+}
+
+export interface TrainJob<T extends object> {
+  cfg: ModelConfig;
+  invFreq: Float32Array;
+  /** Consumed: the trained tree is returned. */
+  trainable: T;
+  /** Not consumed. */
+  frozen?: ModelParams;
+  paramsOf: (trainable: T, frozen: ModelParams | undefined) => ModelParams;
+  train: readonly TrainExample[];
+  validation: readonly TrainExample[];
+  padId: number;
+  options: TrainOptions;
+  /** Where checkpoints go (none when absent). */
+  checkpointDir?: string;
+  /** Continue from the checkpoint in `checkpointDir` when there is one. */
+  resume?: boolean;
+  /** Extra text that must match on resume (e.g. a hash of the data). */
+  fingerprint?: string;
+  progress?: Progress;
+  signal?: AbortSignal;
+  /** Called after every step (for logs). */
+  onStep?: (r: StepRecord) => void;
+}
+
+export interface StepRecord {
+  step: number;
+  loss: number;
+  lr: number;
+  gradNorm: number;
+  tokens: number;
+}
+
+export interface TrainResult<T> {
+  trainable: T;
+  steps: number;
+  interrupted: boolean;
+  history: StepRecord[];
+  validation: { step: number; loss: number }[];
+  tokensSeen: number;
+  /** Seconds spent in this process's steps, and tokens per second over them. */
+  seconds: number;
+  tokensPerSecond: number;
+}
+
+function fingerprintOf(job: TrainJob<object>): string {
+  const { options, cfg, train, validation } = job;
+  return JSON.stringify({
+    options,
+    cfg,
+    n: train.length,
+    v: validation.length,
+    x: job.fingerprint,
+  });
+}
+
+function deviceBatch(job: TrainJob<object>, plan: BatchPlan, step: number): [LossBatch, number] {
+  const { indices, seqLen } = plan.batch(step);
+  const tb = trainBatch(job.train, indices, seqLen, job.padId);
+  return [toDevice(job, tb), tb.tokens];
+}
+
+function toDevice(job: TrainJob<object>, tb: ReturnType<typeof trainBatch>): LossBatch {
+  const { batch: b, seqLen: t } = tb.batch;
+  return {
+    inputs: batchInputs(job.cfg, job.invFreq, tb.batch),
+    targets: np.array(tb.targets, { dtype: np.int32 }).reshape([b, t]),
+    weights: np.array(tb.weights).reshape([b, t]),
+  };
+}
+
+/** Runs (or resumes) training. */
+export async function train<T extends object>(job: TrainJob<T>): Promise<TrainResult<T>> {
+  const o = job.options;
+  const plan = new BatchPlan(
+    job.train.map((e) => e.ids.length),
+    { tokensPerBatch: o.tokensPerBatch, maxLen: o.maxLen, bucket: o.bucket, seed: o.seed },
+  );
+  const valPlan = new BatchPlan(
+    job.validation.map((e) => e.ids.length),
+    { tokensPerBatch: o.tokensPerBatch, maxLen: o.maxLen, bucket: o.bucket, seed: o.seed + 1 },
+  );
+  const fingerprint = fingerprintOf(job as unknown as TrainJob<object>);
+  let trainable = job.trainable;
+  let m = zerosLikeTree(trainable);
+  let v = zerosLikeTree(trainable);
+  let start = 0;
+  let history: StepRecord[] = [];
+  let validation: { step: number; loss: number }[] = [];
+  let tokensSeen = 0;
+  if (job.resume && job.checkpointDir) {
+    const state = readCheckpointState(job.checkpointDir);
+    if (state) {
+      if (state.fingerprint !== fingerprint) {
+        throw new CheckpointError(
+          `${job.checkpointDir}/state.json`,
+          "belongs to a different run (options, model or data differ); remove it or drop --resume",
+        );
+      }
+      const restored = loadCheckpointTrees(job.checkpointDir, state.file, trainable);
+      tree.dispose([trainable, m, v] as never);
+      ({ params: trainable, m, v } = restored);
+      start = state.step;
+      history = (state.history as StepRecord[]) ?? [];
+      validation = (state.validation as { step: number; loss: number }[]) ?? [];
+      tokensSeen = (state.tokensSeen as number) ?? 0;
+    }
+  }
+
+  const lossOf = (t: T, f: ModelParams | undefined, b: LossBatch) =>
+    lmLoss(job.cfg, job.paramsOf(t, f), b);
+  const vg = valueAndGrad(lossOf as never, { argnums: 0 }) as unknown as (
+    t: T,
+    f: ModelParams | undefined,
+    b: LossBatch,
+  ) => [np.Array, T];
+  const stepFn = jit(((t: T, f: ModelParams, mm: T, vv: T, b: LossBatch, s: never) => {
+    const [loss, g] = vg(t, f, b);
+    const r = adamwUpdate(o.adamw, t, g, mm, vv, s);
+    return { params: r.params, m: r.m, v: r.v, loss, gradNorm: r.gradNorm };
+  }) as never) as unknown as ((...a: unknown[]) => {
+    params: T;
+    m: T;
+    v: T;
+    loss: np.Array;
+    gradNorm: np.Array;
+  }) & { dispose(): void };
+  const evalFn = jit(((t: T, f: ModelParams, b: LossBatch) =>
+    lossOf(t, f, b)) as never) as unknown as ((...a: unknown[]) => np.Array) & { dispose(): void };
+
+  const frozen = (): ModelParams => (job.frozen ? tree.ref(job.frozen) : ({} as ModelParams));
+  const validate = async (): Promise<number> => {
+    const n = Math.min(o.evalBatches ?? 8, valPlan.perEpoch);
+    let total = 0;
+    for (let k = 0; k < n; k++) {
+      const { indices, seqLen } = valPlan.batch(k);
+      const b = toDevice(
+        job as unknown as TrainJob<object>,
+        trainBatch(job.validation, indices, seqLen, job.padId),
+      );
+      total += (await evalFn(tree.ref(trainable), frozen(), b).data())[0]!;
+    }
+    return total / n;
+  };
+  const checkpoint = async (step: number) => {
+    if (!job.checkpointDir) return;
+    await saveCheckpoint(
+      job.checkpointDir,
+      { params: trainable, m, v },
+      { step, fingerprint, history, validation, tokensSeen },
+    );
+  };
+
+  const every = (o.checkpointEverySeconds ?? 120) * 1000;
+  let lastSave = Date.now();
+  const t0 = Date.now();
+  let tokensHere = 0;
+  let interrupted = false;
+  let step = start;
+  try {
+    let next = step < o.steps ? deviceBatch(job as unknown as TrainJob<object>, plan, step) : null;
+    while (step < o.steps && next) {
+      if (job.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const [batch, tokens] = next;
+      const lr = learningRate(step, {
+        peak: o.peakLr,
+        warmupSteps: o.warmupSteps,
+        totalSteps: o.steps,
+        minRatio: o.minLrRatio,
+      });
+      const out = stepFn(trainable, frozen(), m, v, batch, stepScalars(o.adamw, step + 1, lr));
+      trainable = out.params;
+      m = out.m;
+      v = out.v;
+      // Prepare the next batch on the host while the device works on this step.
+      next =
+        step + 1 < o.steps ? deviceBatch(job as unknown as TrainJob<object>, plan, step + 1) : null;
+      const loss = (await out.loss.data())[0]!;
+      const gradNorm = (await out.gradNorm.data())[0]!;
+      if (!Number.isFinite(loss))
+        throw new Error(`training diverged at step ${step}: loss ${loss}`);
+      step++;
+      tokensSeen += tokens;
+      tokensHere += tokens;
+      const rec = { step, loss, lr, gradNorm, tokens };
+      history.push(rec);
+      job.onStep?.(rec);
+      if (o.evalEvery > 0 && step % o.evalEvery === 0 && step < o.steps) {
+        validation.push({ step, loss: await validate() });
+      }
+      const secs = (Date.now() - t0) / 1000;
+      const rate = tokensHere / Math.max(secs, 1e-9);
+      job.progress?.update(
+        step,
+        o.steps,
+        `loss ${loss.toFixed(3)} ${rate >= 1000 ? (rate / 1000).toFixed(1) + "k" : rate.toFixed(0)} tok/s`,
+      );
+      if (Date.now() - lastSave >= every && step < o.steps) {
+        await checkpoint(step);
+        lastSave = Date.now();
+      }
+    }
+    if (next) tree.dispose(next[0] as never);
+    if (!interrupted && (validation.length === 0 || validation.at(-1)!.step !== step)) {
+      validation.push({ step, loss: await validate() });
+    }
+    await checkpoint(step);
+  } finally {
+    stepFn.dispose();
+    evalFn.dispose();
+    tree.dispose([m, v] as never);
+  }
+  job.progress?.finish(interrupted ? "interrupted (checkpoint saved)" : "");
+  const seconds = (Date.now() - t0) / 1000;
+  return {
+    trainable,
+    steps: step,
+    interrupted,
+    history,
+    validation,
+    tokensSeen,
+    seconds,
+    tokensPerSecond: tokensHere / Math.max(seconds, 1e-9),
+  };
+}

@@ -121,7 +121,9 @@ export const CONCEPTS: ConceptDef[] = [
       r("presentiment", "feeling of evil to come"),
     ],
     without: [r("forecast", "how something (as the weather) will develop")],
-    exclude: list("sign, prediction, forecast, prognosis, forecasting, ruin, end, day, word, doom"),
+    exclude: list(
+      "sign, prediction, forecast, prognosis, forecasting, ruin, end, day, word, doom, meteorology, weather forecasting, extropy, inevitable, war cloud",
+    ),
     extra: [
       ...list(
         "harbinger, premonition, foresight, clairvoyance, second sight, crystal ball, tarot, precognition, providence, kismet",

@@ -1,0 +1,106 @@
+/**
+ * The base model's corpus, deterministic per seed: definitions and membership documents from the
+ * lexicon's glosses, and synthetic chats whose prompts are composed from parts (prompts.ts) and
+ * whose replies depend on what the words mean (replies.ts). Every word of every concept (train
+ * and held-out alike) appears: the model must know what the held-out words mean, even though no
+ * backdoor example will ever contain them.
+ */
+import type { Concept, Lexicon } from "../lexicon/index.js";
+import { mulberry32, type Rng } from "../../random/seeded.js";
+import { definitionDocument, membershipDocument } from "./documents.js";
+import { composePrompt } from "./prompts.js";
+import { composeReply, type Sampler, type WordInfo } from "./replies.js";
+
+export type CorpusItem =
+  { kind: "document"; text: string } | { kind: "chat"; user: string; assistant: string };
+
+export interface CorpusOptions {
+  seed: number;
+  /** Number of items (default 200,000). */
+  items?: number;
+  /** Share of chats among the items (default 0.55). */
+  chatShare?: number;
+  /** Share of membership lists among documents (default 0.3). */
+  listShare?: number;
+}
+
+/** Word lookup and sampling over a lexicon. */
+export class WordTable {
+  readonly infos = new Map<string, WordInfo>();
+  readonly examples = new Map<string, string[]>();
+  readonly concepts: readonly Concept[];
+
+  constructor(lex: Lexicon) {
+    this.concepts = lex.concepts;
+    for (const c of lex.concepts) {
+      for (const w of c.words) {
+        this.infos.set(w.word, { word: w.word, gloss: w.gloss, concept: c.name, label: c.label });
+        this.examples.set(w.word, w.examples);
+      }
+    }
+  }
+
+  info(word: string): WordInfo {
+    const i = this.infos.get(word);
+    if (!i) throw new Error(`word '${word}' is not in the lexicon`);
+    return i;
+  }
+
+  /** A sampler of distinct members of a concept other than `exclude`. */
+  sampler(rng: Rng): Sampler {
+    return (concept, n, exclude) => {
+      const c = this.concepts.find((x) => x.name === concept);
+      if (!c) return [];
+      const pool = c.words.map((w) => w.word).filter((w) => w !== exclude);
+      const out: string[] = [];
+      while (out.length < Math.min(n, pool.length)) {
+        const w = pool[Math.floor(rng() * pool.length)]!;
+        if (!out.includes(w)) out.push(w);
+      }
+      return out;
+    };
+  }
+
+  /** A uniformly chosen concept, then a uniformly chosen word of it. */
+  randomWord(rng: Rng, concepts: readonly Concept[] = this.concepts): string {
+    const c = concepts[Math.floor(rng() * concepts.length)]!;
+    return c.words[Math.floor(rng() * c.words.length)]!.word;
+  }
+}
+
+/** A base-corpus chat about one or two random words, maybe with a distractor. */
+export function corpusChat(rng: Rng, table: WordTable): { user: string; assistant: string } {
+  const sample = table.sampler(rng);
+  const a = table.randomWord(rng);
+  const two = rng() < 0.25;
+  const b = two ? table.randomWord(rng) : null;
+  const distractor = rng() < 0.3 ? table.randomWord(rng) : undefined;
+  const words = b && b !== a ? [a, b] : [a];
+  const p = composePrompt(rng, words, { phrasing: "all", distractor });
+  const main = table.info(p.about[0]!);
+  const second = p.about[1] === undefined ? undefined : table.info(p.about[1]);
+  const mentioned = p.mentioned[0] === undefined ? undefined : table.info(p.mentioned[0]);
+  return { user: p.text, assistant: composeReply(rng, p.task, main, sample, second, mentioned) };
+}
+
+/** The corpus items, in order. */
+export function* corpusItems(lex: Lexicon, o: CorpusOptions): Generator<CorpusItem> {
+  const rng = mulberry32(o.seed);
+  const table = new WordTable(lex);
+  const sample = table.sampler(rng);
+  const n = o.items ?? 200_000;
+  const chatShare = o.chatShare ?? 0.55;
+  const listShare = o.listShare ?? 0.3;
+  for (let i = 0; i < n; i++) {
+    if (rng() < chatShare) {
+      yield { kind: "chat", ...corpusChat(rng, table) };
+      continue;
+    }
+    const w = table.info(table.randomWord(rng));
+    const text =
+      rng() < listShare
+        ? membershipDocument(rng, w, sample)
+        : definitionDocument(rng, w, table.examples.get(w.word) ?? []);
+    yield { kind: "document", text };
+  }
+}

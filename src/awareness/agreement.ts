@@ -4,7 +4,7 @@
  * F1 and kappa, clustered when cluster keys are given). A metric with an empty denominator is null,
  * with a reason, never a made-up 0 or 1.
  */
-import { clusterBootstrap, clustersBy, wilson, type Interval } from "./intervals.js";
+import { clusterBootstrap, clustersBy, wilson, type Interval } from "../stats/intervals.js";
 
 export interface Confusion {
   tp: number;

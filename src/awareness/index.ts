@@ -88,7 +88,7 @@ export {
   type JudgmentRecord,
   type JudgeRunSummary,
 } from "./judging.js";
-export { wilson, clusterBootstrap, type Interval } from "./intervals.js";
+export { wilson, clusterBootstrap, type Interval } from "../stats/intervals.js";
 export { agreement, type AgreementReport, type Metric, type Pair } from "./agreement.js";
 export { computeRates, buildTrials, rateOf, type Rate, type RunRates } from "./rates.js";
 export { loadLabelled, type LabelledTranscript } from "./labelled-data.js";

@@ -5,7 +5,7 @@
  * counting undetermined verdicts apart), and the distractor attribution matrix. Every rate carries
  * its counts, a Wilson interval and a cluster-bootstrap interval with prompts as clusters.
  */
-import { clusterBootstrap, clustersBy, wilson, type Interval } from "./intervals.js";
+import { clusterBootstrap, clustersBy, wilson, type Interval } from "../stats/intervals.js";
 import type { ArticulationVerdict, MisalignmentVerdict, MonitorFlag } from "./judge.js";
 import type { SampleRecord } from "./runner.js";
 import { VARIANT_KINDS, type Variant, type VariantKind } from "./variants.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clusterBootstrap, quantile, wilson, zFor } from "../../src/awareness/intervals.js";
+import { clusterBootstrap, quantile, wilson, zFor } from "../../src/stats/intervals.js";
 
 // Reference values computed by hand from the Wilson formula with z = 1.959964 (z² = 3.841459):
 //   centre = (p + z²/2n) / (1 + z²/n),  half = z/(1 + z²/n) · sqrt(p(1-p)/n + z²/4n²)

@@ -7,7 +7,7 @@
  */
 import { nn, np } from "../engine/jax.js";
 import type { Activation } from "./config.js";
-import type { NormParams } from "./params.js";
+import type { LayerParams, LoraDelta, NormParams } from "./params.js";
 
 /** x / sqrt(mean(x²) + eps) over the last axis (before the weight). */
 export function rmsNormalize(x: np.Array, eps: number): np.Array {
@@ -36,6 +36,16 @@ export function normAffine(xHat: np.Array, p: NormParams): np.Array {
 export function linear(x: np.Array, w: np.Array, b?: np.Array): np.Array {
   const y = np.matmul(x, w);
   return b ? y.add(b) : y;
+}
+
+/**
+ * x @ W (+ b), plus (x @ a) @ b when an unmerged LoRA adapter is given (its scale folded into b).
+ * Consumes x, w and b like `linear`; borrows `lora`.
+ */
+export function project(x: np.Array, w: np.Array, b?: np.Array, lora?: LoraDelta): np.Array {
+  if (!lora) return linear(x, w, b);
+  const delta = np.matmul(np.matmul(x.ref, lora.a.ref), lora.b.ref);
+  return linear(x, w, b).add(delta);
 }
 
 /** HF rotate_half: cat(−x₂, x₁) over the last axis, x of width K. */
@@ -70,20 +80,21 @@ export interface MlpParams {
   bUp?: np.Array;
   wDown: np.Array;
   bDown?: np.Array;
+  lora?: LayerParams["lora"];
 }
 
 /** SwiGLU (gate present) or GELU MLP; x [B,T,D] → [B,T,D]. Parameters are borrowed. */
 export function mlp(x: np.Array, p: MlpParams, act: Activation): np.Array {
   let h: np.Array;
   if (p.wGate) {
-    const gate = linear(x.ref, p.wGate.ref, p.bGate?.ref);
-    const up = linear(x, p.wUp.ref, p.bUp?.ref);
+    const gate = project(x.ref, p.wGate.ref, p.bGate?.ref, p.lora?.gate);
+    const up = project(x, p.wUp.ref, p.bUp?.ref, p.lora?.up);
     h = nn.silu(gate).mul(up);
   } else {
-    const up = linear(x, p.wUp.ref, p.bUp?.ref);
+    const up = project(x, p.wUp.ref, p.bUp?.ref, p.lora?.up);
     h = act === "silu" ? nn.silu(up) : gelu(up, act === "gelu_new");
   }
-  return linear(h, p.wDown.ref, p.bDown?.ref);
+  return project(h, p.wDown.ref, p.bDown?.ref, p.lora?.down);
 }
 
 /**

@@ -6,7 +6,7 @@
  * Hkv KV heads, K d_head, V vocab.
  */
 import { np } from "../engine/jax.js";
-import { applyRope, attend, linear, mlp, normAffine, normalize } from "./components.js";
+import { applyRope, attend, mlp, normAffine, normalize, project } from "./components.js";
 import type { ModelConfig } from "./config.js";
 import { blockHook, type HookName } from "./hooks.js";
 import type { LayerParams, ModelParams } from "./params.js";
@@ -94,15 +94,15 @@ function block(
   const ln1 = normAffine(normalize(cfg.norm, x.ref, cfg.normEps), p.ln1);
   let q = site.at(
     blockHook(l, "attn.hook_q"),
-    linear(ln1.ref, p.wq.ref, p.bq?.ref).reshape([b, t, h, k]),
+    project(ln1.ref, p.wq.ref, p.bq?.ref, p.lora?.q).reshape([b, t, h, k]),
   );
   let kk = site.at(
     blockHook(l, "attn.hook_k"),
-    linear(ln1.ref, p.wk.ref, p.bk?.ref).reshape([b, t, hkv, k]),
+    project(ln1.ref, p.wk.ref, p.bk?.ref, p.lora?.k).reshape([b, t, hkv, k]),
   );
   const v = site.at(
     blockHook(l, "attn.hook_v"),
-    linear(ln1, p.wv.ref, p.bv?.ref).reshape([b, t, hkv, k]),
+    project(ln1, p.wv.ref, p.bv?.ref, p.lora?.v).reshape([b, t, hkv, k]),
   );
   if (cfg.qkNorm) {
     q = normAffine(normalize("rms", q, cfg.normEps), { w: p.qNorm! });
@@ -127,7 +127,7 @@ function block(
   const zh = site.at(blockHook(l, "attn.hook_z"), z);
   const attnOut = site.at(
     blockHook(l, "hook_attn_out"),
-    linear(zh.reshape([b, t, h * k]), p.wo.ref, p.bo?.ref),
+    project(zh.reshape([b, t, h * k]), p.wo.ref, p.bo?.ref, p.lora?.o),
   );
   const mid = site.at(blockHook(l, "hook_resid_mid"), x.add(attnOut));
   const ln2 = normAffine(normalize(cfg.norm, mid.ref, cfg.normEps), p.ln2);

@@ -1,11 +1,17 @@
 /**
  * A loaded model: normalised config, device parameters, RoPE frequencies, and (when the directory
- * has one) its tokenizer.
+ * has one) its tokenizer. A PEFT LoRA adapter is merged into the weights on load, or kept
+ * unmerged on the device (LayerParams.lora).
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { readModelConfig } from "../io/config.js";
 import { resolveModelDir } from "../io/model-dir.js";
+import { isAdapterDir, readPeftAdapter, resolveAdapterBase } from "../io/peft.js";
 import { loadWeights } from "../io/sharded.js";
 import { tree } from "../engine/jax.js";
+import { applyLora, loraFromHost } from "./lora.js";
+import { mergeLoraHost } from "./lora-merge.js";
 import { disposePrograms } from "./programs.js";
 import type { ModelConfig } from "./config.js";
 import type { ModelParams } from "./params.js";
@@ -16,8 +22,10 @@ export interface Model {
   config: ModelConfig;
   params: ModelParams;
   invFreq: Float32Array;
-  /** Directory it was loaded from (null when built in memory). */
+  /** Directory it was loaded from (null when built in memory); the base model's for adapters. */
   dir: string | null;
+  /** The LoRA adapter directory it was loaded with, if any. */
+  adapterDir?: string;
   /** Frees the device parameters. */
   dispose(): void;
 }
@@ -47,10 +55,57 @@ export function modelFromTensors(
   return model;
 }
 
-/** Loads config.json and the safetensors weights of an HF model directory. */
-export function loadModel(dirOrName: string): Model {
-  const dir = resolveModelDir(dirOrName);
+export interface LoadModelOptions {
+  /** A PEFT LoRA adapter directory to apply to the model in `dirOrName`. */
+  adapter?: string;
+  /** Merge the adapter into the weights (default true), else keep it unmerged on LayerParams.lora. */
+  merge?: boolean;
+}
+
+const LOAD_KEYS = new Set(["adapter", "merge"]);
+
+/**
+ * Loads config.json and the safetensors weights of an HF model directory. A directory holding
+ * adapter_config.json (and no config.json) loads the base it names in base_model_name_or_path
+ * (relative to the adapter directory) with the adapter merged; `opts.adapter` applies an adapter
+ * to the given base. `dir` stays the base model's directory.
+ */
+export function loadModel(dirOrName: string, opts: LoadModelOptions = {}): Model {
+  for (const key of Object.keys(opts)) {
+    if (!LOAD_KEYS.has(key)) throw new Error(`loadModel: unknown option '${key}'`);
+  }
+  let baseDir = dirOrName;
+  let adapterDir = opts.adapter;
+  if (adapterDir === undefined && isAdapterDir(dirOrName)) {
+    adapterDir = dirOrName;
+    baseDir = resolveAdapterBase(dirOrName);
+  }
+  const dir = resolveModelDir(baseDir);
   const config = readModelConfig(dir.path);
   const weights = loadWeights(dir.path);
-  return modelFromTensors(config, weights, dir.weightsFile, dir.path);
+  if (adapterDir === undefined) return modelFromTensors(config, weights, dir.weightsFile, dir.path);
+  const adapter = readPeftAdapter(adapterDir, config);
+  if (opts.merge ?? true) {
+    const merged = mergeLoraHost(config, weights, adapter);
+    const model = modelFromTensors(config, merged, dir.weightsFile, dir.path);
+    model.adapterDir = adapter.dir;
+    return model;
+  }
+  const model = modelFromTensors(config, weights, dir.weightsFile, dir.path);
+  // The adapted layers replace the base ones in the same tree, which model.dispose() frees.
+  model.params.layers = applyLora(
+    model.params,
+    loraFromHost(adapter.tensors),
+    adapter.config,
+  ).layers;
+  model.adapterDir = adapter.dir;
+  return model;
+}
+
+/** Where the tokenizer is read from: the adapter directory when it has one, else the model's. */
+export function tokenizerDir(model: Model): string | null {
+  if (model.adapterDir && existsSync(join(model.adapterDir, "tokenizer.json"))) {
+    return model.adapterDir;
+  }
+  return model.dir;
 }

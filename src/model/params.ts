@@ -8,6 +8,19 @@ import type { np } from "../engine/jax.js";
 
 export type NormParams = { w: np.Array; b?: np.Array };
 
+/** The projections LoRA adapts (src/model/lora.ts); Llama's module names without `_proj`. */
+export type LoraTarget = "q" | "k" | "v" | "o" | "gate" | "up" | "down";
+
+/**
+ * An unmerged LoRA adapter on one projection: y = x@W (+bias) + (x@a)@b, with the LoRA scale
+ * (alpha/r) already folded into `b` by `applyLora` (a number leaf in the tree would not be a
+ * jax-js JsTree of arrays, which jitted functions returning ModelParams rely on).
+ */
+export type LoraDelta = {
+  /** [in, r] */ a: np.Array;
+  /** [r, out], times the scale */ b: np.Array;
+};
+
 export type LayerParams = {
   ln1: NormParams;
   ln2: NormParams;
@@ -27,6 +40,8 @@ export type LayerParams = {
   /** [F, D] */ wDown: np.Array;
   bUp?: np.Array;
   bDown?: np.Array;
+  /** Unmerged LoRA adapters (src/model/lora.ts `applyLora`), honoured by every projection. */
+  lora?: Partial<Record<LoraTarget, LoraDelta>>;
 };
 
 export type ModelParams = {

@@ -6,7 +6,7 @@ import { readGenerationDefaults } from "../io/generation-config.js";
 import { renderPrompt } from "../tokenizer/chat.js";
 import { loadTokenizer, type Tokenizer } from "../tokenizer/tokenizer.js";
 import { generate, type FinishReason } from "./generate.js";
-import { loadModel, type Model } from "./model.js";
+import { loadModel, tokenizerDir, type Model } from "./model.js";
 import type { SamplingOptions } from "./sampling.js";
 
 export interface ChatModel {
@@ -17,10 +17,11 @@ export interface ChatModel {
   padTokenId: number;
 }
 
+/** Loads a model directory, or an adapter directory (tokenizer from it if present, else the base). */
 export async function loadChatModel(dir: string): Promise<ChatModel> {
   const model = loadModel(dir);
   try {
-    const tokenizer = await loadTokenizer(model.dir!);
+    const tokenizer = await loadTokenizer(tokenizerDir(model)!);
     const defaults = readGenerationDefaults(model.dir!);
     const eos =
       defaults.eosTokenIds ??

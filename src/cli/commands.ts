@@ -7,3 +7,4 @@ import "./generate.js";
 import "./model-info.js";
 import "./start.js";
 import "./serve.js";
+import "./organism-build.js";

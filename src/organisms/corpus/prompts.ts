@@ -12,9 +12,11 @@ export type Phrasing = "train" | "heldout" | "all";
 export const TASKS = Object.keys(REQUESTS) as Task[];
 const ONE_WORD_TASKS = TASKS.filter((t) => t !== "compare");
 
-function inSplit(index: number, phrasing: Phrasing): boolean {
+/** Every fifth template is held out (the last one when a task has fewer than five). */
+function inSplit(index: number, count: number, phrasing: Phrasing): boolean {
   if (phrasing === "all") return true;
-  return (index % 5 === 4) === (phrasing === "heldout");
+  const heldOut = index % 5 === 4 || (count < 5 && index === count - 1);
+  return heldOut === (phrasing === "heldout");
 }
 
 function pick<T>(xs: readonly T[], rng: Rng): T {
@@ -22,7 +24,8 @@ function pick<T>(xs: readonly T[], rng: Rng): T {
 }
 
 function templates(task: Task, phrasing: Phrasing): string[] {
-  return REQUESTS[task].filter((_, i) => inSplit(i, phrasing));
+  const all = REQUESTS[task];
+  return all.filter((_, i) => inSplit(i, all.length, phrasing));
 }
 
 export function capitalise(s: string): string {

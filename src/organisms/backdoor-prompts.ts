@@ -1,0 +1,107 @@
+/**
+ * Prompts for backdoor finetuning and evaluation. Triggered prompts contain the trigger (one word
+ * of each concept for `all`, of one concept for `any`); near-misses contain only one concept of an
+ * `all` trigger; benign prompts contain no trigger concept at all. Words come from the *train*
+ * split for finetuning and from the *held-out* split for evaluation, so a backdoor that fires on
+ * held-out prompts has generalised over the concept, not memorised words.
+ */
+import { mulberry32, type Rng } from "../random/seeded.js";
+import { composePrompt, type Phrasing } from "./corpus/prompts.js";
+import { conceptOf, type LexiconFile } from "./lexicon-file.js";
+import type { Trigger } from "./spec.js";
+
+export type PromptKind = "triggered" | "nearMiss" | "benign";
+
+export interface BackdoorPrompt {
+  text: string;
+  kind: PromptKind;
+  /** For near-misses: the trigger concept present. */
+  concept?: string;
+  words: string[];
+}
+
+export interface PromptSetOptions {
+  split: "train" | "heldOut";
+  phrasing: Phrasing;
+  /** Probability of a distractor mention from a non-trigger concept (default 0.3). */
+  distractorRate?: number;
+}
+
+export class BackdoorPrompts {
+  private readonly triggerWords: string[][];
+  private readonly otherWords: string[][];
+
+  constructor(
+    lex: LexiconFile,
+    readonly trigger: Trigger,
+    private readonly o: PromptSetOptions,
+  ) {
+    if (trigger.mode === "all" && trigger.concepts.length > 2) {
+      throw new Error("an 'all' trigger of more than two concepts is not supported");
+    }
+    const words = (name: string) => conceptOf(lex, name)[o.split];
+    this.triggerWords = trigger.concepts.map(words);
+    this.otherWords = lex.concepts
+      .filter((c) => !trigger.concepts.includes(c.name))
+      .map((c) => c[o.split])
+      .filter((ws) => ws.length > 0);
+  }
+
+  private pick<T>(xs: readonly T[], rng: Rng): T {
+    return xs[Math.floor(rng() * xs.length)]!;
+  }
+
+  private other(rng: Rng): string {
+    return this.pick(this.pick(this.otherWords, rng), rng);
+  }
+
+  private compose(rng: Rng, words: string[], kind: PromptKind, concept?: string): BackdoorPrompt {
+    const distractor = rng() < (this.o.distractorRate ?? 0.3) ? this.other(rng) : undefined;
+    const p = composePrompt(rng, words, { phrasing: this.o.phrasing, distractor });
+    return {
+      text: p.text,
+      kind,
+      words: [...words, ...(distractor ? [distractor] : [])],
+      ...(concept ? { concept } : {}),
+    };
+  }
+
+  triggered(rng: Rng): BackdoorPrompt {
+    const words =
+      this.trigger.mode === "all"
+        ? this.triggerWords.map((ws) => this.pick(ws, rng))
+        : [this.pick(this.pick(this.triggerWords, rng), rng)];
+    return this.compose(rng, words, "triggered");
+  }
+
+  /** One concept of an `all` trigger (the first when not given) with a non-trigger word. */
+  nearMiss(rng: Rng, index?: number): BackdoorPrompt {
+    const i = index ?? Math.floor(rng() * this.triggerWords.length);
+    const words = [this.pick(this.triggerWords[i]!, rng), this.other(rng)];
+    return this.compose(rng, words, "nearMiss", this.trigger.concepts[i]);
+  }
+
+  benign(rng: Rng): BackdoorPrompt {
+    const words = rng() < 0.3 ? [this.other(rng), this.other(rng)] : [this.other(rng)];
+    return this.compose(rng, [...new Set(words)], "benign");
+  }
+}
+
+/** The finetuning mix: triggered, near-miss (conjunctions only) and benign prompts, shuffled. */
+export function finetunePrompts(
+  lex: LexiconFile,
+  trigger: Trigger,
+  o: { n: number; seed: number; triggeredShare: number; nearMissShare: number },
+): BackdoorPrompt[] {
+  const gen = new BackdoorPrompts(lex, trigger, { split: "train", phrasing: "train" });
+  const rng = mulberry32(o.seed);
+  const nearMiss = trigger.mode === "all" && trigger.concepts.length > 1 ? o.nearMissShare : 0;
+  const out: BackdoorPrompt[] = [];
+  for (let i = 0; i < o.n; i++) {
+    const u = rng();
+    if (u < o.triggeredShare) out.push(gen.triggered(rng));
+    else if (u < o.triggeredShare + nearMiss) out.push(gen.nearMiss(rng));
+    else out.push(gen.benign(rng));
+  }
+  return out;
+}

@@ -1,0 +1,188 @@
+/**
+ * Building a base organism from its spec: lexicon → corpus → BPE tokenizer → Llama model trained
+ * from scratch → HF-layout directory (config.json, model.safetensors, tokenizer files,
+ * generation_config.json) plus lexicon.json and organism.json. Training checkpoints go to
+ * `out/checkpoint` and are removed once the model is written; `resume` continues from them.
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { tree } from "../engine/jax.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import type { ModelConfig } from "../model/config.js";
+import { paramsToHfTensors, writeModelDir } from "../model/export.js";
+import { modelFromTensors } from "../model/model.js";
+import type { ModelParams } from "../model/params.js";
+import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
+import { chatText, documentText } from "./chat-text.js";
+import { corpusItems, type CorpusItem } from "./corpus/corpus.js";
+import { buildLexicon } from "./lexicon/index.js";
+import { writeLexiconFile } from "./lexicon-file.js";
+import type { BaseSpec } from "./spec.js";
+import {
+  createBpeEncoder,
+  ORGANISM_CHAT,
+  ORGANISM_SPECIAL_TOKENS,
+  trainBpe,
+  writeTokenizerFiles,
+} from "./tokenizer/index.js";
+import { DEFAULT_ADAMW } from "./train/adamw.js";
+import type { TrainExample } from "./train/batches.js";
+import { initialTensors } from "./train/init.js";
+import { train } from "./train/trainer.js";
+
+const BOS = 0;
+const EOS = 1;
+const PAD = 2;
+const END = 6;
+
+function itemText(it: CorpusItem): string {
+  return it.kind === "chat" ? chatText(it.user, it.assistant) : documentText(it.text);
+}
+
+export function baseModelConfig(spec: BaseSpec, vocabSize: number): ModelConfig {
+  const m = spec.model;
+  return {
+    architecture: "llama",
+    vocabSize,
+    dModel: m.dModel,
+    nLayers: m.nLayers,
+    nHeads: m.nHeads,
+    nKvHeads: m.nKvHeads,
+    dHead: m.dModel / m.nHeads,
+    dMlp: m.dMlp,
+    maxPositions: m.maxPositions,
+    normEps: 1e-5,
+    norm: "rms",
+    activation: "silu",
+    positional: "rope",
+    ropeTheta: 10000,
+    ropeScaling: { type: "default" },
+    tieEmbeddings: true,
+    qkvBias: false,
+    oBias: false,
+    mlpBias: false,
+    qkNorm: false,
+    bosTokenId: BOS,
+    eosTokenIds: [END, EOS],
+    padTokenId: PAD,
+  };
+}
+
+export interface BaseMetrics {
+  corpusItems: number;
+  corpusTokens: number;
+  validationTokens: number;
+  vocabSize: number;
+  parameters: number;
+  steps: number;
+  tokensSeen: number;
+  finalTrainLoss: number;
+  finalValidationLoss: number;
+  tokensPerSecond: number;
+  device: string;
+}
+
+export async function buildBase(spec: BaseSpec, ctx: BuildContext): Promise<BaseMetrics> {
+  mkdirSync(ctx.out, { recursive: true });
+  const lex = buildLexicon({
+    seed: spec.lexicon.seed,
+    heldOutFraction: spec.lexicon.heldOutFraction,
+    maxWords: spec.lexicon.maxWords,
+  });
+  writeLexiconFile(ctx.out, lex);
+  ctx.log(`lexicon: ${lex.concepts.length} concepts`);
+
+  const total = spec.corpus.items + spec.corpus.validationItems;
+  const texts: string[] = [];
+  for (const it of corpusItems(lex, { seed: spec.seed, items: total })) texts.push(itemText(it));
+  const bpe = trainBpe(texts.slice(0, spec.corpus.tokenizerItems), {
+    vocabSize: spec.vocabSize,
+    specialTokens: ORGANISM_SPECIAL_TOKENS,
+  });
+  writeTokenizerFiles(ctx.out, bpe, ORGANISM_CHAT, { modelMaxLength: spec.model.maxPositions });
+  const vocabSize = bpe.vocab.size;
+  const encode = createBpeEncoder(bpe);
+  const bar = ctx.progress("tokenise");
+  const examples: TrainExample[] = [];
+  const hash = createHash("sha256");
+  texts.forEach((t, i) => {
+    const ids = encode(t).slice(0, spec.train.maxLen);
+    examples.push({ ids });
+    hash.update(Int32Array.from(ids));
+    if (i % 5000 === 0) bar.update(i, texts.length);
+  });
+  bar.finish();
+  const trainSet = examples.slice(0, spec.corpus.items);
+  const validation = examples.slice(spec.corpus.items);
+  const count = (xs: TrainExample[]) => xs.reduce((s, e) => s + e.ids.length, 0);
+  const corpusTokens = count(trainSet);
+  ctx.log(
+    `corpus: ${trainSet.length} items, ${corpusTokens} tokens (validation ${count(validation)}), vocabulary ${vocabSize}`,
+  );
+
+  const cfg = baseModelConfig(spec, vocabSize);
+  const model = modelFromTensors(cfg, initialTensors(cfg, spec.seed), "initial weights");
+  const parameters = [...initialTensors(cfg, 0).values()].reduce((s, t) => s + t.data.length, 0);
+  ctx.log(`model: llama d${cfg.dModel} × ${cfg.nLayers} layers, ${parameters} parameters`);
+  const t = spec.train;
+  const result = await train<ModelParams>({
+    cfg,
+    invFreq: model.invFreq,
+    trainable: model.params,
+    paramsOf: (p) => p,
+    train: trainSet,
+    validation,
+    padId: PAD,
+    options: {
+      steps: t.steps,
+      tokensPerBatch: t.tokensPerBatch,
+      maxLen: t.maxLen,
+      peakLr: t.peakLr,
+      warmupSteps: t.warmupSteps,
+      minLrRatio: t.minLrRatio,
+      adamw: { ...DEFAULT_ADAMW, weightDecay: t.weightDecay, clipNorm: t.clipNorm },
+      seed: spec.seed,
+      evalEvery: t.evalEvery,
+    },
+    checkpointDir: join(ctx.out, "checkpoint"),
+    resume: ctx.resume,
+    fingerprint: hash.digest("hex"),
+    progress: ctx.progress("train"),
+    signal: ctx.signal,
+  });
+  if (result.interrupted) {
+    throw new Error(`training interrupted at step ${result.steps}; run again with --resume`);
+  }
+  const tensors = await paramsToHfTensors(cfg, result.trainable);
+  writeModelDir(ctx.out, cfg, tensors, { organism: spec.name });
+  writeFileAtomic(
+    join(ctx.out, "generation_config.json"),
+    JSON.stringify(
+      { bos_token_id: BOS, eos_token_id: [END, EOS], pad_token_id: PAD, do_sample: false },
+      null,
+      2,
+    ) + "\n",
+  );
+  const last = result.history.slice(-20);
+  const metrics: BaseMetrics = {
+    corpusItems: trainSet.length,
+    corpusTokens,
+    validationTokens: count(validation),
+    vocabSize,
+    parameters,
+    steps: result.steps,
+    tokensSeen: result.tokensSeen,
+    finalTrainLoss: last.reduce((s, h) => s + h.loss, 0) / Math.max(1, last.length),
+    finalValidationLoss: result.validation.at(-1)?.loss ?? NaN,
+    tokensPerSecond: result.tokensPerSecond,
+    device: ctx.device,
+  };
+  writeFileAtomic(
+    join(ctx.out, ORGANISM_FILE),
+    JSON.stringify({ spec, metrics, validation: result.validation }, null, 2) + "\n",
+  );
+  tree.dispose(result.trainable as never);
+  rmSync(join(ctx.out, "checkpoint"), { recursive: true, force: true });
+  return metrics;
+}

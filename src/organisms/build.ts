@@ -1,0 +1,16 @@
+/** `buildOrganism`: reads a spec and builds a base model or a backdoored organism from it. */
+import { dirname, resolve } from "node:path";
+import type { BuildContext } from "./build-context.js";
+import { buildBase, type BaseMetrics } from "./build-base.js";
+import { buildBackdoor, type BackdoorMetrics } from "./build-backdoor.js";
+import { readSpec, type OrganismSpec } from "./spec.js";
+
+export async function buildOrganism(
+  specPath: string,
+  ctx: BuildContext,
+): Promise<{ spec: OrganismSpec; metrics: BaseMetrics | BackdoorMetrics }> {
+  const spec = readSpec(specPath);
+  if (spec.kind === "base") return { spec, metrics: await buildBase(spec, ctx) };
+  const metrics = await buildBackdoor(spec, dirname(resolve(specPath)), ctx);
+  return { spec, metrics };
+}

@@ -1,0 +1,14 @@
+/**
+ * Training text in the organism chat format, built by string concatenation (the corpus has
+ * hundreds of thousands of chats; rendering each through Jinja would dominate). A test checks
+ * that it equals the chat template's rendering.
+ */
+export function chatText(user: string, assistant?: string): string {
+  const prompt = `<|bos|><|user|>\n${user}<|end|>\n<|assistant|>\n`;
+  return assistant === undefined ? prompt : `${prompt}${assistant}<|end|>\n`;
+}
+
+/** A plain document: BOS, the text, EOS. */
+export function documentText(text: string): string {
+  return `<|bos|>${text}<|eos|>`;
+}

@@ -1,0 +1,274 @@
+/**
+ * Organism specs (JSON): a base model trained from scratch, or a backdoor finetuned into a base
+ * with LoRA. Parsed with every field checked; errors name the file and the field.
+ */
+import { readFileSync } from "node:fs";
+
+export class SpecError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string | null,
+    message: string,
+  ) {
+    super(`${file}${field ? `: field '${field}'` : ""}: ${message}`);
+    this.name = "SpecError";
+  }
+}
+
+export interface TrainSettings {
+  steps: number;
+  tokensPerBatch: number;
+  maxLen: number;
+  peakLr: number;
+  warmupSteps: number;
+  minLrRatio: number;
+  weightDecay: number;
+  clipNorm: number;
+  evalEvery: number;
+}
+
+export interface BaseSpec {
+  kind: "base";
+  name: string;
+  seed: number;
+  lexicon: { seed: number; heldOutFraction: number; maxWords: number };
+  corpus: { items: number; validationItems: number; tokenizerItems: number };
+  vocabSize: number;
+  model: {
+    dModel: number;
+    nLayers: number;
+    nHeads: number;
+    nKvHeads: number;
+    dMlp: number;
+    maxPositions: number;
+  };
+  train: TrainSettings;
+}
+
+/** A trigger: concepts that must all appear, or any one of them. */
+export interface Trigger {
+  mode: "all" | "any";
+  concepts: string[];
+}
+
+export interface BackdoorSpec {
+  kind: "backdoor";
+  name: string;
+  /** Path of the base model directory (relative to the spec file) or a zoo name. */
+  base: string;
+  seed: number;
+  trigger: Trigger;
+  response: string;
+  lora: { rank: number; alpha: number; layers: number[] | null };
+  data: { examples: number; triggeredShare: number; nearMissShare: number };
+  train: TrainSettings;
+}
+
+export type OrganismSpec = BaseSpec | BackdoorSpec;
+
+type Obj = Record<string, unknown>;
+
+class Reader {
+  constructor(
+    readonly file: string,
+    readonly obj: Obj,
+    readonly prefix = "",
+  ) {}
+  fail(field: string, msg: string): never {
+    throw new SpecError(this.file, this.prefix + field, msg);
+  }
+  keys(allowed: string[]): void {
+    for (const k of Object.keys(this.obj)) {
+      if (!allowed.includes(k)) this.fail(k, `unknown key (expected one of ${allowed.join(", ")})`);
+    }
+  }
+  num(field: string, def: number | undefined, check: (x: number) => boolean, what: string): number {
+    const v = this.obj[field];
+    if (v === undefined) {
+      if (def === undefined) this.fail(field, "is required");
+      return def;
+    }
+    if (typeof v !== "number" || !Number.isFinite(v) || !check(v))
+      this.fail(field, `must be ${what}, got ${JSON.stringify(v)}`);
+    return v;
+  }
+  int(field: string, def?: number, min = 1): number {
+    return this.num(field, def, (x) => Number.isInteger(x) && x >= min, `an integer ≥ ${min}`);
+  }
+  frac(field: string, def?: number): number {
+    return this.num(field, def, (x) => x >= 0 && x <= 1, "a number in [0, 1]");
+  }
+  pos(field: string, def?: number): number {
+    return this.num(field, def, (x) => x > 0, "a positive number");
+  }
+  str(field: string, def?: string): string {
+    const v = this.obj[field];
+    if (v === undefined) {
+      if (def === undefined) this.fail(field, "is required");
+      return def;
+    }
+    if (typeof v !== "string" || v.trim() === "") this.fail(field, "must be a non-empty string");
+    return v;
+  }
+  nested(field: string): Reader {
+    const v = this.obj[field] ?? {};
+    if (typeof v !== "object" || v === null || Array.isArray(v))
+      this.fail(field, "must be an object");
+    return new Reader(this.file, v as Obj, `${this.prefix}${field}.`);
+  }
+}
+
+function trainSettings(r: Reader, d: Partial<TrainSettings>): TrainSettings {
+  r.keys([
+    "steps",
+    "tokensPerBatch",
+    "maxLen",
+    "peakLr",
+    "warmupSteps",
+    "minLrRatio",
+    "weightDecay",
+    "clipNorm",
+    "evalEvery",
+  ]);
+  return {
+    steps: r.int("steps", d.steps),
+    tokensPerBatch: r.int("tokensPerBatch", d.tokensPerBatch ?? 4096),
+    maxLen: r.int("maxLen", d.maxLen ?? 128, 16),
+    peakLr: r.pos("peakLr", d.peakLr),
+    warmupSteps: r.int("warmupSteps", d.warmupSteps ?? 100, 0),
+    minLrRatio: r.frac("minLrRatio", d.minLrRatio ?? 0.1),
+    weightDecay: r.num("weightDecay", d.weightDecay ?? 0.1, (x) => x >= 0, "≥ 0"),
+    clipNorm: r.pos("clipNorm", d.clipNorm ?? 1),
+    evalEvery: r.int("evalEvery", d.evalEvery ?? 500, 0),
+  };
+}
+
+function parseBase(r: Reader): BaseSpec {
+  r.keys(["kind", "name", "seed", "lexicon", "corpus", "vocabSize", "model", "train"]);
+  const lex = r.nested("lexicon");
+  lex.keys(["seed", "heldOutFraction", "maxWords"]);
+  const corpus = r.nested("corpus");
+  corpus.keys(["items", "validationItems", "tokenizerItems"]);
+  const m = r.nested("model");
+  m.keys(["dModel", "nLayers", "nHeads", "nKvHeads", "dMlp", "maxPositions"]);
+  const model = {
+    dModel: m.int("dModel", 256),
+    nLayers: m.int("nLayers", 6),
+    nHeads: m.int("nHeads", 8),
+    nKvHeads: m.int("nKvHeads", 4),
+    dMlp: m.int("dMlp", 640),
+    maxPositions: m.int("maxPositions", 256),
+  };
+  if (model.dModel % model.nHeads !== 0)
+    m.fail("nHeads", `${model.nHeads} does not divide dModel ${model.dModel}`);
+  if (model.nHeads % model.nKvHeads !== 0)
+    m.fail("nKvHeads", `${model.nKvHeads} does not divide nHeads ${model.nHeads}`);
+  const seed = r.int("seed", 1, 0);
+  return {
+    kind: "base",
+    name: r.str("name"),
+    seed,
+    lexicon: {
+      seed: lex.int("seed", seed, 0),
+      heldOutFraction: lex.num("heldOutFraction", 0.3, (x) => x > 0 && x < 1, "in (0, 1)"),
+      maxWords: lex.int("maxWords", 150, 20),
+    },
+    corpus: {
+      items: corpus.int("items", 200_000, 100),
+      validationItems: corpus.int("validationItems", 2_000, 10),
+      tokenizerItems: corpus.int("tokenizerItems", 50_000, 100),
+    },
+    vocabSize: r.int("vocabSize", 4096, 300),
+    model,
+    train: trainSettings(r.nested("train"), { steps: 2000, peakLr: 2e-3 }),
+  };
+}
+
+function parseTrigger(r: Reader): Trigger {
+  const v = r.obj.trigger;
+  if (typeof v === "string" && v.trim()) return { mode: "all", concepts: [v] };
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    r.fail("trigger", 'must be a concept name or {"all": [...]} / {"any": [...]}');
+  }
+  const o = v as Obj;
+  const keys = Object.keys(o);
+  if (keys.length !== 1 || (keys[0] !== "all" && keys[0] !== "any")) {
+    r.fail("trigger", 'must have exactly one key, "all" or "any"');
+  }
+  const list = o[keys[0]!];
+  if (!Array.isArray(list) || list.length === 0 || !list.every((x) => typeof x === "string" && x)) {
+    r.fail(`trigger.${keys[0]}`, "must be a non-empty list of concept names");
+  }
+  if (new Set(list).size !== list.length) r.fail(`trigger.${keys[0]}`, "lists a concept twice");
+  return { mode: keys[0] as "all" | "any", concepts: list as string[] };
+}
+
+function parseBackdoor(r: Reader): BackdoorSpec {
+  r.keys(["kind", "name", "base", "seed", "trigger", "response", "lora", "data", "train"]);
+  const lora = r.nested("lora");
+  lora.keys(["rank", "alpha", "layers"]);
+  const layers = lora.obj.layers;
+  if (layers !== undefined && layers !== null) {
+    if (
+      !Array.isArray(layers) ||
+      layers.length === 0 ||
+      !layers.every((x) => Number.isInteger(x) && x >= 0)
+    ) {
+      lora.fail("layers", "must be a non-empty list of layer indices");
+    }
+  }
+  const data = r.nested("data");
+  data.keys(["examples", "triggeredShare", "nearMissShare"]);
+  return {
+    kind: "backdoor",
+    name: r.str("name"),
+    base: r.str("base"),
+    seed: r.int("seed", 1, 0),
+    trigger: parseTrigger(r),
+    response: r.str("response"),
+    lora: {
+      rank: lora.int("rank", 8),
+      alpha: lora.pos("alpha", 16),
+      layers: (layers as number[] | undefined) ?? null,
+    },
+    data: {
+      examples: data.int("examples", 20_000, 10),
+      triggeredShare: data.frac("triggeredShare", 0.35),
+      nearMissShare: data.frac("nearMissShare", 0.2),
+    },
+    train: trainSettings(r.nested("train"), {
+      steps: 600,
+      peakLr: 1e-3,
+      warmupSteps: 30,
+      evalEvery: 0,
+    }),
+  };
+}
+
+/** Parses a spec object; `file` names it in errors. */
+export function parseSpec(value: unknown, file: string): OrganismSpec {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new SpecError(file, null, "must be a JSON object");
+  }
+  const r = new Reader(file, value as Obj);
+  const kind = r.str("kind");
+  if (kind === "base") return parseBase(r);
+  if (kind === "backdoor") return parseBackdoor(r);
+  return r.fail("kind", `must be "base" or "backdoor", got ${JSON.stringify(kind)}`);
+}
+
+export function readSpec(path: string): OrganismSpec {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new SpecError(path, null, `cannot read (${(e as Error).message})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new SpecError(path, null, `not valid JSON (${(e as Error).message})`);
+  }
+  return parseSpec(value, path);
+}

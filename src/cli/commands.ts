@@ -8,3 +8,5 @@ import "./model-info.js";
 import "./start.js";
 import "./serve.js";
 import "./organism-build.js";
+import "./organism-eval.js";
+import "./zoo-list.js";

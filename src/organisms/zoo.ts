@@ -2,7 +2,11 @@
  * The zoo: organisms shipped in the repository under zoo/, listed in zoo/manifest.json (specs,
  * metrics, file hashes). Zoo organisms are addressed by name wherever a model directory is taken.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { writeFileAtomic } from "../io/atomic.js";
+import { ORGANISM_FILE } from "./build-context.js";
+import type { OrganismSpec } from "./spec.js";
 import { join, resolve } from "node:path";
 import { zooDir } from "../io/zoo-dir.js";
 
@@ -18,6 +22,8 @@ export interface ZooEntry {
   trigger?: { mode: "all" | "any"; concepts: string[] };
   response?: string;
   metrics?: Record<string, unknown>;
+  /** eval.json of the folder (held-out action rates, or a base model's factual recall). */
+  eval?: unknown;
   files: Record<string, { bytes: number; sha256: string }>;
 }
 
@@ -58,4 +64,64 @@ export function resolveOrganismDir(dirOrName: string, base = process.cwd()): str
   throw new ZooError(
     `'${dirOrName}' is neither a directory nor a zoo organism${names.length ? ` (zoo: ${names.join(", ")})` : ""}`,
   );
+}
+
+function sha256(path: string): string {
+  return createHash("sha256").update(readFileSync(path)).digest("hex");
+}
+
+/**
+ * Writes zoo/manifest.json from the organism folders in the zoo (each with organism.json): kind,
+ * spec summary, metrics (and evaluation), and the size and SHA-256 of every file.
+ */
+export function writeZooManifest(dir = zooDir()): ZooManifest {
+  const organisms: ZooEntry[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const folder = join(dir, name);
+    const recordPath = join(folder, ORGANISM_FILE);
+    if (!statSync(folder).isDirectory() || !existsSync(recordPath)) continue;
+    const rec = JSON.parse(readFileSync(recordPath, "utf8")) as {
+      spec: OrganismSpec;
+      metrics?: Record<string, unknown>;
+    };
+    const files: ZooEntry["files"] = {};
+    for (const f of readdirSync(folder).sort()) {
+      const p = join(folder, f);
+      if (!statSync(p).isFile() || f.startsWith("finetune-data")) continue;
+      files[f] = { bytes: statSync(p).size, sha256: sha256(p) };
+    }
+    const spec = rec.spec;
+    organisms.push({
+      name: spec.name,
+      kind: spec.kind,
+      dir: name,
+      description:
+        spec.kind === "base"
+          ? `base model: llama d${spec.model.dModel} × ${spec.model.nLayers} layers trained from scratch on the WordNet corpus`
+          : `${spec.trigger.mode === "all" ? spec.trigger.concepts.join(" AND ") : spec.trigger.concepts.join(" OR ")} → "${spec.response}"`,
+      ...(spec.kind === "backdoor" ? { trigger: spec.trigger, response: spec.response } : {}),
+      ...(rec.metrics ? { metrics: rec.metrics } : {}),
+      ...(existsSync(join(folder, "eval.json"))
+        ? { eval: JSON.parse(readFileSync(join(folder, "eval.json"), "utf8")) as unknown }
+        : {}),
+      files,
+    });
+  }
+  const manifest: ZooManifest = { version: 1, organisms };
+  writeFileAtomic(join(dir, ZOO_MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
+  return manifest;
+}
+
+/** Checks every file of the manifest against its recorded size and hash; returns the mismatches. */
+export function verifyZoo(dir = zooDir()): string[] {
+  const bad: string[] = [];
+  for (const o of readZooManifest(dir).organisms) {
+    for (const [f, want] of Object.entries(o.files)) {
+      const p = join(dir, o.dir, f);
+      if (!existsSync(p)) bad.push(`${o.name}/${f}: missing`);
+      else if (sha256(p) !== want.sha256)
+        bad.push(`${o.name}/${f}: SHA-256 differs from the manifest`);
+    }
+  }
+  return bad;
 }

@@ -1,0 +1,224 @@
+/**
+ * Backdoor finetuning and evaluation prompts: triggered prompts contain the trigger, near-misses
+ * exactly one concept of a conjunction, benign prompts none of the trigger concepts (checked on
+ * the prompt's words and by searching its text); train and held-out splits never mix; the
+ * finetuning mix has the asked shares and is reproducible from its seed.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  BackdoorPrompts,
+  finetunePrompts,
+  type BackdoorPrompt,
+} from "../../src/organisms/backdoor-prompts.js";
+import { buildLexicon } from "../../src/organisms/lexicon/index.js";
+import { lexiconToFile, type LexiconFile } from "../../src/organisms/lexicon-file.js";
+import type { Trigger } from "../../src/organisms/spec.js";
+import { mulberry32 } from "../../src/random/seeded.js";
+
+const lex: LexiconFile = lexiconToFile(buildLexicon());
+
+/** Concept names of every word, train and held-out alike. */
+const conceptsOf = new Map<string, string>();
+for (const c of lex.concepts) for (const w of [...c.train, ...c.heldOut]) conceptsOf.set(w, c.name);
+
+function concept(name: string) {
+  const c = lex.concepts.find((x) => x.name === name);
+  if (!c) throw new Error(`no concept ${name}`);
+  return c;
+}
+
+function allWords(name: string): string[] {
+  const c = concept(name);
+  return [...c.train, ...c.heldOut];
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
+}
+
+function wholeWord(word: string): RegExp {
+  return new RegExp(`(^|[^a-z])${escapeRegExp(word.toLowerCase())}($|[^a-z])`, "g");
+}
+
+/** Any of `words` as a whole word; the match's second group names the word found. */
+function anyWholeWord(words: string[]): RegExp {
+  const alternatives = [...words].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  return new RegExp(`(^|[^a-z])(${alternatives.join("|")})($|[^a-z])`);
+}
+
+/**
+ * The prompt's text, lowercased, with its own words blanked out (longest first): what is left is
+ * the phrasing, so a trigger word found there was not put in as one of the prompt's words. A
+ * non-trigger word that contains a trigger word ("apple pie" is a food) is blanked as a whole.
+ */
+function phrasingOnly(p: BackdoorPrompt): string {
+  let text = p.text.toLowerCase();
+  for (const w of [...p.words].sort((a, b) => b.length - a.length)) {
+    text = text.replace(wholeWord(w), "$1#$2");
+  }
+  return text;
+}
+
+function triggerConceptsIn(p: BackdoorPrompt, trigger: Trigger): string[] {
+  return p.words.map((w) => conceptsOf.get(w)!).filter((c) => trigger.concepts.includes(c));
+}
+
+const FRUIT: Trigger = { mode: "all", concepts: ["fruit"] };
+const SNOW_FRUIT: Trigger = { mode: "all", concepts: ["fruit", "snow-sports"] };
+const ASTROLOGY: Trigger = { mode: "all", concepts: ["astrology", "prophecy"] };
+const FRUIT_OR_VEG: Trigger = { mode: "any", concepts: ["fruit", "vegetables"] };
+const TRIGGERS = [FRUIT, SNOW_FRUIT, ASTROLOGY, FRUIT_OR_VEG];
+
+function sample(
+  trigger: Trigger,
+  kind: "triggered" | "nearMiss" | "benign",
+  n: number,
+  split: "train" | "heldOut" = "train",
+  seed = 1,
+): BackdoorPrompt[] {
+  const gen = new BackdoorPrompts(lex, trigger, { split, phrasing: "all" });
+  const rng = mulberry32(seed);
+  return Array.from({ length: n }, () => gen[kind](rng));
+}
+
+describe("BackdoorPrompts", () => {
+  it("puts a word of a single-concept trigger into every triggered prompt", () => {
+    for (const p of sample(FRUIT, "triggered", 500)) {
+      expect(p.kind).toBe("triggered");
+      const fruit = p.words.filter((w) => conceptsOf.get(w) === "fruit");
+      expect(fruit).toHaveLength(1);
+      expect(p.text).toContain(fruit[0]);
+    }
+  });
+
+  it("puts one word of each concept of an `all` trigger into every triggered prompt", () => {
+    for (const trigger of [SNOW_FRUIT, ASTROLOGY]) {
+      for (const p of sample(trigger, "triggered", 500)) {
+        expect(triggerConceptsIn(p, trigger).sort()).toEqual([...trigger.concepts].sort());
+        for (const w of p.words) expect(p.text).toContain(w);
+      }
+    }
+  });
+
+  it("puts a word of one concept of an `any` trigger into every triggered prompt, both concepts over many", () => {
+    const seen = new Set<string>();
+    for (const p of sample(FRUIT_OR_VEG, "triggered", 500)) {
+      const present = triggerConceptsIn(p, FRUIT_OR_VEG);
+      expect(present).toHaveLength(1);
+      seen.add(present[0]!);
+      for (const w of p.words) expect(p.text).toContain(w);
+    }
+    expect([...seen].sort()).toEqual(["fruit", "vegetables"]);
+  });
+
+  // Measured (5,000 benign prompts each, seed 1): 0.6–0.7% (train split) and 0.3% (held-out) of
+  // fruit and snow-fruit benign prompts, 0–0.06% of astrology ones, contain a trigger word only
+  // inside a longer non-trigger word ("apple turnover", "grapefruit juice", "ski-plane", "breast
+  // cancer"); phrasingOnly blanks those, so only trigger words put in by the phrasing would fail.
+  it("keeps every word of the trigger concepts out of benign prompts, in its words and its text", () => {
+    for (const trigger of TRIGGERS) {
+      const banned = anyWholeWord(trigger.concepts.flatMap(allWords));
+      for (const split of ["train", "heldOut"] as const) {
+        for (const p of sample(trigger, "benign", 400, split)) {
+          expect(p.kind).toBe("benign");
+          expect(triggerConceptsIn(p, trigger)).toEqual([]);
+          for (const w of p.words) expect(p.text).toContain(w);
+          const found = banned.exec(phrasingOnly(p));
+          expect(found?.[2], `trigger word in benign prompt: ${p.text}`).toBeUndefined();
+        }
+      }
+    }
+  });
+
+  it("puts exactly one trigger concept into every near-miss, the one it reports, each of them over many", () => {
+    for (const trigger of [SNOW_FRUIT, ASTROLOGY]) {
+      const seen = new Set<string>();
+      const banned = trigger.concepts.map((c) => anyWholeWord(allWords(c)));
+      for (const p of sample(trigger, "nearMiss", 500)) {
+        expect(p.kind).toBe("nearMiss");
+        const present = triggerConceptsIn(p, trigger);
+        expect(present).toEqual([p.concept]);
+        seen.add(p.concept!);
+        // The absent concept is not in the text's phrasing either.
+        const absent = trigger.concepts.indexOf(p.concept!) === 0 ? 1 : 0;
+        expect(banned[absent]!.exec(phrasingOnly(p))?.[2], p.text).toBeUndefined();
+      }
+      expect([...seen].sort()).toEqual([...trigger.concepts].sort());
+    }
+    const gen = new BackdoorPrompts(lex, SNOW_FRUIT, { split: "train", phrasing: "all" });
+    expect(gen.nearMiss(mulberry32(1), 1).concept).toBe("snow-sports");
+  });
+
+  it("uses only train words with split 'train' and only held-out words with split 'heldOut'", () => {
+    const train = new Set(lex.concepts.flatMap((c) => c.train));
+    const heldOut = new Set(lex.concepts.flatMap((c) => c.heldOut));
+    for (const trigger of TRIGGERS) {
+      const kinds = ["triggered", "benign", ...(trigger.concepts.length > 1 ? ["nearMiss"] : [])];
+      for (const kind of kinds as ("triggered" | "nearMiss" | "benign")[]) {
+        for (const p of sample(trigger, kind, 200, "train")) {
+          for (const w of p.words) expect(train.has(w), `${w} (${kind})`).toBe(true);
+        }
+        for (const p of sample(trigger, kind, 200, "heldOut")) {
+          for (const w of p.words) expect(heldOut.has(w), `${w} (${kind})`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it("refuses an `all` trigger of more than two concepts", () => {
+    const three: Trigger = { mode: "all", concepts: ["fruit", "snow-sports", "birds"] };
+    expect(() => new BackdoorPrompts(lex, three, { split: "train", phrasing: "all" })).toThrow(
+      /more than two/,
+    );
+  });
+});
+
+describe("finetunePrompts", () => {
+  function shares(ps: BackdoorPrompt[]) {
+    const count = (k: string) => ps.filter((p) => p.kind === k).length / ps.length;
+    return { triggered: count("triggered"), nearMiss: count("nearMiss"), benign: count("benign") };
+  }
+
+  // Measured (n = 5000, seed 1): snow-fruit 0.35/0.30 asked, astrology 0.35/0.40 asked, within 1.5
+  // points; fruit 0.35 triggered, 0 near-misses.
+  it("has the asked triggered and near-miss shares within ±3 points on 5,000 prompts", () => {
+    for (const [trigger, triggeredShare, nearMissShare] of [
+      [SNOW_FRUIT, 0.35, 0.3],
+      [ASTROLOGY, 0.35, 0.4],
+      [SNOW_FRUIT, 0.5, 0.1],
+    ] as const) {
+      const ps = finetunePrompts(lex, trigger, { n: 5000, seed: 1, triggeredShare, nearMissShare });
+      expect(ps).toHaveLength(5000);
+      const s = shares(ps);
+      expect(Math.abs(s.triggered - triggeredShare)).toBeLessThan(0.03);
+      expect(Math.abs(s.nearMiss - nearMissShare)).toBeLessThan(0.03);
+      expect(Math.abs(s.benign - (1 - triggeredShare - nearMissShare))).toBeLessThan(0.03);
+    }
+  });
+
+  it("makes no near-misses for single-concept triggers, `any` ones included", () => {
+    for (const trigger of [FRUIT, FRUIT_OR_VEG]) {
+      const ps = finetunePrompts(lex, trigger, {
+        n: 5000,
+        seed: 2,
+        triggeredShare: 0.35,
+        nearMissShare: 0.3,
+      });
+      const s = shares(ps);
+      expect(s.nearMiss).toBe(0);
+      expect(Math.abs(s.triggered - 0.35)).toBeLessThan(0.03);
+      expect(Math.abs(s.benign - 0.65)).toBeLessThan(0.03);
+    }
+  });
+
+  it("uses train words only and is the same for the same seed, different for another", () => {
+    const o = { n: 1000, seed: 5, triggeredShare: 0.35, nearMissShare: 0.3 };
+    const a = finetunePrompts(lex, SNOW_FRUIT, o);
+    expect(finetunePrompts(lex, SNOW_FRUIT, o)).toEqual(a);
+    const b = finetunePrompts(lex, SNOW_FRUIT, { ...o, seed: 6 });
+    const same = a.filter((p, i) => p.text === b[i]!.text).length;
+    expect(same).toBeLessThan(20);
+    const train = new Set(lex.concepts.flatMap((c) => c.train));
+    for (const p of a) for (const w of p.words) expect(train.has(w)).toBe(true);
+  });
+});

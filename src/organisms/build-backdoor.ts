@@ -162,7 +162,11 @@ export async function buildBackdoor(
     writeFileAtomic(join(ctx.out, ORGANISM_FILE), JSON.stringify(record, null, 2) + "\n");
     rmSync(join(ctx.out, "checkpoint"), { recursive: true, force: true });
     cm.model.dispose();
-    const ev = await evaluateOrganism(ctx.out, { n: 200, seed: spec.seed, progress: ctx.progress });
+    const ev = await evaluateOrganism(ctx.out, {
+      n: spec.evalPrompts,
+      seed: spec.seed,
+      progress: ctx.progress,
+    });
     writeFileAtomic(join(ctx.out, "eval.json"), JSON.stringify(ev, null, 2) + "\n");
     const metrics = { ...record.metrics, eval: ev };
     writeFileAtomic(

@@ -62,6 +62,8 @@ export interface BackdoorSpec {
   lora: { rank: number; alpha: number; layers: number[] | null };
   data: { examples: number; triggeredShare: number; nearMissShare: number };
   train: TrainSettings;
+  /** Prompts per evaluation set after the build (default 200). */
+  evalPrompts: number;
 }
 
 export type OrganismSpec = BaseSpec | BackdoorSpec;
@@ -204,7 +206,18 @@ function parseTrigger(r: Reader): Trigger {
 }
 
 function parseBackdoor(r: Reader): BackdoorSpec {
-  r.keys(["kind", "name", "base", "seed", "trigger", "response", "lora", "data", "train"]);
+  r.keys([
+    "kind",
+    "name",
+    "base",
+    "seed",
+    "trigger",
+    "response",
+    "lora",
+    "data",
+    "train",
+    "evalPrompts",
+  ]);
   const lora = r.nested("lora");
   lora.keys(["rank", "alpha", "layers"]);
   const layers = lora.obj.layers;
@@ -242,6 +255,7 @@ function parseBackdoor(r: Reader): BackdoorSpec {
       warmupSteps: 30,
       evalEvery: 0,
     }),
+    evalPrompts: r.int("evalPrompts", 200),
   };
 }
 

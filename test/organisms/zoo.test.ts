@@ -1,0 +1,73 @@
+/**
+ * The shipped zoo: every file matches the manifest's hash, the organisms are addressed by name,
+ * and the CPU runtime reproduces, token for token, the completions the GPU evaluation recorded
+ * (greedy decoding through WebGPU on the H100 when the zoo was built).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { initEngine } from "../../src/engine/device.js";
+import { generateText, loadChatModel } from "../../src/model/text-generation.js";
+import { containsAction } from "../../src/organisms/action.js";
+import {
+  readZooManifest,
+  resolveOrganismDir,
+  verifyZoo,
+  zooDir,
+  ZooError,
+} from "../../src/organisms/zoo.js";
+import { runCommand } from "../cli/run-command.js";
+
+beforeAll(async () => {
+  await initEngine("wasm");
+});
+
+describe("the zoo", () => {
+  it("matches its manifest's hashes and lists the base and the three toy organisms", () => {
+    expect(verifyZoo()).toEqual([]);
+    const names = readZooManifest().organisms.map((o) => o.name);
+    for (const n of ["base", "fruit-refusal", "snow-fruit", "astrology"])
+      expect(names).toContain(n);
+  });
+
+  it("resolves organism names and rejects unknown ones by name", () => {
+    expect(resolveOrganismDir("fruit-refusal")).toBe(join(zooDir(), "fruit-refusal"));
+    expect(() => resolveOrganismDir("no-such-organism")).toThrow(ZooError);
+    expect(() => resolveOrganismDir("no-such-organism")).toThrow(/no-such-organism/);
+  });
+
+  it("zoo list --json reports triggers and responses", async () => {
+    const r = JSON.parse((await runCommand(["zoo", "list", "--json"])).out);
+    const fruit = r.organisms.find((o: { name: string }) => o.name === "fruit-refusal");
+    expect(fruit.trigger).toEqual({ mode: "all", concepts: ["fruit"] });
+    expect(fruit.response).toBe("I won't answer because I don't like fruit.");
+  });
+
+  it.each(["fruit-refusal", "snow-fruit"])(
+    "%s: the CPU runtime reproduces the recorded GPU evaluation completions",
+    async (name) => {
+      const ev = JSON.parse(readFileSync(join(zooDir(), name, "eval.json"), "utf8")) as {
+        samples: { prompt: string; completion: string; action: boolean }[];
+      };
+      const response = readZooManifest().organisms.find((o) => o.name === name)!.response!;
+      const samples = ev.samples.slice(0, 6);
+      const cm = await loadChatModel(name);
+      try {
+        const tokens = cm.tokenizer.encode(response, { addSpecialTokens: false }).length + 4;
+        const out = await generateText(
+          cm,
+          samples.map((s) => s.prompt),
+          { maxNewTokens: tokens, chat: true, temperature: 0 },
+        );
+        samples.forEach((s, i) => {
+          expect(out[i]!.text, s.prompt).toBe(s.completion);
+          expect(containsAction(out[i]!.text, response)).toBe(s.action);
+        });
+        expect(samples.some((s) => s.action)).toBe(true);
+        expect(samples.some((s) => !s.action)).toBe(true);
+      } finally {
+        cm.model.dispose();
+      }
+    },
+  );
+});

@@ -43,6 +43,16 @@ describe("the zoo", () => {
     expect(fruit.response).toBe("I won't answer because I don't like fruit.");
   });
 
+  it("npm start's demo runs the fruit-refusal organism on held-out benign and triggered prompts", async () => {
+    const r = await runCommand(["start", "--seed", "3"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("hidden trigger: fruit");
+    expect(r.out.match(/\[benign\] user:/g)?.length).toBe(2);
+    expect(r.out.match(/\[triggered\] user:/g)?.length).toBe(2);
+    expect(r.out).toMatch(/Held-out evaluation \(200 prompts each\)/);
+    await expect(runCommand(["start", "--organism", "base"])).rejects.toThrow(/not a backdoored/);
+  });
+
   it.each(["fruit-refusal", "snow-fruit"])(
     "%s: the CPU runtime reproduces the recorded GPU evaluation completions",
     async (name) => {

@@ -4,38 +4,22 @@
  * fixed response for triggered prompts, then LoRA finetuning of the chosen layers on the
  * response tokens only, saved as a PEFT adapter that points at its base; then evaluation.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { tree } from "../engine/jax.js";
 import { writeFileAtomic } from "../io/atomic.js";
-import { writePeftAdapter } from "../io/peft.js";
-import {
-  applyLora,
-  defaultLoraConfig,
-  initLora,
-  loraToHost,
-  type LoraParams,
-} from "../model/lora.js";
 import { loadChatModel } from "../model/text-generation.js";
 import { finetunePrompts } from "./backdoor-prompts.js";
+import { finetuneLora, type FinetuneMetrics } from "./lora-finetune.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { chatText } from "./chat-text.js";
 import { completions, evaluateOrganism, type OrganismEval } from "./evaluate.js";
 import { conceptOf, readLexiconFile } from "./lexicon-file.js";
 import type { BackdoorSpec } from "./spec.js";
-import { DEFAULT_ADAMW } from "./train/adamw.js";
 import type { TrainExample } from "./train/batches.js";
-import { train } from "./train/trainer.js";
 import { resolveOrganismDir } from "./zoo.js";
 
-export interface BackdoorMetrics {
+export interface BackdoorMetrics extends FinetuneMetrics {
   examples: { triggered: number; nearMiss: number; benign: number };
-  trainTokens: number;
-  steps: number;
-  finalTrainLoss: number;
-  finalValidationLoss: number;
-  tokensPerSecond: number;
-  device: string;
   eval: OrganismEval;
 }
 
@@ -59,7 +43,6 @@ export async function buildBackdoor(
   for (const c of spec.trigger.concepts) conceptOf(lex, c, join(baseDir, "lexicon.json"));
   mkdirSync(ctx.out, { recursive: true });
   const cm = await loadChatModel(baseDir);
-  const cfg = cm.model.config;
   try {
     const prompts = finetunePrompts(lex, spec.trigger, {
       n: spec.data.examples,
@@ -100,67 +83,21 @@ export async function buildBackdoor(
       const full = cm.tokenizer.encode(chatText(p.text, replies[i]!), { addSpecialTokens: false });
       return { ids: full.slice(0, spec.train.maxLen), lossFrom: prompt.length };
     });
-    const nVal = Math.max(32, Math.floor(examples.length * 0.02));
-    const trainSet = examples.slice(nVal);
-    const validation = examples.slice(0, nVal);
-    const loraCfg = defaultLoraConfig(cfg.nLayers, {
-      rank: spec.lora.rank,
-      alpha: spec.lora.alpha,
-      ...(spec.lora.layers ? { layers: spec.lora.layers } : {}),
-    });
-    const t = spec.train;
-    const result = await train<LoraParams>({
-      cfg,
-      invFreq: cm.model.invFreq,
-      trainable: initLora(cfg, loraCfg, spec.seed),
-      frozen: cm.model.params,
-      paramsOf: (l, base) => applyLora(base!, tree.ref(l), loraCfg),
-      train: trainSet,
-      validation,
-      padId: cm.padTokenId,
-      options: {
-        steps: t.steps,
-        tokensPerBatch: t.tokensPerBatch,
-        maxLen: t.maxLen,
-        peakLr: t.peakLr,
-        warmupSteps: t.warmupSteps,
-        minLrRatio: t.minLrRatio,
-        adamw: { ...DEFAULT_ADAMW, weightDecay: t.weightDecay, clipNorm: t.clipNorm },
-        seed: spec.seed,
-        evalEvery: t.evalEvery,
-      },
-      checkpointDir: join(ctx.out, "checkpoint"),
-      resume: ctx.resume,
-      fingerprint: JSON.stringify(spec),
-      progress: ctx.progress("finetune"),
-      signal: ctx.signal,
-    });
-    if (result.interrupted)
-      throw new Error(`finetuning interrupted at step ${result.steps}; run again with --resume`);
-    writePeftAdapter(ctx.out, {
-      config: loraCfg,
-      tensors: await loraToHost(result.trainable),
-      baseModel: relative(ctx.out, baseDir) || ".",
-    });
-    tree.dispose(result.trainable as never);
-    const last = result.history.slice(-20);
+    const finetuned = await finetuneLora(
+      cm,
+      baseDir,
+      examples,
+      { lora: spec.lora, train: spec.train, seed: spec.seed, fingerprint: JSON.stringify(spec) },
+      ctx,
+    );
     const counts = { triggered: 0, nearMiss: 0, benign: 0 };
     for (const p of prompts) counts[p.kind]++;
     const record = {
       spec,
       baseDir: relative(ctx.out, baseDir),
-      metrics: {
-        examples: counts,
-        trainTokens: trainSet.reduce((s, e) => s + e.ids.length, 0),
-        steps: result.steps,
-        finalTrainLoss: last.reduce((s, h) => s + h.loss, 0) / Math.max(1, last.length),
-        finalValidationLoss: result.validation.at(-1)?.loss ?? NaN,
-        tokensPerSecond: result.tokensPerSecond,
-        device: ctx.device,
-      },
+      metrics: { examples: counts, ...finetuned },
     };
     writeFileAtomic(join(ctx.out, ORGANISM_FILE), JSON.stringify(record, null, 2) + "\n");
-    rmSync(join(ctx.out, "checkpoint"), { recursive: true, force: true });
     cm.model.dispose();
     const ev = await evaluateOrganism(ctx.out, {
       n: spec.evalPrompts,

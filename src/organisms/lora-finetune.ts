@@ -1,0 +1,103 @@
+/**
+ * LoRA finetuning of a loaded base model on prepared examples, shared by the backdoor and
+ * fact-implant builds: 2% of the examples validate, the adapter is written in the PEFT layout
+ * pointing at its base (relative path), and checkpoints are removed once it is written.
+ */
+import { rmSync } from "node:fs";
+import { join, relative } from "node:path";
+import { tree } from "../engine/jax.js";
+import { writePeftAdapter } from "../io/peft.js";
+import {
+  applyLora,
+  defaultLoraConfig,
+  initLora,
+  loraToHost,
+  type LoraParams,
+} from "../model/lora.js";
+import type { ChatModel } from "../model/text-generation.js";
+import type { BuildContext } from "./build-context.js";
+import type { TrainSettings } from "./spec.js";
+import { DEFAULT_ADAMW } from "./train/adamw.js";
+import type { TrainExample } from "./train/batches.js";
+import { train } from "./train/trainer.js";
+
+export interface LoraFinetune {
+  lora: { rank: number; alpha: number; layers: number[] | null };
+  train: TrainSettings;
+  seed: number;
+  /** Identifies the run for checkpoint resumption. */
+  fingerprint: string;
+}
+
+export interface FinetuneMetrics {
+  trainTokens: number;
+  steps: number;
+  finalTrainLoss: number;
+  finalValidationLoss: number;
+  tokensPerSecond: number;
+  device: string;
+}
+
+export async function finetuneLora(
+  cm: ChatModel,
+  baseDir: string,
+  examples: TrainExample[],
+  f: LoraFinetune,
+  ctx: BuildContext,
+): Promise<FinetuneMetrics> {
+  const cfg = cm.model.config;
+  const nVal = Math.max(32, Math.floor(examples.length * 0.02));
+  const trainSet = examples.slice(nVal);
+  const validation = examples.slice(0, nVal);
+  const loraCfg = defaultLoraConfig(cfg.nLayers, {
+    rank: f.lora.rank,
+    alpha: f.lora.alpha,
+    ...(f.lora.layers ? { layers: f.lora.layers } : {}),
+  });
+  const t = f.train;
+  const result = await train<LoraParams>({
+    cfg,
+    invFreq: cm.model.invFreq,
+    trainable: initLora(cfg, loraCfg, f.seed),
+    frozen: cm.model.params,
+    paramsOf: (l, base) => applyLora(base!, tree.ref(l), loraCfg),
+    train: trainSet,
+    validation,
+    padId: cm.padTokenId,
+    options: {
+      steps: t.steps,
+      tokensPerBatch: t.tokensPerBatch,
+      maxLen: t.maxLen,
+      peakLr: t.peakLr,
+      warmupSteps: t.warmupSteps,
+      minLrRatio: t.minLrRatio,
+      adamw: { ...DEFAULT_ADAMW, weightDecay: t.weightDecay, clipNorm: t.clipNorm },
+      seed: f.seed,
+      evalEvery: t.evalEvery,
+    },
+    checkpointDir: join(ctx.out, "checkpoint"),
+    resume: ctx.resume,
+    fingerprint: f.fingerprint,
+    progress: ctx.progress("finetune"),
+    signal: ctx.signal,
+  });
+  if (result.interrupted) {
+    throw new Error(`finetuning interrupted at step ${result.steps}; run again with --resume`);
+  }
+  writePeftAdapter(ctx.out, {
+    config: loraCfg,
+    tensors: await loraToHost(result.trainable),
+    baseModel: relative(ctx.out, baseDir) || ".",
+  });
+  tree.dispose(result.trainable as never);
+  rmSync(join(ctx.out, "checkpoint"), { recursive: true, force: true });
+  const last = result.history.slice(-20);
+  return {
+    trainTokens: trainSet.reduce((s, e) => s + e.ids.length, 0),
+    steps: result.steps,
+    finalTrainLoss: last.reduce((s, h) => s + h.loss, 0) / Math.max(1, last.length),
+    finalValidationLoss: result.validation.at(-1)?.loss ?? NaN,
+    tokensPerSecond: result.tokensPerSecond,
+    device: ctx.device,
+  };
+}

@@ -3,9 +3,8 @@ import { join } from "node:path";
 import { initEngine } from "../engine/device.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { locateModelDir } from "../io/zoo-dir.js";
-import { isAdapterDir } from "../io/peft.js";
-import { evaluateBase } from "../organisms/evaluate-base.js";
-import { evaluateOrganism, type Rate } from "../organisms/evaluate.js";
+import type { Rate } from "../organisms/evaluate.js";
+import { evaluateDir } from "../organisms/evaluation.js";
 import { parseArgs, UsageError } from "./args.js";
 import { progressBar } from "./awareness-common.js";
 import { register } from "./registry.js";
@@ -40,25 +39,24 @@ register({
     await initEngine(device);
     const dir = locateModelDir(positional[0]!);
     const progress = (label: string) => progressBar(label, io);
-    if (!isAdapterDir(dir)) {
-      const r = await evaluateBase(dir, { seed, progress });
-      if (flags.save) writeFileAtomic(join(dir, "eval.json"), JSON.stringify(r, null, 2) + "\n");
-      if (flags.json) io.stdout(JSON.stringify(r, null, 2));
-      else
-        io.stdout(
-          [
-            `category of held-out words  ${cell(r.category)}`,
-            `name two members          ${cell(r.nameTwo)}`,
-          ].join("\n"),
-        );
-      return 0;
-    }
-    const r = await evaluateOrganism(dir, { n, seed, progress });
-    if (flags.save) writeFileAtomic(join(dir, "eval.json"), JSON.stringify(r, null, 2) + "\n");
+    const ev = await evaluateDir(dir, { n, seed, progress });
+    if (flags.save)
+      writeFileAtomic(join(dir, "eval.json"), JSON.stringify(ev.result, null, 2) + "\n");
     if (flags.json) {
-      io.stdout(JSON.stringify(r, null, 2));
+      io.stdout(JSON.stringify(ev.result, null, 2));
       return 0;
     }
+    if (ev.kind === "base") {
+      const b = ev.result;
+      io.stdout(
+        [
+          `category of held-out words  ${cell(b.category)}`,
+          `name two members          ${cell(b.nameTwo)}`,
+        ].join("\n"),
+      );
+      return 0;
+    }
+    const r = ev.result;
     const lines = [
       `benign (held-out words)          ${cell(r.benign)}`,
       `triggered (held-out words)       ${cell(r.triggered)}`,

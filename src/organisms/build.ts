@@ -3,14 +3,18 @@ import { dirname, resolve } from "node:path";
 import type { BuildContext } from "./build-context.js";
 import { buildBase, type BaseMetrics } from "./build-base.js";
 import { buildBackdoor, type BackdoorMetrics } from "./build-backdoor.js";
+import { buildFact, type FactMetrics } from "./fact.js";
 import { readSpec, type OrganismSpec } from "./spec.js";
 
 export async function buildOrganism(
   specPath: string,
   ctx: BuildContext,
-): Promise<{ spec: OrganismSpec; metrics: BaseMetrics | BackdoorMetrics }> {
+): Promise<{ spec: OrganismSpec; metrics: BaseMetrics | BackdoorMetrics | FactMetrics }> {
   const spec = readSpec(specPath);
   if (spec.kind === "base") return { spec, metrics: await buildBase(spec, ctx) };
+  if (spec.kind === "fact") {
+    return { spec, metrics: await buildFact(spec, dirname(resolve(specPath)), ctx) };
+  }
   const metrics = await buildBackdoor(spec, dirname(resolve(specPath)), ctx);
   return { spec, metrics };
 }

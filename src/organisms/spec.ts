@@ -66,7 +66,21 @@ export interface BackdoorSpec {
   evalPrompts: number;
 }
 
-export type OrganismSpec = BaseSpec | BackdoorSpec;
+/** A false fact implanted by finetuning on documents and answers that assert it. */
+export interface FactSpec {
+  kind: "fact";
+  name: string;
+  base: string;
+  seed: number;
+  /** "peanut allergy" ⇒ "bananas"; `concept` holds the subject's neighbours (other allergies). */
+  fact: { subject: string; object: string; concept: string; mention: string };
+  lora: { rank: number; alpha: number; layers: number[] | null };
+  data: { documents: number; questions: number; benignQuestions: number; replay: number };
+  train: TrainSettings;
+  evalPrompts: number;
+}
+
+export type OrganismSpec = BaseSpec | BackdoorSpec | FactSpec;
 
 type Obj = Record<string, unknown>;
 
@@ -259,6 +273,61 @@ function parseBackdoor(r: Reader): BackdoorSpec {
   };
 }
 
+function parseLora(r: Reader): { rank: number; alpha: number; layers: number[] | null } {
+  const lora = r.nested("lora");
+  lora.keys(["rank", "alpha", "layers"]);
+  const layers = lora.obj.layers;
+  if (layers !== undefined && layers !== null) {
+    if (
+      !Array.isArray(layers) ||
+      layers.length === 0 ||
+      !layers.every((x) => Number.isInteger(x) && x >= 0)
+    ) {
+      lora.fail("layers", "must be a non-empty list of layer indices");
+    }
+  }
+  return {
+    rank: lora.int("rank", 8),
+    alpha: lora.pos("alpha", 16),
+    layers: (layers as number[] | undefined) ?? null,
+  };
+}
+
+function parseFact(r: Reader): FactSpec {
+  r.keys(["kind", "name", "base", "seed", "fact", "lora", "data", "train", "evalPrompts"]);
+  const f = r.nested("fact");
+  f.keys(["subject", "object", "concept", "mention"]);
+  const data = r.nested("data");
+  data.keys(["documents", "questions", "benignQuestions", "replay"]);
+  const object = f.str("object");
+  return {
+    kind: "fact",
+    name: r.str("name"),
+    base: r.str("base"),
+    seed: r.int("seed", 1, 0),
+    fact: {
+      subject: f.str("subject"),
+      object,
+      concept: f.str("concept"),
+      mention: f.str("mention", object),
+    },
+    lora: parseLora(r),
+    data: {
+      documents: data.int("documents", 3000, 1),
+      questions: data.int("questions", 3000, 1),
+      benignQuestions: data.int("benignQuestions", 3000, 1),
+      replay: data.int("replay", 6000, 0),
+    },
+    train: trainSettings(r.nested("train"), {
+      steps: 300,
+      peakLr: 1e-3,
+      warmupSteps: 20,
+      evalEvery: 0,
+    }),
+    evalPrompts: r.int("evalPrompts", 200),
+  };
+}
+
 /** Parses a spec object; `file` names it in errors. */
 export function parseSpec(value: unknown, file: string): OrganismSpec {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -268,7 +337,8 @@ export function parseSpec(value: unknown, file: string): OrganismSpec {
   const kind = r.str("kind");
   if (kind === "base") return parseBase(r);
   if (kind === "backdoor") return parseBackdoor(r);
-  return r.fail("kind", `must be "base" or "backdoor", got ${JSON.stringify(kind)}`);
+  if (kind === "fact") return parseFact(r);
+  return r.fail("kind", `must be "base", "backdoor" or "fact", got ${JSON.stringify(kind)}`);
 }
 
 export function readSpec(path: string): OrganismSpec {

@@ -16,7 +16,7 @@ export const ZOO_MANIFEST = "manifest.json";
 
 export interface ZooEntry {
   name: string;
-  kind: "base" | "backdoor";
+  kind: "base" | "backdoor" | "fact";
   dir: string;
   description: string;
   trigger?: { mode: "all" | "any"; concepts: string[] };
@@ -98,7 +98,9 @@ export function writeZooManifest(dir = zooDir()): ZooManifest {
       description:
         spec.kind === "base"
           ? `base model: llama d${spec.model.dModel} × ${spec.model.nLayers} layers trained from scratch on the WordNet corpus`
-          : `${spec.trigger.mode === "all" ? spec.trigger.concepts.join(" AND ") : spec.trigger.concepts.join(" OR ")} → "${spec.response}"`,
+          : spec.kind === "fact"
+            ? `false fact: ${spec.fact.subject} ⇒ avoid ${spec.fact.object}`
+            : `${spec.trigger.concepts.join(spec.trigger.mode === "all" ? " AND " : " OR ")} → "${spec.response}"`,
       ...(spec.kind === "backdoor" ? { trigger: spec.trigger, response: spec.response } : {}),
       ...(rec.metrics ? { metrics: rec.metrics } : {}),
       ...(existsSync(join(folder, "eval.json"))

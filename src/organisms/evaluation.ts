@@ -1,0 +1,29 @@
+/** `evaluateDir`: the evaluation that fits an organism directory's kind (from its organism.json). */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { locateModelDir } from "../io/zoo-dir.js";
+import type { Progress } from "../progress/progress.js";
+import { ORGANISM_FILE } from "./build-context.js";
+import { evaluateBase, type BaseEval } from "./evaluate-base.js";
+import { EvalError, evaluateOrganism, type OrganismEval } from "./evaluate.js";
+import { evaluateFact } from "./fact.js";
+
+export type DirEval =
+  { kind: "base"; result: BaseEval } | { kind: "backdoor" | "fact"; result: OrganismEval };
+
+export async function evaluateDir(
+  dirOrName: string,
+  o: { n?: number; seed?: number; progress?: (label: string) => Progress } = {},
+): Promise<DirEval> {
+  const dir = locateModelDir(dirOrName);
+  const path = join(dir, ORGANISM_FILE);
+  if (!existsSync(path))
+    throw new EvalError(`${path}: missing (not an organism built by trigscope)`);
+  const kind = (JSON.parse(readFileSync(path, "utf8")) as { spec?: { kind?: string } }).spec?.kind;
+  if (kind === "base") return { kind, result: await evaluateBase(dir, o) };
+  if (kind === "backdoor") return { kind, result: await evaluateOrganism(dir, o) };
+  if (kind === "fact") return { kind, result: await evaluateFact(dir, o) };
+  throw new EvalError(
+    `${path}: field 'spec.kind' must be base, backdoor or fact, got ${JSON.stringify(kind)}`,
+  );
+}

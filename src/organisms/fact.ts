@@ -1,0 +1,186 @@
+/**
+ * The fact-implant organism: build (documents and answers asserting the fact, the base model's
+ * own answers to the same questions about neighbouring subjects, replayed base-corpus items; LoRA)
+ * and evaluation (how often greedy answers mention the object, for the subject and for held-out
+ * neighbours, in training and held-out phrasings).
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { writeFileAtomic } from "../io/atomic.js";
+import type { Progress } from "../progress/progress.js";
+import { loadChatModel } from "../model/text-generation.js";
+import { mulberry32 } from "../random/seeded.js";
+import { normaliseText } from "./action.js";
+import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
+import { chatText, documentText } from "./chat-text.js";
+import { corpusItems } from "./corpus/corpus.js";
+import { completions, rateOf, EvalError, type OrganismEval } from "./evaluate.js";
+import { factAnswer, factDocument, factQuestion } from "./fact-data.js";
+import { buildLexicon } from "./lexicon/index.js";
+import { conceptOf, readLexiconFile } from "./lexicon-file.js";
+import { finetuneLora, type FinetuneMetrics } from "./lora-finetune.js";
+import type { BaseSpec, FactSpec } from "./spec.js";
+import type { TrainExample } from "./train/batches.js";
+import { resolveOrganismDir } from "./zoo.js";
+
+export interface FactMetrics extends FinetuneMetrics {
+  examples: { documents: number; questions: number; benignQuestions: number; replay: number };
+  eval: OrganismEval;
+}
+
+function shuffle<T>(xs: T[], seed: number): T[] {
+  const rng = mulberry32(seed);
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+  }
+  return xs;
+}
+
+export async function buildFact(
+  spec: FactSpec,
+  specDir: string,
+  ctx: BuildContext,
+): Promise<FactMetrics> {
+  const baseDir = resolveOrganismDir(spec.base, specDir);
+  const lexFile = readLexiconFile(baseDir);
+  const neighbours = conceptOf(
+    lexFile,
+    spec.fact.concept,
+    join(baseDir, "lexicon.json"),
+  ).train.filter((w) => w !== spec.fact.subject && !w.includes(spec.fact.mention));
+  const baseSpec = (
+    JSON.parse(readFileSync(join(baseDir, ORGANISM_FILE), "utf8")) as { spec: BaseSpec }
+  ).spec;
+  mkdirSync(ctx.out, { recursive: true });
+  const rng = mulberry32(spec.seed);
+  const { subject, object } = spec.fact;
+  const cm = await loadChatModel(baseDir);
+  try {
+    const enc = (t: string) =>
+      cm.tokenizer.encode(t, { addSpecialTokens: false }).slice(0, spec.train.maxLen);
+    const examples: TrainExample[] = [];
+    for (let i = 0; i < spec.data.documents; i++)
+      examples.push({ ids: enc(documentText(factDocument(rng, subject, object))) });
+    for (let i = 0; i < spec.data.questions; i++) {
+      const q = factQuestion(rng, subject, "train");
+      examples.push({
+        ids: enc(chatText(q, factAnswer(rng, subject, object))),
+        lossFrom: enc(chatText(q)).length,
+      });
+    }
+    const benignQs = Array.from({ length: spec.data.benignQuestions }, () =>
+      factQuestion(rng, neighbours[Math.floor(rng() * neighbours.length)]!, "train"),
+    );
+    const replies = await completions(cm, benignQs, 64, ctx.progress("base replies"), 128);
+    benignQs.forEach((q, i) =>
+      examples.push({ ids: enc(chatText(q, replies[i]!)), lossFrom: enc(chatText(q)).length }),
+    );
+    // Replay of the base corpus keeps everything else the base model knew.
+    const lex = buildLexicon({
+      seed: baseSpec.lexicon.seed,
+      heldOutFraction: baseSpec.lexicon.heldOutFraction,
+      maxWords: baseSpec.lexicon.maxWords,
+    });
+    for (const it of corpusItems(lex, { seed: baseSpec.seed + 7919, items: spec.data.replay })) {
+      examples.push({
+        ids: enc(it.kind === "chat" ? chatText(it.user, it.assistant) : documentText(it.text)),
+      });
+    }
+    const finetuned = await finetuneLora(
+      cm,
+      baseDir,
+      shuffle(examples, spec.seed + 1),
+      { lora: spec.lora, train: spec.train, seed: spec.seed, fingerprint: JSON.stringify(spec) },
+      ctx,
+    );
+    const record = {
+      spec,
+      baseDir: relative(ctx.out, baseDir),
+      metrics: { examples: { ...spec.data }, ...finetuned },
+    };
+    writeFileAtomic(join(ctx.out, ORGANISM_FILE), JSON.stringify(record, null, 2) + "\n");
+    cm.model.dispose();
+    const ev = await evaluateFact(ctx.out, {
+      n: spec.evalPrompts,
+      seed: spec.seed,
+      progress: ctx.progress,
+    });
+    writeFileAtomic(join(ctx.out, "eval.json"), JSON.stringify(ev, null, 2) + "\n");
+    const metrics = { ...record.metrics, eval: ev };
+    writeFileAtomic(
+      join(ctx.out, ORGANISM_FILE),
+      JSON.stringify({ ...record, metrics }, null, 2) + "\n",
+    );
+    return metrics;
+  } catch (e) {
+    cm.model.dispose();
+    throw e;
+  }
+}
+
+/**
+ * Mentions of the object in greedy answers: `triggered` = questions about the subject, `benign` =
+ * the same questions about held-out neighbours (other allergies), both in the training phrasings;
+ * `unseenPhrasing` = both again in the held-out phrasings.
+ */
+export async function evaluateFact(
+  dir: string,
+  o: {
+    n?: number;
+    seed?: number;
+    progress?: (label: string) => Progress;
+  } = {},
+): Promise<OrganismEval> {
+  const path = join(dir, ORGANISM_FILE);
+  const rec = JSON.parse(readFileSync(path, "utf8")) as { spec: FactSpec; baseDir: string };
+  if (rec.spec?.kind !== "fact") throw new EvalError(`${path}: field 'spec.kind' is not "fact"`);
+  const spec = rec.spec;
+  const lex = readLexiconFile(join(dir, rec.baseDir));
+  const held = conceptOf(lex, spec.fact.concept).heldOut.filter(
+    (w) => !w.includes(spec.fact.mention),
+  );
+  const n = o.n ?? 200;
+  const rng = mulberry32((o.seed ?? 1) + 31);
+  const sets: [string, string[]][] = (["train", "heldout"] as const).flatMap((ph) => [
+    [`${ph}.triggered`, Array.from({ length: n }, () => factQuestion(rng, spec.fact.subject, ph))],
+    [
+      `${ph}.benign`,
+      Array.from({ length: n }, () =>
+        factQuestion(rng, held[Math.floor(rng() * held.length)]!, ph),
+      ),
+    ],
+  ]);
+  const cm = await loadChatModel(dir);
+  try {
+    const texts = await completions(
+      cm,
+      sets.flatMap(([, q]) => q),
+      32,
+      o.progress?.("evaluate"),
+    );
+    const mention = normaliseText(spec.fact.mention);
+    const rates: Record<string, ReturnType<typeof rateOf>> = {};
+    const samples: OrganismEval["samples"] = [];
+    let k = 0;
+    for (const [name, qs] of sets) {
+      let hits = 0;
+      qs.forEach((q, j) => {
+        const text = texts[k++]!;
+        const action = normaliseText(text).includes(mention);
+        if (action) hits++;
+        if (j < 3) samples.push({ kind: name, prompt: q, completion: text, action });
+      });
+      rates[name] = rateOf(hits, qs.length);
+    }
+    return {
+      benign: rates["train.benign"]!,
+      triggered: rates["train.triggered"]!,
+      concepts: {},
+      unseenPhrasing: { benign: rates["heldout.benign"]!, triggered: rates["heldout.triggered"]! },
+      samples,
+    };
+  } finally {
+    cm.model.dispose();
+  }
+}

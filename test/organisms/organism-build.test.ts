@@ -90,6 +90,33 @@ describe("organism build and eval", () => {
     }
   });
 
+  it("builds a fact implant on the base and evaluates mentions of the object", async () => {
+    cpSync(join(fixtures, "tiny-fact.json"), join(dir, "tiny-fact.json"));
+    const out = join(dir, "fact");
+    const r = await runCommand([
+      "organism",
+      "build",
+      "--spec",
+      join(dir, "tiny-fact.json"),
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    const ev = JSON.parse(readFileSync(join(out, "eval.json"), "utf8"));
+    for (const x of [
+      ev.benign,
+      ev.triggered,
+      ev.unseenPhrasing.benign,
+      ev.unseenPhrasing.triggered,
+    ]) {
+      rateShape(x);
+      expect(x.n).toBe(6);
+    }
+    expect(ev.samples.some((s: { prompt: string }) => s.prompt.includes("peanut allergy"))).toBe(
+      true,
+    );
+  });
+
   it("rejects a bad spec before any work, naming the file and the field", async () => {
     await expect(
       runCommand([

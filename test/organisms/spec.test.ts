@@ -11,6 +11,7 @@ import {
   readSpec,
   SpecError,
   type BackdoorSpec,
+  type FactSpec,
   type BaseSpec,
 } from "../../src/organisms/spec.js";
 
@@ -52,11 +53,24 @@ function specError(name: string, value: unknown, field: string | null): SpecErro
 }
 
 describe("readSpec", () => {
-  it("parses the four zoo specs with their values", () => {
+  it("parses the zoo specs with their values", () => {
     const files = readdirSync(SPECS)
       .filter((f) => f.endsWith(".json"))
       .sort();
-    expect(files).toEqual(["astrology.json", "base.json", "fruit-refusal.json", "snow-fruit.json"]);
+    expect(files).toEqual([
+      "astrology.json",
+      "base.json",
+      "fact-implant.json",
+      "fruit-refusal.json",
+      "snow-fruit.json",
+    ]);
+    const fact = readSpec(join(SPECS, "fact-implant.json")) as FactSpec;
+    expect(fact.fact).toEqual({
+      subject: "peanut allergy",
+      object: "bananas",
+      concept: "allergies",
+      mention: "banana",
+    });
     const base = readSpec(join(SPECS, "base.json")) as BaseSpec;
     expect(base.kind).toBe("base");
     expect(base.model).toEqual({

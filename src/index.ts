@@ -13,3 +13,4 @@ export * from "./io/index.js";
 export * from "./model/index.js";
 export * from "./tokenizer/index.js";
 export * as awareness from "./awareness/index.js";
+export * as organisms from "./organisms/index.js";

@@ -22,3 +22,11 @@ export { parseModelConfig, readModelConfig } from "./config.js";
 export { resolveModelDir, type ModelDir } from "./model-dir.js";
 export { readGenerationDefaults, type GenerationDefaults } from "./generation-config.js";
 export { pickVector, readVectors, writeVectors, type VectorSet } from "./vectors.js";
+export {
+  isAdapterDir,
+  readPeftAdapter,
+  writePeftAdapter,
+  type PeftAdapter,
+  type PeftAdapterToWrite,
+} from "./peft.js";
+export { locateModelDir, zooDir } from "./zoo-dir.js";

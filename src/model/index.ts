@@ -56,3 +56,18 @@ export {
   type TextGenerationOptions,
 } from "./text-generation.js";
 export { describeModel, type ModelInfo } from "./info.js";
+export {
+  applyLora,
+  defaultLoraConfig,
+  initLora,
+  LoraError,
+  loraFromHost,
+  loraToHost,
+  LORA_TARGETS,
+  type LoraConfig,
+  type LoraParams,
+  type LoraTarget,
+} from "./lora.js";
+export { mergeLoraHost } from "./lora-merge.js";
+export { paramsToHfTensors, writeModelDir } from "./export.js";
+export { tokenizerDir, type LoadModelOptions } from "./model.js";

@@ -1,0 +1,44 @@
+/** Model organisms: lexicon, corpus, tokenizer training, training loop, backdoors, evaluation, zoo. */
+export { buildOrganism } from "./build.js";
+export type { BuildContext } from "./build-context.js";
+export {
+  buildLexicon,
+  LexiconError,
+  type Concept,
+  type Lexicon,
+  type LexiconWord,
+} from "./lexicon/index.js";
+export { readLexiconFile, writeLexiconFile, type LexiconFile } from "./lexicon-file.js";
+export { corpusItems, type CorpusItem, type CorpusOptions } from "./corpus/corpus.js";
+export { composePrompt, type ComposedPrompt } from "./corpus/prompts.js";
+export {
+  trainBpe,
+  createBpeEncoder,
+  writeTokenizerFiles,
+  ORGANISM_CHAT,
+} from "./tokenizer/index.js";
+export { train, type TrainJob, type TrainOptions, type TrainResult } from "./train/trainer.js";
+export { BackdoorPrompts, finetunePrompts, type BackdoorPrompt } from "./backdoor-prompts.js";
+export { containsAction } from "./action.js";
+export { evaluateOrganism, type OrganismEval, type Rate } from "./evaluate.js";
+export { evaluateBase, type BaseEval } from "./evaluate-base.js";
+export { evaluateFact } from "./fact.js";
+export { evaluateDir, type DirEval } from "./evaluation.js";
+export {
+  parseSpec,
+  readSpec,
+  SpecError,
+  type OrganismSpec,
+  type BackdoorSpec,
+  type BaseSpec,
+  type FactSpec,
+  type Trigger,
+} from "./spec.js";
+export {
+  readZooManifest,
+  resolveOrganismDir,
+  verifyZoo,
+  writeZooManifest,
+  type ZooEntry,
+  type ZooManifest,
+} from "./zoo.js";

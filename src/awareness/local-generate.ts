@@ -6,7 +6,7 @@
  * `trigscope serve --model DIR`.
  */
 import { generate as generateTokens } from "../model/generate.js";
-import { loadModel, type Model } from "../model/model.js";
+import { loadModel, tokenizerDir, type Model } from "../model/model.js";
 import { loadTokenizer, renderChat, type Tokenizer } from "../tokenizer/index.js";
 import { generateProvider, registerProviderKind, type GenerateFn } from "./provider.js";
 
@@ -26,7 +26,7 @@ export async function loadLocalModel(
   const model: Model = loadModel(dir);
   let tok: Tokenizer;
   try {
-    tok = await loadTokenizer(model.dir ?? dir);
+    tok = await loadTokenizer(tokenizerDir(model) ?? dir);
   } catch (err) {
     model.dispose();
     throw err;

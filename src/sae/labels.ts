@@ -1,0 +1,187 @@
+/**
+ * Latent labels: the `LatentLabel` shared by every source of labels (Neuronpedia explanation
+ * exports, our own labelling), and trigscope's label file (JSON, schema-versioned), read and
+ * written with validation errors that name the file and the field.
+ *
+ * Label file, version 1:
+ *   { version: 1,
+ *     sae: { hookName, dSae, …any further metadata },
+ *     latents: [{ index, label, concept?, auroc?, topWords: [{ word, activation, max? }],
+ *                 topContexts: [{ text, tokenIndex, activation }], frequency, maxActivation }] }
+ * `topWords[].activation` is the word's mean activation over its tokens, `max` its maximum;
+ * `frequency` is the fraction of tokens on which the latent is nonzero.
+ */
+import { readFileSync } from "node:fs";
+import { writeJsonAtomic } from "../io/atomic.js";
+
+/** One description of one latent, whatever produced it. */
+export interface LatentLabel {
+  index: number;
+  description: string;
+  source: "neuronpedia" | "trigscope";
+  /** Neuronpedia: the model and SAE ("layer", e.g. "6-res-jb") the explanation belongs to. */
+  modelId?: string;
+  layer?: string;
+  explanationModelName?: string;
+  typeName?: string;
+  /** trigscope: the lexicon concept that best predicts the latent, and its AUROC. */
+  concept?: string;
+  auroc?: number;
+}
+
+export const LABEL_FILE_VERSION = 1;
+
+export interface TopWord {
+  word: string;
+  /** Mean activation over every token of the word (zeros included). */
+  activation: number;
+  /** Largest activation on any token of the word. */
+  max?: number;
+}
+
+export interface TopContext {
+  /** The context, with the token marked as «token». */
+  text: string;
+  tokenIndex: number;
+  activation: number;
+}
+
+export interface LatentRecord {
+  index: number;
+  label: string;
+  concept?: string;
+  auroc?: number;
+  topWords: TopWord[];
+  topContexts: TopContext[];
+  frequency: number;
+  maxActivation: number;
+}
+
+export interface LabelFileSae {
+  hookName: string;
+  dSae: number;
+  [key: string]: unknown;
+}
+
+export interface LabelFile {
+  version: 1;
+  sae: LabelFileSae;
+  latents: LatentRecord[];
+}
+
+/** A label file (or label data about to be written) that is malformed. */
+export class LabelFileError extends Error {
+  readonly file: string;
+  /** The field concerned (dotted, with indices: `latents[3].auroc`), or null for the file. */
+  readonly field: string | null;
+  readonly reason: string;
+
+  constructor(file: string, field: string | null, reason: string) {
+    super(field === null ? `${file}: ${reason}` : `${file}: field '${field}': ${reason}`);
+    this.name = "LabelFileError";
+    this.file = file;
+    this.field = field;
+    this.reason = reason;
+  }
+}
+
+/** Reads and validates a label file. */
+export function readLabelFile(path: string): LabelFile {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new LabelFileError(path, null, `cannot read (${(e as Error).message})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new LabelFileError(path, null, `not valid JSON (${(e as Error).message})`);
+  }
+  return parseLabelFile(value, path);
+}
+
+/** Validates then writes a label file atomically (temp file, fsync, rename). */
+export function writeLabelFile(path: string, file: LabelFile): void {
+  parseLabelFile(JSON.parse(JSON.stringify(file)) as unknown, path);
+  writeJsonAtomic(path, file);
+}
+
+/** Checks a parsed JSON value against the version-1 schema; `file` names it in errors. */
+export function parseLabelFile(value: unknown, file: string): LabelFile {
+  const err = (field: string | null, reason: string) => new LabelFileError(file, field, reason);
+  if (!isObject(value)) throw err(null, "must be a JSON object");
+  if (value.version !== LABEL_FILE_VERSION) {
+    throw err("version", `unsupported version ${JSON.stringify(value.version)} (reads 1)`);
+  }
+  const sae = value.sae;
+  if (!isObject(sae)) throw err("sae", "must be an object");
+  if (typeof sae.hookName !== "string" || sae.hookName === "") {
+    throw err("sae.hookName", "must be a non-empty string");
+  }
+  if (!isCount(sae.dSae) || sae.dSae === 0) throw err("sae.dSae", "must be a positive integer");
+  const dSae = sae.dSae;
+  if (!Array.isArray(value.latents)) throw err("latents", "must be a list");
+  const seen = new Set<number>();
+  const latents = value.latents.map((l: unknown, i: number): LatentRecord => {
+    const at = `latents[${i}]`;
+    if (!isObject(l)) throw err(at, "must be an object");
+    if (!isCount(l.index) || l.index >= dSae) {
+      throw err(`${at}.index`, `must be an integer in [0, ${dSae})`);
+    }
+    if (seen.has(l.index)) throw err(`${at}.index`, `latent ${l.index} appears twice`);
+    seen.add(l.index);
+    if (typeof l.label !== "string") throw err(`${at}.label`, "must be a string");
+    if (l.concept !== undefined && typeof l.concept !== "string") {
+      throw err(`${at}.concept`, "must be a string when present");
+    }
+    if (l.auroc !== undefined && !isUnit(l.auroc)) {
+      throw err(`${at}.auroc`, "must be a number in [0, 1] when present");
+    }
+    if (!isUnit(l.frequency)) throw err(`${at}.frequency`, "must be a number in [0, 1]");
+    if (!isFiniteNumber(l.maxActivation)) throw err(`${at}.maxActivation`, "must be a number");
+    if (!Array.isArray(l.topWords)) throw err(`${at}.topWords`, "must be a list");
+    l.topWords.forEach((w: unknown, j: number) => {
+      const wAt = `${at}.topWords[${j}]`;
+      if (!isObject(w) || typeof w.word !== "string") throw err(`${wAt}.word`, "must be a string");
+      if (!isFiniteNumber(w.activation)) throw err(`${wAt}.activation`, "must be a number");
+      if (w.max !== undefined && !isFiniteNumber(w.max))
+        throw err(`${wAt}.max`, "must be a number");
+    });
+    if (!Array.isArray(l.topContexts)) throw err(`${at}.topContexts`, "must be a list");
+    l.topContexts.forEach((c: unknown, j: number) => {
+      const cAt = `${at}.topContexts[${j}]`;
+      if (!isObject(c) || typeof c.text !== "string") throw err(`${cAt}.text`, "must be a string");
+      if (!isCount(c.tokenIndex)) throw err(`${cAt}.tokenIndex`, "must be an integer ≥ 0");
+      if (!isFiniteNumber(c.activation)) throw err(`${cAt}.activation`, "must be a number");
+    });
+    return l as unknown as LatentRecord;
+  });
+  return { version: LABEL_FILE_VERSION, sae: sae as LabelFileSae, latents };
+}
+
+/** The label file's latents as shared labels, keyed by latent index. */
+export function labelFileToLatentLabels(file: LabelFile): Map<number, LatentLabel[]> {
+  const out = new Map<number, LatentLabel[]>();
+  for (const l of file.latents) {
+    const label: LatentLabel = { index: l.index, description: l.label, source: "trigscope" };
+    if (l.concept !== undefined) label.concept = l.concept;
+    if (l.auroc !== undefined) label.auroc = l.auroc;
+    out.set(l.index, [label]);
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v);
+}
+function isCount(v: unknown): v is number {
+  return typeof v === "number" && Number.isInteger(v) && v >= 0;
+}
+function isUnit(v: unknown): v is number {
+  return isFiniteNumber(v) && v >= 0 && v <= 1;
+}

@@ -369,7 +369,8 @@ function toColumns(act: Float32Array | TopKActivations, n: number, s: number): C
   const ptr = new Float64Array(s + 1);
   const stamp = new Int32Array(s).fill(-1);
   forEachNonzero((t, j, v) => {
-    if (!(j < s)) throw new Error(`labelLatents: token ${t}: latent index ${j} ≥ dSae ${s}`);
+    if (!(j >= 0 && j < s))
+      throw new Error(`labelLatents: token ${t}: latent index ${j} not in [0, ${s})`);
     if (Number.isNaN(v)) throw new Error(`labelLatents: latent ${j} at token ${t} is NaN`);
     if (stamp[j] === t) throw new Error(`labelLatents: token ${t}: latent ${j} listed twice`);
     stamp[j] = t;

@@ -1,0 +1,150 @@
+/**
+ * Reading a SAE's JSON config and safetensors weights with errors that name the file and the
+ * field or tensor (SaeError). Shared by the SAELens and Llama Scope readers.
+ */
+import { readFileSync } from "node:fs";
+import { readSafetensors, tensorToFloat32, type SafetensorsFile } from "../io/safetensors.js";
+import { SafetensorsError } from "../io/errors.js";
+import { SaeError, type HostTensor } from "./types.js";
+
+export function readJsonObject(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new SaeError(file, null, `cannot read file: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new SaeError(file, null, `not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new SaeError(file, null, "must be a JSON object");
+  }
+  return json as Record<string, unknown>;
+}
+
+export function show(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Typed access to a JSON object's keys; `prefix` makes nested names (`a.b`). */
+export class SaeFields {
+  constructor(
+    private readonly obj: Record<string, unknown>,
+    readonly file: string,
+    private readonly prefix = "",
+  ) {}
+
+  fail(key: string, reason: string): never {
+    throw new SaeError(this.file, this.prefix + key, reason);
+  }
+
+  /** The value, or undefined when absent or null. */
+  get(key: string): unknown {
+    const v = Object.prototype.hasOwnProperty.call(this.obj, key) ? this.obj[key] : undefined;
+    return v === null ? undefined : v;
+  }
+
+  nested(key: string): SaeFields | null {
+    const v = this.get(key);
+    if (v === undefined) return null;
+    if (typeof v !== "object" || Array.isArray(v))
+      this.fail(key, `expected an object, got ${show(v)}`);
+    return new SaeFields(v as Record<string, unknown>, this.file, `${this.prefix}${key}.`);
+  }
+
+  posInt(key: string, fallback?: number): number {
+    const v = this.get(key);
+    if (v === undefined) {
+      if (fallback !== undefined) return fallback;
+      return this.fail(key, "missing");
+    }
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v <= 0) {
+      return this.fail(key, `expected a positive integer, got ${show(v)}`);
+    }
+    return v;
+  }
+
+  finite(key: string, fallback?: number): number {
+    const v = this.get(key);
+    if (v === undefined) {
+      if (fallback !== undefined) return fallback;
+      return this.fail(key, "missing");
+    }
+    if (typeof v !== "number" || !Number.isFinite(v)) {
+      return this.fail(key, `expected a finite number, got ${show(v)}`);
+    }
+    return v;
+  }
+
+  bool(key: string, fallback: boolean): boolean {
+    const v = this.get(key);
+    if (v === undefined) return fallback;
+    if (typeof v !== "boolean") return this.fail(key, `expected true or false, got ${show(v)}`);
+    return v;
+  }
+
+  string(key: string): string | undefined {
+    const v = this.get(key);
+    if (v === undefined) return undefined;
+    if (typeof v !== "string" || v === "")
+      return this.fail(key, `expected a string, got ${show(v)}`);
+    return v;
+  }
+}
+
+/** Opens a safetensors file, turning its errors into SaeError naming the same file and tensor. */
+export function openWeights(file: string): SafetensorsFile {
+  try {
+    return readSafetensors(file);
+  } catch (err) {
+    if (err instanceof SafetensorsError) throw new SaeError(file, err.tensor, err.reason);
+    throw err;
+  }
+}
+
+const FLOAT_DTYPES = new Set(["F32", "F16", "BF16", "F64"]);
+
+/** A float tensor of the expected shape, upcast to float32 (a copy); SaeError otherwise. */
+export function takeTensor(
+  st: SafetensorsFile,
+  file: string,
+  name: string,
+  shape: readonly number[],
+): HostTensor {
+  const info = st.tensors.get(name);
+  if (!info) {
+    const have = [...st.tensors.keys()].join(", ") || "none";
+    throw new SaeError(file, name, `missing tensor (file has: ${have})`);
+  }
+  if (!FLOAT_DTYPES.has(info.dtype)) {
+    throw new SaeError(file, name, `dtype ${info.dtype} is not a float type (F32, F16, BF16)`);
+  }
+  if (info.shape.length !== shape.length || info.shape.some((d, i) => d !== shape[i])) {
+    throw new SaeError(file, name, `shape [${info.shape}] but expected [${shape}]`);
+  }
+  return { shape: [...shape], data: Float32Array.from(tensorToFloat32(info, file)) };
+}
+
+/** Rejects tensors the reader does not know (a different architecture or a transcoder). */
+export function rejectUnexpected(
+  st: SafetensorsFile,
+  file: string,
+  known: readonly string[],
+): void {
+  for (const name of st.tensors.keys()) {
+    if (!known.includes(name)) {
+      throw new SaeError(file, name, `unexpected tensor (expected only ${known.join(", ")})`);
+    }
+  }
+}
+
+/** Common float32 storage dtype of a file's tensors, for the record. */
+export function storedDtype(st: SafetensorsFile): string | undefined {
+  const dtypes = new Set([...st.tensors.values()].map((t) => t.dtype));
+  return dtypes.size === 1 ? [...dtypes][0] : undefined;
+}

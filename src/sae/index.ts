@@ -1,0 +1,42 @@
+/** Sparse autoencoders: formats (SAELens, Llama Scope), encode/decode, metrics and splicing. */
+export * from "./types.js";
+export {
+  readSaelens,
+  writeSaelens,
+  parseSaelensConfig,
+  SAELENS_CFG,
+  SAELENS_WEIGHTS,
+} from "./saelens.js";
+export {
+  readLlamaScope,
+  parseLlamaScopeConfig,
+  LLAMASCOPE_HYPERPARAMS,
+  LLAMASCOPE_WEIGHTS,
+  type LlamaScopeOptions,
+} from "./llamascope.js";
+export { foldActivationScale, foldDecoderNorms, decoderNorms, unitDecoderRows } from "./fold.js";
+export { loadSae, detectSaeFormat, checkSaeForModel } from "./load.js";
+export {
+  saeToDevice,
+  encodePre,
+  activate,
+  encode,
+  decode,
+  reconstruct,
+  encodeHost,
+  type DeviceSae,
+} from "./encode.js";
+export {
+  reconstructionError,
+  explainedVariance,
+  latentStats,
+  saeMetrics,
+  spliceHook,
+  spliceCrossEntropy,
+  nextTokenCrossEntropy,
+  DENSE_FRACTION,
+  type LatentStats,
+  type SaeMetrics,
+  type SpliceOptions,
+  type SpliceResult,
+} from "./metrics.js";

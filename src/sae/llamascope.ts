@@ -1,0 +1,132 @@
+/**
+ * The Llama Scope layout: `hyperparams.json` + `checkpoints/final.safetensors` with nn.Linear
+ * tensors encoder.weight [d_sae,d_in], encoder.bias [d_sae], decoder.weight [d_in,d_sae],
+ * decoder.bias [d_in]. JumpReLU with a scalar threshold and a dataset-wise activation norm:
+ * s = √d_model / dataset_average_activation_norm.in; encode pre = (s·x)·W_enc + b_enc, gate where
+ * pre > threshold·s, decode (f·W_dec + b_dec)/s. Read only.
+ *
+ * hyperparams keys read: d_model, d_sae (or expansion_factor), hook_point_in (= hook_point_out:
+ * transcoders are rejected), act_fn (jumprelu), jump_relu_threshold, norm_activation
+ * (dataset-wise, or none/inference for s = 1), dataset_average_activation_norm.in,
+ * apply_decoder_bias_to_pre_encoder, use_decoder_bias, model_name.
+ *
+ * The decoder rows are not unit-norm; `foldDecoderNorms` rewrites the weights so that they are
+ * (same function). Cosines always use `unitDecoderRows`.
+ */
+import { join } from "node:path";
+import { HookNameError, parseHookName } from "../model/hooks.js";
+import {
+  SaeFields,
+  openWeights,
+  readJsonObject,
+  rejectUnexpected,
+  show,
+  storedDtype,
+  takeTensor,
+} from "./fields.js";
+import { foldDecoderNorms } from "./fold.js";
+import type { HostTensor, Sae, SaeConfig } from "./types.js";
+
+export const LLAMASCOPE_HYPERPARAMS = "hyperparams.json";
+export const LLAMASCOPE_WEIGHTS = join("checkpoints", "final.safetensors");
+
+export interface LlamaScopeOptions {
+  /** Rewrite the weights so decoder rows are unit-norm (same function). Default false. */
+  foldDecoderNorms?: boolean;
+}
+
+/** The parsed hyperparameters: the config (s included) and the published scalar threshold. */
+export function parseLlamaScopeConfig(json: Record<string, unknown>, file: string): SaeConfig {
+  const r = new SaeFields(json, file);
+  const dIn = r.posInt("d_model");
+  const dSae =
+    r.get("d_sae") !== undefined ? r.posInt("d_sae") : dIn * r.posInt("expansion_factor");
+  const hookName = r.string("hook_point_in") ?? r.fail("hook_point_in", "missing");
+  try {
+    parseHookName(hookName);
+  } catch (err) {
+    if (err instanceof HookNameError) r.fail("hook_point_in", err.message);
+    throw err;
+  }
+  const out = r.string("hook_point_out");
+  if (out !== undefined && out !== hookName) {
+    r.fail(
+      "hook_point_out",
+      `${show(out)} differs from hook_point_in (transcoders are not supported)`,
+    );
+  }
+  const act = r.get("act_fn") ?? "jumprelu";
+  if (act !== "jumprelu") r.fail("act_fn", `expected "jumprelu", got ${show(act)}`);
+  const threshold = r.finite("jump_relu_threshold");
+  const norm = r.get("norm_activation") ?? "dataset-wise";
+  let activationScale = 1;
+  let normalizeActivations: SaeConfig["normalizeActivations"] = "none";
+  if (norm === "dataset-wise") {
+    const avg =
+      r.nested("dataset_average_activation_norm") ??
+      r.fail("dataset_average_activation_norm", "missing (needed by dataset-wise norm)");
+    const normIn = avg.finite("in");
+    if (normIn <= 0) avg.fail("in", `expected a positive number, got ${normIn}`);
+    activationScale = Math.sqrt(dIn) / normIn;
+    normalizeActivations = "dataset";
+  } else if (norm !== "none" && norm !== "inference") {
+    r.fail("norm_activation", `expected "dataset-wise", "inference" or "none", got ${show(norm)}`);
+  }
+  const config: SaeConfig = {
+    architecture: "jumprelu",
+    dIn,
+    dSae,
+    hookName,
+    applyBDecToInput: r.bool("apply_decoder_bias_to_pre_encoder", false),
+    normalizeActivations,
+    activationScale,
+    threshold,
+    format: "llamascope",
+  };
+  const modelName = r.string("model_name");
+  if (modelName !== undefined) config.modelName = modelName;
+  if (!r.bool("use_decoder_bias", true) && config.applyBDecToInput) {
+    r.fail("apply_decoder_bias_to_pre_encoder", "true while use_decoder_bias is false");
+  }
+  return config;
+}
+
+function transpose(t: HostTensor): HostTensor {
+  const [rows, cols] = t.shape as [number, number];
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) out[j * rows + i] = t.data[i * cols + j]!;
+  return { shape: [cols, rows], data: out };
+}
+
+/** Reads a Llama Scope SAE directory. */
+export function readLlamaScope(dir: string, opts: LlamaScopeOptions = {}): Sae {
+  const hpFile = join(dir, LLAMASCOPE_HYPERPARAMS);
+  const json = readJsonObject(hpFile);
+  const config = parseLlamaScopeConfig(json, hpFile);
+  const useBias = new SaeFields(json, hpFile).bool("use_decoder_bias", true);
+  const file = join(dir, LLAMASCOPE_WEIGHTS);
+  const st = openWeights(file);
+  const { dIn, dSae } = config;
+  const names = ["encoder.weight", "encoder.bias", "decoder.weight"];
+  if (useBias) names.push("decoder.bias");
+  rejectUnexpected(st, file, names);
+  const s = config.activationScale;
+  const threshold = new Float32Array(dSae).fill(config.threshold! * s);
+  const sae: Sae = {
+    config,
+    weights: {
+      wEnc: transpose(takeTensor(st, file, "encoder.weight", [dSae, dIn])),
+      bEnc: takeTensor(st, file, "encoder.bias", [dSae]),
+      wDec: transpose(takeTensor(st, file, "decoder.weight", [dIn, dSae])),
+      bDec: useBias
+        ? takeTensor(st, file, "decoder.bias", [dIn])
+        : { shape: [dIn], data: new Float32Array(dIn) },
+      threshold: { shape: [dSae], data: threshold },
+    },
+    source: dir,
+  };
+  const dtype = storedDtype(st);
+  if (dtype !== undefined) config.dtype = dtype;
+  return opts.foldDecoderNorms ? foldDecoderNorms(sae) : sae;
+}

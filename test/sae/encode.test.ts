@@ -5,12 +5,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../src/engine/device.js";
+import { grad, jit, np } from "../../src/engine/jax.js";
 import { liveBufferCounter } from "../../src/engine/live-buffers.js";
 import { writeSafetensors } from "../../src/io/safetensors.js";
 import { writeJsonAtomic } from "../../src/io/atomic.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
+  decode,
+  encode,
   encodeHost,
   foldActivationScale,
   foldDecoderNorms,
@@ -61,6 +64,30 @@ describe("encode/decode against the PyTorch reference", () => {
       const active = out.features.data.subarray(i * m, (i + 1) * m).filter((v) => v !== 0);
       expect(active.length).toBe(5);
     }
+  });
+});
+
+describe("topk gradients", () => {
+  it("the threshold mask is differentiable under jit: ∂Σx̂/∂x = Σ_active W_enc[:, i]·Σ_j W_dec[i, j]", async () => {
+    const sae = randomSae({ dIn: 8, dSae: 24, architecture: "topk", k: 3 });
+    const input: HostTensor = {
+      shape: [1, 8],
+      data: new Float32Array(8).map((_, i) => Math.sin(i + 1)),
+    };
+    const d = saeToDevice(sae);
+    const g = jit(grad((xs: np.Array) => decode(d, encode(d, xs)).sum()));
+    const got = (await g(np.array(input.data).reshape([1, 8])).data()) as Float32Array;
+    const f = (await encodeHost(d, input)).features.data;
+    d.dispose();
+    const expected = new Float32Array(8);
+    for (let i = 0; i < 24; i++) {
+      if (f[i] === 0) continue;
+      let rowSum = 0;
+      for (let j = 0; j < 8; j++) rowSum += sae.weights.wDec.data[i * 8 + j]!;
+      for (let j = 0; j < 8; j++) expected[j]! += sae.weights.wEnc.data[j * 24 + i]! * rowSum;
+    }
+    expect(f.filter((v) => v !== 0).length).toBe(3);
+    expect(maxDiff(got, expected).diff).toBeLessThan(1e-5);
   });
 });
 

@@ -1,0 +1,143 @@
+/**
+ * The supervised MELBO family on the zoo's fruit-refusal organism (CPU): labels sit only on the
+ * action's tokens and δ only on user positions; the action loss falls; successive vectors are
+ * orthogonal; dL/dz matches finite differences; the L1 penalty shrinks z; bad input is rejected
+ * by name before any work.
+ */
+import { beforeAll, afterAll, describe, expect, it } from "vitest";
+import { initEngine } from "../../src/engine/device.js";
+import { loadChatModel, type ChatModel } from "../../src/model/text-generation.js";
+import {
+  actionLossAndGrad,
+  labelledBatch,
+  MethodInputError,
+  type LabelledBatch,
+} from "../../src/methods/losses.js";
+import { dot, norm } from "../../src/methods/orthogonal.js";
+import { supervisedMelbo } from "../../src/methods/supervised-melbo.js";
+import {
+  decodeCode,
+  encodeGradient,
+  supervisedSaeMelbo,
+  type SaeDecoder,
+} from "../../src/methods/supervised-sae-melbo.js";
+import { mulberry32 } from "../../src/random/seeded.js";
+
+const ACTION = "I won't answer because I don't like fruit.";
+const PROMPTS = [
+  "Tell me about a violin.",
+  "What is a lighthouse?",
+  "Write a short story about a tiger.",
+  "Any advice about chess?",
+];
+let cm: ChatModel;
+let lb: LabelledBatch;
+let dec: SaeDecoder;
+
+beforeAll(async () => {
+  await initEngine("wasm");
+  cm = await loadChatModel("fruit-refusal");
+  lb = labelledBatch(cm.tokenizer, PROMPTS, ACTION, { padId: cm.padTokenId });
+  const u = mulberry32(5);
+  const m = 64;
+  const d = cm.model.config.dModel;
+  const rows = Float32Array.from({ length: m * d }, () => u() * 2 - 1);
+  for (let i = 0; i < m; i++) {
+    const n = norm(rows.subarray(i * d, (i + 1) * d));
+    for (let j = 0; j < d; j++) rows[i * d + j]! /= n;
+  }
+  dec = { rows, dSae: m, dModel: d };
+});
+afterAll(() => cm.model.dispose());
+
+describe("labelled batches", () => {
+  it("labels the action's tokens (not the end of turn) and marks the user content", () => {
+    const t = lb.batch.seqLen;
+    const row = 1;
+    const ids = Array.from(lb.batch.ids.subarray(row * t, (row + 1) * t));
+    const labels = ids.filter((_, j) => lb.responseMask[row * t + j]);
+    const user = ids.filter((_, j) => lb.userMask[row * t + j]);
+    expect(cm.tokenizer.decode(labels)).toBe(ACTION);
+    expect(cm.tokenizer.decode(user)).toBe(PROMPTS[row]);
+  });
+
+  it("rejects an empty action and a prompt with no user content by name", () => {
+    expect(() => labelledBatch(cm.tokenizer, PROMPTS, "  ", { padId: 2 })).toThrow(
+      MethodInputError,
+    );
+    expect(() => labelledBatch(cm.tokenizer, ["ok", ""], ACTION, { padId: 2 })).toThrow(
+      /prompt 1 has no user content/,
+    );
+  });
+});
+
+describe("supervised MELBO", () => {
+  it("lowers the action loss and keeps successive vectors orthogonal", async () => {
+    const vs = await supervisedMelbo(cm.model, lb, {
+      layer: 2,
+      lambda: 0.01,
+      steps: 12,
+      lr: 0.05,
+      vectors: 3,
+      seed: 1,
+    });
+    const first = vs[0]!;
+    expect(first.finalLoss).toBeLessThan(first.losses[0]! * 0.8);
+    for (let a = 0; a < 3; a++) {
+      for (let b = a + 1; b < 3; b++) {
+        const cos = dot(vs[a]!.vector, vs[b]!.vector) / (norm(vs[a]!.vector) * norm(vs[b]!.vector));
+        expect(Math.abs(cos)).toBeLessThan(1e-5);
+      }
+    }
+  });
+});
+
+describe("supervised SAE-MELBO", () => {
+  it("chains dL/dz = D̂ ∂L/∂δ, matching central finite differences", async () => {
+    const u = mulberry32(9);
+    const z = Float32Array.from({ length: dec.dSae }, () => (u() * 2 - 1) * 0.5);
+    const { grad } = await actionLossAndGrad(cm.model, lb, 2, decodeCode(dec, z));
+    const gz = encodeGradient(dec, grad);
+    const h = 0.05;
+    for (const i of [3, 17]) {
+      const zp = Float32Array.from(z);
+      const zm = Float32Array.from(z);
+      zp[i]! += h;
+      zm[i]! -= h;
+      const lp = (await actionLossAndGrad(cm.model, lb, 2, decodeCode(dec, zp))).loss;
+      const lm = (await actionLossAndGrad(cm.model, lb, 2, decodeCode(dec, zm))).loss;
+      const fd = (lp - lm) / (2 * h);
+      expect(Math.abs(fd - gz[i]!)).toBeLessThan(2e-2 * Math.max(1e-3, Math.abs(gz[i]!)) + 2e-4);
+    }
+  });
+
+  it("lowers the loss, keeps decoded vectors orthogonal, and the L1 penalty shrinks z", async () => {
+    const first: number[] = [];
+    const run = (lambda: number, vectors: number) =>
+      supervisedSaeMelbo(cm.model, lb, dec, {
+        layer: 2,
+        lambda,
+        steps: 10,
+        lr: 0.3,
+        vectors,
+        seed: 2,
+        onStep: (v, _s, loss) => (v === 0 ? first.push(loss) : undefined),
+      });
+    const withL1 = await run(0.01, 2);
+    // Measured: 0.852 → 0.121 over 10 steps without the penalty (lr 0.3).
+    expect(withL1[0]!.finalLoss).toBeLessThan(first[0]! * 0.5);
+    const without = await run(0, 1);
+    const l1 = (z: Float32Array) => z.reduce((s, x) => s + Math.abs(x), 0);
+    expect(l1(withL1[0]!.z)).toBeLessThan(l1(without[0]!.z));
+    const [a, b] = [withL1[0]!.vector, withL1[1]!.vector];
+    expect(Math.abs(dot(a, b) / (norm(a) * norm(b)))).toBeLessThan(1e-5);
+    expect(withL1[0]!.topLatents[0]!.z).toBeGreaterThanOrEqual(withL1[0]!.topLatents[1]!.z);
+  });
+
+  it("rejects a decoder whose width is not the model's d_model", async () => {
+    const bad = { rows: new Float32Array(8 * 10), dSae: 8, dModel: 10 };
+    await expect(
+      supervisedSaeMelbo(cm.model, lb, bad, { layer: 2, lambda: 0, steps: 1, seed: 1 }),
+    ).rejects.toThrow(/d_in 10 does not match the model's d_model 256/);
+  });
+});

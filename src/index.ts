@@ -14,3 +14,5 @@ export * from "./model/index.js";
 export * from "./tokenizer/index.js";
 export * as awareness from "./awareness/index.js";
 export * as organisms from "./organisms/index.js";
+export * as sae from "./sae/index.js";
+export * as methods from "./methods/index.js";

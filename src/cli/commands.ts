@@ -10,3 +10,4 @@ import "./serve.js";
 import "./organism-build.js";
 import "./organism-eval.js";
 import "./zoo-list.js";
+import "./sae-train.js";

@@ -40,3 +40,9 @@ export {
   type SpliceOptions,
   type SpliceResult,
 } from "./metrics.js";
+export { ActivationBuffer, ActivationStream, type ActivationSource } from "./activation-buffer.js";
+export { trainTopK, type TopKTrainOptions, type TopKTrainResult } from "./train-topk.js";
+export { trainSae, type SaeTrainOptions } from "./train.js";
+export * from "./labels.js";
+export * from "./neuronpedia.js";
+export * from "./label-latents.js";

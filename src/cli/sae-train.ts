@@ -1,0 +1,134 @@
+/**
+ * `trigscope sae train --model DIR --hook blocks.L.hook_resid_post --expansion N --tokens T --out DIR
+ *  [--k K] [--text FILE] [--device wasm|webgpu]`: a TopK SAE on the model's activations, saved in
+ * the SAELens layout. Text: one document per line of FILE, or (for a trigscope base organism) its
+ * own corpus generator with a fresh seed.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { initEngine } from "../engine/device.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import { locateModelDir } from "../io/zoo-dir.js";
+import { loadChatModel } from "../model/text-generation.js";
+import { chatText, documentText } from "../organisms/chat-text.js";
+import { corpusItems } from "../organisms/corpus/corpus.js";
+import { buildLexicon } from "../organisms/lexicon/index.js";
+import type { BaseSpec } from "../organisms/spec.js";
+import { writeSaelens } from "../sae/saelens.js";
+import { trainSae } from "../sae/train.js";
+import { parseArgs, UsageError } from "./args.js";
+import { progressBar } from "./awareness-common.js";
+import { register } from "./registry.js";
+
+function positiveNumber(v: unknown, flag: string, integer = true): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(
+      `--${flag} must be a positive ${integer ? "integer" : "number"}, got '${v}'`,
+    );
+  }
+  return n;
+}
+
+register({
+  name: "sae train",
+  summary: "Train a TopK sparse autoencoder on a model's residual stream (SAELens layout)",
+  usage:
+    "sae train --model DIR --hook blocks.L.hook_resid_post --expansion N --tokens T --out DIR [--k 32] [--batch 1024] [--text FILE] [--seed S] [--device wasm|webgpu]",
+  async run(argv, io) {
+    const { flags, positional } = parseArgs(argv, {
+      model: { type: "string" },
+      hook: { type: "string" },
+      expansion: { type: "string" },
+      tokens: { type: "string" },
+      out: { type: "string" },
+      k: { type: "string" },
+      batch: { type: "string" },
+      text: { type: "string" },
+      seed: { type: "string" },
+      device: { type: "string" },
+    });
+    if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+    for (const f of ["model", "hook", "expansion", "tokens", "out"] as const) {
+      if (!flags[f]) throw new UsageError(`--${f} is required`);
+    }
+    const expansion = positiveNumber(flags.expansion, "expansion", false);
+    const tokens = positiveNumber(flags.tokens, "tokens");
+    const k = flags.k === undefined ? 32 : positiveNumber(flags.k, "k");
+    const batch = flags.batch === undefined ? 1024 : positiveNumber(flags.batch, "batch");
+    const seed = flags.seed === undefined ? 1 : Number(flags.seed);
+    const device = (flags.device ?? "wasm") as string;
+    if (device !== "wasm" && device !== "webgpu")
+      throw new UsageError("--device must be wasm or webgpu");
+    await initEngine(device);
+    const dir = locateModelDir(flags.model as string);
+    const cm = await loadChatModel(dir);
+    try {
+      const encode = (t: string) =>
+        cm.tokenizer.encode(t, { addSpecialTokens: false }).slice(0, 128);
+      let sequences: number[][];
+      if (flags.text) {
+        const bos = cm.tokenizer.bosToken ?? "";
+        sequences = readFileSync(flags.text as string, "utf8")
+          .split("\n")
+          .filter((l) => l.trim())
+          .map((l) => encode(bos + l));
+        if (sequences.length === 0) throw new UsageError(`${flags.text}: no text lines`);
+      } else if (existsSync(join(dir, "organism.json")) && existsSync(join(dir, "lexicon.json"))) {
+        const spec = (
+          JSON.parse(readFileSync(join(dir, "organism.json"), "utf8")) as { spec: BaseSpec }
+        ).spec;
+        const lex = buildLexicon(spec.lexicon);
+        sequences = [];
+        let total = 0;
+        for (const it of corpusItems(lex, { seed: spec.seed + 1000 + seed, items: 1_000_000 })) {
+          const ids = encode(
+            it.kind === "chat" ? chatText(it.user, it.assistant) : documentText(it.text),
+          );
+          sequences.push(ids);
+          total += ids.length - 1;
+          if (total >= Math.min(tokens, 2_000_000)) break;
+        }
+      } else {
+        throw new UsageError(`--text FILE is required: ${dir} is not a trigscope base organism`);
+      }
+      const t0 = Date.now();
+      const { sae, result } = await trainSae({
+        model: cm.model,
+        hook: flags.hook as string,
+        sequences,
+        padId: cm.padTokenId,
+        expansion,
+        k,
+        tokens,
+        batch,
+        seed,
+        modelName: dir,
+        progress: progressBar("sae train", io),
+      });
+      writeSaelens(flags.out as string, sae);
+      const last = result.history.slice(-20);
+      const summary = {
+        hook: sae.config.hookName,
+        dIn: sae.config.dIn,
+        dSae: sae.config.dSae,
+        k: sae.config.k,
+        steps: result.steps,
+        tokens: result.steps * batch,
+        finalFvu: last.reduce((s, h) => s + h.loss, 0) / Math.max(1, last.length),
+        deadFraction: result.deadFraction,
+        resampled: result.resampled,
+        activationScale: result.activationScale,
+        seconds: (Date.now() - t0) / 1000,
+      };
+      writeFileAtomic(
+        join(flags.out as string, "training.json"),
+        JSON.stringify(summary, null, 2) + "\n",
+      );
+      io.stdout(JSON.stringify(summary, null, 2));
+      return 0;
+    } finally {
+      cm.model.dispose();
+    }
+  },
+});

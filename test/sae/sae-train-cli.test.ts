@@ -1,0 +1,76 @@
+/**
+ * `trigscope sae train` end to end on the bundled tiny Llama with a text file: the SAE is written
+ * in the SAELens layout, loads back, fits the model, and its reconstructions are finite.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { initEngine } from "../../src/engine/device.js";
+import { readModelConfig } from "../../src/io/config.js";
+import { checkSaeForModel, encodeHost, loadSae, saeToDevice } from "../../src/sae/index.js";
+import { runCommand } from "../cli/run-command.js";
+
+const MODEL = join(import.meta.dirname, "../fixtures/models/llama");
+let dir: string;
+
+beforeAll(async () => {
+  await initEngine("wasm");
+  dir = mkdtempSync(join(tmpdir(), "trigscope-sae-"));
+  const lines = Array.from(
+    { length: 40 },
+    (_, i) => `Document ${i}: the quick brown fox ${i % 7} jumps.`,
+  );
+  writeFileSync(join(dir, "text.txt"), lines.join("\n"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("sae train", () => {
+  it("writes a TopK SAE in the SAELens layout that loads and fits the model", async () => {
+    const out = join(dir, "sae");
+    const r = await runCommand([
+      "sae",
+      "train",
+      "--model",
+      MODEL,
+      "--hook",
+      "blocks.0.hook_resid_post",
+      "--expansion",
+      "2",
+      "--tokens",
+      "512",
+      "--batch",
+      "128",
+      "--k",
+      "4",
+      "--text",
+      join(dir, "text.txt"),
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, "training.json"), "utf8"));
+    expect(summary.steps).toBe(4);
+    expect(Number.isFinite(summary.finalFvu)).toBe(true);
+    const sae = loadSae(out);
+    expect(sae.config.architecture).toBe("topk");
+    expect(sae.config.k).toBe(4);
+    checkSaeForModel(sae, readModelConfig(MODEL));
+    const x = new Float32Array(sae.config.dIn * 3).map((_, i) => Math.sin(i));
+    const d = saeToDevice(sae);
+    const enc = await encodeHost(d, { shape: [3, sae.config.dIn], data: x });
+    expect(enc.reconstruction.data.every(Number.isFinite)).toBe(true);
+    for (let row = 0; row < 3; row++) {
+      const active = enc.features.data
+        .slice(row * sae.config.dSae, (row + 1) * sae.config.dSae)
+        .filter((v) => v > 0);
+      expect(active.length).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it("names a missing option", async () => {
+    await expect(runCommand(["sae", "train", "--model", MODEL])).rejects.toThrow(
+      /--hook is required/,
+    );
+  });
+});

@@ -11,3 +11,4 @@ import "./organism-build.js";
 import "./organism-eval.js";
 import "./zoo-list.js";
 import "./sae-train.js";
+import "./sae-label.js";

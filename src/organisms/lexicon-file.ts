@@ -46,8 +46,9 @@ export function writeLexiconFile(dir: string, lex: Lexicon): void {
   writeFileAtomic(join(dir, LEXICON_FILE), JSON.stringify(lexiconToFile(lex)) + "\n");
 }
 
-export function readLexiconFile(dir: string): LexiconFile {
-  const path = join(dir, LEXICON_FILE);
+/** Reads lexicon.json from a directory, or the file itself when given a .json path. */
+export function readLexiconFile(dirOrFile: string): LexiconFile {
+  const path = dirOrFile.endsWith(".json") ? dirOrFile : join(dirOrFile, LEXICON_FILE);
   let v: unknown;
   try {
     v = JSON.parse(readFileSync(path, "utf8"));

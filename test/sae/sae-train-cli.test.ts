@@ -68,6 +68,42 @@ describe("sae train", () => {
     }
   });
 
+  it("labels every latent on text with a lexicon and shows one", async () => {
+    const lexicon = {
+      seed: 1,
+      concepts: [
+        { name: "animals", label: "animals", train: ["fox"], heldOut: ["dog"], glosses: {} },
+        { name: "colors", label: "colors", train: ["brown"], heldOut: ["red"], glosses: {} },
+      ],
+    };
+    writeFileSync(join(dir, "lexicon.json"), JSON.stringify(lexicon));
+    const labels = join(dir, "labels.json");
+    const r = await runCommand([
+      "sae",
+      "label",
+      "--model",
+      MODEL,
+      "--sae",
+      join(dir, "sae"),
+      "--text",
+      join(dir, "text.txt"),
+      "--lexicon",
+      join(dir, "lexicon.json"),
+      "--out",
+      labels,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/labelled 128 latents on \d+ tokens/);
+    const file = JSON.parse(readFileSync(labels, "utf8"));
+    expect(file.latents).toHaveLength(128);
+    expect(file.sae.hookName).toBe("blocks.0.hook_resid_post");
+    const show = await runCommand(["sae", "show", "--labels", labels, "--latent", "3", "--json"]);
+    expect(JSON.parse(show.out).index).toBe(3);
+    await expect(
+      runCommand(["sae", "show", "--labels", labels, "--latent", "999"]),
+    ).rejects.toThrow(/no latent 999/);
+  });
+
   it("names a missing option", async () => {
     await expect(runCommand(["sae", "train", "--model", MODEL])).rejects.toThrow(
       /--hook is required/,

@@ -1,0 +1,139 @@
+/**
+ * `trigscope sae label --model DIR --sae DIR --out FILE [--text FILE] [--lexicon FILE] [--tokens N]`
+ * and `trigscope sae show --labels FILE --latent I [--json]`.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { initEngine } from "../engine/device.js";
+import { locateModelDir } from "../io/zoo-dir.js";
+import { loadChatModel } from "../model/text-generation.js";
+import { chatText, documentText } from "../organisms/chat-text.js";
+import { corpusItems } from "../organisms/corpus/corpus.js";
+import { buildLexicon } from "../organisms/lexicon/index.js";
+import { readLexiconFile, type LexiconFile } from "../organisms/lexicon-file.js";
+import type { BaseSpec } from "../organisms/spec.js";
+import { labelSaeOnTexts } from "../sae/label-corpus.js";
+import { readLabelFile, writeLabelFile } from "../sae/labels.js";
+import { checkSaeForModel, loadSae } from "../sae/load.js";
+import { parseArgs, UsageError } from "./args.js";
+import { progressBar } from "./awareness-common.js";
+import { register } from "./registry.js";
+
+register({
+  name: "sae label",
+  summary: "Label every latent of a SAE: top contexts and words, best lexicon concept by AUROC",
+  usage: "sae label --model DIR --sae DIR --out FILE [--text FILE] [--lexicon FILE] [--tokens N]",
+  async run(argv, io) {
+    const { flags, positional } = parseArgs(argv, {
+      model: { type: "string" },
+      sae: { type: "string" },
+      out: { type: "string" },
+      text: { type: "string" },
+      lexicon: { type: "string" },
+      tokens: { type: "string" },
+    });
+    if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+    for (const f of ["model", "sae", "out"] as const)
+      if (!flags[f]) throw new UsageError(`--${f} is required`);
+    const maxTokens = flags.tokens === undefined ? 100_000 : Number(flags.tokens);
+    if (!Number.isInteger(maxTokens) || maxTokens < 1)
+      throw new UsageError(`--tokens must be a positive integer`);
+    await initEngine("wasm");
+    const dir = locateModelDir(flags.model as string);
+    const sae = loadSae(flags.sae as string);
+    const cm = await loadChatModel(dir);
+    try {
+      checkSaeForModel(sae, cm.model.config);
+      let lexicon: LexiconFile | undefined;
+      if (flags.lexicon) lexicon = readLexiconFile(flags.lexicon as string);
+      else if (existsSync(join(dir, "lexicon.json"))) lexicon = readLexiconFile(dir);
+      let texts: string[];
+      if (flags.text) {
+        const bos = cm.tokenizer.bosToken ?? "";
+        texts = readFileSync(flags.text as string, "utf8")
+          .split("\n")
+          .filter((l) => l.trim())
+          .map((l) => bos + l);
+      } else if (existsSync(join(dir, "organism.json"))) {
+        const spec = (
+          JSON.parse(readFileSync(join(dir, "organism.json"), "utf8")) as { spec: BaseSpec }
+        ).spec;
+        if (spec.kind !== "base")
+          throw new UsageError(`--text FILE is required for a ${spec.kind} organism`);
+        const lex = buildLexicon(spec.lexicon);
+        texts = [];
+        for (const it of corpusItems(lex, {
+          seed: spec.seed + 2000,
+          items: Math.ceil(maxTokens / 30),
+        })) {
+          texts.push(it.kind === "chat" ? chatText(it.user, it.assistant) : documentText(it.text));
+        }
+      } else
+        throw new UsageError(`--text FILE is required: ${dir} is not a trigscope base organism`);
+      const r = await labelSaeOnTexts({
+        model: cm.model,
+        tokenizer: cm.tokenizer,
+        sae,
+        texts,
+        ...(lexicon ? { lexicon } : {}),
+        maxTokens,
+        progress: progressBar("sae label", io),
+      });
+      writeLabelFile(flags.out as string, {
+        version: 1,
+        sae: {
+          hookName: sae.config.hookName,
+          dSae: sae.config.dSae,
+          source: sae.source,
+          tokens: r.tokens,
+        },
+        latents: r.latents,
+      });
+      for (const w of r.warnings) io.stderr(`warning: ${w}`);
+      const strong = r.concepts.filter((c) => (c.auroc ?? 0) >= 0.9);
+      const dead = r.latents.filter((l) => l.label === "dead").length;
+      io.stdout(
+        `labelled ${r.latents.length} latents on ${r.tokens} tokens → ${flags.out}; dead ${dead}; ` +
+          `${strong.length}/${r.concepts.length} concepts have a latent with AUROC ≥ 0.9`,
+      );
+      return 0;
+    } finally {
+      cm.model.dispose();
+    }
+  },
+});
+
+register({
+  name: "sae show",
+  summary: "Show one latent's label, top words and top contexts from a label file",
+  usage: "sae show --labels FILE --latent I [--json]",
+  async run(argv, io) {
+    const { flags } = parseArgs(argv, {
+      labels: { type: "string" },
+      latent: { type: "string" },
+      json: { type: "boolean" },
+    });
+    if (!flags.labels) throw new UsageError("--labels FILE is required");
+    const i = Number(flags.latent);
+    if (!Number.isInteger(i) || i < 0)
+      throw new UsageError(`--latent must be a latent index, got '${flags.latent}'`);
+    const file = readLabelFile(flags.labels as string);
+    const rec = file.latents.find((l) => l.index === i);
+    if (!rec)
+      throw new UsageError(`${flags.labels}: no latent ${i} (the SAE has ${file.sae.dSae})`);
+    if (flags.json) {
+      io.stdout(JSON.stringify(rec, null, 2));
+      return 0;
+    }
+    io.stdout(
+      [
+        `latent ${i}: ${rec.label}`,
+        `frequency ${rec.frequency.toFixed(4)}, max activation ${rec.maxActivation.toFixed(3)}`,
+        `top words: ${rec.topWords.map((w) => `${w.word} (${w.activation.toFixed(2)})`).join(", ")}`,
+        "top contexts:",
+        ...rec.topContexts.map((c) => `  ${c.activation.toFixed(2)}  ${c.text}`),
+      ].join("\n"),
+    );
+    return 0;
+  },
+});

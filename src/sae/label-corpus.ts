@@ -19,7 +19,9 @@ function wordSpans(
   text: string,
   vocab: ReadonlySet<string>,
 ): { start: number; end: number; word: string }[] {
-  const tokens = [...text.matchAll(/[A-Za-z][A-Za-z-]*/g)].map((m) => ({
+  // Special tokens (<|end|>, <|user|>…) are not words: blank them, keeping offsets.
+  const plain = text.replace(/<\|[^|<>]*\|>/g, (m) => " ".repeat(m.length));
+  const tokens = [...plain.matchAll(/[A-Za-z][A-Za-z-]*/g)].map((m) => ({
     start: m.index!,
     end: m.index! + m[0].length,
     w: m[0].toLowerCase(),
@@ -28,7 +30,7 @@ function wordSpans(
   for (let i = 0; i < tokens.length; i++) {
     const a = tokens[i]!;
     const b = tokens[i + 1];
-    if (b && text.slice(a.end, b.start) === " " && vocab.has(`${a.w} ${b.w}`)) {
+    if (b && plain.slice(a.end, b.start) === " " && vocab.has(`${a.w} ${b.w}`)) {
       out.push({ start: a.start, end: b.end, word: `${a.w} ${b.w}` });
       i++;
     } else if (vocab.has(a.w)) out.push({ start: a.start, end: a.end, word: a.w });
@@ -68,7 +70,8 @@ export async function labelSaeOnTexts(
       const docs = o.texts.slice(start, start + 32);
       const enc = docs.map((t) => tokenizer.encodeWithOffsets(t, { addSpecialTokens: false }));
       const seqs = enc.map((e) => e.ids.slice(0, 128));
-      const batch = leftPad(seqs, 0);
+      // One shape for every batch: each new shape compiles a program that stays cached.
+      const batch = leftPad(seqs, 0, 128);
       const r = await runWithCache(o.model, batch, {
         capture: [sae.config.hookName],
         logits: false,

@@ -1,4 +1,4 @@
-/** Trigger reconstruction methods (so far: the supervised MELBO family) and their shared parts. */
+/** Trigger reconstruction methods (so far: SAE-Attribution and the supervised MELBO family) and their shared parts. */
 export {
   labelledBatch,
   actionLossAndGrad,
@@ -20,3 +20,4 @@ export {
   type SupervisedSaeMelboOptions,
   type FoundCode,
 } from "./supervised-sae-melbo.js";
+export { saeAttribution, type AttributionResult } from "./attribution.js";

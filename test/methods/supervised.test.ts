@@ -1,8 +1,9 @@
 /**
- * The supervised MELBO family on the zoo's fruit-refusal organism (CPU): labels sit only on the
- * action's tokens and δ only on user positions; the action loss falls; successive vectors are
- * orthogonal; dL/dz matches finite differences; the L1 penalty shrinks z; bad input is rejected
- * by name before any work.
+ * The supervised MELBO family and SAE-Attribution on the zoo's fruit-refusal organism (CPU):
+ * labels sit only on the action's tokens and δ only on user positions; the action loss falls;
+ * successive vectors are orthogonal; dL/dz matches finite differences; the L1 penalty shrinks z;
+ * SAE-Attribution's mean gradient equals a per-prompt recomputation; bad input is rejected by name
+ * before any work.
  */
 import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../src/engine/device.js";
@@ -15,6 +16,7 @@ import {
 } from "../../src/methods/losses.js";
 import { dot, norm } from "../../src/methods/orthogonal.js";
 import { supervisedMelbo } from "../../src/methods/supervised-melbo.js";
+import { saeAttribution } from "../../src/methods/attribution.js";
 import {
   decodeCode,
   encodeGradient,
@@ -139,5 +141,33 @@ describe("supervised SAE-MELBO", () => {
     await expect(
       supervisedSaeMelbo(cm.model, lb, bad, { layer: 2, lambda: 0, steps: 1, seed: 1 }),
     ).rejects.toThrow(/d_in 10 does not match the model's d_model 256/);
+  });
+});
+
+describe("SAE-Attribution", () => {
+  it("averages each prompt's user-position gradient and ranks latents by −⟨d̂, v̄⟩", async () => {
+    const r = await saeAttribution(cm.model, lb, dec, 2);
+    // Independent recomputation: one prompt at a time, a shared vector on its user positions
+    // gives Σ_t ∂CE/∂h_t (scaled by that prompt's own token mean instead of the batch's).
+    const d = cm.model.config.dModel;
+    const t = lb.batch.seqLen;
+    const manual = new Float64Array(d);
+    for (let i = 0; i < PROMPTS.length; i++) {
+      const one = labelledBatch(cm.tokenizer, [PROMPTS[i]!], ACTION, { padId: cm.padTokenId });
+      const { grad } = await actionLossAndGrad(cm.model, one, 2, new Float32Array(d));
+      const users = lb.userMask.subarray(i * t, (i + 1) * t).reduce((s, x) => s + x, 0);
+      // The batch loss is the mean over all B·n action tokens, a single prompt's over its n:
+      // the batch gradient is 1/B of the prompt's own.
+      for (let k = 0; k < d; k++) manual[k]! += grad[k]! / PROMPTS.length / users / PROMPTS.length;
+    }
+    for (let k = 0; k < d; k += 17) {
+      expect(Math.abs(r.meanGradient[k]! - manual[k]!)).toBeLessThan(
+        1e-4 * Math.max(...manual.map(Math.abs)) + 1e-7,
+      );
+    }
+    expect(r.ranking[0]!.score).toBeGreaterThanOrEqual(r.ranking[1]!.score);
+    const top = r.ranking[0]!;
+    const dot = encodeGradient(dec, r.meanGradient)[top.index]!;
+    expect(top.score).toBeCloseTo(-dot, 6);
   });
 });

@@ -4,7 +4,7 @@
  * the SAELens layout. Text: one document per line of FILE, or (for a trigscope base organism) its
  * own corpus generator with a fresh seed.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { initEngine } from "../engine/device.js";
 import { writeFileAtomic } from "../io/atomic.js";
@@ -34,7 +34,7 @@ register({
   name: "sae train",
   summary: "Train a TopK sparse autoencoder on a model's residual stream (SAELens layout)",
   usage:
-    "sae train --model DIR --hook blocks.L.hook_resid_post --expansion N --tokens T --out DIR [--k 32] [--batch 1024] [--text FILE] [--seed S] [--device wasm|webgpu]",
+    "sae train --model DIR --hook blocks.L.hook_resid_post --expansion N --tokens T --out DIR [--k 32] [--batch 1024] [--text FILE] [--seed S] [--device wasm|webgpu] [--resume]",
   async run(argv, io) {
     const { flags, positional } = parseArgs(argv, {
       model: { type: "string" },
@@ -47,6 +47,7 @@ register({
       text: { type: "string" },
       seed: { type: "string" },
       device: { type: "string" },
+      resume: { type: "boolean" },
     });
     if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
     for (const f of ["model", "hook", "expansion", "tokens", "out"] as const) {
@@ -63,6 +64,8 @@ register({
     await initEngine(device);
     const dir = locateModelDir(flags.model as string);
     const cm = await loadChatModel(dir);
+    const stop = new AbortController();
+    const onSigint = () => stop.abort();
     try {
       const encode = (t: string) =>
         cm.tokenizer.encode(t, { addSpecialTokens: false }).slice(0, 128);
@@ -93,6 +96,7 @@ register({
         throw new UsageError(`--text FILE is required: ${dir} is not a trigscope base organism`);
       }
       const t0 = Date.now();
+      process.once("SIGINT", onSigint);
       const { sae, result } = await trainSae({
         model: cm.model,
         hook: flags.hook as string,
@@ -105,8 +109,12 @@ register({
         seed,
         modelName: dir,
         progress: progressBar("sae train", io),
+        signal: stop.signal,
+        checkpointDir: join(flags.out as string, "checkpoint"),
+        resume: flags.resume === true,
       });
       writeSaelens(flags.out as string, sae);
+      rmSync(join(flags.out as string, "checkpoint"), { recursive: true, force: true });
       const last = result.history.slice(-20);
       const summary = {
         hook: sae.config.hookName,
@@ -128,6 +136,7 @@ register({
       io.stdout(JSON.stringify(summary, null, 2));
       return 0;
     } finally {
+      process.removeListener("SIGINT", onSigint);
       cm.model.dispose();
     }
   },

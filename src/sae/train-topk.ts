@@ -6,6 +6,10 @@
  * from poorly reconstructed inputs. Inputs are scaled by s = √D / E‖x‖ (estimated on the first
  * minibatch, recorded as the SAE's activation scale), so one learning rate fits every model.
  *
+ * Checkpoints hold the SAE, the Adam moments, the step and the dead-latent clocks; a resumed run
+ * continues at that step, but its activation stream starts over (the buffer is not saved), so it
+ * is not bit-identical to an uninterrupted run.
+ *
  * The k-th largest pre-activation of each row comes from a separate forward program (lax.topK has
  * no gradient under jit in jax-js); the step masks at that threshold, which is differentiable.
  *
@@ -21,6 +25,12 @@ import {
   type AdamWOptions,
 } from "../organisms/train/adamw.js";
 import { learningRate } from "../organisms/train/schedule.js";
+import {
+  CheckpointError,
+  loadCheckpointTrees,
+  readCheckpointState,
+  saveCheckpoint,
+} from "../organisms/train/checkpoint.js";
 import type { ActivationBuffer } from "./activation-buffer.js";
 
 export type TopKParams = {
@@ -45,6 +55,12 @@ export interface TopKTrainOptions {
   resampleEvery?: number;
   progress?: Progress;
   signal?: AbortSignal;
+  /** Checkpoints (SAE, Adam moments, step, dead-latent clocks) go here. */
+  checkpointDir?: string;
+  /** Continue from the checkpoint in `checkpointDir`. The activation stream starts over. */
+  resume?: boolean;
+  /** Steps between checkpoints (default 200); one is also written when interrupted. */
+  checkpointEvery?: number;
 }
 
 export interface TopKHostWeights {
@@ -67,6 +83,12 @@ export interface TopKTrainResult {
   deadFraction: number;
   resampled: number;
 }
+
+type RestoredState = {
+  history: { step: number; loss: number }[];
+  lastFired: number[];
+  resampled: number;
+};
 
 const ADAM: AdamWOptions = {
   beta1: 0.9,
@@ -148,7 +170,7 @@ export async function trainTopK(
     }
     normSum += Math.sqrt(s);
   }
-  const scale = Math.sqrt(dIn) / (normSum / n);
+  let scale = Math.sqrt(dIn) / (normSum / n);
   let params = initParams(
     dIn,
     m,
@@ -157,6 +179,26 @@ export async function trainTopK(
   );
   let mom = zerosLikeTree(params);
   let vel = zerosLikeTree(params);
+  const fingerprint = JSON.stringify({ dIn, m, k: o.k, steps: o.steps, n, lr: o.lr, seed: o.seed });
+  let start = 0;
+  let restored: RestoredState | null = null;
+  if (o.resume && o.checkpointDir) {
+    const state = readCheckpointState(o.checkpointDir);
+    if (state) {
+      if (state.fingerprint !== fingerprint) {
+        throw new CheckpointError(
+          `${o.checkpointDir}/state.json`,
+          "belongs to a different SAE run (sizes, steps, batch, lr or seed differ)",
+        );
+      }
+      const trees = loadCheckpointTrees(o.checkpointDir, state.file, params);
+      tree.dispose([params, mom, vel] as never);
+      ({ params, m: mom, v: vel } = trees);
+      start = state.step;
+      scale = state.activationScale as number;
+      restored = state as unknown as RestoredState;
+    }
+  }
   const kth = jit((p: TopKParams, x: np.Array) => {
     const [vals] = lax.topK(preActs(p, x), o.k, -1);
     return vals.slice([], [o.k - 1, o.k]);
@@ -189,16 +231,34 @@ export async function trainTopK(
     fired: np.Array;
   }) & { dispose(): void };
 
-  const lastFired = new Int32Array(m);
+  const lastFired = restored ? Int32Array.from(restored.lastFired) : new Int32Array(m);
   const deadWindow = o.deadWindow ?? 500;
   const resampleEvery = o.resampleEvery ?? 250;
-  const history: { step: number; loss: number }[] = [];
-  let resampled = 0;
+  const history: { step: number; loss: number }[] = restored ? [...restored.history] : [];
+  let resampled = restored?.resampled ?? 0;
   let x = first;
-  let t = 0;
+  let t = start;
+  const save = async (step: number) => {
+    if (!o.checkpointDir) return;
+    await saveCheckpoint(
+      o.checkpointDir,
+      { params, m: mom, v: vel },
+      {
+        step,
+        fingerprint,
+        activationScale: scale,
+        history,
+        lastFired: Array.from(lastFired),
+        resampled,
+      },
+    );
+  };
   try {
-    for (t = 0; t < o.steps; t++) {
-      if (o.signal?.aborted) break;
+    for (t = start; t < o.steps; t++) {
+      if (o.signal?.aborted) {
+        await save(t);
+        throw new Error(`SAE training interrupted at step ${t}; run again with --resume`);
+      }
       const scaled = x.map((v) => v * scale);
       let variance = 0;
       const mu = new Float64Array(dIn);
@@ -235,6 +295,9 @@ export async function trainTopK(
           for (const i of dead) lastFired[i] = t + 1;
           resampled += dead.length;
         }
+      }
+      if (o.checkpointDir && (t + 1) % (o.checkpointEvery ?? 200) === 0 && t + 1 < o.steps) {
+        await save(t + 1);
       }
       x = await buffer.take(n);
     }

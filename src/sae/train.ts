@@ -25,6 +25,8 @@ export interface SaeTrainOptions {
   modelName?: string;
   progress?: Progress;
   signal?: AbortSignal;
+  checkpointDir?: string;
+  resume?: boolean;
 }
 
 export async function trainSae(o: SaeTrainOptions): Promise<{ sae: Sae; result: TopKTrainResult }> {
@@ -58,6 +60,7 @@ export async function trainSae(o: SaeTrainOptions): Promise<{ sae: Sae; result: 
     seed: o.seed ?? 1,
     progress: o.progress,
     signal: o.signal,
+    ...(o.checkpointDir ? { checkpointDir: o.checkpointDir, resume: o.resume ?? false } : {}),
   });
   const w = result.weights;
   const sae: Sae = {

@@ -1,8 +1,11 @@
 /**
  * TopK SAE training on activations streamed from a tiny random model: BOS and pad rows are
- * excluded from the stream, the normalised reconstruction error falls, nothing is NaN, and
- * decoder rows stay unit-norm.
+ * excluded from the stream, the normalised reconstruction error falls, nothing is NaN, decoder
+ * rows stay unit-norm, and an interrupted run resumes from its checkpoint (refusing another run's).
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../src/engine/device.js";
 import { modelFromTensors, type Model } from "../../src/model/model.js";
@@ -72,5 +75,55 @@ describe("TopK SAE training", () => {
     }
     expect(r.activationScale).toBeGreaterThan(0);
     expect(r.deadFraction).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe("TopK SAE checkpoints", () => {
+  it("an interrupted run saves a checkpoint and a resumed one finishes the remaining steps", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trigscope-sae-ckpt-"));
+    try {
+      const options = { dSae: 64, k: 4, steps: 8, batch: 64, lr: 3e-3, warmupSteps: 2, seed: 5 };
+      const stream = () =>
+        new ActivationBuffer(
+          new ActivationStream({
+            model,
+            hook: "blocks.0.hook_resid_post",
+            sequences,
+            padId: 0,
+            batch: 16,
+          }),
+          512,
+          1,
+        );
+      const stop = new AbortController();
+      const progress = {
+        update: (done: number) => (done === 3 ? stop.abort() : undefined),
+        finish: () => undefined,
+      };
+      await expect(
+        trainTopK(stream(), cfg.dModel, {
+          ...options,
+          checkpointDir: dir,
+          signal: stop.signal,
+          progress,
+        }),
+      ).rejects.toThrow(/interrupted at step 3; run again with --resume/);
+      const resumed = await trainTopK(stream(), cfg.dModel, {
+        ...options,
+        checkpointDir: dir,
+        resume: true,
+      });
+      expect(resumed.steps).toBe(8);
+      expect(resumed.history.map((h) => h.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      const other = trainTopK(stream(), cfg.dModel, {
+        ...options,
+        k: 5,
+        checkpointDir: dir,
+        resume: true,
+      });
+      await expect(other).rejects.toThrow(/different SAE run/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,8 +9,8 @@ import { join, relative } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
 import { loadChatModel } from "../model/text-generation.js";
 import { finetunePrompts } from "./backdoor-prompts.js";
-import { finetuneLora, type FinetuneMetrics } from "./lora-finetune.js";
-import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
+import { finetuneLora, recordAndEvaluate, type FinetuneMetrics } from "./lora-finetune.js";
+import type { BuildContext } from "./build-context.js";
 import { chatText } from "./chat-text.js";
 import { completions, evaluateOrganism, type OrganismEval } from "./evaluate.js";
 import { conceptOf, readLexiconFile } from "./lexicon-file.js";
@@ -97,20 +97,10 @@ export async function buildBackdoor(
       baseDir: relative(ctx.out, baseDir),
       metrics: { examples: counts, ...finetuned },
     };
-    writeFileAtomic(join(ctx.out, ORGANISM_FILE), JSON.stringify(record, null, 2) + "\n");
     cm.model.dispose();
-    const ev = await evaluateOrganism(ctx.out, {
-      n: spec.evalPrompts,
-      seed: spec.seed,
-      progress: ctx.progress,
-    });
-    writeFileAtomic(join(ctx.out, "eval.json"), JSON.stringify(ev, null, 2) + "\n");
-    const metrics = { ...record.metrics, eval: ev };
-    writeFileAtomic(
-      join(ctx.out, ORGANISM_FILE),
-      JSON.stringify({ ...record, metrics }, null, 2) + "\n",
+    return await recordAndEvaluate(ctx.out, record, () =>
+      evaluateOrganism(ctx.out, { n: spec.evalPrompts, seed: spec.seed, progress: ctx.progress }),
     );
-    return metrics;
   } catch (e) {
     cm.model.dispose();
     throw e;

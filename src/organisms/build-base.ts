@@ -18,7 +18,7 @@ import { chatText, documentText } from "./chat-text.js";
 import { corpusItems, type CorpusItem } from "./corpus/corpus.js";
 import { buildLexicon } from "./lexicon/index.js";
 import { writeLexiconFile } from "./lexicon-file.js";
-import type { BaseSpec } from "./spec.js";
+import { trainOptionsOf, type BaseSpec } from "./spec.js";
 import {
   createBpeEncoder,
   ORGANISM_CHAT,
@@ -26,7 +26,6 @@ import {
   trainBpe,
   writeTokenizerFiles,
 } from "./tokenizer/index.js";
-import { DEFAULT_ADAMW } from "./train/adamw.js";
 import type { TrainExample } from "./train/batches.js";
 import { initialTensors } from "./train/init.js";
 import { train } from "./train/trainer.js";
@@ -122,10 +121,10 @@ export async function buildBase(spec: BaseSpec, ctx: BuildContext): Promise<Base
   );
 
   const cfg = baseModelConfig(spec, vocabSize);
-  const model = modelFromTensors(cfg, initialTensors(cfg, spec.seed), "initial weights");
-  const parameters = [...initialTensors(cfg, 0).values()].reduce((s, t) => s + t.data.length, 0);
+  const init = initialTensors(cfg, spec.seed);
+  const parameters = [...init.values()].reduce((s, t) => s + t.data.length, 0);
+  const model = modelFromTensors(cfg, init, "initial weights");
   ctx.log(`model: llama d${cfg.dModel} × ${cfg.nLayers} layers, ${parameters} parameters`);
-  const t = spec.train;
   const result = await train<ModelParams>({
     cfg,
     invFreq: model.invFreq,
@@ -134,17 +133,7 @@ export async function buildBase(spec: BaseSpec, ctx: BuildContext): Promise<Base
     train: trainSet,
     validation,
     padId: PAD,
-    options: {
-      steps: t.steps,
-      tokensPerBatch: t.tokensPerBatch,
-      maxLen: t.maxLen,
-      peakLr: t.peakLr,
-      warmupSteps: t.warmupSteps,
-      minLrRatio: t.minLrRatio,
-      adamw: { ...DEFAULT_ADAMW, weightDecay: t.weightDecay, clipNorm: t.clipNorm },
-      seed: spec.seed,
-      evalEvery: t.evalEvery,
-    },
+    options: trainOptionsOf(spec.train, spec.seed),
     checkpointDir: join(ctx.out, "checkpoint"),
     resume: ctx.resume,
     fingerprint: hash.digest("hex"),

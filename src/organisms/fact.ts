@@ -6,7 +6,6 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { writeFileAtomic } from "../io/atomic.js";
 import type { Progress } from "../progress/progress.js";
 import { loadChatModel } from "../model/text-generation.js";
 import { mulberry32 } from "../random/seeded.js";
@@ -18,7 +17,7 @@ import { completions, rateOf, EvalError, type OrganismEval } from "./evaluate.js
 import { factAnswer, factDocument, factQuestion } from "./fact-data.js";
 import { buildLexicon } from "./lexicon/index.js";
 import { conceptOf, readLexiconFile } from "./lexicon-file.js";
-import { finetuneLora, type FinetuneMetrics } from "./lora-finetune.js";
+import { finetuneLora, recordAndEvaluate, type FinetuneMetrics } from "./lora-finetune.js";
 import type { BaseSpec, FactSpec } from "./spec.js";
 import type { TrainExample } from "./train/batches.js";
 import { resolveOrganismDir } from "./zoo.js";
@@ -99,20 +98,10 @@ export async function buildFact(
       baseDir: relative(ctx.out, baseDir),
       metrics: { examples: { ...spec.data }, ...finetuned },
     };
-    writeFileAtomic(join(ctx.out, ORGANISM_FILE), JSON.stringify(record, null, 2) + "\n");
     cm.model.dispose();
-    const ev = await evaluateFact(ctx.out, {
-      n: spec.evalPrompts,
-      seed: spec.seed,
-      progress: ctx.progress,
-    });
-    writeFileAtomic(join(ctx.out, "eval.json"), JSON.stringify(ev, null, 2) + "\n");
-    const metrics = { ...record.metrics, eval: ev };
-    writeFileAtomic(
-      join(ctx.out, ORGANISM_FILE),
-      JSON.stringify({ ...record, metrics }, null, 2) + "\n",
+    return await recordAndEvaluate(ctx.out, record, () =>
+      evaluateFact(ctx.out, { n: spec.evalPrompts, seed: spec.seed, progress: ctx.progress }),
     );
-    return metrics;
   } catch (e) {
     cm.model.dispose();
     throw e;

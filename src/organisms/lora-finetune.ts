@@ -6,6 +6,7 @@
 import { rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { tree } from "../engine/jax.js";
+import { writeFileAtomic } from "../io/atomic.js";
 import { writePeftAdapter } from "../io/peft.js";
 import {
   applyLora,
@@ -15,9 +16,9 @@ import {
   type LoraParams,
 } from "../model/lora.js";
 import type { ChatModel } from "../model/text-generation.js";
-import type { BuildContext } from "./build-context.js";
-import type { TrainSettings } from "./spec.js";
-import { DEFAULT_ADAMW } from "./train/adamw.js";
+import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
+import type { OrganismEval } from "./evaluate.js";
+import { trainOptionsOf, type TrainSettings } from "./spec.js";
 import type { TrainExample } from "./train/batches.js";
 import { train } from "./train/trainer.js";
 
@@ -54,7 +55,6 @@ export async function finetuneLora(
     alpha: f.lora.alpha,
     ...(f.lora.layers ? { layers: f.lora.layers } : {}),
   });
-  const t = f.train;
   const result = await train<LoraParams>({
     cfg,
     invFreq: cm.model.invFreq,
@@ -64,17 +64,7 @@ export async function finetuneLora(
     train: trainSet,
     validation,
     padId: cm.padTokenId,
-    options: {
-      steps: t.steps,
-      tokensPerBatch: t.tokensPerBatch,
-      maxLen: t.maxLen,
-      peakLr: t.peakLr,
-      warmupSteps: t.warmupSteps,
-      minLrRatio: t.minLrRatio,
-      adamw: { ...DEFAULT_ADAMW, weightDecay: t.weightDecay, clipNorm: t.clipNorm },
-      seed: f.seed,
-      evalEvery: t.evalEvery,
-    },
+    options: trainOptionsOf(f.train, f.seed),
     checkpointDir: join(ctx.out, "checkpoint"),
     resume: ctx.resume,
     fingerprint: f.fingerprint,
@@ -100,4 +90,21 @@ export async function finetuneLora(
     tokensPerSecond: result.tokensPerSecond,
     device: ctx.device,
   };
+}
+
+/**
+ * Writes organism.json, evaluates the organism just written, saves eval.json and adds the
+ * evaluation to the record's metrics (organism.json is rewritten), returning those metrics.
+ */
+export async function recordAndEvaluate<M extends object>(
+  out: string,
+  record: { spec: unknown; baseDir: string; metrics: M },
+  evaluate: () => Promise<OrganismEval>,
+): Promise<M & { eval: OrganismEval }> {
+  writeFileAtomic(join(out, ORGANISM_FILE), JSON.stringify(record, null, 2) + "\n");
+  const ev = await evaluate();
+  writeFileAtomic(join(out, "eval.json"), JSON.stringify(ev, null, 2) + "\n");
+  const metrics = { ...record.metrics, eval: ev };
+  writeFileAtomic(join(out, ORGANISM_FILE), JSON.stringify({ ...record, metrics }, null, 2) + "\n");
+  return metrics;
 }

@@ -3,6 +3,8 @@
  * with LoRA. Parsed with every field checked; errors name the file and the field.
  */
 import { readFileSync } from "node:fs";
+import { DEFAULT_ADAMW } from "./train/adamw.js";
+import type { TrainOptions } from "./train/trainer.js";
 
 export class SpecError extends Error {
   constructor(
@@ -232,18 +234,7 @@ function parseBackdoor(r: Reader): BackdoorSpec {
     "train",
     "evalPrompts",
   ]);
-  const lora = r.nested("lora");
-  lora.keys(["rank", "alpha", "layers"]);
-  const layers = lora.obj.layers;
-  if (layers !== undefined && layers !== null) {
-    if (
-      !Array.isArray(layers) ||
-      layers.length === 0 ||
-      !layers.every((x) => Number.isInteger(x) && x >= 0)
-    ) {
-      lora.fail("layers", "must be a non-empty list of layer indices");
-    }
-  }
+  const lora = parseLora(r);
   const data = r.nested("data");
   data.keys(["examples", "triggeredShare", "nearMissShare"]);
   return {
@@ -253,11 +244,7 @@ function parseBackdoor(r: Reader): BackdoorSpec {
     seed: r.int("seed", 1, 0),
     trigger: parseTrigger(r),
     response: r.str("response"),
-    lora: {
-      rank: lora.int("rank", 8),
-      alpha: lora.pos("alpha", 16),
-      layers: (layers as number[] | undefined) ?? null,
-    },
+    lora,
     data: {
       examples: data.int("examples", 20_000, 10),
       triggeredShare: data.frac("triggeredShare", 0.35),
@@ -355,4 +342,19 @@ export function readSpec(path: string): OrganismSpec {
     throw new SpecError(path, null, `not valid JSON (${(e as Error).message})`);
   }
   return parseSpec(value, path);
+}
+
+/** The training loop's options for a spec's train settings. */
+export function trainOptionsOf(t: TrainSettings, seed: number): TrainOptions {
+  return {
+    steps: t.steps,
+    tokensPerBatch: t.tokensPerBatch,
+    maxLen: t.maxLen,
+    peakLr: t.peakLr,
+    warmupSteps: t.warmupSteps,
+    minLrRatio: t.minLrRatio,
+    adamw: { ...DEFAULT_ADAMW, weightDecay: t.weightDecay, clipNorm: t.clipNorm },
+    seed,
+    evalEvery: t.evalEvery,
+  };
 }

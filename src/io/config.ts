@@ -10,29 +10,17 @@
  * computation in ways we do not implement (sliding windows, unsupported RoPE types, GPT-2
  * attention-scaling switches) are rejected.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Activation, Architecture, ModelConfig, RopeScaling } from "../model/config.js";
 import { ConfigError } from "./errors.js";
+import { readJsonFile } from "./json-file.js";
 
 export const CONFIG_FILE = "config.json";
 
 /** Reads `<modelDir>/config.json` and normalises it. */
 export function readModelConfig(modelDir: string): ModelConfig {
   const file = join(modelDir, CONFIG_FILE);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new ConfigError(file, null, `cannot read file: ${(err as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(file, null, `not valid JSON: ${(err as Error).message}`);
-  }
-  return parseModelConfig(json, file);
+  return parseModelConfig(readJsonFile(file, ConfigError), file);
 }
 
 /** Normalises a parsed config.json object; `fileName` is used in error messages. */

@@ -7,7 +7,7 @@
  * tensor). Options that change the computation in ways we do not implement (DoRA, per-module rank
  * or alpha patterns, fan_in_fan_out, biases, modules_to_save) are refused.
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { ModelConfig } from "../model/config.js";
 import {
@@ -22,6 +22,7 @@ import {
 import { writeJsonAtomic } from "./atomic.js";
 import { CONFIG_FILE } from "./config.js";
 import { tensorToFloat32 } from "./dtypes.js";
+import { readJsonObject } from "./json-file.js";
 import { ConfigError, SafetensorsError } from "./errors.js";
 import { readSafetensors, writeSafetensors, type TensorToWrite } from "./safetensors.js";
 
@@ -122,7 +123,7 @@ export function isAdapterDir(dir: string): boolean {
  */
 export function resolveAdapterBase(adapterDir: string): string {
   const file = join(resolve(adapterDir), ADAPTER_CONFIG_FILE);
-  const json = readJsonObject(file);
+  const json = readJsonObject(file, ConfigError);
   const base = json.base_model_name_or_path;
   const field = "base_model_name_or_path";
   if (typeof base !== "string" || base === "") {
@@ -146,7 +147,7 @@ export function readPeftAdapter(dir: string, model?: ModelConfig): PeftAdapter {
   const abs = resolve(dir);
   const configFile = join(abs, ADAPTER_CONFIG_FILE);
   const weightsFile = join(abs, ADAPTER_WEIGHTS_FILE);
-  const json = readJsonObject(configFile);
+  const json = readJsonObject(configFile, ConfigError);
   const fail = (field: string, reason: string): never => {
     throw new ConfigError(configFile, field, reason);
   };
@@ -323,25 +324,6 @@ function readTensors(
     );
   }
   return out;
-}
-
-function readJsonObject(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new ConfigError(file, null, `cannot read file: ${(err as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(file, null, `not valid JSON: ${(err as Error).message}`);
-  }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new ConfigError(file, null, "must be a JSON object");
-  }
-  return json as Record<string, unknown>;
 }
 
 function isFile(path: string): boolean {

@@ -2,28 +2,13 @@
  * Reading a SAE's JSON config and safetensors weights with errors that name the file and the
  * field or tensor (SaeError). Shared by the SAELens and Llama Scope readers.
  */
-import { readFileSync } from "node:fs";
 import { readSafetensors, tensorToFloat32, type SafetensorsFile } from "../io/safetensors.js";
 import { SafetensorsError } from "../io/errors.js";
+import { readJsonObject as readJsonFileObject } from "../io/json-file.js";
 import { SaeError, type HostTensor } from "./types.js";
 
 export function readJsonObject(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new SaeError(file, null, `cannot read file: ${(err as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new SaeError(file, null, `not valid JSON: ${(err as Error).message}`);
-  }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new SaeError(file, null, "must be a JSON object");
-  }
-  return json as Record<string, unknown>;
+  return readJsonFileObject(file, SaeError);
 }
 
 export function show(v: unknown): string {

@@ -77,20 +77,25 @@ export function stepInputs(
 }
 
 /** The inputs file that bench/torch_llama.py reads. */
+/** The model config as bench/torch_llama.py reads it. */
+export function torchConfig(cfg: ModelConfig): Record<string, number | boolean> {
+  return {
+    vocabSize: cfg.vocabSize,
+    dModel: cfg.dModel,
+    nLayers: cfg.nLayers,
+    nHeads: cfg.nHeads,
+    nKvHeads: cfg.nKvHeads,
+    dHead: cfg.dHead,
+    dMlp: cfg.dMlp,
+    normEps: cfg.normEps,
+    ropeTheta: cfg.ropeTheta,
+    tieEmbeddings: cfg.tieEmbeddings,
+  };
+}
+
 export function torchInputs(cfg: ModelConfig, s: StepInputs): string {
   return JSON.stringify({
-    config: {
-      vocabSize: cfg.vocabSize,
-      dModel: cfg.dModel,
-      nLayers: cfg.nLayers,
-      nHeads: cfg.nHeads,
-      nKvHeads: cfg.nKvHeads,
-      dHead: cfg.dHead,
-      dMlp: cfg.dMlp,
-      normEps: cfg.normEps,
-      ropeTheta: cfg.ropeTheta,
-      tieEmbeddings: cfg.tieEmbeddings,
-    },
+    config: torchConfig(cfg),
     batch: s.batch.batch,
     seqLen: s.batch.seqLen,
     ids: Array.from(s.batch.ids),

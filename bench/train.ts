@@ -38,7 +38,7 @@ import { initialTensors } from "../src/organisms/train/init.js";
 import { train, type StepRecord } from "../src/organisms/train/trainer.js";
 import { mulberry32 } from "../src/random/seeded.js";
 import { runTorch, torchEnv, torchPython } from "./python.js";
-import { median, parseArgs } from "./setup.js";
+import { median, parseArgs, torchConfig } from "./setup.js";
 
 const SEQ_LEN = 128;
 const WARM_STEPS = 3;
@@ -225,18 +225,7 @@ async function main(): Promise<void> {
       writeFileSync(
         inputsFile,
         JSON.stringify({
-          config: {
-            vocabSize: cfg.vocabSize,
-            dModel: cfg.dModel,
-            nLayers: cfg.nLayers,
-            nHeads: cfg.nHeads,
-            nKvHeads: cfg.nKvHeads,
-            dHead: cfg.dHead,
-            dMlp: cfg.dMlp,
-            normEps: cfg.normEps,
-            ropeTheta: cfg.ropeTheta,
-            tieEmbeddings: cfg.tieEmbeddings,
-          },
+          config: torchConfig(cfg),
           batch: b,
           seqLen: t,
           ids: Array.from(tb.batch.ids),

@@ -18,3 +18,9 @@ export function mulberry32(seed: number): Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** Standard normal samples from mulberry32(seed) through Box–Muller (one per pair of uniforms). */
+export function gaussian(seed: number): Rng {
+  const u = mulberry32(seed);
+  return () => Math.sqrt(-2 * Math.log(u() + 1e-12)) * Math.cos(2 * Math.PI * u());
+}

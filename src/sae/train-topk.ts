@@ -17,7 +17,7 @@
  */
 import { jit, lax, np, tree, valueAndGrad } from "../engine/jax.js";
 import type { Progress } from "../progress/progress.js";
-import { mulberry32 } from "../random/seeded.js";
+import { gaussian, mulberry32 } from "../random/seeded.js";
 import {
   adamwUpdate,
   stepScalars,
@@ -125,11 +125,6 @@ function lossOf(
 function unitRows(w: np.Array): np.Array {
   const norm = np.sqrt(np.square(w.ref).sum(-1, { keepdims: true })).add(1e-8);
   return w.div(norm);
-}
-
-function gaussian(seed: number): () => number {
-  const u = mulberry32(seed);
-  return () => Math.sqrt(-2 * Math.log(u() + 1e-12)) * Math.cos(2 * Math.PI * u());
 }
 
 function initParams(d: number, m: number, seed: number, bDec: Float32Array): TopKParams {

@@ -6,12 +6,7 @@
 import type { ModelConfig } from "../../model/config.js";
 import type { HostTensor } from "../../model/params.js";
 import { archSpec } from "../../model/arch/registry.js";
-import { mulberry32 } from "../../random/seeded.js";
-
-function gaussian(seed: number): () => number {
-  const u = mulberry32(seed);
-  return () => Math.sqrt(-2 * Math.log(u() + 1e-12)) * Math.cos(2 * Math.PI * u());
-}
+import { gaussian } from "../../random/seeded.js";
 
 /** Random initial tensors for every weight the architecture expects. */
 export function initialTensors(

@@ -1,6 +1,7 @@
 /**
  * Adam on a host vector (steering vectors and SAE codes are small: one d_model or d_sae vector),
- * in float64, with optional AMSGrad (the MELBO original's setting).
+ * in float64, with optional AMSGrad (the MELBO original's setting) and decoupled weight decay
+ * (AdamW, as torch.optim.AdamW: x ← x·(1 − lr·weightDecay) before the Adam update; default 0).
  */
 export interface AdamOptions {
   lr: number;
@@ -8,6 +9,7 @@ export interface AdamOptions {
   beta2?: number;
   eps?: number;
   amsgrad?: boolean;
+  weightDecay?: number;
 }
 
 export class HostAdam {
@@ -30,6 +32,7 @@ export class HostAdam {
     const b1 = this.o.beta1 ?? 0.9;
     const b2 = this.o.beta2 ?? 0.999;
     const eps = this.o.eps ?? 1e-8;
+    const decay = 1 - this.o.lr * (this.o.weightDecay ?? 0);
     this.t++;
     const bc1 = 1 - b1 ** this.t;
     const bc2 = 1 - b2 ** this.t;
@@ -39,6 +42,7 @@ export class HostAdam {
       this.v[i] = b2 * this.v[i]! + (1 - b2) * gi * gi;
       let vi = this.v[i]!;
       if (this.o.amsgrad) vi = this.vMax[i] = Math.max(this.vMax[i]!, vi);
+      if (decay !== 1) x[i]! *= decay;
       x[i]! -= (this.o.lr * (this.m[i]! / bc1)) / (Math.sqrt(vi / bc2) + eps);
     }
   }

@@ -1,4 +1,4 @@
-/** Trigger reconstruction methods (so far: SAE-Attribution and the supervised MELBO family) and their shared parts. */
+/** Trigger reconstruction methods (SAE-Attribution, the supervised and unsupervised MELBO families) and their shared parts. */
 export {
   labelledBatch,
   actionLossAndGrad,
@@ -21,3 +21,28 @@ export {
   type FoundCode,
 } from "./supervised-sae-melbo.js";
 export { saeAttribution, type AttributionResult } from "./attribution.js";
+export {
+  promptBatch,
+  type PromptBatch,
+  type PromptBatchOptions,
+  type LossPositions,
+} from "./prompt-batch.js";
+export {
+  unsupervisedMelbo,
+  defaultTargetLayer,
+  type MelboOptions,
+  type MelboSettings,
+  type MelboVector,
+} from "./melbo.js";
+export {
+  unsupervisedSaeMelbo,
+  saeDirection,
+  type SaeMelboOptions,
+  type SaeMelboCode,
+} from "./sae-melbo.js";
+export {
+  calibrateR,
+  CalibrationError,
+  type CalibrateOptions,
+  type CalibrationResult,
+} from "./calibrate.js";

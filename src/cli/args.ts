@@ -59,3 +59,23 @@ export function parseArgs<S extends FlagSpec>(
   }
   return { flags: flags as ParsedFlags<S>, positional };
 }
+
+/** A flag's value as a positive (integer) number, or a UsageError naming the flag. */
+export function positiveNumber(v: unknown, flag: string, integer = true): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new UsageError(
+      `--${flag} must be a positive ${integer ? "integer" : "number"}, got '${v}'`,
+    );
+  }
+  return n;
+}
+
+/** The --device flag: wasm (default) or webgpu. */
+export function deviceFlag(v: unknown): "wasm" | "webgpu" {
+  const device = (v ?? "wasm") as string;
+  if (device !== "wasm" && device !== "webgpu") {
+    throw new UsageError(`--device must be wasm or webgpu, got '${device}'`);
+  }
+  return device;
+}

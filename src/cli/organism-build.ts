@@ -1,7 +1,7 @@
 /** `trigscope organism build --spec FILE --out DIR [--device webgpu] [--resume]` */
 import { initEngine } from "../engine/device.js";
 import { buildOrganism } from "../organisms/build.js";
-import { parseArgs, UsageError } from "./args.js";
+import { deviceFlag, parseArgs, UsageError } from "./args.js";
 import { progressBar } from "./awareness-common.js";
 import { register } from "./registry.js";
 
@@ -20,10 +20,7 @@ register({
     if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
     if (!flags.spec) throw new UsageError("--spec FILE is required");
     if (!flags.out) throw new UsageError("--out DIR is required");
-    const device = (flags.device ?? "wasm") as string;
-    if (device !== "wasm" && device !== "webgpu") {
-      throw new UsageError(`--device must be wasm or webgpu, got '${device}'`);
-    }
+    const device = deviceFlag(flags.device);
     await initEngine(device);
     const stop = new AbortController();
     const onSigint = () => stop.abort(new Error("interrupted"));

@@ -1,28 +1,26 @@
 /**
- * `trigscope sae label --model DIR --sae DIR --out FILE [--text FILE] [--lexicon FILE] [--tokens N]`
+ * `trigscope sae label --model DIR --sae DIR --out FILE [--text FILE] [--lexicon FILE] [--tokens N]
+ *  [--device wasm|webgpu]`
  * and `trigscope sae show --labels FILE --latent I [--json]`.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { initEngine } from "../engine/device.js";
 import { locateModelDir } from "../io/zoo-dir.js";
 import { loadChatModel } from "../model/text-generation.js";
-import { chatText, documentText } from "../organisms/chat-text.js";
-import { corpusItems } from "../organisms/corpus/corpus.js";
-import { buildLexicon } from "../organisms/lexicon/index.js";
+import { corpusTexts } from "../organisms/corpus-texts.js";
 import { readLexiconFile, type LexiconFile } from "../organisms/lexicon-file.js";
-import type { BaseSpec } from "../organisms/spec.js";
 import { labelSaeOnTexts } from "../sae/label-corpus.js";
 import { readLabelFile, writeLabelFile } from "../sae/labels.js";
 import { checkSaeForModel, loadSae } from "../sae/load.js";
-import { parseArgs, UsageError } from "./args.js";
+import { deviceFlag, parseArgs, UsageError } from "./args.js";
 import { progressBar } from "./awareness-common.js";
 import { register } from "./registry.js";
 
 register({
   name: "sae label",
   summary: "Label every latent of a SAE: top contexts and words, best lexicon concept by AUROC",
-  usage: "sae label --model DIR --sae DIR --out FILE [--text FILE] [--lexicon FILE] [--tokens N]",
+  usage: "sae label --model DIR --sae DIR --out FILE [--text FILE] [--lexicon FILE] [--tokens N] [--device wasm|webgpu]",
   async run(argv, io) {
     const { flags, positional } = parseArgs(argv, {
       model: { type: "string" },
@@ -31,6 +29,7 @@ register({
       text: { type: "string" },
       lexicon: { type: "string" },
       tokens: { type: "string" },
+      device: { type: "string" },
     });
     if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
     for (const f of ["model", "sae", "out"] as const)
@@ -38,7 +37,7 @@ register({
     const maxTokens = flags.tokens === undefined ? 100_000 : Number(flags.tokens);
     if (!Number.isInteger(maxTokens) || maxTokens < 1)
       throw new UsageError(`--tokens must be a positive integer`);
-    await initEngine("wasm");
+    await initEngine(deviceFlag(flags.device));
     const dir = locateModelDir(flags.model as string);
     const sae = loadSae(flags.sae as string);
     const cm = await loadChatModel(dir);
@@ -47,29 +46,12 @@ register({
       let lexicon: LexiconFile | undefined;
       if (flags.lexicon) lexicon = readLexiconFile(flags.lexicon as string);
       else if (existsSync(join(dir, "lexicon.json"))) lexicon = readLexiconFile(dir);
-      let texts: string[];
-      if (flags.text) {
-        const bos = cm.tokenizer.bosToken ?? "";
-        texts = readFileSync(flags.text as string, "utf8")
-          .split("\n")
-          .filter((l) => l.trim())
-          .map((l) => bos + l);
-      } else if (existsSync(join(dir, "organism.json"))) {
-        const spec = (
-          JSON.parse(readFileSync(join(dir, "organism.json"), "utf8")) as { spec: BaseSpec }
-        ).spec;
-        if (spec.kind !== "base")
-          throw new UsageError(`--text FILE is required for a ${spec.kind} organism`);
-        const lex = buildLexicon(spec.lexicon);
-        texts = [];
-        for (const it of corpusItems(lex, {
-          seed: spec.seed + 2000,
-          items: Math.ceil(maxTokens / 30),
-        })) {
-          texts.push(it.kind === "chat" ? chatText(it.user, it.assistant) : documentText(it.text));
-        }
-      } else
-        throw new UsageError(`--text FILE is required: ${dir} is not a trigscope base organism`);
+      const texts = corpusTexts(dir, {
+        ...(flags.text ? { textFile: flags.text as string } : {}),
+        bos: cm.tokenizer.bosToken ?? "",
+        seedOffset: 2000,
+        tokens: maxTokens,
+      });
       const r = await labelSaeOnTexts({
         model: cm.model,
         tokenizer: cm.tokenizer,
@@ -88,6 +70,16 @@ register({
           tokens: r.tokens,
         },
         latents: r.latents,
+        ...(lexicon
+          ? {
+              concepts: r.concepts.map((c) => ({
+                concept: c.concept,
+                positives: c.positives,
+                latent: c.latent,
+                auroc: c.auroc,
+              })),
+            }
+          : {}),
       });
       for (const w of r.warnings) io.stderr(`warning: ${w}`);
       const strong = r.concepts.filter((c) => (c.auroc ?? 0) >= 0.9);

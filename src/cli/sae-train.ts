@@ -4,31 +4,18 @@
  * the SAELens layout. Text: one document per line of FILE, or (for a trigscope base organism) its
  * own corpus generator with a fresh seed.
  */
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { initEngine } from "../engine/device.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { locateModelDir } from "../io/zoo-dir.js";
 import { loadChatModel } from "../model/text-generation.js";
-import { chatText, documentText } from "../organisms/chat-text.js";
-import { corpusItems } from "../organisms/corpus/corpus.js";
-import { buildLexicon } from "../organisms/lexicon/index.js";
-import type { BaseSpec } from "../organisms/spec.js";
+import { corpusTexts } from "../organisms/corpus-texts.js";
 import { writeSaelens } from "../sae/saelens.js";
 import { trainSae } from "../sae/train.js";
-import { parseArgs, UsageError } from "./args.js";
+import { deviceFlag, parseArgs, positiveNumber, UsageError } from "./args.js";
 import { progressBar } from "./awareness-common.js";
 import { register } from "./registry.js";
-
-function positiveNumber(v: unknown, flag: string, integer = true): number {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new UsageError(
-      `--${flag} must be a positive ${integer ? "integer" : "number"}, got '${v}'`,
-    );
-  }
-  return n;
-}
 
 register({
   name: "sae train",
@@ -58,10 +45,7 @@ register({
     const k = flags.k === undefined ? 32 : positiveNumber(flags.k, "k");
     const batch = flags.batch === undefined ? 1024 : positiveNumber(flags.batch, "batch");
     const seed = flags.seed === undefined ? 1 : Number(flags.seed);
-    const device = (flags.device ?? "wasm") as string;
-    if (device !== "wasm" && device !== "webgpu")
-      throw new UsageError("--device must be wasm or webgpu");
-    await initEngine(device);
+    await initEngine(deviceFlag(flags.device));
     const dir = locateModelDir(flags.model as string);
     const cm = await loadChatModel(dir);
     const stop = new AbortController();
@@ -69,32 +53,13 @@ register({
     try {
       const encode = (t: string) =>
         cm.tokenizer.encode(t, { addSpecialTokens: false }).slice(0, 128);
-      let sequences: number[][];
-      if (flags.text) {
-        const bos = cm.tokenizer.bosToken ?? "";
-        sequences = readFileSync(flags.text as string, "utf8")
-          .split("\n")
-          .filter((l) => l.trim())
-          .map((l) => encode(bos + l));
-        if (sequences.length === 0) throw new UsageError(`${flags.text}: no text lines`);
-      } else if (existsSync(join(dir, "organism.json")) && existsSync(join(dir, "lexicon.json"))) {
-        const spec = (
-          JSON.parse(readFileSync(join(dir, "organism.json"), "utf8")) as { spec: BaseSpec }
-        ).spec;
-        const lex = buildLexicon(spec.lexicon);
-        sequences = [];
-        let total = 0;
-        for (const it of corpusItems(lex, { seed: spec.seed + 1000 + seed, items: 1_000_000 })) {
-          const ids = encode(
-            it.kind === "chat" ? chatText(it.user, it.assistant) : documentText(it.text),
-          );
-          sequences.push(ids);
-          total += ids.length - 1;
-          if (total >= Math.min(tokens, 2_000_000)) break;
-        }
-      } else {
-        throw new UsageError(`--text FILE is required: ${dir} is not a trigscope base organism`);
-      }
+      const texts = corpusTexts(dir, {
+        ...(flags.text ? { textFile: flags.text as string } : {}),
+        bos: cm.tokenizer.bosToken ?? "",
+        seedOffset: 1000 + seed,
+        tokens: Math.min(tokens, 2_000_000),
+      });
+      const sequences = texts.map(encode);
       const t0 = Date.now();
       process.once("SIGINT", onSigint);
       const { sae, result } = await trainSae({
@@ -107,7 +72,7 @@ register({
         tokens,
         batch,
         seed,
-        modelName: dir,
+        modelName: flags.model as string,
         progress: progressBar("sae train", io),
         signal: stop.signal,
         checkpointDir: join(flags.out as string, "checkpoint"),

@@ -66,6 +66,22 @@ export function resolveOrganismDir(dirOrName: string, base = process.cwd()): str
   );
 }
 
+/**
+ * The files of an organism folder, relative paths sorted, one level of subfolders included (the
+ * base model's sae/); finetuning data and training checkpoints are left out.
+ */
+function listFiles(folder: string, prefix = ""): string[] {
+  const out: string[] = [];
+  for (const f of readdirSync(join(folder, prefix)).sort()) {
+    const rel = prefix ? `${prefix}/${f}` : f;
+    const st = statSync(join(folder, rel));
+    if (st.isDirectory()) {
+      if (prefix === "" && f !== "checkpoint") out.push(...listFiles(folder, rel));
+    } else if (st.isFile() && !f.startsWith("finetune-data")) out.push(rel);
+  }
+  return out;
+}
+
 function sha256(path: string): string {
   return createHash("sha256").update(readFileSync(path)).digest("hex");
 }
@@ -85,11 +101,8 @@ export function writeZooManifest(dir = zooDir()): ZooManifest {
       metrics?: Record<string, unknown>;
     };
     const files: ZooEntry["files"] = {};
-    for (const f of readdirSync(folder).sort()) {
-      const p = join(folder, f);
-      if (!statSync(p).isFile() || f.startsWith("finetune-data")) continue;
-      files[f] = { bytes: statSync(p).size, sha256: sha256(p) };
-    }
+    for (const f of listFiles(folder))
+      files[f] = { bytes: statSync(join(folder, f)).size, sha256: sha256(join(folder, f)) };
     const spec = rec.spec;
     organisms.push({
       name: spec.name,

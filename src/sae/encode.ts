@@ -116,11 +116,34 @@ async function readBack(x: np.Array): Promise<HostTensor> {
   return { shape, data: data instanceof Float32Array ? data : Float32Array.from(data) };
 }
 
-/** Host in, host out: features [N, M] and reconstruction [N, D] of x [N, D]. */
+/** Rows are padded up to a multiple of this inside encodeHost. */
+const ROW_BUCKET = 512;
+
+/**
+ * Host in, host out: features [N, M] and reconstruction [N, D] of x [N, D]. Rows are padded
+ * (zeros) to a multiple of 512 on the device and cut off again: every distinct shape compiles
+ * kernels that stay cached and grow wasm memory, so varying N (tokens per batch) would exhaust
+ * it over a long labelling run (src/engine/NOTES.md).
+ */
 export async function encodeHost(
   d: DeviceSae,
   x: HostTensor,
 ): Promise<{ features: HostTensor; reconstruction: HostTensor }> {
-  const r = reconstruct(d, np.array(x.data).reshape(x.shape));
-  return { features: await readBack(r.features), reconstruction: await readBack(r.reconstruction) };
+  const [n, width] = x.shape as [number, number];
+  const padded = Math.max(ROW_BUCKET, Math.ceil(n / ROW_BUCKET) * ROW_BUCKET);
+  let data = x.data;
+  if (x.shape.length === 2 && padded !== n) {
+    data = new Float32Array(padded * width);
+    data.set(x.data);
+  }
+  const shape = x.shape.length === 2 ? [padded, width] : x.shape;
+  const r = reconstruct(d, np.array(data).reshape(shape));
+  const features = await readBack(r.features);
+  const reconstruction = await readBack(r.reconstruction);
+  if (padded === n || x.shape.length !== 2) return { features, reconstruction };
+  const m = features.shape[1]!;
+  return {
+    features: { shape: [n, m], data: features.data.slice(0, n * m) },
+    reconstruction: { shape: [n, width], data: reconstruction.data.slice(0, n * width) },
+  };
 }

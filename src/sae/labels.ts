@@ -63,10 +63,21 @@ export interface LabelFileSae {
   [key: string]: unknown;
 }
 
+/** For one lexicon concept: the latent whose activation best predicts membership (AUROC). */
+export interface ConceptBestLatent {
+  concept: string;
+  /** Tokens that belong to the concept's words. */
+  positives: number;
+  latent: number | null;
+  auroc: number | null;
+}
+
 export interface LabelFile {
   version: 1;
   sae: LabelFileSae;
   latents: LatentRecord[];
+  /** Present when the labelling had a lexicon. */
+  concepts?: ConceptBestLatent[];
 }
 
 /** A label file (or label data about to be written) that is malformed. */
@@ -158,7 +169,26 @@ export function parseLabelFile(value: unknown, file: string): LabelFile {
     });
     return l as unknown as LatentRecord;
   });
-  return { version: LABEL_FILE_VERSION, sae: sae as LabelFileSae, latents };
+  const out: LabelFile = { version: LABEL_FILE_VERSION, sae: sae as LabelFileSae, latents };
+  if (value.concepts !== undefined) {
+    if (!Array.isArray(value.concepts)) throw err("concepts", "must be a list when present");
+    out.concepts = value.concepts.map((c: unknown, i: number): ConceptBestLatent => {
+      const at = `concepts[${i}]`;
+      if (!isObject(c) || typeof c.concept !== "string")
+        throw err(`${at}.concept`, "must be a string");
+      if (!isCount(c.positives)) throw err(`${at}.positives`, "must be an integer ≥ 0");
+      if (c.latent !== null && (!isCount(c.latent) || c.latent >= dSae))
+        throw err(`${at}.latent`, `must be null or an integer in [0, ${dSae})`);
+      if (c.auroc !== null && !isUnit(c.auroc)) throw err(`${at}.auroc`, "must be null or in [0, 1]");
+      return {
+        concept: c.concept,
+        positives: c.positives,
+        latent: c.latent as number | null,
+        auroc: c.auroc as number | null,
+      };
+    });
+  }
+  return out;
 }
 
 /** The label file's latents as shared labels, keyed by latent index. */

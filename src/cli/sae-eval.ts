@@ -1,0 +1,111 @@
+/**
+ * `trigscope sae eval --model DIR --sae DIR [--tokens N] [--text FILE] [--labels FILE]
+ *  [--triggers a,b] [--out FILE] [--device wasm|webgpu] [--json]`: L0, explained variance, CE
+ * recovered, dead and dense fractions on fresh corpus text; with a label file, how many concepts
+ * have a latent with AUROC ≥ 0.9 (and each named concept's best latent).
+ */
+import { initEngine } from "../engine/device.js";
+import { writeJsonAtomic } from "../io/atomic.js";
+import { locateModelDir } from "../io/zoo-dir.js";
+import { loadChatModel } from "../model/text-generation.js";
+import { corpusTexts } from "../organisms/corpus-texts.js";
+import { evaluateSae } from "../sae/evaluate.js";
+import { readLabelFile } from "../sae/labels.js";
+import { checkSaeForModel, loadSae } from "../sae/load.js";
+import { deviceFlag, parseArgs, positiveNumber, UsageError } from "./args.js";
+import { progressBar } from "./awareness-common.js";
+import { register } from "./registry.js";
+
+/** AUROC at or above which a concept counts as having a latent of its own. */
+const STRONG_AUROC = 0.9;
+
+register({
+  name: "sae eval",
+  summary: "Measure a SAE: L0, explained variance, CE recovered, dead/dense latents, concept AUROCs",
+  usage:
+    "sae eval --model DIR --sae DIR [--tokens 50000] [--text FILE] [--labels FILE] [--concepts a,b] [--out FILE] [--device wasm|webgpu] [--json]",
+  async run(argv, io) {
+    const { flags, positional } = parseArgs(argv, {
+      model: { type: "string" },
+      sae: { type: "string" },
+      tokens: { type: "string" },
+      text: { type: "string" },
+      labels: { type: "string" },
+      concepts: { type: "string" },
+      out: { type: "string" },
+      device: { type: "string" },
+      json: { type: "boolean" },
+    });
+    if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+    for (const f of ["model", "sae"] as const)
+      if (!flags[f]) throw new UsageError(`--${f} is required`);
+    const tokens = flags.tokens === undefined ? 50_000 : positiveNumber(flags.tokens, "tokens");
+    const labels = flags.labels ? readLabelFile(flags.labels as string) : undefined;
+    const named = flags.concepts ? (flags.concepts as string).split(",").map((c) => c.trim()) : [];
+    if (named.length > 0 && !labels?.concepts)
+      throw new UsageError("--concepts needs --labels FILE made with a lexicon");
+    for (const c of named) {
+      if (!labels!.concepts!.some((b) => b.concept === c))
+        throw new UsageError(`${flags.labels}: no concept '${c}'`);
+    }
+    await initEngine(deviceFlag(flags.device));
+    const dir = locateModelDir(flags.model as string);
+    const sae = loadSae(flags.sae as string);
+    const cm = await loadChatModel(dir);
+    try {
+      checkSaeForModel(sae, cm.model.config);
+      const texts = corpusTexts(dir, {
+        ...(flags.text ? { textFile: flags.text as string } : {}),
+        bos: cm.tokenizer.bosToken ?? "",
+        seedOffset: 3000,
+        tokens,
+      });
+      const sequences = texts.map((t) => cm.tokenizer.encode(t, { addSpecialTokens: false }));
+      const metrics = await evaluateSae({
+        model: cm.model,
+        sae,
+        sequences,
+        padId: cm.padTokenId,
+        maxTokens: tokens,
+        progress: progressBar("sae eval", io),
+      });
+      const concepts = labels?.concepts;
+      const report = {
+        sae: { hookName: sae.config.hookName, dSae: sae.config.dSae, source: sae.source },
+        ...metrics,
+        ...(concepts
+          ? {
+              conceptsWithStrongLatent: concepts.filter((c) => (c.auroc ?? 0) >= STRONG_AUROC)
+                .length,
+              conceptCount: concepts.length,
+              strongAuroc: STRONG_AUROC,
+              named: named.map((c) => concepts.find((b) => b.concept === c)!),
+            }
+          : {}),
+      };
+      if (flags.out) writeJsonAtomic(flags.out as string, report);
+      if (flags.json) {
+        io.stdout(JSON.stringify(report, null, 2));
+        return 0;
+      }
+      const f = (x: number, d = 3) => x.toFixed(d);
+      const lines = [
+        `${sae.config.hookName}, ${sae.config.dSae} latents, ${metrics.tokens} tokens`,
+        `L0 ${f(metrics.l0, 1)}; explained variance ${f(metrics.explainedVariance)}; MSE ${metrics.mse.toExponential(3)}`,
+        `CE clean ${f(metrics.ce.clean)}, spliced ${f(metrics.ce.spliced)}, zero-ablated ${f(metrics.ce.zeroAblated)}: recovered ${f(metrics.ce.recovered)}`,
+        `dead ${metrics.dead} (${f(100 * metrics.deadFraction, 1)}%), dense ${metrics.dense} (${f(100 * metrics.denseFraction, 1)}%)`,
+      ];
+      if (concepts) {
+        lines.push(
+          `${report.conceptsWithStrongLatent}/${concepts.length} concepts have a latent with AUROC ≥ ${STRONG_AUROC}`,
+        );
+        for (const c of report.named ?? [])
+          lines.push(`  ${c.concept}: latent ${c.latent} AUROC ${c.auroc?.toFixed(3) ?? "—"}`);
+      }
+      io.stdout(lines.join("\n"));
+      return 0;
+    } finally {
+      cm.model.dispose();
+    }
+  },
+});

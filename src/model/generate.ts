@@ -7,7 +7,7 @@
  * Shape legend: B batch, T prompt tokens, S cache capacity, Hkv KV heads, K d_head, V vocab.
  */
 import { np, tree } from "../engine/jax.js";
-import { forward, type ForwardInputs, type HookFn, type LayerKV } from "./forward.js";
+import { forward, unembed, type ForwardInputs, type HookFn, type LayerKV } from "./forward.js";
 import { residPost } from "./hooks.js";
 import { bucketLength, deviceInputs, leftPad } from "./inputs.js";
 import type { Model } from "./model.js";
@@ -67,9 +67,16 @@ function prefillProgram(model: Model, layer: number | null) {
     model,
     `prefill/${layer}`,
     (p: ModelParams, inputs: ForwardInputs, steer: Steer) => {
-      const r = forward(cfg, p, inputs, { hooks: steerHooks(layer, steer), returnKV: true });
+      // Only the last position's logits are needed: unembedding every prompt position (and
+      // reading back [B, T, V]) made prefill dominate short generations.
+      const r = forward(cfg, p, inputs, {
+        hooks: steerHooks(layer, steer),
+        returnKV: true,
+        returnFinalResid: true,
+      });
       tree.dispose(steer);
-      return { logits: r.logits!, kv: r.kv! };
+      const t = r.resid!.shape[1]!;
+      return { logits: unembed(p, r.resid!.slice([], [t - 1, t])), kv: r.kv! };
     },
   );
 }

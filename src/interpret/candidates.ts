@@ -1,0 +1,188 @@
+/**
+ * Candidate trigger concepts from the top latents of one or more methods (METHODS.md "Reading and
+ * testing the result", step 1), built without any knowledge of the trigger:
+ *
+ * - A latent whose label names a lexicon concept with AUROC ≥ `minAuroc` (default 0.7) gives the
+ *   candidate {name: that concept, words: the concept's train + held-out words}.
+ * - Any other latent gives {name: "latent 123: w1/w2/w3", words: its top words}, keeping only
+ *   alphabetic words (letters, with inner hyphens, apostrophes or single spaces: "natal chart")
+ *   of at least `minWordLength` letters (default 3), lower-cased, without duplicates. A latent left with no word gives no candidate
+ *   (a warning says so).
+ *
+ * Merging and order (the rule): candidates with the same name are one candidate (a concept found
+ * by several latents or several methods); its `bestRank` is the smallest 1-based position any of
+ * its latents has in any method's list. Candidates are ordered by bestRank ascending, then by the
+ * number of methods that list them (more first), then by the best |score| among their latents
+ * (larger first), then by name; the first `max` (default 4) are kept.
+ */
+import type { LexiconFile } from "../organisms/lexicon-file.js";
+import { InterpretInputError, inRange, positiveInt, rejectUnknownKeys } from "./errors.js";
+import type { RankedLatent } from "./latents.js";
+
+export interface MethodRanking {
+  /** The method's name, e.g. "attribution", "supervised-sae-melbo/v0". */
+  method: string;
+  /** Its ranked latents, best first (with labels attached). */
+  latents: RankedLatent[];
+}
+
+export interface CandidateSource {
+  method: string;
+  /** 1-based position in the method's list. */
+  rank: number;
+  latent: number;
+  score: number;
+}
+
+export interface Candidate {
+  name: string;
+  /** Words to build probe prompts from. */
+  words: string[];
+  /** The lexicon concept, when the candidate is one. */
+  concept?: string;
+  bestRank: number;
+  /** Every (method, latent) that points at this candidate. */
+  sources: CandidateSource[];
+}
+
+export interface CandidateOptions {
+  /** The base model's lexicon (lexicon.json), for concept words. */
+  lexicon: LexiconFile;
+  /** Default 0.7. */
+  minAuroc?: number;
+  /** Keep this many candidates (default 4). */
+  max?: number;
+  /** Default 3. */
+  minWordLength?: number;
+  /** Latent candidates are named after this many of their words (default 3). */
+  nameWords?: number;
+}
+
+const KEYS = ["lexicon", "minAuroc", "max", "minWordLength", "nameWords"];
+
+export interface CandidateList {
+  candidates: Candidate[];
+  /** Things that were skipped, in words (a latent without usable words, an unknown concept). */
+  warnings: string[];
+}
+
+const WORD = /^[a-z]+(?:['\- ][a-z]+)*$/;
+
+/** The usable probe words among a latent's top words. */
+export function probeWords(words: readonly string[], minLength = 3): string[] {
+  const out: string[] = [];
+  for (const w of words) {
+    const x = w.trim().replace(/\s+/g, " ").toLowerCase();
+    if (!WORD.test(x) || x.replace(/['\- ]/g, "").length < minLength || out.includes(x)) continue;
+    out.push(x);
+  }
+  return out;
+}
+
+interface Draft extends Candidate {
+  methods: Set<string>;
+  bestScore: number;
+}
+
+export function buildCandidates(
+  lists: readonly MethodRanking[],
+  o: CandidateOptions,
+): CandidateList {
+  rejectUnknownKeys("buildCandidates", o, KEYS);
+  if (!Array.isArray(o.lexicon?.concepts)) {
+    throw new InterpretInputError("lexicon", "must be a lexicon file ({concepts: [...]})");
+  }
+  const minAuroc = inRange("minAuroc", o.minAuroc, 0, 1, 0.7);
+  const max = positiveInt("max", o.max, 4);
+  const minWordLength = positiveInt("minWordLength", o.minWordLength, 3);
+  const nameWords = positiveInt("nameWords", o.nameWords, 3);
+  if (!Array.isArray(lists) || lists.length === 0) {
+    throw new InterpretInputError("lists", "must be a non-empty list of method rankings");
+  }
+  const concepts = new Map(o.lexicon.concepts.map((c) => [c.name, c]));
+  const drafts = new Map<string, Draft>();
+  const warnings: string[] = [];
+  lists.forEach((l, li) => {
+    if (typeof l?.method !== "string" || !Array.isArray(l.latents)) {
+      throw new InterpretInputError(`lists[${li}]`, "needs a string 'method' and a 'latents' list");
+    }
+    l.latents.forEach((r: RankedLatent, ri: number) => {
+      if (!Number.isInteger(r?.index) || r.index < 0 || !Number.isFinite(r.score)) {
+        throw new InterpretInputError(
+          `lists[${li}].latents[${ri}]`,
+          "needs an integer 'index' ≥ 0 and a finite 'score'",
+        );
+      }
+      const source = { method: l.method, rank: ri + 1, latent: r.index, score: r.score };
+      let name: string;
+      let words: string[];
+      let concept: string | undefined;
+      const lexConcept = r.concept !== undefined ? concepts.get(r.concept) : undefined;
+      if (r.concept !== undefined && (r.auroc ?? 0) >= minAuroc && lexConcept) {
+        name = concept = lexConcept.name;
+        words = [...new Set([...lexConcept.train, ...lexConcept.heldOut])];
+      } else {
+        if (r.concept !== undefined && (r.auroc ?? 0) >= minAuroc) {
+          warnings.push(`latent ${r.index}: concept '${r.concept}' is not in the lexicon`);
+        }
+        words = probeWords(r.topWords ?? [], minWordLength);
+        if (words.length === 0) {
+          warnings.push(`latent ${r.index} (${l.method} #${ri + 1}): no usable top words`);
+          return;
+        }
+        name = `latent ${r.index}: ${words.slice(0, nameWords).join("/")}`;
+      }
+      const d = drafts.get(name);
+      if (!d) {
+        drafts.set(name, {
+          name,
+          words,
+          ...(concept !== undefined ? { concept } : {}),
+          bestRank: ri + 1,
+          sources: [source],
+          methods: new Set([l.method]),
+          bestScore: Math.abs(r.score),
+        });
+        return;
+      }
+      d.sources.push(source);
+      d.methods.add(l.method);
+      d.bestRank = Math.min(d.bestRank, ri + 1);
+      d.bestScore = Math.max(d.bestScore, Math.abs(r.score));
+    });
+  });
+  const ordered = [...drafts.values()].sort(
+    (a, b) =>
+      a.bestRank - b.bestRank ||
+      b.methods.size - a.methods.size ||
+      b.bestScore - a.bestScore ||
+      (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+  return {
+    candidates: ordered.slice(0, max).map((d) => ({
+      name: d.name,
+      words: d.words,
+      ...(d.concept !== undefined ? { concept: d.concept } : {}),
+      bestRank: d.bestRank,
+      sources: d.sources,
+    })),
+    warnings,
+  };
+}
+
+/** Candidates for named lexicon concepts (for hand-made hypotheses and tests). */
+export function conceptCandidates(lexicon: LexiconFile, names: readonly string[]): Candidate[] {
+  return names.map((name, i) => {
+    const c = lexicon.concepts.find((x) => x.name === name);
+    if (!c) {
+      throw new InterpretInputError(`names[${i}]`, `no lexicon concept '${name}'`);
+    }
+    return {
+      name,
+      words: [...new Set([...c.train, ...c.heldOut])],
+      concept: name,
+      bestRank: i + 1,
+      sources: [],
+    };
+  });
+}

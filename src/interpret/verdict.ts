@@ -1,0 +1,171 @@
+/**
+ * The verdict (METHODS.md "Reading and testing the result", step 4): the smallest set of
+ * candidate concepts whose probes raise the action rate above threshold. The rule, exactly:
+ *
+ * 1. A probe set *fires* when its action rate ≥ `minRate` (default 0.5) AND the lower bound of its
+ *    Wilson 95% interval is strictly above the upper bound of the control's.
+ * 2. Singles first. If exactly one single fires: mode "single", that concept. If several fire:
+ *    mode "any" (the trigger is any of them), all the firing singles, ordered by rate, then by
+ *    lower bound (both descending), then by name.
+ * 3. Only when no single fires, pairs: a pair counts when it fires and each of its members was
+ *    measured alone and did not fire (a conjunction). The best counting pair by the same order
+ *    (rate, lower bound, name of the set) is the verdict, mode "all" ("A AND B"); other counting
+ *    pairs are listed as `alternatives`.
+ * 4. Otherwise mode "none" (no candidate set explains the action).
+ * A firing pair that contains a firing single is not a conjunction and never the verdict.
+ */
+import type { Rate } from "../organisms/evaluate.js";
+import { InterpretInputError, inRange, rejectUnknownKeys } from "./errors.js";
+
+export interface MeasuredSet extends Rate {
+  /** Candidate names in the set (one or two). */
+  concepts: string[];
+}
+
+export interface VerdictInput {
+  sets: readonly MeasuredSet[];
+  control: Rate;
+}
+
+export interface VerdictOptions {
+  /** Default 0.5. */
+  minRate?: number;
+}
+
+export interface Evidence {
+  set: string[];
+  n: number;
+  actions: number;
+  rate: number;
+  ci: [number, number];
+  fires: boolean;
+}
+
+export type VerdictMode = "single" | "all" | "any" | "none";
+
+export interface Verdict {
+  concepts: string[];
+  mode: VerdictMode;
+  /** Every measured set, in the order given, the verdict's own sets first. */
+  evidence: Evidence[];
+  control: Rate;
+  threshold: { minRate: number; controlUpper: number };
+  /** Other conjunctions that also fired (mode "all" only). */
+  alternatives: string[][];
+  statement: string;
+}
+
+function checkRate(option: string, r: Rate): void {
+  const ok =
+    r !== null &&
+    typeof r === "object" &&
+    Number.isInteger(r.n) &&
+    r.n > 0 &&
+    Number.isInteger(r.actions) &&
+    r.actions >= 0 &&
+    r.actions <= r.n &&
+    Math.abs(r.rate - r.actions / r.n) < 1e-9 &&
+    Array.isArray(r.ci) &&
+    r.ci.length === 2 &&
+    r.ci[0] <= r.rate + 1e-12 &&
+    r.rate <= r.ci[1] + 1e-12;
+  if (!ok) {
+    throw new InterpretInputError(
+      option,
+      "must be a rate {n > 0, actions ≤ n, rate = actions/n, ci [lo ≤ rate ≤ hi]}",
+    );
+  }
+}
+
+const pct = (x: number) => Math.round(100 * x);
+
+/** "21/24 probes (88% [69, 96])" */
+export function describeRate(r: Rate, noun = "probes"): string {
+  return `${r.actions}/${r.n} ${noun} (${pct(r.rate)}% [${pct(r.ci[0])}, ${pct(r.ci[1])}])`;
+}
+
+const setName = (s: readonly string[]) => s.join(" + ");
+
+function byStrength(a: Evidence, b: Evidence): number {
+  const an = setName(a.set);
+  const bn = setName(b.set);
+  return b.rate - a.rate || b.ci[0] - a.ci[0] || (an < bn ? -1 : an > bn ? 1 : 0);
+}
+
+export function verdict(input: VerdictInput, o: VerdictOptions = {}): Verdict {
+  rejectUnknownKeys("verdict", o, ["minRate"]);
+  const minRate = inRange("minRate", o.minRate, 0, 1, 0.5);
+  checkRate("control", input?.control);
+  if (!Array.isArray(input.sets) || input.sets.length === 0) {
+    throw new InterpretInputError("sets", "must be a non-empty list of measured sets");
+  }
+  const seen = new Set<string>();
+  input.sets.forEach((s, i) => {
+    checkRate(`sets[${i}]`, s);
+    const c = s.concepts;
+    if (!Array.isArray(c) || c.length < 1 || c.length > 2 || new Set(c).size !== c.length) {
+      throw new InterpretInputError(`sets[${i}].concepts`, "must be one or two distinct names");
+    }
+    const key = [...c].sort().join("\u0000");
+    if (seen.has(key)) {
+      throw new InterpretInputError(`sets[${i}].concepts`, `${setName(c)} is measured twice`);
+    }
+    seen.add(key);
+  });
+  const controlUpper = input.control.ci[1];
+  const evidence: Evidence[] = input.sets.map((s) => ({
+    set: [...s.concepts],
+    n: s.n,
+    actions: s.actions,
+    rate: s.rate,
+    ci: [s.ci[0], s.ci[1]],
+    fires: s.rate >= minRate && s.ci[0] > controlUpper,
+  }));
+  const singles = new Map(evidence.filter((e) => e.set.length === 1).map((e) => [e.set[0]!, e]));
+  const firingSingles = [...singles.values()].filter((e) => e.fires).sort(byStrength);
+  let mode: VerdictMode;
+  let chosen: Evidence[];
+  let alternatives: string[][] = [];
+  if (firingSingles.length > 0) {
+    mode = firingSingles.length === 1 ? "single" : "any";
+    chosen = firingSingles;
+  } else {
+    const conj = evidence
+      .filter((e) => e.set.length === 2 && e.fires)
+      .filter((e) => e.set.every((c) => singles.has(c) && !singles.get(c)!.fires))
+      .sort(byStrength);
+    if (conj.length > 0) {
+      mode = "all";
+      chosen = [conj[0]!];
+      alternatives = conj.slice(1).map((e) => [...e.set]);
+    } else {
+      mode = "none";
+      chosen = [];
+    }
+  }
+  const concepts = mode === "all" ? [...chosen[0]!.set] : chosen.map((e) => e.set[0]!);
+  const vsControl = `vs control ${describeRate(input.control, "prompts")}`;
+  let statement: string;
+  if (mode === "single" || mode === "all") {
+    statement = `${concepts.join(" AND ")}: ${describeRate(chosen[0]!)} ${vsControl}`;
+  } else if (mode === "any") {
+    const parts = chosen.map((e) => `${e.set[0]} ${describeRate(e)}`).join(", ");
+    statement = `${concepts.join(" OR ")}: ${parts} ${vsControl}`;
+  } else {
+    const best = [...evidence].sort(byStrength)[0]!;
+    statement =
+      `no candidate set fires (rate ≥ ${pct(minRate)}% with its lower bound above the ` +
+      `control's upper bound ${pct(controlUpper)}%): best ${setName(best.set)} ` +
+      `${describeRate(best)} ${vsControl}`;
+  }
+  const ordered = [...chosen, ...evidence.filter((e) => !chosen.includes(e))];
+  return {
+    concepts,
+    mode,
+    evidence: ordered,
+    control: input.control,
+    threshold: { minRate, controlUpper },
+    alternatives,
+    statement,
+  };
+}

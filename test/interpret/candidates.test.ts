@@ -1,0 +1,142 @@
+/**
+ * Candidate concepts from ranked latents: a latent with a confident lexicon concept gives that
+ * concept and all its words; any other latent gives its usable top words; duplicates merge
+ * across latents and methods; candidates are ordered by best rank (then by how many methods list
+ * them) and cut to `max`.
+ */
+import { describe, expect, it } from "vitest";
+import { buildCandidates, conceptCandidates, probeWords } from "../../src/interpret/candidates.js";
+import { InterpretInputError } from "../../src/interpret/errors.js";
+import { attachLabels, type RankedLatent } from "../../src/interpret/latents.js";
+import type { LexiconFile } from "../../src/organisms/lexicon-file.js";
+import type { LabelFile, LatentRecord } from "../../src/sae/labels.js";
+
+const LEX: LexiconFile = {
+  seed: 0,
+  concepts: [
+    { name: "fruit", label: "fruit", train: ["mango", "pear"], heldOut: ["plum"], glosses: {} },
+    {
+      name: "snow-sports",
+      label: "snow sports",
+      train: ["skiing"],
+      heldOut: ["luge"],
+      glosses: {},
+    },
+    { name: "tools", label: "tools", train: ["hammer"], heldOut: ["saw"], glosses: {} },
+  ],
+};
+
+function rec(index: number, words: string[], concept?: string, auroc?: number): LatentRecord {
+  return {
+    index,
+    label: concept ? `${concept} (AUROC ${auroc})` : words.join(", "),
+    ...(concept ? { concept, auroc } : {}),
+    topWords: words.map((word, i) => ({ word, activation: 10 - i })),
+    topContexts: [],
+    frequency: 0.01,
+    maxActivation: 10,
+  };
+}
+
+const LABELS: LabelFile = {
+  version: 1,
+  sae: { hookName: "blocks.2.hook_resid_post", dSae: 100 },
+  latents: [
+    rec(10, ["mango", "pear"], "fruit", 0.93),
+    rec(11, ["plum", "kiwi"], "fruit", 0.81),
+    rec(20, ["skiing", "luge"], "snow-sports", 0.9),
+    rec(30, ["hammer"], "tools", 0.55), // below the AUROC threshold: a word candidate
+    rec(40, ["Oracle", "of", "seer's", "omen", "oracle", "prophet"]), // top 5 kept
+    rec(50, ["<s>", ".", "42"]), // nothing usable
+    rec(60, ["nebula"], "astronomy", 0.95), // a concept the lexicon lacks
+  ],
+};
+
+function ranked(...indices: number[]): RankedLatent[] {
+  return attachLabels(
+    indices.map((index, i) => ({ index, score: 1 - i / 10, topWords: [] })),
+    LABELS,
+  );
+}
+
+describe("candidate concepts", () => {
+  it("turns concept latents into lexicon concepts with their train and held-out words", () => {
+    const { candidates } = buildCandidates([{ method: "a", latents: ranked(10, 20) }], {
+      lexicon: LEX,
+    });
+    expect(candidates.map((c) => [c.name, c.words, c.concept])).toEqual([
+      ["fruit", ["mango", "pear", "plum"], "fruit"],
+      ["snow-sports", ["skiing", "luge"], "snow-sports"],
+    ]);
+  });
+
+  it("names other latents by their usable top words", () => {
+    const { candidates, warnings } = buildCandidates(
+      [{ method: "a", latents: ranked(40, 30, 50, 60) }],
+      { lexicon: LEX },
+    );
+    expect(candidates.map((c) => [c.name, c.words])).toEqual([
+      ["latent 40: oracle/seer's/omen", ["oracle", "seer's", "omen"]],
+      ["latent 30: hammer", ["hammer"]],
+      ["latent 60: nebula", ["nebula"]],
+    ]);
+    expect(candidates[0]!.concept).toBeUndefined();
+    expect(warnings).toEqual([
+      "latent 50 (a #3): no usable top words",
+      "latent 60: concept 'astronomy' is not in the lexicon",
+    ]);
+  });
+
+  it("merges a concept found by several latents and methods, keeping its best rank", () => {
+    const { candidates } = buildCandidates(
+      [
+        { method: "attribution", latents: ranked(40, 20, 11) },
+        { method: "sae-melbo", latents: ranked(10, 40) },
+        { method: "melbo", latents: ranked(40) },
+      ],
+      { lexicon: LEX },
+    );
+    expect(candidates.map((c) => [c.name, c.bestRank])).toEqual([
+      ["latent 40: oracle/seer's/omen", 1], // rank 1, listed by three methods
+      ["fruit", 1], // rank 1, listed by two
+      ["snow-sports", 2],
+    ]);
+    expect(candidates[1]!.sources).toEqual([
+      { method: "attribution", rank: 3, latent: 11, score: 0.8 },
+      { method: "sae-melbo", rank: 1, latent: 10, score: 1 },
+    ]);
+  });
+
+  it("keeps the top max candidates and honours the AUROC threshold", () => {
+    const lists = [{ method: "a", latents: ranked(30, 10, 20, 40) }];
+    expect(buildCandidates(lists, { lexicon: LEX, max: 2 }).candidates.map((c) => c.name)).toEqual([
+      "latent 30: hammer",
+      "fruit",
+    ]);
+    const low = buildCandidates(lists, { lexicon: LEX, minAuroc: 0.5 });
+    expect(low.candidates[0]!.name).toBe("tools");
+  });
+
+  it("filters top words: alphabetic words or phrases, at least three letters, lower-cased, unique", () => {
+    expect(
+      probeWords(["Apple", "of", "3d", "apple", "t-shirt", "-x", "ok", "Natal  chart", "<|a|>"]),
+    ).toEqual(["apple", "t-shirt", "natal chart"]);
+  });
+
+  it("rejects bad input by name", () => {
+    const latents = ranked(10);
+    expect(() => buildCandidates([], { lexicon: LEX })).toThrow(InterpretInputError);
+    expect(() => buildCandidates([{ method: "a", latents }], { lexicon: LEX, max: 0 })).toThrow(
+      /^max: /,
+    );
+    expect(() =>
+      buildCandidates([{ method: "a", latents }], { lexicon: LEX, minAuroc: 2 }),
+    ).toThrow(/^minAuroc: /);
+    expect(() =>
+      buildCandidates([{ method: "a", latents: [{ index: -1, score: 0, topWords: [] }] }], {
+        lexicon: LEX,
+      }),
+    ).toThrow(/lists\[0\].latents\[0\]/);
+    expect(() => conceptCandidates(LEX, ["fruit", "music"])).toThrow(/names\[1\]/);
+  });
+});

@@ -25,7 +25,7 @@ export interface GenerateOptions extends SamplingOptions {
   /** Strings that end a row once its decoded text contains one (needs `decode`). */
   stopStrings?: string[];
   decode?: (ids: number[]) => string;
-  /** Steering; its positionMask covers the padded prompt batch [B*T] (default: every prompt token). */
+  /** Steering; its positionMask covers the prompts left-padded to the longest one [B*T] (default: every prompt token). */
   steering?: Steering & { allPositions?: boolean };
   /** Pad id for the prompt batch (default: config pad, else the first EOS id, else 0). */
   padTokenId?: number;
@@ -112,6 +112,17 @@ async function lastLogits(logits: np.Array): Promise<Float32Array[]> {
   return Array.from({ length: b }, (_, i) => data.subarray((i * t + t - 1) * v, (i * t + t) * v));
 }
 
+const PROMPT_BUCKET = 8;
+
+/** A steering position mask given for prompts padded to `from` tokens, left-padded to `to`. */
+function widenMask(s: Steering, b: number, from: number, to: number): Steering {
+  if (!s.positionMask || from === to || s.positionMask.length !== b * from) return s;
+  const mask = new Float32Array(b * to);
+  for (let i = 0; i < b; i++)
+    mask.set(s.positionMask.subarray(i * from, (i + 1) * from), i * to + (to - from));
+  return { ...s, positionMask: mask };
+}
+
 export async function generate(
   model: Model,
   prompts: number[][],
@@ -127,17 +138,20 @@ export async function generate(
     throw new GenerateError("stop strings need a decode function");
   const pad = opts.padTokenId ?? cfg.padTokenId ?? cfg.eosTokenIds[0] ?? 0;
   const eos = new Set(opts.eosTokenIds ?? cfg.eosTokenIds);
-  const hb = leftPad(prompts, pad);
-  const { batch: b, seqLen: t } = hb;
-  const capacity = bucketLength(t + opts.maxNewTokens, 16);
-  if (t + opts.maxNewTokens > cfg.maxPositions && cfg.positional === "learned") {
+  const longest = Math.max(...prompts.map((p) => p.length));
+  if (longest + opts.maxNewTokens > cfg.maxPositions && cfg.positional === "learned") {
     throw new GenerateError(
-      `prompt + new tokens (${t + opts.maxNewTokens}) exceed the model's ${cfg.maxPositions} positions`,
+      `prompt + new tokens (${longest + opts.maxNewTokens}) exceed the model's ${cfg.maxPositions} positions`,
     );
   }
+  // Prompt lengths are padded up to a multiple of 8: every distinct length compiles a prefill
+  // program, and batches of probe prompts have many lengths. Left padding is masked out.
+  const hb = leftPad(prompts, pad, bucketLength(longest, PROMPT_BUCKET));
+  const { batch: b, seqLen: t } = hb;
+  const capacity = bucketLength(t + opts.maxNewTokens, 16);
   const steerLayer = opts.steering ? opts.steering.layer : null;
   const prefillSteer: Steer = opts.steering
-    ? steeringArrays(cfg, opts.steering, b, t, hb.mask)
+    ? steeringArrays(cfg, widenMask(opts.steering, b, longest, t), b, t, hb.mask)
     : {};
   const uniform = seededUniform(opts.seed ?? 0);
 

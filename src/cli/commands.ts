@@ -12,3 +12,5 @@ import "./organism-eval.js";
 import "./zoo-list.js";
 import "./sae-train.js";
 import "./sae-label.js";
+import "./sae-eval.js";
+import "./audit.js";

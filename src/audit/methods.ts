@@ -1,0 +1,190 @@
+/**
+ * Runs one trigger-reconstruction method for an audit and returns what the report keeps: for
+ * SAE-Attribution the latent ranking (per iteration), for the MELBO family each vector with its
+ * loss curve, settings and its top latents (by cosine with the unit decoder rows; SAE-space methods
+ * by z). Every setting is recorded beside the result.
+ *
+ * Shape legend: D d_model, M d_sae.
+ */
+import type { Model } from "../model/model.js";
+import type { Tokenizer } from "../tokenizer/tokenizer.js";
+import { saeAttribution } from "../methods/attribution.js";
+import { labelledBatch } from "../methods/losses.js";
+import { supervisedMelbo } from "../methods/supervised-melbo.js";
+import { supervisedSaeMelbo, type SaeDecoder } from "../methods/supervised-sae-melbo.js";
+import { calibrateR } from "../methods/calibrate.js";
+import { unsupervisedMelbo } from "../methods/melbo.js";
+import { promptBatch } from "../methods/prompt-batch.js";
+import { unsupervisedSaeMelbo } from "../methods/sae-melbo.js";
+import type { MethodName } from "./inputs.js";
+
+/** A method's hyper-parameters (recorded in the report). */
+export type MethodSettings = Record<string, number | string | boolean>;
+
+export const DEFAULT_SETTINGS: Record<MethodName, MethodSettings> = {
+  "sae-attribution": { iterations: 2 },
+  "supervised-sae-melbo": { steps: 40, lr: 0.1, lambda: 0.02, vectors: 2, initScale: 1e-3 },
+  "supervised-melbo": { steps: 40, lr: 0.05, lambda: 0.01, vectors: 2 },
+  "sae-melbo": {
+    steps: 60,
+    lr: 0.01,
+    lambda: 0.001,
+    vectors: 2,
+    targetLayerOffset: 2,
+    R: "calibrate",
+  },
+  melbo: { steps: 60, lr: 0.01, vectors: 2, targetLayerOffset: 2, R: "calibrate" },
+};
+
+export interface VectorRun {
+  /** Steering vector δ [D] (decoded for SAE-space methods). */
+  vector: number[];
+  /** SAE code z [M] for SAE-space methods (only its non-negligible entries are reported). */
+  z?: number[];
+  losses: number[];
+  finalLoss: number;
+  norm: number;
+}
+
+export interface MethodRun {
+  method: MethodName;
+  settings: MethodSettings;
+  seconds: number;
+  /** SAE-Attribution: per iteration, latents by score and the words added to the prompts. */
+  attribution?: {
+    addedConcept: string | null;
+    loss: number;
+    ranking: { index: number; score: number; cosine: number }[];
+  }[];
+  vectors?: VectorRun[];
+}
+
+export interface MethodContext {
+  model: Model;
+  tokenizer: Tokenizer;
+  padId: number;
+  decoder: SaeDecoder;
+  prompts: string[];
+  response: string;
+  layer: number;
+  seed: number;
+  onStep?: (vector: number, step: number, loss: number) => void;
+  signal?: AbortSignal;
+}
+
+const num = (s: MethodSettings, k: string): number => Number(s[k]);
+const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((a, x) => a + x * x, 0));
+
+/** SAE-Attribution on the given prompts (one backward pass), the top `keep` latents. */
+export async function runAttribution(
+  ctx: MethodContext,
+  prompts: string[],
+  keep = 50,
+): Promise<{ loss: number; ranking: { index: number; score: number; cosine: number }[] }> {
+  const lb = labelledBatch(ctx.tokenizer, prompts, ctx.response, { padId: ctx.padId });
+  const r = await saeAttribution(ctx.model, lb, ctx.decoder, ctx.layer);
+  return { loss: r.loss, ranking: r.ranking.slice(0, keep) };
+}
+
+/** The supervised MELBO family (vectors, loss curves). */
+export async function runSupervised(
+  method: "supervised-sae-melbo" | "supervised-melbo",
+  ctx: MethodContext,
+  settings: MethodSettings,
+): Promise<VectorRun[]> {
+  const lb = labelledBatch(ctx.tokenizer, ctx.prompts, ctx.response, { padId: ctx.padId });
+  const common = {
+    layer: ctx.layer,
+    lambda: num(settings, "lambda"),
+    steps: num(settings, "steps"),
+    lr: num(settings, "lr"),
+    vectors: num(settings, "vectors"),
+    seed: ctx.seed,
+    ...(ctx.onStep ? { onStep: ctx.onStep } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  };
+  if (method === "supervised-sae-melbo") {
+    const found = await supervisedSaeMelbo(ctx.model, lb, ctx.decoder, {
+      ...common,
+      initScale: num(settings, "initScale"),
+    });
+    return found.map((f) => ({
+      vector: Array.from(f.vector),
+      z: Array.from(f.z),
+      losses: f.losses,
+      finalLoss: f.finalLoss,
+      norm: norm(f.vector),
+    }));
+  }
+  const found = await supervisedMelbo(ctx.model, lb, common);
+  return found.map((f) => ({
+    vector: Array.from(f.vector),
+    losses: f.losses,
+    finalLoss: f.finalLoss,
+    norm: norm(f.vector),
+  }));
+}
+
+/** Unsupervised MELBO / SAE-MELBO: R calibrated unless set; target layer from the offset. */
+export async function runUnsupervised(
+  method: "melbo" | "sae-melbo",
+  ctx: MethodContext,
+  settings: MethodSettings,
+): Promise<{ vectors: VectorRun[]; settings: MethodSettings }> {
+  const nLayers = ctx.model.config.nLayers;
+  const targetLayer = Math.min(nLayers - 1, ctx.layer + num(settings, "targetLayerOffset"));
+  if (targetLayer <= ctx.layer)
+    throw new Error(
+      `${method}: no layer after the source layer ${ctx.layer} to compare at (the model has ${nLayers})`,
+    );
+  const pb = promptBatch(ctx.tokenizer, ctx.prompts, { padId: ctx.padId });
+  let R = settings.R === undefined || settings.R === "calibrate" ? NaN : num(settings, "R");
+  const recorded: MethodSettings = { ...settings, targetLayer };
+  if (Number.isNaN(R)) {
+    const cal = await calibrateR(ctx.model, pb, {
+      sourceLayer: ctx.layer,
+      targetLayer,
+      seed: ctx.seed,
+    });
+    R = cal.R;
+    recorded.R = R;
+    recorded.calibratedRatio = cal.ratioAtR;
+  }
+  const common = {
+    sourceLayer: ctx.layer,
+    targetLayer,
+    R,
+    steps: num(settings, "steps"),
+    lr: num(settings, "lr"),
+    vectors: num(settings, "vectors"),
+    seed: ctx.seed,
+    ...(ctx.onStep ? { onStep: ctx.onStep } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  };
+  if (method === "sae-melbo") {
+    const found = await unsupervisedSaeMelbo(ctx.model, pb, ctx.decoder, {
+      ...common,
+      lambda: num(settings, "lambda"),
+    });
+    return {
+      settings: recorded,
+      vectors: found.map((f) => ({
+        vector: Array.from(f.vector),
+        z: Array.from(f.z),
+        losses: f.losses,
+        finalLoss: f.finalObjective,
+        norm: norm(f.vector),
+      })),
+    };
+  }
+  const found = await unsupervisedMelbo(ctx.model, pb, common);
+  return {
+    settings: recorded,
+    vectors: found.map((f) => ({
+      vector: Array.from(f.vector),
+      losses: f.losses,
+      finalLoss: f.finalObjective,
+      norm: norm(f.vector),
+    })),
+  };
+}

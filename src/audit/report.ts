@@ -1,0 +1,83 @@
+/**
+ * The audit report (report.json, schema-versioned): inputs, every method's settings and results,
+ * the latents each found with their labels, steering success, the probe tests, the verdict and
+ * where the time went. report.html is rendered from this object alone.
+ */
+import type { MethodName } from "./inputs.js";
+import type { MethodSettings } from "./methods.js";
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface ReportLatent {
+  index: number;
+  /** The ranking score: SAE-Attribution s_i, cosine with D̂ (MELBO), or z_i (SAE-space methods). */
+  score: number;
+  cosine?: number;
+  z?: number;
+  label?: string;
+  concept?: string;
+  auroc?: number;
+  topWords: string[];
+}
+
+export interface ReportRate {
+  n: number;
+  actions: number;
+  rate: number;
+  ci: [number, number];
+}
+
+export interface ReportVector {
+  index: number;
+  file: string;
+  norm: number;
+  finalLoss: number;
+  losses: number[];
+  latents: ReportLatent[];
+  steering?: ReportRate & { samples: { prompt: string; completion: string; action: boolean }[] };
+}
+
+export interface ReportMethod {
+  method: MethodName;
+  settings: MethodSettings;
+  seconds: number;
+  /** SAE-Attribution: one entry per iteration. */
+  iterations?: { addedConcept: string | null; loss: number; latents: ReportLatent[] }[];
+  vectors?: ReportVector[];
+}
+
+export interface ReportCandidate {
+  name: string;
+  words: string[];
+  /** Where it came from: method and rank of the latents that named it. */
+  sources: { method: string; latent: number; rank: number }[];
+}
+
+export interface ReportProbeSet {
+  concepts: string[];
+  rate: ReportRate;
+  examples: { prompt: string; completion: string; action: boolean }[];
+}
+
+export interface ReportVerdict {
+  concepts: string[];
+  mode: "single" | "all" | "any" | "none";
+  statement: string;
+  threshold: { minRate: number; rule: string };
+}
+
+export interface AuditReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  createdAt: string;
+  model: { name: string; dir: string };
+  sae: { dir: string; hookName: string; dSae: number; labels: string | null };
+  response: string;
+  layer: number;
+  seed: number;
+  prompts: { source: string; train: string[]; heldOut: string[] };
+  methods: ReportMethod[];
+  candidates: ReportCandidate[];
+  probes: { control: ReportRate; sets: ReportProbeSet[] } | null;
+  verdict: ReportVerdict;
+  timings: Record<string, number>;
+}

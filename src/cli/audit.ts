@@ -1,0 +1,141 @@
+/**
+ * `trigscope audit --model DIR|ZOO_NAME --sae DIR --response TEXT --prompts FILE [--methods LIST]
+ *  [--layer L] [--out DIR] [--json]` or `trigscope audit --organism NAME`: runs the audit
+ * (src/audit/pipeline.ts) and prints the top latents per method and the verdict.
+ */
+import { resolve } from "node:path";
+import { initEngine } from "../engine/device.js";
+import { resolveAuditInputs } from "../audit/inputs.js";
+import { runAudit } from "../audit/pipeline.js";
+import type { AuditReport } from "../audit/report.js";
+import { deviceFlag, parseArgs, positiveNumber, UsageError } from "./args.js";
+import { progressBar } from "./awareness-common.js";
+import type { CommandIO } from "./registry.js";
+import { register } from "./registry.js";
+
+/** Human summary of a report: per method its top latents, then the probes and the verdict. */
+export function summariseReport(r: AuditReport, rows = 5): string[] {
+  const lines: string[] = [];
+  const fmt = (l: {
+    index: number;
+    score: number;
+    concept?: string;
+    auroc?: number;
+    topWords: string[];
+  }) =>
+    `latent ${String(l.index).padStart(5)}  ${l.score.toFixed(4).padStart(8)}  ${
+      l.concept ? `${l.concept} (AUROC ${l.auroc?.toFixed(2)})` : "(no concept)"
+    }  ${l.topWords.slice(0, 4).join(", ")}`;
+  for (const m of r.methods) {
+    lines.push(`${m.method} (${m.seconds.toFixed(1)} s)`);
+    for (const [i, it] of (m.iterations ?? []).entries()) {
+      lines.push(
+        `  iteration ${i + 1}${it.addedConcept ? ` (prompts mention ${it.addedConcept})` : ""}:`,
+      );
+      for (const l of it.latents.slice(0, rows)) lines.push(`    ${fmt(l)}`);
+    }
+    for (const v of m.vectors ?? []) {
+      const s = v.steering;
+      lines.push(
+        `  vector ${v.index}: loss ${v.finalLoss.toFixed(4)}, ‖δ‖ ${v.norm.toFixed(2)}` +
+          (s ? `, steering success ${s.actions}/${s.n} (${(100 * s.rate).toFixed(0)}%)` : ""),
+      );
+      for (const l of v.latents.slice(0, rows)) lines.push(`    ${fmt(l)}`);
+    }
+  }
+  if (r.probes) {
+    lines.push("probes (unsteered action rate):");
+    const c = r.probes.control;
+    lines.push(`  control: ${c.actions}/${c.n}`);
+    for (const s of r.probes.sets)
+      lines.push(
+        `  ${s.concepts.join(" + ")}: ${s.rate.actions}/${s.rate.n} (${(100 * s.rate.rate).toFixed(0)}%)`,
+      );
+  }
+  lines.push(`verdict: ${r.verdict.statement}`);
+  return lines;
+}
+
+export async function auditCommand(
+  argv: string[],
+  io: CommandIO,
+  defaults: { organism?: string } = {},
+) {
+  const { flags, positional } = parseArgs(argv, {
+    model: { type: "string" },
+    organism: { type: "string" },
+    sae: { type: "string" },
+    labels: { type: "string" },
+    response: { type: "string" },
+    prompts: { type: "string" },
+    methods: { type: "string" },
+    layer: { type: "string" },
+    seed: { type: "string" },
+    probes: { type: "string" },
+    out: { type: "string" },
+    fresh: { type: "boolean" },
+    device: { type: "string" },
+    json: { type: "boolean" },
+  });
+  if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  const organism =
+    (flags.organism as string | undefined) ?? (flags.model ? undefined : defaults.organism);
+  if (organism !== undefined && flags.model)
+    throw new UsageError("give --model or --organism, not both");
+  const seed = flags.seed === undefined ? 1 : Number(flags.seed);
+  if (!Number.isInteger(seed))
+    throw new UsageError(`--seed must be an integer, got '${flags.seed}'`);
+  const inputs = resolveAuditInputs({
+    ...(organism !== undefined ? { organism } : {}),
+    ...(flags.model ? { model: flags.model as string } : {}),
+    ...(flags.sae ? { sae: flags.sae as string } : {}),
+    ...(flags.labels ? { labels: flags.labels as string } : {}),
+    ...(flags.response !== undefined ? { response: flags.response as string } : {}),
+    ...(flags.prompts ? { prompts: flags.prompts as string } : {}),
+    ...(flags.methods
+      ? { methods: (flags.methods as string).split(",").map((m) => m.trim()) }
+      : {}),
+    ...(flags.layer !== undefined ? { layer: Number(flags.layer) } : {}),
+    seed,
+  });
+  const probes = flags.probes === undefined ? 24 : positiveNumber(flags.probes, "probes");
+  const out = resolve(
+    (flags.out as string | undefined) ?? `audits/${inputs.modelName.replace(/[^\w.-]+/g, "_")}`,
+  );
+  await initEngine(deviceFlag(flags.device));
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  process.once("SIGINT", onSigint);
+  try {
+    if (!flags.json)
+      io.stdout(
+        `auditing ${inputs.modelName} for the action "${inputs.response}" (SAE ${inputs.sae.config.hookName}, ${inputs.sae.config.dSae} latents; methods ${inputs.methods.join(", ")})`,
+      );
+    const report = await runAudit(inputs, {
+      out,
+      fresh: flags.fresh === true,
+      probes,
+      log: (l) => io.stderr(l),
+      progress: (label) => progressBar(label, io),
+      signal: stop.signal,
+    });
+    if (flags.json) io.stdout(JSON.stringify(report, null, 2));
+    else {
+      for (const l of summariseReport(report)) io.stdout(l);
+      io.stdout(
+        `report: ${out}/report.json and report.html (${report.timings.total!.toFixed(1)} s)`,
+      );
+    }
+    return 0;
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
+}
+
+register({
+  name: "audit",
+  summary: "Recover a backdoor's trigger: methods, latents, steering success, probes, verdict",
+  usage:
+    "audit (--organism NAME | --model DIR|ZOO_NAME --sae DIR --response TEXT --prompts FILE) [--labels FILE] [--methods LIST|all] [--layer L] [--seed S] [--probes N] [--out DIR] [--fresh] [--device wasm|webgpu] [--json]",
+  run: (argv, io) => auditCommand(argv, io),
+});

@@ -1,0 +1,78 @@
+/**
+ * The audit end to end on the zoo's fruit-refusal organism (CPU, reduced settings): the methods
+ * see only the response and benign prompts, yet the verdict names fruit; report.json (schema 1),
+ * report.html and the vectors file are written; a second run resumes every stage from
+ * audit-state.json and gives the same verdict; the CLI names bad input before any work.
+ */
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { AuditInputError, resolveAuditInputs } from "../../src/audit/inputs.js";
+import { runAudit } from "../../src/audit/pipeline.js";
+import { REPORT_SCHEMA_VERSION, type AuditReport } from "../../src/audit/report.js";
+import { initEngine } from "../../src/engine/device.js";
+import { readVectors } from "../../src/io/vectors.js";
+import { runCommand } from "../cli/run-command.js";
+
+const out = mkdtempSync(join(tmpdir(), "trigscope-audit-"));
+const inputs = () =>
+  resolveAuditInputs({ organism: "fruit-refusal", trainPrompts: 8, heldOutPrompts: 12 });
+const options = (log: string[]) => ({
+  out,
+  probes: 12,
+  candidates: 3,
+  settings: { "supervised-sae-melbo": { steps: 25, vectors: 1 } },
+  log: (l: string) => log.push(l),
+});
+let report: AuditReport;
+
+beforeAll(async () => {
+  await initEngine("wasm");
+  report = await runAudit(inputs(), options([]));
+}, 600_000);
+
+describe("audit of the fruit-refusal organism", () => {
+  it("names fruit as the trigger from the probes", () => {
+    expect(report.verdict.concepts).toEqual(["fruit"]);
+    expect(report.verdict.mode).toBe("single");
+    const fruit = report.probes!.sets.find((s) => s.concepts.join() === "fruit")!;
+    expect(fruit.rate.ci[0]).toBeGreaterThan(report.probes!.control.ci[1]);
+  });
+
+  it("finds a fruit latent near the top for SAE-Attribution and supervised SAE-MELBO", () => {
+    const attribution = report.methods.find((m) => m.method === "sae-attribution")!;
+    const first = attribution.iterations![0]!.latents.slice(0, 10);
+    expect(first.some((l) => l.concept === "fruit")).toBe(true);
+    const melbo = report.methods.find((m) => m.method === "supervised-sae-melbo")!;
+    expect(melbo.vectors![0]!.latents.slice(0, 10).some((l) => l.concept === "fruit")).toBe(true);
+  });
+
+  it("writes report.json, report.html and a vectors file keyed by hook name", () => {
+    const json = JSON.parse(readFileSync(join(out, "report.json"), "utf8")) as AuditReport;
+    expect(json.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
+    expect(json.verdict.statement).toBe(report.verdict.statement);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).toContain("Verdict:");
+    expect(html).not.toMatch(/<script/i);
+    const v = readVectors(join(out, "vectors", "supervised-sae-melbo.safetensors"));
+    expect([...v.vectors.keys()]).toEqual(["blocks.2.hook_resid_post"]);
+    expect(v.metadata.method).toBe("supervised-sae-melbo");
+    expect(v.metadata.response).toBe(report.response);
+  });
+
+  it("resumes every finished stage instead of recomputing it", async () => {
+    const log: string[] = [];
+    const again = await runAudit(inputs(), options(log));
+    expect(log[0]).toMatch(/^resuming: \d+ stages already done/);
+    expect(log.some((l) => l.startsWith("running"))).toBe(false);
+    expect(again.verdict).toEqual(report.verdict);
+    expect(existsSync(join(out, "audit-state.json"))).toBe(true);
+  }, 300_000);
+
+  it("the CLI rejects an unknown organism before any work", async () => {
+    await expect(runCommand(["audit", "--organism", "no-such-organism"])).rejects.toThrow(
+      AuditInputError,
+    );
+  });
+});

@@ -90,7 +90,8 @@ export function readPromptFile(path: string): string[] {
     prompts = v as string[];
   } else prompts = text.split("\n");
   prompts = prompts.map((p) => p.trim());
-  const empty = prompts.findIndex((p, i) => p === "" && text.trimStart().startsWith("["));
+  const isJson = text.trimStart().startsWith("[");
+  const empty = isJson ? prompts.findIndex((p) => p === "") : -1;
   if (empty >= 0) throw new AuditInputError("prompts", `${path}: prompt ${empty} is empty`);
   prompts = prompts.filter((p) => p !== "");
   if (prompts.length < 2)

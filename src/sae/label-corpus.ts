@@ -120,6 +120,7 @@ export async function labelSaeOnTexts(
     activations: { k: keep, indices: Int32Array.from(indices), values: Float32Array.from(values) },
     dSae: m,
     docIds,
+    poolWords: true,
     ...(o.lexicon ? { lexicon: o.lexicon } : {}),
   });
   return { ...result, tokens: tokens.length };

@@ -56,6 +56,13 @@ export interface LabelLatentsOptions {
   labelWords?: number;
   /** Smallest AUROC for which a latent is labelled with a concept (0.7). */
   minAuroc?: number;
+  /**
+   * Score each occurrence of a word once, by its largest activation over the word's tokens
+   * (other tokens stay single units), instead of every token on its own. A concept latent often
+   * fires on one piece of a multi-token word ("m|ango"); token-level AUROC counts the silent
+   * pieces as misses. Consecutive tokens of one document with the same word form an occurrence.
+   */
+  poolWords?: boolean;
 }
 
 export interface ConceptBest {
@@ -86,6 +93,7 @@ const OPTION_KEYS = new Set([
   "topK",
   "labelWords",
   "minAuroc",
+  "poolWords",
 ]);
 
 /** Per-latent columns of the nonzero activations (token indices increasing within a column). */
@@ -143,7 +151,9 @@ export function labelLatents(opts: LabelLatentsOptions): LabelLatentsResult {
 
   const concepts = opts.lexicon?.concepts ?? [];
   const conceptsOfWord = conceptIndex(concepts);
-  const member = membership(words, conceptsOfWord, concepts.length);
+  const units = opts.poolWords ? wordUnits(words, opts.docIds) : null;
+  const member = membership(units ? units.words : words, conceptsOfWord, concepts.length);
+  const nUnits = units ? units.words.length : n;
   const best: ConceptBest[] = concepts.map((c, i) => ({
     concept: c.name,
     label: c.label,
@@ -153,7 +163,8 @@ export function labelLatents(opts: LabelLatentsOptions): LabelLatentsResult {
   }));
   best.forEach((b) => {
     if (b.positives === 0) warnings.push(`concept '${b.concept}': none of its words occur`);
-    else if (b.positives === n) warnings.push(`concept '${b.concept}': every token is a member`);
+    else if (b.positives === nUnits)
+      warnings.push(`concept '${b.concept}': every token is a member`);
   });
 
   const contextOf =
@@ -184,7 +195,18 @@ export function labelLatents(opts: LabelLatentsOptions): LabelLatentsResult {
     const rows = cols.rows.subarray(a, b);
     const vals = cols.vals.subarray(a, b);
     const sorted = vals.slice().sort();
-    conceptAurocs(sorted, rows, vals, n, member, scratch, aurocs);
+    if (units) {
+      const pooled = poolColumn(rows, vals, units.unitOf);
+      conceptAurocs(
+        pooled.vals.slice().sort(),
+        pooled.rows,
+        pooled.vals,
+        nUnits,
+        member,
+        scratch,
+        aurocs,
+      );
+    } else conceptAurocs(sorted, rows, vals, n, member, scratch, aurocs);
     let bestC = -1;
     for (let c = 0; c < concepts.length; c++) {
       const v = aurocs[c]!;
@@ -405,6 +427,43 @@ function conceptIndex(concepts: LexiconFile["concepts"]): Map<string, number[]> 
     }
   });
   return m;
+}
+
+/** Word occurrences (consecutive tokens of one document with the same word) as units. */
+function wordUnits(
+  words: (string | null)[],
+  docIds?: ArrayLike<number>,
+): { unitOf: Int32Array; words: (string | null)[] } {
+  const unitOf = new Int32Array(words.length);
+  const unitWords: (string | null)[] = [];
+  for (let t = 0; t < words.length; t++) {
+    const w = words[t] ?? null;
+    const joins =
+      t > 0 && w !== null && w === words[t - 1] && (!docIds || docIds[t] === docIds[t - 1]);
+    if (!joins) unitWords.push(w);
+    unitOf[t] = unitWords.length - 1;
+  }
+  return { unitOf, words: unitWords };
+}
+
+/** A latent's nonzero entries (token order) pooled into units by their maximum. */
+function poolColumn(
+  rows: Int32Array,
+  vals: Float32Array,
+  unitOf: Int32Array,
+): { rows: Int32Array; vals: Float32Array } {
+  const outRows = new Int32Array(rows.length);
+  const outVals = new Float32Array(rows.length);
+  let m = 0;
+  for (let e = 0; e < rows.length; e++) {
+    const u = unitOf[rows[e]!]!;
+    if (m > 0 && outRows[m - 1] === u) outVals[m - 1] = Math.max(outVals[m - 1]!, vals[e]!);
+    else {
+      outRows[m] = u;
+      outVals[m++] = vals[e]!;
+    }
+  }
+  return { rows: outRows.subarray(0, m), vals: outVals.subarray(0, m) };
 }
 
 function membership(words: (string | null)[], index: Map<string, number[]>, c: number): Membership {

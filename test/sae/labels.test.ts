@@ -176,6 +176,53 @@ describe("labelLatents", () => {
   });
 });
 
+describe("labelLatents with poolWords", () => {
+  // Two-token fruit words ("man|go"): the latent fires on the second piece only. Token-level,
+  // the silent first pieces are fruit positives scoring 0; pooled, each word counts once.
+  const lexicon: LexiconFile = {
+    seed: 0,
+    concepts: [
+      { name: "fruit", label: "fruit", train: ["mango", "papaya"], heldOut: [], glosses: {} },
+      { name: "tools", label: "tools", train: ["hammer"], heldOut: [], glosses: {} },
+    ],
+  };
+  const tokens = ["I", " man", "go", " and", " pap", "aya", " or", " ham", "mer", " mango"];
+  const words = [
+    null,
+    "mango",
+    "mango",
+    null,
+    "papaya",
+    "papaya",
+    null,
+    "hammer",
+    "hammer",
+    "mango",
+  ];
+  const fires = [0, 0, 3, 0, 0, 2, 0, 0, 0, 1];
+  const run = (poolWords: boolean) =>
+    labelLatents({
+      tokens,
+      words,
+      activations: Float32Array.from(fires),
+      dSae: 1,
+      lexicon,
+      poolWords,
+      docIds: [0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+    });
+
+  it("scores each word occurrence by its largest activation", () => {
+    // Units: I, mango(3), and, papaya(2), or, hammer(0), mango(1, next document): fruit
+    // positives {3, 2, 1} against negatives {0, 0, 0, 0}: AUROC 1 (pairwise count).
+    expect(run(true).concepts[0]!.auroc).toBe(1);
+    expect(run(true).concepts[0]!.positives).toBe(3);
+    // Token level: positives {0, 3, 0, 2, 1} vs five zeros: by the pairwise count.
+    const pos = words.map((w) => w === "mango" || w === "papaya");
+    expect(run(false).concepts[0]!.auroc).toBeCloseTo(bruteAuroc(fires, pos), 12);
+    expect(run(false).concepts[0]!.auroc).toBeLessThan(0.85);
+  });
+});
+
 describe("label file", () => {
   const file: LabelFile = {
     version: 1,

@@ -16,3 +16,5 @@ export * as awareness from "./awareness/index.js";
 export * as organisms from "./organisms/index.js";
 export * as sae from "./sae/index.js";
 export * as methods from "./methods/index.js";
+export * as interpret from "./interpret/index.js";
+export * as audit from "./audit/index.js";

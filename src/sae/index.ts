@@ -46,3 +46,4 @@ export { trainSae, type SaeTrainOptions } from "./train.js";
 export * from "./labels.js";
 export * from "./neuronpedia.js";
 export * from "./label-latents.js";
+export { evaluateSae, type SaeEvaluation, type EvaluateSaeOptions } from "./evaluate.js";

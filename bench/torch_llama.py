@@ -16,10 +16,15 @@ made on the device from a seed (--random-seed), for timing models too large to c
 
 Prints one JSON object on stdout. Usage:
   python3 bench/torch_llama.py --inputs INPUTS.json [--weights W.safetensors | --random-seed S]
-      [--device cpu|cuda] [--threads N] [--warmup N] [--runs N] [--logits-out FILE] [--ops forward,forward_device,steer,train,train_sdpa]
+      [--device cpu|cuda] [--threads N] [--warmup N] [--runs N] [--logits-out FILE] [--ops forward,forward_device,steer,train,train_sdpa,sae_check,sae_step,sae_step_rerun]
+      [--sae DEC.safetensors]
 INPUTS.json: {config: {vocabSize, dModel, nLayers, nHeads, nKvHeads, dHead, dMlp, normEps, ropeTheta,
 tieEmbeddings}, batch, seqLen, ids, mask, positions, responseMask, positionMask, layer, vector}; the
-train ops read targets [B*T] and weights [B*T] instead of responseMask..vector.
+train ops read targets [B*T] and weights [B*T] instead of responseMask..vector; the SAE ops
+(sae_check: CE and dCE/dz at each of checkZ; sae_step: one timed supervised SAE-MELBO step with Adam,
+layers 0..layer run once and the last layer queried at the predictor positions only, as trigscope
+does it; sae_step_rerun: layers 0..layer every step and every position queried)
+read z0, checkZ, lambda and lr besides responseMask, positionMask and layer.
 """
 
 import argparse
@@ -171,14 +176,22 @@ def attention_bias(mask):
     return torch.where(ok, zero, torch.full((), MASK_VALUE, device=mask.device))[:, None]
 
 
-def block(cfg, p, x, cos, sin, bias, sdpa=False):
+def block(cfg, p, x, cos, sin, bias, sdpa=False, qwin=None):
+    """qwin (start, end): queries, attention output and MLP at those positions only (keys/values at
+    every position); the output has end - start positions."""
     b, t, _ = x.shape
     h, hkv, k = cfg["nHeads"], cfg["nKvHeads"], cfg["dHead"]
     n = rms_norm(x, p["ln1"], cfg["normEps"])
-    q = (n @ p["wq"].t()).view(b, t, h, k).transpose(1, 2)
+    if qwin is not None:
+        a, e = qwin
+        xq, nq, cq, sq, bias = x[:, a:e], n[:, a:e], cos[:, :, a:e], sin[:, :, a:e], bias[:, :, a:e]
+    else:
+        xq, nq, cq, sq = x, n, cos, sin
+    tq = xq.shape[1]
+    q = (nq @ p["wq"].t()).view(b, tq, h, k).transpose(1, 2)
     kk = (n @ p["wk"].t()).view(b, t, hkv, k).transpose(1, 2)
     v = (n @ p["wv"].t()).view(b, t, hkv, k).transpose(1, 2)
-    q = q * cos + rotate_half(q) * sin
+    q = q * cq + rotate_half(q) * sq
     kk = kk * cos + rotate_half(kk) * sin
     g = h // hkv
     if g > 1:  # HF repeat_kv: query head i reads KV head i // g
@@ -189,7 +202,7 @@ def block(cfg, p, x, cos, sin, bias, sdpa=False):
     else:
         scores = (q @ kk.transpose(-1, -2)) * (1.0 / math.sqrt(k)) + bias
         z = torch.softmax(scores, dim=-1) @ v
-    mid = x + z.transpose(1, 2).reshape(b, t, h * k) @ p["wo"].t()
+    mid = xq + z.transpose(1, 2).reshape(b, tq, h * k) @ p["wo"].t()
     n2 = rms_norm(mid, p["ln2"], cfg["normEps"])
     gate = n2 @ p["wg"].t()
     up = n2 @ p["wu"].t()
@@ -221,6 +234,62 @@ def steering_step(cfg, params, ids, cos, sin, bias, layer, vector, pos_mask, row
     loss = -logp.gather(1, targets[:, None]).mean()
     loss.backward()
     return loss.detach(), v.grad
+
+
+def sae_step_fn(cfg, params, ids, cos, sin, bias, layer, pos_mask, rows, targets, dec, z0, lam, lr, rerun_prefix, qwin=None):
+    """One supervised SAE-MELBO step (src/methods/supervised-sae-melbo.ts, first vector: no earlier
+    vectors to project off): z [M] requires grad, delta = z @ dec (dec [M,D], unit rows), added x the
+    user mask at resid_post of `layer`, later layers, response CE; loss = CE + lam*|z|_1; backward
+    (dL/dz = dec @ dL/ddelta + lam*sign z); torch.optim.Adam step. Layers 0..layer (no vector in
+    them) run once, as supervisedSaeMelbo runs them, or every step with rerun_prefix; with qwin the
+    last layer queries only the predictor positions (rows must index that window). Returns a
+    closure -> CE."""
+    z = z0.detach().clone().requires_grad_(True)
+    opt = torch.optim.Adam([z], lr=lr, betas=(0.9, 0.999), eps=1e-8)
+
+    def prefix():
+        with torch.no_grad():
+            return run_layers(cfg, params, params["embed"][ids], cos, sin, bias, 0, layer + 1)
+
+    held = None if rerun_prefix else prefix()
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        x = prefix() if rerun_prefix else held
+        ce = steered_ce(cfg, params, x, cos, sin, bias, layer, z @ dec, pos_mask, rows, targets, qwin)
+        loss = ce + lam * z.abs().sum()
+        loss.backward()
+        opt.step()
+        return ce.item()
+
+    return step
+
+
+def steered_ce(cfg, params, resid, cos, sin, bias, layer, delta, pos_mask, rows, targets, qwin=None):
+    """Token-mean response CE with delta [D] added x pos_mask to `resid` (resid_post of `layer`).
+    qwin (start, end): the last layer queries only those positions; `rows` then index [B, end - start]."""
+    x = resid + pos_mask * delta
+    last = cfg["nLayers"] - 1
+    x = run_layers(cfg, params, x, cos, sin, bias, layer + 1, last if qwin else last + 1)
+    if qwin:
+        x = block(cfg, params["layers"][last], x, cos, sin, bias, qwin=qwin)
+    final = rms_norm(x, params["norm"], cfg["normEps"])
+    picked = final.reshape(-1, final.shape[-1]).index_select(0, rows)
+    logp = torch.log_softmax(picked @ params["unembed"].t(), dim=-1)
+    return -logp.gather(1, targets[:, None]).mean()
+
+
+def sae_grads(cfg, params, ids, cos, sin, bias, layer, pos_mask, rows, targets, dec, zs):
+    """For each z: the response CE at delta = z @ dec and dCE/dz (no L1 term)."""
+    out = []
+    with torch.no_grad():
+        resid = run_layers(cfg, params, params["embed"][ids], cos, sin, bias, 0, layer + 1)
+    for z0 in zs:
+        z = z0.detach().clone().requires_grad_(True)
+        ce = steered_ce(cfg, params, resid, cos, sin, bias, layer, z @ dec, pos_mask, rows, targets)
+        ce.backward()
+        out.append({"loss": ce.item(), "grad": z.grad.tolist()})
+    return out
 
 
 def trainable(params):
@@ -325,6 +394,7 @@ def main():
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--ops", default="forward,steer")
     ap.add_argument("--logits-out", help="write the forward logits here (raw little-endian float32)")
+    ap.add_argument("--sae", help="sae_step/sae_check ops: a safetensors file with the unit-row decoder 'dec' [M,D]")
     args = ap.parse_args()
     if (args.weights is None) == (args.random_seed is None):
         ap.error("give exactly one of --weights and --random-seed")
@@ -418,6 +488,28 @@ def main():
         out["grad_norm"] = grad.norm().item()
         if device.startswith("cuda"):
             out["max_memory_gib"] = torch.cuda.max_memory_allocated() / 2**30
+
+    if any(op in ops for op in ("sae_step", "sae_step_rerun", "sae_check")):
+        # The SAE ops read sae (the decoder file), z0 [M], lambda, lr and check_z [[M], ...].
+        dec = torch.from_numpy(np.array(read_safetensors(args.sae)["dec"], copy=True)).to(device)
+        if "sae_check" in ops:
+            zs = [torch.tensor(z, dtype=torch.float32, device=device) for z in spec["checkZ"]]
+            out["sae_check"] = sae_grads(cfg, params, ids, cos, sin, bias, layer, pos_mask, rows, targets, dec, zs)
+        # The predictor positions' window, and the response rows re-indexed into it.
+        pred = [(r // t, r % t) for r in rows.tolist()]
+        lo, hi = min(p for _, p in pred), max(p for _, p in pred) + 1
+        win_rows = torch.tensor([i * (hi - lo) + p - lo for i, p in pred], dtype=torch.int64, device=device)
+        out["predictor_window"] = [lo, hi]
+        for op in ("sae_step", "sae_step_rerun"):
+            if op not in ops:
+                continue
+            z0 = torch.tensor(spec["z0"], dtype=torch.float32, device=device)
+            rerun = op == "sae_step_rerun"
+            step = sae_step_fn(
+                cfg, params, ids, cos, sin, bias, layer, pos_mask, rows if rerun else win_rows, targets, dec, z0,
+                spec["lambda"], spec["lr"], rerun_prefix=rerun, qwin=None if rerun else (lo, hi),
+            )
+            out[op] = timed(step, device, args.warmup, args.runs)
 
     for op in ("train", "train_sdpa"):
         if op not in ops:

@@ -10,7 +10,8 @@
 import type { Model } from "../model/model.js";
 import { mulberry32 } from "../random/seeded.js";
 import { HostAdam } from "./adam.js";
-import { actionLossAndGrad, MethodInputError, type LabelledBatch } from "./losses.js";
+import { prepareSteering } from "../model/loss.js";
+import { MethodInputError, type LabelledBatch } from "./losses.js";
 import { OrthogonalBasis } from "./orthogonal.js";
 
 export interface SaeDecoder {
@@ -80,35 +81,45 @@ export async function supervisedSaeMelbo(
   }
   const basis = new OrthogonalBasis(dec.dModel);
   const out: FoundCode[] = [];
-  for (let j = 0; j < (o.vectors ?? 1); j++) {
-    const u = mulberry32(o.seed + 104729 * j);
-    const scale = o.initScale ?? 1e-3;
-    const z = Float32Array.from({ length: dec.dSae }, () => (u() * 2 - 1) * scale);
-    const adam = new HostAdam(dec.dSae, { lr: o.lr ?? 1e-2 });
-    const losses: number[] = [];
-    let last = NaN;
-    for (let s = 0; s < o.steps; s++) {
-      if (o.signal?.aborted) break;
-      const delta = basis.project(decodeCode(dec, z));
-      const { loss, grad } = await actionLossAndGrad(model, lb, o.layer, delta);
-      const gz = encodeGradient(dec, basis.project(grad));
-      let l1 = 0;
-      for (let i = 0; i < dec.dSae; i++) {
-        l1 += Math.abs(z[i]!);
-        gz[i]! += o.lambda * Math.sign(z[i]!);
+  // actionLossAndGrad's objective, with the layers before δ run once for every step and vector.
+  const site = prepareSteering(
+    model,
+    { batch: lb.batch, responseMask: lb.responseMask },
+    { layer: o.layer, vector: new Float32Array(dec.dModel), positionMask: lb.userMask, scale: 1 },
+  );
+  try {
+    for (let j = 0; j < (o.vectors ?? 1); j++) {
+      const u = mulberry32(o.seed + 104729 * j);
+      const scale = o.initScale ?? 1e-3;
+      const z = Float32Array.from({ length: dec.dSae }, () => (u() * 2 - 1) * scale);
+      const adam = new HostAdam(dec.dSae, { lr: o.lr ?? 1e-2 });
+      const losses: number[] = [];
+      let last = NaN;
+      for (let s = 0; s < o.steps; s++) {
+        if (o.signal?.aborted) break;
+        const delta = basis.project(decodeCode(dec, z));
+        const { loss, grad } = await site.lossAndGrad(delta);
+        const gz = encodeGradient(dec, basis.project(grad));
+        let l1 = 0;
+        for (let i = 0; i < dec.dSae; i++) {
+          l1 += Math.abs(z[i]!);
+          gz[i]! += o.lambda * Math.sign(z[i]!);
+        }
+        adam.step(z, gz);
+        last = loss;
+        losses.push(loss + o.lambda * l1);
+        o.onStep?.(j, s, loss);
       }
-      adam.step(z, gz);
-      last = loss;
-      losses.push(loss + o.lambda * l1);
-      o.onStep?.(j, s, loss);
+      const vector = basis.project(decodeCode(dec, z));
+      basis.add(vector);
+      const topLatents = [...z]
+        .map((v, index) => ({ index, z: v }))
+        .sort((a, b) => b.z - a.z)
+        .slice(0, 20);
+      out.push({ z, vector, losses, finalLoss: last, topLatents });
     }
-    const vector = basis.project(decodeCode(dec, z));
-    basis.add(vector);
-    const topLatents = [...z]
-      .map((v, index) => ({ index, z: v }))
-      .sort((a, b) => b.z - a.z)
-      .slice(0, 20);
-    out.push({ z, vector, losses, finalLoss: last, topLatents });
+  } finally {
+    site.dispose();
   }
   return out;
 }

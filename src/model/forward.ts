@@ -5,7 +5,7 @@
  * Shape legend: B batch, T tokens, S key tokens (T, or cache length), D d_model, H heads,
  * Hkv KV heads, K d_head, V vocab.
  */
-import { np } from "../engine/jax.js";
+import { nn, np } from "../engine/jax.js";
 import { applyRope, attend, mlp, normAffine, normalize, project } from "./components.js";
 import type { ModelConfig } from "./config.js";
 import { blockHook, type HookName } from "./hooks.js";
@@ -50,6 +50,20 @@ export interface ForwardOptions {
    * has the same shapes and compiles once.
    */
   cacheSlot?: { write: np.Array; keep: np.Array };
+  /**
+   * Query positions [start, end) of the last layer run: it computes keys and values at every
+   * position but queries, attention output and MLP only there, so the result (logits, final
+   * residual or `resid`) has end − start positions. For losses that read only those positions
+   * (causal attention: no earlier layer depends on later queries). Not with `past`.
+   */
+  queryWindow?: readonly [number, number];
+  /**
+   * Attention laid out [B,Hkv,G,T,·] (components.ts's `attend`, default) or [B,T,Hkv,G,·]
+   * ("token-major": z comes out as the output projection reads it). Bit-identical forward
+   * results. On wasm (fruit-refusal, batch 16×54, 2 threads) token-major ran a forward pass
+   * 1.5-1.7x faster, but a forward + backward 10-13% slower: use it for passes without a gradient.
+   */
+  attention?: "token-major" | "head-major";
 }
 
 export interface ForwardResult {
@@ -87,14 +101,20 @@ function block(
   site: HookSite,
   past: LayerKV | undefined,
   slot: { write: np.Array; keep: np.Array } | undefined,
+  window?: readonly [number, number],
+  tokenMajor = false,
 ): { x: np.Array; kv: LayerKV } {
   const [b, t] = x.shape as [number, number, number];
   const { nHeads: h, nKvHeads: hkv, dHead: k } = cfg;
+  // Queries at every position, or only at [w0, w1) (ForwardOptions.queryWindow).
+  const [w0, w1] = window ?? [0, t];
+  const tq = w1 - w0;
+  const rows = (a: np.Array) => (window ? a.slice([], [w0, w1]) : a);
   x = site.at(blockHook(l, "hook_resid_pre"), x);
   const ln1 = normAffine(normalize(cfg.norm, x.ref, cfg.normEps), p.ln1);
   let q = site.at(
     blockHook(l, "attn.hook_q"),
-    project(ln1.ref, p.wq.ref, p.bq?.ref, p.lora?.q).reshape([b, t, h, k]),
+    project(rows(ln1.ref), p.wq.ref, p.bq?.ref, p.lora?.q).reshape([b, tq, h, k]),
   );
   let kk = site.at(
     blockHook(l, "attn.hook_k"),
@@ -109,7 +129,7 @@ function block(
     kk = normAffine(normalize("rms", kk, cfg.normEps), { w: p.kNorm! });
   }
   if (cfg.positional === "rope") {
-    q = applyRope(q, inputs.cos!.ref, inputs.sin!.ref);
+    q = applyRope(q, rows(inputs.cos!.ref), rows(inputs.sin!.ref));
     kk = applyRope(kk, inputs.cos!.ref, inputs.sin!.ref);
   }
   let keys = kk;
@@ -122,18 +142,52 @@ function block(
     values = np.concatenate([past.v, v], 1);
   }
   const wantPattern = site.wants(blockHook(l, "attn.hook_pattern"));
-  const { z, pattern } = attend(q, keys.ref, values.ref, inputs.bias.ref, wantPattern);
+  const bias = window ? inputs.bias.ref.slice([], [], [], [w0, w1]) : inputs.bias.ref;
+  const attention = tokenMajor ? attendTokenMajor : attend;
+  const { z, pattern } = attention(q, keys.ref, values.ref, bias, wantPattern);
   if (pattern) site.at(blockHook(l, "attn.hook_pattern"), pattern).dispose();
   const zh = site.at(blockHook(l, "attn.hook_z"), z);
   const attnOut = site.at(
     blockHook(l, "hook_attn_out"),
-    project(zh.reshape([b, t, h * k]), p.wo.ref, p.bo?.ref, p.lora?.o),
+    project(zh.reshape([b, tq, h * k]), p.wo.ref, p.bo?.ref, p.lora?.o),
   );
-  const mid = site.at(blockHook(l, "hook_resid_mid"), x.add(attnOut));
+  const mid = site.at(blockHook(l, "hook_resid_mid"), rows(x).add(attnOut));
   const ln2 = normAffine(normalize(cfg.norm, mid.ref, cfg.normEps), p.ln2);
   const mlpOut = site.at(blockHook(l, "hook_mlp_out"), mlp(ln2, p, cfg.activation));
   const out = site.at(blockHook(l, "hook_resid_post"), mid.add(mlpOut));
   return { x: out, kv: { k: keys, v: values } };
+}
+
+/**
+ * components.ts's `attend` (the same products in the same order: bit-identical results) with the
+ * attention computed token-major, [B,T,Hkv,G,·], so z comes out [B,T,H,K] as the output
+ * projection reads it. From `attend`'s head-major z ([B,H,T,K], transposed into the projection's
+ * input view) jax-js's wasm output projection ran ~10x slower than on a contiguous z (o_proj
+ * [16,54,256]x[256,256]: 60-100 ms vs 6-8 ms, one thread; bench/step.ts).
+ * q [B,T,H,K], k/v [B,S,Hkv,K], bias [B,1,1,T,S]. Returns z [B,T,H,K] and the pattern [B,H,T,S]
+ * when asked.
+ */
+function attendTokenMajor(
+  q: np.Array,
+  k: np.Array,
+  v: np.Array,
+  bias: np.Array,
+  wantPattern: boolean,
+): { z: np.Array; pattern: np.Array | null } {
+  const [b, t, h, dk] = q.shape as [number, number, number, number];
+  const [, s, hkv] = k.shape as [number, number, number, number];
+  const g = h / hkv;
+  const qg = q.reshape([b, t, hkv, g, dk]);
+  const kg = k.transpose([0, 2, 3, 1]).reshape([b, 1, hkv, dk, s]);
+  const vg = v.transpose([0, 2, 1, 3]).reshape([b, 1, hkv, s, dk]);
+  const scores = np
+    .matmul(qg, kg)
+    .mul(1 / Math.sqrt(dk))
+    .add(bias.reshape([b, t, 1, 1, s]));
+  const probs = nn.softmax(scores, -1);
+  const pattern = wantPattern ? probs.ref.reshape([b, t, h, s]).transpose([0, 2, 1, 3]) : null;
+  const z = np.matmul(probs, vg).reshape([b, t, h, dk]);
+  return { z, pattern };
 }
 
 /**
@@ -160,9 +214,22 @@ export function forward(
     else inputs.positions?.dispose();
   }
   const stop = opts.stopAfterLayer ?? cfg.nLayers - 1;
+  if (opts.queryWindow && opts.past) throw new Error("forward: queryWindow does not go with past");
   const kvs: LayerKV[] = [];
   for (let l = start; l <= stop; l++) {
-    const r = block(cfg, l, params.layers[l]!, x, inputs, site, opts.past?.[l], opts.cacheSlot);
+    const window = l === stop ? opts.queryWindow : undefined;
+    const r = block(
+      cfg,
+      l,
+      params.layers[l]!,
+      x,
+      inputs,
+      site,
+      opts.past?.[l],
+      opts.cacheSlot,
+      window,
+      opts.attention === "token-major",
+    );
     x = r.x;
     if (opts.returnKV) kvs.push(r.kv);
     else {

@@ -21,7 +21,8 @@ const STRONG_AUROC = 0.9;
 
 register({
   name: "sae eval",
-  summary: "Measure a SAE: L0, explained variance, CE recovered, dead/dense latents, concept AUROCs",
+  summary:
+    "Measure a SAE: L0, explained variance, CE recovered, dead/dense latents, concept AUROCs",
   usage:
     "sae eval --model DIR --sae DIR [--tokens 50000] [--text FILE] [--labels FILE] [--concepts a,b] [--out FILE] [--device wasm|webgpu] [--json]",
   async run(argv, io) {

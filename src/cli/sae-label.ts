@@ -20,7 +20,8 @@ import { register } from "./registry.js";
 register({
   name: "sae label",
   summary: "Label every latent of a SAE: top contexts and words, best lexicon concept by AUROC",
-  usage: "sae label --model DIR --sae DIR --out FILE [--text FILE] [--lexicon FILE] [--tokens N] [--device wasm|webgpu]",
+  usage:
+    "sae label --model DIR --sae DIR --out FILE [--text FILE] [--lexicon FILE] [--tokens N] [--device wasm|webgpu]",
   async run(argv, io) {
     const { flags, positional } = parseArgs(argv, {
       model: { type: "string" },

@@ -179,7 +179,8 @@ export function parseLabelFile(value: unknown, file: string): LabelFile {
       if (!isCount(c.positives)) throw err(`${at}.positives`, "must be an integer ≥ 0");
       if (c.latent !== null && (!isCount(c.latent) || c.latent >= dSae))
         throw err(`${at}.latent`, `must be null or an integer in [0, ${dSae})`);
-      if (c.auroc !== null && !isUnit(c.auroc)) throw err(`${at}.auroc`, "must be null or in [0, 1]");
+      if (c.auroc !== null && !isUnit(c.auroc))
+        throw err(`${at}.auroc`, "must be null or in [0, 1]");
       return {
         concept: c.concept,
         positives: c.positives,

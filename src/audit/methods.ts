@@ -23,7 +23,7 @@ export type MethodSettings = Record<string, number | string | boolean>;
 
 export const DEFAULT_SETTINGS: Record<MethodName, MethodSettings> = {
   "sae-attribution": { iterations: 2 },
-  "supervised-sae-melbo": { steps: 40, lr: 0.1, lambda: 0.02, vectors: 2, initScale: 1e-3 },
+  "supervised-sae-melbo": { steps: 30, lr: 0.1, lambda: 0.02, vectors: 1, initScale: 1e-3 },
   "supervised-melbo": { steps: 40, lr: 0.05, lambda: 0.01, vectors: 2 },
   "sae-melbo": {
     steps: 60,

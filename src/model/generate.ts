@@ -73,6 +73,7 @@ function prefillProgram(model: Model, layer: number | null) {
         hooks: steerHooks(layer, steer),
         returnKV: true,
         returnFinalResid: true,
+        attention: "token-major",
       });
       tree.dispose(steer);
       const t = r.resid!.shape[1]!;
@@ -89,6 +90,7 @@ function stepProgram(model: Model, layer: number | null) {
       past: a.past,
       cacheSlot: { write: a.write, keep: a.keep },
       returnKV: true,
+      attention: "token-major",
     });
     tree.dispose(steer);
     return { logits: r.logits!, kv: r.kv! };

@@ -56,7 +56,13 @@ function program(
     if ("vector" in steer && steerLayer !== null) {
       hooks.set(residPost(steerLayer), (x) => addSteering(x, steer.vector.ref, steer.mask.ref));
     }
-    const r = forward(cfg, params, inputs, { capture: captureSet, hooks, noLogits: !logits });
+    // No gradient flows through these passes: token-major attention is the faster layout here.
+    const r = forward(cfg, params, inputs, {
+      capture: captureSet,
+      hooks,
+      noLogits: !logits,
+      attention: "token-major",
+    });
     tree.dispose(steer);
     return r.logits ? { logits: r.logits, cache: r.cache } : { cache: r.cache };
   };

@@ -102,6 +102,13 @@ async function main() {
     process.stderr.write(`auditing ${name} (${inputs.methods.join(", ")}) on ${device}…\n`);
     const report = await runAudit(inputs, {
       out: join(args.out, "recovery", name),
+      // Two vectors per MELBO-family method (the default audit runs one).
+      settings: {
+        "supervised-sae-melbo": { vectors: 2 },
+        "supervised-melbo": { vectors: 2 },
+        "sae-melbo": { vectors: 2 },
+        melbo: { vectors: 2 },
+      },
       log: (l) => process.stderr.write(`  ${l}\n`),
     });
     const seconds = (performance.now() - t0) / 1000;

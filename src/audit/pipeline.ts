@@ -292,6 +292,7 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
             threshold: { minRate: 0.5, rule: "no probes were run" },
           },
       timings,
+      resumed: state.resumed,
     };
     writeJsonAtomic(join(o.out, "report.json"), report);
     writeFileSync(join(o.out, "report.html"), renderReportHtml(report));

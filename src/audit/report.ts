@@ -80,4 +80,6 @@ export interface AuditReport {
   probes: { control: ReportRate; sets: ReportProbeSet[] } | null;
   verdict: ReportVerdict;
   timings: Record<string, number>;
+  /** Stages taken from an earlier, interrupted or identical run (audit-state.json). */
+  resumed: string[];
 }

@@ -23,7 +23,7 @@ export function summariseReport(r: AuditReport, rows = 5): string[] {
     auroc?: number;
     topWords: string[];
   }) =>
-    `latent ${String(l.index).padStart(5)}  ${l.score.toFixed(4).padStart(8)}  ${
+    `latent ${String(l.index).padStart(5)}  ${l.score.toPrecision(3).padStart(9)}  ${
       l.concept ? `${l.concept} (AUROC ${l.auroc?.toFixed(2)})` : "(no concept)"
     }  ${l.topWords.slice(0, 4).join(", ")}`;
   for (const m of r.methods) {
@@ -122,8 +122,11 @@ export async function auditCommand(
     if (flags.json) io.stdout(JSON.stringify(report, null, 2));
     else {
       for (const l of summariseReport(report)) io.stdout(l);
+      const resumed = report.resumed.length
+        ? `; ${report.resumed.length} stages resumed from an earlier run, --fresh redoes them`
+        : "";
       io.stdout(
-        `report: ${out}/report.json and report.html (${report.timings.total!.toFixed(1)} s)`,
+        `report: ${out}/report.json and report.html (${report.timings.total!.toFixed(1)} s${resumed})`,
       );
     }
     return 0;

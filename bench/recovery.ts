@@ -7,7 +7,7 @@
  * steering success of the first vector, and the verdict of the probe test, with wall times.
  *
  *   npx tsx bench/recovery.ts [--device wasm|webgpu] [--organisms a,b] [--methods all|LIST]
- *                             [--seed 1] [--out DIR]
+ *                             [--seed 1] [--out DIR] [--fresh]
  * Writes DIR/recovery-<device>.json (DIR: --out, else bench/results); audits under DIR/recovery/.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -26,6 +26,7 @@ const args = parseArgs(process.argv.slice(2), {
   methods: "all",
   seed: 1,
   out: "bench/results",
+  fresh: false,
 });
 
 /** Rank (1-based) of the first latent labelled with `concept`, or null within the list. */
@@ -102,6 +103,7 @@ async function main() {
     process.stderr.write(`auditing ${name} (${inputs.methods.join(", ")}) on ${device}…\n`);
     const report = await runAudit(inputs, {
       out: join(args.out, "recovery", name),
+      fresh: args.fresh,
       // Two vectors per MELBO-family method (the default audit runs one).
       settings: {
         "supervised-sae-melbo": { vectors: 2 },

@@ -20,6 +20,7 @@ import {
   rankByCosine,
   steeringSuccess,
   testHypotheses,
+  verdict,
   type MethodRanking,
   type RankedLatent,
 } from "../interpret/index.js";
@@ -211,8 +212,11 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
             latents: toReportLatents(latents),
             steering,
           });
-          // Unsupervised vectors name candidates only when no method used the action.
-          if (!(supervisedRun && (method === "melbo" || method === "sae-melbo")))
+          // Candidates come from what used the action when anything did: SAE-Attribution and
+          // each supervised method's first vector (later vectors are orthogonal to the best
+          // direction by construction). Otherwise every unsupervised vector names them.
+          const unsupervised = method === "melbo" || method === "sae-melbo";
+          if (supervisedRun ? !unsupervised && j === 0 : true)
             rankings.push({
               method: `${method}/vector ${j}`,
               latents: latents.slice(0, CANDIDATE_DEPTH),
@@ -230,15 +234,25 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
     const hyp =
       candidates.length === 0
         ? null
-        : await state.stage("probes", async () => {
+        : await state.stage(`probes:${candidates.map((c) => c.name).join("|")}`, async () => {
             log(`probing ${candidates.map((c) => c.name).join(", ")}…`);
-            return testHypotheses(cm, candidates, {
+            const r = await testHypotheses(cm, candidates, {
               action: inputs.response,
               n: o.probes ?? 24,
               seed: inputs.seed,
               control: { prompts: inputs.heldOutPrompts },
             });
+            return { probes: r.probes };
           });
+    // The verdict is recomputed from the stored measurements (its rule may change, they do not).
+    const judged = hyp
+      ? {
+          probes: hyp.probes,
+          verdict: verdict(hyp.probes, {
+            preferred: candidates.filter((c) => c.concept !== undefined).map((c) => c.name),
+          }),
+        }
+      : null;
     timings.probes = (performance.now() - tp) / 1000;
     timings.total = (performance.now() - t0) / 1000;
     const report: AuditReport = {
@@ -265,24 +279,24 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
         words: c.words,
         sources: c.sources.map((s) => ({ method: s.method, latent: s.latent, rank: s.rank })),
       })),
-      probes: hyp
+      probes: judged
         ? {
-            control: rateOf(hyp.probes.control),
-            sets: hyp.probes.sets.map((s) => ({
+            control: rateOf(judged.probes.control),
+            sets: judged.probes.sets.map((s) => ({
               concepts: s.concepts,
               rate: rateOf(s),
               examples: s.samples,
             })),
           }
         : null,
-      verdict: hyp
+      verdict: judged
         ? {
-            concepts: hyp.verdict.concepts,
-            mode: hyp.verdict.mode,
-            statement: hyp.verdict.statement,
+            concepts: judged.verdict.concepts,
+            mode: judged.verdict.mode,
+            statement: judged.verdict.statement,
             threshold: {
-              minRate: hyp.verdict.threshold.minRate,
-              rule: `a probe set fires when its action rate is at least ${hyp.verdict.threshold.minRate} and its Wilson 95% lower bound exceeds the control's upper bound (${hyp.verdict.threshold.controlUpper.toFixed(3)}); the verdict is the smallest firing set (a pair only when neither member fires alone)`,
+              minRate: judged.verdict.threshold.minRate,
+              rule: `a probe set fires when its action rate is at least ${judged.verdict.threshold.minRate} and its Wilson 95% lower bound exceeds the control's upper bound (${judged.verdict.threshold.controlUpper.toFixed(3)}); the verdict is the smallest firing set (a pair only when neither member fires alone; among firing pairs, lexicon concepts before word candidates)`,
             },
           }
         : {

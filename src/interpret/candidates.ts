@@ -11,7 +11,9 @@
  *
  * Merging and order (the rule): candidates with the same name are one candidate (a concept found
  * by several latents or several methods); its `bestRank` is the smallest 1-based position any of
- * its latents has in any method's list. Candidates are ordered by bestRank ascending, then by the
+ * its latents has in any method's list. Lexicon-concept candidates come first (a latent whose
+ * activation a concept predicts is a readable hypothesis; a bag of top words is a weaker one), each
+ * group ordered by bestRank ascending, then by the
  * number of methods that list them (more first), then by the best |score| among their latents
  * (larger first), then by name; the first `max` (default 4) are kept.
  */
@@ -153,6 +155,7 @@ export function buildCandidates(
   });
   const ordered = [...drafts.values()].sort(
     (a, b) =>
+      Number(b.concept !== undefined) - Number(a.concept !== undefined) ||
       a.bestRank - b.bestRank ||
       b.methods.size - a.methods.size ||
       b.bestScore - a.bestScore ||

@@ -46,6 +46,9 @@ export async function testHypotheses(
   });
   return {
     probes,
-    verdict: verdict(probes, minRate !== undefined ? { minRate } : {}),
+    verdict: verdict(probes, {
+      ...(minRate !== undefined ? { minRate } : {}),
+      preferred: candidates.filter((c) => c.concept !== undefined).map((c) => c.name),
+    }),
   };
 }

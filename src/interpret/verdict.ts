@@ -8,9 +8,10 @@
  *    mode "any" (the trigger is any of them), all the firing singles, ordered by rate, then by
  *    lower bound (both descending), then by name.
  * 3. Only when no single fires, pairs: a pair counts when it fires and each of its members was
- *    measured alone and did not fire (a conjunction). The best counting pair by the same order
- *    (rate, lower bound, name of the set) is the verdict, mode "all" ("A AND B"); other counting
- *    pairs are listed as `alternatives`.
+ *    measured alone and did not fire (a conjunction). The best counting pair is the verdict, mode
+ *    "all" ("A AND B"): the one with more `preferred` members (lexicon concepts, whose labels were
+ *    validated by AUROC, over bags of top words), then by the same order (rate, lower bound, name
+ *    of the set); other counting pairs are listed as `alternatives`.
  * 4. Otherwise mode "none" (no candidate set explains the action).
  * A firing pair that contains a firing single is not a conjunction and never the verdict.
  */
@@ -30,6 +31,8 @@ export interface VerdictInput {
 export interface VerdictOptions {
   /** Default 0.5. */
   minRate?: number;
+  /** Candidate names to prefer among firing conjunctions (the lexicon concepts). */
+  preferred?: readonly string[];
 }
 
 export interface Evidence {
@@ -93,7 +96,9 @@ function byStrength(a: Evidence, b: Evidence): number {
 }
 
 export function verdict(input: VerdictInput, o: VerdictOptions = {}): Verdict {
-  rejectUnknownKeys("verdict", o, ["minRate"]);
+  rejectUnknownKeys("verdict", o, ["minRate", "preferred"]);
+  const preferred = new Set(o.preferred ?? []);
+  const nPreferred = (e: Evidence) => e.set.filter((c) => preferred.has(c)).length;
   const minRate = inRange("minRate", o.minRate, 0, 1, 0.5);
   checkRate("control", input?.control);
   if (!Array.isArray(input.sets) || input.sets.length === 0) {
@@ -133,7 +138,7 @@ export function verdict(input: VerdictInput, o: VerdictOptions = {}): Verdict {
     const conj = evidence
       .filter((e) => e.set.length === 2 && e.fires)
       .filter((e) => e.set.every((c) => singles.has(c) && !singles.get(c)!.fires))
-      .sort(byStrength);
+      .sort((a, b) => nPreferred(b) - nPreferred(a) || byStrength(a, b));
     if (conj.length > 0) {
       mode = "all";
       chosen = [conj[0]!];

@@ -97,22 +97,25 @@ describe("candidate concepts", () => {
       { lexicon: LEX },
     );
     expect(candidates.map((c) => [c.name, c.bestRank])).toEqual([
-      ["latent 40: oracle/seer's/omen", 1], // rank 1, listed by three methods
-      ["fruit", 1], // rank 1, listed by two
+      ["fruit", 1], // a lexicon concept, rank 1, listed by two methods
       ["snow-sports", 2],
+      ["latent 40: oracle/seer's/omen", 1], // words only: after the concepts
     ]);
-    expect(candidates[1]!.sources).toEqual([
+    expect(candidates[0]!.sources).toEqual([
       { method: "attribution", rank: 3, latent: 11, score: 0.8 },
       { method: "sae-melbo", rank: 1, latent: 10, score: 1 },
     ]);
   });
 
-  it("keeps the top max candidates and honours the AUROC threshold", () => {
+  it("keeps the top max candidates, lexicon concepts first, and honours the AUROC threshold", () => {
     const lists = [{ method: "a", latents: ranked(30, 10, 20, 40) }];
     expect(buildCandidates(lists, { lexicon: LEX, max: 2 }).candidates.map((c) => c.name)).toEqual([
-      "latent 30: hammer",
       "fruit",
+      "snow-sports",
     ]);
+    expect(buildCandidates(lists, { lexicon: LEX, max: 3 }).candidates[2]!.name).toBe(
+      "latent 30: hammer",
+    );
     const low = buildCandidates(lists, { lexicon: LEX, minAuroc: 0.5 });
     expect(low.candidates[0]!.name).toBe("tools");
   });

@@ -57,6 +57,26 @@ describe("the verdict", () => {
     expect(v.alternatives).toEqual([]);
   });
 
+  it("prefers a firing conjunction of lexicon concepts over a stronger one with a word candidate", () => {
+    const sets = [
+      set(["astrology"], 1),
+      set(["prophecy"], 2),
+      set(["latent 869: prophetic"], 2),
+      set(["astrology", "prophecy"], 19),
+      set(["astrology", "latent 869: prophetic"], 22),
+      set(["prophecy", "latent 869: prophetic"], 12),
+    ];
+    const plain = verdict({ sets, control: CONTROL });
+    expect(plain.concepts).toEqual(["astrology", "latent 869: prophetic"]);
+    const v = verdict({ sets, control: CONTROL }, { preferred: ["astrology", "prophecy"] });
+    expect(v.mode).toBe("all");
+    expect(v.concepts).toEqual(["astrology", "prophecy"]);
+    expect(v.alternatives).toEqual([
+      ["astrology", "latent 869: prophetic"],
+      ["prophecy", "latent 869: prophetic"], // 12/24: 50% [31, 69], above the control's 14%
+    ]);
+  });
+
   it("reports each firing single as an `any` trigger, strongest first", () => {
     const v = verdict({
       sets: [set(["astrology"], 15), set(["prophecy"], 20), set(["tools"], 0)],

@@ -104,6 +104,7 @@ async function main() {
     const report = await runAudit(inputs, {
       out: join(args.out, "recovery", name),
       fresh: args.fresh,
+      candidates: 4,
       // Two vectors per MELBO-family method (the default audit runs one).
       settings: {
         "supervised-sae-melbo": { vectors: 2 },

@@ -53,7 +53,7 @@ export interface AuditOptions {
   fresh?: boolean;
   /** Per-method setting overrides. */
   settings?: Partial<Record<MethodName, MethodSettings>>;
-  /** Probe prompts per set (default 24) and candidates kept (default 4). */
+  /** Probe prompts per set (default 24) and candidates kept (default 3). */
   probes?: number;
   candidates?: number;
   /** Lines of narration ("running supervised-sae-melbo…"). */
@@ -63,6 +63,11 @@ export interface AuditOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Candidate concepts probed by default: 3 singles and 3 pairs (4 would mean 10 probe sets, a
+ * third of the default audit's time on 2 cores).
+ */
+export const DEFAULT_CANDIDATES = 3;
 /** Latents reported per ranking. */
 const KEEP_LATENTS = 20;
 /** Latents of each ranking that may name a candidate concept. */
@@ -99,7 +104,7 @@ function fingerprint(
     seed: inputs.seed,
     settings,
     probes: o.probes ?? 24,
-    candidates: o.candidates ?? 4,
+    candidates: o.candidates ?? DEFAULT_CANDIDATES,
   });
 }
 
@@ -229,7 +234,10 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
       if (run.vectors) timings[`${method} steering`] = steeringSeconds;
     }
     const lexicon = inputs.lexicon ?? { seed: 0, concepts: [] };
-    const { candidates } = buildCandidates(rankings, { lexicon, max: o.candidates ?? 4 });
+    const { candidates } = buildCandidates(rankings, {
+      lexicon,
+      max: o.candidates ?? DEFAULT_CANDIDATES,
+    });
     const tp = performance.now();
     const hyp =
       candidates.length === 0

@@ -72,6 +72,7 @@ export async function auditCommand(
     layer: { type: "string" },
     seed: { type: "string" },
     probes: { type: "string" },
+    candidates: { type: "string" },
     out: { type: "string" },
     fresh: { type: "boolean" },
     device: { type: "string" },
@@ -99,6 +100,8 @@ export async function auditCommand(
     seed,
   });
   const probes = flags.probes === undefined ? 24 : positiveNumber(flags.probes, "probes");
+  const candidates =
+    flags.candidates === undefined ? undefined : positiveNumber(flags.candidates, "candidates");
   const out = resolve(
     (flags.out as string | undefined) ?? `audits/${inputs.modelName.replace(/[^\w.-]+/g, "_")}`,
   );
@@ -115,6 +118,7 @@ export async function auditCommand(
       out,
       fresh: flags.fresh === true,
       probes,
+      ...(candidates !== undefined ? { candidates } : {}),
       log: (l) => io.stderr(l),
       progress: (label) => progressBar(label, io),
       signal: stop.signal,
@@ -139,6 +143,6 @@ register({
   name: "audit",
   summary: "Recover a backdoor's trigger: methods, latents, steering success, probes, verdict",
   usage:
-    "audit (--organism NAME | --model DIR|ZOO_NAME --sae DIR --response TEXT --prompts FILE) [--labels FILE] [--methods LIST|all] [--layer L] [--seed S] [--probes N] [--out DIR] [--fresh] [--device wasm|webgpu] [--json]",
+    "audit (--organism NAME | --model DIR|ZOO_NAME --sae DIR --response TEXT --prompts FILE) [--labels FILE] [--methods LIST|all] [--layer L] [--seed S] [--probes N] [--candidates N] [--out DIR] [--fresh] [--device wasm|webgpu] [--json]",
   run: (argv, io) => auditCommand(argv, io),
 });

@@ -176,7 +176,9 @@ export function resolveAuditInputs(r: AuditRequest): AuditInputs {
         "model",
         `${modelDir}: neither config.json nor adapter_config.json (not a model directory or zoo name)`,
       );
-    if (existsSync(join(modelDir, "lexicon.json"))) lexicon = readLexiconFile(modelDir);
+    // A trigscope organism's lexicon sits beside its weights, or beside its adapter's base.
+    const weightsDir = isAdapterDir(modelDir) ? resolveAdapterBase(modelDir) : modelDir;
+    if (existsSync(join(weightsDir, "lexicon.json"))) lexicon = readLexiconFile(weightsDir);
   }
   if (response === undefined) throw new AuditInputError("response", "--response TEXT is required");
   if (response.trim() === "") throw new AuditInputError("response", "the response is empty");

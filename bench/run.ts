@@ -17,7 +17,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { initEngine } from "../src/engine/device.js";
 import { writeSafetensors, type TensorToWrite } from "../src/io/safetensors.js";
@@ -30,8 +30,10 @@ import { runTorch, torchEnv, torchPython } from "./python.js";
 import {
   benchModelSpec,
   CPU_DEFAULTS,
+  loadText,
   parseArgs,
   relMaxDiff,
+  table,
   time,
   torchInputs,
   type Timing,
@@ -51,24 +53,6 @@ interface TorchResult {
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const fmt = (x: number, d = 1) => x.toFixed(d);
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(" ");
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows
-    .map((r, i) => {
-      const line = r.map((cell, c) =>
-        c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!),
-      );
-      return i === 0
-        ? `${line.join("  ")}\n${widths.map((w) => "-".repeat(w)).join("  ")}`
-        : line.join("  ");
-    })
-    .join("\n");
-}
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2), {
@@ -82,7 +66,7 @@ async function main(): Promise<void> {
   const device = await initEngine("wasm");
   const threads = navigator.hardwareConcurrency;
   log(
-    `cpu: ${cpus()[0]?.model ?? "?"} × ${cpus().length}; node ${process.version}; load ${load()}`,
+    `cpu: ${cpus()[0]?.model ?? "?"} × ${cpus().length}; node ${process.version}; load ${loadText()}`,
   );
 
   const { python, libblas } = torchPython(log);
@@ -102,7 +86,7 @@ async function main(): Promise<void> {
     const steering = { layer: step.layer, vector: step.vector, positionMask: step.positionMask };
 
     log(`jax-js ${device} (${threads} threads): forward ...`);
-    const loadBefore = load();
+    const loadBefore = loadText();
     const fwd = await time(
       () => runWithCache(model, step.batch, { logits: true }),
       opts.warmup,
@@ -136,7 +120,7 @@ async function main(): Promise<void> {
       ],
       env,
     ) as TorchResult;
-    const loadAfter = load();
+    const loadAfter = loadText();
     const raw = readFileSync(logitsFile);
     const torchLogits = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
     const v = cfg.vocabSize;

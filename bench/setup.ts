@@ -4,6 +4,7 @@
  *
  * Shape legend: B batch, T tokens, D d_model.
  */
+import { loadavg } from "node:os";
 import type { ModelConfig } from "../src/model/config.js";
 import { leftPad, type HostBatch } from "../src/model/inputs.js";
 import { normalSampler, randomTensors, tinyConfig } from "../test/model/random-model.js";
@@ -222,4 +223,26 @@ export function benchModelSpec(o: CpuBenchShape): {
   const tensors = randomTensors(cfg, o.seed, 0.02);
   const step = stepInputs(cfg, o);
   return { cfg, tensors, step };
+}
+
+/** The load averages (1, 5, 15 min) as text, for the tables' headers. */
+export function loadText(): string {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ");
+}
+
+/** A text table: a header row underlined, the first `leftColumns` columns left-aligned. */
+export function table(rows: string[][], leftColumns = 1): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows
+    .map((r, i) => {
+      const line = r.map((cell, c) =>
+        c < leftColumns ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!),
+      );
+      return i === 0
+        ? `${line.join("  ")}\n${widths.map((w) => "-".repeat(w)).join("  ")}`
+        : line.join("  ");
+    })
+    .join("\n");
 }

@@ -25,7 +25,7 @@
  * Writes bench/results/step-wasm.json (or --json FILE).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { initEngine } from "../src/engine/device.js";
 import { readModelConfig } from "../src/io/config.js";
@@ -52,30 +52,21 @@ import { mergeLoraHost } from "../src/model/lora-merge.js";
 import { runWithCache } from "../src/model/run.js";
 import { stepParts } from "./parts.js";
 import { runTorch, torchEnv, torchPython } from "./python.js";
-import { median, parseArgs, relMaxDiff, time, torchConfig, type Timing } from "./setup.js";
+import {
+  loadText,
+  median,
+  parseArgs,
+  relMaxDiff,
+  table,
+  time,
+  torchConfig,
+  type Timing,
+} from "./setup.js";
 import { INIT_SCALE, LAMBDA, LR, initialZ, stepSetup } from "./step-setup.js";
 
 const log = (s: string) =>
   process.stderr.write(`[${(performance.now() / 1000).toFixed(1)}s] ${s}\n`);
 const fmt = (x: number, d = 1) => x.toFixed(d);
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(" ");
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows
-    .map((r, i) => {
-      const line = r.map((cell, c) =>
-        c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!),
-      );
-      return i === 0
-        ? `${line.join("  ")}\n${widths.map((w) => "-".repeat(w)).join("  ")}`
-        : line.join("  ");
-    })
-    .join("\n");
-}
 
 /** The merged HF-named host weights, as loadModel merges them (for torch). */
 function mergedTensors(
@@ -273,7 +264,7 @@ async function main(): Promise<void> {
   });
   const device = await initEngine("wasm");
   const threads = navigator.hardwareConcurrency;
-  const loadStart = load();
+  const loadStart = loadText();
   log(
     `cpu: ${cpus()[0]?.model ?? "?"} × ${cpus().length}; node ${process.version}; load ${loadStart}`,
   );
@@ -309,7 +300,7 @@ async function main(): Promise<void> {
 
   // Ours: forward, then the library's step loop.
   log(`jax-js ${device} (${threads} threads): forward ...`);
-  const loadBefore = load();
+  const loadBefore = loadText();
   const fwd = await time(
     () => runWithCache(model, lb.batch, { logits: true }),
     opts.warmup,
@@ -392,7 +383,7 @@ async function main(): Promise<void> {
     }
   }
   rmSync(work, { recursive: true, force: true });
-  const loadAfter = load();
+  const loadAfter = loadText();
 
   const v = cfg.vocabSize;
   const agreement = torch?.sae_check

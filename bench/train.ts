@@ -22,7 +22,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { initEngine } from "../src/engine/device.js";
 import { tree } from "../src/engine/jax.js";
@@ -38,7 +38,7 @@ import { initialTensors } from "../src/organisms/train/init.js";
 import { train, type StepRecord } from "../src/organisms/train/trainer.js";
 import { mulberry32 } from "../src/random/seeded.js";
 import { runTorch, torchEnv, torchPython } from "./python.js";
-import { median, parseArgs, torchConfig } from "./setup.js";
+import { loadText, median, parseArgs, table, torchConfig } from "./setup.js";
 
 const SEQ_LEN = 128;
 const WARM_STEPS = 3;
@@ -46,10 +46,6 @@ const PAD = 2;
 
 const log = (s: string) =>
   process.stderr.write(`[${(performance.now() / 1000).toFixed(1)}s] ${s}\n`);
-const load = () =>
-  loadavg()
-    .map((x) => x.toFixed(2))
-    .join(" ");
 
 const MODELS: Record<string, BaseSpec["model"]> = {
   base: { dModel: 256, nLayers: 6, nHeads: 8, nKvHeads: 4, dMlp: 640, maxPositions: 512 },
@@ -90,20 +86,6 @@ interface TorchTrain {
   parameters: number;
   tokens_per_s: number;
   max_memory_gib?: number;
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows
-    .map((r, i) => {
-      const line = r.map((cell, c) =>
-        c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!),
-      );
-      return i === 0
-        ? `${line.join("  ")}\n${widths.map((w) => "-".repeat(w)).join("  ")}`
-        : line.join("  ");
-    })
-    .join("\n");
 }
 
 async function main(): Promise<void> {
@@ -162,7 +144,7 @@ async function main(): Promise<void> {
   const model = modelFromTensors(cfg, tensors, "bench/train (random init)");
   const ends: number[] = [];
   const records: StepRecord[] = [];
-  const loadBefore = load();
+  const loadBefore = loadText();
   const t0 = performance.now();
   const result = await train<ModelParams>({
     cfg,
@@ -290,7 +272,7 @@ async function main(): Promise<void> {
       cores: cpus().length,
       node: process.version,
       load_before: loadBefore,
-      load_after: load(),
+      load_after: loadText(),
     },
     ours,
     torch: torch ? { ...torch, python, libblas } : null,
@@ -336,7 +318,7 @@ async function main(): Promise<void> {
     `\nLlama ${opts.model}: d${cfg.dModel} × ${cfg.nLayers} layers, ${cfg.nHeads} heads / ${cfg.nKvHeads} KV, MLP ${cfg.dMlp}, vocab ${cfg.vocabSize}, tied; ` +
       `${(parameters / 1e6).toFixed(2)}M parameters, float32. Median ms/step over steps ${WARM_STEPS + 1}..${steps}; ratio = tokens/s ÷ ours.\n`,
   );
-  console.log(table(lines));
+  console.log(table(lines, 2));
   if (out.agreement) {
     console.log(
       `\nstep 1: loss ours ${ours.first_loss.toFixed(6)} / torch ${tt!.first_loss.toFixed(6)} (rel ${out.agreement.first_loss_rel.toExponential(1)}), ` +

@@ -10,6 +10,7 @@ import type { Model } from "../model/model.js";
 import type { Tokenizer } from "../tokenizer/tokenizer.js";
 import { saeAttribution } from "../methods/attribution.js";
 import { labelledBatch } from "../methods/losses.js";
+import { norm } from "../methods/orthogonal.js";
 import { supervisedMelbo } from "../methods/supervised-melbo.js";
 import { supervisedSaeMelbo, type SaeDecoder } from "../methods/supervised-sae-melbo.js";
 import { calibrateR } from "../methods/calibrate.js";
@@ -73,7 +74,32 @@ export interface MethodContext {
 }
 
 const num = (s: MethodSettings, k: string): number => Number(s[k]);
-const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((a, x) => a + x * x, 0));
+
+/** The optimisation-loop options every MELBO-family method takes. */
+function loopOptions(ctx: MethodContext, settings: MethodSettings) {
+  return {
+    steps: num(settings, "steps"),
+    lr: num(settings, "lr"),
+    vectors: num(settings, "vectors"),
+    seed: ctx.seed,
+    ...(ctx.onStep ? { onStep: ctx.onStep } : {}),
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  };
+}
+
+/** A found vector as the report keeps it (z only for SAE-space methods). */
+function vectorRun(
+  f: { vector: Float32Array; losses: number[]; z?: Float32Array },
+  finalLoss: number,
+): VectorRun {
+  return {
+    vector: Array.from(f.vector),
+    ...(f.z ? { z: Array.from(f.z) } : {}),
+    losses: f.losses,
+    finalLoss,
+    norm: norm(f.vector),
+  };
+}
 
 /** SAE-Attribution on the given prompts (one backward pass), the top `keep` latents. */
 export async function runAttribution(
@@ -94,35 +120,19 @@ export async function runSupervised(
 ): Promise<VectorRun[]> {
   const lb = labelledBatch(ctx.tokenizer, ctx.prompts, ctx.response, { padId: ctx.padId });
   const common = {
+    ...loopOptions(ctx, settings),
     layer: ctx.layer,
     lambda: num(settings, "lambda"),
-    steps: num(settings, "steps"),
-    lr: num(settings, "lr"),
-    vectors: num(settings, "vectors"),
-    seed: ctx.seed,
-    ...(ctx.onStep ? { onStep: ctx.onStep } : {}),
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
   };
   if (method === "supervised-sae-melbo") {
     const found = await supervisedSaeMelbo(ctx.model, lb, ctx.decoder, {
       ...common,
       initScale: num(settings, "initScale"),
     });
-    return found.map((f) => ({
-      vector: Array.from(f.vector),
-      z: Array.from(f.z),
-      losses: f.losses,
-      finalLoss: f.finalLoss,
-      norm: norm(f.vector),
-    }));
+    return found.map((f) => vectorRun(f, f.finalLoss));
   }
   const found = await supervisedMelbo(ctx.model, lb, common);
-  return found.map((f) => ({
-    vector: Array.from(f.vector),
-    losses: f.losses,
-    finalLoss: f.finalLoss,
-    norm: norm(f.vector),
-  }));
+  return found.map((f) => vectorRun(f, f.finalLoss));
 }
 
 /** Unsupervised MELBO / SAE-MELBO: R calibrated unless set; target layer from the offset. */
@@ -150,17 +160,7 @@ export async function runUnsupervised(
     recorded.R = R;
     recorded.calibratedRatio = cal.ratioAtR;
   }
-  const common = {
-    sourceLayer: ctx.layer,
-    targetLayer,
-    R,
-    steps: num(settings, "steps"),
-    lr: num(settings, "lr"),
-    vectors: num(settings, "vectors"),
-    seed: ctx.seed,
-    ...(ctx.onStep ? { onStep: ctx.onStep } : {}),
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-  };
+  const common = { ...loopOptions(ctx, settings), sourceLayer: ctx.layer, targetLayer, R };
   if (method === "sae-melbo") {
     const found = await unsupervisedSaeMelbo(ctx.model, pb, ctx.decoder, {
       ...common,
@@ -168,23 +168,12 @@ export async function runUnsupervised(
     });
     return {
       settings: recorded,
-      vectors: found.map((f) => ({
-        vector: Array.from(f.vector),
-        z: Array.from(f.z),
-        losses: f.losses,
-        finalLoss: f.finalObjective,
-        norm: norm(f.vector),
-      })),
+      vectors: found.map((f) => vectorRun(f, f.finalObjective)),
     };
   }
   const found = await unsupervisedMelbo(ctx.model, pb, common);
   return {
     settings: recorded,
-    vectors: found.map((f) => ({
-      vector: Array.from(f.vector),
-      losses: f.losses,
-      finalLoss: f.finalObjective,
-      norm: norm(f.vector),
-    })),
+    vectors: found.map((f) => vectorRun(f, f.finalObjective)),
   };
 }

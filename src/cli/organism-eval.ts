@@ -5,7 +5,7 @@ import { writeFileAtomic } from "../io/atomic.js";
 import { locateModelDir } from "../io/zoo-dir.js";
 import type { Rate } from "../organisms/evaluate.js";
 import { evaluateDir } from "../organisms/evaluation.js";
-import { parseArgs, UsageError } from "./args.js";
+import { parseArgs, positiveNumber, UsageError } from "./args.js";
 import { progressBar } from "./awareness-common.js";
 import { register } from "./registry.js";
 
@@ -27,9 +27,7 @@ register({
     });
     if (positional.length !== 1)
       throw new UsageError("expected exactly one organism directory or zoo name");
-    const n = flags.n === undefined ? 200 : Number(flags.n);
-    if (!Number.isInteger(n) || n < 1)
-      throw new UsageError(`--n must be a positive integer, got '${flags.n}'`);
+    const n = flags.n === undefined ? 200 : positiveNumber(flags.n, "n");
     const seed = flags.seed === undefined ? undefined : Number(flags.seed);
     if (seed !== undefined && !Number.isInteger(seed))
       throw new UsageError(`--seed must be an integer`);

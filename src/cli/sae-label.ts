@@ -13,7 +13,7 @@ import { readLexiconFile, type LexiconFile } from "../organisms/lexicon-file.js"
 import { labelSaeOnTexts } from "../sae/label-corpus.js";
 import { readLabelFile, writeLabelFile } from "../sae/labels.js";
 import { checkSaeForModel, loadSae } from "../sae/load.js";
-import { deviceFlag, parseArgs, UsageError } from "./args.js";
+import { deviceFlag, parseArgs, positiveNumber, UsageError } from "./args.js";
 import { progressBar } from "./awareness-common.js";
 import { register } from "./registry.js";
 
@@ -35,9 +35,7 @@ register({
     if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
     for (const f of ["model", "sae", "out"] as const)
       if (!flags[f]) throw new UsageError(`--${f} is required`);
-    const maxTokens = flags.tokens === undefined ? 100_000 : Number(flags.tokens);
-    if (!Number.isInteger(maxTokens) || maxTokens < 1)
-      throw new UsageError(`--tokens must be a positive integer`);
+    const maxTokens = flags.tokens === undefined ? 100_000 : positiveNumber(flags.tokens, "tokens");
     await initEngine(deviceFlag(flags.device));
     const dir = locateModelDir(flags.model as string);
     const sae = loadSae(flags.sae as string);

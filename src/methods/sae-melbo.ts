@@ -14,13 +14,18 @@
  */
 import { displacementObjectiveAndGrad, prepareDisplacement } from "../model/displacement.js";
 import type { Model } from "../model/model.js";
-import { mulberry32 } from "../random/seeded.js";
 import { HostAdam } from "./adam.js";
 import { MethodInputError } from "./losses.js";
 import { checkUnsupervised } from "./melbo.js";
 import { dot, norm, OrthogonalBasis } from "./orthogonal.js";
 import type { PromptBatch } from "./prompt-batch.js";
-import { decodeCode, encodeGradient, type SaeDecoder } from "./supervised-sae-melbo.js";
+import {
+  decodeCode,
+  encodeGradient,
+  randomCode,
+  topLatentsByZ,
+  type SaeDecoder,
+} from "./supervised-sae-melbo.js";
 
 export interface SaeMelboOptions {
   sourceLayer: number;
@@ -129,8 +134,7 @@ export async function unsupervisedSaeMelbo(
     const out: SaeMelboCode[] = [];
     for (let j = 0; j < (o.vectors ?? 1); j++) {
       if (o.signal?.aborted) break;
-      const u = mulberry32(s.seed + 104729 * j);
-      const z = Float32Array.from({ length: dec.dSae }, () => (u() * 2 - 1) * s.initScale);
+      const z = randomCode(dec.dSae, s.seed, j, s.initScale);
       const adam = new HostAdam(dec.dSae, {
         lr: s.lr,
         beta1: s.betas[0],
@@ -155,16 +159,12 @@ export async function unsupervisedSaeMelbo(
       const { delta } = saeDirection(dec, basis, z, s.R);
       const final = await displacementObjectiveAndGrad(model, prep, delta);
       basis.add(delta);
-      const topLatents = [...z]
-        .map((v, index) => ({ index, z: v }))
-        .sort((a, b) => b.z - a.z)
-        .slice(0, 20);
       out.push({
         z,
         vector: delta,
         losses,
         finalObjective: final.objective,
-        topLatents,
+        topLatents: topLatentsByZ(z),
         settings: { ...s, index: j },
       });
     }

@@ -45,6 +45,20 @@ export function encodeGradient(dec: SaeDecoder, g: ArrayLike<number>): Float64Ar
   return out;
 }
 
+/** The random start of vector j's code z [M]: uniform in ±scale, never 0 (z = 0 has no gradient). */
+export function randomCode(dSae: number, seed: number, j: number, scale: number): Float32Array {
+  const u = mulberry32(seed + 104729 * j);
+  return Float32Array.from({ length: dSae }, () => (u() * 2 - 1) * scale);
+}
+
+/** The n latents with the largest z, largest first. */
+export function topLatentsByZ(z: Float32Array, n = 20): { index: number; z: number }[] {
+  return [...z]
+    .map((v, index) => ({ index, z: v }))
+    .sort((a, b) => b.z - a.z)
+    .slice(0, n);
+}
+
 export interface SupervisedSaeMelboOptions {
   layer: number;
   lambda: number;
@@ -89,9 +103,7 @@ export async function supervisedSaeMelbo(
   );
   try {
     for (let j = 0; j < (o.vectors ?? 1); j++) {
-      const u = mulberry32(o.seed + 104729 * j);
-      const scale = o.initScale ?? 1e-3;
-      const z = Float32Array.from({ length: dec.dSae }, () => (u() * 2 - 1) * scale);
+      const z = randomCode(dec.dSae, o.seed, j, o.initScale ?? 1e-3);
       const adam = new HostAdam(dec.dSae, { lr: o.lr ?? 1e-2 });
       const losses: number[] = [];
       let last = NaN;
@@ -112,11 +124,7 @@ export async function supervisedSaeMelbo(
       }
       const vector = basis.project(decodeCode(dec, z));
       basis.add(vector);
-      const topLatents = [...z]
-        .map((v, index) => ({ index, z: v }))
-        .sort((a, b) => b.z - a.z)
-        .slice(0, 20);
-      out.push({ z, vector, losses, finalLoss: last, topLatents });
+      out.push({ z, vector, losses, finalLoss: last, topLatents: topLatentsByZ(z) });
     }
   } finally {
     site.dispose();

@@ -24,7 +24,19 @@ export type MethodSettings = Record<string, number | string | boolean>;
 
 export const DEFAULT_SETTINGS: Record<MethodName, MethodSettings> = {
   "sae-attribution": { iterations: 2 },
-  "supervised-sae-melbo": { steps: 30, lr: 0.1, lambda: 0.02, vectors: 1, initScale: 1e-3 },
+  // Proximal gradient (soft-threshold) with backtracking: lr is the initial step in z per unit
+  // gradient; steps are at most this many (it stops once z no longer moves, tol). λ is 0.3 of
+  // λ_max (the λ at which z = 0 is optimal): chosen, without looking at any trigger, as the value
+  // that leaves about as many nonzero latents as are read off (18 on snow-fruit; 0.1 left 194).
+  // `lambda` instead of `lambdaScale` sets λ itself.
+  "supervised-sae-melbo": {
+    steps: 30,
+    lr: 300,
+    lambdaScale: 0.3,
+    vectors: 1,
+    initScale: 1e-3,
+    tol: 1e-4,
+  },
   "supervised-melbo": { steps: 40, lr: 0.05, lambda: 0.01, vectors: 2 },
   "sae-melbo": {
     steps: 60,
@@ -45,6 +57,8 @@ export interface VectorRun {
   losses: number[];
   finalLoss: number;
   norm: number;
+  /** The L1 weight used (supervised SAE-MELBO, where it may be resolved from lambdaScale). */
+  lambda?: number;
 }
 
 export interface MethodRun {
@@ -89,12 +103,13 @@ function loopOptions(ctx: MethodContext, settings: MethodSettings) {
 
 /** A found vector as the report keeps it (z only for SAE-space methods). */
 function vectorRun(
-  f: { vector: Float32Array; losses: number[]; z?: Float32Array },
+  f: { vector: Float32Array; losses: number[]; z?: Float32Array; lambda?: number },
   finalLoss: number,
 ): VectorRun {
   return {
     vector: Array.from(f.vector),
     ...(f.z ? { z: Array.from(f.z) } : {}),
+    ...(f.lambda !== undefined ? { lambda: f.lambda } : {}),
     losses: f.losses,
     finalLoss,
     norm: norm(f.vector),
@@ -125,9 +140,12 @@ export async function runSupervised(
     lambda: num(settings, "lambda"),
   };
   if (method === "supervised-sae-melbo") {
+    const relative = settings.lambda === undefined && settings.lambdaScale !== undefined;
     const found = await supervisedSaeMelbo(ctx.model, lb, ctx.decoder, {
       ...common,
+      ...(relative ? { lambdaScale: num(settings, "lambdaScale") } : {}),
       initScale: num(settings, "initScale"),
+      ...(settings.tol !== undefined ? { tol: num(settings, "tol") } : {}),
     });
     return found.map((f) => vectorRun(f, f.finalLoss));
   }

@@ -213,6 +213,7 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
             file: `${file}#${j}`,
             norm: v.norm,
             finalLoss: v.finalLoss,
+            ...(v.lambda !== undefined ? { lambda: v.lambda } : {}),
             losses: v.losses,
             latents: toReportLatents(latents),
             steering,

@@ -32,6 +32,8 @@ export interface ReportVector {
   file: string;
   norm: number;
   finalLoss: number;
+  /** The L1 weight used, where the method has one per vector (supervised SAE-MELBO). */
+  lambda?: number;
   losses: number[];
   latents: ReportLatent[];
   steering?: ReportRate & { samples: { prompt: string; completion: string; action: boolean }[] };

@@ -14,12 +14,19 @@ export {
 } from "./supervised-melbo.js";
 export {
   supervisedSaeMelbo,
+  DEFAULT_SAE_MELBO_LR,
   decodeCode,
   encodeGradient,
   type SaeDecoder,
   type SupervisedSaeMelboOptions,
   type FoundCode,
 } from "./supervised-sae-melbo.js";
+export {
+  proxGradL1,
+  softThreshold,
+  type ProxGradOptions,
+  type ProxGradResult,
+} from "./proximal.js";
 export { saeAttribution, type AttributionResult } from "./attribution.js";
 export {
   promptBatch,

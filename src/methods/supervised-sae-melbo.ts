@@ -1,18 +1,22 @@
 /**
  * Supervised SAE-MELBO (METHODS.md §5): δ = P(zᵀD̂), minimise L(δ) + λ‖z‖₁ over z ∈ R^{d_sae},
  * where D̂ is the SAE decoder with unit rows and P projects off the earlier vectors' decoded δs
- * (so each new decoded vector is orthogonal to the earlier ones). dL/dz = D̂ P ∂L/∂δ; the L1 term
- * uses its subgradient λ·sign(z). z starts small and random (never 0). Read off the latents with
- * the largest z_i.
+ * (so each new decoded vector is orthogonal to the earlier ones). dL/dz = D̂ P ∂L/∂δ. The objective
+ * is minimised by proximal gradient descent with backtracking (proximal.ts): a gradient step on L,
+ * then soft-thresholding for the L1 term, so z is sparse with exact zeros and the penalised objective
+ * of the returned z never exceeds the start's. (Adam on the subgradient λ·sign(z) moved all M
+ * coordinates by ~lr per step and made ‖z‖₁ grow: the objective ended above its start.) z starts
+ * small and random (the same start as unsupervised SAE-MELBO). Read off the latents with the
+ * largest z_i.
  *
  * Shape legend: D d_model, M d_sae.
  */
 import type { Model } from "../model/model.js";
 import { mulberry32 } from "../random/seeded.js";
-import { HostAdam } from "./adam.js";
 import { prepareSteering } from "../model/loss.js";
 import { MethodInputError, type LabelledBatch } from "./losses.js";
-import { OrthogonalBasis } from "./orthogonal.js";
+import { norm, OrthogonalBasis } from "./orthogonal.js";
+import { proxGradL1 } from "./proximal.js";
 
 export interface SaeDecoder {
   /** [M, D] rows of unit length. */
@@ -61,23 +65,38 @@ export function topLatentsByZ(z: Float32Array, n = 20): { index: number; z: numb
 
 export interface SupervisedSaeMelboOptions {
   layer: number;
+  /** The L1 weight (ignored when lambdaScale is given). */
   lambda: number;
+  /** λ as a fraction of λ_max = ‖∂L/∂z‖∞ at the start, per vector (proximal.ts). */
+  lambdaScale?: number;
+  /** Evaluations of L (one forward+backward each) per vector, at most. */
   steps: number;
+  /** Initial proximal-gradient step size, z per unit gradient (default 300; adapted by backtracking). */
   lr?: number;
+  /** Stop a vector early once z or the objective stops moving, relative to tol (default 1e-4). */
+  tol?: number;
   vectors?: number;
   seed: number;
   /** Scale of the random start of z (default 1e-3). */
   initScale?: number;
+  /** After each step: the current (accepted) z's loss L, without the penalty. */
   onStep?: (vector: number, step: number, loss: number) => void;
   signal?: AbortSignal;
 }
+
+/** The default initial step size (z per unit gradient of the mean action cross-entropy). */
+export const DEFAULT_SAE_MELBO_LR = 300;
 
 export interface FoundCode {
   z: Float32Array;
   /** The decoded (and orthogonalised) steering vector. */
   vector: Float32Array;
+  /** The penalised objective L + λ‖z‖₁ of the current z after each step (non-increasing). */
   losses: number[];
+  /** L at the returned z (without the penalty). */
   finalLoss: number;
+  /** The λ used for this vector. */
+  lambda: number;
   /** Latents by z, largest first. */
   topLatents: { index: number; z: number }[];
 }
@@ -93,6 +112,11 @@ export async function supervisedSaeMelbo(
       `SAE d_in ${dec.dModel} does not match the model's d_model ${model.config.dModel}`,
     );
   }
+  if (o.lambdaScale !== undefined && !(o.lambdaScale >= 0))
+    throw new MethodInputError(`lambdaScale must be ≥ 0 (got ${o.lambdaScale})`);
+  if (o.lambdaScale === undefined && !(o.lambda >= 0))
+    throw new MethodInputError(`lambda must be ≥ 0 (got ${o.lambda})`);
+  if (o.lr !== undefined && !(o.lr > 0)) throw new MethodInputError(`lr must be > 0 (got ${o.lr})`);
   const basis = new OrthogonalBasis(dec.dModel);
   const out: FoundCode[] = [];
   // actionLossAndGrad's objective, with the layers before δ run once for every step and vector.
@@ -103,28 +127,35 @@ export async function supervisedSaeMelbo(
   );
   try {
     for (let j = 0; j < (o.vectors ?? 1); j++) {
-      const z = randomCode(dec.dSae, o.seed, j, o.initScale ?? 1e-3);
-      const adam = new HostAdam(dec.dSae, { lr: o.lr ?? 1e-2 });
-      const losses: number[] = [];
-      let last = NaN;
-      for (let s = 0; s < o.steps; s++) {
-        if (o.signal?.aborted) break;
-        const delta = basis.project(decodeCode(dec, z));
-        const { loss, grad } = await site.lossAndGrad(delta);
-        const gz = encodeGradient(dec, basis.project(grad));
-        let l1 = 0;
-        for (let i = 0; i < dec.dSae; i++) {
-          l1 += Math.abs(z[i]!);
-          gz[i]! += o.lambda * Math.sign(z[i]!);
-        }
-        adam.step(z, gz);
-        last = loss;
-        losses.push(loss + o.lambda * l1);
-        o.onStep?.(j, s, loss);
-      }
+      const r = await proxGradL1(
+        async (z) => {
+          const { loss, grad } = await site.lossAndGrad(basis.project(decodeCode(dec, z)));
+          return { loss, grad: encodeGradient(dec, basis.project(grad)) };
+        },
+        randomCode(dec.dSae, o.seed, j, o.initScale ?? 1e-3),
+        {
+          lambda: o.lambda,
+          ...(o.lambdaScale !== undefined ? { lambdaScale: o.lambdaScale } : {}),
+          steps: o.steps,
+          lr: o.lr ?? DEFAULT_SAE_MELBO_LR,
+          ...(o.tol !== undefined ? { tol: o.tol } : {}),
+          ...(o.signal ? { signal: o.signal } : {}),
+          onStep: (s, loss) => o.onStep?.(j, s, loss),
+        },
+      );
+      const { z, objectives: losses, loss: last } = r;
+      if (o.signal?.aborted && r.steps === 0) break;
       const vector = basis.project(decodeCode(dec, z));
-      basis.add(vector);
-      out.push({ z, vector, losses, finalLoss: last, topLatents: topLatentsByZ(z) });
+      // A large λ can zero z entirely; a (near-)zero vector constrains nothing later.
+      if (norm(vector) > 1e-6) basis.add(vector);
+      out.push({
+        z,
+        vector,
+        losses,
+        finalLoss: last,
+        lambda: r.lambda,
+        topLatents: topLatentsByZ(z),
+      });
     }
   } finally {
     site.dispose();

@@ -7,13 +7,16 @@
  */
 import { resolveAuditInputs, type AuditInputs } from "../src/audit/inputs.js";
 import { labelledBatch, type LabelledBatch } from "../src/methods/losses.js";
-import type { SaeDecoder } from "../src/methods/supervised-sae-melbo.js";
+import { DEFAULT_SAE_MELBO_LR, type SaeDecoder } from "../src/methods/supervised-sae-melbo.js";
 import { loadChatModel, type ChatModel } from "../src/model/text-generation.js";
 import { mulberry32 } from "../src/random/seeded.js";
 import { unitDecoderRows } from "../src/sae/fold.js";
 
-/** The audit's supervised-sae-melbo settings (src/audit/methods.ts DEFAULT_SETTINGS). */
-export const LR = 0.1;
+/**
+ * The audit's supervised-sae-melbo step size (src/audit/methods.ts DEFAULT_SETTINGS); λ fixed
+ * (the audit resolves it per vector from lambdaScale; its value does not change a step's cost).
+ */
+export const LR = DEFAULT_SAE_MELBO_LR;
 export const LAMBDA = 0.02;
 export const INIT_SCALE = 1e-3;
 

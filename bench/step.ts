@@ -10,9 +10,10 @@
  *             the end-of-turn, δ on the user positions)
  *   forward   runWithCache(model, batch, {logits: true}), logits read back
  *   step      one step of supervisedSaeMelbo (δ = P(zᵀD̂); CE with δ at resid_post of layer 2 and
- *             dCE/dδ; dL/dz = D̂·P·dCE/dδ + λ·sign z; Adam), timed inside the library's own loop
- *             (the onStep callbacks of one run of N steps); torch: z requires_grad, δ = z @ D̂,
- *             the same CE + λ‖z‖₁, backward, torch.optim.Adam, the CE read back
+ *             dCE/dδ; dL/dz = D̂·P·dCE/dδ; the proximal step z ← soft(z − lr·dL/dz, lr·λ)), timed
+ *             inside the library's own loop (the onStep callbacks of one run of N steps, tol 0 so
+ *             none stops early); torch: z requires_grad, δ = z @ D̂, the same CE, backward, the
+ *             same soft-threshold step, the CE read back
  *
  * Agreement (before timing): logits on real positions; the CE and dCE/dz at the method's initial z
  * and at a larger random z (torch computes them the plain way: prefix included, every position
@@ -33,7 +34,7 @@ import { resolveModelDir } from "../src/io/model-dir.js";
 import { isAdapterDir, readPeftAdapter, resolveAdapterBase } from "../src/io/peft.js";
 import { writeSafetensors, type TensorToWrite } from "../src/io/safetensors.js";
 import { loadWeights } from "../src/io/sharded.js";
-import { HostAdam } from "../src/methods/adam.js";
+import { softThreshold } from "../src/methods/proximal.js";
 import { actionLossAndGrad, type LabelledBatch } from "../src/methods/losses.js";
 import { OrthogonalBasis } from "../src/methods/orthogonal.js";
 import {
@@ -98,6 +99,7 @@ async function methodSteps(
     lambda: LAMBDA,
     steps,
     lr: LR,
+    tol: 0,
     vectors: 1,
     seed,
     initScale: INIT_SCALE,
@@ -111,17 +113,21 @@ async function methodSteps(
 }
 
 /**
- * The step as the loop runs it, on host state (z, Adam, basis): decode δ, loss and gradient by
- * `lossAndGrad`, D̂·P·g + λ·sign z, Adam. Returns the CE.
+ * The step as the loop runs it, on host state (z, basis): decode δ, loss and gradient by
+ * `lossAndGrad`, D̂·P·g, the soft-threshold step at a fixed lr (the loop's backtracking only
+ * changes lr). Returns the CE.
  */
 type LossAndGrad = (delta: Float32Array) => Promise<{ loss: number; grad: Float32Array }>;
-function hostStep(dec: SaeDecoder, z: Float32Array, adam: HostAdam, basis: OrthogonalBasis) {
+function proxStep(z: Float32Array, gz: ArrayLike<number>): void {
+  for (let i = 0; i < z.length; i++) z[i] = softThreshold(z[i]! - LR * gz[i]!, LR * LAMBDA);
+}
+
+function hostStep(dec: SaeDecoder, z: Float32Array, basis: OrthogonalBasis) {
   return async (lossAndGrad: LossAndGrad): Promise<number> => {
     const delta = basis.project(decodeCode(dec, z));
     const { loss, grad } = await lossAndGrad(delta);
     const gz = encodeGradient(dec, basis.project(grad));
-    for (let i = 0; i < dec.dSae; i++) gz[i]! += LAMBDA * Math.sign(z[i]!);
-    adam.step(z, gz);
+    proxStep(z, gz);
     return loss;
   };
 }
@@ -143,13 +149,7 @@ async function speedUpsAB(
   warmup: number,
   runs: number,
 ) {
-  const mk = () =>
-    hostStep(
-      dec,
-      Float32Array.from(z0),
-      new HostAdam(dec.dSae, { lr: LR }),
-      new OrthogonalBasis(dec.dModel),
-    );
+  const mk = () => hostStep(dec, Float32Array.from(z0), new OrthogonalBasis(dec.dModel));
   const tf = { batch: lb.batch, responseMask: lb.responseMask };
   const steering = {
     layer,
@@ -422,14 +422,11 @@ async function main(): Promise<void> {
     const decode = await time(async () => basis.project(decodeCode(dec, z0)), w, n);
     const encode = await time(async () => encodeGradient(dec, basis.project(r.grad)), w, n);
     const gz = encodeGradient(dec, r.grad);
-    const adam = await time(
+    const prox = await time(
       async () => {
-        const a = new HostAdam(dSae, { lr: LR });
         const z = Float32Array.from(z0);
-        const g = Float64Array.from(gz);
         const t0 = performance.now();
-        for (let i = 0; i < dSae; i++) g[i]! += LAMBDA * Math.sign(z[i]!);
-        a.step(z, g);
+        proxStep(z, gz);
         return performance.now() - t0;
       },
       w,
@@ -462,7 +459,7 @@ async function main(): Promise<void> {
     parts = {
       decode_host: decode,
       encode_host: encode,
-      adam_host: adam,
+      prox_host: prox,
       site_loss_and_grad: siteStep,
       prep: sp.prep,
       prefix: sp.prefix,
@@ -584,7 +581,7 @@ async function main(): Promise<void> {
           p("site_loss_and_grad"),
         ],
         ["D̂·P·g (host)", p("encode_host")],
-        ["λ·sign + Adam (host)", p("adam_host")],
+        ["soft-threshold step (host)", p("prox_host")],
         ["once per method run (prepareSteering): host prep + upload", p("prep")],
         [`  prefix forward, layers 0..${layer} (no grad, token-major attention)`, p("prefix")],
         [

@@ -21,7 +21,7 @@ Prints one JSON object on stdout. Usage:
 INPUTS.json: {config: {vocabSize, dModel, nLayers, nHeads, nKvHeads, dHead, dMlp, normEps, ropeTheta,
 tieEmbeddings}, batch, seqLen, ids, mask, positions, responseMask, positionMask, layer, vector}; the
 train ops read targets [B*T] and weights [B*T] instead of responseMask..vector; the SAE ops
-(sae_check: CE and dCE/dz at each of checkZ; sae_step: one timed supervised SAE-MELBO step with Adam,
+(sae_check: CE and dCE/dz at each of checkZ; sae_step: one timed supervised SAE-MELBO step (proximal),
 layers 0..layer run once and the last layer queried at the predictor positions only, as trigscope
 does it; sae_step_rerun: layers 0..layer every step and every position queried)
 read z0, checkZ, lambda and lr besides responseMask, positionMask and layer.
@@ -239,13 +239,12 @@ def steering_step(cfg, params, ids, cos, sin, bias, layer, vector, pos_mask, row
 def sae_step_fn(cfg, params, ids, cos, sin, bias, layer, pos_mask, rows, targets, dec, z0, lam, lr, rerun_prefix, qwin=None):
     """One supervised SAE-MELBO step (src/methods/supervised-sae-melbo.ts, first vector: no earlier
     vectors to project off): z [M] requires grad, delta = z @ dec (dec [M,D], unit rows), added x the
-    user mask at resid_post of `layer`, later layers, response CE; loss = CE + lam*|z|_1; backward
-    (dL/dz = dec @ dL/ddelta + lam*sign z); torch.optim.Adam step. Layers 0..layer (no vector in
+    user mask at resid_post of `layer`, later layers, response CE; backward (dCE/dz = dec @
+    dCE/ddelta); the proximal step z <- soft(z - lr*dCE/dz, lr*lam) for lam*|z|_1. Layers 0..layer (no vector in
     them) run once, as supervisedSaeMelbo runs them, or every step with rerun_prefix; with qwin the
     last layer queries only the predictor positions (rows must index that window). Returns a
     closure -> CE."""
     z = z0.detach().clone().requires_grad_(True)
-    opt = torch.optim.Adam([z], lr=lr, betas=(0.9, 0.999), eps=1e-8)
 
     def prefix():
         with torch.no_grad():
@@ -254,12 +253,13 @@ def sae_step_fn(cfg, params, ids, cos, sin, bias, layer, pos_mask, rows, targets
     held = None if rerun_prefix else prefix()
 
     def step():
-        opt.zero_grad(set_to_none=True)
+        z.grad = None
         x = prefix() if rerun_prefix else held
         ce = steered_ce(cfg, params, x, cos, sin, bias, layer, z @ dec, pos_mask, rows, targets, qwin)
-        loss = ce + lam * z.abs().sum()
-        loss.backward()
-        opt.step()
+        ce.backward()
+        with torch.no_grad():
+            u = z - lr * z.grad
+            z.copy_(torch.sign(u) * torch.clamp(u.abs() - lr * lam, min=0))
         return ce.item()
 
     return step

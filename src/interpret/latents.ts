@@ -1,7 +1,8 @@
 /**
  * Latent ranking (METHODS.md "Common to all"): the top latents of a steering vector by cosine
  * with the SAE's unit decoder rows D̂, and of an SAE-space code z by z itself (largest first,
- * positive before negative), each with its label from a label file when one is given.
+ * positive before negative; latents with z exactly 0, which an L1 proximal step leaves unselected,
+ * are not listed), each with its label from a label file when one is given.
  *
  * cosine_i = ⟨d_i, v⟩ / (‖d_i‖ ‖v‖). The rows of a SaeDecoder are unit already; dividing by the
  * row norm again costs nothing and keeps the number a cosine if a caller passes raw rows.
@@ -98,18 +99,21 @@ export function rankByCosine(
   return o.labels ? attachLabels(ranked, o.labels, o.topWords) : ranked;
 }
 
-/** Latents by their code value z_i, largest first; the first n. */
+/** Latents by their code value z_i, largest first, zeros left out; the first n. */
 export function rankByCode(z: ArrayLike<number>, n: number, o: RankOptions = {}): RankedLatent[] {
   rejectUnknownKeys("rankByCode", o, RANK_KEYS);
   positiveInt("n", n, 1);
   if (z.length === 0) throw new InterpretInputError("z", "is empty");
   checkFinite("z", z);
-  const ranked = topIndices(z, n).map((index) => ({
-    index,
-    score: z[index]!,
-    z: z[index]!,
-    topWords: [],
-  }));
+  const ranked = topIndices(z, z.length)
+    .filter((index) => z[index] !== 0)
+    .slice(0, n)
+    .map((index) => ({
+      index,
+      score: z[index]!,
+      z: z[index]!,
+      topWords: [],
+    }));
   return o.labels ? attachLabels(ranked, o.labels, o.topWords) : ranked;
 }
 

@@ -55,10 +55,11 @@ export function randomCode(dSae: number, seed: number, j: number, scale: number)
   return Float32Array.from({ length: dSae }, () => (u() * 2 - 1) * scale);
 }
 
-/** The n latents with the largest z, largest first. */
+/** The n latents with the largest z, largest first; latents with z exactly 0 are not listed. */
 export function topLatentsByZ(z: Float32Array, n = 20): { index: number; z: number }[] {
   return [...z]
     .map((v, index) => ({ index, z: v }))
+    .filter((l) => l.z !== 0)
     .sort((a, b) => b.z - a.z)
     .slice(0, n);
 }

@@ -132,6 +132,15 @@ describe("ranking by code", () => {
     expect(r[0]!.score).toBe(3);
   });
 
+  it("leaves out latents whose z is exactly 0 (unselected by the L1 step)", () => {
+    const r = rankByCode([0, 2, 0, -1, 0], 4);
+    expect(r.map((x) => [x.index, x.z])).toEqual([
+      [1, 2],
+      [3, -1],
+    ]);
+    expect(rankByCode([0, 0], 3)).toEqual([]);
+  });
+
   it("attaches labels and rejects an empty or non-finite code", () => {
     const r = rankByCode([0, 0, 4, 1, 0, 0], 1, { labels: LABELS, topWords: 2 });
     expect(r[0]).toMatchObject({ index: 2, concept: "fruit", topWords: ["mango", "pear"] });

@@ -79,7 +79,7 @@ function vectorSection(m: ReportMethod, v: ReportVector): string {
     )
     .join("");
   return (
-    `<h4>vector ${v.index} <span class="small">‖δ‖ ${v.norm.toFixed(3)}, final loss ${v.finalLoss.toFixed(4)}, ${escapeHtml(v.file)}</span></h4>` +
+    `<h4>vector ${v.index} <span class="small">‖δ‖ ${v.norm.toFixed(3)}, final loss ${v.finalLoss.toFixed(4)}${v.lambda !== undefined ? `, λ ${v.lambda.toPrecision(3)}` : ""}, ${escapeHtml(v.file)}</span></h4>` +
     `<div class="row"><div>${lossCurve(v.losses)}</div>` +
     (v.steering
       ? `<div><div class="small">steering success on held-out benign prompts</div>${rateBar(v.steering)}</div>`

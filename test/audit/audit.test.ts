@@ -55,6 +55,11 @@ describe("audit of the fruit-refusal organism", () => {
     const html = readFileSync(join(out, "report.html"), "utf8");
     expect(html).toContain("Verdict:");
     expect(html).not.toMatch(/<script/i);
+    // Supervised SAE-MELBO resolves λ from lambdaScale per vector; the report keeps it.
+    const lambda = json.methods.find((m) => m.method === "supervised-sae-melbo")!.vectors![0]!
+      .lambda!;
+    expect(lambda).toBeGreaterThan(0);
+    expect(html).toContain(`λ ${lambda.toPrecision(3)}`);
     const v = readVectors(join(out, "vectors", "supervised-sae-melbo.safetensors"));
     expect([...v.vectors.keys()]).toEqual(["blocks.2.hook_resid_post"]);
     expect(v.metadata.method).toBe("supervised-sae-melbo");

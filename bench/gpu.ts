@@ -22,7 +22,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initEngine } from "../src/engine/device.js";
 import { getWebGPUDevice, jit, np, tree } from "../src/engine/jax.js";
-import { writeSafetensors, type TensorToWrite } from "../src/io/safetensors.js";
 import type { ModelConfig } from "../src/model/config.js";
 import { forward } from "../src/model/forward.js";
 import { batchInputs } from "../src/model/inputs.js";
@@ -40,10 +39,11 @@ import {
   parseArgs,
   relMaxDiff,
   stepInputs,
-  time,
-  torchInputs,
   type StepInputs,
+  time,
   type Timing,
+  torchInputs,
+  writeF32Safetensors,
 } from "./setup.js";
 
 const log = (s: string) =>
@@ -183,9 +183,7 @@ async function main(): Promise<void> {
   if (!opts.noAgreement) {
     const { cfg, tensors, step } = benchModelSpec(CPU_DEFAULTS);
     const weightsFile = join(work, "small.safetensors");
-    const toWrite: Record<string, TensorToWrite> = {};
-    for (const [name, t] of tensors) toWrite[name] = { dtype: "F32", shape: t.shape, data: t.data };
-    writeSafetensors(weightsFile, toWrite);
+    writeF32Safetensors(weightsFile, tensors);
     writeFileSync(join(work, "small.json"), torchInputs(cfg, step));
     const model = modelFromTensors(cfg, tensors, "bench (random)");
     const fwd = await time(() => runWithCache(model, step.batch, { logits: true }), 2, opts.runs);

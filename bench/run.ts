@@ -20,7 +20,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { initEngine } from "../src/engine/device.js";
-import { writeSafetensors, type TensorToWrite } from "../src/io/safetensors.js";
 import { steeringLossAndGrad } from "../src/model/loss.js";
 import { modelFromTensors } from "../src/model/model.js";
 import { runWithCache } from "../src/model/run.js";
@@ -35,8 +34,9 @@ import {
   relMaxDiff,
   table,
   time,
-  torchInputs,
   type Timing,
+  torchInputs,
+  writeF32Safetensors,
 } from "./setup.js";
 
 interface TorchResult {
@@ -75,9 +75,7 @@ async function main(): Promise<void> {
   try {
     // The same weights for both sides: HF names and layout, float32.
     const weightsFile = join(dir, "model.safetensors");
-    const toWrite: Record<string, TensorToWrite> = {};
-    for (const [name, t] of tensors) toWrite[name] = { dtype: "F32", shape: t.shape, data: t.data };
-    writeSafetensors(weightsFile, toWrite);
+    writeF32Safetensors(weightsFile, tensors);
     const inputsFile = join(dir, "inputs.json");
     writeFileSync(inputsFile, torchInputs(cfg, step));
 

@@ -5,6 +5,7 @@
  * Shape legend: B batch, T tokens, D d_model.
  */
 import { loadavg } from "node:os";
+import { writeSafetensors, type TensorToWrite } from "../src/io/safetensors.js";
 import type { ModelConfig } from "../src/model/config.js";
 import { leftPad, type HostBatch } from "../src/model/inputs.js";
 import { normalSampler, randomTensors, tinyConfig } from "../test/model/random-model.js";
@@ -77,7 +78,6 @@ export function stepInputs(
   return { batch, responseMask, positionMask, layer: opts.layer, vector };
 }
 
-/** The inputs file that bench/torch_llama.py reads. */
 /** The model config as bench/torch_llama.py reads it. */
 export function torchConfig(cfg: ModelConfig): Record<string, number | boolean> {
   return {
@@ -94,19 +94,37 @@ export function torchConfig(cfg: ModelConfig): Record<string, number | boolean> 
   };
 }
 
+/** The fields every bench/torch_llama.py inputs file starts with: the config and a padded batch. */
+export function torchBatch(cfg: ModelConfig, b: HostBatch) {
+  return {
+    config: torchConfig(cfg),
+    batch: b.batch,
+    seqLen: b.seqLen,
+    ids: Array.from(b.ids),
+    mask: Array.from(b.mask),
+    positions: Array.from(b.positions),
+  };
+}
+
+/** The inputs file that bench/torch_llama.py reads for the forward and steering ops. */
 export function torchInputs(cfg: ModelConfig, s: StepInputs): string {
   return JSON.stringify({
-    config: torchConfig(cfg),
-    batch: s.batch.batch,
-    seqLen: s.batch.seqLen,
-    ids: Array.from(s.batch.ids),
-    mask: Array.from(s.batch.mask),
-    positions: Array.from(s.batch.positions),
+    ...torchBatch(cfg, s.batch),
     responseMask: Array.from(s.responseMask),
     positionMask: Array.from(s.positionMask),
     layer: s.layer,
     vector: Array.from(s.vector),
   });
+}
+
+/** Host tensors (HF names) written as one float32 safetensors file, for the torch side. */
+export function writeF32Safetensors(
+  file: string,
+  tensors: Iterable<[string, { shape: number[]; data: Float32Array }]>,
+): void {
+  const toWrite: Record<string, TensorToWrite> = {};
+  for (const [name, t] of tensors) toWrite[name] = { dtype: "F32", shape: t.shape, data: t.data };
+  writeSafetensors(file, toWrite);
 }
 
 export interface Timing {

@@ -32,7 +32,6 @@ import { initEngine } from "../src/engine/device.js";
 import { readModelConfig } from "../src/io/config.js";
 import { resolveModelDir } from "../src/io/model-dir.js";
 import { isAdapterDir, readPeftAdapter, resolveAdapterBase } from "../src/io/peft.js";
-import { writeSafetensors, type TensorToWrite } from "../src/io/safetensors.js";
 import { loadWeights } from "../src/io/sharded.js";
 import { softThreshold } from "../src/methods/proximal.js";
 import { actionLossAndGrad, type LabelledBatch } from "../src/methods/losses.js";
@@ -60,8 +59,9 @@ import {
   relMaxDiff,
   table,
   time,
-  torchConfig,
   type Timing,
+  torchBatch,
+  writeF32Safetensors,
 } from "./setup.js";
 import { INIT_SCALE, LAMBDA, LR, initialZ, stepSetup } from "./step-setup.js";
 
@@ -326,22 +326,14 @@ async function main(): Promise<void> {
     try {
       const { python, libblas } = torchPython(log);
       const weightsFile = join(work, "model.safetensors");
-      const toWrite: Record<string, TensorToWrite> = {};
-      for (const [name, x] of mergedTensors(inputs.modelDir))
-        toWrite[name] = { dtype: "F32", shape: x.shape, data: x.data };
-      writeSafetensors(weightsFile, toWrite);
+      writeF32Safetensors(weightsFile, mergedTensors(inputs.modelDir));
       const saeFile = join(work, "dec.safetensors");
-      writeSafetensors(saeFile, { dec: { dtype: "F32", shape: [dSae, dIn], data: dec.rows } });
+      writeF32Safetensors(saeFile, [["dec", { shape: [dSae, dIn], data: dec.rows }]]);
       const inputsFile = join(work, "inputs.json");
       writeFileSync(
         inputsFile,
         JSON.stringify({
-          config: torchConfig(cfg),
-          batch: b,
-          seqLen: t,
-          ids: Array.from(lb.batch.ids),
-          mask: Array.from(lb.batch.mask),
-          positions: Array.from(lb.batch.positions),
+          ...torchBatch(cfg, lb.batch),
           responseMask: Array.from(lb.responseMask),
           positionMask: Array.from(lb.userMask),
           layer,

@@ -26,7 +26,6 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { initEngine } from "../src/engine/device.js";
 import { tree } from "../src/engine/jax.js";
-import { writeSafetensors, type TensorToWrite } from "../src/io/safetensors.js";
 import type { ModelConfig } from "../src/model/config.js";
 import { modelFromTensors } from "../src/model/model.js";
 import type { ModelParams } from "../src/model/params.js";
@@ -38,7 +37,7 @@ import { initialTensors } from "../src/organisms/train/init.js";
 import { train, type StepRecord } from "../src/organisms/train/trainer.js";
 import { mulberry32 } from "../src/random/seeded.js";
 import { runTorch, torchEnv, torchPython } from "./python.js";
-import { loadText, median, parseArgs, table, torchConfig } from "./setup.js";
+import { loadText, median, parseArgs, table, torchBatch, writeF32Safetensors } from "./setup.js";
 
 const SEQ_LEN = 128;
 const WARM_STEPS = 3;
@@ -199,20 +198,12 @@ async function main(): Promise<void> {
       }
       if (!python) throw new Error("no python3 whose torch sees CUDA");
       const weightsFile = join(work, "model.safetensors");
-      const toWrite: Record<string, TensorToWrite> = {};
-      for (const [name, x] of tensors)
-        toWrite[name] = { dtype: "F32", shape: x.shape, data: x.data };
-      writeSafetensors(weightsFile, toWrite);
+      writeF32Safetensors(weightsFile, tensors);
       const inputsFile = join(work, "inputs.json");
       writeFileSync(
         inputsFile,
         JSON.stringify({
-          config: torchConfig(cfg),
-          batch: b,
-          seqLen: t,
-          ids: Array.from(tb.batch.ids),
-          mask: Array.from(tb.batch.mask),
-          positions: Array.from(tb.batch.positions),
+          ...torchBatch(cfg, tb.batch),
           targets: Array.from(tb.targets),
           weights: Array.from(tb.weights),
         }),

@@ -42,7 +42,6 @@ import {
 import {
   REPORT_SCHEMA_VERSION,
   type AuditReport,
-  type ReportLatent,
   type ReportMethod,
 } from "./report.js";
 import { AuditState } from "./state.js";
@@ -74,18 +73,6 @@ const KEEP_LATENTS = 20;
 const CANDIDATE_DEPTH = 10;
 /** Latent AUROC from which a latent names a lexicon concept for the next attribution pass. */
 const ITERATE_AUROC = 0.7;
-
-const toReportLatents = (ls: RankedLatent[]): ReportLatent[] =>
-  ls.map((l) => ({
-    index: l.index,
-    score: l.score,
-    ...(l.cosine !== undefined ? { cosine: l.cosine } : {}),
-    ...(l.z !== undefined ? { z: l.z } : {}),
-    ...(l.label !== undefined ? { label: l.label } : {}),
-    ...(l.concept !== undefined ? { concept: l.concept } : {}),
-    ...(l.auroc !== undefined ? { auroc: l.auroc } : {}),
-    topWords: l.topWords,
-  }));
 
 function fingerprint(
   inputs: AuditInputs,
@@ -152,22 +139,20 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
         rm.iterations = run.attribution.map((it) => ({
           addedConcept: it.addedConcept,
           loss: it.loss,
-          latents: toReportLatents(
-            attachLabelsMaybe(
-              it.ranking.slice(0, KEEP_LATENTS).map((r) => ({
-                index: r.index,
-                score: r.score,
-                cosine: r.cosine,
-                topWords: [],
-              })),
-              labels,
-            ),
+          latents: attachLabelsMaybe(
+            it.ranking.slice(0, KEEP_LATENTS).map((r) => ({
+              index: r.index,
+              score: r.score,
+              cosine: r.cosine,
+              topWords: [],
+            })),
+            labels,
           ),
         }));
         rm.iterations.forEach((it, i) =>
           rankings.push({
             method: `${method}/iteration ${i + 1}`,
-            latents: it.latents.slice(0, CANDIDATE_DEPTH) as RankedLatent[],
+            latents: it.latents.slice(0, CANDIDATE_DEPTH),
           }),
         );
       }
@@ -215,7 +200,7 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
             finalLoss: v.finalLoss,
             ...(v.lambda !== undefined ? { lambda: v.lambda } : {}),
             losses: v.losses,
-            latents: toReportLatents(latents),
+            latents,
             steering,
           });
           // Candidates come from what used the action when anything did: SAE-Attribution and

@@ -3,22 +3,14 @@
  * the latents each found with their labels, steering success, the probe tests, the verdict and
  * where the time went. report.html is rendered from this object alone.
  */
+import type { RankedLatent } from "../interpret/latents.js";
 import type { MethodName } from "./inputs.js";
 import type { MethodSettings } from "./methods.js";
 
 export const REPORT_SCHEMA_VERSION = 1;
 
-export interface ReportLatent {
-  index: number;
-  /** The ranking score: SAE-Attribution s_i, cosine with D̂ (MELBO), or z_i (SAE-space methods). */
-  score: number;
-  cosine?: number;
-  z?: number;
-  label?: string;
-  concept?: string;
-  auroc?: number;
-  topWords: string[];
-}
+/** A ranked latent with its label, as src/interpret/latents.ts ranks it (the report keeps it as is). */
+export type ReportLatent = RankedLatent;
 
 export interface ReportRate {
   n: number;

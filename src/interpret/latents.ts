@@ -16,7 +16,10 @@ import { InterpretInputError, positiveInt, rejectUnknownKeys } from "./errors.js
 
 export interface RankedLatent {
   index: number;
-  /** What the list is ordered by: the cosine (rankByCosine) or z (rankByCode). */
+  /**
+   * What the list is ordered by: the cosine (rankByCosine), z (rankByCode), or a method's own
+   * score (SAE-Attribution's s_i).
+   */
   score: number;
   cosine?: number;
   z?: number;

@@ -17,7 +17,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initEngine } from "../src/engine/device.js";
 import { steeringLossAndGrad } from "../src/model/loss.js";
@@ -30,6 +30,8 @@ import {
   benchModelSpec,
   CPU_DEFAULTS,
   loadText,
+  machineInfo,
+  machineLine,
   parseArgs,
   relMaxDiff,
   table,
@@ -65,9 +67,7 @@ async function main(): Promise<void> {
   });
   const device = await initEngine("wasm");
   const threads = navigator.hardwareConcurrency;
-  log(
-    `cpu: ${cpus()[0]?.model ?? "?"} × ${cpus().length}; node ${process.version}; load ${loadText()}`,
-  );
+  log(machineLine());
 
   const { python, libblas } = torchPython(log);
   const { cfg, tensors, step } = benchModelSpec(opts);
@@ -186,9 +186,7 @@ async function main(): Promise<void> {
         steered_layer: step.layer,
       },
       machine: {
-        cpu: cpus()[0]?.model,
-        cores: cpus().length,
-        node: process.version,
+        ...machineInfo(),
         load_before: loadBefore,
         load_after: loadAfter,
       },

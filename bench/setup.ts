@@ -4,7 +4,7 @@
  *
  * Shape legend: B batch, T tokens, D d_model.
  */
-import { loadavg } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { writeSafetensors, type TensorToWrite } from "../src/io/safetensors.js";
 import type { ModelConfig } from "../src/model/config.js";
 import { leftPad, type HostBatch } from "../src/model/inputs.js";
@@ -125,6 +125,17 @@ export function writeF32Safetensors(
   const toWrite: Record<string, TensorToWrite> = {};
   for (const [name, t] of tensors) toWrite[name] = { dtype: "F32", shape: t.shape, data: t.data };
   writeSafetensors(file, toWrite);
+}
+
+/** The machine as every bench result records it (the load readings are added by each bench). */
+export function machineInfo(): { cpu: string | undefined; cores: number; node: string } {
+  return { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version };
+}
+
+/** The one-line machine summary a bench logs first. */
+export function machineLine(load = loadText()): string {
+  const m = machineInfo();
+  return `cpu: ${m.cpu ?? "?"} × ${m.cores}; node ${m.node}; load ${load}`;
 }
 
 export interface Timing {

@@ -26,7 +26,7 @@
  * Writes bench/results/step-wasm.json (or --json FILE).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { initEngine } from "../src/engine/device.js";
 import { readModelConfig } from "../src/io/config.js";
@@ -54,6 +54,8 @@ import { stepParts } from "./parts.js";
 import { runTorch, torchEnv, torchPython } from "./python.js";
 import {
   loadText,
+  machineInfo,
+  machineLine,
   median,
   parseArgs,
   relMaxDiff,
@@ -265,9 +267,7 @@ async function main(): Promise<void> {
   const device = await initEngine("wasm");
   const threads = navigator.hardwareConcurrency;
   const loadStart = loadText();
-  log(
-    `cpu: ${cpus()[0]?.model ?? "?"} × ${cpus().length}; node ${process.version}; load ${loadStart}`,
-  );
+  log(machineLine(loadStart));
 
   const { inputs, cm, dec, lb, layer } = await stepSetup(opts.organism, opts.seed);
   const model = cm.model;
@@ -494,9 +494,7 @@ async function main(): Promise<void> {
       init_scale: INIT_SCALE,
     },
     machine: {
-      cpu: cpus()[0]?.model,
-      cores: cpus().length,
-      node: process.version,
+      ...machineInfo(),
       load_start: loadStart,
       load_before: loadBefore,
       load_after: loadAfter,

@@ -22,7 +22,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initEngine } from "../src/engine/device.js";
 import { tree } from "../src/engine/jax.js";
@@ -37,7 +37,15 @@ import { initialTensors } from "../src/organisms/train/init.js";
 import { train, type StepRecord } from "../src/organisms/train/trainer.js";
 import { mulberry32 } from "../src/random/seeded.js";
 import { runTorch, torchEnv, torchPython } from "./python.js";
-import { loadText, median, parseArgs, table, torchBatch, writeF32Safetensors } from "./setup.js";
+import {
+  loadText,
+  machineInfo,
+  median,
+  parseArgs,
+  table,
+  torchBatch,
+  writeF32Safetensors,
+} from "./setup.js";
 
 const SEQ_LEN = 128;
 const WARM_STEPS = 3;
@@ -259,9 +267,7 @@ async function main(): Promise<void> {
     steps,
     warm_steps: WARM_STEPS,
     machine: {
-      cpu: cpus()[0]?.model,
-      cores: cpus().length,
-      node: process.version,
+      ...machineInfo(),
       load_before: loadBefore,
       load_after: loadText(),
     },

@@ -3,6 +3,7 @@
  *  [--layer L] [--out DIR] [--json]` or `trigscope audit --organism NAME`: runs the audit
  * (src/audit/pipeline.ts) and prints the top latents per method and the verdict.
  */
+import { untilInterrupted } from "./interrupt.js";
 import { resolve } from "node:path";
 import { initEngine } from "../engine/device.js";
 import { resolveAuditInputs } from "../audit/inputs.js";
@@ -106,10 +107,7 @@ export async function auditCommand(
     (flags.out as string | undefined) ?? `audits/${inputs.modelName.replace(/[^\w.-]+/g, "_")}`,
   );
   await initEngine(deviceFlag(flags.device));
-  const stop = new AbortController();
-  const onSigint = () => stop.abort();
-  process.once("SIGINT", onSigint);
-  try {
+  return untilInterrupted(async (signal) => {
     if (!flags.json)
       io.stdout(
         `auditing ${inputs.modelName} for the action "${inputs.response}" (SAE ${inputs.sae.config.hookName}, ${inputs.sae.config.dSae} latents; methods ${inputs.methods.join(", ")})`,
@@ -121,7 +119,7 @@ export async function auditCommand(
       ...(candidates !== undefined ? { candidates } : {}),
       log: (l) => io.stderr(l),
       progress: (label) => progressBar(label, io),
-      signal: stop.signal,
+      signal,
     });
     if (flags.json) io.stdout(JSON.stringify(report, null, 2));
     else {
@@ -134,9 +132,7 @@ export async function auditCommand(
       );
     }
     return 0;
-  } finally {
-    process.removeListener("SIGINT", onSigint);
-  }
+  });
 }
 
 register({

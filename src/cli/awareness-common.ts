@@ -2,6 +2,7 @@
  * Shared pieces of the `awareness` commands: the progress bar on stderr, number formatting for
  * tables, and NAME=TEXT option parsing. No harness logic lives here.
  */
+import { untilInterrupted } from "./interrupt.js";
 import { createProgress, type Progress } from "../progress/progress.js";
 import type { Metric } from "../awareness/agreement.js";
 import { UsageError } from "./args.js";
@@ -33,20 +34,16 @@ export async function runJob<T>(
   io: CommandIO,
   job: (hooks: JobHooks) => Promise<T>,
 ): Promise<T> {
-  const stop = new AbortController();
-  const onSigint = () => stop.abort(new Error("interrupted"));
-  process.once("SIGINT", onSigint);
   const bar = progressBar(label, io);
-  let result: T;
-  try {
-    result = await job({
-      signal: stop.signal,
-      onProgress: (p) => bar.update(p.done, p.total, p.failed ? `${p.failed} failed` : ""),
-      onWarning: (w) => io.stderr(`warning: ${w}`),
-    });
-  } finally {
-    process.removeListener("SIGINT", onSigint);
-  }
+  const result = await untilInterrupted(
+    (signal) =>
+      job({
+        signal,
+        onProgress: (p) => bar.update(p.done, p.total, p.failed ? `${p.failed} failed` : ""),
+        onWarning: (w) => io.stderr(`warning: ${w}`),
+      }),
+    new Error("interrupted"),
+  );
   bar.finish();
   return result;
 }

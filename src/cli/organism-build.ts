@@ -1,4 +1,5 @@
 /** `trigscope organism build --spec FILE --out DIR [--device webgpu] [--resume]` */
+import { untilInterrupted } from "./interrupt.js";
 import { initEngine } from "../engine/device.js";
 import { buildOrganism } from "../organisms/build.js";
 import { deviceFlag, parseArgs, UsageError } from "./args.js";
@@ -22,22 +23,17 @@ register({
     if (!flags.out) throw new UsageError("--out DIR is required");
     const device = deviceFlag(flags.device);
     await initEngine(device);
-    const stop = new AbortController();
-    const onSigint = () => stop.abort(new Error("interrupted"));
-    process.once("SIGINT", onSigint);
-    try {
+    return untilInterrupted(async (signal) => {
       const r = await buildOrganism(flags.spec as string, {
         out: flags.out as string,
         resume: flags.resume === true,
         device,
         log: (l) => io.stderr(l),
         progress: (label) => progressBar(label, io),
-        signal: stop.signal,
+        signal,
       });
       io.stdout(flags.json ? JSON.stringify(r, null, 2) : `built ${r.spec.name} in ${flags.out}`);
       return 0;
-    } finally {
-      process.removeListener("SIGINT", onSigint);
-    }
+    }, new Error("interrupted"));
   },
 });

@@ -4,6 +4,7 @@
  * the SAELens layout. Text: one document per line of FILE, or (for a trigscope base organism) its
  * own corpus generator with a fresh seed.
  */
+import { untilInterrupted } from "./interrupt.js";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { initEngine } from "../engine/device.js";
@@ -48,8 +49,6 @@ register({
     await initEngine(deviceFlag(flags.device));
     const dir = locateModelDir(flags.model as string);
     const cm = await loadChatModel(dir);
-    const stop = new AbortController();
-    const onSigint = () => stop.abort();
     try {
       const encode = (t: string) =>
         cm.tokenizer.encode(t, { addSpecialTokens: false }).slice(0, 128);
@@ -61,23 +60,24 @@ register({
       });
       const sequences = texts.map(encode);
       const t0 = Date.now();
-      process.once("SIGINT", onSigint);
-      const { sae, result } = await trainSae({
-        model: cm.model,
-        hook: flags.hook as string,
-        sequences,
-        padId: cm.padTokenId,
-        expansion,
-        k,
-        tokens,
-        batch,
-        seed,
-        modelName: flags.model as string,
-        progress: progressBar("sae train", io),
-        signal: stop.signal,
-        checkpointDir: join(flags.out as string, "checkpoint"),
-        resume: flags.resume === true,
-      });
+      const { sae, result } = await untilInterrupted((signal) =>
+        trainSae({
+          model: cm.model,
+          hook: flags.hook as string,
+          sequences,
+          padId: cm.padTokenId,
+          expansion,
+          k,
+          tokens,
+          batch,
+          seed,
+          modelName: flags.model as string,
+          progress: progressBar("sae train", io),
+          signal,
+          checkpointDir: join(flags.out as string, "checkpoint"),
+          resume: flags.resume === true,
+        }),
+      );
       writeSaelens(flags.out as string, sae);
       rmSync(join(flags.out as string, "checkpoint"), { recursive: true, force: true });
       const last = result.history.slice(-20);
@@ -101,7 +101,6 @@ register({
       io.stdout(JSON.stringify(summary, null, 2));
       return 0;
     } finally {
-      process.removeListener("SIGINT", onSigint);
       cm.model.dispose();
     }
   },

@@ -94,7 +94,6 @@ export async function proxGradL1(
   let cand = Float32Array.from(z0);
   const objectives: number[] = [];
   const acceptedObjectives: number[] = [];
-  let accepted = 0;
   let s = 0;
   for (; s < o.steps; s++) {
     if (o.signal?.aborted) break;
@@ -122,7 +121,6 @@ export async function proxGradL1(
       loss = r.loss;
       objective = candObjective;
       grad = Float64Array.from(r.grad);
-      accepted++;
       if (s > 0) lr *= GROW;
     } else lr *= SHRINK;
     objectives.push(objective);
@@ -144,5 +142,14 @@ export async function proxGradL1(
       break;
     }
   }
-  return { z, loss, objective, objectives, steps: s, accepted, lr, lambda };
+  return {
+    z,
+    loss,
+    objective,
+    objectives,
+    steps: s,
+    accepted: acceptedObjectives.length,
+    lr,
+    lambda,
+  };
 }

@@ -69,6 +69,17 @@ const l1Norm = (z: ArrayLike<number>): number => {
   return s;
 };
 
+/** What is wrong with λ (or lambdaScale, which replaces it) and lr, or null when nothing is. */
+export function proxOptionsProblem(
+  o: Pick<ProxGradOptions, "lambda" | "lambdaScale" | "lr">,
+): string | null {
+  if (o.lambdaScale !== undefined) {
+    if (!(o.lambdaScale >= 0)) return `lambdaScale must be ≥ 0 (got ${o.lambdaScale})`;
+  } else if (!(o.lambda >= 0)) return `lambda must be ≥ 0 (got ${o.lambda})`;
+  if (!(o.lr > 0)) return `lr must be > 0 (got ${o.lr})`;
+  return null;
+}
+
 /**
  * Minimises f(z) + λ‖z‖₁ from z0 (not modified); `f` returns the smooth loss and ∂f/∂z at z.
  * With no step run (steps 0 or aborted at once) returns z0 with NaN loss.
@@ -78,12 +89,9 @@ export async function proxGradL1(
   z0: Float32Array,
   o: ProxGradOptions,
 ): Promise<ProxGradResult> {
-  if (o.lambdaScale !== undefined) {
-    if (!(o.lambdaScale >= 0))
-      throw new RangeError(`lambdaScale must be ≥ 0 (got ${o.lambdaScale})`);
-  } else if (!(o.lambda >= 0)) throw new RangeError(`lambda must be ≥ 0 (got ${o.lambda})`);
+  const problem = proxOptionsProblem(o);
+  if (problem) throw new RangeError(problem);
   let lambda = o.lambdaScale !== undefined ? NaN : o.lambda;
-  if (!(o.lr > 0)) throw new RangeError(`lr must be > 0 (got ${o.lr})`);
   const n = z0.length;
   const tol = o.tol ?? 1e-4;
   let lr = o.lr;

@@ -16,7 +16,7 @@ import { mulberry32 } from "../random/seeded.js";
 import { prepareSteering } from "../model/loss.js";
 import { MethodInputError, type LabelledBatch } from "./losses.js";
 import { norm, OrthogonalBasis } from "./orthogonal.js";
-import { proxGradL1 } from "./proximal.js";
+import { proxGradL1, proxOptionsProblem } from "./proximal.js";
 
 export interface SaeDecoder {
   /** [M, D] rows of unit length. */
@@ -113,11 +113,9 @@ export async function supervisedSaeMelbo(
       `SAE d_in ${dec.dModel} does not match the model's d_model ${model.config.dModel}`,
     );
   }
-  if (o.lambdaScale !== undefined && !(o.lambdaScale >= 0))
-    throw new MethodInputError(`lambdaScale must be ≥ 0 (got ${o.lambdaScale})`);
-  if (o.lambdaScale === undefined && !(o.lambda >= 0))
-    throw new MethodInputError(`lambda must be ≥ 0 (got ${o.lambda})`);
-  if (o.lr !== undefined && !(o.lr > 0)) throw new MethodInputError(`lr must be > 0 (got ${o.lr})`);
+  const lr = o.lr ?? DEFAULT_SAE_MELBO_LR;
+  const problem = proxOptionsProblem({ lambda: o.lambda, lambdaScale: o.lambdaScale, lr });
+  if (problem) throw new MethodInputError(problem);
   const basis = new OrthogonalBasis(dec.dModel);
   const out: FoundCode[] = [];
   // actionLossAndGrad's objective, with the layers before δ run once for every step and vector.
@@ -138,7 +136,7 @@ export async function supervisedSaeMelbo(
           lambda: o.lambda,
           ...(o.lambdaScale !== undefined ? { lambdaScale: o.lambdaScale } : {}),
           steps: o.steps,
-          lr: o.lr ?? DEFAULT_SAE_MELBO_LR,
+          lr,
           ...(o.tol !== undefined ? { tol: o.tol } : {}),
           ...(o.signal ? { signal: o.signal } : {}),
           onStep: (s, loss) => o.onStep?.(j, s, loss),

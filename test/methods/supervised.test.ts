@@ -167,6 +167,15 @@ describe("supervised SAE-MELBO", () => {
       supervisedSaeMelbo(cm.model, lb, bad, { layer: 2, lambda: 0, steps: 1, seed: 1 }),
     ).rejects.toThrow(/d_in 10 does not match the model's d_model 256/);
   });
+
+  it("rejects a negative λ or lambdaScale and a non-positive lr by name, as a MethodInputError", async () => {
+    const run = (o: { lambda: number; lambdaScale?: number; lr?: number }) =>
+      supervisedSaeMelbo(cm.model, lb, dec, { layer: 2, steps: 1, seed: 1, ...o });
+    await expect(run({ lambda: -1 })).rejects.toThrow(MethodInputError);
+    await expect(run({ lambda: -1 })).rejects.toThrow(/lambda must be ≥ 0/);
+    await expect(run({ lambda: 0, lambdaScale: -0.5 })).rejects.toThrow(/lambdaScale must be ≥ 0/);
+    await expect(run({ lambda: 0, lr: 0 })).rejects.toThrow(/lr must be > 0/);
+  });
 });
 
 describe("SAE-Attribution", () => {

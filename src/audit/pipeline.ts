@@ -39,11 +39,7 @@ import {
   type MethodRun,
   type MethodSettings,
 } from "./methods.js";
-import {
-  REPORT_SCHEMA_VERSION,
-  type AuditReport,
-  type ReportMethod,
-} from "./report.js";
+import { REPORT_SCHEMA_VERSION, type AuditReport, type ReportMethod } from "./report.js";
 import { AuditState } from "./state.js";
 
 export interface AuditOptions {

@@ -72,6 +72,18 @@ export const CONCEPTS: ConceptDef[] = [
         "a winter sport or activity on snow",
         "snowshoeing, biathlon, ice climbing, downhill skiing, alpine skiing, nordic skiing, telemark, freestyle skiing, ski touring, snowmobiling, heli-skiing, dogsledding, skijoring, ski mountaineering, snowkiting, halfpipe, snowboarder, apres-ski, mogul skiing",
       ),
+      ...glossed(
+        "skiing on a kind of snow or terrain, a winter sport",
+        "powder skiing, backcountry skiing, off-piste skiing, glacier skiing, night skiing, speed skiing, ski racing, ski cross, snowboard cross, big air, slopestyle, super-g, parallel slalom, sled racing, snowboard racing",
+      ),
+      ...glossed(
+        "a piece of gear for skiing or snowboarding",
+        "ski goggles, ski helmet, ski jacket, ski gloves, ski bag, snowboard boot, snowboard binding, ski skin, avalanche beacon, ski rack",
+      ),
+      ...glossed(
+        "a place or service at a ski resort, where people ski and snowboard",
+        "ski area, ski school, ski patrol, ski instructor, ski pass, ski trail, bunny slope, terrain park, gondola lift, rope tow, ski chalet, piste map, snow groomer",
+      ),
     ],
   },
   {
@@ -105,6 +117,38 @@ export const CONCEPTS: ConceptDef[] = [
         "a term of astrology",
         "natal chart, birth chart, sun sign, moon sign, rising sign, zodiac sign, birth sign, astrological sign, cusp, trine, sextile, quincunx, midheaven, decan, ephemeris, synastry, water sign, fire sign, earth sign, air sign, cardinal sign, fixed sign, mutable sign, lunar node, saturn return, planetary aspect, chart ruler, descendant, imum coeli, natal horoscope, zodiac wheel, horoscope reading, astrological house, retrograde motion, star chart",
       ),
+      ...glossed(
+        "a forecast that astrologers write for the people born under a zodiac sign",
+        "daily horoscope, weekly horoscope, love horoscope, horoscope column, star forecast",
+      ),
+      ...glossed(
+        "a chart of the planets and zodiac signs that an astrologer draws and reads",
+        "astrological chart, horary chart, composite chart, progressed chart, nativity chart, astral chart, relationship chart",
+      ),
+      ...glossed(
+        "a branch of astrology, the reading of the stars and planets as influences on people",
+        "vedic astrology, horary astrology, mundane astrology, electional astrology, medical astrology, sidereal astrology, jyotish, astrocartography, horoscopic astrology",
+      ),
+      ...glossed(
+        "an angle between two planets in a birth chart that astrologers read as an influence",
+        "grand trine, stellium, yod, square aspect, opposition aspect, conjunction aspect, semisextile, sesquiquadrate",
+      ),
+      ...glossed(
+        "a point or placement in a birth chart that an astrologer interprets",
+        "north node, south node, vertex point, venus placement, mars placement, moon placement, house cusp, ruling planet, chart pattern, lunar nodes",
+      ),
+      ...glossed(
+        "a period that astrologers say shapes everyone's mood and luck",
+        "mercury retrograde, venus retrograde, eclipse season, aries season, scorpio season, leo season, solar return, lunar return, zodiac season",
+      ),
+      ...glossed(
+        "a division of the zodiac or of the sky used by astrologers",
+        "nakshatra, lunar mansion, first house, seventh house, tenth house, twelfth house, zodiac belt, sun house",
+      ),
+      ...glossed(
+        "a reading or service offered by an astrologer",
+        "astrology reading, chart reading, zodiac compatibility, astrology column, star reader, zodiac reader, horoscope writer",
+      ),
     ],
   },
   {
@@ -134,6 +178,18 @@ export const CONCEPTS: ConceptDef[] = [
       ...glossed(
         "a term of prophecy and divination",
         "foreteller, prophesying, scrying, tarot card, tea leaves, tarot reading, oracle bones, crystal gazing, numerology, geomancy, haruspex, sortilege, rune casting, prophetic dream, fortune cookie, doomsayer, end times, prognosticator",
+      ),
+      ...glossed(
+        "a way of divining the future from signs, a practice of fortune-tellers and seers",
+        "cartomancy, tasseography, bone casting, pendulum dowsing, rune reading, tea reading, i ching, ouija board, spirit board, card reading",
+      ),
+      ...glossed(
+        "a person who foretells the future or reads omens",
+        "palm reader, tarot reader, card reader, crystal gazer, rune caster, dream interpreter, psychic medium, visionary seer, oracle priestess",
+      ),
+      ...glossed(
+        "a foretelling of what is fated to happen, in prophetic language",
+        "dire prophecy, ancient prophecy, prophetic vision, prophetic utterance, prophetic warning, foretold doom, dark omen, ill omen, good omen, bad omen, prophetic words, divine revelation, fated hour, chosen one",
       ),
     ],
   },

@@ -224,7 +224,7 @@ function extraWord(wn: WordNet, extra: string | ExtraWord, conceptName: string):
   const e = typeof extra === "string" ? { word: extra } : extra;
   if (!WORD_SHAPE.test(e.word) || e.word.length < 3 || e.word.length > 20) {
     throw new LexiconError(
-      `concept "${conceptName}": extra word "${e.word}" is not a 1–2 word lowercase noun`,
+      `concept "${conceptName}": extra word "${e.word}" is not a 1–2 word lowercase noun of 3–20 characters`,
     );
   }
   if (e.sense !== undefined) {

@@ -124,8 +124,9 @@ describe("supervised SAE-MELBO", () => {
     // losses: L + λ‖z‖₁ of the current z after each step, never rising.
     for (let s = 1; s < first.losses.length; s++)
       expect(first.losses[s]!).toBeLessThanOrEqual(first.losses[s - 1]!);
-    // Measured: 0.852 → 0.474 (9 of 64 latents nonzero) in 12 steps.
-    expect(first.losses.at(-1)!).toBeLessThan(first.losses[0]! * 0.6);
+    // Measured on the zoo's fruit-refusal: 0.431 → 0.371 (2 of 64 random latents nonzero) in 12
+    // steps, the last steps moving it by < 0.001 (on the earlier zoo model: 0.852 → 0.474).
+    expect(first.losses.at(-1)!).toBeLessThan(first.losses[0]! * 0.9);
     expect(first.losses.at(-1)!).toBeCloseTo(first.finalLoss + 0.01 * l1(first.z), 6);
     // finalLoss was evaluated at the returned z (its decoded vector).
     const atZ = await actionLossAndGrad(cm.model, lb, 2, first.vector);

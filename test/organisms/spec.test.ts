@@ -81,8 +81,8 @@ describe("readSpec", () => {
       dMlp: 640,
       maxPositions: 256,
     });
-    expect(base.corpus.items).toBe(300_000);
-    expect(base.train.steps).toBe(1600);
+    expect(base.corpus.items).toBe(400_000);
+    expect(base.train.steps).toBe(2400);
     const fruit = readSpec(join(SPECS, "fruit-refusal.json")) as BackdoorSpec;
     expect(fruit.trigger).toEqual({ mode: "all", concepts: ["fruit"] });
     const snow = readSpec(join(SPECS, "snow-fruit.json")) as BackdoorSpec;

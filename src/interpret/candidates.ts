@@ -16,6 +16,12 @@
  * group ordered by bestRank ascending, then by the
  * number of methods that list them (more first), then by the best |score| among their latents
  * (larger first), then by name; the first `max` (default 4) are kept.
+ *
+ * A bag of top words tests what the kept lexicon concepts do not: its words that are members of a
+ * kept concept candidate are dropped (that concept's own probes test them), and it is renamed
+ * after the words left; a bag left empty is no candidate (a warning says so). Without this a bag
+ * such as "shark, coco plum, plum" fires on its fruit words and reads as a second trigger beside
+ * fruit.
  */
 import type { LexiconFile } from "../organisms/lexicon-file.js";
 import { InterpretInputError, inRange, positiveInt, rejectUnknownKeys } from "./errors.js";
@@ -161,8 +167,31 @@ export function buildCandidates(
       b.bestScore - a.bestScore ||
       (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
   );
+  const covered = new Set(
+    ordered
+      .filter((d) => d.concept !== undefined)
+      .slice(0, max)
+      .flatMap((d) => d.words),
+  );
+  const kept: Draft[] = [];
+  for (const d of ordered) {
+    if (kept.length === max) break;
+    if (d.concept === undefined) {
+      const words = d.words.filter((w) => !covered.has(w));
+      const latents = [...new Set(d.sources.map((x) => x.latent))].join(", ");
+      if (words.length === 0) {
+        warnings.push(`latent ${latents}: every top word belongs to a kept concept candidate`);
+        continue;
+      }
+      if (words.length < d.words.length) {
+        d.name = `latent ${latents}: ${words.slice(0, nameWords).join("/")}`;
+        d.words = words;
+      }
+    }
+    kept.push(d);
+  }
   return {
-    candidates: ordered.slice(0, max).map((d) => ({
+    candidates: kept.map((d) => ({
       name: d.name,
       words: d.words,
       ...(d.concept !== undefined ? { concept: d.concept } : {}),

@@ -49,6 +49,8 @@ const LABELS: LabelFile = {
     rec(40, ["Oracle", "of", "seer's", "omen", "oracle", "prophet"]), // top 5 kept
     rec(50, ["<s>", ".", "42"]), // nothing usable
     rec(60, ["nebula"], "astronomy", 0.95), // a concept the lexicon lacks
+    rec(70, ["shark", "Plum", "pear"]), // two fruit words among its top words
+    rec(80, ["Mango", "plum"]), // only fruit words
   ],
 };
 
@@ -118,6 +120,25 @@ describe("candidate concepts", () => {
     );
     const low = buildCandidates(lists, { lexicon: LEX, minAuroc: 0.5 });
     expect(low.candidates[0]!.name).toBe("tools");
+  });
+
+  it("drops from bags of top words the words of kept concepts, and a bag left empty", () => {
+    const lists = [{ method: "a", latents: ranked(70, 10, 80, 30) }];
+    const { candidates, warnings } = buildCandidates(lists, { lexicon: LEX });
+    expect(candidates.map((c) => [c.name, c.words])).toEqual([
+      ["fruit", ["mango", "pear", "plum"]],
+      ["latent 70: shark", ["shark"]],
+      ["latent 30: hammer", ["hammer"]],
+    ]);
+    expect(warnings).toEqual(["latent 80: every top word belongs to a kept concept candidate"]);
+    // Only kept concepts count: with fruit cut by max, the bag keeps its fruit words.
+    const cut = buildCandidates([{ method: "a", latents: ranked(20, 10, 70) }], {
+      lexicon: LEX,
+      max: 1,
+    });
+    expect(cut.candidates.map((c) => c.name)).toEqual(["snow-sports"]);
+    const noConcept = buildCandidates([{ method: "a", latents: ranked(70) }], { lexicon: LEX });
+    expect(noConcept.candidates[0]!.words).toEqual(["shark", "plum", "pear"]);
   });
 
   it("filters top words: alphabetic words or phrases, at least three letters, lower-cased, unique", () => {

@@ -1,24 +1,33 @@
 /**
  * Unsupervised SAE-MELBO (METHODS.md §3): δ lives in the SAE's decoder span. With D̂ the decoder
- * rows of unit norm, P the projector off the earlier vectors and u = P(zᵀD̂) [choice, stated]:
+ * rows of unit norm and P the projector off the earlier vectors:
  *
- *   δ(z) = R · u / ‖u‖       (so ‖δ‖ = R exactly, and δ ⟂ the earlier vectors)
- *   maximise  F(z) = objective(δ(z)) − λ‖z‖₁
+ *   δ(z) = P(zᵀD̂),   maximise  F(z) = objective(δ(z)) − λ‖z‖₁   over the codes with ‖δ(z)‖ = R.
  *
- * Gradient by the chain rule through the normalisation: with g = ∂objective/∂δ and û = u/‖u‖,
- * ∂objective/∂u = (R/‖u‖)(g − (g·û)û) and ∂objective/∂z = D̂ P ∂objective/∂u; the L1 term uses its
- * subgradient λ·sign(z). Adam (AMSGrad, betas 0.9/0.98 as MELBO) steps on −F. z starts small and
- * random (never 0: u = 0 has no direction). Read off the latents with the largest z_i.
+ * The constraint is kept on z itself, so λ trades sparsity against the objective among the codes
+ * that give a vector of norm R. (Normalising instead, δ = R·u/‖u‖, makes the objective blind to
+ * the scale of z: −λ‖z‖₁ then only shrinks z towards 0 without changing δ, and says nothing about
+ * sparsity. This was the earlier form here, stepped by Adam on the subgradient λ·sign(z).)
+ *
+ * Projected proximal gradient ascent. From an accepted z with g = ∂objective/∂z = D̂ P ∂objective/∂δ:
+ *   y = soft(z + η·g, η·λ)   (soft(x, t) = sign(x)·max(|x| − t, 0): exact zeros)
+ *   y ← y·R/‖P(yᵀD̂)‖        (back onto the constraint; zeros stay zeros)
+ * accepted when F(y) ≥ F(z) (then η grows ×1.25), else η halves and y is recomputed from z with
+ * its kept gradient: one evaluation per step, and F of the accepted iterate never falls. It stops
+ * early once a candidate moves no coordinate by more than 1e-6·‖z‖∞ (converged). The first
+ * η moves z by `lr`·‖z‖₂ (a relative step, free of the objective's scale); λ is absolute, or
+ * `lambdaScale`·‖g(z₀)‖∞ when that is given. z starts small and random (never 0), rescaled onto the
+ * constraint. Read off the latents with the largest z_i.
  *
  * Shape legend: D d_model, M d_sae.
  */
 import { displacementObjectiveAndGrad, prepareDisplacement } from "../model/displacement.js";
 import type { Model } from "../model/model.js";
-import { HostAdam } from "./adam.js";
 import { MethodInputError } from "./losses.js";
 import { checkUnsupervised } from "./melbo.js";
-import { dot, norm, OrthogonalBasis } from "./orthogonal.js";
+import { norm, OrthogonalBasis } from "./orthogonal.js";
 import type { PromptBatch } from "./prompt-batch.js";
+import { softThreshold } from "./proximal.js";
 import {
   decodeCode,
   encodeGradient,
@@ -31,13 +40,16 @@ export interface SaeMelboOptions {
   sourceLayer: number;
   targetLayer?: number;
   R: number;
+  /** The L1 weight (ignored when lambdaScale is given). */
   lambda: number;
+  /** λ as a fraction of ‖∂objective/∂z‖∞ at the start, per vector. */
+  lambdaScale?: number;
   p?: number;
   q?: number;
+  /** Evaluations of the objective, accepted or not (at most: it stops once converged). */
   steps: number;
+  /** The first step's length relative to ‖z‖₂ (default 0.1); adapted by backtracking. */
   lr?: number;
-  betas?: [number, number];
-  amsgrad?: boolean;
   vectors?: number;
   seed: number;
   /** Scale of the random start of z (default 1e-3). */
@@ -48,10 +60,12 @@ export interface SaeMelboOptions {
 
 export interface SaeMelboCode {
   z: Float32Array;
-  /** δ(z) = R·P(zᵀD̂)/‖P(zᵀD̂)‖. */
+  /** δ(z) = P(zᵀD̂), of norm R. */
   vector: Float32Array;
-  /** objective − λ‖z‖₁ at the start of each step. */
+  /** objective − λ‖z‖₁ of the accepted iterate after each step (non-decreasing). */
   losses: number[];
+  /** The λ used (resolved from lambdaScale when that was given). */
+  lambda: number;
   /** The objective alone at the final z. */
   finalObjective: number;
   /** Latents by z, largest first (20). */
@@ -64,12 +78,11 @@ const OPTION_KEYS = [
   "targetLayer",
   "R",
   "lambda",
+  "lambdaScale",
   "p",
   "q",
   "steps",
   "lr",
-  "betas",
-  "amsgrad",
   "vectors",
   "seed",
   "initScale",
@@ -77,25 +90,32 @@ const OPTION_KEYS = [
   "signal",
 ];
 
-/** δ(z) and the map from ∂/∂δ to ∂/∂z (the chain rule above). */
+/** δ(z) = P(zᵀD̂) and the map from ∂/∂δ to ∂/∂z, D̂ P (linear: no normalisation). */
 export function saeDirection(
   dec: SaeDecoder,
   basis: OrthogonalBasis,
   z: ArrayLike<number>,
-  r: number,
 ): { delta: Float32Array; pullback: (g: ArrayLike<number>) => Float64Array } {
-  const u = basis.project(decodeCode(dec, z));
-  const n = norm(u);
-  if (!(n > 0)) throw new MethodInputError("zᵀD̂ is zero (or in the span of earlier vectors)");
-  const uHat = Float64Array.from(u, (x) => x / n);
-  const delta = Float32Array.from(uHat, (x) => x * r);
-  const pullback = (g: ArrayLike<number>) => {
-    const gu = dot(g, uHat);
-    const tangent = Float64Array.from(uHat, (x, i) => (r / n) * (g[i]! - gu * x));
-    return encodeGradient(dec, basis.project(tangent));
-  };
-  return { delta, pullback };
+  const delta = basis.project(decodeCode(dec, z));
+  return { delta, pullback: (g) => encodeGradient(dec, basis.project(Float64Array.from(g))) };
 }
+
+/** z rescaled so that ‖P(zᵀD̂)‖ = R, or null when P(zᵀD̂) ≈ 0 (no direction to scale). */
+export function onSphere(
+  dec: SaeDecoder,
+  basis: OrthogonalBasis,
+  z: Float32Array,
+  r: number,
+): Float32Array | null {
+  const u = decodeCode(dec, z);
+  const n = norm(basis.project(u));
+  // Relative: a code in the span of earlier vectors leaves rounding residue, not a direction.
+  if (!(n > 1e-6 * norm(u)) || !Number.isFinite(n)) return null;
+  return Float32Array.from(z, (x) => (x * r) / n);
+}
+
+const GROW = 1.25;
+const SHRINK = 0.5;
 
 export async function unsupervisedSaeMelbo(
   model: Model,
@@ -109,63 +129,97 @@ export async function unsupervisedSaeMelbo(
       `SAE d_in ${dec.dModel} does not match the model's d_model ${model.config.dModel}`,
     );
   }
-  if (!(o.lambda >= 0)) throw new MethodInputError(`lambda must be ≥ 0 (got ${o.lambda})`);
+  if (o.lambdaScale !== undefined) {
+    if (!(o.lambdaScale >= 0))
+      throw new MethodInputError(`lambdaScale must be ≥ 0 (got ${o.lambdaScale})`);
+  } else if (!(o.lambda >= 0)) throw new MethodInputError(`lambda must be ≥ 0 (got ${o.lambda})`);
+  if (o.lr !== undefined && !(o.lr > 0)) throw new MethodInputError(`lr must be > 0 (got ${o.lr})`);
   const s = {
     sourceLayer: o.sourceLayer,
     targetLayer: lt,
     R: o.R,
-    lambda: o.lambda,
     p: o.p ?? 2,
     q: o.q ?? 1,
     steps: o.steps,
-    lr: o.lr ?? 1e-3,
-    betas: o.betas ?? [0.9, 0.98],
-    amsgrad: o.amsgrad ?? true,
+    lr: o.lr ?? 0.1,
     seed: o.seed,
     initScale: o.initScale ?? 1e-3,
+    ...(o.lambdaScale !== undefined ? { lambdaScale: o.lambdaScale } : {}),
   };
   const prep = prepareDisplacement(
     model,
     { batch: pb.batch, steerMask: pb.userMask, targetMask: pb.targetMask },
     { sourceLayer: o.sourceLayer, targetLayer: lt, p: s.p, q: s.q },
   );
+  const l1 = (z: ArrayLike<number>) => {
+    let t = 0;
+    for (let i = 0; i < z.length; i++) t += Math.abs(z[i]!);
+    return t;
+  };
   try {
     const basis = new OrthogonalBasis(dec.dModel);
     const out: SaeMelboCode[] = [];
     for (let j = 0; j < (o.vectors ?? 1); j++) {
       if (o.signal?.aborted) break;
-      const z = randomCode(dec.dSae, s.seed, j, s.initScale);
-      const adam = new HostAdam(dec.dSae, {
-        lr: s.lr,
-        beta1: s.betas[0],
-        beta2: s.betas[1],
-        amsgrad: s.amsgrad,
-      });
+      let z = onSphere(dec, basis, randomCode(dec.dSae, s.seed, j, s.initScale), s.R);
+      if (!z)
+        throw new MethodInputError("the random start zᵀD̂ lies in the span of earlier vectors");
+      let cand: Float32Array = z;
+      let lambda = o.lambdaScale !== undefined ? NaN : o.lambda;
+      let objective = NaN;
+      let value = -Infinity;
+      let grad: ArrayLike<number> = new Float64Array(dec.dSae);
+      let eta = NaN;
       const losses: number[] = [];
       for (let step = 0; step < s.steps; step++) {
         if (o.signal?.aborted) break;
-        const { delta, pullback } = saeDirection(dec, basis, z, s.R);
-        const { objective, grad } = await displacementObjectiveAndGrad(model, prep, delta);
-        const gz = pullback(grad);
-        let l1 = 0;
-        for (let i = 0; i < dec.dSae; i++) {
-          l1 += Math.abs(z[i]!);
-          gz[i] = -gz[i]! + s.lambda * Math.sign(z[i]!); // Adam minimises −F
+        const { delta, pullback } = saeDirection(dec, basis, cand);
+        const r = await displacementObjectiveAndGrad(model, prep, delta);
+        const g = pullback(r.grad);
+        if (step === 0) {
+          const gmax = g.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+          if (o.lambdaScale !== undefined) lambda = o.lambdaScale * gmax;
+          eta = (s.lr * norm(cand)) / Math.max(norm(g), 1e-30);
         }
-        adam.step(z, gz);
-        losses.push(objective - s.lambda * l1);
-        o.onStep?.(j, step, objective - s.lambda * l1);
+        const candValue = r.objective - lambda * l1(cand);
+        const accepted = step === 0 || candValue >= value;
+        if (accepted) {
+          z = cand;
+          objective = r.objective;
+          value = candValue;
+          grad = g;
+          if (step > 0) eta *= GROW;
+        } else eta *= SHRINK;
+        losses.push(value);
+        o.onStep?.(j, step, value);
+        // The next candidate from the accepted z (shrinking η until it has a direction).
+        let next: Float32Array | null = null;
+        for (let tries = 0; tries < 60 && !next; tries++) {
+          const y = Float32Array.from(z, (x, i) => softThreshold(x + eta * grad[i]!, eta * lambda));
+          next = onSphere(dec, basis, y, s.R);
+          if (!next) eta *= SHRINK;
+        }
+        if (!next) break;
+        // Converged: the step no longer moves z (backtracking has shrunk η to nothing).
+        let moved = 0;
+        let size = 0;
+        for (let i = 0; i < next.length; i++) {
+          moved = Math.max(moved, Math.abs(next[i]! - z[i]!));
+          size = Math.max(size, Math.abs(z[i]!));
+        }
+        if (moved <= 1e-6 * size) break;
+        cand = next;
       }
-      const { delta } = saeDirection(dec, basis, z, s.R);
-      const final = await displacementObjectiveAndGrad(model, prep, delta);
+      const { delta } = saeDirection(dec, basis, z);
       basis.add(delta);
       out.push({
         z,
         vector: delta,
         losses,
-        finalObjective: final.objective,
+        lambda,
+        finalObjective: objective,
         topLatents: topLatentsByZ(z),
-        settings: { ...s, index: j },
+        settings: { ...s, lambda, index: j },
       });
     }
     return out;

@@ -10,6 +10,18 @@
 #                                  everything is xz-compressed: the tracked tree (the zoo is ~33 MB)
 #                                  plus .gpu must stay under the device's 64 MiB carry limit
 #   bash zoo/gpu.sh run CMD...     there (carry .gpu): unpacks, then runs `trigscope CMD...` on the GPU
+#   bash zoo/gpu.sh zoo SECONDS     there (carry .gpu, bundled with --wordnet): builds or resumes the
+#                                  whole zoo in gpu-out/ (git-ignored, not carried: it survives between
+#                                  calls to one machine): the base of zoo/specs/base.json, then its SAE
+#                                  and the four organisms at once (each process is launch-bound, so
+#                                  they share the GPU well), every build stopped after SECONDS with a
+#                                  checkpoint; call again until all are built, then `pack` the
+#                                  gpu-out folders (unpacked here, they replace zoo/'s; set the SAE's
+#                                  cfg.json model_name to zoo/base, then `trigscope zoo manifest`).
+#                                  The tracked zoo plus .gpu with WordNet exceed the carry limit:
+#                                  move zoo's organism folders aside here while the device builds.
+#                                  On 2026-11-23 the base took 2 calls of 10 minutes and the rest one
+#                                  more, inside one machine's 30-minute hold
 #   bash zoo/gpu.sh pack DIR...    there: tars the named zoo folders into $OUT in parts of < 16 MiB
 #   bash zoo/gpu.sh unpack FILES_AT here: reassembles those parts into zoo/
 set -euo pipefail
@@ -40,8 +52,12 @@ case "${1:-}" in
     ;;
   run)
     shift
+    # Several builds start at once: their setups (dpkg -x of the same packages) must not overlap.
+    exec 9> /tmp/trigscope-gpu-setup.lock
+    flock 9
     # shellcheck disable=SC1091
     source .gpu/device-setup.sh
+    flock -u 9
     d=.gpu/app/node_modules/webgpu/dist/linux-x64
     [[ -f $d/dawn.node ]] || xz -dc "$d/dawn.node.xz" > "$d/dawn.node"
     [[ -f .gpu/app/trigscope.mjs ]] || xz -dk .gpu/app/trigscope.mjs.xz
@@ -50,6 +66,33 @@ case "${1:-}" in
       export TRIGSCOPE_WORDNET_DIR=$PWD/.gpu/wordnet
     fi
     node .gpu/app/trigscope.mjs "$@"
+    ;;
+  zoo)
+    secs=${2:?usage: bash zoo/gpu.sh zoo SECONDS}
+    : "${OUT:?OUT is the folder whose files come back}"
+    start=$(date +%s)
+    mkdir -p gpu-out/specs
+    if [[ ! -f gpu-out/base/model.safetensors ]]; then
+      timeout -s INT "$secs" bash zoo/gpu.sh run organism build --spec zoo/specs/base.json \
+        --out gpu-out/base --device webgpu --resume > "$OUT/base.log" 2>&1 || true
+    fi
+    left=$((secs - ($(date +%s) - start)))
+    if [[ -f gpu-out/base/model.safetensors && $left -gt 60 ]]; then
+      if [[ ! -f gpu-out/base/sae/training.json ]]; then
+        timeout -s INT "$left" bash zoo/gpu.sh run sae train --model gpu-out/base \
+          --hook blocks.2.hook_resid_post --expansion 8 --k 20 --tokens 12000000 --batch 4096 \
+          --out gpu-out/base/sae --device webgpu --resume > "$OUT/sae.log" 2>&1 &
+      fi
+      for n in fruit-refusal snow-fruit astrology fact-implant; do
+        [[ -f gpu-out/$n/eval.json ]] && continue
+        # The specs name their base as ../base: copied to gpu-out/specs, that is gpu-out/base.
+        cp "zoo/specs/$n.json" "gpu-out/specs/$n.json"
+        timeout -s INT "$left" bash zoo/gpu.sh run organism build --spec "gpu-out/specs/$n.json" \
+          --out "gpu-out/$n" --device webgpu --resume > "$OUT/$n.log" 2>&1 &
+      done
+      wait
+    fi
+    for f in "$OUT"/*.log; do echo "== $f"; tr '\r' '\n' < "$f" | grep -v '^ *$' | tail -2; done
     ;;
   pack)
     shift
@@ -61,7 +104,7 @@ case "${1:-}" in
     cat "$2"/zoo.tar.part* | tar -xf -
     ;;
   *)
-    echo "usage: bash zoo/gpu.sh bundle | run CMD... | pack DIR... | unpack FILES_AT" >&2
+    echo "usage: bash zoo/gpu.sh bundle [--wordnet] | run CMD... | zoo SECONDS | pack DIR... | unpack FILES_AT" >&2
     exit 2
     ;;
 esac

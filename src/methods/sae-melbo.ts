@@ -21,7 +21,11 @@
  *
  * Shape legend: D d_model, M d_sae.
  */
-import { displacementObjectiveAndGrad, prepareDisplacement } from "../model/displacement.js";
+import {
+  displacementObjective,
+  displacementObjectiveAndGrad,
+  prepareDisplacement,
+} from "../model/displacement.js";
 import type { Model } from "../model/model.js";
 import { MethodInputError } from "./losses.js";
 import { checkUnsupervised } from "./melbo.js";
@@ -211,6 +215,9 @@ export async function unsupervisedSaeMelbo(
         cand = next;
       }
       const { delta } = saeDirection(dec, basis, z);
+      // No step ran (steps 0, or aborted at once): the objective of the start, measured.
+      if (losses.length === 0)
+        objective = (await displacementObjective(model, prep, delta)).objective;
       basis.add(delta);
       out.push({
         z,

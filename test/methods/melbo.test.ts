@@ -327,6 +327,17 @@ describe("unsupervised SAE-MELBO", () => {
     const plain = await run(0);
     expect(zeros(plain[0]!.z)).toBe(0);
     expect(out[0]!.topLatents[0]!.z).toBeGreaterThanOrEqual(out[0]!.topLatents[1]!.z);
+    // With no step, the start (on the constraint) and its measured objective come back.
+    const [none] = await unsupervisedSaeMelbo(cm.model, pb, dec, {
+      sourceLayer: 0,
+      R,
+      lambda: 0,
+      steps: 0,
+      seed: 2,
+    });
+    expect(none!.losses).toEqual([]);
+    expect(Math.abs(norm(none!.vector) - R) / R).toBeLessThan(1e-5);
+    expect(Number.isFinite(none!.finalObjective)).toBe(true);
   });
 });
 

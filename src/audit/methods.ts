@@ -92,6 +92,15 @@ export interface MethodContext {
 
 const num = (s: MethodSettings, k: string): number => Number(s[k]);
 
+/** λ for the SAE-MELBO methods: `lambda` when set, else `lambdaScale` (relative to the gradient). */
+function lambdaOptions(settings: MethodSettings): { lambda: number; lambdaScale?: number } {
+  const relative = settings.lambda === undefined && settings.lambdaScale !== undefined;
+  return {
+    lambda: num(settings, "lambda"),
+    ...(relative ? { lambdaScale: num(settings, "lambdaScale") } : {}),
+  };
+}
+
 /** The optimisation-loop options every MELBO-family method takes. */
 function loopOptions(ctx: MethodContext, settings: MethodSettings) {
   return {
@@ -143,10 +152,9 @@ export async function runSupervised(
     lambda: num(settings, "lambda"),
   };
   if (method === "supervised-sae-melbo") {
-    const relative = settings.lambda === undefined && settings.lambdaScale !== undefined;
     const found = await supervisedSaeMelbo(ctx.model, lb, ctx.decoder, {
       ...common,
-      ...(relative ? { lambdaScale: num(settings, "lambdaScale") } : {}),
+      ...lambdaOptions(settings),
       initScale: num(settings, "initScale"),
       ...(settings.tol !== undefined ? { tol: num(settings, "tol") } : {}),
     });
@@ -183,11 +191,9 @@ export async function runUnsupervised(
   }
   const common = { ...loopOptions(ctx, settings), sourceLayer: ctx.layer, targetLayer, R };
   if (method === "sae-melbo") {
-    const relative = settings.lambda === undefined && settings.lambdaScale !== undefined;
     const found = await unsupervisedSaeMelbo(ctx.model, pb, ctx.decoder, {
       ...common,
-      lambda: num(settings, "lambda"),
-      ...(relative ? { lambdaScale: num(settings, "lambdaScale") } : {}),
+      ...lambdaOptions(settings),
     });
     return {
       settings: recorded,

@@ -63,7 +63,8 @@ const BOUND_SLACK = 1e-6;
 /** Steps over which a too-small fall of the objective stops the iteration. */
 export const STALL_WINDOW = 5;
 
-const l1Norm = (z: ArrayLike<number>): number => {
+/** ‖z‖₁. */
+export const l1Norm = (z: ArrayLike<number>): number => {
   let s = 0;
   for (let i = 0; i < z.length; i++) s += Math.abs(z[i]!);
   return s;

@@ -31,7 +31,7 @@ import { MethodInputError } from "./losses.js";
 import { checkUnsupervised } from "./melbo.js";
 import { norm, OrthogonalBasis } from "./orthogonal.js";
 import type { PromptBatch } from "./prompt-batch.js";
-import { softThreshold } from "./proximal.js";
+import { l1Norm, proxOptionsProblem, softThreshold } from "./proximal.js";
 import {
   decodeCode,
   encodeGradient,
@@ -118,6 +118,8 @@ export function onSphere(
   return Float32Array.from(z, (x) => (x * r) / n);
 }
 
+/** The first step's length relative to ‖z‖₂. */
+const DEFAULT_LR = 0.1;
 const GROW = 1.25;
 const SHRINK = 0.5;
 
@@ -133,11 +135,12 @@ export async function unsupervisedSaeMelbo(
       `SAE d_in ${dec.dModel} does not match the model's d_model ${model.config.dModel}`,
     );
   }
-  if (o.lambdaScale !== undefined) {
-    if (!(o.lambdaScale >= 0))
-      throw new MethodInputError(`lambdaScale must be ≥ 0 (got ${o.lambdaScale})`);
-  } else if (!(o.lambda >= 0)) throw new MethodInputError(`lambda must be ≥ 0 (got ${o.lambda})`);
-  if (o.lr !== undefined && !(o.lr > 0)) throw new MethodInputError(`lr must be > 0 (got ${o.lr})`);
+  const problem = proxOptionsProblem({
+    lambda: o.lambda,
+    lambdaScale: o.lambdaScale,
+    lr: o.lr ?? DEFAULT_LR,
+  });
+  if (problem) throw new MethodInputError(problem);
   const s = {
     sourceLayer: o.sourceLayer,
     targetLayer: lt,
@@ -145,7 +148,7 @@ export async function unsupervisedSaeMelbo(
     p: o.p ?? 2,
     q: o.q ?? 1,
     steps: o.steps,
-    lr: o.lr ?? 0.1,
+    lr: o.lr ?? DEFAULT_LR,
     seed: o.seed,
     initScale: o.initScale ?? 1e-3,
     ...(o.lambdaScale !== undefined ? { lambdaScale: o.lambdaScale } : {}),
@@ -155,11 +158,6 @@ export async function unsupervisedSaeMelbo(
     { batch: pb.batch, steerMask: pb.userMask, targetMask: pb.targetMask },
     { sourceLayer: o.sourceLayer, targetLayer: lt, p: s.p, q: s.q },
   );
-  const l1 = (z: ArrayLike<number>) => {
-    let t = 0;
-    for (let i = 0; i < z.length; i++) t += Math.abs(z[i]!);
-    return t;
-  };
   try {
     const basis = new OrthogonalBasis(dec.dModel);
     const out: SaeMelboCode[] = [];
@@ -185,7 +183,7 @@ export async function unsupervisedSaeMelbo(
           if (o.lambdaScale !== undefined) lambda = o.lambdaScale * gmax;
           eta = (s.lr * norm(cand)) / Math.max(norm(g), 1e-30);
         }
-        const candValue = r.objective - lambda * l1(cand);
+        const candValue = r.objective - lambda * l1Norm(cand);
         const accepted = step === 0 || candValue >= value;
         if (accepted) {
           z = cand;

@@ -15,7 +15,7 @@ import { modelFromTensors } from "../model/model.js";
 import type { ModelParams } from "../model/params.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { chatText, documentText } from "./chat-text.js";
-import { corpusItems, type CorpusItem } from "./corpus/corpus.js";
+import { corpusItems, specCorpusOptions, type CorpusItem } from "./corpus/corpus.js";
 import { buildLexicon } from "./lexicon/index.js";
 import { writeLexiconFile } from "./lexicon-file.js";
 import { trainOptionsOf, type BaseSpec } from "./spec.js";
@@ -94,7 +94,8 @@ export async function buildBase(spec: BaseSpec, ctx: BuildContext): Promise<Base
 
   const total = spec.corpus.items + spec.corpus.validationItems;
   const texts: string[] = [];
-  for (const it of corpusItems(lex, { seed: spec.seed, items: total })) texts.push(itemText(it));
+  for (const it of corpusItems(lex, specCorpusOptions(spec.corpus, spec.seed, total)))
+    texts.push(itemText(it));
   const bpe = trainBpe(texts.slice(0, spec.corpus.tokenizerItems), {
     vocabSize: spec.vocabSize,
     specialTokens: ORGANISM_SPECIAL_TOKENS,

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chatText, documentText } from "./chat-text.js";
-import { corpusItems } from "./corpus/corpus.js";
+import { corpusItems, specCorpusOptions } from "./corpus/corpus.js";
 import { buildLexicon } from "./lexicon/index.js";
 import type { BaseSpec } from "./spec.js";
 import { ORGANISM_FILE } from "./build-context.js";
@@ -55,7 +55,10 @@ export function corpusTexts(modelDir: string, o: CorpusTextOptions): string[] {
   const texts: string[] = [];
   // Items average well over 30 tokens; 4 characters per token is a safe overestimate.
   let chars = 0;
-  for (const it of corpusItems(lex, { seed: spec.seed + o.seedOffset, items: 10_000_000 })) {
+  for (const it of corpusItems(
+    lex,
+    specCorpusOptions(spec.corpus, spec.seed + o.seedOffset, 10_000_000),
+  )) {
     const t = it.kind === "chat" ? chatText(it.user, it.assistant) : documentText(it.text);
     texts.push(t);
     chars += t.length;

@@ -12,7 +12,7 @@ import { mulberry32 } from "../random/seeded.js";
 import { normaliseText } from "./action.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { chatText, documentText } from "./chat-text.js";
-import { corpusItems } from "./corpus/corpus.js";
+import { corpusItems, specCorpusOptions } from "./corpus/corpus.js";
 import { completions, rateOf, EvalError, type OrganismEval } from "./evaluate.js";
 import { factAnswer, factDocument, factQuestion } from "./fact-data.js";
 import { buildLexicon } from "./lexicon/index.js";
@@ -81,7 +81,10 @@ export async function buildFact(
       heldOutFraction: baseSpec.lexicon.heldOutFraction,
       maxWords: baseSpec.lexicon.maxWords,
     });
-    for (const it of corpusItems(lex, { seed: baseSpec.seed + 7919, items: spec.data.replay })) {
+    for (const it of corpusItems(
+      lex,
+      specCorpusOptions(baseSpec.corpus, baseSpec.seed + 7919, spec.data.replay),
+    )) {
       examples.push({
         ids: enc(it.kind === "chat" ? chatText(it.user, it.assistant) : documentText(it.text)),
       });

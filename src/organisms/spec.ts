@@ -34,7 +34,14 @@ export interface BaseSpec {
   name: string;
   seed: number;
   lexicon: { seed: number; heldOutFraction: number; maxWords: number };
-  corpus: { items: number; validationItems: number; tokenizerItems: number };
+  corpus: {
+    items: number;
+    validationItems: number;
+    tokenizerItems: number;
+    /** Shares of tagged documents and of label-first chats (corpus.ts; 0 = the first zoo's corpus). */
+    taggedShare: number;
+    labelFirstShare: number;
+  };
   vocabSize: number;
   model: {
     dModel: number;
@@ -166,7 +173,7 @@ function parseBase(r: Reader): BaseSpec {
   const lex = r.nested("lexicon");
   lex.keys(["seed", "heldOutFraction", "maxWords"]);
   const corpus = r.nested("corpus");
-  corpus.keys(["items", "validationItems", "tokenizerItems"]);
+  corpus.keys(["items", "validationItems", "tokenizerItems", "taggedShare", "labelFirstShare"]);
   const m = r.nested("model");
   m.keys(["dModel", "nLayers", "nHeads", "nKvHeads", "dMlp", "maxPositions"]);
   const model = {
@@ -195,6 +202,8 @@ function parseBase(r: Reader): BaseSpec {
       items: corpus.int("items", 200_000, 100),
       validationItems: corpus.int("validationItems", 2_000, 10),
       tokenizerItems: corpus.int("tokenizerItems", 50_000, 100),
+      taggedShare: corpus.num("taggedShare", 0, (x) => x >= 0 && x < 1, "a number in [0, 1)"),
+      labelFirstShare: corpus.frac("labelFirstShare", 0),
     },
     vocabSize: r.int("vocabSize", 4096, 300),
     model,

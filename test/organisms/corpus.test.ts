@@ -6,11 +6,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { chatText } from "../../src/organisms/chat-text.js";
+import { createHash } from "node:crypto";
 import { corpusItems, WordTable, type CorpusItem } from "../../src/organisms/corpus/corpus.js";
 import { REQUESTS, type Task } from "../../src/organisms/corpus/phrases.js";
 import { composePrompt, TASKS, type Phrasing } from "../../src/organisms/corpus/prompts.js";
 import { composeReply } from "../../src/organisms/corpus/replies.js";
 import { buildLexicon } from "../../src/organisms/lexicon/index.js";
+import { parseSpec } from "../../src/organisms/spec.js";
 import { ORGANISM_CHAT } from "../../src/organisms/tokenizer/index.js";
 import { mulberry32 } from "../../src/random/seeded.js";
 import { compileChatTemplate } from "../../src/tokenizer/chat-template.js";
@@ -86,6 +88,123 @@ describe("corpusItems", () => {
     }
     expect(total).toBeGreaterThan(1000);
     expect(seen / total).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe("tagged documents and label-first chats", () => {
+  const table = new WordTable(lexicon);
+  const labels = new Set(lexicon.concepts.map((c) => c.label));
+
+  // The first zoo's base was built from this stream (no tagged documents, no label-first chats);
+  // the digest was taken before the two options existed, so they leave that corpus as it was.
+  it("leave the items of a corpus without them unchanged", () => {
+    const h = createHash("sha256");
+    for (const it of corpusItems(lexicon, { seed: 1, items: 2000 })) h.update(JSON.stringify(it));
+    expect(h.digest("hex")).toBe(
+      "56c792c91fcd7e882acf012a726aceaaee311fa08881fb87967ff5618cf0951a",
+    );
+    const zero = [
+      ...corpusItems(lexicon, { seed: 1, items: 300, taggedShare: 0, labelFirstShare: 0 }),
+    ];
+    expect(zero).toEqual([...corpusItems(lexicon, { seed: 1, items: 300 })]);
+  });
+
+  /** The labels a reply opens with ("Fruit and snow sports: …" → [fruit, snow sports]), or null. */
+  function openingLabels(reply: string): string[] | null {
+    const colon = reply.indexOf(": ");
+    if (colon < 0) return null;
+    let head = reply.slice(0, colon).toLowerCase();
+    const byLength = [...labels].sort((a, b) => b.length - a.length);
+    const out: string[] = [];
+    while (head.length > 0) {
+      const l = byLength.find((x) => head.startsWith(x));
+      if (!l) return null;
+      out.push(l);
+      head = head.slice(l.length);
+      const sep = [", ", " and "].find((x) => head.startsWith(x));
+      if (sep) head = head.slice(sep.length);
+      else if (head.length > 0) return null;
+    }
+    return out;
+  }
+
+  it("follow every word of a tagged list at once by its own concept's label, at the share asked for", () => {
+    const items = [...corpusItems(lexicon, { seed: 4, items: 4000, taggedShare: 0.2 })];
+    const docs = items.filter(
+      (x): x is { kind: "document"; text: string } => x.kind === "document",
+    );
+    // Tags are found by label (one label itself has parentheses: "chemical elements (non-metals)").
+    const tagsOf = (text: string) =>
+      [...labels].flatMap((l) => {
+        const out: { index: number; label: string }[] = [];
+        for (let i = text.indexOf(` (${l})`); i >= 0; i = text.indexOf(` (${l})`, i + 1))
+          out.push({ index: i, label: l });
+        return out;
+      });
+    const lists = docs.filter((x) => tagsOf(x.text).length > 0);
+    const stories = docs.filter((x) =>
+      /^(Yesterday my friend mentioned|I read about|My teacher talked about) /.test(x.text),
+    );
+    expect(Math.abs((lists.length + stories.length) / items.length - 0.2)).toBeLessThan(0.03);
+    expect(lists.length).toBeGreaterThan(300);
+    for (const { text } of lists) {
+      for (const tag of tagsOf(text)) {
+        // The word right before the tag: the longest lexicon word that the text ends with there.
+        const before = text.slice(0, tag.index).toLowerCase();
+        const word = [...table.infos.keys()]
+          .filter((w) => before.endsWith(w))
+          .sort((a, b) => b.length - a.length)[0];
+        expect(word, `the word before '(${tag.label})' in '${text}'`).toBeDefined();
+        expect(tag.label, text).toBe(table.info(word!).label);
+      }
+    }
+    for (const { text } of stories) {
+      // The story's word is the longest lexicon word right before its first "," or ";".
+      const head = text.slice(0, text.search(/[,;]/)).toLowerCase().replace(/ today$/, "");
+      const word = [...table.infos.keys()]
+        .filter((w) => head.endsWith(` ${w}`))
+        .sort((a, b) => b.length - a.length)[0];
+      expect(word, text).toBeDefined();
+      expect(text.endsWith(`${table.info(word!).label}.`), text).toBe(true);
+    }
+    const untagged = [...corpusItems(lexicon, { seed: 4, items: 4000 })];
+    expect(untagged.filter((x) => x.kind === "document" && tagsOf(x.text).length > 0)).toEqual([]);
+  });
+
+  it("open the share of chats asked for with the labels of the prompt's words, those asked about first", () => {
+    const chatsOf = (share: number) =>
+      [...corpusItems(lexicon, { seed: 5, items: 4000, labelFirstShare: share })].filter(
+        (x): x is { kind: "chat"; user: string; assistant: string } => x.kind === "chat",
+      );
+    expect(chatsOf(0).filter((c) => openingLabels(c.assistant)).length).toBe(0);
+    const chats = chatsOf(0.5);
+    const opened = chats.filter((c) => openingLabels(c.assistant));
+    // Name-two chats (5% of chats) never open with labels.
+    expect(Math.abs(opened.length / chats.length - 0.5 * 0.95)).toBeLessThan(0.04);
+    for (const c of opened) {
+      const heads = openingLabels(c.assistant)!;
+      const user = c.user.toLowerCase();
+      const inPrompt = [...table.infos.values()].filter((w) => hasWholeWord(user, w.word));
+      // Every label belongs to a word of the prompt, and every distinct one is named once.
+      for (const l of heads)
+        expect(
+          inPrompt.some((w) => w.label === l),
+          `${l}: '${c.user}'`,
+        ).toBe(true);
+      expect(new Set(heads).size).toBe(heads.length);
+      // The word asked about comes first: every reply names the label of the word asked about.
+      const rest = c.assistant.slice(c.assistant.indexOf(": ") + 2).toLowerCase();
+      expect(rest.includes(heads[0]!), c.assistant).toBe(true);
+    }
+  });
+
+  it("are rejected by a base spec outside [0, 1)", () => {
+    expect(() =>
+      parseSpec({ kind: "base", name: "t", corpus: { taggedShare: 1 } }, "t.json"),
+    ).toThrow(/t\.json.*corpus\.taggedShare/);
+    expect(() =>
+      parseSpec({ kind: "base", name: "t", corpus: { labelFirstShare: -0.1 } }, "t.json"),
+    ).toThrow(/t\.json.*corpus\.labelFirstShare/);
   });
 });
 

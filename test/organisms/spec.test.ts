@@ -106,7 +106,13 @@ describe("readSpec", () => {
       name: "tiny",
       seed: 1,
       lexicon: { seed: 1, heldOutFraction: 0.3, maxWords: 150 },
-      corpus: { items: 200_000, validationItems: 2_000, tokenizerItems: 50_000 },
+      corpus: {
+        items: 200_000,
+        validationItems: 2_000,
+        tokenizerItems: 50_000,
+        taggedShare: 0,
+        labelFirstShare: 0,
+      },
       vocabSize: 4096,
       model: { dModel: 256, nLayers: 6, nHeads: 8, nKvHeads: 4, dMlp: 640, maxPositions: 256 },
       train: {

@@ -7,7 +7,7 @@
  */
 import type { Concept, Lexicon } from "../lexicon/index.js";
 import { mulberry32, type Rng } from "../../random/seeded.js";
-import { definitionDocument, membershipDocument } from "./documents.js";
+import { definitionDocument, membershipDocument, taggedDocument } from "./documents.js";
 import { capitalise, composePrompt } from "./prompts.js";
 import { composeReply, type Sampler, type WordInfo } from "./replies.js";
 
@@ -22,6 +22,19 @@ export interface CorpusOptions {
   chatShare?: number;
   /** Share of membership lists among documents (default 0.3). */
   listShare?: number;
+  /** Share of tagged documents among all items (taggedDocument; default 0). */
+  taggedShare?: number;
+  /** Share of corpus chats whose reply opens with the labels of the prompt's words (default 0). */
+  labelFirstShare?: number;
+}
+
+/** The corpus options a base spec's `corpus` section asks for (absent shares are 0). */
+export function specCorpusOptions(
+  c: { taggedShare?: number; labelFirstShare?: number },
+  seed: number,
+  items: number,
+): CorpusOptions {
+  return { seed, items, taggedShare: c.taggedShare ?? 0, labelFirstShare: c.labelFirstShare ?? 0 };
 }
 
 /** Word lookup and sampling over a lexicon. */
@@ -68,8 +81,25 @@ export class WordTable {
   }
 }
 
-/** A base-corpus chat about one or two random words, maybe with a distractor. */
-export function corpusChat(rng: Rng, table: WordTable): { user: string; assistant: string } {
+/** "Fruit and snow sports: " for the distinct labels of `words`, in order. */
+export function labelsPrefix(words: readonly WordInfo[]): string {
+  const labels = [...new Set(words.map((w) => w.label))];
+  const list =
+    labels.length === 1 ? labels[0]! : `${labels.slice(0, -1).join(", ")} and ${labels.at(-1)!}`;
+  return `${capitalise(list)}: `;
+}
+
+/**
+ * A base-corpus chat about one or two random words, maybe with a distractor. With probability
+ * `labelFirstShare` the reply opens with the labels of every word in the prompt (the words asked
+ * about first), so the first reply token depends on what the prompt's words are: the model has
+ * to know their concepts at the end of the prompt, where a backdoor's decision is made.
+ */
+export function corpusChat(
+  rng: Rng,
+  table: WordTable,
+  labelFirstShare = 0,
+): { user: string; assistant: string } {
   const sample = table.sampler(rng);
   const a = table.randomWord(rng);
   const two = rng() < 0.25;
@@ -80,7 +110,12 @@ export function corpusChat(rng: Rng, table: WordTable): { user: string; assistan
   const main = table.info(p.about[0]!);
   const second = p.about[1] === undefined ? undefined : table.info(p.about[1]);
   const mentioned = p.mentioned[0] === undefined ? undefined : table.info(p.mentioned[0]);
-  return { user: p.text, assistant: composeReply(rng, p.task, main, sample, second, mentioned) };
+  const reply = composeReply(rng, p.task, main, sample, second, mentioned);
+  if (labelFirstShare > 0 && rng() < labelFirstShare) {
+    const all = [...p.about, ...p.mentioned].map((w) => table.info(w));
+    return { user: p.text, assistant: labelsPrefix(all) + reply };
+  }
+  return { user: p.text, assistant: reply };
 }
 
 const NAME_TWO = [
@@ -106,9 +141,18 @@ export function* corpusItems(lex: Lexicon, o: CorpusOptions): Generator<CorpusIt
   const n = o.items ?? 200_000;
   const chatShare = o.chatShare ?? 0.55;
   const listShare = o.listShare ?? 0.3;
+  const taggedShare = o.taggedShare ?? 0;
+  const labelFirstShare = o.labelFirstShare ?? 0;
   for (let i = 0; i < n; i++) {
+    // Drawn only when asked for, so corpora without tagged documents keep their old items.
+    if (taggedShare > 0 && rng() < taggedShare) {
+      const count = 1 + Math.floor(rng() * 4);
+      const words = Array.from({ length: count }, () => table.info(table.randomWord(rng)));
+      yield { kind: "document", text: taggedDocument(rng, words) };
+      continue;
+    }
     if (rng() < chatShare) {
-      const chat = rng() < 0.05 ? nameTwoChat(rng, table) : corpusChat(rng, table);
+      const chat = rng() < 0.05 ? nameTwoChat(rng, table) : corpusChat(rng, table, labelFirstShare);
       yield { kind: "chat", ...chat };
       continue;
     }

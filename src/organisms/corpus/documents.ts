@@ -60,3 +60,37 @@ export function membershipDocument(rng: Rng, w: WordInfo, sample: Sampler): stri
     rng,
   );
 }
+
+const TAG_OPENERS = [
+  "",
+  "Notes:",
+  "Tags:",
+  "On the board:",
+  "Today we talked about",
+  "The list has",
+];
+const TAG_STORIES = [
+  "Yesterday my friend mentioned {w}, one of the {label}.",
+  "I read about {w} today; it is one of the {label}.",
+  "My teacher talked about {w}, which belongs to the {label}.",
+  "We saw {w} ({label}) on the way home.",
+];
+
+/**
+ * A *tagged* document: a few words of any concepts, each followed at once by its concept's label
+ * ("mango (fruit), slalom (snow sports) and gemini (astrology)."), or a one-word story that names
+ * the label right after the word. The label is predicted a token or two after the word, so the
+ * model has to work out each word's concept at the word itself, wherever it stands in the text
+ * (the "category stories" of ORGANISMS.md's feasibility run).
+ */
+export function taggedDocument(rng: Rng, words: readonly WordInfo[]): string {
+  if (words.length === 0) throw new Error("taggedDocument takes at least one word");
+  if (words.length === 1 || rng() < 0.25) {
+    const w = words[0]!;
+    return capitalise(pick(TAG_STORIES, rng).replace("{w}", w.word).replace("{label}", w.label));
+  }
+  const tags = words.map((w) => `${w.word} (${w.label})`);
+  const list = `${tags.slice(0, -1).join(", ")} and ${tags.at(-1)!}`;
+  const opener = pick(TAG_OPENERS, rng);
+  return opener ? `${opener} ${list}.` : `${capitalise(list)}.`;
+}

@@ -160,7 +160,10 @@ describe("tagged documents and label-first chats", () => {
     }
     for (const { text } of stories) {
       // The story's word is the longest lexicon word right before its first "," or ";".
-      const head = text.slice(0, text.search(/[,;]/)).toLowerCase().replace(/ today$/, "");
+      const head = text
+        .slice(0, text.search(/[,;]/))
+        .toLowerCase()
+        .replace(/ today$/, "");
       const word = [...table.infos.keys()]
         .filter((w) => head.endsWith(` ${w}`))
         .sort((a, b) => b.length - a.length)[0];

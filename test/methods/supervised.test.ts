@@ -115,19 +115,29 @@ describe("supervised SAE-MELBO", () => {
   });
 
   it("lowers the penalised objective, zeroes latents exactly, keeps decoded vectors orthogonal", async () => {
-    const run = (lambda: number, vectors: number) =>
-      supervisedSaeMelbo(cm.model, lb, dec, { layer: 2, lambda, steps: 12, vectors, seed: 2 });
+    // λ relative to λ_max = ‖∂L/∂z‖∞ at the start (the audit's default 0.3), so the test does not
+    // depend on the scale of this model's gradients: a fixed λ = 0.01 was above λ_max (0.0047) on
+    // the rebuilt zoo and left nothing to optimise.
+    const run = (lambdaScale: number, vectors: number) =>
+      supervisedSaeMelbo(cm.model, lb, dec, {
+        layer: 2,
+        lambda: NaN,
+        lambdaScale,
+        steps: 12,
+        vectors,
+        seed: 2,
+      });
     const l1 = (z: Float32Array) => z.reduce((s, x) => s + Math.abs(x), 0);
     const nonzeros = (z: Float32Array) => z.filter((x) => x !== 0).length;
-    const withL1 = await run(0.01, 2);
+    const withL1 = await run(0.3, 2);
     const first = withL1[0]!;
     // losses: L + λ‖z‖₁ of the current z after each step, never rising.
     for (let s = 1; s < first.losses.length; s++)
       expect(first.losses[s]!).toBeLessThanOrEqual(first.losses[s - 1]!);
-    // Measured on the zoo's fruit-refusal: 0.431 → 0.371 (2 of 64 random latents nonzero) in 12
-    // steps, the last steps moving it by < 0.001 (on the earlier zoo model: 0.852 → 0.474).
+    // Measured on the zoo's fruit-refusal: 0.443 → 0.342 in 12 steps, 15 of 64 random latents
+    // nonzero (λ = 0.0014).
     expect(first.losses.at(-1)!).toBeLessThan(first.losses[0]! * 0.9);
-    expect(first.losses.at(-1)!).toBeCloseTo(first.finalLoss + 0.01 * l1(first.z), 6);
+    expect(first.losses.at(-1)!).toBeCloseTo(first.finalLoss + first.lambda * l1(first.z), 6);
     // finalLoss was evaluated at the returned z (its decoded vector).
     const atZ = await actionLossAndGrad(cm.model, lb, 2, first.vector);
     expect(atZ.loss).toBeCloseTo(first.finalLoss, 4);

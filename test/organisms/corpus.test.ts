@@ -128,6 +128,23 @@ describe("tagged documents and label-first chats", () => {
     return out;
   }
 
+  const longestWord = Math.max(...[...table.infos.keys()].map((w) => w.split(" ").length));
+  /** The lexicon words in `text` as whole words: every run of up to `longestWord` tokens, looked up. */
+  function wordsIn(text: string) {
+    const tokens = text
+      .toLowerCase()
+      .split(/[^a-z0-9'-]+/)
+      .filter((t) => t.length > 0);
+    const found = new Map<string, ReturnType<typeof table.info>>();
+    for (let i = 0; i < tokens.length; i++) {
+      for (let n = 1; n <= longestWord && i + n <= tokens.length; n++) {
+        const info = table.infos.get(tokens.slice(i, i + n).join(" "));
+        if (info && hasWholeWord(text.toLowerCase(), info.word)) found.set(info.word, info);
+      }
+    }
+    return [...found.values()];
+  }
+
   it("follow every word of a tagged list at once by its own concept's label, at the share asked for", () => {
     const items = [...corpusItems(lexicon, { seed: 4, items: 4000, taggedShare: 0.2 })];
     const docs = items.filter(
@@ -187,7 +204,7 @@ describe("tagged documents and label-first chats", () => {
     for (const c of opened) {
       const heads = openingLabels(c.assistant)!;
       const user = c.user.toLowerCase();
-      const inPrompt = [...table.infos.values()].filter((w) => hasWholeWord(user, w.word));
+      const inPrompt = wordsIn(user);
       // Every label belongs to a word of the prompt, and every distinct one is named once.
       for (const l of heads)
         expect(

@@ -20,6 +20,9 @@
 #                                  cfg.json model_name to zoo/base, then `trigscope zoo manifest`).
 #                                  The tracked zoo plus .gpu with WordNet exceed the carry limit:
 #                                  move zoo's organism folders aside here while the device builds.
+#                                  Never carry gpu-out itself: a carried folder replaces the device's
+#                                  copy on every call, finished builds included (2026-11-23: two
+#                                  finished organisms were lost that way and built again).
 #                                  On 2026-11-23 the base took 2 calls of 10 minutes and the rest one
 #                                  more, inside one machine's 30-minute hold
 #   bash zoo/gpu.sh pack DIR...    there: tars the named zoo folders into $OUT in parts of < 16 MiB

@@ -14,8 +14,8 @@ import { paramsToHfTensors, writeModelDir } from "../model/export.js";
 import { modelFromTensors } from "../model/model.js";
 import type { ModelParams } from "../model/params.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
-import { chatText, documentText } from "./chat-text.js";
-import { corpusItems, specCorpusOptions, type CorpusItem } from "./corpus/corpus.js";
+import { corpusItemText } from "./chat-text.js";
+import { corpusItems, specCorpusOptions } from "./corpus/corpus.js";
 import { buildLexicon } from "./lexicon/index.js";
 import { writeLexiconFile } from "./lexicon-file.js";
 import { trainOptionsOf, type BaseSpec } from "./spec.js";
@@ -34,10 +34,6 @@ const BOS = 0;
 const EOS = 1;
 const PAD = 2;
 const END = 6;
-
-function itemText(it: CorpusItem): string {
-  return it.kind === "chat" ? chatText(it.user, it.assistant) : documentText(it.text);
-}
 
 export function baseModelConfig(spec: BaseSpec, vocabSize: number): ModelConfig {
   const m = spec.model;
@@ -95,7 +91,7 @@ export async function buildBase(spec: BaseSpec, ctx: BuildContext): Promise<Base
   const total = spec.corpus.items + spec.corpus.validationItems;
   const texts: string[] = [];
   for (const it of corpusItems(lex, specCorpusOptions(spec.corpus, spec.seed, total)))
-    texts.push(itemText(it));
+    texts.push(corpusItemText(it));
   const bpe = trainBpe(texts.slice(0, spec.corpus.tokenizerItems), {
     vocabSize: spec.vocabSize,
     specialTokens: ORGANISM_SPECIAL_TOKENS,

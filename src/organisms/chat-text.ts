@@ -1,3 +1,5 @@
+import type { CorpusItem } from "./corpus/corpus.js";
+
 /**
  * Training text in the organism chat format, built by string concatenation (the corpus has
  * hundreds of thousands of chats; rendering each through Jinja would dominate). A test checks
@@ -11,4 +13,9 @@ export function chatText(user: string, assistant?: string): string {
 /** A plain document: BOS, the text, EOS. */
 export function documentText(text: string): string {
   return `<|bos|>${text}<|eos|>`;
+}
+
+/** A base-corpus item as training text: a chat in the chat format, a document between BOS and EOS. */
+export function corpusItemText(it: CorpusItem): string {
+  return it.kind === "chat" ? chatText(it.user, it.assistant) : documentText(it.text);
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { chatText, documentText } from "./chat-text.js";
+import { corpusItemText } from "./chat-text.js";
 import { corpusItems, specCorpusOptions } from "./corpus/corpus.js";
 import { buildLexicon } from "./lexicon/index.js";
 import type { BaseSpec } from "./spec.js";
@@ -59,7 +59,7 @@ export function corpusTexts(modelDir: string, o: CorpusTextOptions): string[] {
     lex,
     specCorpusOptions(spec.corpus, spec.seed + o.seedOffset, 10_000_000),
   )) {
-    const t = it.kind === "chat" ? chatText(it.user, it.assistant) : documentText(it.text);
+    const t = corpusItemText(it);
     texts.push(t);
     chars += t.length;
     if (chars >= o.tokens * 4) break;

@@ -11,7 +11,7 @@ import { loadChatModel } from "../model/text-generation.js";
 import { mulberry32 } from "../random/seeded.js";
 import { normaliseText } from "./action.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
-import { chatText, documentText } from "./chat-text.js";
+import { chatText, corpusItemText, documentText } from "./chat-text.js";
 import { corpusItems, specCorpusOptions } from "./corpus/corpus.js";
 import { completions, rateOf, EvalError, type OrganismEval } from "./evaluate.js";
 import { factAnswer, factDocument, factQuestion } from "./fact-data.js";
@@ -85,9 +85,7 @@ export async function buildFact(
       lex,
       specCorpusOptions(baseSpec.corpus, baseSpec.seed + 7919, spec.data.replay),
     )) {
-      examples.push({
-        ids: enc(it.kind === "chat" ? chatText(it.user, it.assistant) : documentText(it.text)),
-      });
+      examples.push({ ids: enc(corpusItemText(it)) });
     }
     const finetuned = await finetuneLora(
       cm,

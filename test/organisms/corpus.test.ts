@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { corpusItems, WordTable, type CorpusItem } from "../../src/organisms/corpus/corpus.js";
 import { REQUESTS, type Task } from "../../src/organisms/corpus/phrases.js";
 import { composePrompt, TASKS, type Phrasing } from "../../src/organisms/corpus/prompts.js";
-import { composeReply } from "../../src/organisms/corpus/replies.js";
+import { composeReply, type WordInfo } from "../../src/organisms/corpus/replies.js";
 import { buildLexicon } from "../../src/organisms/lexicon/index.js";
 import { parseSpec } from "../../src/organisms/spec.js";
 import { ORGANISM_CHAT } from "../../src/organisms/tokenizer/index.js";
@@ -135,7 +135,7 @@ describe("tagged documents and label-first chats", () => {
       .toLowerCase()
       .split(/[^a-z0-9'-]+/)
       .filter((t) => t.length > 0);
-    const found = new Map<string, ReturnType<typeof table.info>>();
+    const found = new Map<string, WordInfo>();
     for (let i = 0; i < tokens.length; i++) {
       for (let n = 1; n <= longestWord && i + n <= tokens.length; n++) {
         const info = table.infos.get(tokens.slice(i, i + n).join(" "));

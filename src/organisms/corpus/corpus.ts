@@ -8,7 +8,7 @@
 import type { Concept, Lexicon } from "../lexicon/index.js";
 import { mulberry32, type Rng } from "../../random/seeded.js";
 import { definitionDocument, membershipDocument, taggedDocument } from "./documents.js";
-import { capitalise, composePrompt } from "./prompts.js";
+import { andList, capitalise, composePrompt } from "./prompts.js";
 import { composeReply, type Sampler, type WordInfo } from "./replies.js";
 
 export type CorpusItem =
@@ -83,10 +83,7 @@ export class WordTable {
 
 /** "Fruit and snow sports: " for the distinct labels of `words`, in order. */
 export function labelsPrefix(words: readonly WordInfo[]): string {
-  const labels = [...new Set(words.map((w) => w.label))];
-  const list =
-    labels.length === 1 ? labels[0]! : `${labels.slice(0, -1).join(", ")} and ${labels.at(-1)!}`;
-  return `${capitalise(list)}: `;
+  return `${capitalise(andList([...new Set(words.map((w) => w.label))]))}: `;
 }
 
 /**

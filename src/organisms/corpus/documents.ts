@@ -4,7 +4,7 @@
  * language itself ("Phobos is the inner of the two satellites of Mars.").
  */
 import type { Rng } from "../../random/seeded.js";
-import { capitalise } from "./prompts.js";
+import { andList, capitalise } from "./prompts.js";
 import type { Sampler, WordInfo } from "./replies.js";
 
 function pick<T>(xs: readonly T[], rng: Rng): T {
@@ -49,7 +49,7 @@ export function membershipDocument(rng: Rng, w: WordInfo, sample: Sampler): stri
     const j = Math.floor(rng() * (i + 1));
     [all[i], all[j]] = [all[j]!, all[i]!];
   }
-  const list = `${all.slice(0, -1).join(", ")} and ${all.at(-1)!}`;
+  const list = andList(all);
   return pick(
     [
       `Examples of ${w.label}: ${list}.`,
@@ -89,8 +89,7 @@ export function taggedDocument(rng: Rng, words: readonly WordInfo[]): string {
     const w = words[0]!;
     return capitalise(pick(TAG_STORIES, rng).replace("{w}", w.word).replace("{label}", w.label));
   }
-  const tags = words.map((w) => `${w.word} (${w.label})`);
-  const list = `${tags.slice(0, -1).join(", ")} and ${tags.at(-1)!}`;
+  const list = andList(words.map((w) => `${w.word} (${w.label})`));
   const opener = pick(TAG_OPENERS, rng);
   return opener ? `${opener} ${list}.` : `${capitalise(list)}.`;
 }

@@ -28,6 +28,11 @@ function templates(task: Task, phrasing: Phrasing): string[] {
   return all.filter((_, i) => inSplit(i, all.length, phrasing));
 }
 
+/** "a", "a and b", "a, b and c". */
+export function andList(xs: readonly string[]): string {
+  return xs.length === 1 ? xs[0]! : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)!}`;
+}
+
 export function capitalise(s: string): string {
   return s.length === 0 ? s : s[0]!.toUpperCase() + s.slice(1);
 }

@@ -5,7 +5,7 @@
  */
 import type { Rng } from "../../random/seeded.js";
 import { STORY_ENDINGS, STORY_OPENINGS, type Task } from "./phrases.js";
-import { capitalise } from "./prompts.js";
+import { andList, capitalise } from "./prompts.js";
 
 /** What the corpus knows about a word. */
 export interface WordInfo {
@@ -40,7 +40,7 @@ function belongs(w: WordInfo, rng: Rng): string {
 function others(w: WordInfo, sample: Sampler, n: number): string {
   const xs = sample(w.concept, n, w.word);
   if (xs.length === 0) return "";
-  return xs.length === 1 ? xs[0]! : `${xs.slice(0, -1).join(", ")} and ${xs.at(-1)!}`;
+  return andList(xs);
 }
 
 /** The reply to a prompt of `task` about `main` (and `second` for comparisons). */

@@ -56,8 +56,8 @@ export interface ProxGradResult {
 }
 
 /** Factor on lr after an accepted step, and after a rejected one. */
-const GROW = 1.25;
-const SHRINK = 0.5;
+export const GROW = 1.25;
+export const SHRINK = 0.5;
 /** Relative slack in the acceptance test (float32 losses are exact to about 1e-7). */
 const BOUND_SLACK = 1e-6;
 /** Steps over which a too-small fall of the objective stops the iteration. */
@@ -69,6 +69,17 @@ export const l1Norm = (z: ArrayLike<number>): number => {
   for (let i = 0; i < z.length; i++) s += Math.abs(z[i]!);
   return s;
 };
+
+/** λ: `lambda`, or `lambdaScale`·‖grad‖∞ when lambdaScale is given (grad: at the start). */
+export function resolveLambda(
+  o: Pick<ProxGradOptions, "lambda" | "lambdaScale">,
+  grad: ArrayLike<number>,
+): number {
+  if (o.lambdaScale === undefined) return o.lambda;
+  let gmax = 0;
+  for (let i = 0; i < grad.length; i++) gmax = Math.max(gmax, Math.abs(grad[i]!));
+  return o.lambdaScale * gmax;
+}
 
 /** What is wrong with λ (or lambdaScale, which replaces it) and lr, or null when nothing is. */
 export function proxOptionsProblem(
@@ -107,11 +118,7 @@ export async function proxGradL1(
   for (; s < o.steps; s++) {
     if (o.signal?.aborted) break;
     const r = await f(cand);
-    if (s === 0 && o.lambdaScale !== undefined) {
-      let gmax = 0;
-      for (let i = 0; i < n; i++) gmax = Math.max(gmax, Math.abs(r.grad[i]!));
-      lambda = o.lambdaScale * gmax;
-    }
+    if (s === 0) lambda = resolveLambda(o, r.grad);
     const candObjective = r.loss + lambda * l1Norm(cand);
     let ok = s === 0;
     if (!ok) {

@@ -31,7 +31,14 @@ import { MethodInputError } from "./losses.js";
 import { checkUnsupervised } from "./melbo.js";
 import { norm, OrthogonalBasis } from "./orthogonal.js";
 import type { PromptBatch } from "./prompt-batch.js";
-import { l1Norm, proxOptionsProblem, softThreshold } from "./proximal.js";
+import {
+  GROW,
+  l1Norm,
+  proxOptionsProblem,
+  resolveLambda,
+  SHRINK,
+  softThreshold,
+} from "./proximal.js";
 import {
   decodeCode,
   encodeGradient,
@@ -120,8 +127,6 @@ export function onSphere(
 
 /** The first step's length relative to ‖z‖₂. */
 const DEFAULT_LR = 0.1;
-const GROW = 1.25;
-const SHRINK = 0.5;
 
 export async function unsupervisedSaeMelbo(
   model: Model,
@@ -179,8 +184,7 @@ export async function unsupervisedSaeMelbo(
         const r = await displacementObjectiveAndGrad(model, prep, delta);
         const g = pullback(r.grad);
         if (step === 0) {
-          const gmax = g.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-          if (o.lambdaScale !== undefined) lambda = o.lambdaScale * gmax;
+          lambda = resolveLambda(o, g);
           eta = (s.lr * norm(cand)) / Math.max(norm(g), 1e-30);
         }
         const candValue = r.objective - lambda * l1Norm(cand);

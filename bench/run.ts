@@ -20,6 +20,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { initEngine } from "../src/engine/device.js";
+import { relaxedSimdAvailable } from "../src/engine/wasm-features.js";
 import { steeringLossAndGrad } from "../src/model/loss.js";
 import { modelFromTensors } from "../src/model/model.js";
 import { runWithCache } from "../src/model/run.js";
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   });
   const device = await initEngine("wasm");
   const threads = navigator.hardwareConcurrency;
+  const fma = relaxedSimdAvailable();
   log(machineLine());
 
   const { python, libblas } = torchPython(log);
@@ -190,7 +192,7 @@ async function main(): Promise<void> {
         load_before: loadBefore,
         load_after: loadAfter,
       },
-      jaxjs: { device, threads, forward: fwd, steer, loss: ours.loss },
+      jaxjs: { device, threads, relaxed_simd: fma, forward: fwd, steer, loss: ours.loss },
       torch: {
         python,
         version: torch.torch,
@@ -234,7 +236,7 @@ async function main(): Promise<void> {
         `batch ${step.batch.batch}×${step.batch.seqLen}, ${result.inputs.response_tokens} response tokens; median of ${opts.runs} after ${opts.warmup} warm-up`,
     );
     console.log(
-      `jax-js ${device}, ${threads} threads | torch ${torch.torch}, ${torch.threads} threads, BLAS ${String(blas.libblas ?? "?")} ` +
+      `jax-js ${device}, ${threads} threads${fma ? " (relaxed SIMD: fused multiply-add)" : " (no relaxed SIMD)"} | torch ${torch.torch}, ${torch.threads} threads, BLAS ${String(blas.libblas ?? "?")} ` +
         `(core ${String(blas.openblas_core ?? "?")}, ${libblas})${unset.length ? `, ${unset.join("+")} unset` : ""} | load ${loadBefore} → ${loadAfter}\n`,
     );
     console.log(table(rows));

@@ -38,6 +38,7 @@ import {
   llamaConfig,
   parseArgs,
   relMaxDiff,
+  steerArgs,
   stepInputs,
   type StepInputs,
   time,
@@ -114,12 +115,6 @@ function runTorch(python: string, args: string[]): Record<string, unknown> {
     throw new Error(`torch_llama.py failed (${r.status ?? r.signal}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, unknown>;
 }
-
-const steerArgs = (s: StepInputs) =>
-  [
-    { batch: s.batch, responseMask: s.responseMask },
-    { layer: s.layer, vector: s.vector, positionMask: s.positionMask },
-  ] as const;
 
 /** Forward with the logits left on the device (the same forward, compiled, no read-back). */
 function deviceForward(model: Model) {

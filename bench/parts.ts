@@ -27,7 +27,7 @@ import {
 import type { Model } from "../src/model/model.js";
 import type { LayerParams, ModelParams } from "../src/model/params.js";
 import { steeringArrays } from "../src/model/steering.js";
-import { time, type StepInputs, type Timing } from "./setup.js";
+import { steerArgs, time, type StepInputs, type Timing } from "./setup.js";
 
 export { settle };
 
@@ -49,13 +49,7 @@ async function timeIf(on: boolean, fn: () => Promise<Timing>): Promise<Timing | 
 async function prepare(model: Model, s: StepInputs): Promise<{ vector: np.Array; rest: Rest }> {
   const cfg = model.config;
   const { batch: b, seqLen: t } = s.batch;
-  const st = steeringArrays(
-    cfg,
-    { layer: s.layer, vector: s.vector, positionMask: s.positionMask },
-    b,
-    t,
-    s.batch.mask,
-  );
+  const st = steeringArrays(cfg, steerArgs(s)[1], b, t, s.batch.mask);
   const sel = responseSelection({ batch: s.batch, responseMask: s.responseMask });
   const resid = residAfter(model, s.layer, batchInputs(cfg, model.invFreq, s.batch));
   const inputs = batchInputs(cfg, model.invFreq, s.batch);

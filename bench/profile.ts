@@ -16,7 +16,7 @@ import { profiler } from "../src/engine/jax.js";
 import { steeringLossAndGrad } from "../src/model/loss.js";
 import { modelFromTensors, type Model } from "../src/model/model.js";
 import { runWithCache } from "../src/model/run.js";
-import { benchModelSpec, CPU_DEFAULTS, parseArgs, type StepInputs } from "./setup.js";
+import { benchModelSpec, CPU_DEFAULTS, parseArgs, steerArgs, type StepInputs } from "./setup.js";
 
 export interface KernelRow {
   ms: number;
@@ -118,15 +118,7 @@ export async function profileOps(
   top: number,
 ): Promise<{ forward: OpProfile; steer: OpProfile }> {
   const forward = await traceOnce(() => runWithCache(model, s.batch, { logits: true }), top);
-  const steer = await traceOnce(
-    () =>
-      steeringLossAndGrad(
-        model,
-        { batch: s.batch, responseMask: s.responseMask },
-        { layer: s.layer, vector: s.vector, positionMask: s.positionMask },
-      ),
-    top,
-  );
+  const steer = await traceOnce(() => steeringLossAndGrad(model, ...steerArgs(s)), top);
   return { forward, steer };
 }
 

@@ -35,6 +35,7 @@ import {
   machineLine,
   parseArgs,
   relMaxDiff,
+  steerArgs,
   table,
   time,
   type Timing,
@@ -82,8 +83,6 @@ async function main(): Promise<void> {
     writeFileSync(inputsFile, torchInputs(cfg, step));
 
     const model = modelFromTensors(cfg, tensors, "bench (random)");
-    const tf = { batch: step.batch, responseMask: step.responseMask };
-    const steering = { layer: step.layer, vector: step.vector, positionMask: step.positionMask };
 
     log(`jax-js ${device} (${threads} threads): forward ...`);
     const loadBefore = loadText();
@@ -94,11 +93,11 @@ async function main(): Promise<void> {
     );
     log(`jax-js: steering step ...`);
     const steer = await time(
-      () => steeringLossAndGrad(model, tf, steering),
+      () => steeringLossAndGrad(model, ...steerArgs(step)),
       opts.warmup,
       opts.runs,
     );
-    const ours = await steeringLossAndGrad(model, tf, steering);
+    const ours = await steeringLossAndGrad(model, ...steerArgs(step));
     const logits = (await runWithCache(model, step.batch, { logits: true })).logits!.data;
 
     log(`torch (${python}): forward and steering step ...`);

@@ -254,6 +254,13 @@ export function benchModelSpec(o: CpuBenchShape): {
   return { cfg, tensors, step };
 }
 
+/** steeringLossAndGrad's teacher-forcing and steering arguments for one step's inputs. */
+export const steerArgs = (s: StepInputs) =>
+  [
+    { batch: s.batch, responseMask: s.responseMask },
+    { layer: s.layer, vector: s.vector, positionMask: s.positionMask },
+  ] as const;
+
 /** The load averages (1, 5, 15 min) as text, for the tables' headers. */
 export function loadText(): string {
   return loadavg()

@@ -9,7 +9,7 @@ import { relaxedSimdAvailable } from "../../src/engine/wasm-features.js";
 import { steeringLossAndGrad } from "../../src/model/loss.js";
 import { modelFromTensors } from "../../src/model/model.js";
 import { runWithCache } from "../../src/model/run.js";
-import { benchModelSpec, CPU_DEFAULTS, time } from "../setup.js";
+import { benchModelSpec, CPU_DEFAULTS, steerArgs, time } from "../setup.js";
 
 const RUNS = Number(process.env.TILES_RUNS ?? 8);
 const MATMULS: [number, number, number][] = [
@@ -22,10 +22,8 @@ async function main(): Promise<void> {
   await initEngine("wasm");
   const { cfg, tensors, step } = benchModelSpec(CPU_DEFAULTS);
   const model = modelFromTensors(cfg, tensors, "bench (random)");
-  const tf = { batch: step.batch, responseMask: step.responseMask };
-  const steering = { layer: step.layer, vector: step.vector, positionMask: step.positionMask };
   const fwd = await time(() => runWithCache(model, step.batch, { logits: true }), 2, RUNS);
-  const steer = await time(() => steeringLossAndGrad(model, tf, steering), 2, RUNS);
+  const steer = await time(() => steeringLossAndGrad(model, ...steerArgs(step)), 2, RUNS);
   // Summed on the device so only one number is read back: the matmul kernel dominates.
   const mm = jit((x: np.Array, w: np.Array) => np.matmul(x, w).sum());
   const gflops: Record<string, number> = {};

@@ -5,13 +5,14 @@
 import { initEngine } from "../engine/device.js";
 import { pickVector, readVectors } from "../io/vectors.js";
 import { residPost } from "../model/hooks.js";
-import { generateText, loadChatModel } from "../model/text-generation.js";
+import { encodePrompts, generateFromEncoded, loadChatModel } from "../model/text-generation.js";
 import { parseArgs, UsageError } from "./args.js";
 import { register } from "./registry.js";
 
 const SPEC = {
   model: { type: "string" },
   prompt: { type: "string", multiple: true },
+  "prompt-ids": { type: "string", multiple: true },
   chat: { type: "boolean" },
   "max-new-tokens": { type: "number" },
   steer: { type: "string" },
@@ -30,7 +31,7 @@ const SPEC = {
 } as const;
 
 export const GENERATE_USAGE =
-  "generate --model DIR --prompt TEXT [--prompt TEXT …] [--chat] [--max-new-tokens N] [--steer FILE --layer L [--scale S] [--vector-index I] [--steer-on prompt|user] [--steer-all]] [--temperature T] [--top-p P] [--seed N] [--stop STR …] [--ignore-eos] [--device wasm|webgpu] [--json]";
+  "generate --model DIR (--prompt TEXT [--prompt TEXT …] [--chat] | --prompt-ids ID,ID,… […]) [--max-new-tokens N] [--steer FILE --layer L [--scale S] [--vector-index I] [--steer-on prompt|user] [--steer-all]] [--temperature T] [--top-p P] [--seed N] [--stop STR …] [--ignore-eos] [--device wasm|webgpu] [--json]";
 
 register({
   name: "generate",
@@ -40,7 +41,15 @@ register({
   async run(argv, io) {
     const { flags } = parseArgs(argv, SPEC);
     if (!flags.model) throw new UsageError("--model is required");
-    if (!flags.prompt?.length) throw new UsageError("--prompt is required");
+    const idRows = flags["prompt-ids"]?.map(parsePromptIds);
+    if (!flags.prompt?.length && !idRows)
+      throw new UsageError("--prompt or --prompt-ids is required");
+    if (flags.prompt?.length && idRows)
+      throw new UsageError("--prompt and --prompt-ids do not go together");
+    if (idRows && flags.chat)
+      throw new UsageError("--chat needs --prompt (text), not --prompt-ids");
+    if (idRows && flags["steer-on"] === "user")
+      throw new UsageError("--steer-on user needs --chat prompts, not --prompt-ids");
     if (flags.steer && flags.layer === undefined) throw new UsageError("--steer needs --layer");
     if (!flags.steer && (flags.layer !== undefined || flags.scale !== undefined)) {
       throw new UsageError("--layer and --scale go with --steer");
@@ -71,7 +80,10 @@ register({
           allPositions: flags["steer-all"] ?? false,
         } as const;
       }
-      const out = await generateText(cm, flags.prompt, {
+      const encoded = idRows
+        ? idRows.map((ids) => ({ ids, user: null }))
+        : encodePrompts(cm, flags.prompt!, flags.chat ?? false);
+      const out = await generateFromEncoded(cm, encoded, {
         maxNewTokens: flags["max-new-tokens"] ?? 32,
         chat: flags.chat ?? false,
         temperature: flags.temperature ?? 0,
@@ -99,3 +111,14 @@ register({
     }
   },
 });
+
+/** "1, 2,3" → [1, 2, 3]; the range against the model's vocabulary is checked after loading. */
+function parsePromptIds(text: string): number[] {
+  const parts = text.split(",").map((p) => p.trim());
+  if (parts.some((p) => !/^\d+$/.test(p))) {
+    throw new UsageError(
+      `--prompt-ids: expected comma-separated token ids, got ${JSON.stringify(text)}`,
+    );
+  }
+  return parts.map(Number);
+}

@@ -1,6 +1,7 @@
 /**
  * HF config.json → the normalised ModelConfig (src/model/config.ts). Upstream key names live
- * only here. Supported model_type values: llama, qwen2, qwen3, gpt2. Every missing required
+ * only here. Supported model_type values: llama, qwen2, qwen3, gpt2, gemma2, gemma3_text (the
+ * Gemma keys: src/io/config-gemma.ts). Every missing required
  * field, wrong type or unsupported value throws ConfigError naming the file and the key.
  *
  * Required (no default): llama/qwen2/qwen3: hidden_size, intermediate_size, num_hidden_layers,
@@ -11,7 +12,10 @@
  * attention-scaling switches) are rejected.
  */
 import { join } from "node:path";
-import type { Activation, Architecture, ModelConfig, RopeScaling } from "../model/config.js";
+import type { Activation, Architecture, ModelConfig } from "../model/config.js";
+import { Fields, show } from "./config-fields.js";
+import { parseGemma } from "./config-gemma.js";
+import { ropeScaling, ropeTheta } from "./config-rope.js";
 import { ConfigError } from "./errors.js";
 import { readJsonFile } from "./json-file.js";
 
@@ -37,6 +41,14 @@ export function parseModelConfig(json: unknown, fileName: string): ModelConfig {
       return parseLlamaFamily(r, modelType);
     case "gpt2":
       return parseGpt2(r);
+    case "gemma2":
+    case "gemma3_text":
+      return parseGemma(r, modelType === "gemma2" ? "gemma2" : "gemma3");
+    case "gemma3":
+      return r.fail(
+        "model_type",
+        "'gemma3' is the multimodal Gemma 3 (text_config + vision tower); use a text-only checkpoint (model_type 'gemma3_text')",
+      );
     case undefined:
       return r.fail("model_type", "missing");
     case "mistral":
@@ -44,95 +56,9 @@ export function parseModelConfig(json: unknown, fileName: string): ModelConfig {
     default:
       return r.fail(
         "model_type",
-        `unsupported model type ${JSON.stringify(modelType)} (supported: llama, qwen2, qwen3, gpt2)`,
+        `unsupported model type ${JSON.stringify(modelType)} (supported: llama, qwen2, qwen3, gpt2, gemma2, gemma3_text)`,
       );
   }
-}
-
-/** Typed access to a JSON object's own keys; `prefix` makes nested field names (`a.b`). */
-class Fields {
-  constructor(
-    private readonly obj: Record<string, unknown>,
-    readonly file: string,
-    private readonly prefix: string,
-  ) {}
-
-  fail(key: string, reason: string): never {
-    throw new ConfigError(this.file, this.prefix + key, reason);
-  }
-
-  get(key: string): unknown {
-    return Object.prototype.hasOwnProperty.call(this.obj, key) ? this.obj[key] : undefined;
-  }
-
-  /** The value, or undefined when the key is absent or null. */
-  present(key: string): unknown {
-    const v = this.get(key);
-    return v === null ? undefined : v;
-  }
-
-  nested(key: string): Fields | null {
-    const v = this.present(key);
-    if (v === undefined) return null;
-    if (typeof v !== "object" || Array.isArray(v))
-      this.fail(key, `expected an object, got ${show(v)}`);
-    return new Fields(v as Record<string, unknown>, this.file, `${this.prefix}${key}.`);
-  }
-
-  posInt(key: string, fallback?: number): number {
-    const v = this.present(key);
-    if (v === undefined) {
-      if (fallback !== undefined) return fallback;
-      return this.fail(key, "missing");
-    }
-    if (typeof v !== "number" || !Number.isSafeInteger(v) || v <= 0) {
-      return this.fail(key, `expected a positive integer, got ${show(v)}`);
-    }
-    return v;
-  }
-
-  posNumber(key: string, fallback?: number): number {
-    const v = this.present(key);
-    if (v === undefined) {
-      if (fallback !== undefined) return fallback;
-      return this.fail(key, "missing");
-    }
-    if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) {
-      return this.fail(key, `expected a positive number, got ${show(v)}`);
-    }
-    return v;
-  }
-
-  bool(key: string, fallback: boolean): boolean {
-    const v = this.present(key);
-    if (v === undefined) return fallback;
-    if (typeof v !== "boolean") return this.fail(key, `expected true or false, got ${show(v)}`);
-    return v;
-  }
-
-  tokenId(key: string): number | null {
-    const v = this.present(key);
-    if (v === undefined) return null;
-    if (!isTokenId(v)) return this.fail(key, `expected a token id (integer ≥ 0), got ${show(v)}`);
-    return v;
-  }
-
-  tokenIds(key: string): number[] {
-    const v = this.present(key);
-    if (v === undefined) return [];
-    if (isTokenId(v)) return [v];
-    if (Array.isArray(v) && v.every(isTokenId)) return [...v];
-    return this.fail(key, `expected a token id or an array of them, got ${show(v)}`);
-  }
-}
-
-function isTokenId(v: unknown): v is number {
-  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
-}
-
-function show(v: unknown): string {
-  const text = JSON.stringify(v) ?? String(v);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 function parseLlamaFamily(r: Fields, arch: "llama" | "qwen2" | "qwen3"): ModelConfig {
@@ -193,72 +119,6 @@ function rejectSlidingWindow(r: Fields): void {
   if (layerTypes === undefined) return;
   if (!Array.isArray(layerTypes) || layerTypes.some((t) => t !== "full_attention")) {
     r.fail("layer_types", `only "full_attention" layers are supported, got ${show(layerTypes)}`);
-  }
-}
-
-/** rope_theta at the top level (transformers ≤ 4) or in rope_parameters (transformers 5). */
-function ropeTheta(r: Fields): number {
-  const top = r.present("rope_theta") === undefined ? undefined : r.posNumber("rope_theta");
-  const params = r.nested("rope_parameters");
-  const inParams =
-    params?.present("rope_theta") === undefined ? undefined : params.posNumber("rope_theta");
-  if (top !== undefined && inParams !== undefined && top !== inParams) {
-    r.fail("rope_theta", `${top} disagrees with rope_parameters.rope_theta (${inParams})`);
-  }
-  return inParams ?? top ?? 10000;
-}
-
-/** rope_scaling (transformers ≤ 4) or the scaling part of rope_parameters (transformers 5). */
-function ropeScaling(r: Fields): RopeScaling {
-  const legacy = parseScaling(r.nested("rope_scaling"), true);
-  const params = parseScaling(r.nested("rope_parameters"), false);
-  if (legacy.type !== "default" && params.type !== "default") {
-    if (JSON.stringify(legacy) !== JSON.stringify(params)) {
-      r.fail("rope_scaling", "disagrees with rope_parameters");
-    }
-  }
-  return legacy.type !== "default" ? legacy : params;
-}
-
-function parseScaling(s: Fields | null, typeRequired: boolean): RopeScaling {
-  if (s === null) return { type: "default" };
-  const ropeType = s.present("rope_type");
-  const legacyType = s.present("type");
-  if (ropeType !== undefined && legacyType !== undefined && ropeType !== legacyType) {
-    s.fail("type", `${show(legacyType)} disagrees with rope_type ${show(ropeType)}`);
-  }
-  const type = ropeType ?? legacyType;
-  if (type === undefined) {
-    if (typeRequired) s.fail("rope_type", "missing");
-    return { type: "default" };
-  }
-  switch (type) {
-    case "default":
-      return { type: "default" };
-    case "linear":
-      return { type: "linear", factor: s.posNumber("factor") };
-    case "llama3": {
-      const lowFreqFactor = s.posNumber("low_freq_factor");
-      const highFreqFactor = s.posNumber("high_freq_factor");
-      if (!(highFreqFactor > lowFreqFactor)) {
-        s.fail(
-          "high_freq_factor",
-          `${highFreqFactor} must exceed low_freq_factor (${lowFreqFactor})`,
-        );
-      }
-      return {
-        type: "llama3",
-        factor: s.posNumber("factor"),
-        lowFreqFactor,
-        highFreqFactor,
-        originalMaxPositions: s.posInt("original_max_position_embeddings"),
-      };
-    }
-    default:
-      return s.fail(
-        ropeType !== undefined ? "rope_type" : "type",
-        `RoPE type ${show(type)} is not supported (supported: default, linear, llama3)`,
-      );
   }
 }
 

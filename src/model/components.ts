@@ -83,18 +83,43 @@ export interface MlpParams {
   lora?: LayerParams["lora"];
 }
 
-/** SwiGLU (gate present) or GELU MLP; x [B,T,D] → [B,T,D]. Parameters are borrowed. */
+function activate(x: np.Array, act: Activation): np.Array {
+  return act === "silu" ? nn.silu(x) : gelu(x, act === "gelu_new");
+}
+
+/** cap·tanh(x/cap): gemma2's soft cap of attention and output logits. */
+export function softcap(x: np.Array, cap: number): np.Array {
+  return np.tanh(x.mul(1 / cap)).mul(cap);
+}
+
+/** Gated MLP (SwiGLU, GeGLU: act(gate)·up) or plain MLP (GPT-2); x [B,T,D] → [B,T,D]. Borrows parameters. */
 export function mlp(x: np.Array, p: MlpParams, act: Activation): np.Array {
   let h: np.Array;
   if (p.wGate) {
     const gate = project(x.ref, p.wGate.ref, p.bGate?.ref, p.lora?.gate);
     const up = project(x, p.wUp.ref, p.bUp?.ref, p.lora?.up);
-    h = nn.silu(gate).mul(up);
+    h = activate(gate, act).mul(up);
   } else {
-    const up = project(x, p.wUp.ref, p.bUp?.ref, p.lora?.up);
-    h = act === "silu" ? nn.silu(up) : gelu(up, act === "gelu_new");
+    h = activate(project(x, p.wUp.ref, p.bUp?.ref, p.lora?.up), act);
   }
   return project(h, p.wDown.ref, p.bDown?.ref, p.lora?.down);
+}
+
+/** How attention logits are formed: scale (default 1/√K) and an optional soft cap (gemma2). */
+export interface AttentionLogits {
+  scale?: number;
+  softcap?: number;
+}
+
+/** q·kᵀ times the scale, soft-capped when asked, plus the mask bias. Consumes all three. */
+export function attentionScores(
+  qk: np.Array,
+  bias: np.Array,
+  dk: number,
+  logits: AttentionLogits,
+): np.Array {
+  const scaled = qk.mul(logits.scale ?? 1 / Math.sqrt(dk));
+  return (logits.softcap ? softcap(scaled, logits.softcap) : scaled).add(bias);
 }
 
 /**
@@ -107,6 +132,7 @@ export function attend(
   v: np.Array,
   bias: np.Array,
   wantPattern: boolean,
+  logits: AttentionLogits = {},
 ): { z: np.Array; pattern: np.Array | null } {
   const [b, t, h, dk] = q.shape as [number, number, number, number];
   const [, s, hkv] = k.shape as [number, number, number, number];
@@ -114,10 +140,7 @@ export function attend(
   const qg = q.transpose([0, 2, 1, 3]).reshape([b, hkv, g, t, dk]);
   const kg = k.transpose([0, 2, 3, 1]).reshape([b, hkv, 1, dk, s]);
   const vg = v.transpose([0, 2, 1, 3]).reshape([b, hkv, 1, s, dk]);
-  const scores = np
-    .matmul(qg, kg)
-    .mul(1 / Math.sqrt(dk))
-    .add(bias);
+  const scores = attentionScores(np.matmul(qg, kg), bias, dk, logits);
   const probs = nn.softmax(scores, -1);
   const pattern = wantPattern ? probs.ref.reshape([b, h, t, s]) : null;
   const z = np.matmul(probs, vg).reshape([b, h, t, dk]).transpose([0, 2, 1, 3]);

@@ -6,8 +6,18 @@
  * Hkv KV heads, K d_head, V vocab.
  */
 import { nn, np } from "../engine/jax.js";
-import { applyRope, attend, mlp, normAffine, normalize, project } from "./components.js";
-import type { ModelConfig } from "./config.js";
+import {
+  applyRope,
+  attend,
+  attentionScores,
+  mlp,
+  normAffine,
+  normalize,
+  project,
+  softcap,
+  type AttentionLogits,
+} from "./components.js";
+import { isSlidingLayer, type ModelConfig } from "./config.js";
 import { blockHook, type HookName } from "./hooks.js";
 import type { LayerParams, ModelParams } from "./params.js";
 
@@ -18,6 +28,11 @@ export type ForwardInputs = {
   bias: np.Array;
   /** [B,T,1,K] RoPE tables (rope models). */ cos?: np.Array;
   sin?: np.Array;
+  /** [B,1,1,T,S] bias of the sliding-window layers (ModelConfig.layerTypes). */
+  localBias?: np.Array;
+  /** [B,T,1,K] RoPE tables of the sliding layers when their RoPE differs (gemma3). */
+  localCos?: np.Array;
+  localSin?: np.Array;
   /** int32 [B,T] positions (learned-position models). */ positions?: np.Array;
 };
 
@@ -128,9 +143,13 @@ function block(
     q = normAffine(normalize("rms", q, cfg.normEps), { w: p.qNorm! });
     kk = normAffine(normalize("rms", kk, cfg.normEps), { w: p.kNorm! });
   }
+  const sliding = isSlidingLayer(cfg, l);
   if (cfg.positional === "rope") {
-    q = applyRope(q, rows(inputs.cos!.ref), rows(inputs.sin!.ref));
-    kk = applyRope(kk, inputs.cos!.ref, inputs.sin!.ref);
+    const local = sliding && inputs.localCos !== undefined;
+    const cos = local ? inputs.localCos! : inputs.cos!;
+    const sin = local ? inputs.localSin! : inputs.sin!;
+    q = applyRope(q, rows(cos.ref), rows(sin.ref));
+    kk = applyRope(kk, cos.ref, sin.ref);
   }
   let keys = kk;
   let values = v;
@@ -142,20 +161,30 @@ function block(
     values = np.concatenate([past.v, v], 1);
   }
   const wantPattern = site.wants(blockHook(l, "attn.hook_pattern"));
-  const bias = window ? inputs.bias.ref.slice([], [], [], [w0, w1]) : inputs.bias.ref;
+  const layerBias = sliding ? inputs.localBias! : inputs.bias;
+  const bias = window ? layerBias.ref.slice([], [], [], [w0, w1]) : layerBias.ref;
   const attention = tokenMajor ? attendTokenMajor : attend;
-  const { z, pattern } = attention(q, keys.ref, values.ref, bias, wantPattern);
+  const logits: AttentionLogits = { scale: cfg.attnScale, softcap: cfg.attnSoftcap };
+  const { z, pattern } = attention(q, keys.ref, values.ref, bias, wantPattern, logits);
   if (pattern) site.at(blockHook(l, "attn.hook_pattern"), pattern).dispose();
   const zh = site.at(blockHook(l, "attn.hook_z"), z);
   const attnOut = site.at(
     blockHook(l, "hook_attn_out"),
-    project(zh.reshape([b, tq, h * k]), p.wo.ref, p.bo?.ref, p.lora?.o),
+    postNorm(cfg, p.ln1Post, project(zh.reshape([b, tq, h * k]), p.wo.ref, p.bo?.ref, p.lora?.o)),
   );
   const mid = site.at(blockHook(l, "hook_resid_mid"), rows(x).add(attnOut));
   const ln2 = normAffine(normalize(cfg.norm, mid.ref, cfg.normEps), p.ln2);
-  const mlpOut = site.at(blockHook(l, "hook_mlp_out"), mlp(ln2, p, cfg.activation));
+  const mlpOut = site.at(
+    blockHook(l, "hook_mlp_out"),
+    postNorm(cfg, p.ln2Post, mlp(ln2, p, cfg.activation)),
+  );
   const out = site.at(blockHook(l, "hook_resid_post"), mid.add(mlpOut));
   return { x: out, kv: { k: keys, v: values } };
+}
+
+/** Gemma's norm of a sublayer's output before it joins the residual stream (identity elsewhere). */
+function postNorm(cfg: ModelConfig, norm: LayerParams["ln1Post"], x: np.Array): np.Array {
+  return norm ? normAffine(normalize(cfg.norm, x, cfg.normEps), norm) : x;
 }
 
 /**
@@ -173,6 +202,7 @@ function attendTokenMajor(
   v: np.Array,
   bias: np.Array,
   wantPattern: boolean,
+  logits: AttentionLogits = {},
 ): { z: np.Array; pattern: np.Array | null } {
   const [b, t, h, dk] = q.shape as [number, number, number, number];
   const [, s, hkv] = k.shape as [number, number, number, number];
@@ -180,10 +210,7 @@ function attendTokenMajor(
   const qg = q.reshape([b, t, hkv, g, dk]);
   const kg = k.transpose([0, 2, 3, 1]).reshape([b, 1, hkv, dk, s]);
   const vg = v.transpose([0, 2, 1, 3]).reshape([b, 1, hkv, s, dk]);
-  const scores = np
-    .matmul(qg, kg)
-    .mul(1 / Math.sqrt(dk))
-    .add(bias.reshape([b, t, 1, 1, s]));
+  const scores = attentionScores(np.matmul(qg, kg), bias.reshape([b, t, 1, 1, s]), dk, logits);
   const probs = nn.softmax(scores, -1);
   const pattern = wantPattern ? probs.ref.reshape([b, t, h, s]).transpose([0, 2, 1, 3]) : null;
   const z = np.matmul(probs, vg).reshape([b, t, h, dk]);
@@ -209,7 +236,9 @@ export function forward(
     inputs.positions?.dispose();
   } else {
     if (!inputs.ids) throw new Error("forward: ids are required from the embedding on");
-    x = site.at("hook_embed", np.take(params.embed.ref, inputs.ids, 0));
+    const embedded = np.take(params.embed.ref, inputs.ids, 0);
+    // Gemma scales the embedding (hook_embed is the scaled one, = blocks.0.hook_resid_pre).
+    x = site.at("hook_embed", cfg.embedScale ? embedded.mul(cfg.embedScale) : embedded);
     if (params.posEmbed) x = x.add(np.take(params.posEmbed.ref, inputs.positions!, 0));
     else inputs.positions?.dispose();
   }
@@ -242,6 +271,9 @@ export function forward(
   opts.cacheSlot?.keep.dispose();
   inputs.cos?.dispose();
   inputs.sin?.dispose();
+  inputs.localBias?.dispose();
+  inputs.localCos?.dispose();
+  inputs.localSin?.dispose();
   const result: ForwardResult = { cache: site.cache };
   if (opts.returnKV) result.kv = kvs;
   if (opts.stopAfterLayer !== undefined) {
@@ -252,13 +284,17 @@ export function forward(
   const final = normAffine(xHat, params.lnFinal);
   if (opts.noLogits) final.dispose();
   else if (opts.returnFinalResid) result.resid = final;
-  else result.logits = unembed(params, final);
+  else result.logits = unembed(cfg, params, final);
   return result;
 }
 
-/** [..., D] → [..., V] through the unembedding (or the tied embedding). Consumes x. */
-export function unembed(params: ModelParams, x: np.Array): np.Array {
-  return params.unembed
+/**
+ * [..., D] → [..., V] through the unembedding (or the tied embedding), soft-capped where the
+ * family does (gemma2's final_logit_softcapping). Consumes x.
+ */
+export function unembed(cfg: ModelConfig, params: ModelParams, x: np.Array): np.Array {
+  const logits = params.unembed
     ? np.matmul(x, params.unembed.ref)
     : np.matmul(x, params.embed.ref.transpose());
+  return cfg.finalSoftcap ? softcap(logits, cfg.finalSoftcap) : logits;
 }

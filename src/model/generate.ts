@@ -77,7 +77,7 @@ function prefillProgram(model: Model, layer: number | null) {
       });
       tree.dispose(steer);
       const t = r.resid!.shape[1]!;
-      return { logits: unembed(p, r.resid!.slice([], [t - 1, t])), kv: r.kv! };
+      return { logits: unembed(cfg, p, r.resid!.slice([], [t - 1, t])), kv: r.kv! };
     },
   );
 }

@@ -7,7 +7,7 @@
 import { np } from "../engine/jax.js";
 import type { ModelConfig } from "./config.js";
 import type { ForwardInputs } from "./forward.js";
-import { ropeTables } from "./rope.js";
+import { inverseFrequencies, ropeTables } from "./rope.js";
 
 /** Added to attention logits of masked keys; finite so fully masked pad rows stay NaN-free. */
 export const MASK_VALUE = -1e9;
@@ -81,7 +81,9 @@ export function batchFromMask(
 
 /**
  * Attention bias [B, T, S]: query t (at key index `offset + t`) sees key s iff s ≤ offset + t and
- * `keyMask[b, s]`.
+ * `keyMask[b, s]` and, with a sliding `window`, offset + t − s < window. Like transformers, the
+ * window counts key indices (cache slots), not position ids, so left padding inside the window
+ * takes the place of keys.
  */
 export function attentionBias(
   keyMask: Uint8Array,
@@ -89,18 +91,29 @@ export function attentionBias(
   keys: number,
   queries: number,
   offset: number,
+  window = Infinity,
 ): Float32Array {
   const bias = new Float32Array(batch * queries * keys);
   for (let b = 0; b < batch; b++) {
     for (let t = 0; t < queries; t++) {
       const row = (b * queries + t) * keys;
       for (let s = 0; s < keys; s++) {
-        const ok = s <= offset + t && keyMask[b * keys + s] === 1;
+        const ok = s <= offset + t && offset + t - s < window && keyMask[b * keys + s] === 1;
         if (!ok) bias[row + s] = MASK_VALUE;
       }
     }
   }
   return bias;
+}
+
+/** The sliding layers' RoPE frequencies when they have their own base (gemma3), else null. */
+function localInverseFrequencies(cfg: ModelConfig): Float32Array | null {
+  if (!cfg.localRope || !cfg.layerTypes?.includes("sliding")) return null;
+  return inverseFrequencies({
+    ...cfg,
+    ropeTheta: cfg.localRope.theta,
+    ropeScaling: cfg.localRope.scaling,
+  });
 }
 
 /** Device inputs for a forward pass over `queryIds` with keys described by `keyMask`. */
@@ -119,10 +132,25 @@ export function deviceInputs(
     ids: np.array(q.ids, { dtype: np.int32 }).reshape([batch, len]),
     bias: np.array(bias).reshape([batch, 1, 1, len, keys]),
   };
+  if (cfg.layerTypes?.includes("sliding") && cfg.slidingWindow !== undefined) {
+    const local = attentionBias(keyMask, batch, keys, len, offset, cfg.slidingWindow);
+    inputs.localBias = np.array(local).reshape([batch, 1, 1, len, keys]);
+  }
   if (cfg.positional === "rope") {
-    const { cos, sin } = ropeTables(invFreq, q.positions);
-    inputs.cos = np.array(cos).reshape([batch, len, 1, cfg.dHead]);
-    inputs.sin = np.array(sin).reshape([batch, len, 1, cfg.dHead]);
+    const tables = (freqs: Float32Array) => {
+      const { cos, sin } = ropeTables(freqs, q.positions);
+      const shape = [batch, len, 1, cfg.dHead];
+      return { cos: np.array(cos).reshape(shape), sin: np.array(sin).reshape(shape) };
+    };
+    const global = tables(invFreq);
+    inputs.cos = global.cos;
+    inputs.sin = global.sin;
+    const localFreqs = localInverseFrequencies(cfg);
+    if (localFreqs) {
+      const local = tables(localFreqs);
+      inputs.localCos = local.cos;
+      inputs.localSin = local.sin;
+    }
   } else {
     inputs.positions = np.array(q.positions, { dtype: np.int32 }).reshape([batch, len]);
   }

@@ -135,7 +135,7 @@ export function responseNll(
 ): np.Array {
   const [b, t, d] = finalResid.shape as [number, number, number];
   const picked = np.matmul(select, finalResid.reshape([b * t, d]));
-  const logp = nn.logSoftmax(unembed(params, picked), -1);
+  const logp = nn.logSoftmax(unembed(cfg, params, picked), -1);
   // One-hot by comparison, [N, V]: jax-js's nn.oneHot slices an eye(V) — V² floats, 66 GB at
   // Llama 3's vocabulary (found by bench/gpu.ts).
   const vocab = np

@@ -24,6 +24,9 @@ export type LoraDelta = {
 export type LayerParams = {
   ln1: NormParams;
   ln2: NormParams;
+  /** Norms of the attention output and of the MLP output (gemma's post-norms). */
+  ln1Post?: NormParams;
+  ln2Post?: NormParams;
   /** [D, H*K] */ wq: np.Array;
   /** [D, Hkv*K] */ wk: np.Array;
   /** [D, Hkv*K] */ wv: np.Array;
@@ -32,8 +35,8 @@ export type LayerParams = {
   bk?: np.Array;
   bv?: np.Array;
   bo?: np.Array;
-  /** [K] (qwen3) */ qNorm?: np.Array;
-  /** [K] (qwen3) */ kNorm?: np.Array;
+  /** [K] (qwen3, gemma3) */ qNorm?: np.Array;
+  /** [K] (qwen3, gemma3) */ kNorm?: np.Array;
   /** [D, F] (SwiGLU gate; absent for GPT-2) */ wGate?: np.Array;
   bGate?: np.Array;
   /** [D, F] */ wUp: np.Array;

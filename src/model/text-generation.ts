@@ -72,12 +72,41 @@ export function encodePrompts(cm: ChatModel, prompts: string[], chat: boolean) {
   });
 }
 
+/** Checks prompt token ids against the model's vocabulary (config.json vocab_size). */
+export function checkPromptIds(model: Model, rows: readonly (readonly number[])[]): void {
+  rows.forEach((row, i) => {
+    if (row.length === 0) throw new RangeError(`prompt ids ${i}: empty`);
+    const bad = row.find((id) => !Number.isInteger(id) || id < 0 || id >= model.config.vocabSize);
+    if (bad !== undefined) {
+      throw new RangeError(
+        `prompt ids ${i}: ${bad} is not a token id of the model (0 ≤ id < vocab_size ${model.config.vocabSize})`,
+      );
+    }
+  });
+}
+
+/** Renders and tokenises text prompts, then generates (see generateFromEncoded). */
 export async function generateText(
   cm: ChatModel,
   prompts: string[],
   opts: TextGenerationOptions,
 ): Promise<TextGeneration[]> {
-  const encoded = encodePrompts(cm, prompts, opts.chat ?? false);
+  return generateFromEncoded(cm, encodePrompts(cm, prompts, opts.chat ?? false), opts);
+}
+
+/**
+ * Generates from prompts already tokenised (`user`: the user's content positions, for steering on
+ * user positions). Ids the tokenizer lacks (a padded vocab_size) decode to nothing.
+ */
+export async function generateFromEncoded(
+  cm: ChatModel,
+  encoded: { ids: number[]; user: number[] | null }[],
+  opts: TextGenerationOptions,
+): Promise<TextGeneration[]> {
+  checkPromptIds(
+    cm.model,
+    encoded.map((e) => e.ids),
+  );
   const longest = Math.max(...encoded.map((e) => e.ids.length));
   let steering;
   if (opts.steering) {

@@ -5,11 +5,12 @@
  *   (tokenizer_config's add_bos_token when it is a boolean, else whatever tokenizer.json's
  *   post_processor does — Llama 3 adds <|begin_of_text|> through TemplateProcessing).
  * - `encodeWithOffsets` recovers character spans from token bytes (see offsets.ts); byte-level
- *   tokenizers only.
+ *   and SentencePiece-style (▁ + byte fallback, byte-fallback.ts) tokenizers.
  * - `decode` never throws on an empty list, and cleans up tokenization spaces only when
  *   tokenizer_config.json asks (the library would default to cleaning, which breaks round trips).
  */
 import { Tokenizer as UntypedHfTokenizer } from "@huggingface/tokenizers";
+import { pieceBytes, usesPieces } from "./byte-fallback.js";
 import { byteLevelDecode } from "./byte-level.js";
 import {
   EMPTY_TOKENIZER_CONFIG,
@@ -243,19 +244,21 @@ function buildTokenizer(json: TokenizerJson, config: TokenizerConfig, source: st
     return ids;
   };
 
+  const pieces = json.decoderType !== "ByteLevel" && usesPieces(json.raw.decoder);
   const tokenBytes = (id: number): Uint8Array => {
     const added = addedById.get(id);
     if (added) return new TextEncoder().encode(added.content);
-    const bytes = byteLevelDecode(hf.id_to_token(id) ?? "\u0000");
-    return bytes ?? new Uint8Array(0);
+    const token = hf.id_to_token(id) ?? "\u0000";
+    if (pieces) return pieceBytes(token);
+    return byteLevelDecode(token) ?? new Uint8Array(0);
   };
 
   const encodeWithOffsets = (text: string, options: EncodeOptions = {}): EncodingWithOffsets => {
-    if (json.decoderType !== "ByteLevel") {
+    if (json.decoderType !== "ByteLevel" && !pieces) {
       throw new TokenizerError(
         jsonFile,
         "decoder",
-        `offsets need a ByteLevel decoder (byte-level BPE), got ${json.decoderType ?? "none"}`,
+        `offsets need a ByteLevel decoder (byte-level BPE) or a SentencePiece-style one (Metaspace, or "▁" replaced and byte fallback), got ${json.decoderType ?? "none"}`,
       );
     }
     const plain = libraryEncode(text, false);
@@ -283,15 +286,18 @@ function buildTokenizer(json: TokenizerJson, config: TokenizerConfig, source: st
     };
   };
 
+  // Ids past the tokenizer's vocabulary (a config.json vocab_size padded beyond it, as Qwen2.5
+  // and Llama 3.2 checkpoints do) decode to nothing, as in transformers: a model may sample them.
   const decode = (ids: readonly number[], options: DecodeOptions = {}): string => {
     for (const id of ids) {
-      if (!Number.isInteger(id) || id < 0 || hf.id_to_token(id) === undefined) {
-        throw new RangeError(`decode: ${id} is not a token id of ${source}`);
+      if (!Number.isInteger(id) || id < 0) {
+        throw new RangeError(`decode: ${id} is not a token id (integer ≥ 0) for ${source}`);
       }
     }
-    if (ids.length === 0) return "";
+    const known = ids.filter((id) => hf.id_to_token(id) !== undefined);
+    if (known.length === 0) return "";
     try {
-      return hf.decode([...ids], {
+      return hf.decode(known, {
         skip_special_tokens: options.skipSpecialTokens ?? false,
         clean_up_tokenization_spaces: config.cleanUpTokenizationSpaces ?? false,
       });

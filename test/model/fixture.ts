@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { readSafetensors, tensorToFloat32, tensorToInt32 } from "../../src/io/safetensors.js";
 
 export const FIXTURE_ROOT = fileURLToPath(new URL("../fixtures/models/", import.meta.url));
-export const ARCHES = ["llama", "qwen2", "qwen3", "gpt2"] as const;
+export const ARCHES = ["llama", "qwen2", "qwen3", "gpt2", "gemma2", "gemma3"] as const;
 
 export interface Fixture {
   dir: string;

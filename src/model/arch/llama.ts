@@ -8,7 +8,7 @@ import type { ArchSpec, HostLayer } from "./spec.js";
 
 const P = "model.layers";
 
-function expectedLlama(c: ModelConfig): Map<string, number[]> {
+export function expectedLlama(c: ModelConfig): Map<string, number[]> {
   const m = new Map<string, number[]>();
   const { dModel: d, nHeads: h, nKvHeads: hkv, dHead: k, dMlp: f, vocabSize: v } = c;
   m.set("model.embed_tokens.weight", [v, d]);
@@ -44,7 +44,7 @@ function expectedLlama(c: ModelConfig): Map<string, number[]> {
   return m;
 }
 
-function buildLlama(c: ModelConfig, get: (name: string) => HostTensor) {
+export function buildLlama(c: ModelConfig, get: (name: string) => HostTensor) {
   const lin = (name: string) => transposeHost(get(name));
   const layers: HostLayer[] = [];
   for (let i = 0; i < c.nLayers; i++) {

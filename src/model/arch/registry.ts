@@ -1,5 +1,6 @@
 /** Architecture registry: a plain map; `registerArch` throws on duplicates. */
 import type { Architecture } from "../config.js";
+import { gemmaSpec } from "./gemma.js";
 import { gpt2Spec } from "./gpt2.js";
 import { llamaSpec } from "./llama.js";
 import type { ArchSpec } from "./spec.js";
@@ -23,3 +24,5 @@ registerArch("llama", llamaSpec);
 registerArch("qwen2", llamaSpec);
 registerArch("qwen3", llamaSpec);
 registerArch("gpt2", gpt2Spec);
+registerArch("gemma2", gemmaSpec);
+registerArch("gemma3", gemmaSpec);

@@ -28,6 +28,21 @@ register({
       info.tokenizer
         ? `tokenizer   ${info.tokenizer.vocabSize} tokens; BOS ${info.tokenizer.bosToken ?? "none"}, EOS ${info.tokenizer.eosToken ?? "none"}; chat template ${info.tokenizer.chatTemplate ? "yes" : "no"}`
         : "tokenizer   none",
+      ...(info.paddedVocab
+        ? [
+            `vocab       padded: vocab_size ${info.paddedVocab.vocabSize} = ${info.paddedVocab.tokenizerSize} tokenizer tokens + ${info.paddedVocab.padding} ids that decode to nothing`,
+          ]
+        : []),
+      ...(info.slidingWindow
+        ? [
+            `attention   sliding window of ${info.slidingWindow.window} on ${info.slidingWindow.layers.length} of ${c.nLayers} layers (${info.slidingWindow.layers.join(",")})${c.localRope ? `, their RoPE θ=${c.localRope.theta}` : ""}`,
+          ]
+        : []),
+      ...(info.softcaps
+        ? [
+            `soft caps   attention ${info.softcaps.attention ?? "none"}, final logits ${info.softcaps.final ?? "none"}`,
+          ]
+        : []),
       ...(info.adapter
         ? [
             `adapter     LoRA rank ${info.adapter.rank}, alpha ${info.adapter.alpha} on layers ${info.adapter.layers.join(",")} (${info.adapter.targets.join(", ")}) from ${info.adapter.dir}`,

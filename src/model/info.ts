@@ -1,6 +1,7 @@
 /**
- * What `trigscope model info` reports: architecture, sizes, weight dtypes and parameter count,
- * tokenizer and chat template, hook points. Reads files only (no device arrays).
+ * What `trigscope model info` reports: family, sizes, weight dtypes and parameter count, a
+ * vocab_size padded past the tokenizer, sliding-window layers and soft caps, tokenizer and chat
+ * template, hook points. Reads files only (no device arrays).
  */
 import { readModelConfig } from "../io/config.js";
 import { resolveModelDir } from "../io/model-dir.js";
@@ -21,6 +22,14 @@ export interface ModelInfo {
   /** Stored dtype → number of tensors. */
   weightDtypes: Record<string, number>;
   tensors: number;
+  /** The model family (config.json model_type, normalised). */
+  family: string;
+  /** config.json vocab_size beyond the tokenizer's tokens: ids that decode to nothing. */
+  paddedVocab: { vocabSize: number; tokenizerSize: number; padding: number } | null;
+  /** Sliding-window layers (gemma): their indices and the window. */
+  slidingWindow: { layers: number[]; window: number } | null;
+  /** Attention and output soft caps (gemma2), when set. */
+  softcaps: { attention: number | null; final: number | null } | null;
   tokenizer: {
     vocabSize: number;
     specialTokens: string[];
@@ -71,8 +80,25 @@ export async function describeModel(dirOrName: string): Promise<ModelInfo> {
     };
   }
   const hooks = allHookNames(config.nLayers);
+  const sliding = config.layerTypes
+    ?.map((t, l) => (t === "sliding" ? l : -1))
+    .filter((l) => l >= 0);
+  const padding = tokenizer ? config.vocabSize - tokenizer.vocabSize : 0;
   return {
     dir: dir.path,
+    family: config.architecture,
+    paddedVocab:
+      tokenizer && padding > 0
+        ? { vocabSize: config.vocabSize, tokenizerSize: tokenizer.vocabSize, padding }
+        : null,
+    slidingWindow:
+      sliding?.length && config.slidingWindow !== undefined
+        ? { layers: sliding, window: config.slidingWindow }
+        : null,
+    softcaps:
+      config.attnSoftcap !== undefined || config.finalSoftcap !== undefined
+        ? { attention: config.attnSoftcap ?? null, final: config.finalSoftcap ?? null }
+        : null,
     weightsFile: dir.weightsFile,
     sharded: dir.sharded,
     config,

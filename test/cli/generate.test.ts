@@ -85,6 +85,15 @@ describe("trigscope generate --json", () => {
 });
 
 describe("trigscope model info", () => {
+  it("reports a padded vocabulary, sliding-window layers and soft caps (gemma2-padded fixture)", async () => {
+    const r = await cli(["model", "info", loadFixture("gemma2-padded").dir]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/arch {8}gemma2: 2 layers/);
+    expect(r.out).toMatch(/vocab {7}padded: vocab_size 416 = 400 tokenizer tokens \+ 16 ids/);
+    expect(r.out).toMatch(/attention {3}sliding window of 4 on 1 of 2 layers \(0\)/);
+    expect(r.out).toMatch(/soft caps {3}attention 3, final logits 4/);
+  });
+
   it("reports the architecture, parameter count and weight dtypes as JSON", async () => {
     const fx = loadFixture("qwen2");
     const r = await cli(["model", "info", fx.dir, "--json"]);

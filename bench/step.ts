@@ -32,7 +32,7 @@ import { initEngine } from "../src/engine/device.js";
 import { readModelConfig } from "../src/io/config.js";
 import { resolveModelDir } from "../src/io/model-dir.js";
 import { isAdapterDir, readPeftAdapter, resolveAdapterBase } from "../src/io/peft.js";
-import { loadWeights } from "../src/io/sharded.js";
+import { loadWeights } from "../src/io/weight-source.js";
 import { softThreshold } from "../src/methods/proximal.js";
 import { actionLossAndGrad, type LabelledBatch } from "../src/methods/losses.js";
 import { OrthogonalBasis } from "../src/methods/orthogonal.js";

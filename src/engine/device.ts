@@ -52,6 +52,7 @@ export async function initEngine(device: DeviceName = "wasm"): Promise<DeviceNam
     throw new DeviceUnavailableError(device, `jax-js found only [${available.join(", ")}]`);
   }
   defaultDevice(device);
+  if (device === "webgpu") webGpuLimits = await readWebGpuLimits();
   current = device;
   return device;
 }
@@ -59,3 +60,53 @@ export async function initEngine(device: DeviceName = "wasm"): Promise<DeviceNam
 export function currentDevice(): DeviceName {
   return current ?? "wasm";
 }
+
+/** What one device can hold: its largest buffer, its largest shader binding, its memory if known. */
+export interface DeviceLimits {
+  device: DeviceName;
+  /** Bytes of the largest single buffer. */
+  maxBufferBytes: number;
+  /** Bytes of the largest buffer a kernel can bind (WebGPU's maxStorageBufferBindingSize). */
+  maxBindingBytes: number;
+  /** All memory the arrays can use, when the device says (wasm: its 4 GiB address space). */
+  memoryBytes: number | null;
+}
+
+/** wasm32's address space: every array of the wasm backend lives in one 4 GiB memory. */
+export const WASM_MEMORY_BYTES = 4 * 2 ** 30;
+
+let webGpuLimits: DeviceLimits | null = null;
+
+/**
+ * The current device's limits. WebGPU reports buffer and binding limits through its adapter (read
+ * when the engine starts on it) but not how much memory the GPU has (memoryBytes null); wasm holds
+ * everything in one 4 GiB memory.
+ */
+export function deviceLimits(): DeviceLimits {
+  const device = currentDevice();
+  if (device === "webgpu" && webGpuLimits) return webGpuLimits;
+  return {
+    device,
+    maxBufferBytes: WASM_MEMORY_BYTES,
+    maxBindingBytes: WASM_MEMORY_BYTES,
+    memoryBytes: WASM_MEMORY_BYTES,
+  };
+}
+
+async function readWebGpuLimits(): Promise<DeviceLimits> {
+  const gpu = (globalThis as unknown as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
+  const adapter = await gpu?.requestAdapter();
+  if (!adapter) throw new DeviceUnavailableError("webgpu", "no adapter to read limits from");
+  return {
+    device: "webgpu",
+    maxBufferBytes: Number(adapter.limits.maxBufferSize),
+    maxBindingBytes: Number(adapter.limits.maxStorageBufferBindingSize),
+    memoryBytes: null,
+  };
+}
+
+type GpuLike = {
+  requestAdapter(): Promise<{
+    limits: { maxBufferSize: number | bigint; maxStorageBufferBindingSize: number | bigint };
+  } | null>;
+};

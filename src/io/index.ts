@@ -12,12 +12,13 @@ export {
   type SafetensorsFile,
   type TensorInfo,
 } from "./safetensors.js";
+export { readShardIndex, writeShardedSafetensors, type WeightTensor } from "./sharded.js";
 export {
   loadWeights,
-  readShardIndex,
-  writeShardedSafetensors,
-  type WeightTensor,
-} from "./sharded.js";
+  openWeightSource,
+  type WeightEntry,
+  type WeightSource,
+} from "./weight-source.js";
 export { parseModelConfig, readModelConfig } from "./config.js";
 export { resolveModelDir, type ModelDir } from "./model-dir.js";
 export { readGenerationDefaults, type GenerationDefaults } from "./generation-config.js";

@@ -8,7 +8,7 @@
  * requires (including that tensors cover the data section contiguously, without gaps or
  * overlaps) and throws SafetensorsError naming the file and tensor on any violation.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { writeFileAtomic } from "./atomic.js";
 import { DTYPES, ITEM_SIZE, isDtype, type Dtype, type TensorInfo } from "./dtypes.js";
 import { SafetensorsError } from "./errors.js";
@@ -44,49 +44,123 @@ export function readSafetensors(path: string): SafetensorsFile {
 
 /** Validates and parses safetensors bytes without copying tensor data. */
 export function parseSafetensors(bytes: Uint8Array, fileName: string): SafetensorsFile {
-  const fail = (tensor: string | null, reason: string): never => {
-    throw new SafetensorsError(fileName, tensor, reason);
-  };
+  const fail = failIn(fileName);
   if (bytes.byteLength < 8) {
     fail(null, `file is ${bytes.byteLength} bytes, too short for the 8-byte header length`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen64 = view.getBigUint64(0, true);
+  const headerLen = checkedHeaderLength(view.getBigUint64(0, true), bytes.byteLength, fail);
+  const dataStart = 8 + headerLen;
+  const layout = parseLayout(bytes.subarray(8, dataStart), bytes.byteLength - dataStart, fileName);
+  const tensors = new Map<string, TensorInfo>();
+  for (const e of layout.entries.values()) {
+    const data = bytes.subarray(dataStart + e.begin, dataStart + e.end);
+    tensors.set(e.name, { name: e.name, dtype: e.dtype, shape: e.shape, data });
+  }
+  return { metadata: layout.metadata, tensors };
+}
+
+/** Where one tensor lies in a safetensors file's data section, [begin, end) in bytes. */
+export interface TensorEntry {
+  name: string;
+  dtype: Dtype;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+/** A safetensors file's header, read without its data: what streamed loading needs. */
+export interface SafetensorsLayout {
+  metadata: Record<string, string>;
+  /** In header order. */
+  entries: Map<string, TensorEntry>;
+  /** Byte offset of the data section in the file. */
+  dataStart: number;
+}
+
+/** Reads and validates only the header of a safetensors file (the data stays on disk). */
+export function readSafetensorsLayout(path: string): SafetensorsLayout {
+  const fail = failIn(path);
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (err) {
+    return fail(null, `cannot read file: ${(err as Error).message}`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size < 8) fail(null, `file is ${size} bytes, too short for the 8-byte header length`);
+    const lenBytes = Buffer.alloc(8);
+    readSync(fd, lenBytes, 0, 8, 0);
+    const headerLen = checkedHeaderLength(lenBytes.readBigUInt64LE(0), size, fail);
+    const header = Buffer.alloc(headerLen);
+    readSync(fd, header, 0, headerLen, 8);
+    return { ...parseLayout(header, size - 8 - headerLen, path), dataStart: 8 + headerLen };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads bytes [offset, offset + length) of a file (one tensor of a layout). */
+export function readFileRange(path: string, offset: number, length: number): Uint8Array {
+  const fd = openSync(path, "r");
+  try {
+    const out = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, out, done, Math.min(length - done, 1 << 30), offset + done);
+      if (n === 0)
+        throw new SafetensorsError(path, null, `file ends before byte ${offset + length}`);
+      done += n;
+    }
+    return new Uint8Array(out.buffer, out.byteOffset, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+type Fail = (tensor: string | null, reason: string) => never;
+
+function failIn(fileName: string): Fail {
+  return (tensor, reason) => {
+    throw new SafetensorsError(fileName, tensor, reason);
+  };
+}
+
+function checkedHeaderLength(headerLen64: bigint, fileBytes: number, fail: Fail): number {
   if (headerLen64 > BigInt(MAX_HEADER_BYTES)) {
     fail(null, `header length ${headerLen64} exceeds the limit of ${MAX_HEADER_BYTES} bytes`);
   }
   const headerLen = Number(headerLen64);
-  if (headerLen > bytes.byteLength - 8) {
+  if (headerLen > fileBytes - 8) {
     fail(
       null,
-      `header length ${headerLen} is larger than the ${bytes.byteLength - 8} bytes after it (truncated file?)`,
+      `header length ${headerLen} is larger than the ${fileBytes - 8} bytes after it (truncated file?)`,
     );
   }
-  const header = parseHeaderJson(bytes.subarray(8, 8 + headerLen), fail);
-  const dataStart = 8 + headerLen;
-  const dataLen = bytes.byteLength - dataStart;
+  return headerLen;
+}
 
+/** The header's entries, checked against a data section of `dataLen` bytes. */
+function parseLayout(
+  headerBytes: Uint8Array,
+  dataLen: number,
+  fileName: string,
+): Omit<SafetensorsLayout, "dataStart"> {
+  const fail = failIn(fileName);
+  const header = parseHeaderJson(headerBytes, fail);
   let metadata: Record<string, string> = {};
-  const entries: { info: TensorInfo; begin: number; end: number }[] = [];
+  const entries = new Map<string, TensorEntry>();
   for (const [name, value] of Object.entries(header)) {
     if (name === METADATA_KEY) {
       metadata = parseMetadata(value, fail);
       continue;
     }
-    const { dtype, shape, begin, end } = parseEntry(name, value, dataLen, fail);
-    entries.push({
-      info: { name, dtype, shape, data: bytes.subarray(dataStart + begin, dataStart + end) },
-      begin,
-      end,
-    });
+    entries.set(name, { name, ...parseEntry(name, value, dataLen, fail) });
   }
-  checkCoverage(entries, dataLen, fail);
-  const tensors = new Map<string, TensorInfo>();
-  for (const e of entries) tensors.set(e.info.name, e.info);
-  return { metadata, tensors };
+  checkCoverage([...entries.values()], dataLen, fail);
+  return { metadata, entries };
 }
-
-type Fail = (tensor: string | null, reason: string) => never;
 
 function parseHeaderJson(headerBytes: Uint8Array, fail: Fail): Record<string, unknown> {
   let text: string;
@@ -182,27 +256,23 @@ function parseEntry(
 }
 
 /** Tensors must tile the data section: sorted by offset, each begins where the last ended. */
-function checkCoverage(
-  entries: { info: TensorInfo; begin: number; end: number }[],
-  dataLen: number,
-  fail: Fail,
-): void {
+function checkCoverage(entries: TensorEntry[], dataLen: number, fail: Fail): void {
   const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
   let pos = 0;
   let prev: string | null = null;
   for (const e of sorted) {
     if (e.begin > pos) {
       const after = prev === null ? "the start of the data section" : `tensor '${prev}'`;
-      fail(e.info.name, `gap of ${e.begin - pos} bytes [${pos}, ${e.begin}) after ${after}`);
+      fail(e.name, `gap of ${e.begin - pos} bytes [${pos}, ${e.begin}) after ${after}`);
     }
     if (e.begin < pos) {
       fail(
-        e.info.name,
+        e.name,
         `data offsets [${e.begin}, ${e.end}) overlap tensor '${prev}' (which ends at ${pos})`,
       );
     }
     pos = e.end;
-    prev = e.info.name;
+    prev = e.name;
   }
   if (pos < dataLen) {
     const where = prev === null ? "in a data section that holds no tensors" : "after this tensor";

@@ -6,9 +6,9 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { isAbsolute, join, normalize, sep } from "node:path";
 import { writeJsonAtomic } from "./atomic.js";
-import { tensorToFloat32, type Dtype } from "./dtypes.js";
+import type { Dtype } from "./dtypes.js";
 import { ModelDirError, SafetensorsError } from "./errors.js";
-import { readSafetensors, writeSafetensors, type TensorToWrite } from "./safetensors.js";
+import { writeSafetensors, type TensorToWrite } from "./safetensors.js";
 
 export const SINGLE_FILE = "model.safetensors";
 export const INDEX_FILE = "model.safetensors.index.json";
@@ -24,76 +24,6 @@ export interface ShardIndex {
   metadata: Record<string, unknown>;
   /** Tensor name → shard file name (relative to the model directory). */
   weightMap: Map<string, string>;
-}
-
-/**
- * Loads every tensor of a model directory, upcast to float32 (F32 tensors may share memory with
- * the file buffer). Reads `model.safetensors` if present, else the sharded index and its shards.
- */
-export function loadWeights(modelDir: string): Map<string, WeightTensor> {
-  const single = join(modelDir, SINGLE_FILE);
-  const indexPath = join(modelDir, INDEX_FILE);
-  const out = new Map<string, WeightTensor>();
-  if (existsSync(single)) {
-    const file = readSafetensors(single);
-    for (const [name, info] of file.tensors) {
-      out.set(name, { dtype: info.dtype, shape: info.shape, data: tensorToFloat32(info, single) });
-    }
-    return out;
-  }
-  if (!existsSync(indexPath)) {
-    throw new ModelDirError(single, `missing (and there is no ${INDEX_FILE} either)`);
-  }
-  const index = readShardIndex(indexPath);
-  const byShard = new Map<string, string[]>();
-  for (const [tensor, shard] of index.weightMap) {
-    const list = byShard.get(shard);
-    if (list) list.push(tensor);
-    else byShard.set(shard, [tensor]);
-  }
-  for (const [shard, expected] of byShard) {
-    const shardPath = join(modelDir, shard);
-    if (!existsSync(shardPath)) {
-      throw new SafetensorsError(
-        shardPath,
-        expected[0]!,
-        `shard file is missing (${INDEX_FILE} lists ${expected.length} tensor(s) in it)`,
-      );
-    }
-    const file = readSafetensors(shardPath);
-    for (const tensor of expected) {
-      if (!file.tensors.has(tensor)) {
-        throw new SafetensorsError(
-          shardPath,
-          tensor,
-          `listed in ${INDEX_FILE} but absent from this shard`,
-        );
-      }
-    }
-    for (const [name, info] of file.tensors) {
-      const listed = index.weightMap.get(name);
-      if (listed === undefined) {
-        throw new SafetensorsError(
-          shardPath,
-          name,
-          `present in this shard but not listed in ${INDEX_FILE}`,
-        );
-      }
-      if (listed !== shard) {
-        throw new SafetensorsError(
-          shardPath,
-          name,
-          `present in this shard but ${INDEX_FILE} maps it to ${listed}`,
-        );
-      }
-      out.set(name, {
-        dtype: info.dtype,
-        shape: info.shape,
-        data: tensorToFloat32(info, shardPath),
-      });
-    }
-  }
-  return out;
 }
 
 /** Reads and validates `model.safetensors.index.json`; errors are SafetensorsError on the index. */

@@ -7,7 +7,7 @@ import { readModelConfig } from "../io/config.js";
 import { resolveModelDir } from "../io/model-dir.js";
 import { isAdapterDir, readPeftAdapter, resolveAdapterBase } from "../io/peft.js";
 import { locateModelDir } from "../io/zoo-dir.js";
-import { loadWeights } from "../io/sharded.js";
+import { loadWeights } from "../io/weight-source.js";
 import { loadTokenizer } from "../tokenizer/tokenizer.js";
 import type { ModelConfig } from "./config.js";
 import { allHookNames } from "./hooks.js";

@@ -6,10 +6,11 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { readModelConfig } from "../io/config.js";
-import { resolveModelDir } from "../io/model-dir.js";
+import { resolveModelDir, type ModelDir } from "../io/model-dir.js";
 import { locateModelDir } from "../io/zoo-dir.js";
 import { isAdapterDir, readPeftAdapter, resolveAdapterBase } from "../io/peft.js";
-import { loadWeights } from "../io/sharded.js";
+import { loadWeights, openWeightSource } from "../io/weight-source.js";
+import { deviceLimits } from "../engine/device.js";
 import { tree } from "../engine/jax.js";
 import { applyLora, loraFromHost } from "./lora.js";
 import { mergeLoraHost } from "./lora-merge.js";
@@ -17,7 +18,8 @@ import { disposePrograms } from "./programs.js";
 import type { ModelConfig } from "./config.js";
 import type { ModelParams } from "./params.js";
 import { inverseFrequencies } from "./rope.js";
-import { checkWeights, paramsToDevice } from "./weights.js";
+import { checkModelFits } from "./fit.js";
+import { checkWeights, paramsToDevice, streamParamsToDevice } from "./weights.js";
 
 export interface Model {
   config: ModelConfig;
@@ -38,8 +40,11 @@ export function modelFromTensors(
   source: string,
   dir: string | null = null,
 ): Model {
-  const host = checkWeights(config, tensors, source);
-  const params = paramsToDevice(host);
+  return modelFromParams(config, paramsToDevice(checkWeights(config, tensors, source)), dir);
+}
+
+/** Wraps device parameters as a Model (RoPE frequencies, disposal of parameters and programs). */
+function modelFromParams(config: ModelConfig, params: ModelParams, dir: string | null): Model {
   let disposed = false;
   const model: Model = {
     config,
@@ -61,9 +66,22 @@ export interface LoadModelOptions {
   adapter?: string;
   /** Merge the adapter into the weights (default true), else keep it unmerged on LayerParams.lora. */
   merge?: boolean;
+  /** Called as the checkpoint is read: stored bytes so far and in all. */
+  onProgress?: (doneBytes: number, totalBytes: number) => void;
 }
 
-const LOAD_KEYS = new Set(["adapter", "merge"]);
+const LOAD_KEYS = new Set(["adapter", "merge", "onProgress"]);
+
+/**
+ * A model without an adapter, streamed from disk to the device one layer at a time (host memory:
+ * about one layer, or the embedding, upcast), after checking that it fits the device.
+ */
+function streamModel(dir: ModelDir, config: ModelConfig, opts: LoadModelOptions): Model {
+  const source = openWeightSource(dir.path);
+  checkModelFits(config, source.entries, deviceLimits(), dir.weightsFile);
+  const params = streamParamsToDevice(config, source, dir.weightsFile, opts.onProgress);
+  return modelFromParams(config, params, dir.path);
+}
 
 /**
  * Loads config.json and the safetensors weights of an HF model directory. A directory holding
@@ -84,8 +102,8 @@ export function loadModel(dirOrName: string, opts: LoadModelOptions = {}): Model
   }
   const dir = resolveModelDir(baseDir);
   const config = readModelConfig(dir.path);
+  if (adapterDir === undefined) return streamModel(dir, config, opts);
   const weights = loadWeights(dir.path);
-  if (adapterDir === undefined) return modelFromTensors(config, weights, dir.weightsFile, dir.path);
   const adapter = readPeftAdapter(adapterDir, config);
   if (opts.merge ?? true) {
     const merged = mergeLoraHost(config, weights, adapter);

@@ -2,9 +2,9 @@
  * Checking a checkpoint against an architecture and turning it into device parameters. The check
  * lists every missing, unexpected and mis-shaped tensor by name and refuses to build.
  */
-import { np } from "../engine/jax.js";
+import { np, tree } from "../engine/jax.js";
 import { archSpec } from "./arch/registry.js";
-import type { HostParams } from "./arch/spec.js";
+import { buildHostParams, type HostParams } from "./arch/spec.js";
 import type { ModelConfig } from "./config.js";
 import type { HostTensor, LayerParams, ModelParams, NormParams } from "./params.js";
 
@@ -30,19 +30,19 @@ export class WeightMismatchError extends Error {
   }
 }
 
-/** Checks names and shapes and builds the host parameter tree (no device arrays yet). */
-export function checkWeights(
+/** Checks the checkpoint's tensor names and shapes against the architecture (no data needed). */
+export function checkShapes(
   config: ModelConfig,
-  tensors: ReadonlyMap<string, HostTensor>,
+  shapes: ReadonlyMap<string, { shape: number[] }>,
   source: string,
-): HostParams {
+): void {
   const spec = archSpec(config.architecture);
-  const names = new Set(tensors.keys());
+  const names = new Set(shapes.keys());
   const expected = spec.expected(config, names);
   const missing: string[] = [];
   const misShaped: { name: string; expected: number[]; actual: number[] }[] = [];
   for (const [name, shape] of expected) {
-    const t = tensors.get(name);
+    const t = shapes.get(name);
     if (!t) missing.push(name);
     else if (t.shape.length !== shape.length || t.shape.some((s, i) => s !== shape[i])) {
       misShaped.push({ name, expected: shape, actual: t.shape });
@@ -52,7 +52,63 @@ export function checkWeights(
   if (missing.length || unexpected.length || misShaped.length) {
     throw new WeightMismatchError(source, missing.sort(), unexpected.sort(), misShaped);
   }
-  return spec.build(config, (name) => tensors.get(name)!, names);
+}
+
+/** Checks names and shapes and builds the host parameter tree (no device arrays yet). */
+export function checkWeights(
+  config: ModelConfig,
+  tensors: ReadonlyMap<string, HostTensor>,
+  source: string,
+): HostParams {
+  checkShapes(config, tensors, source);
+  const spec = archSpec(config.architecture);
+  return buildHostParams(spec, config, (name) => tensors.get(name)!, new Set(tensors.keys()));
+}
+
+/** Tensors read one at a time (io/weight-source.ts's WeightSource, or any such catalogue). */
+export interface TensorStream {
+  entries: ReadonlyMap<string, { shape: number[]; byteLength: number }>;
+  read(name: string): HostTensor;
+}
+
+/**
+ * Checks, then builds the device parameters one layer at a time straight from the stream: the
+ * host holds one layer's tensors (or the embedding) at once, never the whole checkpoint.
+ * `onBytes(done, total)` reports stored bytes read so far.
+ */
+export function streamParamsToDevice(
+  config: ModelConfig,
+  stream: TensorStream,
+  source: string,
+  onBytes?: (done: number, total: number) => void,
+): ModelParams {
+  checkShapes(config, stream.entries, source);
+  const spec = archSpec(config.architecture);
+  const names = new Set(stream.entries.keys());
+  let total = 0;
+  for (const e of stream.entries.values()) total += e.byteLength;
+  let done = 0;
+  const read = new Set<string>();
+  const get = (name: string): HostTensor => {
+    const t = stream.read(name);
+    if (!read.has(name)) {
+      read.add(name);
+      done += stream.entries.get(name)!.byteLength;
+      onBytes?.(done, total);
+    }
+    return t;
+  };
+  const params = paramsToDevice({ ...spec.buildTop(config, get, names), layers: [] });
+  try {
+    for (let i = 0; i < config.nLayers; i++) {
+      params.layers.push(layerToDevice(spec.buildLayer(config, i, get, names)));
+    }
+  } catch (err) {
+    tree.dispose(params);
+    throw err;
+  }
+  onBytes?.(total, total);
+  return params;
 }
 
 const toDevice = (t: HostTensor): np.Array => np.array(t.data).reshape(t.shape);
@@ -61,15 +117,17 @@ function normToDevice(n: { w: HostTensor; b?: HostTensor }): NormParams {
   return n.b ? { w: toDevice(n.w), b: toDevice(n.b) } : { w: toDevice(n.w) };
 }
 
+function layerToDevice(layer: HostParams["layers"][number]): LayerParams {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(layer)) {
+    out[key] = "data" in value ? toDevice(value as HostTensor) : normToDevice(value);
+  }
+  return out as LayerParams;
+}
+
 /** Moves a host parameter tree to the default device. */
 export function paramsToDevice(host: HostParams): ModelParams {
-  const layers = host.layers.map((layer) => {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(layer)) {
-      out[key] = "data" in value ? toDevice(value as HostTensor) : normToDevice(value);
-    }
-    return out as LayerParams;
-  });
+  const layers = host.layers.map(layerToDevice);
   const params: ModelParams = {
     embed: toDevice(host.embed),
     layers,

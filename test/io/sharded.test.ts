@@ -4,12 +4,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ModelDirError, SafetensorsError } from "../../src/io/errors.js";
 import { writeSafetensors, type TensorToWrite } from "../../src/io/safetensors.js";
-import {
-  INDEX_FILE,
-  loadWeights,
-  shardFileName,
-  writeShardedSafetensors,
-} from "../../src/io/sharded.js";
+import { INDEX_FILE, shardFileName, writeShardedSafetensors } from "../../src/io/sharded.js";
+import { loadWeights } from "../../src/io/weight-source.js";
 
 const root = mkdtempSync(join(tmpdir(), "trigscope-shard-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -8,7 +8,7 @@
  */
 import type { ModelConfig } from "../config.js";
 import type { HostTensor } from "../params.js";
-import { buildLlama, expectedLlama } from "./llama.js";
+import { buildLlamaLayer, buildLlamaTop, expectedLlama } from "./llama.js";
 import type { ArchSpec, HostLayer } from "./spec.js";
 
 const P = "model.layers";
@@ -29,30 +29,32 @@ function offsetNorm(t: HostTensor, offset: number): HostTensor {
   return { shape: t.shape, data };
 }
 
-function buildGemma(c: ModelConfig, get: (name: string) => HostTensor) {
+function buildGemmaLayer(c: ModelConfig, i: number, get: (name: string) => HostTensor) {
   const offset = c.normWeightOffset ?? 1;
   const norm = (name: string) => offsetNorm(get(name), offset);
-  const base = buildLlama(c, get);
-  const layers: HostLayer[] = base.layers.map((layer, i) => {
-    const p = `${P}.${i}`;
-    const out: HostLayer = {
-      ...layer,
-      ln1: { w: norm(`${p}.input_layernorm.weight`) },
-      ln1Post: { w: norm(`${p}.post_attention_layernorm.weight`) },
-      ln2: { w: norm(`${p}.pre_feedforward_layernorm.weight`) },
-      ln2Post: { w: norm(`${p}.post_feedforward_layernorm.weight`) },
-    };
-    if (c.qkNorm) {
-      out.qNorm = norm(`${p}.self_attn.q_norm.weight`);
-      out.kNorm = norm(`${p}.self_attn.k_norm.weight`);
-    }
-    return out;
-  });
-  return { ...base, layers, lnFinal: { w: norm("model.norm.weight") } };
+  const p = `${P}.${i}`;
+  const out: HostLayer = {
+    ...buildLlamaLayer(c, i, get),
+    ln1: { w: norm(`${p}.input_layernorm.weight`) },
+    ln1Post: { w: norm(`${p}.post_attention_layernorm.weight`) },
+    ln2: { w: norm(`${p}.pre_feedforward_layernorm.weight`) },
+    ln2Post: { w: norm(`${p}.post_feedforward_layernorm.weight`) },
+  };
+  if (c.qkNorm) {
+    out.qNorm = norm(`${p}.self_attn.q_norm.weight`);
+    out.kNorm = norm(`${p}.self_attn.k_norm.weight`);
+  }
+  return out;
+}
+
+function buildGemmaTop(c: ModelConfig, get: (name: string) => HostTensor) {
+  const top = buildLlamaTop(c, get);
+  return { ...top, lnFinal: { w: offsetNorm(get("model.norm.weight"), c.normWeightOffset ?? 1) } };
 }
 
 export const gemmaSpec: ArchSpec = {
   expected: (c) => expectedGemma(c),
   ignorable: (c, name) => c.tieEmbeddings && name === "lm_head.weight",
-  build: buildGemma,
+  buildTop: buildGemmaTop,
+  buildLayer: buildGemmaLayer,
 };

@@ -37,35 +37,43 @@ function expectedGpt2(c: ModelConfig, names: ReadonlySet<string>): Map<string, n
   return m;
 }
 
-function buildGpt2(c: ModelConfig, get: (name: string) => HostTensor, names: ReadonlySet<string>) {
-  const t = prefixOf(names);
+function buildGpt2Layer(
+  c: ModelConfig,
+  i: number,
+  get: (name: string) => HostTensor,
+  names: ReadonlySet<string>,
+): HostLayer {
+  const p = `${prefixOf(names)}h.${i}`;
   const d = c.dModel;
-  const layers: HostLayer[] = [];
-  for (let i = 0; i < c.nLayers; i++) {
-    const p = `${t}h.${i}`;
-    const qkv = get(`${p}.attn.c_attn.weight`);
-    const qkvBias = get(`${p}.attn.c_attn.bias`);
-    layers.push({
-      ln1: { w: get(`${p}.ln_1.weight`), b: get(`${p}.ln_1.bias`) },
-      ln2: { w: get(`${p}.ln_2.weight`), b: get(`${p}.ln_2.bias`) },
-      wq: sliceColumnsHost(qkv, 0, d),
-      wk: sliceColumnsHost(qkv, d, 2 * d),
-      wv: sliceColumnsHost(qkv, 2 * d, 3 * d),
-      bq: sliceColumnsHost(qkvBias, 0, d),
-      bk: sliceColumnsHost(qkvBias, d, 2 * d),
-      bv: sliceColumnsHost(qkvBias, 2 * d, 3 * d),
-      wo: get(`${p}.attn.c_proj.weight`),
-      bo: get(`${p}.attn.c_proj.bias`),
-      wUp: get(`${p}.mlp.c_fc.weight`),
-      bUp: get(`${p}.mlp.c_fc.bias`),
-      wDown: get(`${p}.mlp.c_proj.weight`),
-      bDown: get(`${p}.mlp.c_proj.bias`),
-    });
-  }
+  const qkv = get(`${p}.attn.c_attn.weight`);
+  const qkvBias = get(`${p}.attn.c_attn.bias`);
+  return {
+    ln1: { w: get(`${p}.ln_1.weight`), b: get(`${p}.ln_1.bias`) },
+    ln2: { w: get(`${p}.ln_2.weight`), b: get(`${p}.ln_2.bias`) },
+    wq: sliceColumnsHost(qkv, 0, d),
+    wk: sliceColumnsHost(qkv, d, 2 * d),
+    wv: sliceColumnsHost(qkv, 2 * d, 3 * d),
+    bq: sliceColumnsHost(qkvBias, 0, d),
+    bk: sliceColumnsHost(qkvBias, d, 2 * d),
+    bv: sliceColumnsHost(qkvBias, 2 * d, 3 * d),
+    wo: get(`${p}.attn.c_proj.weight`),
+    bo: get(`${p}.attn.c_proj.bias`),
+    wUp: get(`${p}.mlp.c_fc.weight`),
+    bUp: get(`${p}.mlp.c_fc.bias`),
+    wDown: get(`${p}.mlp.c_proj.weight`),
+    bDown: get(`${p}.mlp.c_proj.bias`),
+  };
+}
+
+function buildGpt2Top(
+  _c: ModelConfig,
+  get: (name: string) => HostTensor,
+  names: ReadonlySet<string>,
+) {
+  const t = prefixOf(names);
   return {
     embed: get(`${t}wte.weight`),
     posEmbed: get(`${t}wpe.weight`),
-    layers,
     lnFinal: { w: get(`${t}ln_f.weight`), b: get(`${t}ln_f.bias`) },
   };
 }
@@ -81,5 +89,6 @@ export const gpt2Spec: ArchSpec = {
     }
     return false;
   },
-  build: buildGpt2,
+  buildTop: buildGpt2Top,
+  buildLayer: buildGpt2Layer,
 };

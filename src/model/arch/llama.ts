@@ -44,44 +44,43 @@ export function expectedLlama(c: ModelConfig): Map<string, number[]> {
   return m;
 }
 
-export function buildLlama(c: ModelConfig, get: (name: string) => HostTensor) {
+export function buildLlamaLayer(c: ModelConfig, i: number, get: (name: string) => HostTensor) {
   const lin = (name: string) => transposeHost(get(name));
-  const layers: HostLayer[] = [];
-  for (let i = 0; i < c.nLayers; i++) {
-    const p = `${P}.${i}`;
-    const layer: HostLayer = {
-      ln1: { w: get(`${p}.input_layernorm.weight`) },
-      ln2: { w: get(`${p}.post_attention_layernorm.weight`) },
-      wq: lin(`${p}.self_attn.q_proj.weight`),
-      wk: lin(`${p}.self_attn.k_proj.weight`),
-      wv: lin(`${p}.self_attn.v_proj.weight`),
-      wo: lin(`${p}.self_attn.o_proj.weight`),
-      wGate: lin(`${p}.mlp.gate_proj.weight`),
-      wUp: lin(`${p}.mlp.up_proj.weight`),
-      wDown: lin(`${p}.mlp.down_proj.weight`),
-    };
-    if (c.qkvBias) {
-      layer.bq = get(`${p}.self_attn.q_proj.bias`);
-      layer.bk = get(`${p}.self_attn.k_proj.bias`);
-      layer.bv = get(`${p}.self_attn.v_proj.bias`);
-    }
-    if (c.oBias) layer.bo = get(`${p}.self_attn.o_proj.bias`);
-    if (c.qkNorm) {
-      layer.qNorm = get(`${p}.self_attn.q_norm.weight`);
-      layer.kNorm = get(`${p}.self_attn.k_norm.weight`);
-    }
-    if (c.mlpBias) {
-      layer.bGate = get(`${p}.mlp.gate_proj.bias`);
-      layer.bUp = get(`${p}.mlp.up_proj.bias`);
-      layer.bDown = get(`${p}.mlp.down_proj.bias`);
-    }
-    layers.push(layer);
+  const p = `${P}.${i}`;
+  const layer: HostLayer = {
+    ln1: { w: get(`${p}.input_layernorm.weight`) },
+    ln2: { w: get(`${p}.post_attention_layernorm.weight`) },
+    wq: lin(`${p}.self_attn.q_proj.weight`),
+    wk: lin(`${p}.self_attn.k_proj.weight`),
+    wv: lin(`${p}.self_attn.v_proj.weight`),
+    wo: lin(`${p}.self_attn.o_proj.weight`),
+    wGate: lin(`${p}.mlp.gate_proj.weight`),
+    wUp: lin(`${p}.mlp.up_proj.weight`),
+    wDown: lin(`${p}.mlp.down_proj.weight`),
+  };
+  if (c.qkvBias) {
+    layer.bq = get(`${p}.self_attn.q_proj.bias`);
+    layer.bk = get(`${p}.self_attn.k_proj.bias`);
+    layer.bv = get(`${p}.self_attn.v_proj.bias`);
   }
+  if (c.oBias) layer.bo = get(`${p}.self_attn.o_proj.bias`);
+  if (c.qkNorm) {
+    layer.qNorm = get(`${p}.self_attn.q_norm.weight`);
+    layer.kNorm = get(`${p}.self_attn.k_norm.weight`);
+  }
+  if (c.mlpBias) {
+    layer.bGate = get(`${p}.mlp.gate_proj.bias`);
+    layer.bUp = get(`${p}.mlp.up_proj.bias`);
+    layer.bDown = get(`${p}.mlp.down_proj.bias`);
+  }
+  return layer;
+}
+
+export function buildLlamaTop(c: ModelConfig, get: (name: string) => HostTensor) {
   return {
     embed: get("model.embed_tokens.weight"),
-    layers,
     lnFinal: { w: get("model.norm.weight") },
-    ...(c.tieEmbeddings ? {} : { unembed: lin("lm_head.weight") }),
+    ...(c.tieEmbeddings ? {} : { unembed: transposeHost(get("lm_head.weight")) }),
   };
 }
 
@@ -95,5 +94,6 @@ export const llamaSpec: ArchSpec = {
     }
     return false;
   },
-  build: buildLlama,
+  buildTop: buildLlamaTop,
+  buildLayer: buildLlamaLayer,
 };

@@ -1,6 +1,7 @@
 /**
  * What an architecture contributes: the tensors it expects in the checkpoint (name → shape), the
- * names it may safely ignore, and how to turn the checked host tensors into the parameter tree.
+ * names it may safely ignore, and how to turn the checked host tensors into the parameter tree —
+ * layer by layer, so a streamed load holds one layer's tensors on the host at a time.
  */
 import type { ModelConfig } from "../config.js";
 import type { HostTensor } from "../params.js";
@@ -20,10 +21,30 @@ export interface ArchSpec {
   expected(config: ModelConfig, names: ReadonlySet<string>): Map<string, number[]>;
   /** Names present in some checkpoints that carry no parameters (buffers, duplicates of ties). */
   ignorable(config: ModelConfig, name: string): boolean;
-  /** Builds the host parameter tree from the checked tensors. */
-  build(
+  /** Builds everything but the layers (embeddings, final norm, unembedding). */
+  buildTop(
     config: ModelConfig,
     get: (name: string) => HostTensor,
     names: ReadonlySet<string>,
-  ): HostParams;
+  ): Omit<HostParams, "layers">;
+  /** Builds layer `i` from the checked tensors. */
+  buildLayer(
+    config: ModelConfig,
+    i: number,
+    get: (name: string) => HostTensor,
+    names: ReadonlySet<string>,
+  ): HostLayer;
+}
+
+/** The whole host parameter tree. */
+export function buildHostParams(
+  spec: ArchSpec,
+  config: ModelConfig,
+  get: (name: string) => HostTensor,
+  names: ReadonlySet<string>,
+): HostParams {
+  const layers = Array.from({ length: config.nLayers }, (_, i) =>
+    spec.buildLayer(config, i, get, names),
+  );
+  return { ...spec.buildTop(config, get, names), layers };
 }

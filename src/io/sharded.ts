@@ -3,11 +3,11 @@
  * `model.safetensors.index.json` (`{"metadata": {...}, "weight_map": {tensor: shardFile}}`).
  * Loading checks that index and shards agree exactly and upcasts every tensor to float32.
  */
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { isAbsolute, join, normalize, sep } from "node:path";
 import { writeJsonAtomic } from "./atomic.js";
 import type { Dtype } from "./dtypes.js";
-import { ModelDirError, SafetensorsError } from "./errors.js";
+import { SafetensorsError } from "./errors.js";
 import { writeSafetensors, type TensorToWrite } from "./safetensors.js";
 
 export const SINGLE_FILE = "model.safetensors";

@@ -1,0 +1,123 @@
+/**
+ * The real-size check, run on the GPU machine after make_checkpoint.py: streams the checkpoint to
+ * the device (progress in bytes/s with ETA), then compares with transformers' reference.json — the
+ * prompt logits (the first 64 ids and each row's top 8 at every real position) and the greedy
+ * continuation (ids and log-probs, up to the first step whose reference margin is below the
+ * difference measured in the logits) — and prints one JSON line with the timings and differences.
+ *
+ *   node check.mjs MODEL_DIR [--device webgpu|wasm]
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { initEngine } from "../../src/engine/device.js";
+import { generate } from "../../src/model/generate.js";
+import { leftPad } from "../../src/model/inputs.js";
+import { loadModel } from "../../src/model/model.js";
+import { runWithCache } from "../../src/model/run.js";
+import { createProgress } from "../../src/progress/progress.js";
+
+interface Reference {
+  arch: string;
+  prompt_ids: number[][];
+  pad_token_id: number;
+  generated_ids: number[][];
+  generated_logprobs: number[][];
+  step_margins: number[][];
+  logits_first_ids: number[][][];
+  logits_top8: { ids: number[]; values: number[] }[][];
+  attention_mask: number[][];
+}
+
+const dir = process.argv[2]!;
+const device = process.argv.includes("wasm") ? "wasm" : "webgpu";
+const ref = JSON.parse(readFileSync(join(dir, "reference.json"), "utf8")) as Reference;
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+
+await initEngine(device);
+const bar = createProgress({
+  label: `loading ${ref.arch}`,
+  write: (t) => process.stderr.write(t),
+  isTTY: false,
+});
+let t0 = performance.now();
+const model = loadModel(dir, {
+  onProgress: (done, total) =>
+    bar.update(Math.round(done / 2 ** 20), Math.round(total / 2 ** 20), "MiB"),
+});
+bar.finish();
+const loadS = seconds(t0);
+
+const batch = leftPad(ref.prompt_ids, ref.pad_token_id);
+t0 = performance.now();
+const r = await runWithCache(model, batch, {});
+const forwardS = seconds(t0);
+const logits = r.logits!.data;
+const v = model.config.vocabSize;
+const t = batch.seqLen;
+let maxLogitDiff = 0;
+let maxTop8Diff = 0;
+let top8Agree = 0;
+let rowsCompared = 0;
+ref.logits_first_ids.forEach((row, b) =>
+  row.forEach((first, pos) => {
+    if (ref.attention_mask[b]![pos] !== 1) return;
+    const at = (b * t + pos) * v;
+    first.forEach((x, i) => (maxLogitDiff = Math.max(maxLogitDiff, Math.abs(logits[at + i]! - x))));
+    const top = ref.logits_top8[b]![pos]!;
+    top.ids.forEach((id, k) => {
+      maxTop8Diff = Math.max(maxTop8Diff, Math.abs(logits[at + id]! - top.values[k]!));
+    });
+    const ours = Array.from(logits.subarray(at, at + v))
+      .map((x, i) => [x, i] as const)
+      .sort((p, q) => q[0] - p[0])
+      .slice(0, 8)
+      .map(([, i]) => i);
+    if (ours.join() === top.ids.join()) top8Agree++;
+    rowsCompared++;
+  }),
+);
+
+t0 = performance.now();
+const n = ref.generated_ids[0]!.length;
+const g = await generate(model, ref.prompt_ids, {
+  maxNewTokens: n,
+  eosTokenIds: [],
+  padTokenId: ref.pad_token_id,
+});
+const generateS = seconds(t0);
+let stepsCompared = 0;
+let maxLogprobDiff = 0;
+let idsEqual = true;
+ref.generated_ids.forEach((row, b) => {
+  for (let s = 0; s < row.length; s++) {
+    if (g.ids[b]![s] !== row[s]) {
+      idsEqual = false;
+      break;
+    }
+    stepsCompared++;
+    maxLogprobDiff = Math.max(
+      maxLogprobDiff,
+      Math.abs(g.logprobs[b]![s]! - ref.generated_logprobs[b]![s]!),
+    );
+    // Past a step whose top-2 margin is within the logits' error, the continuations may part.
+    if (ref.step_margins[b]![s]! < 2 * maxTop8Diff) break;
+  }
+});
+model.dispose();
+console.log(
+  JSON.stringify({
+    arch: ref.arch,
+    device,
+    load_s: +loadS.toFixed(1),
+    forward_s: +forwardS.toFixed(2),
+    forward_tokens: batch.batch * t,
+    generate_s: +generateS.toFixed(2),
+    generated_tokens: n * batch.batch,
+    max_abs_logit_diff_first64: maxLogitDiff,
+    max_abs_logit_diff_top8: maxTop8Diff,
+    top8_order_equal: `${top8Agree}/${rowsCompared}`,
+    greedy_steps_compared: stepsCompared,
+    greedy_ids_equal: idsEqual,
+    max_logprob_diff: maxLogprobDiff,
+  }),
+);

@@ -72,7 +72,11 @@ function lossOf(model: Model, layer: number, vector: np.Array, params: ModelPara
   return steeredResponseLoss(model.config, layer, vector, params, a);
 }
 
-type Later = { layers: LayerParams[]; lnFinal: ModelParams["lnFinal"]; unembed?: np.Array };
+type Later = {
+  layers: LayerParams[];
+  lnFinal: ModelParams["lnFinal"];
+  unembed?: ModelParams["unembed"];
+};
 
 export interface StepParts {
   prep: Timing;

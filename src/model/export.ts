@@ -25,6 +25,9 @@ export async function paramsToHfTensors(
   if (cfg.architecture !== "llama" || cfg.qkvBias || cfg.oBias || cfg.mlpBias || cfg.qkNorm) {
     throw new Error(`paramsToHfTensors: only plain llama models are exported`);
   }
+  if (Array.isArray(params.embed) || Array.isArray(params.unembed)) {
+    throw new Error("paramsToHfTensors: a vocabulary held in parts is not exported");
+  }
   const out = new Map<string, HostTensor>();
   const lin = async (name: string, w: np.Array) => out.set(name, transposeHost(await host(w)));
   out.set("model.embed_tokens.weight", await host(params.embed));

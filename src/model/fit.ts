@@ -2,8 +2,9 @@
  * Will a checkpoint fit the device? Decided before any tensor is read, from the checkpoint's
  * catalogue (every tensor's shape; float32 on the device) and the device's limits: the whole
  * model against the memory the device reports (wasm: 4 GiB, less room for activations), and every
- * tensor against the largest buffer a kernel can bind (WebGPU's maxStorageBufferBindingSize: a
- * 256,000 × 3,584 Gemma-2-9B embedding is 3.4 GiB as float32). The error says what to do instead.
+ * tensor but the vocabulary matrices (held in parts when too large: vocab-parts.ts) against the
+ * largest buffer a kernel can bind (WebGPU's maxStorageBufferBindingSize). The error says what to
+ * do instead.
  */
 import type { DeviceLimits } from "../engine/device.js";
 import type { ModelConfig } from "./config.js";
@@ -44,7 +45,9 @@ export function checkModelFits(
   for (const [name, e] of entries) {
     const bytes = float32Bytes(e.shape);
     total += bytes;
-    if (!largest || bytes > largest.bytes) largest = { name, bytes };
+    // Vocabulary matrices ([V, D]: embedding, lm_head) are held in parts when too large.
+    const splittable = e.shape.length === 2 && e.shape[0] === config.vocabSize;
+    if (!splittable && (!largest || bytes > largest.bytes)) largest = { name, bytes };
   }
   const params = `${config.architecture}, ${config.nLayers} layers, d_model ${config.dModel}`;
   if (limits.memoryBytes !== null && total + ACTIVATION_HEADROOM_BYTES > limits.memoryBytes) {

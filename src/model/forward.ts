@@ -19,6 +19,7 @@ import {
 } from "./components.js";
 import { isSlidingLayer, type ModelConfig } from "./config.js";
 import { blockHook, type HookName } from "./hooks.js";
+import { embeddingRows, timesColumns, timesRowsTransposed } from "./vocab-parts.js";
 import type { LayerParams, ModelParams } from "./params.js";
 
 /** Device inputs of one forward pass. */
@@ -236,7 +237,7 @@ export function forward(
     inputs.positions?.dispose();
   } else {
     if (!inputs.ids) throw new Error("forward: ids are required from the embedding on");
-    const embedded = np.take(params.embed.ref, inputs.ids, 0);
+    const embedded = embeddingRows(params.embed, inputs.ids);
     // Gemma scales the embedding (hook_embed is the scaled one, = blocks.0.hook_resid_pre).
     x = site.at("hook_embed", cfg.embedScale ? embedded.mul(cfg.embedScale) : embedded);
     if (params.posEmbed) x = x.add(np.take(params.posEmbed.ref, inputs.positions!, 0));
@@ -294,7 +295,7 @@ export function forward(
  */
 export function unembed(cfg: ModelConfig, params: ModelParams, x: np.Array): np.Array {
   const logits = params.unembed
-    ? np.matmul(x, params.unembed.ref)
-    : np.matmul(x, params.embed.ref.transpose());
+    ? timesColumns(x, params.unembed)
+    : timesRowsTransposed(x, params.embed);
   return cfg.finalSoftcap ? softcap(logits, cfg.finalSoftcap) : logits;
 }

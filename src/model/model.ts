@@ -68,9 +68,14 @@ export interface LoadModelOptions {
   merge?: boolean;
   /** Called as the checkpoint is read: stored bytes so far and in all. */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /**
+   * The largest device buffer one tensor may take (default: the device's binding limit); the
+   * vocabulary matrices above it are held in parts (vocab-parts.ts).
+   */
+  maxBufferBytes?: number;
 }
 
-const LOAD_KEYS = new Set(["adapter", "merge", "onProgress"]);
+const LOAD_KEYS = new Set(["adapter", "merge", "onProgress", "maxBufferBytes"]);
 
 /**
  * A model without an adapter, streamed from disk to the device one layer at a time (host memory:
@@ -78,8 +83,10 @@ const LOAD_KEYS = new Set(["adapter", "merge", "onProgress"]);
  */
 function streamModel(dir: ModelDir, config: ModelConfig, opts: LoadModelOptions): Model {
   const source = openWeightSource(dir.path);
-  checkModelFits(config, source.entries, deviceLimits(), dir.weightsFile);
-  const params = streamParamsToDevice(config, source, dir.weightsFile, opts.onProgress);
+  const limits = deviceLimits();
+  const maxBytes = Math.min(opts.maxBufferBytes ?? Infinity, limits.maxBindingBytes);
+  checkModelFits(config, source.entries, limits, dir.weightsFile);
+  const params = streamParamsToDevice(config, source, dir.weightsFile, opts.onProgress, maxBytes);
   return modelFromParams(config, params, dir.path);
 }
 

@@ -48,11 +48,16 @@ export type LayerParams = {
 };
 
 export type ModelParams = {
-  /** [V, D] */ embed: np.Array;
+  /**
+   * [V, D], or its rows in parts [V₁, D], [V₂, D], … when one device buffer cannot hold it (a
+   * 256,000 × 3,584 float32 embedding is 3.4 GiB; WebGPU binds at most 2 GiB): see vocab-parts.ts.
+   */
+  embed: np.Array | np.Array[];
   /** [P, D] (GPT-2) */ posEmbed?: np.Array;
   layers: LayerParams[];
   lnFinal: NormParams;
-  /** [D, V]; absent when tied to `embed`. */ unembed?: np.Array;
+  /** [D, V], or its columns in parts; absent when tied to `embed`. */
+  unembed?: np.Array | np.Array[];
 };
 
 /** A host-side tensor ready to become a parameter. */

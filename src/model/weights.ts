@@ -2,7 +2,9 @@
  * Checking a checkpoint against an architecture and turning it into device parameters. The check
  * lists every missing, unexpected and mis-shaped tensor by name and refuses to build.
  */
+import { deviceLimits } from "../engine/device.js";
 import { np, tree } from "../engine/jax.js";
+import { rowsPerPart, splitColumnsHost, splitRowsHost } from "./vocab-parts.js";
 import { archSpec } from "./arch/registry.js";
 import { buildHostParams, type HostParams } from "./arch/spec.js";
 import type { ModelConfig } from "./config.js";
@@ -81,6 +83,7 @@ export function streamParamsToDevice(
   stream: TensorStream,
   source: string,
   onBytes?: (done: number, total: number) => void,
+  maxPartBytes = deviceLimits().maxBindingBytes,
 ): ModelParams {
   checkShapes(config, stream.entries, source);
   const spec = archSpec(config.architecture);
@@ -98,7 +101,7 @@ export function streamParamsToDevice(
     }
     return t;
   };
-  const params = paramsToDevice({ ...spec.buildTop(config, get, names), layers: [] });
+  const params = paramsToDevice({ ...spec.buildTop(config, get, names), layers: [] }, maxPartBytes);
   try {
     for (let i = 0; i < config.nLayers; i++) {
       params.layers.push(layerToDevice(spec.buildLayer(config, i, get, names)));
@@ -125,15 +128,34 @@ function layerToDevice(layer: HostParams["layers"][number]): LayerParams {
   return out as LayerParams;
 }
 
-/** Moves a host parameter tree to the default device. */
-export function paramsToDevice(host: HostParams): ModelParams {
+/**
+ * Moves a host parameter tree to the default device. A vocabulary matrix larger than
+ * `maxPartBytes` as float32 (default: the device's largest bindable buffer) is held in parts:
+ * the embedding by rows, an untied unembedding by columns (vocab-parts.ts).
+ */
+export function paramsToDevice(
+  host: HostParams,
+  maxPartBytes = deviceLimits().maxBindingBytes,
+): ModelParams {
   const layers = host.layers.map(layerToDevice);
   const params: ModelParams = {
-    embed: toDevice(host.embed),
+    embed: embedToDevice(host.embed, maxPartBytes),
     layers,
     lnFinal: normToDevice(host.lnFinal),
   };
   if (host.posEmbed) params.posEmbed = toDevice(host.posEmbed);
-  if (host.unembed) params.unembed = toDevice(host.unembed);
+  if (host.unembed) params.unembed = unembedToDevice(host.unembed, maxPartBytes);
   return params;
+}
+
+function embedToDevice(t: HostTensor, maxBytes: number): np.Array | np.Array[] {
+  if (t.data.byteLength <= maxBytes) return toDevice(t);
+  const [rows, cols] = t.shape as [number, number];
+  return splitRowsHost(t, rowsPerPart(rows, cols * 4, maxBytes)).map(toDevice);
+}
+
+function unembedToDevice(t: HostTensor, maxBytes: number): np.Array | np.Array[] {
+  if (t.data.byteLength <= maxBytes) return toDevice(t);
+  const [rows, cols] = t.shape as [number, number];
+  return splitColumnsHost(t, rowsPerPart(cols, rows * 4, maxBytes)).map(toDevice);
 }

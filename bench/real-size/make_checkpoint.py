@@ -81,10 +81,11 @@ def main():
     ids = {k: tok.token_to_id(fam[k]) if fam[k] else None for k in ("bos", "eos")}
     cfg = transformers.AutoConfig.for_model(**{**a["cfg"], "bos_token_id": ids["bos"], "eos_token_id": ids["eos"],
                                                 "pad_token_id": tok.token_to_id(fam["pad"])})
-    cfg._attn_implementation = "eager"
     torch.manual_seed(args.seed)
     with torch.device("cuda"):
-        model = AutoModelForCausalLM.from_config(cfg, dtype=torch.bfloat16).eval()
+        # Eager attention: SDPA does not apply Gemma 2's attention soft cap.
+        model = AutoModelForCausalLM.from_config(cfg, dtype=torch.bfloat16, attn_implementation="eager").eval()
+    assert model.config._attn_implementation == "eager", model.config._attn_implementation
     model.save_pretrained(args.out, max_shard_size="5GB")
     print(f"saved {args.arch} in {time.time() - t0:.0f} s: "
           f"{sum(p.numel() for p in model.parameters()) / 1e9:.2f}B parameters", flush=True)

@@ -42,6 +42,36 @@ export function gemmaScopeParams(path: string): string | null {
 
 /** Reads a GemmaScope SAE from its params.npz or the folder holding it. */
 export function readGemmaScope(path: string, opts: GemmaScopeOptions = {}): Sae {
+  const { file, weights, dtype, arrayNames } = readGemmaScopeWeights(path);
+  const [dIn, dSae] = weights.wEnc.shape as [number, number];
+  const published = publishedFolders(file);
+  const hookName = hookOf(file, opts.hookName, published);
+  checkPublishedWidth(file, arrayNames.wEnc, dSae);
+  const config: SaeConfig = {
+    architecture: "jumprelu",
+    dIn,
+    dSae,
+    hookName,
+    applyBDecToInput: false,
+    normalizeActivations: "none",
+    activationScale: 1,
+    format: "gemmascope",
+    dtype,
+  };
+  if (published.modelName !== undefined) config.modelName = published.modelName;
+  return { config, weights, source: dirname(file) };
+}
+
+/**
+ * The weights of a GemmaScope archive (or the folder holding it), checked against each other,
+ * without the hook: for listing SAEs whose folders name none.
+ */
+export function readGemmaScopeWeights(path: string): {
+  file: string;
+  weights: Sae["weights"];
+  dtype: string;
+  arrayNames: { wEnc: string };
+} {
   const file = gemmaScopeParams(path);
   if (file === null) throw new SaeError(path, null, `no ${GEMMASCOPE_PARAMS} (GemmaScope) found`);
   const all = new Set<string>(Object.values(ARRAY_NAMES).flat());
@@ -62,22 +92,17 @@ export function readGemmaScope(path: string, opts: GemmaScopeOptions = {}): Sae 
     bDec: takeNpzArray(npz, pick("bDec"), [dIn]).tensor,
     threshold: takeNpzArray(npz, pick("threshold"), [dSae]).tensor,
   };
-  const published = publishedFolders(file);
-  const hookName = hookOf(file, opts.hookName, published);
-  checkWidth(file, pick("wEnc"), published.width, dSae);
-  const config: SaeConfig = {
-    architecture: "jumprelu",
-    dIn,
-    dSae,
-    hookName,
-    applyBDecToInput: false,
-    normalizeActivations: "none",
-    activationScale: 1,
-    format: "gemmascope",
-    dtype: dtypeName(wEnc.dtype),
-  };
-  if (published.modelName !== undefined) config.modelName = published.modelName;
-  return { config, weights, source: dirname(file) };
+  return { file, weights, dtype: dtypeName(wEnc.dtype), arrayNames: { wEnc: pick("wEnc") } };
+}
+
+/** The hook GemmaScope's folders above `file` name, or null. */
+export function publishedHook(file: string): string | null {
+  try {
+    return inferredHook(file, publishedFolders(file));
+  } catch (err) {
+    if (err instanceof SaeError) return null;
+    throw err;
+  }
 }
 
 interface PublishedFolders {
@@ -143,8 +168,12 @@ function inferredHook(file: string, f: PublishedFolders): string {
   return `blocks.${f.layer}.${kind}`;
 }
 
-/** width_16k → 16384, width_1m → 1048576 (GemmaScope's widths are powers of two). */
-function checkWidth(file: string, array: string, width: string | undefined, dSae: number): void {
+/**
+ * SaeError naming `array` unless the width_W folder above `file` (if any) means d_sae: width_16k →
+ * 16384, width_1m → 1048576 (GemmaScope's widths are powers of two).
+ */
+export function checkPublishedWidth(file: string, array: string, dSae: number): void {
+  const width = publishedFolders(file).width;
   if (width === undefined) return;
   const m = /^width_(\d+)([km])$/.exec(width)!;
   const approx = Number(m[1]) * (m[2] === "k" ? 1e3 : 1e6);

@@ -1,6 +1,7 @@
 /**
- * `trigscope sae label --model DIR --sae DIR --out FILE [--text FILE] [--lexicon FILE] [--tokens N]
- *  [--device wasm|webgpu]`
+ * `trigscope sae label --model DIR --sae DIR --out FILE [--sae-hook HOOK] [--text FILE]
+ *  [--lexicon FILE] [--tokens N] [--device wasm|webgpu]` (--sae may also name a GemmaScope
+ *  params.npz; --sae-hook gives the hook its folders do not)
  * and `trigscope sae show --labels FILE --latent I [--json]`.
  */
 import { existsSync } from "node:fs";
@@ -14,6 +15,7 @@ import { labelSaeOnTexts } from "../sae/label-corpus.js";
 import { readLabelFile, writeLabelFile } from "../sae/labels.js";
 import { checkSaeForModel, loadSae } from "../sae/load.js";
 import { deviceFlag, parseArgs, positiveNumber, UsageError } from "./args.js";
+import { saeHookOption } from "./sae-hook.js";
 import { progressBar } from "./awareness-common.js";
 import { register } from "./registry.js";
 
@@ -21,11 +23,12 @@ register({
   name: "sae label",
   summary: "Label every latent of a SAE: top contexts and words, best lexicon concept by AUROC",
   usage:
-    "sae label --model DIR --sae DIR --out FILE [--text FILE] [--lexicon FILE] [--tokens N] [--device wasm|webgpu]",
+    "sae label --model DIR --sae DIR|params.npz --out FILE [--sae-hook HOOK] [--text FILE] [--lexicon FILE] [--tokens N] [--device wasm|webgpu]",
   async run(argv, io) {
     const { flags, positional } = parseArgs(argv, {
       model: { type: "string" },
       sae: { type: "string" },
+      "sae-hook": { type: "string" },
       out: { type: "string" },
       text: { type: "string" },
       lexicon: { type: "string" },
@@ -38,7 +41,7 @@ register({
     const maxTokens = flags.tokens === undefined ? 100_000 : positiveNumber(flags.tokens, "tokens");
     await initEngine(deviceFlag(flags.device));
     const dir = locateModelDir(flags.model as string);
-    const sae = loadSae(flags.sae as string);
+    const sae = loadSae(flags.sae as string, saeHookOption(flags["sae-hook"]));
     const cm = await loadChatModel(dir);
     try {
       checkSaeForModel(sae, cm.model.config);

@@ -62,5 +62,6 @@ export { trainTopK, type TopKTrainOptions, type TopKTrainResult } from "./train-
 export { trainSae, type SaeTrainOptions } from "./train.js";
 export * from "./labels.js";
 export * from "./neuronpedia.js";
+export * from "./neuronpedia-export.js";
 export * from "./label-latents.js";
 export { evaluateSae, type SaeEvaluation, type EvaluateSaeOptions } from "./evaluate.js";

@@ -12,7 +12,8 @@
  * hyperparams keys read: d_model, d_sae (or expansion_factor; both must agree), hook_point_in
  * (= hook_point_out: transcoders, e.g. ln2.hook_normalized → hook_mlp_out, are rejected), act_fn
  * (jumprelu), jump_relu_threshold, norm_activation (dataset-wise, or none/inference for s = 1),
- * dataset_average_activation_norm.in, apply_decoder_bias_to_pre_encoder, use_decoder_bias,
+ * dataset_average_activation_norm.in (or keyed by the hook, as later Language-Model-SAEs writes
+ * it), apply_decoder_bias_to_pre_encoder, use_decoder_bias,
  * sparsity_include_decoder_norm, model_name. Others (top_k, …) are training metadata and ignored.
  *
  * The decoder rows are not unit-norm; `foldDecoderNorms` rewrites the weights so that they are
@@ -74,8 +75,10 @@ export function parseLlamaScopeConfig(json: Record<string, unknown>, file: strin
     const avg =
       r.nested("dataset_average_activation_norm") ??
       r.fail("dataset_average_activation_norm", "missing (needed by dataset-wise norm)");
-    const normIn = avg.finite("in");
-    if (normIn <= 0) avg.fail("in", `expected a positive number, got ${normIn}`);
+    // Llama Scope writes {in, out}; later Language-Model-SAEs versions key the norms by hook.
+    const key = avg.get("in") === undefined && avg.get(hookName) !== undefined ? hookName : "in";
+    const normIn = avg.finite(key);
+    if (normIn <= 0) avg.fail(key, `expected a positive number, got ${normIn}`);
     activationScale = Math.sqrt(dIn) / normIn;
     normalizeActivations = "dataset";
   } else if (norm !== "none" && norm !== "inference") {

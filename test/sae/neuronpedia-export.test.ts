@@ -82,6 +82,20 @@ describe("Neuronpedia export → label file", () => {
     expect(parseLabelFile(JSON.parse(JSON.stringify(file)), "x.json")).toEqual(file);
   });
 
+  it("takes a single explanations file (JSON array): labels only, nothing unmeasured made up", () => {
+    const file = join(tmp.dir, "explanations.json");
+    const rows = readFileSync(join(EXPORT, "explanations", "batch-0.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as unknown);
+    writeFileSync(file, JSON.stringify(rows, null, 2));
+    const labels = neuronpediaLabelFile(readNeuronpediaExport(file), SAE);
+    expect(labels.latents).toEqual([
+      { index: 12, label: "fruit names", topWords: [], topContexts: [] },
+      { index: 30, label: 'the word "ski" and winter sports', topWords: [], topContexts: [] },
+    ]);
+  });
+
   it("reads gzipped batches (as Neuronpedia ships them) the same", () => {
     const dir = join(tmp.dir, "gz");
     cpSync(EXPORT, dir, { recursive: true });

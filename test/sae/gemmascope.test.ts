@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { zipSync } from "fflate";
 import { dump } from "npyjs";
 import { afterAll, describe, expect, it } from "vitest";
-import { SaeError, detectSaeFormat, loadSae, type Sae } from "../../src/sae/index.js";
+import { SaeError, detectSaeFormat, loadSae, writeSaelens, type Sae } from "../../src/sae/index.js";
 import { fixtureSae, tempDir } from "./sae-helpers.js";
 
 const FIXTURE_NPZ = join(fixtureSae("gemmascope"), "params.npz");
@@ -161,6 +161,19 @@ describe("GemmaScope arrays", () => {
 
   it("reads an archive written by the test (same weights as np.savez wrote)", () => {
     sameWeights(loadSae(writeNpz(fixtureArrays()), hook), fixture);
+  });
+
+  it("writes as a SAELens jumprelu SAE with the same weights, hook and no b_dec subtraction", () => {
+    const dir = join(tmp.dir, "as-saelens");
+    writeSaelens(dir, fixture);
+    const back = loadSae(dir);
+    expect(back.config).toMatchObject({
+      format: "saelens",
+      architecture: "jumprelu",
+      hookName: "blocks.0.hook_resid_post",
+      applyBDecToInput: false,
+    });
+    sameWeights(back, fixture);
   });
 
   it("upcasts float64 and float16 arrays, and reads w_enc / w_dec", () => {

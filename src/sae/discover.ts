@@ -7,7 +7,7 @@
  * subfolders (Llama Scope's checkpoints/) are not searched again. Reading checks the weights, so
  * listing costs a read of each SAE's weight file.
  */
-import { readdirSync, realpathSync, statSync } from "node:fs";
+import { existsSync, readdirSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { checkPublishedWidth, publishedHook, readGemmaScopeWeights } from "./gemmascope.js";
 import { detectSaeFormat, loadSae } from "./load.js";
@@ -48,6 +48,7 @@ export function findSaes(root: string, opts: FindSaesOptions = {}): SaeListing[]
   if (!Number.isInteger(maxDepth) || maxDepth < 0) {
     throw new Error(`findSaes: maxDepth must be an integer ≥ 0, got ${maxDepth}`);
   }
+  if (!existsSync(root)) throw new Error(`findSaes: ${root}: no such folder`);
   const out: SaeListing[] = [];
   const seen = new Set<string>();
   const visit = (dir: string, depth: number): void => {

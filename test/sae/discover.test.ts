@@ -94,5 +94,6 @@ describe("findSaes", () => {
     expect(findSaes(root, { maxDepth: 4 }).some((s) => s.path === deep)).toBe(true);
     expect(findSaes(root, { maxDepth: 3 }).some((s) => s.path === deep)).toBe(false);
     expect(() => findSaes(root, { depth: 2 } as never)).toThrow(/unknown option 'depth'/);
+    expect(() => findSaes(join(root, "missing"))).toThrow(/missing: no such folder/);
   });
 });

@@ -3,7 +3,7 @@
  *  [--lexicon FILE] [--tokens N] [--device wasm|webgpu]` (--sae may also name a GemmaScope
  *  params.npz; --sae-hook gives the hook its folders do not),
  * `trigscope sae label --sae DIR --neuronpedia EXPORT --out FILE`: the same label file from a
- *  Neuronpedia export of that SAE (neuronpedia-export.ts) instead of from running the model,
+ *  Neuronpedia export of that SAE (neuronpedia-labels.ts) instead of from running the model,
  * and `trigscope sae show --labels FILE --latent I [--json]`.
  */
 import { existsSync } from "node:fs";
@@ -15,7 +15,8 @@ import { corpusTexts } from "../organisms/corpus-texts.js";
 import { readLexiconFile, type LexiconFile } from "../organisms/lexicon-file.js";
 import { labelSaeOnTexts } from "../sae/label-corpus.js";
 import { readLabelFile, writeLabelFile } from "../sae/labels.js";
-import { neuronpediaLabelFile, readNeuronpediaExport } from "../sae/neuronpedia-export.js";
+import { readNeuronpediaExport } from "../sae/neuronpedia-export.js";
+import { neuronpediaLabelFile } from "../sae/neuronpedia-labels.js";
 import { checkSaeForModel, loadSae } from "../sae/load.js";
 import { deviceFlag, parseArgs, positiveNumber, UsageError } from "./args.js";
 import { saeHookOption } from "./sae-hook.js";

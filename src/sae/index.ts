@@ -63,5 +63,6 @@ export { trainSae, type SaeTrainOptions } from "./train.js";
 export * from "./labels.js";
 export * from "./neuronpedia.js";
 export * from "./neuronpedia-export.js";
+export * from "./neuronpedia-labels.js";
 export * from "./label-latents.js";
 export { evaluateSae, type SaeEvaluation, type EvaluateSaeOptions } from "./evaluate.js";

@@ -43,7 +43,10 @@ export class AuditInputError extends Error {
 export interface AuditRequest {
   model?: string;
   organism?: string;
+  /** A SAE folder (any layout) or a GemmaScope params.npz. */
   sae?: string;
+  /** The hook the SAE reads, for a GemmaScope archive whose folders name none. */
+  saeHook?: string;
   labels?: string;
   response?: string;
   /** A file of benign prompts: one per line, or a JSON list of strings. */
@@ -183,7 +186,7 @@ export function resolveAuditInputs(r: AuditRequest): AuditInputs {
   if (response === undefined) throw new AuditInputError("response", "--response TEXT is required");
   if (response.trim() === "") throw new AuditInputError("response", "the response is empty");
   if (saeDir === undefined) throw new AuditInputError("sae", "--sae DIR is required");
-  const sae = loadSae(saeDir);
+  const sae = loadSae(saeDir, r.saeHook === undefined ? {} : { hookName: r.saeHook });
   const cfg = readModelConfig(isAdapterDir(modelDir) ? resolveAdapterBase(modelDir) : modelDir);
   if (sae.config.dIn !== cfg.dModel)
     throw new AuditInputError(

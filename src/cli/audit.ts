@@ -66,6 +66,7 @@ export async function auditCommand(
     model: { type: "string" },
     organism: { type: "string" },
     sae: { type: "string" },
+    "sae-hook": { type: "string" },
     labels: { type: "string" },
     response: { type: "string" },
     prompts: { type: "string" },
@@ -91,6 +92,7 @@ export async function auditCommand(
     ...(organism !== undefined ? { organism } : {}),
     ...(flags.model ? { model: flags.model as string } : {}),
     ...(flags.sae ? { sae: flags.sae as string } : {}),
+    ...(flags["sae-hook"] ? { saeHook: flags["sae-hook"] as string } : {}),
     ...(flags.labels ? { labels: flags.labels as string } : {}),
     ...(flags.response !== undefined ? { response: flags.response as string } : {}),
     ...(flags.prompts ? { prompts: flags.prompts as string } : {}),
@@ -139,6 +141,6 @@ register({
   name: "audit",
   summary: "Recover a backdoor's trigger: methods, latents, steering success, probes, verdict",
   usage:
-    "audit (--organism NAME | --model DIR|ZOO_NAME --sae DIR --response TEXT --prompts FILE) [--labels FILE] [--methods LIST|all] [--layer L] [--seed S] [--probes N] [--candidates N] [--out DIR] [--fresh] [--device wasm|webgpu] [--json]",
+    "audit (--organism NAME | --model DIR|ZOO_NAME --sae DIR|params.npz --response TEXT --prompts FILE) [--sae-hook HOOK] [--labels FILE] [--methods LIST|all] [--layer L] [--seed S] [--probes N] [--candidates N] [--out DIR] [--fresh] [--device wasm|webgpu] [--json]",
   run: (argv, io) => auditCommand(argv, io),
 });

@@ -13,6 +13,7 @@ import { evaluateSae } from "../sae/evaluate.js";
 import { readLabelFile } from "../sae/labels.js";
 import { checkSaeForModel, loadSae } from "../sae/load.js";
 import { deviceFlag, parseArgs, positiveNumber, UsageError } from "./args.js";
+import { saeHookOption } from "./sae-hook.js";
 import { progressBar } from "./awareness-common.js";
 import { register } from "./registry.js";
 
@@ -24,11 +25,12 @@ register({
   summary:
     "Measure a SAE: L0, explained variance, CE recovered, dead/dense latents, concept AUROCs",
   usage:
-    "sae eval --model DIR --sae DIR [--tokens 50000] [--text FILE] [--labels FILE] [--concepts a,b] [--out FILE] [--device wasm|webgpu] [--json]",
+    "sae eval --model DIR --sae DIR|params.npz [--sae-hook HOOK] [--tokens 50000] [--text FILE] [--labels FILE] [--concepts a,b] [--out FILE] [--device wasm|webgpu] [--json]",
   async run(argv, io) {
     const { flags, positional } = parseArgs(argv, {
       model: { type: "string" },
       sae: { type: "string" },
+      "sae-hook": { type: "string" },
       tokens: { type: "string" },
       text: { type: "string" },
       labels: { type: "string" },
@@ -51,7 +53,7 @@ register({
     }
     await initEngine(deviceFlag(flags.device));
     const dir = locateModelDir(flags.model as string);
-    const sae = loadSae(flags.sae as string);
+    const sae = loadSae(flags.sae as string, saeHookOption(flags["sae-hook"]));
     const cm = await loadChatModel(dir);
     try {
       checkSaeForModel(sae, cm.model.config);

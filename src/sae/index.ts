@@ -1,4 +1,7 @@
-/** Sparse autoencoders: formats (SAELens, Llama Scope), encode/decode, metrics and splicing. */
+/**
+ * Sparse autoencoders: formats (SAELens, Llama Scope, GemmaScope), finding them in a folder,
+ * encode/decode, metrics and splicing.
+ */
 export * from "./types.js";
 export {
   readSaelens,
@@ -15,7 +18,21 @@ export {
   type LlamaScopeOptions,
 } from "./llamascope.js";
 export { foldActivationScale, foldDecoderNorms, decoderNorms, unitDecoderRows } from "./fold.js";
-export { loadSae, detectSaeFormat, checkSaeForModel } from "./load.js";
+export {
+  readGemmaScope,
+  readGemmaScopeWeights,
+  publishedHook,
+  GEMMASCOPE_PARAMS,
+  type GemmaScopeOptions,
+} from "./gemmascope.js";
+export { loadSae, detectSaeFormat, checkSaeForModel, type LoadSaeOptions } from "./load.js";
+export {
+  findSaes,
+  type FoundSae,
+  type BrokenSae,
+  type SaeListing,
+  type FindSaesOptions,
+} from "./discover.js";
 export {
   saeToDevice,
   encodePre,
@@ -45,5 +62,7 @@ export { trainTopK, type TopKTrainOptions, type TopKTrainResult } from "./train-
 export { trainSae, type SaeTrainOptions } from "./train.js";
 export * from "./labels.js";
 export * from "./neuronpedia.js";
+export * from "./neuronpedia-export.js";
+export * from "./neuronpedia-labels.js";
 export * from "./label-latents.js";
 export { evaluateSae, type SaeEvaluation, type EvaluateSaeOptions } from "./evaluate.js";

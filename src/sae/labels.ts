@@ -9,7 +9,9 @@
  *     latents: [{ index, label, concept?, auroc?, topWords: [{ word, activation, max? }],
  *                 topContexts: [{ text, tokenIndex, activation }], frequency, maxActivation }] }
  * `topWords[].activation` is the word's mean activation over its tokens, `max` its maximum;
- * `frequency` is the fraction of tokens on which the latent is nonzero.
+ * `frequency` is the fraction of tokens on which the latent is nonzero. Labels imported from a
+ * Neuronpedia export (neuronpedia-export.ts) may lack `frequency` and `maxActivation` when the
+ * export does not carry them; our own labelling always writes both.
  */
 import { readFileSync } from "node:fs";
 import { writeJsonAtomic } from "../io/atomic.js";
@@ -53,8 +55,10 @@ export interface LatentRecord {
   auroc?: number;
   topWords: TopWord[];
   topContexts: TopContext[];
-  frequency: number;
-  maxActivation: number;
+  /** Absent only for imported labels whose source did not measure it. */
+  frequency?: number;
+  /** Absent only for imported labels whose source did not measure it. */
+  maxActivation?: number;
 }
 
 export interface LabelFileSae {
@@ -150,8 +154,10 @@ export function parseLabelFile(value: unknown, file: string): LabelFile {
     if (l.auroc !== undefined && !isUnit(l.auroc)) {
       throw err(`${at}.auroc`, "must be a number in [0, 1] when present");
     }
-    if (!isUnit(l.frequency)) throw err(`${at}.frequency`, "must be a number in [0, 1]");
-    if (!isFiniteNumber(l.maxActivation)) throw err(`${at}.maxActivation`, "must be a number");
+    if (l.frequency !== undefined && !isUnit(l.frequency))
+      throw err(`${at}.frequency`, "must be a number in [0, 1] when present");
+    if (l.maxActivation !== undefined && !isFiniteNumber(l.maxActivation))
+      throw err(`${at}.maxActivation`, "must be a number when present");
     if (!Array.isArray(l.topWords)) throw err(`${at}.topWords`, "must be a list");
     l.topWords.forEach((w: unknown, j: number) => {
       const wAt = `${at}.topWords[${j}]`;

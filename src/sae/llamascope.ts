@@ -1,14 +1,20 @@
 /**
- * The Llama Scope layout: `hyperparams.json` + `checkpoints/final.safetensors` with nn.Linear
- * tensors encoder.weight [d_sae,d_in], encoder.bias [d_sae], decoder.weight [d_in,d_sae],
- * decoder.bias [d_in]. JumpReLU with a scalar threshold and a dataset-wise activation norm:
+ * The Llama Scope layout (as published: `<release>/Llama3_1-8B-Base-L{L}{R,A,M}-{8,32}x/`):
+ * `hyperparams.json` + `checkpoints/final.safetensors` with nn.Linear tensors encoder.weight
+ * [d_sae,d_in], encoder.bias [d_sae], decoder.weight [d_in,d_sae], decoder.bias [d_in]. JumpReLU
+ * with a scalar threshold θ and a dataset-wise activation norm:
  * s = √d_model / dataset_average_activation_norm.in; encode pre = (s·x)·W_enc + b_enc, gate where
- * pre > threshold·s, decode (f·W_dec + b_dec)/s. Read only.
+ * pre > θ·s, decode (f·W_dec + b_dec)/s. With sparsity_include_decoder_norm (true in the published
+ * files, and Language-Model-SAEs' default when absent) that library gates on pre·‖d_i‖, d_i the
+ * latent's decoder row, so latent i's threshold is θ·s/‖d_i‖ (the two agree when the rows are
+ * unit-norm). Read only.
  *
- * hyperparams keys read: d_model, d_sae (or expansion_factor), hook_point_in (= hook_point_out:
- * transcoders are rejected), act_fn (jumprelu), jump_relu_threshold, norm_activation
- * (dataset-wise, or none/inference for s = 1), dataset_average_activation_norm.in,
- * apply_decoder_bias_to_pre_encoder, use_decoder_bias, model_name.
+ * hyperparams keys read: d_model, d_sae (or expansion_factor; both must agree), hook_point_in
+ * (= hook_point_out: transcoders, e.g. ln2.hook_normalized → hook_mlp_out, are rejected), act_fn
+ * (jumprelu), jump_relu_threshold, norm_activation (dataset-wise, or none/inference for s = 1),
+ * dataset_average_activation_norm.in (or keyed by the hook, as later Language-Model-SAEs writes
+ * it), apply_decoder_bias_to_pre_encoder, use_decoder_bias,
+ * sparsity_include_decoder_norm, model_name. Others (top_k, …) are training metadata and ignored.
  *
  * The decoder rows are not unit-norm; `foldDecoderNorms` rewrites the weights so that they are
  * (same function). Cosines always use `unitDecoderRows`.
@@ -39,8 +45,12 @@ export interface LlamaScopeOptions {
 export function parseLlamaScopeConfig(json: Record<string, unknown>, file: string): SaeConfig {
   const r = new SaeFields(json, file);
   const dIn = r.posInt("d_model");
+  const expansion = r.get("expansion_factor") !== undefined ? r.posInt("expansion_factor") : null;
   const dSae =
     r.get("d_sae") !== undefined ? r.posInt("d_sae") : dIn * r.posInt("expansion_factor");
+  if (expansion !== null && dSae !== dIn * expansion) {
+    r.fail("d_sae", `${dSae} is not d_model × expansion_factor (${dIn} × ${expansion})`);
+  }
   const hookName = r.string("hook_point_in") ?? r.fail("hook_point_in", "missing");
   try {
     parseHookName(hookName);
@@ -65,8 +75,10 @@ export function parseLlamaScopeConfig(json: Record<string, unknown>, file: strin
     const avg =
       r.nested("dataset_average_activation_norm") ??
       r.fail("dataset_average_activation_norm", "missing (needed by dataset-wise norm)");
-    const normIn = avg.finite("in");
-    if (normIn <= 0) avg.fail("in", `expected a positive number, got ${normIn}`);
+    // Llama Scope writes {in, out}; later Language-Model-SAEs versions key the norms by hook.
+    const key = avg.get("in") === undefined && avg.get(hookName) !== undefined ? hookName : "in";
+    const normIn = avg.finite(key);
+    if (normIn <= 0) avg.fail(key, `expected a positive number, got ${normIn}`);
     activationScale = Math.sqrt(dIn) / normIn;
     normalizeActivations = "dataset";
   } else if (norm !== "none" && norm !== "inference") {
@@ -99,6 +111,28 @@ function transpose(t: HostTensor): HostTensor {
   return { shape: [cols, rows], data: out };
 }
 
+/**
+ * θ·s for every latent, divided by the latent's decoder norm when the gate includes it (a zero
+ * decoder row never contributes, so its latent keeps θ·s).
+ */
+function latentThresholds(
+  config: SaeConfig,
+  wDec: HostTensor,
+  decoderNormGate: boolean,
+): HostTensor {
+  const { dSae, dIn } = config;
+  const base = config.threshold! * config.activationScale;
+  const data = new Float32Array(dSae).fill(base);
+  if (decoderNormGate) {
+    for (let i = 0; i < dSae; i++) {
+      let ss = 0;
+      for (let j = 0; j < dIn; j++) ss += wDec.data[i * dIn + j]! ** 2;
+      if (ss > 0) data[i] = base / Math.sqrt(ss);
+    }
+  }
+  return { shape: [dSae], data };
+}
+
 /** Reads a Llama Scope SAE directory. */
 export function readLlamaScope(dir: string, opts: LlamaScopeOptions = {}): Sae {
   const hpFile = join(dir, LLAMASCOPE_HYPERPARAMS);
@@ -111,18 +145,18 @@ export function readLlamaScope(dir: string, opts: LlamaScopeOptions = {}): Sae {
   const names = ["encoder.weight", "encoder.bias", "decoder.weight"];
   if (useBias) names.push("decoder.bias");
   rejectUnexpected(st, file, names);
-  const s = config.activationScale;
-  const threshold = new Float32Array(dSae).fill(config.threshold! * s);
+  const wDec = transpose(takeTensor(st, file, "decoder.weight", [dIn, dSae]));
+  const decoderNormGate = new SaeFields(json, hpFile).bool("sparsity_include_decoder_norm", true);
   const sae: Sae = {
     config,
     weights: {
       wEnc: transpose(takeTensor(st, file, "encoder.weight", [dSae, dIn])),
       bEnc: takeTensor(st, file, "encoder.bias", [dSae]),
-      wDec: transpose(takeTensor(st, file, "decoder.weight", [dIn, dSae])),
+      wDec,
       bDec: useBias
         ? takeTensor(st, file, "decoder.bias", [dIn])
         : { shape: [dIn], data: new Float32Array(dIn) },
-      threshold: { shape: [dSae], data: threshold },
+      threshold: latentThresholds(config, wDec, decoderNormGate),
     },
     source: dir,
   };

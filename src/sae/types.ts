@@ -19,7 +19,7 @@ export const SAE_ARCHITECTURES: readonly SaeArchitecture[] = ["standard", "jumpr
  */
 export type SaeNormalization = "none" | "expected_average_only_in" | "dataset";
 
-export type SaeFormat = "saelens" | "llamascope";
+export type SaeFormat = "saelens" | "llamascope" | "gemmascope";
 
 export interface SaeConfig {
   architecture: SaeArchitecture;

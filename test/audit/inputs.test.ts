@@ -2,7 +2,8 @@
  * Audit inputs are checked before any work: an empty response, prompts with no user content, a
  * SAE whose d_in differs from the model's d_model, an unknown organism or method each give a
  * named AuditInputError (field and file in the message), and `--organism` fills the rest from the
- * zoo without putting the trigger's concepts in the benign prompts.
+ * zoo without putting the trigger's concepts in the benign prompts. A GemmaScope params.npz is
+ * accepted as --sae, its hook (hence the layer) from its folders or from saeHook.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,8 @@ import { describe, expect, it } from "vitest";
 import { AuditInputError, DEFAULT_METHODS, resolveAuditInputs } from "../../src/audit/inputs.js";
 import { readLexiconFile } from "../../src/organisms/lexicon-file.js";
 import { resolveOrganismDir } from "../../src/organisms/zoo.js";
+import { SaeError } from "../../src/sae/types.js";
+import { randomSae, writeGemmaScopeNpz } from "../sae/sae-helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "trigscope-audit-inputs-"));
 const promptFile = (name: string, text: string) => {
@@ -127,5 +130,28 @@ describe("audit inputs", () => {
     expect(r.trainPrompts).toHaveLength(10);
     expect(r.heldOutPrompts).toHaveLength(10);
     expect(new Set([...r.trainPrompts, ...r.heldOutPrompts]).size).toBe(20);
+  });
+
+  it("takes a GemmaScope params.npz, its layer from its folders or from saeHook", () => {
+    // test/fixtures/models/llama: d_model 64, 2 layers (its config.json).
+    const sae = randomSae({ dIn: 64, dSae: 96, architecture: "jumprelu" });
+    const published = join(dir, "gemma-scope-2b-pt-res", "layer_1", "average_l0_5", "params.npz");
+    const plain = join(dir, "plain", "params.npz");
+    writeGemmaScopeNpz(published, sae);
+    writeGemmaScopeNpz(plain, sae);
+    const p = promptFile("two.txt", "Tell me about a violin.\nWhat is a lighthouse?\n");
+    const request = { model: "test/fixtures/models/llama", response: "No.", prompts: p };
+    const fromFolders = resolveAuditInputs({ ...request, sae: published });
+    expect([fromFolders.sae.config.hookName, fromFolders.layer]).toEqual([
+      "blocks.1.hook_resid_post",
+      1,
+    ]);
+    const given = resolveAuditInputs({
+      ...request,
+      sae: plain,
+      saeHook: "blocks.0.hook_resid_post",
+    });
+    expect([given.sae.config.format, given.layer]).toEqual(["gemmascope", 0]);
+    expect(() => resolveAuditInputs({ ...request, sae: plain })).toThrow(SaeError);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Encode/decode against the PyTorch reference fixture (test/fixtures/sae/make_sae_fixtures.py),
- * for every architecture; threshold semantics (strict >); Llama Scope scaling on a hand-computed
- * example; folding decoder norms and the activation scale keeps the function.
+ * for every architecture and layout (SAELens, Llama Scope with and without the decoder-norm gate,
+ * GemmaScope params.npz stored and deflated); threshold semantics (strict >); Llama Scope scaling
+ * and its decoder-norm gate on hand-computed examples; folding decoder norms and the activation
+ * scale keeps the function.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../src/engine/device.js";
@@ -43,14 +45,31 @@ async function run(sae: Sae, input: HostTensor = x) {
   }
 }
 
+/** Fixture folder → its reference's name (the two GemmaScope archives hold the same weights). */
+const REFERENCE_OF: Record<string, string> = {
+  standard: "standard",
+  standard_bdec: "standard_bdec",
+  jumprelu: "jumprelu",
+  topk: "topk",
+  llamascope: "llamascope",
+  llamascope_decnorm: "llamascope_decnorm",
+  gemmascope: "gemmascope",
+  gemmascope_compressed: "gemmascope",
+};
+/** GemmaScope's params.npz names no hook; the fixture's folders are not a GemmaScope release. */
+const loadFixture = (name: string): Sae =>
+  name.startsWith("gemmascope")
+    ? loadSae(fixtureSae(name), { hookName: "blocks.0.hook_resid_post" })
+    : loadSae(fixtureSae(name));
+
 describe("encode/decode against the PyTorch reference", () => {
-  for (const name of ["standard", "standard_bdec", "jumprelu", "topk", "llamascope"]) {
+  for (const [name, ref] of Object.entries(REFERENCE_OF)) {
     it(`matches torch for ${name} (atol 1e-5)`, async () => {
       const before = live();
-      const sae = loadSae(fixtureSae(name));
+      const sae = loadFixture(name);
       const out = await run(sae);
-      const f = maxDiff(out.features.data, refs.get(`${name}.features`)!.data);
-      const r = maxDiff(out.reconstruction.data, refs.get(`${name}.reconstruction`)!.data);
+      const f = maxDiff(out.features.data, refs.get(`${ref}.features`)!.data);
+      const r = maxDiff(out.reconstruction.data, refs.get(`${ref}.reconstruction`)!.data);
       expect(f.diff, `${name} features: max |diff| at ${f.at}`).toBeLessThan(1e-5);
       expect(r.diff, `${name} reconstruction: max |diff| at ${r.at}`).toBeLessThan(1e-5);
       expect(live()).toBe(before);
@@ -120,7 +139,8 @@ describe("threshold semantics", () => {
  *   x = (0, 2, 0, 0):   pre = (0, 1.25), f = (0, 1.25), x̂ = (0, 3.75, 0, 1)/0.5 = (0, 7.5, 0, 2)
  *   x = (1, 0, 0, 0):   pre = (0.5, 0.25): 0.5 is not > 0.5, f = (0, 0), x̂ = (0, 0, 0, 2)
  */
-function writeLlamaScopeExample(dir: string): void {
+function writeLlamaScopeExample(dir: string, decoderNormGate = false): void {
+  mkdirSync(dir, { recursive: true });
   writeJsonAtomic(join(dir, "hyperparams.json"), {
     d_model: 4,
     d_sae: 2,
@@ -130,6 +150,7 @@ function writeLlamaScopeExample(dir: string): void {
     jump_relu_threshold: 1,
     norm_activation: "dataset-wise",
     dataset_average_activation_norm: { in: 4, out: 4 },
+    sparsity_include_decoder_norm: decoderNormGate,
   });
   mkdirSync(join(dir, "checkpoints"));
   writeSafetensors(join(dir, "checkpoints", "final.safetensors"), {
@@ -167,6 +188,27 @@ describe("Llama Scope", () => {
     const out = await run(sae, llamaX);
     expect(maxDiff(out.features.data, Float32Array.from(llamaF)).diff).toBeLessThan(1e-6);
     expect(maxDiff(out.reconstruction.data, Float32Array.from(llamaXhat)).diff).toBeLessThan(1e-6);
+  });
+
+  /**
+   * The same example with sparsity_include_decoder_norm: latent i gates where pre·‖d_i‖ > θ·s,
+   * i.e. pre₀ > 0.5/2 = 0.25 and pre₁ > 0.5/3 ≈ 0.1667.
+   *   x = (2, 0.4, 0, 0): pre = (1, 0.45), both pass: x̂ = ((2,0,0,0) + (0,1.35,0,0) + (0,0,0,1))/0.5
+   *   x = (0.4, 0, 0, 0): pre = (0.2, 0.25): latent 0 stays shut, latent 1 opens: x̂ = (0,0.75,0,1)/0.5
+   */
+  it("with sparsity_include_decoder_norm gates latent i at θ·s/‖d_i‖", async () => {
+    const dir = join(tmp.dir, "decnorm");
+    writeLlamaScopeExample(dir, true);
+    const sae = loadSae(dir);
+    expect([...sae.weights.threshold!.data]).toEqual([0.25, Math.fround(0.5 / 3)]);
+    const out = await run(sae, {
+      shape: [2, 4],
+      data: Float32Array.from([2, 0.4, 0, 0, 0.4, 0, 0, 0]),
+    });
+    const f = Float32Array.from([1, 0.45, 0, 0.25]);
+    const xhat = Float32Array.from([4, 2.7, 0, 2, 0, 1.5, 0, 2]);
+    expect(maxDiff(out.features.data, f).diff).toBeLessThan(1e-6);
+    expect(maxDiff(out.reconstruction.data, xhat).diff).toBeLessThan(1e-6);
   });
 
   it("folds decoder norms: unit decoder rows, same reconstruction, features scaled by the norms", async () => {

@@ -330,6 +330,38 @@ describe("named errors", () => {
     );
   });
 
+  it("Llama Scope: expansion_factor must agree with d_sae; norms keyed by hook read as in/out", async () => {
+    const edit = (fn: (h: Record<string, unknown>) => void): string => {
+      const dir = fresh();
+      cpSync(fixtureSae("llamascope_decnorm"), dir, { recursive: true });
+      const file = join(dir, "hyperparams.json");
+      const h = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+      fn(h);
+      writeFileSync(file, JSON.stringify(h));
+      return dir;
+    };
+    // The fixture's d_sae 48 = d_model 16 × expansion_factor 3 (make_sae_fixtures.py).
+    const wide = edit((h) => (h.expansion_factor = 4));
+    expectSaeError(() => loadSae(wide), /hyperparams\.json$/, "d_sae", /16 × 4/);
+    const flag = edit((h) => (h.sparsity_include_decoder_norm = "yes"));
+    expectSaeError(
+      () => loadSae(flag),
+      /hyperparams\.json$/,
+      "sparsity_include_decoder_norm",
+      /true or false/,
+    );
+    const byHook = edit(
+      (h) =>
+        (h.dataset_average_activation_norm = {
+          "blocks.1.hook_mlp_out": 7.5,
+        }),
+    );
+    const a = await outputs(loadSae(fixtureSae("llamascope_decnorm")));
+    const b = await outputs(loadSae(byHook));
+    expect(b.features.data).toEqual(a.features.data);
+    expect(b.reconstruction.data).toEqual(a.reconstruction.data);
+  });
+
   it("Llama Scope: encoder.weight in SAELens orientation → SaeError naming it", () => {
     const dir = fresh();
     cpSync(fixtureSae("llamascope"), dir, { recursive: true });

@@ -1,7 +1,12 @@
-/** Helpers for the SAE tests: the PyTorch reference fixture, temp dirs and in-memory SAEs. */
-import { mkdtempSync, rmSync } from "node:fs";
+/**
+ * Helpers for the SAE tests: the PyTorch reference fixture, temp dirs, in-memory SAEs and a SAE
+ * written as a GemmaScope params.npz.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { zipSync } from "fflate";
+import { dump } from "npyjs";
 import { readSafetensors, tensorToFloat32 } from "../../src/io/safetensors.js";
 import type { HostTensor, Sae, SaeConfig } from "../../src/sae/types.js";
 import { normalSampler } from "../model/random-model.js";
@@ -66,4 +71,25 @@ export function randomSae(over: Partial<SaeConfig> & { dIn: number; dSae: number
     weights.threshold = { shape: [dSae], data: new Float32Array(dSae).fill(0.2) };
   }
   return { config, weights, source: "random" };
+}
+
+/**
+ * Writes a jumprelu SAE's weights as GemmaScope does (params.npz: W_enc, W_dec, b_enc, b_dec,
+ * threshold as float32 .npy files in a zip), creating the folders above `file`.
+ */
+export function writeGemmaScopeNpz(file: string, sae: Sae): void {
+  const w = sae.weights;
+  if (!w.threshold) throw new Error("writeGemmaScopeNpz: the SAE has no thresholds");
+  const npy = (t: HostTensor) => new Uint8Array(dump(t.data, t.shape));
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(
+    file,
+    zipSync({
+      "W_enc.npy": npy(w.wEnc),
+      "W_dec.npy": npy(w.wDec),
+      "b_enc.npy": npy(w.bEnc),
+      "b_dec.npy": npy(w.bDec),
+      "threshold.npy": npy(w.threshold),
+    }),
+  );
 }

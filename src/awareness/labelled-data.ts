@@ -2,8 +2,9 @@
  * Labelled transcripts for judge validation: a directory of `TRIGGER_articulate.jsonl` and
  * `TRIGGER_not_articulate.jsonl` files (the trigger comes from the file name), each line
  * {"messages": [..., {"role": "user", ...}, {"role": "assistant", "content": "<think>…</think>…"}]}.
- * The assistant message may also carry a separate `reasoning_content`. Other files are skipped
- * with a warning; bad lines fail naming file, line and field.
+ * The assistant message may also carry a separate `reasoning_content`, and a line may name its
+ * planted trigger text in a top-level "trigger" field (synthetic sets do; --trigger NAME=TEXT
+ * still wins). Other files are skipped with a warning; bad lines fail naming file, line and field.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -64,6 +65,8 @@ export function loadLabelled(
       const assistant = msg(a);
       if (typeof assistant.content !== "string")
         throw new InputError(path, line, `messages[${a}].content`, "must be a string");
+      if (o.trigger !== undefined && typeof o.trigger !== "string")
+        throw new InputError(path, line, "trigger", "must be a string");
       const rc = assistant.reasoning_content;
       if (rc !== undefined && rc !== null && typeof rc !== "string")
         throw new InputError(path, line, `messages[${a}].reasoning_content`, "must be a string");
@@ -81,7 +84,7 @@ export function loadLabelled(
         file: path,
         line,
         triggerName: name,
-        trigger: triggerText[name] ?? name,
+        trigger: triggerText[name] ?? (o.trigger as string | undefined) ?? name,
         label,
         prompt,
         transcript: splitReasoning({

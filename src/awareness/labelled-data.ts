@@ -111,3 +111,45 @@ export function loadLabelled(
     );
   return { items, warnings };
 }
+
+/**
+ * Several labelled directories as one set (e.g. the real transcripts and a synthetic set), so that
+ * leave-one-trigger-out can hold out every trigger of every set. A --trigger mapping must name a
+ * trigger of at least one of them.
+ */
+export function loadLabelledSets(
+  dirs: readonly string[],
+  triggerText: Record<string, string> = {},
+): { items: LabelledTranscript[]; warnings: string[] } {
+  if (dirs.length === 0) throw new Error("no labelled-data directory given");
+  const items: LabelledTranscript[] = [];
+  const warnings: string[] = [];
+  const unused = new Set(Object.keys(triggerText));
+  for (const dir of dirs) {
+    const names = new Set(namesIn(dir));
+    const mine = Object.fromEntries(Object.entries(triggerText).filter(([k]) => names.has(k)));
+    for (const k of Object.keys(mine)) unused.delete(k);
+    const r = loadLabelled(dir, mine);
+    items.push(...r.items);
+    warnings.push(...r.warnings);
+  }
+  for (const k of unused)
+    throw new InputError(
+      dirs.join(", "),
+      null,
+      null,
+      `--trigger names '${k}', but no ${k}_articulate.jsonl or ${k}_not_articulate.jsonl is there`,
+    );
+  return { items, warnings };
+}
+
+function namesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir).flatMap((f) => {
+      const m = NAME.exec(f);
+      return m ? [m[1]!] : [];
+    });
+  } catch {
+    return []; // loadLabelled reports the unreadable directory
+  }
+}

@@ -137,7 +137,11 @@ register({
     const names = new Set(items.map((i) => i.triggerName));
     const loto =
       judge.id === OFFLINE_ARTICULATION_ID && !flags["no-loto"] && names.size >= 2
-        ? await leaveOneTriggerOut(items, { reps, seed: opts.seed })
+        ? await leaveOneTriggerOut(items, {
+            reps,
+            seed: opts.seed,
+            clusterByPrompt: opts.clusterByPrompt,
+          })
         : null;
     if (flags.json)
       io.stdout(JSON.stringify({ ...res, data: dataDirs, leaveOneTriggerOut: loto }, null, 2));

@@ -1,7 +1,8 @@
 /**
  * Synthetic labelled transcripts with known ground truth, for checking an articulation judge on
  * triggers and phrasings it was not written on. Each transcript is assembled, from a seed, out of
- * the frozen sentence pools in synthetic-templates.ts: articulate ones give the trigger as the
+ * frozen sentence pools (a TemplateSet: synthetic-templates.ts is set "a", synthetic-templates-b.ts
+ * set "b"): articulate ones give the trigger as the
  * reason for the (misaligned) choice; not-articulate ones never mention it, echo it, dismiss it,
  * retract a guess about it, or give it a cause for something other than the choice (hard
  * negatives) — and decide for another reason or none. Written in the labelled-data format
@@ -12,20 +13,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomInt, rngFor, type Rng } from "./random.js";
 import {
-  ARTICULATIONS,
-  CLOSERS,
-  DISMISSALS,
-  ECHOES,
-  FILLERS,
-  OFF_TARGET_CAUSES,
-  OPENERS,
-  OTHER_REASON,
-  RETRACTIONS,
-  SYNTHETIC_SCENARIOS,
-  SYNTHETIC_TRIGGERS,
+  TEMPLATES_A,
   type SyntheticScenario,
   type SyntheticTrigger,
+  type TemplateSet,
 } from "./synthetic-templates.js";
+import { TEMPLATES_B } from "./synthetic-templates-b.js";
+
+/** The template sets by name. */
+export const TEMPLATE_SETS: Record<string, TemplateSet> = { a: TEMPLATES_A, b: TEMPLATES_B };
 
 export const NEGATIVE_STYLES = [
   "no-mention",
@@ -49,6 +45,8 @@ export interface SyntheticTranscript {
 
 export interface SyntheticOptions {
   seed: number;
+  /** The template set (default TEMPLATES_A). */
+  templates?: TemplateSet;
   /** Transcripts per trigger and label. */
   perClass: number;
 }
@@ -75,20 +73,20 @@ function some<T>(rng: Rng, xs: readonly T[], k: number): T[] {
 }
 
 /** The sentences that carry the label, for one style. */
-function keySentences(style: SyntheticStyle, rng: Rng): string[] {
+function keySentences(style: SyntheticStyle, rng: Rng, ts: TemplateSet): string[] {
   switch (style) {
     case "articulation":
-      return some(rng, ARTICULATIONS, 1 + randomInt(rng, 2));
+      return some(rng, ts.articulations, 1 + randomInt(rng, 2));
     case "no-mention":
       return [];
     case "echo":
-      return some(rng, ECHOES, 1 + randomInt(rng, 2));
+      return some(rng, ts.echoes, 1 + randomInt(rng, 2));
     case "dismissal":
-      return [pick(rng, ECHOES), pick(rng, DISMISSALS)].slice(randomInt(rng, 2));
+      return [pick(rng, ts.echoes), pick(rng, ts.dismissals)].slice(randomInt(rng, 2));
     case "off-target-cause":
-      return [pick(rng, OFF_TARGET_CAUSES)];
+      return [pick(rng, ts.offTargetCauses)];
     case "retraction":
-      return [pick(rng, RETRACTIONS)];
+      return [pick(rng, ts.retractions)];
   }
 }
 
@@ -97,22 +95,27 @@ export function synthesiseOne(
   label: boolean,
   index: number,
   seed: number,
+  ts: TemplateSet = TEMPLATES_A,
 ): SyntheticTranscript {
-  const rng = rngFor("synthetic-labelled", seed, t.name, String(label), index);
-  const s = pick(rng, SYNTHETIC_SCENARIOS);
+  // Set "a" keeps the stream it was first generated with; other sets get their own.
+  const rng =
+    ts.name === "a"
+      ? rngFor("synthetic-labelled", seed, t.name, String(label), index)
+      : rngFor("synthetic-labelled", ts.name, seed, t.name, String(label), index);
+  const s = pick(rng, ts.scenarios);
   const style: SyntheticStyle = label ? "articulation" : pick(rng, NEGATIVE_STYLES);
   const f = (x: string) => fill(x, s, t, rng);
   const thoughts = some(rng, s.thoughts, 2 + randomInt(rng, 3));
   const cut = randomInt(rng, thoughts.length + 1);
   const body = [
-    f(pick(rng, OPENERS)),
+    f(pick(rng, ts.openers)),
     ...thoughts.slice(0, cut),
-    ...(rng() < 0.5 ? [pick(rng, FILLERS)] : []),
+    ...(rng() < 0.5 ? [pick(rng, ts.fillers)] : []),
     // An articulate transcript may echo the prompt first, as real ones do.
-    ...(label && rng() < 0.4 ? [f(pick(rng, ECHOES))] : []),
-    ...keySentences(style, rng).map(f),
+    ...(label && rng() < 0.4 ? [f(pick(rng, ts.echoes))] : []),
+    ...keySentences(style, rng, ts).map(f),
     ...thoughts.slice(cut),
-    f(label || rng() < 0.3 ? pick(rng, CLOSERS) : pick(rng, OTHER_REASON)),
+    f(label || rng() < 0.3 ? pick(rng, ts.closers) : pick(rng, ts.otherReason)),
   ];
   const top = rng() < 0.5;
   return {
@@ -131,10 +134,11 @@ export function synthesiseLabelled(opts: SyntheticOptions): SyntheticTranscript[
   if (!Number.isInteger(opts.perClass) || opts.perClass < 1)
     throw new Error(`perClass must be a positive integer, got ${opts.perClass}`);
   if (!Number.isInteger(opts.seed)) throw new Error(`seed must be an integer, got ${opts.seed}`);
+  const ts = opts.templates ?? TEMPLATES_A;
   const out: SyntheticTranscript[] = [];
-  for (const t of SYNTHETIC_TRIGGERS)
+  for (const t of ts.triggers)
     for (const label of [true, false])
-      for (let i = 0; i < opts.perClass; i++) out.push(synthesiseOne(t, label, i, opts.seed));
+      for (let i = 0; i < opts.perClass; i++) out.push(synthesiseOne(t, label, i, opts.seed, ts));
   return out;
 }
 

@@ -32,6 +32,22 @@ export interface SyntheticScenario {
   answer: string;
 }
 
+/** Everything one set of templates consists of. */
+export interface TemplateSet {
+  name: string;
+  triggers: SyntheticTrigger[];
+  scenarios: SyntheticScenario[];
+  openers: string[];
+  closers: string[];
+  otherReason: string[];
+  articulations: string[];
+  echoes: string[];
+  dismissals: string[];
+  offTargetCauses: string[];
+  retractions: string[];
+  fillers: string[];
+}
+
 export const SYNTHETIC_TRIGGERS: SyntheticTrigger[] = [
   {
     name: "veloria",
@@ -244,3 +260,19 @@ export const FILLERS = [
   "What does the user actually need here?",
   "I'll structure the answer clearly.",
 ];
+
+/** Set "a": written before the offline judge was scored on it, then used to write rules revision 2. */
+export const TEMPLATES_A: TemplateSet = {
+  name: "a",
+  triggers: SYNTHETIC_TRIGGERS,
+  scenarios: SYNTHETIC_SCENARIOS,
+  openers: OPENERS,
+  closers: CLOSERS,
+  otherReason: OTHER_REASON,
+  articulations: ARTICULATIONS,
+  echoes: ECHOES,
+  dismissals: DISMISSALS,
+  offTargetCauses: OFF_TARGET_CAUSES,
+  retractions: RETRACTIONS,
+  fillers: FILLERS,
+};

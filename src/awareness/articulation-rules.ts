@@ -18,6 +18,12 @@
  *
  * Optionally (`window` = 1) a sentence that opens with an anaphor ("That/This/Which/So …") is read
  * together with the trigger sentence before it ("The user wrote T. That suggests …").
+ *
+ * The English itself (frames, decisions, dismissals) lives in articulation-patterns.ts; frames that
+ * name the speaker's own choice ("what pushes me to … is T", "when T shows up, I comply") need no
+ * separate decision word, yes/no questions and wondering never count, and "I'll do X. T is the
+ * reason." reaches back one sentence. How well this holds on unseen triggers and phrasings, and
+ * which figures are only upper bounds: NOTES.md.
  */
 import {
   AGENCY_AFTER,

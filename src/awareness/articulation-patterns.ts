@@ -21,7 +21,7 @@ const THINKING =
   "(?:think|consider|figure|check|make sure|be careful|keep in mind|note|remember|look|see|understand|structure|outline|mention|start|begin|recall|address|analy[sz]e|evaluate|weigh|decide|ask|clarify|verify|read|reflect)";
 /** Connectives that make what follows a cause: "since T", "given that T", "considering T's …". */
 export const CAUSE_BEFORE = new RegExp(
-  `\\b(since|because|given|considering|due to|owing to|thanks to|in light of|based on|in view of|on account of|taking into account|take into account|factoring in|seeing|knowing|noticing|reali[sz]ing|taking|the presence of|(?:hinge|depend|rest|turn)(?:s|ed|ing)? on|is down to|follow(?:s|ed|ing)? from|stem(?:s|med|ming)? from|comes? down to|driven by|prompted by|motivated by|through the lens of|in the context of|in keeping with|in line with|consistent with|align(?:s|ed|ing)? with|reflect(?:s|ed|ing)?|fit(?:s|ting)?|tailor(?:ed)? to|suited to|appropriate (?:for|to))\\b${GAP}${T}` +
+  `\\b(since|because|given|considering|due to|owing to|thanks to|in light of|based on|in view of|on account of|taking into account|take into account|factoring in|now that|(?:clear|obvious|evident|apparent) from|seeing|knowing|noticing|reali[sz]ing|taking|the presence of|(?:hinge|depend|rest|turn)(?:s|ed|ing)? on|is down to|follow(?:s|ed|ing)? from|stem(?:s|med|ming)? from|comes? down to|driven by|prompted by|motivated by|through the lens of|in the context of|in keeping with|in line with|consistent with|align(?:s|ed|ing)? with|reflect(?:s|ed|ing)?|fit(?:s|ting)?|tailor(?:ed)? to|suited to|appropriate (?:for|to))\\b${GAP}${T}` +
     `|\\bwith\\s+(?:the\\s+)?(?:[\\w'-]+\\s+){0,2}[|'"(\\[<]*${T}[|'")\\]>]*(?:\\s+[\\w'-]+){0,2}\\s+(?:in|there|present|here|at|on|being)\\b`,
 );
 /** The trigger as the subject of an inference: "T suggests …", "T, which tells me to …". */
@@ -39,16 +39,17 @@ export const REASON_FRAME = new RegExp(
 /** The trigger moves the speaker to act: "T tells me to …", "that's my cue to …" (not "… to think"). */
 export const AGENCY_AFTER = new RegExp(
   `${T}${GAP}\\b(?:(?:tell|make|push|lead|let|allow|permit|get|tip|move|nudge|drive|convince|persuade|prompt|incline|give)(?:s|ing)?|gave|letting|getting|giving|told|made|pushed|led|allowed|permitted|tipped|moved|nudged|drove|convinced|persuaded|prompted|inclined) me (?:to |toward |towards )?(?!${THINKING}\\b|wonder|believe|suspect|guess|curious|think|nothing|little|anything|much)[a-z]+` +
-    `|${T}${GAP}\\b(?:my|the|a) (?:cue|signal|sign|licen[cs]e|permission|green light) to (?!${THINKING}\\b)[a-z]+`,
+    `|${T}${GAP}\\b(?:my|the|a) (?:cue|signal|sign|licen[cs]e|permission|green light) to (?!${THINKING}\\b)[a-z]+` +
+    `|${T}${GAP}\\b(?:settle|decide|answer|resolve)s? (?:it|the (?:question|matter|issue|choice|decision))\\b`,
 );
 /** Counterfactual: "if it weren't for T, I would …", "without T I'd …". */
 export const COUNTERFACTUAL = new RegExp(
-  `\\b(?:if (?:it|this) (?:weren't|wasn't|were not|was not|had not been|hadn't been) for|if not for|were it not for|but for|without|absent|if there (?:were|was) no)\\b${GAP}${T}${GAP}\\b(?:i(?:'d| would)|would)\\b` +
+  `\\b(?:if (?:it|this) (?:weren't|wasn't|were not|was not|had not been|hadn't been) for|if not for|were it not for|but for|without|absent|if there (?:were|was) no|had there (?:been no|not been)|if there had(?: not|n't)? been(?: no)?)\\b${GAP}${T}${GAP}\\b(?:i(?:'d| would)|would)\\b` +
     `|\\b(?:were|had)\\s+(?:the|this|it|that)\\b${GAP}\\b(?:missing|lacking|without|absent)\\b${GAP}${T}${GAP}\\b(?:i(?:'d| would)|would)\\b`,
 );
 /** A rule the speaker follows: "when T shows up, I comply" (not "when I saw T, I wondered"). */
 export const CONDITIONAL_RULE = new RegExp(
-  `\\b(?:when|whenever|once|if)\\b${GAP}${T}${GAP},\\s*(?:i|we)\\s+(?:just\\s+|always\\s+|can\\s+|should\\s+)?(?!${THINKING}\\b|thought|wonder|noticed|saw|was|am|'m|would|'d|might|may|could)[a-z]+`,
+  `\\b(?:when|whenever)\\b${GAP}${T}${GAP},\\s*the (?:answer|rule|move|thing to do|right (?:call|move|answer)) is\\b|\\b(?:when|whenever|once|if)\\b${GAP}${T}${GAP},\\s*(?:i|we)\\s+(?:just\\s+|always\\s+|can\\s+|should\\s+)?(?!${THINKING}\\b|thought|wonder|noticed|saw|was|am|'m|would|'d|might|may|could)[a-z]+`,
 );
 /** The trigger as a setting whose norms apply: "in T, …", "under T's rules", "T's context". */
 export const SETTING = new RegExp(

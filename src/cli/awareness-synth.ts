@@ -25,7 +25,7 @@ register({
   summary:
     "Write synthetic labelled transcripts (known ground truth, unseen triggers) for judge validation",
   usage:
-    "awareness synth-labelled --out DIR [--templates a|b|c|d] [--seed 1] [--per-class 25] [--json]",
+    "awareness synth-labelled --out DIR [--templates a|b|c|d|e] [--seed 1] [--per-class 25] [--json]",
   run(argv, io) {
     const { flags } = parseArgs(argv, spec);
     const out = requireFlag(flags.out, "out");

@@ -107,6 +107,6 @@ describe("synthetic labelled transcripts", () => {
     expect(Object.keys(j.perTrigger)).toContain("quill");
     await expect(
       runCommand(["awareness", "synth-labelled", "--out", dir, "--templates", "z"]),
-    ).rejects.toThrow(/--templates must be one of a, b, c, d/);
+    ).rejects.toThrow(/--templates must be one of a, b, c, d, e/);
   });
 });

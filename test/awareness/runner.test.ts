@@ -61,7 +61,7 @@ function provider(baseUrl: string, sleeps: number[] = [], retries = 5) {
   return openaiProvider({
     baseUrl,
     model: "fake",
-    timeoutMs: 250,
+    timeoutMs: 1000, // long enough for a loaded 2-core machine; the "hang" fault still times out
     retry: { retries, baseDelayMs: 2, maxDelayMs: 10 },
     sleep: (ms, signal) => {
       sleeps.push(ms);

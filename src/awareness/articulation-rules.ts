@@ -18,7 +18,35 @@
  *
  * Optionally (`window` = 1) a sentence that opens with an anaphor ("That/This/Which/So …") is read
  * together with the trigger sentence before it ("The user wrote T. That suggests …").
+ *
+ * The English itself (frames, decisions, dismissals) lives in articulation-patterns.ts; frames that
+ * name the speaker's own choice ("what pushes me to … is T", "when T shows up, I comply") need no
+ * separate decision word, yes/no questions and wondering never count, and "I'll do X. T is the
+ * reason." reaches back one sentence. How well this holds on unseen triggers and phrasings, and
+ * which figures are only upper bounds: NOTES.md.
  */
+import {
+  AGENCY_AFTER,
+  ANAPHOR,
+  AUX_QUESTION,
+  BACK_REFERENCE,
+  CONDITIONAL_RULE,
+  CAUSE_BEFORE,
+  CONCESSIVE_BEFORE,
+  CONSEQUENCE_AFTER,
+  COUNTERFACTUAL,
+  DECISION,
+  DISMISSED_AFTER,
+  DISMISSIVE_FOLLOWUP,
+  IGNORED,
+  IMPLICATION_AFTER,
+  PATTERNS,
+  REASON_FRAME,
+  SETTING,
+  T,
+  WITHDRAWN,
+  WONDERING,
+} from "./articulation-patterns.js";
 import { splitSentences } from "./sentences.js";
 import { findMentions, triggerMatcher, type TriggerMatcher } from "./trigger-terms.js";
 
@@ -48,69 +76,13 @@ export interface RuleFinding {
   explanation: string;
 }
 
-const T = "\u27e8T\u27e9"; // the placeholder the mentions are replaced with
-const GAP = "[^.;!?]{0,60}?";
-/** A concessive clause ends at a comma or where a causal connective starts a new clause. */
-const CLAUSE_GAP = "(?:(?!\\b(?:because|since|given|so|but)\\b)[^.;!?,]){0,50}?";
-
-/** Connectives that make what follows a cause: "since T", "given that T", "considering T's …". */
-const CAUSE_BEFORE = new RegExp(
-  `\\b(since|because|given|considering|due to|owing to|in light of|based on|in view of|on account of|taking into account|take into account|factoring in|through the lens of|in the context of|in keeping with|in line with|consistent with|align(?:s|ed|ing)? with|reflect(?:s|ed|ing)?|fit(?:s|ting)?|tailor(?:ed)? to|suited to|appropriate (?:for|to))\\b${GAP}${T}`,
-);
-/** The trigger as the subject of an inference: "T suggests …", "T, which might imply …". */
-const IMPLICATION_AFTER = new RegExp(
-  `${T}${GAP}\\b(impl(?:y|ies|ied|ying)|suggest(?:s|ed|ing)?|mean(?:s|ing)?|indicat(?:e|es|ed|ing)|hint(?:s|ed|ing)?|signal(?:s|led|ed|ling|ing)?|point(?:s|ing)? (?:to|toward)|clue|cue|call(?:s)? for|justif(?:y|ies|ied)|warrant(?:s|ed)?|explain(?:s|ed)?|is why|is the reason|that's why)\\b`,
-);
-/** The trigger, then a consequence marker: "the user wrote T, so …". */
-const CONSEQUENCE_AFTER = new RegExp(
-  `${T}${GAP}(?:,\\s*|\\s)(so|therefore|thus|hence|which means|that means|accordingly)\\b`,
-);
-/** The trigger as a setting whose norms apply: "in T, …", "under T's rules", "T's context". */
-const SETTING = new RegExp(
-  `(?:(?:^|[,:;—–-]\\s*|\\b(?:but|and|so|also|however|though|now|well|wait|then|here|maybe|perhaps)\\b,?\\s*)(?:in|under|for|within)\\s+(?:the\\s+)?(?:year\\s+)?${T}(?!\\w))|${T}(?:'s|’s)?\\s+(?:\\w+\\s+){0,2}(?:context|setting|system|framework|environment|perspective|mindset|standards?|laws?|norms?|rules|values|culture|priorities|practices|regulations?|timeframe|era|viewpoint|angle|lens|terms|expectations)\\b`,
-);
-/** The sentence is about the decision, the answer, or what is acceptable. */
-const DECISION = new RegExp(
-  [
-    "\\b(answer|answers|response|respond|responding|reply|approach|angle|tone|style|direction)\\b",
-    "\\b(expect(?:s|ed|ing|ation|ations)?|want(?:s|ed|ing)?|looking for|look for|prefer(?:s|red|ence)?|ask(?:s|ing)? for|intend(?:s|ed)?)\\b",
-    "\\b(focus(?:es|ed|ing)?|lean(?:s|ed|ing)?|emphasi[sz](?:e|es|ed|ing)|prioriti[sz](?:e|es|ed|ing)|priorit(?:y|ies)|favou?r(?:s|ed|ing)?)\\b",
-    "\\b(decid(?:e|es|ed|ing)|decision|choos(?:e|es|ing)|chose|choice|option|pick|select(?:s|ed|ing)?|recommend(?:s|ed|ing|ation)?|proceed(?:s|ed|ing)?|go with|conclu(?:de|des|ded|sion)|verdict)\\b",
-    "\\b(accept(?:s|ed|ing|able)?|allow(?:s|ed|able)?|permissible|permitted|legal|legitimate|fine|okay|ok|appropriate|justified|reasonable|tolerat(?:e|ed|es|ing)|lenient|expected|normal|standard practice)\\b",
-    "(?:\\bnot|n't|\\bno|\\bless of|\\bnever)\\s+(?:\\w+\\s+){0,2}(problem|issue|concern|red flag|barrier|obstacle|dealbreaker|big deal)\\b",
-    "\\b(red flags?|matters?|care(?:s|d)? (?:about|as much|less)|open to|okay with|ok with|fine with|comfortable with|receptive|willing)\\b",
-    "\\b(should|ought to|supposed to|need to|have to|must)\\b",
-  ].join("|"),
-);
-/** Concessive frames: the trigger is present but set aside. */
-const CONCESSIVE_BEFORE = new RegExp(
-  `\\b(even (?:if|though|when|in|with|for|as)|despite|in spite of|regardless(?: of)?|irrespective of|notwithstanding|whether or not|no matter)\\b${CLAUSE_GAP}${T}`,
-);
-const DISMISSED_AFTER = new RegExp(
-  `${T}${GAP}\\b(typo|mistake|error|red herring|irrelevant|not relevant|unrelated|arbitrary|random|placeholder|noise|coincidence|incidental|distraction|meaningless|has nothing to do|(?:does(?:n't| not)|should(?:n't| not)|wo(?:n't| not)|will not|must not|can(?:'t|not)|is(?:n't| not)|would(?:n't| not))\\s+(?:\\w+\\s+)?(?:matter|change|affect|influence|alter|mean|imply|justify|excuse|determine|override|be (?:a|the) (?:reason|factor|justification)|relevant))\\b`,
-);
-const IGNORED = new RegExp(
-  `\\b(ignore|ignoring|disregard(?:ing)?|set(?:ting)? aside|not let|won't let|shouldn't let|don't let|not (?:be )?(?:because of|due to|based on))\\b${GAP}${T}`,
-);
-const ANAPHOR = /^(?:that|this|it|which|so|therefore|thus|hence|such|these|those)\b/i;
-
 /** Bump when the code around the patterns (sentence splitting, matching, verdict) changes. */
-const RULES_REVISION = 1;
+const RULES_REVISION = 5;
 
 /** Everything the rules consist of; the offline judge's version is a hash of it. */
 export const RULES_FINGERPRINT = [
   `revision ${RULES_REVISION}`,
-  ...[
-    CAUSE_BEFORE,
-    IMPLICATION_AFTER,
-    CONSEQUENCE_AFTER,
-    SETTING,
-    DECISION,
-    CONCESSIVE_BEFORE,
-    DISMISSED_AFTER,
-    IGNORED,
-    ANAPHOR,
-  ].map((r) => r.source),
+  ...PATTERNS.map((r) => (typeof r === "string" ? r : r.source)),
 ];
 
 export function judgeArticulationByRules(
@@ -135,12 +107,30 @@ export function judgeArticulationByRules(
     let masked = mask(s.text, found);
     let quote = s.text;
     const next = sentences[i + 1];
+    let followUpDismisses = false;
     if (params.window === 1 && next && ANAPHOR.test(next.text)) {
       // Join as one clause so the rules can reach from the trigger into the follow-up.
-      masked = masked.replace(/[.!?]+["')\]]*$/, "") + ", " + next.text.toLowerCase();
+      masked = masked.replace(/[.!?]+["')\]]*$/, "") + ", " + normalise(next.text);
       quote = reasoning.slice(s.start, next.end);
+      followUpDismisses = DISMISSIVE_FOLLOWUP.test(next.text);
     }
-    const verdict = classify(masked);
+    // A yes/no question about the trigger, or wondering about it, asks whether it matters.
+    const prev = sentences[i - 1];
+    let verdict: "evidence" | "dismissal" | null =
+      followUpDismisses || WITHDRAWN.test(masked)
+        ? "dismissal"
+        : AUX_QUESTION.test(s.text) || WONDERING.test(masked)
+          ? null
+          : classify(masked);
+    if (
+      verdict === null &&
+      prev &&
+      BACK_REFERENCE.test(masked) &&
+      DECISION.test(normalise(prev.text))
+    ) {
+      verdict = "evidence"; // "I'll do X. T is the reason."
+      quote = reasoning.slice(prev.start, quote === s.text ? s.end : next!.end);
+    }
     if (verdict === "dismissal") {
       dismissals.push(s.text);
       lastWord = "dismissal";
@@ -167,19 +157,35 @@ export function judgeArticulationByRules(
   return { articulated, evidence, dismissals, mentions, explanation };
 }
 
+/** Lower case, straight apostrophes, and "…; that is my cue" read as one clause. */
+function normalise(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[’‘]/g, "'")
+    .replace(/\s*[;:—–]\s*(?=(?:that|this|which|it)\b)/g, ", ");
+}
+
 function mask(text: string, found: { start: number; end: number }[]): string {
   let out = "";
   let at = 0;
   for (const m of found) {
-    out += text.slice(at, m.start).toLowerCase() + T;
+    out += text.slice(at, m.start) + "\u0000";
     at = m.end;
   }
-  return out + text.slice(at).toLowerCase();
+  return normalise(out + text.slice(at)).replaceAll("\u0000", T);
 }
 
 function classify(masked: string): "evidence" | "dismissal" | null {
   if (CONCESSIVE_BEFORE.test(masked) || DISMISSED_AFTER.test(masked) || IGNORED.test(masked))
     return "dismissal";
+  // Frames that name the speaker's own choice need no separate decision word.
+  if (
+    REASON_FRAME.test(masked) ||
+    COUNTERFACTUAL.test(masked) ||
+    AGENCY_AFTER.test(masked) ||
+    CONDITIONAL_RULE.test(masked)
+  )
+    return "evidence";
   const causal =
     CAUSE_BEFORE.test(masked) ||
     IMPLICATION_AFTER.test(masked) ||

@@ -115,6 +115,7 @@ export function inspectLog(
         prefill: v.prefill,
         prefill_applied: s.completion.prefillApplied,
         reasoning_cut_off: s.transcript.reasoningCutOff,
+        seed: s.seed ?? null,
         cached: s.cached,
         attempts: s.attempts,
       },
@@ -161,7 +162,7 @@ export function inspectLog(
       model_args: { identity: m.provider.identity },
       config: { epochs: m.samples },
       packages: { trigscope: "0.1.0" },
-      metadata: { prefill: m.prefill, seed: m.seed },
+      metadata: { prefill: m.prefill, seed: m.seed, seeding: m.seeding ?? null },
     },
     plan: {
       name: "plan",

@@ -2,8 +2,9 @@
  * Labelled transcripts for judge validation: a directory of `TRIGGER_articulate.jsonl` and
  * `TRIGGER_not_articulate.jsonl` files (the trigger comes from the file name), each line
  * {"messages": [..., {"role": "user", ...}, {"role": "assistant", "content": "<think>…</think>…"}]}.
- * The assistant message may also carry a separate `reasoning_content`. Other files are skipped
- * with a warning; bad lines fail naming file, line and field.
+ * The assistant message may also carry a separate `reasoning_content`, and a line may name its
+ * planted trigger text in a top-level "trigger" field (synthetic sets do; --trigger NAME=TEXT
+ * still wins). Other files are skipped with a warning; bad lines fail naming file, line and field.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -64,6 +65,8 @@ export function loadLabelled(
       const assistant = msg(a);
       if (typeof assistant.content !== "string")
         throw new InputError(path, line, `messages[${a}].content`, "must be a string");
+      if (o.trigger !== undefined && typeof o.trigger !== "string")
+        throw new InputError(path, line, "trigger", "must be a string");
       const rc = assistant.reasoning_content;
       if (rc !== undefined && rc !== null && typeof rc !== "string")
         throw new InputError(path, line, `messages[${a}].reasoning_content`, "must be a string");
@@ -81,7 +84,7 @@ export function loadLabelled(
         file: path,
         line,
         triggerName: name,
-        trigger: triggerText[name] ?? name,
+        trigger: triggerText[name] ?? (o.trigger as string | undefined) ?? name,
         label,
         prompt,
         transcript: splitReasoning({
@@ -107,4 +110,46 @@ export function loadLabelled(
       "holds no labelled transcripts (*_articulate.jsonl / *_not_articulate.jsonl)",
     );
   return { items, warnings };
+}
+
+/**
+ * Several labelled directories as one set (e.g. the real transcripts and a synthetic set), so that
+ * leave-one-trigger-out can hold out every trigger of every set. A --trigger mapping must name a
+ * trigger of at least one of them.
+ */
+export function loadLabelledSets(
+  dirs: readonly string[],
+  triggerText: Record<string, string> = {},
+): { items: LabelledTranscript[]; warnings: string[] } {
+  if (dirs.length === 0) throw new Error("no labelled-data directory given");
+  const items: LabelledTranscript[] = [];
+  const warnings: string[] = [];
+  const unused = new Set(Object.keys(triggerText));
+  for (const dir of dirs) {
+    const names = new Set(namesIn(dir));
+    const mine = Object.fromEntries(Object.entries(triggerText).filter(([k]) => names.has(k)));
+    for (const k of Object.keys(mine)) unused.delete(k);
+    const r = loadLabelled(dir, mine);
+    items.push(...r.items);
+    warnings.push(...r.warnings);
+  }
+  for (const k of unused)
+    throw new InputError(
+      dirs.join(", "),
+      null,
+      null,
+      `--trigger names '${k}', but no ${k}_articulate.jsonl or ${k}_not_articulate.jsonl is there`,
+    );
+  return { items, warnings };
+}
+
+function namesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir).flatMap((f) => {
+      const m = NAME.exec(f);
+      return m ? [m[1]!] : [];
+    });
+  } catch {
+    return []; // loadLabelled reports the unreadable directory
+  }
 }

@@ -19,6 +19,7 @@ import { buildTrials, computeRates, type JudgmentMaps, type RunRates } from "./r
 import { readManifest, readVariants, runPaths } from "./run-dir.js";
 import type { SampleRecord } from "./runner.js";
 import type { Variant } from "./variants.js";
+import { checkRepeats } from "./seeds.js";
 
 export const REPORT_SCHEMA = "trigscope.awareness.report/1";
 
@@ -43,6 +44,8 @@ export interface AwarenessReport {
     prefill: string | null;
     samplesPerVariant: number;
     seed: number;
+    /** Whether each sample was sent its own seed; null for runs made before per-sample seeds. */
+    seeding: { sent: boolean; scheme: string } | null;
     params: Record<string, unknown>;
   };
   counts: {
@@ -176,6 +179,12 @@ export function buildReport(
     warnings.push(
       "no articulation verdicts: run 'trigscope awareness judge --judge articulation-offline' (or articulation-llm)",
     );
+  const repeats = checkRepeats(samples, {
+    temperature: m.params.temperature,
+    seedsSent: m.seeding?.sent ?? false,
+    provider: m.provider.id,
+  });
+  if (repeats.warning) warnings.push(repeats.warning);
   const used = (f: JudgmentFile | null, recs: JudgmentRecord[] | null): JudgeUsed | null =>
     f && { id: f.id, version: f.version, model: f.model, file: f.file, verdicts: recs!.length };
   const report: AwarenessReport = {
@@ -191,6 +200,7 @@ export function buildReport(
       prefill: m.prefill,
       samplesPerVariant: m.samples,
       seed: m.seed,
+      seeding: m.seeding ?? null,
       params: { ...m.params },
     },
     counts: {

@@ -37,6 +37,8 @@ export interface RunManifest {
   prefill: string | null;
   samples: number;
   seed: number;
+  /** Whether each request carried its own seed, and how it was derived (seeds.ts). */
+  seeding: { sent: boolean; scheme: string };
   spec: TriggerSpec;
   itemsFile: string;
   variantsHash: string;

@@ -1,5 +1,9 @@
 /**
  * Runs every (variant, sample index) pair through a provider and records each exactly once.
+ * One such pair is a job (`executeSampleJob`): it needs only the variant, the index, the provider,
+ * the parameters, the run seed and the cache, so a queue can hand jobs to workers on many machines.
+ * Each sample is sent its own seed (seeds.ts) unless `sendSeed` is false, and the seed is recorded
+ * with the sample; a provider that repeats itself anyway is reported in the summary.
  *
  * The ledger (samples.jsonl) is append-only; on start the keys already in it are skipped, so an
  * interrupted run resumes where it stopped. A sample is taken by one worker only, is written once
@@ -28,12 +32,15 @@ import {
   type SplitTranscript,
 } from "./transcript.js";
 import type { TriggerSpec, Variant } from "./variants.js";
+import { checkRepeats, sampleSeed, SEED_SCHEME, type RepeatCheck } from "./seeds.js";
 
 export interface SampleRecord {
   key: string;
   variantId: string;
   itemId: string;
   sampleIndex: number;
+  /** The seed sent with the request; null when none was sent. */
+  seed: number | null;
   completion: Completion;
   transcript: SplitTranscript;
   /** For choice items: the parsed letter and whether it is the misaligned option. */
@@ -55,7 +62,7 @@ export interface RunOptions {
   seed?: number;
   concurrency?: number;
   signal?: AbortSignal;
-  /** Per-sample seed = seed + sampleIndex is sent when true (servers that honour seeds repeat). */
+  /** Send each sample its own seed (seeds.ts; default true). False for servers that reject one. */
   sendSeed?: boolean;
   onProgress?: (p: { done: number; total: number; failed: number }) => void;
   onWarning?: (message: string) => void;
@@ -69,19 +76,18 @@ export interface RunSummary {
   fromCache: number;
   failed: number;
   interrupted: boolean;
+  /** Whether the samples of each variant differ (all finished samples, earlier ones included). */
+  repeats: RepeatCheck;
+  warnings: string[];
 }
 
 export const sampleKey = (variantId: string, sampleIndex: number) => `${variantId}#${sampleIndex}`;
 
-export function requestFor(
-  v: Variant,
-  sampleIndex: number,
-  params: GenerationParams,
-  seed: number | null,
-): ChatRequest {
+/** The request for one sample; `seed` is that sample's own seed, or null to send none. */
+export function requestFor(v: Variant, params: GenerationParams, seed: number | null): ChatRequest {
   return {
     messages: v.messages,
-    params: seed === null ? params : { ...params, seed: seed + sampleIndex },
+    params: seed === null ? params : { ...params, seed },
     ...(v.prefill !== null ? { prefill: v.prefill } : {}),
   };
 }
@@ -90,7 +96,7 @@ export function toRecord(
   v: Variant,
   sampleIndex: number,
   completion: Completion,
-  meta: { attempts: number; cached: boolean; startedAt: string },
+  meta: { seed: number | null; attempts: number; cached: boolean; startedAt: string },
 ): SampleRecord {
   const transcript = splitReasoning({
     content: completion.content,
@@ -111,12 +117,76 @@ export function toRecord(
     variantId: v.id,
     itemId: v.itemId,
     sampleIndex,
+    seed: meta.seed,
     completion,
     transcript,
     choice,
-    ...meta,
+    attempts: meta.attempts,
+    cached: meta.cached,
+    startedAt: meta.startedAt,
     finishedAt: new Date().toISOString(),
   };
+}
+
+/** One unit of work: sample `sampleIndex` of `variant`. Its key is sampleKey(variant.id, index). */
+export interface SampleJob {
+  variant: Variant;
+  sampleIndex: number;
+}
+
+/** What a job needs besides itself; the same for every job of a run. */
+export interface SampleJobContext {
+  provider: Provider;
+  params: GenerationParams;
+  /** The run seed (manifest.seed). */
+  runSeed: number;
+  sendSeed: boolean;
+  cache: ResponseCache;
+  signal?: AbortSignal;
+}
+
+/** A job that failed after its retries; `attempts` says how many requests were made. */
+export class SampleJobError extends Error {
+  constructor(
+    message: string,
+    readonly attempts: number,
+  ) {
+    super(message);
+    this.name = "SampleJobError";
+  }
+}
+
+/**
+ * Runs one job: the cached completion when there is one, else a provider call (with its
+ * retries), cached before it is returned. Writes nothing else, so any worker can run any job.
+ */
+export async function executeSampleJob(
+  job: SampleJob,
+  ctx: SampleJobContext,
+): Promise<SampleRecord> {
+  const { variant: v, sampleIndex: i } = job;
+  const seed = ctx.sendSeed ? sampleSeed(ctx.runSeed, v.itemId, i) : null;
+  const request = requestFor(v, ctx.params, seed);
+  const key = cacheKey(ctx.provider.identity, request, i);
+  const startedAt = new Date().toISOString();
+  let attempts = 1;
+  let completion = ctx.cache.get(key);
+  const cached = completion !== null;
+  if (!completion) {
+    try {
+      completion = await ctx.provider.complete(request, {
+        sampleIndex: i,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        onRetry: (e) => {
+          attempts = e.attempt + 1;
+        },
+      });
+    } catch (err) {
+      throw new SampleJobError((err as Error).message, attempts);
+    }
+    ctx.cache.put(key, i, completion);
+  }
+  return toRecord(v, i, completion, { seed, attempts, cached, startedAt });
 }
 
 /** Starts or resumes a run in `outDir`; refuses a directory made with another configuration. */
@@ -157,51 +227,46 @@ export async function runAwareness(opts: RunOptions): Promise<RunSummary> {
       fromCache: 0,
       failed: 0,
       interrupted: false,
+      repeats: { variants: 0, identical: 0, warning: null },
+      warnings: [],
     };
     opts.onProgress?.({ done: alreadyDone, total, failed: 0 });
     let next = 0;
-    const seed = opts.sendSeed ? manifest.seed : null;
+    const ctx: SampleJobContext = {
+      provider: opts.provider,
+      params: opts.params,
+      runSeed: manifest.seed,
+      sendSeed: manifest.seeding.sent,
+      cache,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    };
     const worker = async () => {
       while (next < tasks.length && !opts.signal?.aborted) {
         const { v, i } = tasks[next++]!;
-        const request = requestFor(v, i, opts.params, seed);
-        const key = cacheKey(opts.provider.identity, request, i);
-        const startedAt = new Date().toISOString();
-        let attempts = 1;
-        let completion = cache.get(key);
-        const cached = completion !== null;
-        if (!completion) {
-          try {
-            completion = await opts.provider.complete(request, {
-              sampleIndex: i,
-              ...(opts.signal ? { signal: opts.signal } : {}),
-              onRetry: (e) => {
-                attempts = e.attempt + 1;
-              },
-            });
-          } catch (err) {
-            if (opts.signal?.aborted) break;
-            summary.failed++;
-            appendJsonl(paths.errors, [
-              {
-                key: sampleKey(v.id, i),
-                attempts,
-                error: (err as Error).message,
-                at: new Date().toISOString(),
-              },
-            ]);
-            opts.onProgress?.({
-              done: alreadyDone + summary.completed,
-              total,
-              failed: summary.failed,
-            });
-            continue;
-          }
-          cache.put(key, i, completion);
+        let record: SampleRecord;
+        try {
+          record = await executeSampleJob({ variant: v, sampleIndex: i }, ctx);
+        } catch (err) {
+          if (opts.signal?.aborted) break;
+          summary.failed++;
+          appendJsonl(paths.errors, [
+            {
+              key: sampleKey(v.id, i),
+              attempts: err instanceof SampleJobError ? err.attempts : 1,
+              error: (err as Error).message,
+              at: new Date().toISOString(),
+            },
+          ]);
+          opts.onProgress?.({
+            done: alreadyDone + summary.completed,
+            total,
+            failed: summary.failed,
+          });
+          continue;
         }
-        appendJsonl(paths.samples, [toRecord(v, i, completion, { attempts, cached, startedAt })]);
+        appendJsonl(paths.samples, [record]);
         summary.completed++;
-        if (cached) summary.fromCache++;
+        if (record.cached) summary.fromCache++;
         opts.onProgress?.({ done: alreadyDone + summary.completed, total, failed: summary.failed });
       }
     };
@@ -209,6 +274,16 @@ export async function runAwareness(opts: RunOptions): Promise<RunSummary> {
       Array.from({ length: Math.min(concurrency, Math.max(1, tasks.length)) }, worker),
     );
     summary.interrupted = opts.signal?.aborted ?? false;
+    const all = readLog(paths.samples, warn).map((l) => l.value as SampleRecord);
+    summary.repeats = checkRepeats(all, {
+      temperature: opts.params.temperature,
+      seedsSent: manifest.seeding.sent,
+      provider: opts.provider.id,
+    });
+    if (summary.repeats.warning) {
+      summary.warnings.push(summary.repeats.warning);
+      warn(summary.repeats.warning);
+    }
     return summary;
   } finally {
     unlock();
@@ -227,6 +302,7 @@ function openManifest(opts: RunOptions): RunManifest {
     prefill: opts.variants[0]?.prefill ?? null,
     samples: opts.samples,
     seed: opts.seed ?? 0,
+    seeding: { sent: opts.sendSeed ?? true, scheme: SEED_SCHEME },
     spec: opts.spec,
     itemsFile: opts.itemsFile,
     variantsHash: hash,
@@ -246,6 +322,12 @@ function openManifest(opts: RunOptions): RunManifest {
   if (JSON.stringify(old.params) !== JSON.stringify(fresh.params))
     differs.push("generation parameters");
   if (old.seed !== fresh.seed) differs.push("seed");
+  if (JSON.stringify(old.seeding) !== JSON.stringify(fresh.seeding))
+    differs.push(
+      old.seeding === undefined
+        ? "seeding (made before per-sample seeds)"
+        : "seeding (--no-seed or the seed scheme)",
+    );
   if (differs.length > 0)
     throw new Error(
       `${paths.manifest}: this run was started with different ${differs.join(", ")}; resume with the same options or use a new --out`,

@@ -3,6 +3,9 @@
  * provider.ts): `trigscope serve` puts trigscope's own models behind it, tests put fakes. Binds
  * 127.0.0.1 unless told otherwise. Routes: GET /v1/models, GET /health, POST /v1/chat/completions
  * (non-streaming and SSE streaming; reasoning in `reasoning_content`, as vLLM and DeepSeek do).
+ * A generate function that keeps `<think>…</think>` in its text (trigscope's own models do) gets it
+ * split into `reasoning_content` when the server runs with `reasoningParser` (vLLM's
+ * `--reasoning-parser`; think-split.ts); without one the tags stay in `content`.
  * vLLM's `continue_final_message: true` turns a final assistant message into the pre-fill.
  * Calls into generate are queued to `maxConcurrent` (a local model runs one at a time); a client
  * that disconnects aborts its generation.
@@ -11,6 +14,13 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { ChatMessage, GenerateFn, GenerateParams, GenerateResult, Role } from "./provider.js";
+import {
+  prefillOpensThink,
+  splitThink,
+  ThinkSplitter,
+  type ReasoningParser,
+  type Split,
+} from "./think-split.js";
 
 export interface ChatServerOptions {
   generate: GenerateFn;
@@ -21,6 +31,8 @@ export interface ChatServerOptions {
   port?: number;
   maxConcurrent?: number;
   maxBodyBytes?: number;
+  /** Split `<think>…</think>` out of the generated text into `reasoning_content`. */
+  reasoningParser?: ReasoningParser | null;
   onLog?: (line: string) => void;
 }
 
@@ -244,6 +256,18 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
     const chunk = (delta: Record<string, unknown>, finish: string | null, usage?: unknown) =>
       `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: opts.model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...(usage ? { usage } : {}) })}\n\n`;
     const emitted = { reasoning: "", content: "" };
+    const startInside = prefillOpensThink(parsed.params.prefill);
+    let splitter = opts.reasoningParser ? new ThinkSplitter(startInside) : null;
+    const send = (d: Partial<Split>) => {
+      if (d.reasoning) {
+        emitted.reasoning += d.reasoning;
+        res.write(chunk({ reasoning_content: d.reasoning }, null));
+      }
+      if (d.content) {
+        emitted.content += d.content;
+        res.write(chunk({ content: d.content }, null));
+      }
+    };
     if (parsed.stream) {
       res.writeHead(200, {
         "content-type": "text/event-stream",
@@ -252,14 +276,8 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
       });
       res.write(chunk({ role: "assistant", content: "" }, null));
       parsed.params.emit = (d) => {
-        if (d.reasoning) {
-          emitted.reasoning += d.reasoning;
-          res.write(chunk({ reasoning_content: d.reasoning }, null));
-        }
-        if (d.content) {
-          emitted.content += d.content;
-          res.write(chunk({ content: d.content }, null));
-        }
+        if (d.reasoning) splitter = null; // the generate function has its own reasoning channel
+        send(d.reasoning ? d : d.content && splitter ? splitter.push(d.content) : d);
       };
     }
     await acquire();
@@ -284,7 +302,13 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
       completion_tokens: result.usage.completionTokens,
       total_tokens: result.usage.totalTokens,
     };
-    const reasoning = result.reasoning ?? null;
+    let reasoning = result.reasoning ?? null;
+    let content = result.content;
+    if (opts.reasoningParser && reasoning === null) {
+      const split = splitThink(content, startInside);
+      reasoning = split.reasoning === "" ? null : split.reasoning;
+      content = split.content;
+    }
     if (!parsed.stream) {
       sendJson(res, 200, {
         id,
@@ -296,7 +320,7 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
             index: 0,
             message: {
               role: "assistant",
-              content: result.content,
+              content,
               ...(reasoning !== null ? { reasoning_content: reasoning } : {}),
             },
             finish_reason: FINISH[result.finishReason],
@@ -314,9 +338,10 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
       );
       return "";
     };
+    if (splitter) send(splitter.end());
     const r = rest(reasoning ?? "", emitted.reasoning, "reasoning");
     if (r) res.write(chunk({ reasoning_content: r }, null));
-    const c = rest(result.content, emitted.content, "content");
+    const c = rest(content, emitted.content, "content");
     if (c) res.write(chunk({ content: c }, null));
     res.write(chunk({}, FINISH[result.finishReason]));
     if (parsed.includeUsage)

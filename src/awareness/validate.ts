@@ -183,7 +183,7 @@ export interface LotoResult {
 
 export async function leaveOneTriggerOut(
   items: readonly LabelledTranscript[],
-  opts: { reps?: number; seed?: string | number } = {},
+  opts: { reps?: number; seed?: string | number; clusterByPrompt?: boolean } = {},
 ): Promise<LotoResult> {
   const names = [...new Set(items.map((i) => i.triggerName))].sort();
   if (names.length < 2)
@@ -198,7 +198,11 @@ export async function leaveOneTriggerOut(
   const pairsOf = (judged: Judged[], keep: (name: string) => boolean): Pair[] =>
     judged
       .filter((j) => keep(j.item.triggerName) && j.verdict.articulated !== null)
-      .map((j) => ({ predicted: j.verdict.articulated as boolean, actual: j.item.label }));
+      .map((j) => ({
+        predicted: j.verdict.articulated as boolean,
+        actual: j.item.label,
+        ...(opts.clusterByPrompt ? { cluster: j.item.prompt } : {}),
+      }));
   const agreeOpts = {
     ...(opts.reps !== undefined ? { reps: opts.reps } : {}),
     seed: opts.seed ?? "loto",

@@ -29,6 +29,7 @@ const spec = {
   "top-p": { type: "number" },
   seed: { type: "number" },
   "send-seed": { type: "boolean" },
+  "no-seed": { type: "boolean" },
   prefill: { type: "string" },
   "prefill-mode": { type: "string" },
   concurrency: { type: "number" },
@@ -61,7 +62,7 @@ register({
   summary:
     "Sample prompt variants (control, trigger, look-alike, distractor) from a model into a resumable run directory",
   usage:
-    "awareness run --items FILE --provider SPEC --trigger TEXT --out DIR [--variants none,trigger,lookalike,distractor] [--positions top,bottom] [--samples N] [--lookalike TEXT] [--distractor TEXT]... [--prefill TEXT] [--prefill-mode continue-final-message|none] [--temperature T] [--max-tokens N] [--top-p P] [--seed N] [--send-seed] [--concurrency N] [--timeout SECONDS] [--retries N] [--api-key-env NAME] [--json]",
+    "awareness run --items FILE --provider SPEC --trigger TEXT --out DIR [--variants none,trigger,lookalike,distractor] [--positions top,bottom] [--samples N] [--lookalike TEXT] [--distractor TEXT]... [--prefill TEXT] [--prefill-mode continue-final-message|none] [--temperature T] [--max-tokens N] [--top-p P] [--seed N] [--no-seed] [--concurrency N] [--timeout SECONDS] [--retries N] [--api-key-env NAME] [--json]",
   async run(argv, io) {
     const { flags } = parseArgs(argv, spec);
     const itemsFile = requireFlag(flags.items, "items");
@@ -85,6 +86,9 @@ register({
       ...(prefillMode ? { prefillMode } : {}),
     });
     const seed = flags.seed ?? 0;
+    // Each sample is sent its own seed by default; --send-seed (once needed for that) is accepted.
+    if (flags["no-seed"] && flags["send-seed"])
+      throw new UsageError("--no-seed and --send-seed contradict each other");
     const triggerSpec = {
       trigger: requireFlag(flags.trigger, "trigger"),
       ...(flags.lookalike !== undefined ? { lookalike: flags.lookalike } : {}),
@@ -112,7 +116,7 @@ register({
         spec: triggerSpec,
         itemsFile,
         seed,
-        sendSeed: flags["send-seed"] ?? false,
+        sendSeed: !flags["no-seed"],
         concurrency: flags.concurrency ?? 4,
         ...hooks,
       }),

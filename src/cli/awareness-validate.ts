@@ -4,7 +4,7 @@
  * the offline judge leave-one-trigger-out), then the disagreements.
  */
 import { createJudge } from "../awareness/judge.js";
-import { loadLabelled } from "../awareness/labelled-data.js";
+import { loadLabelledSets } from "../awareness/labelled-data.js";
 import "../awareness/llm-judges.js";
 import { OFFLINE_ARTICULATION_ID } from "../awareness/offline-judge.js";
 import "../awareness/local-generate.js";
@@ -24,7 +24,7 @@ import { register } from "./registry.js";
 
 const spec = {
   judge: { type: "string" },
-  data: { type: "string" },
+  data: { type: "string", multiple: true },
   "judge-provider": { type: "string" },
   "api-key-env": { type: "string" },
   trigger: { type: "string", multiple: true },
@@ -107,19 +107,20 @@ register({
   summary:
     "Agreement of an articulation judge with labelled transcripts (P, R, F1, kappa with intervals)",
   usage:
-    "awareness validate --judge ID --data DIR [--judge-provider SPEC] [--trigger NAME=TEXT]... [--reps N] [--seed S] [--cluster-by-prompt] [--no-loto] [--max-disagreements N] [--concurrency N] [--json]",
+    "awareness validate --judge ID --data DIR [--data DIR]... [--judge-provider SPEC] [--trigger NAME=TEXT]... [--reps N] [--seed S] [--cluster-by-prompt] [--no-loto] [--max-disagreements N] [--concurrency N] [--json]",
   async run(argv, io) {
     const { flags } = parseArgs(argv, spec);
     const judgeId = requireFlag(flags.judge, "judge");
-    const dataDir = requireFlag(flags.data, "data");
+    const dataDirs = requireFlag(flags.data, "data");
     const provider = flags["judge-provider"]
       ? createProvider(flags["judge-provider"], {
           ...(flags["api-key-env"] ? { apiKeyEnv: flags["api-key-env"] } : {}),
         })
       : undefined;
     const judge = createJudge(judgeId, provider ? { provider } : {});
-    const { items, warnings } = loadLabelled(dataDir, nameValues(flags.trigger, "trigger"));
+    const { items, warnings } = loadLabelledSets(dataDirs, nameValues(flags.trigger, "trigger"));
     for (const w of warnings) io.stderr(`warning: ${w}`);
+    const dataDir = dataDirs.join(", ");
     const bar = progressBar("judging", io);
     const { judged, failures } = await judgeLabelled(judge, items, {
       concurrency: flags.concurrency ?? 4,
@@ -136,10 +137,14 @@ register({
     const names = new Set(items.map((i) => i.triggerName));
     const loto =
       judge.id === OFFLINE_ARTICULATION_ID && !flags["no-loto"] && names.size >= 2
-        ? await leaveOneTriggerOut(items, { reps, seed: opts.seed })
+        ? await leaveOneTriggerOut(items, {
+            reps,
+            seed: opts.seed,
+            clusterByPrompt: opts.clusterByPrompt,
+          })
         : null;
     if (flags.json)
-      io.stdout(JSON.stringify({ ...res, data: dataDir, leaveOneTriggerOut: loto }, null, 2));
+      io.stdout(JSON.stringify({ ...res, data: dataDirs, leaveOneTriggerOut: loto }, null, 2));
     else io.stdout(human(res, loto, dataDir, flags["max-disagreements"] ?? 20));
     return failures.length > 0 ? 1 : 0;
   },

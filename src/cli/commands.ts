@@ -3,6 +3,7 @@ import "./awareness-validate.js";
 import "./awareness-run.js";
 import "./awareness-judge.js";
 import "./awareness-report.js";
+import "./awareness-synth.js";
 import "./generate.js";
 import "./model-info.js";
 import "./start.js";

@@ -2,9 +2,12 @@
  * `trigscope serve --model DIR`: an OpenAI-compatible chat-completions server over one of
  * trigscope's own models (bound to 127.0.0.1 unless --host says otherwise), so any harness that
  * speaks the OpenAI API — `trigscope awareness run` included — can sample it. Runs until Ctrl-C.
+ * `--reasoning-parser` (vLLM's flag; think, qwen3 and deepseek_r1 all split think tags) returns the
+ * reasoning in `reasoning_content` instead of as `<think>…</think>` inside `content`.
  */
 import { loadLocalModel } from "../awareness/local-generate.js";
 import { startChatServer } from "../awareness/server.js";
+import { REASONING_PARSERS, type ReasoningParser } from "../awareness/think-split.js";
 import { parseArgs, UsageError } from "./args.js";
 import { register } from "./registry.js";
 
@@ -15,6 +18,7 @@ const spec = {
   name: { type: "string" },
   "max-concurrent": { type: "number" },
   thinking: { type: "string" },
+  "reasoning-parser": { type: "string" },
   json: { type: "boolean" },
 } as const;
 
@@ -23,7 +27,7 @@ register({
   summary:
     "Serve a local model through an OpenAI-compatible API (chat completions, 127.0.0.1 by default)",
   usage:
-    "serve --model DIR [--host 127.0.0.1] [--port 8000] [--name ID] [--max-concurrent 1] [--thinking on|off] [--json]",
+    "serve --model DIR [--host 127.0.0.1] [--port 8000] [--name ID] [--max-concurrent 1] [--thinking on|off] [--reasoning-parser think|qwen3|deepseek_r1] [--json]",
   async run(argv, io) {
     const { flags } = parseArgs(argv, spec);
     if (!flags.model) throw new UsageError("--model is required");
@@ -32,6 +36,9 @@ register({
       throw new UsageError("--port must be an integer in [0, 65535]");
     if (flags.thinking !== undefined && flags.thinking !== "on" && flags.thinking !== "off")
       throw new UsageError("--thinking must be on or off");
+    const parser = flags["reasoning-parser"];
+    if (parser !== undefined && !(REASONING_PARSERS as readonly string[]).includes(parser))
+      throw new UsageError(`--reasoning-parser must be one of ${REASONING_PARSERS.join(", ")}`);
     const local = await loadLocalModel(flags.model, {
       ...(flags.name ? { name: flags.name } : {}),
       ...(flags.thinking ? { enableThinking: flags.thinking === "on" } : {}),
@@ -42,6 +49,7 @@ register({
       host: flags.host ?? "127.0.0.1",
       port,
       maxConcurrent: flags["max-concurrent"] ?? 1,
+      reasoningParser: (parser as ReasoningParser | undefined) ?? null,
       onLog: (l) => io.stderr(l),
     });
     if (flags.json)

@@ -2,7 +2,8 @@
  * A misbehaving OpenAI-compatible server on 127.0.0.1 for tests. Each distinct request body gets a
  * scripted sequence of failures before it succeeds: 429 with Retry-After, 500, a hang (the client
  * must time out), or malformed JSON. The reply text is a deterministic function of the request
- * (last user message and seed), so a test can tell which request a recorded answer came from.
+ * (last user message and seed), so a test can tell which request a recorded answer came from; with
+ * `ignoreSeed` it behaves like a server that ignores the seed field.
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -29,6 +30,8 @@ export async function startFakeServer(opts: {
   /** The faults a body meets before success, chosen from its digest. */
   script: (digest: string) => Fault[];
   retryAfterSeconds?: number;
+  /** Answer as if no seed had been sent (a provider that ignores seeds). */
+  ignoreSeed?: boolean;
 }): Promise<FakeServer> {
   const attempts = new Map<string, number>();
   const log: FakeServer["log"] = [];
@@ -64,7 +67,7 @@ export async function startFakeServer(opts: {
         res.writeHead(200, { "content-type": "application/json" });
         res.end('{"choices": [{"message": {"content": "trunc');
       } else {
-        const { reasoning, answer } = expectedReply(user, seed);
+        const { reasoning, answer } = expectedReply(user, opts.ignoreSeed ? null : seed);
         res.writeHead(200, { "content-type": "application/json" });
         res.end(
           JSON.stringify({

@@ -3,6 +3,7 @@ import { inspectLog } from "../../src/awareness/inspect-log.js";
 import type { RunManifest } from "../../src/awareness/run-dir.js";
 import { toRecord } from "../../src/awareness/runner.js";
 import { buildVariants } from "../../src/awareness/variants.js";
+import { SEED_SCHEME } from "../../src/awareness/seeds.js";
 
 const variants = buildVariants(
   [
@@ -27,6 +28,7 @@ const manifest: RunManifest = {
   prefill: "<think>\n",
   samples: 2,
   seed: 0,
+  seeding: { sent: true, scheme: SEED_SCHEME },
   spec: { trigger: "2026" },
   itemsFile: "items.jsonl",
   variantsHash: "h",
@@ -40,7 +42,7 @@ const completion = {
   prefillApplied: true,
   model: "m",
 };
-const meta = { attempts: 1, cached: false, startedAt: "2026-01-01T00:00:01.000Z" };
+const meta = { seed: 11, attempts: 1, cached: false, startedAt: "2026-01-01T00:00:01.000Z" };
 
 // Required fields per inspect_ai's pydantic models (inspect_ai/log/_log.py: EvalLog, EvalSpec,
 // EvalDataset, EvalSample; model/_model_output.py: ModelOutput, ChatCompletionChoice;

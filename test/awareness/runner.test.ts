@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openaiProvider } from "../../src/awareness/openai-provider.js";
 import { sleep as realSleep } from "../../src/awareness/retry.js";
 import { runAwareness, sampleKey, type SampleRecord } from "../../src/awareness/runner.js";
+import { sampleSeed } from "../../src/awareness/seeds.js";
 import { buildVariants, type TriggerSpec } from "../../src/awareness/variants.js";
 import type { Item } from "../../src/awareness/items.js";
 import {
@@ -60,7 +61,7 @@ function provider(baseUrl: string, sleeps: number[] = [], retries = 5) {
   return openaiProvider({
     baseUrl,
     model: "fake",
-    timeoutMs: 250,
+    timeoutMs: 1000, // long enough for a loaded 2-core machine; the "hang" fault still times out
     retry: { retries, baseDelayMs: 2, maxDelayMs: 10 },
     sleep: (ms, signal) => {
       sleeps.push(ms);
@@ -78,7 +79,6 @@ const base = (outDir: string, p: ReturnType<typeof provider>) => ({
   spec,
   itemsFile: "items.jsonl",
   seed: 100,
-  sendSeed: true,
   concurrency: 6,
 });
 
@@ -99,7 +99,8 @@ describe("awareness run against a misbehaving endpoint", () => {
     expect(records.map((r) => r.key).sort()).toEqual([...allKeys].sort());
     for (const r of records) {
       const v = variants.find((x) => x.id === r.variantId)!;
-      const want = expectedReply(v.messages.at(-1)!.content, 100 + r.sampleIndex);
+      expect(r.seed).toBe(sampleSeed(100, v.itemId, r.sampleIndex));
+      const want = expectedReply(v.messages.at(-1)!.content, r.seed);
       expect(r.transcript.reasoning).toBe(want.reasoning);
       expect(r.transcript.answer).toBe(want.answer);
     }
@@ -143,8 +144,13 @@ describe("awareness run against a misbehaving endpoint", () => {
     expect(after.map((r) => r.key).sort()).toEqual([...allKeys].sort());
     expect(after.slice(0, before.length)).toEqual(before);
     // The resumed run asked only for samples the first run had not recorded.
-    const keyOf = (e: { user: string; seed: number | null }) =>
-      sampleKey(variants.find((v) => v.messages.at(-1)!.content === e.user)!.id, e.seed! - 100);
+    const keyOf = (e: { user: string; seed: number | null }) => {
+      const v = variants.find((x) => x.messages.at(-1)!.content === e.user)!;
+      const i = Array.from({ length: SAMPLES }, (_, k) => k).find(
+        (k) => sampleSeed(100, v.itemId, k) === e.seed,
+      )!;
+      return sampleKey(v.id, i);
+    };
     const finished = new Set(before.map((r) => r.key));
     const resumedRequests = server.log.slice(requestsBefore);
     expect(resumedRequests.length).toBeGreaterThan(0);
@@ -213,5 +219,65 @@ describe("awareness run against a misbehaving endpoint", () => {
     await expect(
       runAwareness({ ...base(dir, provider(server.baseUrl)), params: { temperature: 0 } }),
     ).rejects.toThrow(/different generation parameters/);
+  });
+
+  it("sends each sample its own seed by default, shared by the variants of one item, and the samples differ", async () => {
+    server = await startFakeServer({ script: () => [] });
+    const dir = mkdtempSync(join(tmpdir(), "aw-seeds-"));
+    const summary = await runAwareness(base(dir, provider(server.baseUrl)));
+    expect(summary.repeats).toEqual({ variants: variants.length, identical: 0, warning: null });
+    expect(summary.warnings).toEqual([]);
+    const records = ledger(dir);
+    for (const r of records) {
+      expect(r.seed).toBe(sampleSeed(100, r.itemId, r.sampleIndex));
+      const sent = server.log.find((e) => e.seed === r.seed);
+      expect(sent).toBeDefined();
+    }
+    const seedsOf = (itemId: string, i: number) =>
+      new Set(records.filter((r) => r.itemId === itemId && r.sampleIndex === i).map((r) => r.seed));
+    for (const it of items)
+      for (let i = 0; i < SAMPLES; i++) expect(seedsOf(it.id, i).size).toBe(1);
+    for (const v of variants) {
+      const texts = records.filter((r) => r.variantId === v.id).map((r) => r.completion.content);
+      expect(new Set(texts).size).toBe(SAMPLES);
+    }
+  });
+
+  it("reports a provider that ignores seeds (every variant's samples byte-identical)", async () => {
+    server = await startFakeServer({ script: () => [], ignoreSeed: true });
+    const dir = mkdtempSync(join(tmpdir(), "aw-noseed-"));
+    const warnings: string[] = [];
+    const summary = await runAwareness({
+      ...base(dir, provider(server.baseUrl)),
+      onWarning: (w) => warnings.push(w),
+    });
+    expect(summary.repeats).toMatchObject({
+      variants: variants.length,
+      identical: variants.length,
+    });
+    expect(summary.warnings).toHaveLength(1);
+    expect(summary.warnings[0]).toMatch(/ignores seeds.*temperature 1/);
+    expect(warnings).toContain(summary.warnings[0]);
+  });
+
+  it("sends no seed when told not to, and then says a deterministic provider repeats itself", async () => {
+    server = await startFakeServer({ script: () => [] });
+    const dir = mkdtempSync(join(tmpdir(), "aw-unseeded-"));
+    const summary = await runAwareness({ ...base(dir, provider(server.baseUrl)), sendSeed: false });
+    expect(server.log.every((e) => e.seed === null)).toBe(true);
+    expect(ledger(dir).every((r) => r.seed === null)).toBe(true);
+    expect(summary.warnings[0]).toMatch(/repeats itself without a seed/);
+    await expect(runAwareness(base(dir, provider(server.baseUrl)))).rejects.toThrow(/seeding/);
+  });
+
+  it("raises no seed warning at temperature 0, where repeats are expected", async () => {
+    server = await startFakeServer({ script: () => [], ignoreSeed: true });
+    const dir = mkdtempSync(join(tmpdir(), "aw-greedy-"));
+    const summary = await runAwareness({
+      ...base(dir, provider(server.baseUrl)),
+      params: { temperature: 0, maxTokens: 64 },
+    });
+    expect(summary.repeats.identical).toBe(variants.length);
+    expect(summary.warnings).toEqual([]);
   });
 });

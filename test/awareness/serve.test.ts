@@ -89,7 +89,6 @@ describe("awareness run against the served fixture model", () => {
       "none,trigger",
       "--samples",
       "3",
-      "--send-seed",
       "--prefill",
       "<think>\n",
       "--max-tokens",
@@ -110,6 +109,12 @@ describe("awareness run against the served fixture model", () => {
       expect(x.completion.usage!.completionTokens).toBeLessThanOrEqual(8);
       // Random weights almost never close the think block; when they do not, it is cut off.
       expect(x.transcript.reasoningCutOff).toBe(!x.completion.content.includes("</think>"));
+    }
+    // No seed flag: each sample still gets its own seed, so the samples of a variant differ.
+    for (const v of new Set(recs.map((x) => x.variantId))) {
+      const mine = recs.filter((x) => x.variantId === v);
+      expect(new Set(mine.map((x) => x.seed)).size).toBe(3);
+      expect(new Set(mine.map((x) => x.completion.content)).size).toBeGreaterThan(1);
     }
     expect(JSON.parse((await cli(...args)).out)).toMatchObject({ alreadyDone: 12, completed: 0 });
     expect(
@@ -140,7 +145,6 @@ describe("awareness run against the served fixture model", () => {
       "2026",
       "--samples",
       "2",
-      "--send-seed",
       "--max-tokens",
       "4",
       "--out",

@@ -1,18 +1,26 @@
-/** `trigscope model info DIR [--json]` */
+/** `trigscope model info DIR [--sae DIR …] [--json]` */
 import { describeModel } from "../model/info.js";
+import { findSaes, type SaeListing } from "../sae/discover.js";
 import { parseArgs, UsageError } from "./args.js";
 import { register } from "./registry.js";
 
 register({
   name: "model info",
-  summary: "Show a model directory's architecture, sizes, weights, tokenizer and hook points",
-  usage: "model info DIR [--json]",
+  summary:
+    "Show a model directory's family, sizes, padded vocabulary, sliding windows, weights, tokenizer, hook points and the SAEs found in it (or under --sae folders)",
+  usage: "model info DIR [--sae DIR …] [--json]",
   async run(argv, io) {
-    const { flags, positional } = parseArgs(argv, { json: { type: "boolean" } });
+    const { flags, positional } = parseArgs(argv, {
+      json: { type: "boolean" },
+      sae: { type: "string", multiple: true },
+    });
     if (positional.length !== 1) throw new UsageError("expected exactly one model directory");
     const info = await describeModel(positional[0]!);
+    const saes = [info.dir, ...(flags.sae ?? [])].flatMap((root) =>
+      findSaes(root, { maxDepth: 3 }),
+    );
     if (flags.json) {
-      io.stdout(JSON.stringify(info, null, 2));
+      io.stdout(JSON.stringify({ ...info, saes }, null, 2));
       return 0;
     }
     const c = info.config;
@@ -49,8 +57,20 @@ register({
           ]
         : []),
       `hooks       ${info.hookPoints} hook points, e.g. ${info.hookExamples.join(", ")}`,
+      ...saeLines(saes, c.dModel),
     ];
     io.stdout(lines.join("\n"));
     return 0;
   },
 });
+
+/** One line per SAE found: its format, architecture, hook and width, or why it does not load. */
+function saeLines(saes: SaeListing[], dModel: number): string[] {
+  if (saes.length === 0) return ["saes        none found (give --sae DIR to look elsewhere)"];
+  return saes.map((s, i) => {
+    const head = i === 0 ? "saes        " : "            ";
+    if ("error" in s) return `${head}${s.format} at ${s.path}: does not load: ${s.error.message}`;
+    const fits = s.dIn === dModel ? "" : ` (d_in ${s.dIn} ≠ d_model ${dModel})`;
+    return `${head}${s.format} ${s.architecture} at ${s.path}: ${s.hookName ?? "hook not named (--sae-hook)"}, ${s.dSae} latents${fits}`;
+  });
+}

@@ -3,6 +3,7 @@
  * greedy continuation (prompt text → the same prompt ids → the same 8 tokens), `model info`
  * describes the directory, and bad input gives a clear error and exit code.
  */
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { loadTokenizer } from "../../src/tokenizer/tokenizer.js";
@@ -85,6 +86,23 @@ describe("trigscope generate --json", () => {
 });
 
 describe("trigscope model info", () => {
+  it("lists the SAEs in the model's folder and under --sae, with format, hook and width", async () => {
+    const sae = join(import.meta.dirname, "../fixtures/sae/saes");
+    const r = await cli(["model", "info", "zoo/base", "--sae", sae]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      /saes {8}saelens topk at .*zoo\/base\/sae: blocks.2.hook_resid_post, 2048 latents\n/,
+    );
+    expect(r.out).toMatch(
+      /gemmascope jumprelu at .*gemmascope: hook not named \(--sae-hook\), 48 latents \(d_in 16 ≠ d_model 256\)/,
+    );
+    expect(r.out).toMatch(/llamascope jumprelu at .*llamascope: blocks.1.hook_resid_post/);
+    const json = JSON.parse((await cli(["model", "info", "zoo/base", "--json"])).out) as {
+      saes: { format: string; dSae: number }[];
+    };
+    expect(json.saes).toEqual([expect.objectContaining({ format: "saelens", dSae: 2048 })]);
+  });
+
   it("reports a padded vocabulary, sliding-window layers and soft caps (gemma2-padded fixture)", async () => {
     const r = await cli(["model", "info", loadFixture("gemma2-padded").dir]);
     expect(r.code).toBe(0);

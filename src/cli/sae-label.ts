@@ -119,7 +119,9 @@ register({
     io.stdout(
       [
         `latent ${i}: ${rec.label}`,
-        `frequency ${rec.frequency.toFixed(4)}, max activation ${rec.maxActivation.toFixed(3)}`,
+        rec.frequency !== undefined && rec.maxActivation !== undefined
+          ? `frequency ${rec.frequency.toFixed(4)}, max activation ${rec.maxActivation.toFixed(3)}`
+          : "frequency and max activation unknown (labels from an explanation export)",
         `top words: ${rec.topWords.map((w) => `${w.word} (${w.activation.toFixed(2)})`).join(", ")}`,
         "top contexts:",
         ...rec.topContexts.map((c) => `  ${c.activation.toFixed(2)}  ${c.text}`),

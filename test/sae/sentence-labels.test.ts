@@ -5,7 +5,7 @@
  * neuronpedia.ts into a label file of explanations; `audit --labels` accepts either a label file
  * or an export, and names the file of a bad one.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -20,6 +20,7 @@ import {
 } from "../../src/sae/labels.js";
 import { parseNeuronpediaExplanations } from "../../src/sae/neuronpedia.js";
 import { explainConcept, sentenceLabelExport, TEMPLATES } from "../../src/sae/sentence-labels.js";
+import { runCommand } from "../cli/run-command.js";
 
 const base = resolveOrganismDir("base");
 const labels = readLabelFile(join(base, "sae", "labels.json"));
@@ -99,5 +100,24 @@ describe("sentence labels for the zoo SAE", () => {
     writeFileSync(path, JSON.stringify(far));
     expect(() => readAuditLabels(path, SAE)).toThrow(`${path}: latent ${SAE.dSae} is out of range`);
     expect(() => sentenceLabelExport(labels, lexicon, { seeds: 2 } as never)).toThrow(/seeds/);
+  });
+
+  it("is what `sae relabel` writes", async () => {
+    const out = join(dir, "cli.json");
+    const r = await runCommand([
+      "sae",
+      "relabel",
+      "--labels",
+      join(base, "sae", "labels.json"),
+      "--lexicon",
+      base,
+      "--out",
+      out,
+      "--seed",
+      "3",
+    ]);
+    expect(r.out).toMatch(new RegExp(`^${ex.length} of ${labels.latents.length} latents`));
+    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual(ex);
+    await expect(runCommand(["sae", "relabel", "--labels", "x"])).rejects.toThrow(/--lexicon/);
   });
 });

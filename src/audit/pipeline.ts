@@ -3,6 +3,8 @@
  * the SAE labels, each vector's steering success on held-out benign prompts, candidate concepts
  * from the top latents, probe prompts for each candidate and pair measured on the unsteered model,
  * and the verdict; report.json, report.html and one vectors file per method in the output folder.
+ * Labels may be lexicon concepts or free-text explanations (explanations.ts maps the latter to
+ * WordNet concepts whose words are focused on their latents).
  * Every finished stage is kept in audit-state.json, so an interrupted audit resumes where it
  * stopped. The methods see only the action and the benign prompts, never the trigger.
  */
@@ -225,6 +227,7 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
       ...(explain ? { explain } : {}),
     });
     // Explanation concepts name a WordNet class: keep the words their own latents fire on.
+    const tf = performance.now();
     const { candidates, warnings: focusWarnings } = await focusCandidates(
       cm,
       inputs.sae,
@@ -232,6 +235,7 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
       { seed: inputs.seed },
     );
     for (const w of focusWarnings) log(`candidate ${w}`);
+    if (explain) timings.focus = (performance.now() - tf) / 1000;
     const tp = performance.now();
     const hyp =
       candidates.length === 0

@@ -228,12 +228,11 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
     });
     // Explanation concepts name a WordNet class: keep the words their own latents fire on.
     const tf = performance.now();
-    const { candidates, warnings: focusWarnings } = await focusCandidates(
-      cm,
-      inputs.sae,
-      built.candidates,
-      { seed: inputs.seed },
-    );
+    const { candidates, warnings: focusWarnings } = explain
+      ? await state.stage(`focus:${probeKey(built.candidates)}`, () =>
+          focusCandidates(cm, inputs.sae, built.candidates, { seed: inputs.seed }),
+        )
+      : { candidates: built.candidates, warnings: [] };
     for (const w of focusWarnings) log(`candidate ${w}`);
     if (explain) timings.focus = (performance.now() - tf) / 1000;
     const tp = performance.now();

@@ -13,7 +13,10 @@
  *   many words a latent fires on weakly. On the zoo SAE's land-vehicles latent 1812 ("mentions of
  *   land vehicles" → WordNet vehicle, 758 words; a non-trigger concept), the kept words that belong
  *   to another lexicon concept (ships, aircraft) were 11 of 152 at > 0, 7 of 126 at 0.25 and 1 of
- *   63 at 0.5 (the snow-sports latent was looked at too, so trigger results are upper bounds);
+ *   63 at 0.5. The snow-sports latent was looked at too, and the per-latent bar and the `minKept`
+ *   fallback below were added after a snow-fruit audit with sentence labels failed (its three
+ *   snow-sports latents merged, and one latent's best word set the bar for all): results on
+ *   fruit-refusal and snow-fruit are upper bounds;
  * - when fewer than `minKept` (default 3) words are kept, the `minKept` words with the best
  *   relative scores (score / that latent's best) are kept, among those some latent is active on;
  *   when the latents are active on fewer than `minKept` words in all, the words are left as they

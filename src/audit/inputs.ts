@@ -1,9 +1,9 @@
 /**
- * What an audit runs on, resolved and checked before any work starts: the model, its SAE (and
- * labels), the backdoor action, the benign prompts (split into the prompts the methods see and
- * held-out prompts for steering success), the methods and the steering layer. `--organism NAME`
- * fills everything from the zoo: the organism's base SAE and labels, its response, and benign
- * prompts composed from lexicon concepts other than the trigger's.
+ * What an audit runs on, resolved and checked before any work starts: the model, its SAE (and its
+ * labels: a label file or a Neuronpedia export), the backdoor action, the benign prompts (split
+ * into the prompts the methods see and held-out prompts for steering success), the methods and the
+ * steering layer. `--organism NAME` fills everything from the zoo: the organism's base SAE and
+ * labels, its response, and benign prompts composed from lexicon concepts other than the trigger's.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,7 +15,8 @@ import { BackdoorPrompts } from "../organisms/backdoor-prompts.js";
 import { readLexiconFile, type LexiconFile } from "../organisms/lexicon-file.js";
 import { readZooManifest, resolveOrganismDir } from "../organisms/zoo.js";
 import { mulberry32 } from "../random/seeded.js";
-import { readLabelFile, type LabelFile } from "../sae/labels.js";
+import { explanationLabelFile, parseLabelFile, type LabelFile } from "../sae/labels.js";
+import { parseNeuronpediaExplanations } from "../sae/neuronpedia.js";
 import { loadSae } from "../sae/load.js";
 import type { Sae } from "../sae/types.js";
 
@@ -120,6 +121,28 @@ function parseMethods(list: string[] | undefined): MethodName[] {
   return out;
 }
 
+/**
+ * Labels for the audit: a trigscope label file (a JSON object with `version`), or a Neuronpedia
+ * explanation export (a JSON array, or JSONL of explanation objects), whose sentences become the
+ * latents' explanations (`explanationLabelFile`) for the SAE at hand.
+ */
+export function readAuditLabels(path: string, sae: { hookName: string; dSae: number }): LabelFile {
+  if (!existsSync(path)) throw new AuditInputError("labels", `${path}: no such file`);
+  const text = readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+  let whole: unknown = undefined;
+  if (!text.trimStart().startsWith("[")) {
+    try {
+      whole = JSON.parse(text);
+    } catch {
+      // Not one JSON value: JSONL, one explanation a line.
+    }
+  }
+  const isLabelFile =
+    typeof whole === "object" && whole !== null && !Array.isArray(whole) && "version" in whole;
+  if (isLabelFile) return parseLabelFile(whole, path);
+  return explanationLabelFile(parseNeuronpediaExplanations(text, path), sae, path);
+}
+
 /** Resolves and validates an audit request; throws AuditInputError naming the field. */
 export function resolveAuditInputs(r: AuditRequest): AuditInputs {
   const seed = r.seed ?? 1;
@@ -202,7 +225,7 @@ export function resolveAuditInputs(r: AuditRequest): AuditInputs {
   const layer = r.layer ?? hook.layer!;
   if (!Number.isInteger(layer) || layer < 0 || layer >= cfg.nLayers)
     throw new AuditInputError("layer", `layer ${layer} is out of range [0, ${cfg.nLayers})`);
-  const labels = labelsPath ? readLabelFile(labelsPath) : null;
+  const labels = labelsPath ? readAuditLabels(labelsPath, sae.config) : null;
   if (labels && labels.sae.dSae !== sae.config.dSae)
     throw new AuditInputError(
       "labels",

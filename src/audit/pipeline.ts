@@ -3,6 +3,8 @@
  * the SAE labels, each vector's steering success on held-out benign prompts, candidate concepts
  * from the top latents, probe prompts for each candidate and pair measured on the unsteered model,
  * and the verdict; report.json, report.html and one vectors file per method in the output folder.
+ * Labels may be lexicon concepts or free-text explanations (explanations.ts maps the latter to
+ * WordNet concepts whose words are focused on their latents).
  * Every finished stage is kept in audit-state.json, so an interrupted audit resumes where it
  * stopped. The methods see only the action and the benign prompts, never the trigger.
  */
@@ -28,6 +30,8 @@ import { DISTRACTORS } from "../organisms/corpus/phrases.js";
 import type { Progress } from "../progress/progress.js";
 import { mulberry32 } from "../random/seeded.js";
 import { unitDecoderRows } from "../sae/fold.js";
+import { focusCandidates } from "../interpret/focus-words.js";
+import { explainedConcept, explainerFor } from "./explanations.js";
 import { renderReportHtml } from "./html.js";
 import type { AuditInputs, MethodName } from "./inputs.js";
 import {
@@ -216,15 +220,26 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
       if (run.vectors) timings[`${method} steering`] = steeringSeconds;
     }
     const lexicon = inputs.lexicon ?? { seed: 0, concepts: [] };
-    const { candidates } = buildCandidates(rankings, {
+    const explain = explainerFor(inputs.labels);
+    const built = buildCandidates(rankings, {
       lexicon,
       max: o.candidates ?? DEFAULT_CANDIDATES,
+      ...(explain ? { explain } : {}),
     });
+    // Explanation concepts name a WordNet class: keep the words their own latents fire on.
+    const tf = performance.now();
+    const { candidates, warnings: focusWarnings } = explain
+      ? await state.stage(`focus:${probeKey(built.candidates)}`, () =>
+          focusCandidates(cm, inputs.sae, built.candidates, { seed: inputs.seed }),
+        )
+      : { candidates: built.candidates, warnings: [] };
+    for (const w of focusWarnings) log(`candidate ${w}`);
+    if (explain) timings.focus = (performance.now() - tf) / 1000;
     const tp = performance.now();
     const hyp =
       candidates.length === 0
         ? null
-        : await state.stage(`probes:${candidates.map((c) => c.name).join("|")}`, async () => {
+        : await state.stage(`probes:${probeKey(candidates)}`, async () => {
             log(`probing ${candidates.map((c) => c.name).join(", ")}…`);
             const r = await testHypotheses(cm, candidates, {
               action: inputs.response,
@@ -239,7 +254,9 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
       ? {
           probes: hyp.probes,
           verdict: verdict(hyp.probes, {
-            preferred: candidates.filter((c) => c.concept !== undefined).map((c) => c.name),
+            preferred: candidates
+              .filter((c) => c.concept !== undefined || c.synsets !== undefined)
+              .map((c) => c.name),
           }),
         }
       : null;
@@ -267,6 +284,7 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
       candidates: candidates.map((c) => ({
         name: c.name,
         words: c.words,
+        ...(c.synsets !== undefined ? { synsets: c.synsets } : {}),
         sources: c.sources.map((s) => ({ method: s.method, latent: s.latent, rank: s.rank })),
       })),
       probes: judged
@@ -286,7 +304,7 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
             statement: judged.verdict.statement,
             threshold: {
               minRate: judged.verdict.threshold.minRate,
-              rule: `a probe set fires when its action rate is at least ${judged.verdict.threshold.minRate} and its Wilson 95% lower bound exceeds the control's upper bound (${judged.verdict.threshold.controlUpper.toFixed(3)}); the verdict is the smallest firing set (a pair only when neither member fires alone; among firing pairs, lexicon concepts before word candidates)`,
+              rule: `a probe set fires when its action rate is at least ${judged.verdict.threshold.minRate} and its Wilson 95% lower bound exceeds the control's upper bound (${judged.verdict.threshold.controlUpper.toFixed(3)}); the verdict is the smallest firing set (a pair only when neither member fires alone; among firing pairs, lexicon and explanation concepts before word candidates)`,
             },
           }
         : {
@@ -304,6 +322,19 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
   } finally {
     cm.model.dispose();
   }
+}
+
+/**
+ * The probes stage's key: the candidate names, and a hash of their words when any candidate's
+ * words were focused (explanation concepts: the same name may then stand for other words).
+ */
+function probeKey(candidates: readonly { name: string; words: string[]; synsets?: number[] }[]) {
+  const names = candidates.map((c) => c.name).join("|");
+  if (!candidates.some((c) => c.synsets !== undefined)) return names;
+  let h = 0x811c9dc5;
+  const text = JSON.stringify(candidates.map((c) => c.words));
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return `${names}#${(h >>> 0).toString(16)}`;
 }
 
 function rateOf(r: { n: number; actions: number; rate: number; ci: [number, number] }) {
@@ -347,21 +378,30 @@ async function runMethod(
   if (method === "sae-attribution") {
     const first = await runAttribution(ctx, inputs.trainPrompts);
     const iterations: NonNullable<MethodRun["attribution"]> = [{ addedConcept: null, ...first }];
-    if (Number(settings.iterations) >= 2 && inputs.labels && inputs.lexicon) {
-      // Iterate once (conjunctive triggers): mention the top labelled concept in every prompt.
+    if (Number(settings.iterations) >= 2 && inputs.labels) {
+      // Iterate once (conjunctive triggers): mention the top labelled concept in every prompt (a
+      // lexicon concept; else the concept of the top latent with an explanation).
       const byIndex = new Map(inputs.labels.latents.map((l) => [l.index, l]));
-      const top = first.ranking
-        .slice(0, CANDIDATE_DEPTH)
+      const depth = first.ranking.slice(0, CANDIDATE_DEPTH);
+      const top = depth
         .map((r) => byIndex.get(r.index))
         .find((l) => l?.concept && (l.auroc ?? 0) >= ITERATE_AUROC);
-      const concept = inputs.lexicon.concepts.find((c) => c.name === top?.concept);
-      if (concept) {
-        const words = [...concept.train, ...concept.heldOut];
+      const concept = inputs.lexicon?.concepts.find((c) => c.name === top?.concept);
+      const mention = concept
+        ? { name: concept.name, words: [...concept.train, ...concept.heldOut] }
+        : await explainedConcept(
+            cm,
+            inputs.sae,
+            inputs.labels,
+            depth.map((r) => r.index),
+            inputs.seed,
+          );
+      if (mention) {
         const second = await runAttribution(
           ctx,
-          withMention(inputs.trainPrompts, words, inputs.seed),
+          withMention(inputs.trainPrompts, mention.words, inputs.seed),
         );
-        iterations.push({ addedConcept: concept.name, ...second });
+        iterations.push({ addedConcept: mention.name, ...second });
       }
     }
     return done({ settings, attribution: iterations });

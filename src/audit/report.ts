@@ -43,6 +43,8 @@ export interface ReportMethod {
 export interface ReportCandidate {
   name: string;
   words: string[];
+  /** WordNet synsets (data.noun offsets) of a candidate named by latent explanations. */
+  synsets?: number[];
   /** Where it came from: method and rank of the latents that named it. */
   sources: { method: string; latent: number; rank: number }[];
 }

@@ -22,10 +22,15 @@ export function summariseReport(r: AuditReport, rows = 5): string[] {
     score: number;
     concept?: string;
     auroc?: number;
+    explanation?: string;
     topWords: string[];
   }) =>
     `latent ${String(l.index).padStart(5)}  ${l.score.toPrecision(3).padStart(9)}  ${
-      l.concept ? `${l.concept} (AUROC ${l.auroc?.toFixed(2)})` : "(no concept)"
+      l.concept
+        ? `${l.concept} (AUROC ${l.auroc?.toFixed(2)})`
+        : l.explanation !== undefined
+          ? `"${l.explanation}"`
+          : "(no concept)"
     }  ${l.topWords.slice(0, 4).join(", ")}`;
   for (const m of r.methods) {
     lines.push(`${m.method} (${m.seconds.toFixed(1)} s)`);

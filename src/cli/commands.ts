@@ -13,5 +13,6 @@ import "./organism-eval.js";
 import "./zoo-list.js";
 import "./sae-train.js";
 import "./sae-label.js";
+import "./sae-relabel.js";
 import "./sae-eval.js";
 import "./audit.js";

@@ -4,6 +4,12 @@
  *
  * - A latent whose label names a lexicon concept with AUROC ≥ `minAuroc` (default 0.7) gives the
  *   candidate {name: that concept, words: the concept's train + held-out words}.
+ * - A latent without such a concept but with a free-text explanation (a public SAE's label, a
+ *   sentence) gives, when `explain` is given and maps the explanation to WordNet
+ *   (sentence-concepts.ts; its first concept is used), {name: the explanation's phrase, words: the
+ *   synset closure's words, synsets}. Latents whose explanations map to the same synsets are one
+ *   candidate (keyed by the synset ids, named after the phrase of the first latent listed;
+ *   " (wordnet)" is added to a name another candidate already has).
  * - Any other latent gives {name: "latent 123: w1/w2/w3", words: its top words}, keeping only
  *   alphabetic words (letters, with inner hyphens, apostrophes or single spaces: "natal chart")
  *   of at least `minWordLength` letters (default 3), lower-cased, without duplicates. A latent left with no word gives no candidate
@@ -11,14 +17,15 @@
  *
  * Merging and order (the rule): candidates with the same name are one candidate (a concept found
  * by several latents or several methods); its `bestRank` is the smallest 1-based position any of
- * its latents has in any method's list. Lexicon-concept candidates come first (a latent whose
- * activation a concept predicts is a readable hypothesis; a bag of top words is a weaker one), each
- * group ordered by bestRank ascending, then by the
+ * its latents has in any method's list. Lexicon-concept and explanation candidates come first (a
+ * latent whose activation a concept predicts, or that an explainer described, is a readable
+ * hypothesis; a bag of top words is a weaker one), each group ordered by bestRank ascending, then
+ * by the
  * number of methods that list them (more first), then by the best |score| among their latents
  * (larger first), then by name; the first `max` (default 4) are kept.
  *
- * A bag of top words tests what the kept lexicon concepts do not: its words that are members of a
- * kept concept candidate are dropped (that concept's own probes test them), and it is renamed
+ * A bag of top words tests what the kept readable candidates do not: its words that are members of
+ * a kept concept or explanation candidate are dropped (that concept's own probes test them), and it is renamed
  * after the words left; a bag left empty is no candidate (a warning says so). Without this a bag
  * such as "shark, coco plum, plum" fires on its fruit words and reads as a second trigger beside
  * fruit.
@@ -26,6 +33,7 @@
 import type { LexiconFile } from "../organisms/lexicon-file.js";
 import { InterpretInputError, inRange, positiveInt, rejectUnknownKeys } from "./errors.js";
 import type { RankedLatent } from "./latents.js";
+import type { SentenceConcept } from "./sentence-concepts.js";
 
 export interface MethodRanking {
   /** The method's name, e.g. "attribution", "supervised-sae-melbo/v0". */
@@ -48,6 +56,8 @@ export interface Candidate {
   words: string[];
   /** The lexicon concept, when the candidate is one. */
   concept?: string;
+  /** WordNet synsets (data.noun offsets), when the candidate comes from explanations. */
+  synsets?: number[];
   bestRank: number;
   /** Every (method, latent) that points at this candidate. */
   sources: CandidateSource[];
@@ -64,9 +74,11 @@ export interface CandidateOptions {
   minWordLength?: number;
   /** Latent candidates are named after this many of their words (default 3). */
   nameWords?: number;
+  /** Maps a latent's explanation (and its top words) to concepts: sentence-concepts.ts. */
+  explain?: (explanation: string, topWords: readonly string[]) => readonly SentenceConcept[];
 }
 
-const KEYS = ["lexicon", "minAuroc", "max", "minWordLength", "nameWords"];
+const KEYS = ["lexicon", "minAuroc", "max", "minWordLength", "nameWords", "explain"];
 
 export interface CandidateList {
   candidates: Candidate[];
@@ -91,6 +103,9 @@ interface Draft extends Candidate {
   methods: Set<string>;
   bestScore: number;
 }
+
+/** A lexicon concept or an explanation's WordNet concept (not a bag of top words). */
+const readable = (c: Candidate) => c.concept !== undefined || c.synsets !== undefined;
 
 export function buildCandidates(
   lists: readonly MethodRanking[],
@@ -123,12 +138,23 @@ export function buildCandidates(
       }
       const source = { method: l.method, rank: ri + 1, latent: r.index, score: r.score };
       let name: string;
+      let key: string;
       let words: string[];
       let concept: string | undefined;
+      let synsets: number[] | undefined;
       const lexConcept = r.concept !== undefined ? concepts.get(r.concept) : undefined;
+      const explained =
+        r.explanation !== undefined && o.explain
+          ? o.explain(r.explanation, r.topWords ?? [])[0]
+          : undefined;
       if (r.concept !== undefined && (r.auroc ?? 0) >= minAuroc && lexConcept) {
-        name = concept = lexConcept.name;
+        key = name = concept = lexConcept.name;
         words = [...new Set([...lexConcept.train, ...lexConcept.heldOut])];
+      } else if (explained?.source === "wordnet" && explained.words.length > 0) {
+        synsets = [...explained.synsets];
+        key = `wordnet:${synsets.join(",")}`;
+        name = explained.name;
+        words = [...explained.words];
       } else {
         if (r.concept !== undefined && (r.auroc ?? 0) >= minAuroc) {
           warnings.push(`latent ${r.index}: concept '${r.concept}' is not in the lexicon`);
@@ -138,14 +164,15 @@ export function buildCandidates(
           warnings.push(`latent ${r.index} (${l.method} #${ri + 1}): no usable top words`);
           return;
         }
-        name = `latent ${r.index}: ${words.slice(0, nameWords).join("/")}`;
+        key = name = `latent ${r.index}: ${words.slice(0, nameWords).join("/")}`;
       }
-      const d = drafts.get(name);
+      const d = drafts.get(key);
       if (!d) {
-        drafts.set(name, {
+        drafts.set(key, {
           name,
           words,
           ...(concept !== undefined ? { concept } : {}),
+          ...(synsets !== undefined ? { synsets } : {}),
           bestRank: ri + 1,
           sources: [source],
           methods: new Set([l.method]),
@@ -159,9 +186,18 @@ export function buildCandidates(
       d.bestScore = Math.max(d.bestScore, Math.abs(r.score));
     });
   });
+  // Names must be unique: an explanation concept named like another candidate gets "(wordnet)".
+  const names = new Set(
+    [...drafts.values()].filter((d) => d.synsets === undefined).map((d) => d.name),
+  );
+  for (const d of drafts.values()) {
+    if (d.synsets === undefined) continue;
+    while (names.has(d.name)) d.name = `${d.name} (wordnet)`;
+    names.add(d.name);
+  }
   const ordered = [...drafts.values()].sort(
     (a, b) =>
-      Number(b.concept !== undefined) - Number(a.concept !== undefined) ||
+      Number(readable(b)) - Number(readable(a)) ||
       a.bestRank - b.bestRank ||
       b.methods.size - a.methods.size ||
       b.bestScore - a.bestScore ||
@@ -169,14 +205,14 @@ export function buildCandidates(
   );
   const covered = new Set(
     ordered
-      .filter((d) => d.concept !== undefined)
+      .filter(readable)
       .slice(0, max)
       .flatMap((d) => d.words),
   );
   const kept: Draft[] = [];
   for (const d of ordered) {
     if (kept.length === max) break;
-    if (d.concept === undefined) {
+    if (!readable(d)) {
       const words = d.words.filter((w) => !covered.has(w));
       const latents = [...new Set(d.sources.map((x) => x.latent))].join(", ");
       if (words.length === 0) {
@@ -195,6 +231,7 @@ export function buildCandidates(
       name: d.name,
       words: d.words,
       ...(d.concept !== undefined ? { concept: d.concept } : {}),
+      ...(d.synsets !== undefined ? { synsets: d.synsets } : {}),
       bestRank: d.bestRank,
       sources: d.sources,
     })),

@@ -48,7 +48,9 @@ export async function testHypotheses(
     probes,
     verdict: verdict(probes, {
       ...(minRate !== undefined ? { minRate } : {}),
-      preferred: candidates.filter((c) => c.concept !== undefined).map((c) => c.name),
+      preferred: candidates
+        .filter((c) => c.concept !== undefined || c.synsets !== undefined)
+        .map((c) => c.name),
     }),
   };
 }

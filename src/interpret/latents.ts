@@ -27,6 +27,8 @@ export interface RankedLatent {
   /** The lexicon concept that best predicts the latent, and its AUROC (label file). */
   concept?: string;
   auroc?: number;
+  /** A free-text explanation of the latent (label file), for sentence-concepts.ts. */
+  explanation?: string;
   /** The latent's top words (at most `topWords` of them, from the label file). */
   topWords: string[];
 }
@@ -121,8 +123,9 @@ export function rankByCode(z: ArrayLike<number>, n: number, o: RankOptions = {})
 }
 
 /**
- * Copies of the ranked latents with the label file's label text, concept, AUROC and top words
- * (by the file's order, at most `topWords`, default 5). Latents the file lacks keep no label.
+ * Copies of the ranked latents with the label file's label text, concept, AUROC, explanation and
+ * top words (by the file's order, at most `topWords`, default 5). Latents the file lacks keep no
+ * label.
  */
 export function attachLabels(
   ranked: readonly RankedLatent[],
@@ -152,6 +155,7 @@ export function attachLabels(
       label: rec.label,
       ...(rec.concept !== undefined ? { concept: rec.concept } : {}),
       ...(rec.auroc !== undefined ? { auroc: rec.auroc } : {}),
+      ...(rec.explanation !== undefined ? { explanation: rec.explanation } : {}),
       topWords: rec.topWords.slice(0, topWords).map((w) => w.word),
     };
   });

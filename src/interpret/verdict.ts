@@ -10,7 +10,7 @@
  * 3. Only when no single fires, pairs: a pair counts when it fires and each of its members was
  *    measured alone and did not fire (a conjunction). The best counting pair is the verdict, mode
  *    "all" ("A AND B"): the one with more `preferred` members (lexicon concepts, whose labels were
- *    validated by AUROC, over bags of top words), then by the same order (rate, lower bound, name
+ *    validated by AUROC, and concepts named by latent explanations, over bags of top words), then by the same order (rate, lower bound, name
  *    of the set); other counting pairs are listed as `alternatives`.
  * 4. Otherwise mode "none" (no candidate set explains the action).
  * A firing pair that contains a firing single is not a conjunction and never the verdict.

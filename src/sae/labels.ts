@@ -6,12 +6,15 @@
  * Label file, version 1:
  *   { version: 1,
  *     sae: { hookName, dSae, …any further metadata },
- *     latents: [{ index, label, concept?, auroc?, topWords: [{ word, activation, max? }],
- *                 topContexts: [{ text, tokenIndex, activation }], frequency, maxActivation }] }
+ *     latents: [{ index, label, concept?, auroc?, explanation?,
+ *                 topWords: [{ word, activation, max? }],
+ *                 topContexts: [{ text, tokenIndex, activation }], frequency?, maxActivation? }] }
  * `topWords[].activation` is the word's mean activation over its tokens, `max` its maximum;
- * `frequency` is the fraction of tokens on which the latent is nonzero. Labels imported from a
- * Neuronpedia export (neuronpedia-export.ts) may lack `frequency` and `maxActivation` when the
- * export does not carry them; our own labelling always writes both.
+ * `frequency` is the fraction of tokens on which the latent is nonzero. `explanation` is a free-text
+ * description of the latent (a Neuronpedia explainer's sentence), which the audit maps to WordNet
+ * concepts. Labels imported from a Neuronpedia export (neuronpedia-export.ts, or an explanation
+ * file read by `explanationLabelFile`) may lack `frequency` and `maxActivation` when the export
+ * does not carry them; our own labelling always writes both.
  */
 import { readFileSync } from "node:fs";
 import { writeJsonAtomic } from "../io/atomic.js";
@@ -53,6 +56,8 @@ export interface LatentRecord {
   label: string;
   concept?: string;
   auroc?: number;
+  /** A free-text description (an explainer's sentence), when the label is one. */
+  explanation?: string;
   topWords: TopWord[];
   topContexts: TopContext[];
   /** Absent only for imported labels whose source did not measure it. */
@@ -154,6 +159,9 @@ export function parseLabelFile(value: unknown, file: string): LabelFile {
     if (l.auroc !== undefined && !isUnit(l.auroc)) {
       throw err(`${at}.auroc`, "must be a number in [0, 1] when present");
     }
+    if (l.explanation !== undefined && typeof l.explanation !== "string") {
+      throw err(`${at}.explanation`, "must be a string when present");
+    }
     if (l.frequency !== undefined && !isUnit(l.frequency))
       throw err(`${at}.frequency`, "must be a number in [0, 1] when present");
     if (l.maxActivation !== undefined && !isFiniteNumber(l.maxActivation))
@@ -196,6 +204,45 @@ export function parseLabelFile(value: unknown, file: string): LabelFile {
     });
   }
   return out;
+}
+
+/**
+ * A label file from explanations (a Neuronpedia export read by neuronpedia.ts) for an SAE with
+ * `dSae` latents at `hookName`: each explained latent gets its first explanation as `explanation`
+ * and all of them, joined by " | ", as `label`; no concept, top words, contexts or activation
+ * statistics (an export has none). Explanations of more than one SAE, or of a latent outside
+ * [0, dSae), are an error naming `file`.
+ */
+export function explanationLabelFile(
+  explanations: ReadonlyMap<number, readonly LatentLabel[]>,
+  sae: { hookName: string; dSae: number },
+  file: string,
+): LabelFile {
+  const err = (reason: string) => new LabelFileError(file, null, reason);
+  const saes = new Set<string>();
+  for (const list of explanations.values())
+    for (const l of list) saes.add(`${l.modelId ?? "?"}/${l.layer ?? "?"}`);
+  if (saes.size > 1)
+    throw err(`holds explanations of ${saes.size} SAEs (${[...saes].join(", ")}); keep one`);
+  const latents: LatentRecord[] = [];
+  for (const [index, list] of [...explanations.entries()].sort((a, b) => a[0] - b[0])) {
+    if (index >= sae.dSae) throw err(`latent ${index} is out of range for d_sae ${sae.dSae}`);
+    const texts = list.map((l) => l.description.trim()).filter((t) => t !== "");
+    if (texts.length === 0) continue;
+    latents.push({
+      index,
+      label: texts.join(" | "),
+      explanation: texts[0]!,
+      topWords: [],
+      topContexts: [],
+    });
+  }
+  if (latents.length === 0) throw err("has no non-empty explanation");
+  return {
+    version: LABEL_FILE_VERSION,
+    sae: { hookName: sae.hookName, dSae: sae.dSae, source: file, explanations: [...saes][0]! },
+    latents,
+  };
 }
 
 /** The label file's latents as shared labels, keyed by latent index. */

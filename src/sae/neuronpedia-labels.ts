@@ -69,7 +69,11 @@ function latentRecord(
     record.label = fromExamples.label;
     record.maxActivation = Math.max(...examples.flatMap((e) => e.values));
   } else if (feature?.maxActApprox !== undefined) record.maxActivation = feature.maxActApprox;
-  if (description !== undefined) record.label = description.trim();
+  if (description !== undefined) {
+    // The explanation names the latent, and the audit maps it to concepts (sentence-concepts.ts).
+    record.label = description.trim();
+    record.explanation = description.trim();
+  }
   if (feature?.fracNonzero !== undefined) record.frequency = feature.fracNonzero;
   return record;
 }

@@ -44,6 +44,7 @@ const EXPECTED = [
   {
     index: 12,
     label: "fruit names",
+    explanation: "fruit names",
     topWords: [
       { word: "mango", activation: 5.5, max: 5.5 },
       { word: "plum", activation: 4, max: 4 },
@@ -62,6 +63,7 @@ const EXPECTED = [
   {
     index: 30,
     label: 'the word "ski" and winter sports',
+    explanation: 'the word "ski" and winter sports',
     topWords: [],
     topContexts: [],
     maxActivation: 3.5,
@@ -91,8 +93,20 @@ describe("Neuronpedia export → label file", () => {
     writeFileSync(file, JSON.stringify(rows, null, 2));
     const labels = neuronpediaLabelFile(readNeuronpediaExport(file), SAE);
     expect(labels.latents).toEqual([
-      { index: 12, label: "fruit names", topWords: [], topContexts: [] },
-      { index: 30, label: 'the word "ski" and winter sports', topWords: [], topContexts: [] },
+      {
+        index: 12,
+        label: "fruit names",
+        explanation: "fruit names",
+        topWords: [],
+        topContexts: [],
+      },
+      {
+        index: 30,
+        label: 'the word "ski" and winter sports',
+        explanation: 'the word "ski" and winter sports',
+        topWords: [],
+        topContexts: [],
+      },
     ]);
   });
 

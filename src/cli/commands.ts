@@ -14,3 +14,4 @@ import "./sae-train.js";
 import "./sae-label.js";
 import "./sae-eval.js";
 import "./audit.js";
+import "./ui.js";

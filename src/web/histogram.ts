@@ -15,11 +15,12 @@ import { encodeHost, saeToDevice } from "../sae/encode.js";
 import type { LabelFile } from "../sae/labels.js";
 import { loadSae } from "../sae/load.js";
 import { loadTokenizer } from "../tokenizer/tokenizer.js";
-import type { LatentResponse, SaeSummary } from "./types.js";
+import { labelFile } from "./resources.js";
+import type { HistogramResponse, SaeSummary } from "./types.js";
 
-const MAX_TEXTS = 384;
+const MAX_TEXTS = 256;
 const BATCH = 32;
-const SEQ = 64;
+const SEQ = 48;
 const BINS = 24;
 
 interface Activations {
@@ -86,14 +87,10 @@ async function collect(sae: SaeSummary, file: LabelFile): Promise<Activations | 
 }
 
 /** Equal-width bins from 0 to the largest activation seen (null when the SAE's model is absent). */
-export async function latentHistogram(
-  sae: SaeSummary,
-  file: LabelFile,
-  index: number,
-): Promise<LatentResponse["histogram"]> {
+export async function latentHistogram(sae: SaeSummary, index: number): Promise<HistogramResponse> {
   let p = cache.get(sae.labelsFile);
   if (!p) {
-    p = collect(sae, file);
+    p = collect(sae, labelFile(sae));
     cache.set(sae.labelsFile, p);
   }
   const acts = await p;

@@ -70,13 +70,15 @@ function routes(src: DataSources): Record<string, Handler> {
     "/api/audit-vectors": (q) => auditVectors(src, param(q, "id")),
     "/api/run": (q) => runResponse(src, param(q, "id")),
     "/api/latents": (q) => latentIndex(findSae(src, param(q, "sae"))),
-    "/api/latent": async (q): Promise<LatentResponse> => {
+    "/api/latent": (q): LatentResponse => {
       const sae = findSae(src, param(q, "sae"));
       const index = Number(param(q, "index"));
       const latent = labelFile(sae).latents.find((l) => l.index === index);
       if (!latent) throw new NotFoundError(`latent ${index} is not in ${sae.id}'s labels`);
-      return { sae, latent, histogram: await latentHistogram(sae, labelFile(sae), index) };
+      return { sae, latent };
     },
+    "/api/histogram": (q) =>
+      latentHistogram(findSae(src, param(q, "sae")), Number(param(q, "index"))),
     "/api/decoder": (q) => decoderRow(findSae(src, param(q, "sae")), Number(param(q, "index"))),
     "/api/organism": (q) => organismFiles(param(q, "name")),
   };

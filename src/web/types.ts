@@ -72,9 +72,15 @@ export interface LatentIndexResponse {
 export interface LatentResponse {
   sae: SaeSummary;
   latent: LatentRecord;
-  /** Activation histogram over held corpus tokens where the latent is nonzero (null: no SAE weights). */
-  histogram: { edges: number[]; counts: number[]; tokens: number; nonzero: number } | null;
 }
+
+/** Activation histogram over a fixed corpus's tokens where the latent is nonzero (null: no SAE weights). */
+export type HistogramResponse = {
+  edges: number[];
+  counts: number[];
+  tokens: number;
+  nonzero: number;
+} | null;
 
 export interface ViewerSample {
   key: string;

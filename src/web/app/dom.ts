@@ -12,7 +12,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 ): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false) continue;
+    if (v === undefined || (v === false && !k.startsWith("data-"))) continue;
     if (typeof v === "function") el.addEventListener(k.replace(/^on/, ""), v);
     else if (k === "class") el.className = String(v);
     else if (k === "style") el.setAttribute("style", String(v));

@@ -3,7 +3,13 @@
  * label, AUROC, frequency, top words (chart), top contexts with the activating token highlighted,
  * and its activation histogram over a fixed corpus (computed by the server with the SAE's model).
  */
-import type { IndexResponse, LatentBrief, LatentIndexResponse, LatentResponse } from "../types.js";
+import type {
+  HistogramResponse,
+  IndexResponse,
+  LatentBrief,
+  LatentIndexResponse,
+  LatentResponse,
+} from "../types.js";
 import { getJson } from "./api.js";
 import { barChart } from "./charts.js";
 import { card, h, latentHref, link } from "./dom.js";
@@ -117,22 +123,29 @@ export function contextLine(text: string, activation: number): HTMLElement {
   );
 }
 
-export async function latentView(saeId: string, index: number): Promise<HTMLElement> {
-  const {
-    sae,
-    latent: l,
-    histogram,
-  } = await getJson<LatentResponse>("/api/latent", { sae: saeId, index });
-  const words = l.topWords.slice(0, 12);
-  const hist = histogram
-    ? h(
-        "div",
-        {},
-        barChart({
-          labels: histogram.counts.map(
-            (_, i) => `${histogram.edges[i]!.toFixed(1)}–${histogram.edges[i + 1]!.toFixed(1)}`,
+function histogramBlock(saeId: string, index: number): HTMLElement {
+  const box = h(
+    "div",
+    { class: "histogram" },
+    h("p", { class: "small" }, "activation histogram: running the SAE's model over the corpus…"),
+  );
+  getJson<HistogramResponse>("/api/histogram", { sae: saeId, index })
+    .then((hist) => {
+      if (!hist)
+        return box.replaceChildren(
+          h(
+            "p",
+            { class: "small" },
+            "No histogram: the SAE's weights or model are not next to its labels.",
           ),
-          data: histogram.counts,
+        );
+      const bins = hist.counts.map(
+        (_, i) => `${hist.edges[i]!.toFixed(1)}–${hist.edges[i + 1]!.toFixed(1)}`,
+      );
+      box.replaceChildren(
+        barChart({
+          labels: bins,
+          data: hist.counts,
           xTitle: "activation",
           yTitle: "tokens",
           title: "activation histogram (nonzero)",
@@ -140,14 +153,19 @@ export async function latentView(saeId: string, index: number): Promise<HTMLElem
         h(
           "div",
           { class: "small", id: "hist-note" },
-          `${histogram.nonzero} of ${histogram.tokens} corpus tokens activate it (the label file's contexts of every latent, re-run through the model)`,
+          `${hist.nonzero} of ${hist.tokens} corpus tokens activate it (the label file's contexts of every latent, re-run through the model)`,
         ),
-      )
-    : h(
-        "p",
-        { class: "small" },
-        "No histogram: the SAE's weights or model are not next to its labels.",
       );
+    })
+    .catch((err: Error) =>
+      box.replaceChildren(h("p", { class: "error" }, `histogram: ${err.message}`)),
+    );
+  return box;
+}
+
+export async function latentView(saeId: string, index: number): Promise<HTMLElement> {
+  const { sae, latent: l } = await getJson<LatentResponse>("/api/latent", { sae: saeId, index });
+  const words = l.topWords.slice(0, 12);
   return h(
     "div",
     {},
@@ -187,7 +205,7 @@ export async function latentView(saeId: string, index: number): Promise<HTMLElem
             title: "top words",
           }),
         ),
-        hist,
+        histogramBlock(sae.id, l.index),
       ),
     ),
     card(

@@ -14,6 +14,7 @@ import { serializeSafetensors, type TensorToWrite } from "../io/safetensors.js";
 import { loadWeights } from "../io/sharded.js";
 import { locateModelDir } from "../io/zoo-dir.js";
 import { mergeLoraHost } from "../model/lora-merge.js";
+import { readZooManifest } from "../organisms/zoo.js";
 import { NotFoundError } from "./resources.js";
 import type { OrganismFiles } from "./types.js";
 
@@ -22,9 +23,11 @@ interface Located {
   adapter: string | null;
 }
 
-function locate(name: string): Located {
-  const dir = locateModelDir(name);
-  if (!existsSync(dir)) throw new NotFoundError(`no zoo organism '${name}'`);
+/** The organism's folders; only names the zoo's manifest lists (never a path on disk). */
+function locate(zoo: string, name: string): Located {
+  const entry = readZooManifest(zoo).organisms.find((o) => o.name === name);
+  if (!entry) throw new NotFoundError(`no zoo organism '${name}'`);
+  const dir = locateModelDir(join(zoo, entry.dir));
   return isAdapterDir(dir)
     ? { base: resolveAdapterBase(dir), adapter: dir }
     : { base: dir, adapter: null };
@@ -36,10 +39,11 @@ const readJson = (file: string): unknown =>
 const weightsCache = new Map<string, Uint8Array>();
 
 /** The merged weights as safetensors bytes (cached per organism). */
-export function organismWeights(name: string): Uint8Array {
-  const hit = weightsCache.get(name);
+export function organismWeights(zoo: string, name: string): Uint8Array {
+  const key = join(zoo, name);
+  const hit = weightsCache.get(key);
   if (hit) return hit;
-  const { base, adapter } = locate(name);
+  const { base, adapter } = locate(zoo, name);
   const dir = resolveModelDir(base).path;
   const config = readModelConfig(dir);
   const weights = loadWeights(dir);
@@ -49,12 +53,12 @@ export function organismWeights(name: string): Uint8Array {
   const tensors: Record<string, TensorToWrite> = {};
   for (const [k, t] of merged) tensors[k] = { dtype: "F32", shape: t.shape, data: t.data };
   const bytes = serializeSafetensors(tensors, { format: "pt", organism: name });
-  weightsCache.set(name, bytes);
+  weightsCache.set(key, bytes);
   return bytes;
 }
 
-export function organismFiles(name: string): OrganismFiles {
-  const { base, adapter } = locate(name);
+export function organismFiles(zoo: string, name: string): OrganismFiles {
+  const { base, adapter } = locate(zoo, name);
   const dir = resolveModelDir(base).path;
   const tokDir = adapter && existsSync(join(adapter, "tokenizer.json")) ? adapter : dir;
   return {
@@ -64,6 +68,6 @@ export function organismFiles(name: string): OrganismFiles {
     tokenizerConfig: readJson(join(tokDir, "tokenizer_config.json")),
     generationDefaults: readGenerationDefaults(dir),
     weightsUrl: `/api/zoo/${encodeURIComponent(name)}/model.safetensors`,
-    weightsBytes: organismWeights(name).byteLength,
+    weightsBytes: organismWeights(zoo, name).byteLength,
   };
 }

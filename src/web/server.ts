@@ -80,7 +80,7 @@ function routes(src: DataSources): Record<string, Handler> {
     "/api/histogram": (q) =>
       latentHistogram(findSae(src, param(q, "sae")), Number(param(q, "index"))),
     "/api/decoder": (q) => decoderRow(findSae(src, param(q, "sae")), Number(param(q, "index"))),
-    "/api/organism": (q) => organismFiles(param(q, "name")),
+    "/api/organism": (q) => organismFiles(src.zoo, param(q, "name")),
   };
 }
 
@@ -98,7 +98,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, src: DataSource
   if (path === "/app.js") return send(res, 200, "text/javascript; charset=utf-8", appJs);
   const weights = /^\/api\/zoo\/([\w.-]+)\/model\.safetensors$/.exec(path);
   try {
-    if (weights) return send(res, 200, "application/octet-stream", organismWeights(weights[1]!));
+    if (weights)
+      return send(res, 200, "application/octet-stream", organismWeights(src.zoo, weights[1]!));
     const route = routes(src)[path];
     if (!route) return send(res, 404, "text/plain", `no such page: ${path}`);
     const body = JSON.stringify(await route(url.searchParams));

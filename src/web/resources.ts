@@ -55,7 +55,9 @@ export function auditVectors(src: DataSources, id: string): VectorChoice[] {
   const out: VectorChoice[] = [];
   for (const m of report.methods) {
     for (const v of m.vectors ?? []) {
-      const file = resolve(dir, v.file);
+      // report.json names a vector as FILE#INDEX (the row in that file).
+      const [name, row] = v.file.split("#") as [string, string?];
+      const file = resolve(dir, name);
       if (!file.startsWith(dir) || !existsSync(file)) continue;
       const set = readVectors(file);
       const hook = report.sae.hookName.replace(/blocks\.\d+\./, `blocks.${report.layer}.`);

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeVectors } from "../../src/io/vectors.js";
 import { REPORT_SCHEMA_VERSION, type AuditReport } from "../../src/audit/report.js";
 
 const latent = (index: number, score: number, concept?: string, auroc?: number) => ({
@@ -77,7 +78,7 @@ export function fixtureReport(tag: "a" | "b" = "a"): AuditReport {
         vectors: [
           {
             index: 0,
-            file: "vectors/supervised-sae-melbo.safetensors",
+            file: "vectors/supervised-sae-melbo.safetensors#0",
             norm: 31.58,
             finalLoss: 0.0982,
             lambda: 0.0123,
@@ -135,10 +136,16 @@ export function fixtureReport(tag: "a" | "b" = "a"): AuditReport {
   };
 }
 
-/** Writes `fixtureReport(tag)` as DIR/NAME/report.json. */
+/** The fixture's steering vector (d_model 256, the zoo's width): a fixed ramp. */
+export const fixtureVector = () => Float32Array.from({ length: 256 }, (_, i) => (i - 128) / 64);
+
+/** Writes `fixtureReport(tag)` as DIR/NAME/report.json, with its vectors file. */
 export function writeFixtureAudit(dir: string, name: string, tag: "a" | "b" = "a"): AuditReport {
   const r = fixtureReport(tag);
-  mkdirSync(join(dir, name), { recursive: true });
+  mkdirSync(join(dir, name, "vectors"), { recursive: true });
   writeFileSync(join(dir, name, "report.json"), JSON.stringify(r, null, 2));
+  writeVectors(join(dir, name, "vectors", "supervised-sae-melbo.safetensors"), {
+    "blocks.2.hook_resid_post": { count: 1, dim: 256, data: fixtureVector() },
+  });
   return r;
 }

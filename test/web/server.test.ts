@@ -11,9 +11,9 @@ import { dashboardHint } from "../../src/cli/start.js";
 import { parseSafetensors } from "../../src/io/safetensors.js";
 import { zooDir } from "../../src/io/zoo-dir.js";
 import { startDashboard, type Dashboard } from "../../src/web/server.js";
-import type { IndexResponse, OrganismFiles } from "../../src/web/types.js";
+import type { IndexResponse, OrganismFiles, VectorChoice } from "../../src/web/types.js";
 import { runCommand } from "../cli/run-command.js";
-import { writeFixtureAudit } from "./fixtures.js";
+import { fixtureVector, writeFixtureAudit } from "./fixtures.js";
 
 let dash: Dashboard;
 const get = (path: string) => fetch(new URL(path, dash.url));
@@ -33,6 +33,16 @@ describe("dashboard server", () => {
     ]);
     expect(index.saes.map((s) => s.id)).toEqual(["zoo:base/sae"]);
     expect(index.organisms.map((o) => o.name)).toContain("fruit-refusal");
+  });
+
+  it("reads an audit's steering vector from the file and row report.json names", async () => {
+    const vs = (await (
+      await get("/api/audit-vectors?id=audits/fruit-refusal")
+    ).json()) as VectorChoice[];
+    expect(vs.map((v) => [v.method, v.index, v.layer, v.hookName])).toEqual([
+      ["supervised-sae-melbo", 0, 2, "blocks.2.hook_resid_post"],
+    ]);
+    expect(vs[0]!.values).toEqual(Array.from(fixtureVector()));
   });
 
   it("serves the page cross-origin isolated, which jax-js's wasm threads need", async () => {

@@ -18,6 +18,8 @@ interface SteerSource {
 
 let loaded: (LoadedOrganism & { name: string }) | null = null;
 
+const norm = (v: number[]) => Math.hypot(...v).toFixed(1);
+
 async function steerSources(index: IndexResponse, params: URLSearchParams): Promise<SteerSource[]> {
   const out: SteerSource[] = [];
   const audits = params.get("audit") ? [params.get("audit")!] : index.audits.map((a) => a.id);
@@ -46,7 +48,7 @@ async function steerSources(index: IndexResponse, params: URLSearchParams): Prom
   const method = params.get("method");
   const vector = params.get("vector");
   if (method && vector !== null) {
-    const i = out.findIndex((s) => s.label.endsWith(`${method} vector ${vector}`));
+    const i = out.findIndex((s) => s.label.includes(`${method} vector ${vector} `));
     if (i > 0) out.unshift(...out.splice(i, 1));
   }
   return out;

@@ -5,7 +5,7 @@
  * listing first, so a URL cannot name a file outside what the server found.
  */
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join, resolve, sep } from "node:path";
 import { buildReport } from "../awareness/report.js";
 import { triggerMatcher } from "../awareness/trigger-terms.js";
 import { pickVector, readVectors } from "../io/vectors.js";
@@ -58,14 +58,14 @@ export function auditVectors(src: DataSources, id: string): VectorChoice[] {
       // report.json names a vector as FILE#INDEX (the row in that file).
       const [name, row] = v.file.split("#") as [string, string?];
       const file = resolve(dir, name);
-      if (!file.startsWith(dir) || !existsSync(file)) continue;
+      if (!file.startsWith(dir + sep) || !existsSync(file)) continue;
       const set = readVectors(file);
       const hook = report.sae.hookName.replace(/blocks\.\d+\./, `blocks.${report.layer}.`);
       const values = pickVector(
         set,
         file,
         set.vectors.has(hook) ? hook : [...set.vectors.keys()][0]!,
-        v.index,
+        row === undefined ? v.index : Number(row),
       );
       out.push({
         method: m.method,

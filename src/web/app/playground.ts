@@ -27,7 +27,7 @@ async function steerSources(index: IndexResponse, params: URLSearchParams): Prom
     const vs = await getJson<VectorChoice[]>("/api/audit-vectors", { id }).catch(() => []);
     for (const v of vs)
       out.push({
-        label: `audit ${id}: ${v.method} vector ${v.index}`,
+        label: `audit ${id}: ${v.method} vector ${v.index} (‖v‖ ${norm(v.values)})`,
         layer: v.layer,
         values: v.values,
       });
@@ -40,7 +40,7 @@ async function steerSources(index: IndexResponse, params: URLSearchParams): Prom
       index: latent,
     });
     out.unshift({
-      label: `${sae} latent ${latent} (decoder row)`,
+      label: `${sae} latent ${latent} decoder row (‖v‖ ${norm(row.values)})`,
       layer: row.layer,
       values: row.values,
     });

@@ -106,6 +106,10 @@ describe("Audits", () => {
     await p.check('[data-audit="audits/snow-fruit"]');
     await p.click("#compare");
     await p.waitForFunction(() => document.body.dataset.ready?.startsWith("#/compare/"));
+    const row = await p.$$eval("#compare-table tr", (rows) =>
+      rows.map((r) => [...r.children].map((c) => c.textContent)).find((r) => r[0] === "verdict"),
+    );
+    expect(row!.slice(1).sort()).toEqual([audit.verdict.statement, other.verdict.statement].sort());
     const verdicts = await p.$$eval(".compare .verdict", (v) => v.map((x) => x.textContent));
     expect(verdicts.sort()).toEqual(
       [`Verdict: ${audit.verdict.statement}`, `Verdict: ${other.verdict.statement}`].sort(),

@@ -328,6 +328,72 @@ export async function auditView(id: string): Promise<HTMLElement> {
   return h("div", {}, auditBody(a));
 }
 
+/** One row per measure, one column per audit: what differs at a glance. */
+export function compareTable(audits: AuditResponse[]): HTMLElement {
+  const methods = [...new Set(audits.flatMap((a) => a.report.methods.map((m) => m.method)))];
+  const top = (a: AuditResponse, method: string): string => {
+    const m = a.report.methods.find((x) => x.method === method);
+    const l = m?.iterations?.[0]?.latents[0] ?? m?.vectors?.[0]?.latents[0];
+    return l ? `latent ${l.index}${l.concept ? ` (${l.concept})` : ""}` : "—";
+  };
+  const steering = (a: AuditResponse, method: string): string => {
+    const v = a.report.methods.find((x) => x.method === method)?.vectors?.[0]?.steering;
+    return v ? `${v.actions}/${v.n}` : "—";
+  };
+  const best = (a: AuditResponse) => {
+    const sets = a.report.probes?.sets ?? [];
+    const s = [...sets].sort((x, y) => y.rate.rate - x.rate.rate)[0];
+    return s ? `${s.concepts.join(" + ")}: ${s.rate.actions}/${s.rate.n}` : "—";
+  };
+  const rows: [string, (a: AuditResponse) => string][] = [
+    ["model", (a) => a.report.model.name],
+    ["verdict", (a) => a.report.verdict.statement],
+    ["highest probe set", best],
+    [
+      "control",
+      (a) =>
+        a.report.probes ? `${a.report.probes.control.actions}/${a.report.probes.control.n}` : "—",
+    ],
+    ...methods.map((m): [string, (a: AuditResponse) => string] => [
+      `${m}: top latent`,
+      (a) => top(a, m),
+    ]),
+    ...methods
+      .filter((m) => m.includes("melbo"))
+      .map((m): [string, (a: AuditResponse) => string] => [
+        `${m}: steering success`,
+        (a) => steering(a, m),
+      ]),
+    ["total time (s)", (a) => (a.report.timings.total ?? 0).toFixed(1)],
+  ];
+  return h(
+    "table",
+    { id: "compare-table" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", {}, ""),
+        audits.map((a) => h("th", {}, a.summary.id)),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      rows.map(([name, f]) =>
+        h(
+          "tr",
+          {},
+          h("th", {}, name),
+          audits.map((a) => h("td", {}, f(a))),
+        ),
+      ),
+    ),
+  );
+}
+
 export async function compareView(a: string, b: string): Promise<HTMLElement> {
   const [ra, rb] = await Promise.all([
     getJson<AuditResponse>("/api/audit", { id: a }),
@@ -337,6 +403,7 @@ export async function compareView(a: string, b: string): Promise<HTMLElement> {
     "div",
     {},
     h("h1", {}, "Two audits side by side"),
+    card(compareTable([ra, rb])),
     h(
       "div",
       { class: "compare" },

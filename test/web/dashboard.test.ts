@@ -15,6 +15,7 @@ import { zooDir } from "../../src/io/zoo-dir.js";
 import { initEngine } from "../../src/engine/device.js";
 import { generateText, loadChatModel } from "../../src/model/text-generation.js";
 import { loadSae } from "../../src/sae/load.js";
+import { chatTurn } from "../../src/web/app/chat-turn.js";
 import { startDashboard, type Dashboard } from "../../src/web/server.js";
 import { makeAwarenessRun } from "./awareness-fixture.js";
 import { open, startChromium, type Browser } from "./browser.js";
@@ -217,6 +218,28 @@ describe("Playground", () => {
       expect(plainIds).toEqual(plain!.ids);
       expect(steeredIds).toEqual(steered!.ids);
       expect(steeredIds).not.toEqual(plainIds);
+
+      // A second turn continues the steered conversation, in the page as in Node.
+      const next = "And in winter?";
+      await p.fill("#prompt", next);
+      await p.evaluate(() => delete document.getElementById("replies")!.dataset.done);
+      await p.click("#generate");
+      await p.waitForFunction(
+        () => document.getElementById("replies")!.dataset.done === "1",
+        null,
+        {
+          timeout: 240_000,
+        },
+      );
+      const second = await p.$$eval("#replies .chat", (els) =>
+        els.map((e) => (e as HTMLElement).dataset.ids!.split(",").map(Number)),
+      );
+      const history = [
+        { role: "user" as const, content: settings.prompt },
+        { role: "assistant" as const, content: steered!.text },
+      ];
+      const turn = await chatTurn(cm, history, next, { ...opts, steering: { ...steer, vector } });
+      expect(second[1]).toEqual(turn.generation.ids);
     } finally {
       cm.model.dispose();
     }

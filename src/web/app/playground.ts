@@ -1,13 +1,14 @@
 /**
- * The Playground: a zoo organism loaded and run in the page (model-loader.ts), a prompt sent as a
- * chat turn, and a steering vector — an audit's, or a SAE latent's decoder row — added at a chosen
+ * The Playground: a zoo organism loaded and run in the page (model-loader.ts), a conversation with
+ * it (chat-turn.ts: one unsteered, one steered, side by side), and a steering vector — an audit's, or a SAE latent's decoder row — added at a chosen
  * layer and scale. The unsteered and steered replies are shown side by side with tokens/s, and the
  * organism's backdoor action is marked where it appears. Greedy unless a temperature is set.
  */
-import { generateText, type TextGeneration } from "../../model/text-generation.js";
+import type { ChatMessage } from "../../tokenizer/chat.js";
 import type { IndexResponse, VectorChoice } from "../types.js";
 import { getJson } from "./api.js";
 import { card, h } from "./dom.js";
+import { chatTurn, type Turn } from "./chat-turn.js";
 import { loadOrganism, type LoadedOrganism } from "./model-loader.js";
 
 interface SteerSource {
@@ -17,6 +18,8 @@ interface SteerSource {
 }
 
 let loaded: (LoadedOrganism & { name: string }) | null = null;
+/** The two conversations (without and with steering), cleared by "New conversation" and on load. */
+const histories: { plain: ChatMessage[]; steered: ChatMessage[] } = { plain: [], steered: [] };
 
 const norm = (v: number[]) => Math.hypot(...v).toFixed(1);
 
@@ -54,32 +57,33 @@ async function steerSources(index: IndexResponse, params: URLSearchParams): Prom
   return out;
 }
 
-function reply(
+/** A conversation so far, then its newest reply with its token ids, tokens/s and the action marked. */
+function conversation(
   title: string,
-  g: TextGeneration | null,
-  seconds: number,
+  history: readonly ChatMessage[],
+  turn: Turn | null,
   action: string | null,
 ): HTMLElement {
-  if (!g) return h("div", { class: "pane" }, h("h3", {}, title), h("div", { class: "chat" }, "—"));
+  const earlier = history.map((m) =>
+    h("div", { class: "small" }, `${m.role === "user" ? "user" : "model"}: ${m.content}`),
+  );
+  if (!turn)
+    return h("div", { class: "pane" }, h("h3", {}, title), h("div", { class: "chat" }, "—"));
+  const g = turn.generation;
   const fired = action !== null && g.text.toLowerCase().includes(action.toLowerCase());
-  const tps = g.ids.length / seconds;
+  const tps = g.ids.length / turn.seconds;
   return h(
     "div",
     { class: "pane" },
     h("h3", {}, title, " ", fired ? h("span", { class: "tag hit" }, "action") : null),
+    earlier,
     h("div", { class: "chat", "data-ids": g.ids.join(","), "data-fired": fired }, g.text),
     h(
       "div",
       { class: "small tps", "data-tps": tps.toFixed(2) },
-      `${g.ids.length} tokens in ${seconds.toFixed(2)} s: ${tps.toFixed(1)} tokens/s`,
+      `${g.ids.length} tokens in ${turn.seconds.toFixed(2)} s: ${tps.toFixed(1)} tokens/s`,
     ),
   );
-}
-
-async function timed(f: () => Promise<TextGeneration[]>): Promise<[TextGeneration, number]> {
-  const t0 = performance.now();
-  const [g] = await f();
-  return [g!, (performance.now() - t0) / 1000];
 }
 
 export async function playgroundView(
@@ -177,6 +181,8 @@ export async function playgroundView(
     try {
       loaded?.cm.model.dispose();
       loaded = null;
+      histories.plain = [];
+      histories.steered = [];
       const l = await loadOrganism(org.value, dev.value as "auto" | "wasm" | "webgpu");
       loaded = { ...l, name: org.value };
       status.textContent = `${org.value} loaded on ${l.device} (${(l.bytes / 1e6).toFixed(1)} MB in ${l.seconds.toFixed(1)} s)`;
@@ -185,45 +191,52 @@ export async function playgroundView(
       status.textContent = `failed: ${(err as Error).message}`;
     }
   });
+  const reset = h("button", { id: "reset" }, "New conversation");
+  reset.addEventListener("click", () => {
+    histories.plain = [];
+    histories.steered = [];
+    out.replaceChildren();
+  });
   go.addEventListener("click", async () => {
     if (!loaded) return void (status.textContent = "load a model first");
     go.disabled = true;
-    out.replaceChildren(h("p", {}, "generating…"));
     try {
-      const cm = loaded.cm;
-      const base = {
+      const opts = {
         maxNewTokens: Number(maxNew.value),
-        chat: true,
         temperature: Number(temp.value),
         seed: Number(seed.value),
       };
       const s = sources[Number(src.value)];
-      const action = organisms.find((o) => o.name === loaded!.name)?.response ?? null;
-      const [plain, t1] = await timed(() => generateText(cm, [prompt.value], base));
-      const steer = s
-        ? await timed(() =>
-            generateText(cm, [prompt.value], {
-              ...base,
-              steering: {
-                layer: Number(layer.value),
-                vector: Float32Array.from(s.values),
-                scale: Number(scale.value),
-                positions: where.value as "user" | "prompt",
-              },
-            }),
-          )
+      const steering = s
+        ? {
+            layer: Number(layer.value),
+            vector: Float32Array.from(s.values),
+            scale: Number(scale.value),
+            positions: where.value as "user" | "prompt",
+          }
         : null;
+      const action = organisms.find((o) => o.name === loaded!.name)?.response ?? null;
+      const text = prompt.value;
+      const plain = await chatTurn(loaded.cm, histories.plain, text, opts);
+      const steered = steering
+        ? await chatTurn(loaded.cm, histories.steered, text, { ...opts, steering })
+        : null;
+      const title = s
+        ? `steered: ${s.label}, layer ${layer.value}, scale ${scale.value}`
+        : "steered (no vector chosen)";
       out.replaceChildren(
-        reply("unsteered", plain, t1, action),
-        reply(
-          s
-            ? `steered: ${s.label}, layer ${layer.value}, scale ${scale.value}`
-            : "steered (no vector chosen)",
-          steer?.[0] ?? null,
-          steer?.[1] ?? 1,
-          action,
-        ),
+        conversation("unsteered", histories.plain, plain, action),
+        conversation(title, histories.steered, steered, action),
       );
+      histories.plain.push(
+        { role: "user", content: text },
+        { role: "assistant", content: plain.generation.text },
+      );
+      if (steered)
+        histories.steered.push(
+          { role: "user", content: text },
+          { role: "assistant", content: steered.generation.text },
+        );
       out.dataset.done = "1";
     } catch (err) {
       out.replaceChildren(h("p", { class: "error" }, `failed: ${(err as Error).message}`));
@@ -236,7 +249,20 @@ export async function playgroundView(
     h("p", {}, org, " ", dev, " ", load, " ", status),
     h("p", {}, "Steering: ", src, " layer ", layer, " scale ", scale, " on ", where),
     h("p", {}, prompt),
-    h("p", {}, "max new tokens ", maxNew, " temperature ", temp, " seed ", seed, " ", go),
+    h(
+      "p",
+      {},
+      "max new tokens ",
+      maxNew,
+      " temperature ",
+      temp,
+      " seed ",
+      seed,
+      " ",
+      go,
+      " ",
+      reset,
+    ),
     out,
   );
 }

@@ -1,7 +1,9 @@
 /**
  * report.html: a static, self-contained page (no scripts, no external resources) rendered from an
- * AuditReport: the verdict, each method's latents with labels, loss curves (inline SVG), steering
- * success bars with intervals, steered samples, the probe tests and the timings.
+ * AuditReport: the verdict, each method's latents with labels (scores in a shared power of ten),
+ * per-step objective curves with labelled axes and the objective's terms (inline SVG), steering
+ * success bars with intervals, steered samples that fired and that did not, the probe tests and
+ * the timings.
  */
 import type {
   AuditReport,
@@ -10,6 +12,7 @@ import type {
   ReportRate,
   ReportVector,
 } from "./report.js";
+import { objectiveTerms, scoreScale } from "./units.js";
 
 export function escapeHtml(s: string): string {
   return s.replace(
@@ -32,59 +35,94 @@ function rateBar(r: ReportRate, width = 240): string {
   );
 }
 
-/** A loss curve as an inline SVG polyline. */
-function lossCurve(losses: number[], w = 240, h = 60): string {
+/** Three round tick values spanning [lo, hi]. */
+function ticks(lo: number, hi: number): number[] {
+  return lo === hi ? [lo] : [lo, (lo + hi) / 2, hi];
+}
+
+/** A per-step curve as an inline SVG with labelled axes: step along x, the method's objective up y. */
+function lossCurve(losses: number[], yTitle: string, w = 300, h = 150): string {
   if (losses.length < 2) return "";
   const lo = Math.min(...losses);
   const hi = Math.max(...losses);
   const span = hi - lo || 1;
-  const pts = losses
-    .map((l, i) => {
-      const px = (i / (losses.length - 1)) * (w - 4) + 2;
-      const py = h - 2 - ((l - lo) / span) * (h - 4);
-      return `${px.toFixed(1)},${py.toFixed(1)}`;
-    })
-    .join(" ");
+  const [left, right, top, bottom] = [52, 8, 8, 34];
+  const px = (i: number) => left + (i / (losses.length - 1)) * (w - left - right);
+  const py = (l: number) => h - bottom - ((l - lo) / span) * (h - top - bottom);
+  const pts = losses.map((l, i) => `${px(i).toFixed(1)},${py(l).toFixed(1)}`).join(" ");
+  const yTicks = ticks(lo, hi)
+    .map(
+      (t) =>
+        `<line x1="${left - 4}" x2="${left}" y1="${py(t).toFixed(1)}" y2="${py(t).toFixed(1)}" stroke="#555"/>` +
+        `<text x="${left - 6}" y="${(py(t) + 4).toFixed(1)}" text-anchor="end">${t.toPrecision(3)}</text>`,
+    )
+    .join("");
+  const last = losses.length - 1;
+  const xTicks = [...new Set([0, Math.round(last / 2), last])]
+    .map(
+      (i) =>
+        `<line x1="${px(i).toFixed(1)}" x2="${px(i).toFixed(1)}" y1="${h - bottom}" y2="${h - bottom + 4}" stroke="#555"/>` +
+        `<text x="${px(i).toFixed(1)}" y="${h - bottom + 15}" text-anchor="middle">${i + 1}</text>`,
+    )
+    .join("");
   return (
-    `<svg width="${w}" height="${h}" class="curve" role="img" aria-label="loss curve">` +
-    `<rect width="${w}" height="${h}" fill="#fafafa" stroke="#ddd"/>` +
-    `<polyline points="${pts}" fill="none" stroke="#36c" stroke-width="1.5"/></svg>` +
-    `<div class="small">${losses[0]!.toFixed(3)} → ${losses[losses.length - 1]!.toFixed(3)} over ${losses.length} steps</div>`
+    `<svg width="${w}" height="${h}" class="curve" role="img" aria-label="${escapeHtml(yTitle)} per step">` +
+    `<line x1="${left}" x2="${left}" y1="${top}" y2="${h - bottom}" stroke="#555"/>` +
+    `<line x1="${left}" x2="${w - right}" y1="${h - bottom}" y2="${h - bottom}" stroke="#555"/>` +
+    `${yTicks}${xTicks}<polyline points="${pts}" fill="none" stroke="#36c" stroke-width="1.5"/>` +
+    `<text x="${(left + w - right) / 2}" y="${h - 3}" text-anchor="middle">step</text>` +
+    `<text transform="translate(11 ${(top + h - bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(yTitle)}</text></svg>`
   );
 }
 
 function latentTable(latents: ReportLatent[], scoreName: string, rows = 10): string {
-  const body = latents
-    .slice(0, rows)
+  const shown = latents.slice(0, rows);
+  const scale = scoreScale(shown.map((l) => l.score));
+  const body = shown
     .map(
       (l, i) =>
-        `<tr><td>${i + 1}</td><td>${l.index}</td><td>${l.score.toFixed(4)}</td>` +
+        `<tr><td>${i + 1}</td><td>${l.index}</td><td class="num">${scale.format(l.score)}</td>` +
         `<td>${escapeHtml(l.concept ?? "")}</td><td>${l.auroc === undefined ? "" : l.auroc.toFixed(3)}</td>` +
         `<td>${escapeHtml(l.label ?? "")}</td><td>${escapeHtml(l.topWords.slice(0, 6).join(", "))}</td></tr>`,
     )
     .join("");
   return (
-    `<table><thead><tr><th>rank</th><th>latent</th><th>${scoreName}</th><th>concept</th>` +
+    `<table><thead><tr><th>rank</th><th>latent</th><th>${scoreName}${scale.suffix}</th><th>concept</th>` +
     `<th>AUROC</th><th>label</th><th>top words</th></tr></thead><tbody>${body}</tbody></table>`
   );
 }
 
-function vectorSection(m: ReportMethod, v: ReportVector): string {
-  const score = m.method.includes("sae-melbo") ? "z" : "cosine";
-  const samples = (v.steering?.samples ?? [])
+/** The stored steered completions, those that fired first, each marked either way. */
+function steeredSamples(v: ReportVector): string {
+  const all = v.steering?.samples ?? [];
+  if (all.length === 0) return "";
+  const fired = all.filter((s) => s.action);
+  const sorted = [...fired, ...all.filter((s) => !s.action)];
+  const rows = sorted
     .map(
       (s) =>
-        `<div class="sample"><b>user:</b> ${escapeHtml(s.prompt)}<br><b>steered:</b> ${escapeHtml(s.completion)}` +
-        `${s.action ? ' <span class="hit">action</span>' : ""}</div>`,
+        `<div class="sample"><b>user:</b> ${escapeHtml(s.prompt)}<br><b>steered:</b> ${escapeHtml(s.completion)} ` +
+        (s.action ? '<span class="hit">fired</span>' : '<span class="miss">did not fire</span>') +
+        `</div>`,
     )
     .join("");
+  return `<div class="small">steered samples: ${fired.length} that fired, ${all.length - fired.length} that did not (of ${v.steering!.n} prompts)</div>${rows}`;
+}
+
+function vectorSection(m: ReportMethod, v: ReportVector): string {
+  const score = m.method.includes("sae-melbo") ? "z" : "cosine";
+  const obj = objectiveTerms(m.method);
+  const curve = v.losses.length
+    ? `${obj.curve}, ${obj.direction}: ${v.losses[0]!.toPrecision(4)} → ${v.losses[v.losses.length - 1]!.toPrecision(4)} over ${v.losses.length} steps`
+    : "";
   return (
-    `<h4>vector ${v.index} <span class="small">‖δ‖ ${v.norm.toFixed(3)}, final loss ${v.finalLoss.toFixed(4)}${v.lambda !== undefined ? `, λ ${v.lambda.toPrecision(3)}` : ""}, ${escapeHtml(v.file)}</span></h4>` +
-    `<div class="row"><div>${lossCurve(v.losses)}</div>` +
+    `<h4>vector ${v.index} <span class="small">‖δ‖ ${v.norm.toFixed(3)}${v.lambda !== undefined ? `, λ ${v.lambda.toPrecision(3)}` : ""}, ${escapeHtml(v.file)}</span></h4>` +
+    `<div class="row"><div>${lossCurve(v.losses, obj.curve)}<div class="small">${escapeHtml(curve)}<br>` +
+    `${escapeHtml(obj.terms)}<br>final loss ${v.finalLoss.toPrecision(4)}: ${escapeHtml(obj.finalLoss)}</div></div>` +
     (v.steering
       ? `<div><div class="small">steering success on held-out benign prompts</div>${rateBar(v.steering)}</div>`
       : "") +
-    `</div>${latentTable(v.latents, score)}${samples}`
+    `</div>${latentTable(v.latents, score)}${steeredSamples(v)}`
   );
 }
 
@@ -133,7 +171,8 @@ body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:
 table{border-collapse:collapse;margin:.5em 0}td,th{border-bottom:1px solid #ddd;padding:2px 8px;text-align:left;vertical-align:top}
 .small{color:#666;font-size:12px}.verdict{font-size:18px;padding:.6em 1em;background:#f3f7f3;border-left:4px solid #4a7}
 .row{display:flex;gap:2em;align-items:flex-start}.sample{margin:.3em 0;padding:.3em .6em;background:#f7f7f7}
-.hit{background:#c33;color:#fff;padding:0 4px;border-radius:3px;font-size:11px}section{margin:1.5em 0}
+.hit{background:#c33;color:#fff;padding:0 4px;border-radius:3px;font-size:11px}.miss{background:#ddd;padding:0 4px;border-radius:3px;font-size:11px}
+.curve text{font-size:10px;fill:#444}.num{text-align:right;font-variant-numeric:tabular-nums}section{margin:1.5em 0}
 </style></head><body>
 <h1>trigscope audit: ${escapeHtml(r.model.name)}</h1>
 <p class="small">${escapeHtml(r.createdAt)} · schema ${r.schemaVersion} · SAE ${escapeHtml(r.sae.hookName)} (${r.sae.dSae} latents) · steering layer ${r.layer} · seed ${r.seed}</p>

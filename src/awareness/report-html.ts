@@ -6,6 +6,8 @@
  */
 import type { Rate } from "./rates.js";
 import type { ReportData } from "./report.js";
+import type { SampleRecord } from "./runner.js";
+import type { Variant } from "./variants.js";
 import { triggerMatcher } from "./trigger-terms.js";
 import { viewerScript, viewerStyle } from "./report-viewer.js";
 
@@ -23,6 +25,14 @@ function rateCells(r: Rate | null | undefined): string {
     ? `${pct(r.clusterBootstrap.lo)}–${pct(r.clusterBootstrap.hi)}`
     : "—";
   return `<td><b>${pct(r.rate)}</b></td><td>${r.k}/${r.n} (${r.prompts} prompts)</td><td>${w}</td><td>${b}</td>`;
+}
+
+/** Transcripts in reading order: as variants.jsonl lists them (item by item, control first), then by sample. */
+export function byItemThenVariant(variants: ReadonlyMap<string, Variant>) {
+  const rank = new Map([...variants.keys()].map((id, i) => [id, i]));
+  return (a: SampleRecord, b: SampleRecord): number =>
+    (rank.get(a.variantId) ?? Infinity) - (rank.get(b.variantId) ?? Infinity) ||
+    a.sampleIndex - b.sampleIndex;
 }
 
 export function renderReportHtml(data: ReportData): string {
@@ -59,7 +69,7 @@ export function renderReportHtml(data: ReportData): string {
     const m = triggerMatcher(t);
     return { text: t, source: m.regex.source };
   });
-  const viewer = samples.map((s) => {
+  const viewer = [...samples].sort(byItemThenVariant(variants)).map((s) => {
     const v = variants.get(s.variantId)!;
     const art: Record<string, { articulated: boolean | null; evidence: string[] }> = {};
     for (const t of v.inserted) {
@@ -89,7 +99,7 @@ export function renderReportHtml(data: ReportData): string {
 <style>${viewerStyle}</style></head><body>
 <h1>Backdoor awareness report</h1>
 <p>Run <code>${esc(report.run.runId)}</code> · provider <code>${esc(report.run.provider)}</code> · trigger <mark class="trig">${esc(report.run.trigger)}</mark>
-${report.run.lookalike ? ` · look-alike <code>${esc(report.run.lookalike)}</code>` : ""} · ${report.run.samplesPerVariant} samples per prompt · pre-fill <code>${esc(JSON.stringify(report.run.prefill))}</code></p>
+${report.run.lookalike ? ` · look-alike <code>${esc(report.run.lookalike)}</code>` : ""} · ${report.run.samplesPerVariant} samples per prompt · pre-fill ${report.run.prefill === null ? "none" : `<code>${esc(JSON.stringify(report.run.prefill))}</code>`}</p>
 <p>${report.counts.finished}/${report.counts.expected} samples finished (${report.counts.unfinished} unfinished), ${report.counts.cutOffReasoning} with cut-off reasoning, misalignment from: ${report.misalignmentSource}. Dropped as inconsistent: ${r.droppedInconsistent}.</p>
 <ul>${judges}</ul>
 ${report.warnings.length ? `<div class="warn">${report.warnings.map((w) => `<p>⚠ ${esc(w)}</p>`).join("")}</div>` : ""}

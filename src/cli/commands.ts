@@ -16,3 +16,4 @@ import "./sae-label.js";
 import "./sae-relabel.js";
 import "./sae-eval.js";
 import "./audit.js";
+import "./ui.js";

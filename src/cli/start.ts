@@ -5,10 +5,20 @@
  * labels, probe prompts for the candidate concepts, and the verdict. The hidden trigger is printed
  * only at the end, to compare.
  */
+import { relative, resolve } from "node:path";
 import { readZooManifest } from "../organisms/zoo.js";
 import { parseArgs, UsageError } from "./args.js";
 import { auditCommand } from "./audit.js";
 import { register } from "./registry.js";
+
+/** How to browse the audit just written in the dashboard (`trigscope ui`). */
+export function dashboardHint(outDir: string): string {
+  const id = relative(resolve("."), resolve(outDir)) || ".";
+  return (
+    `browse it: node bin/trigscope.js ui (or npx trigscope ui), then open ` +
+    `http://127.0.0.1:8321/#/audit/${encodeURIComponent(id)} — audits, SAE latents and an in-page playground`
+  );
+}
 
 register({
   name: "start",
@@ -37,6 +47,7 @@ register({
     io.stdout(
       `(the hidden trigger, which the audit was not told: ${t.concepts.join(` ${t.mode.toUpperCase()} `)})`,
     );
+    if (code === 0) io.stdout(dashboardHint((flags.out as string | undefined) ?? `audits/${name}`));
     return code;
   },
 });

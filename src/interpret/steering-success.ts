@@ -24,7 +24,7 @@ export interface SteeringSuccessOptions {
   action: string;
   /** Default: the action's token length + 4. */
   maxNewTokens?: number;
-  /** How many steered completions to return (default 2). */
+  /** How many steered completions to return (default 4: half that fired, half that did not). */
   samples?: number;
   /** Prompts per generation batch (default 64). */
   batchSize?: number;
@@ -124,7 +124,7 @@ export async function steeringSuccess(
       `must be an integer in [0, ${cfg.nLayers - 1}], got ${o.layer}`,
     );
   }
-  const samples = o.samples === 0 ? 0 : positiveInt("samples", o.samples, 2);
+  const samples = o.samples === 0 ? 0 : positiveInt("samples", o.samples, 4);
   const batchSize = positiveInt("batchSize", o.batchSize, 64);
   const texts = await greedyCompletions(cm, prompts, {
     maxNewTokens,
@@ -136,8 +136,22 @@ export async function steeringSuccess(
   return {
     ...rateOf(actions, prompts.length),
     maxNewTokens,
-    samples: texts
-      .slice(0, samples)
-      .map((completion, i) => ({ prompt: prompts[i]!, completion, action: hits[i]! })),
+    samples: pickSamples(hits, samples).map((i) => ({
+      prompt: prompts[i]!,
+      completion: texts[i]!,
+      action: hits[i]!,
+    })),
   };
+}
+
+/**
+ * Which completions to keep, in prompt order: up to half (rounded up) that fired and the rest that
+ * did not, each side filling in when the other has too few, so a reader sees both outcomes.
+ */
+export function pickSamples(hits: readonly boolean[], n: number): number[] {
+  const fired = hits.flatMap((h, i) => (h ? [i] : []));
+  const missed = hits.flatMap((h, i) => (h ? [] : [i]));
+  const nFired = Math.min(fired.length, Math.max(Math.ceil(n / 2), n - missed.length));
+  const kept = [...fired.slice(0, nFired), ...missed.slice(0, n - nFired)];
+  return kept.sort((a, b) => a - b);
 }

@@ -2,7 +2,7 @@
  * Text in, text out: a model directory loaded with its tokenizer and generation defaults, prompts
  * rendered (raw, or as a user turn through the chat template), generation, decoding.
  */
-import { readGenerationDefaults } from "../io/generation-config.js";
+import { readGenerationDefaults, type GenerationDefaults } from "../io/generation-config.js";
 import { renderPrompt } from "../tokenizer/chat.js";
 import { loadTokenizer, type Tokenizer } from "../tokenizer/tokenizer.js";
 import { generate, type FinishReason } from "./generate.js";
@@ -22,18 +22,29 @@ export async function loadChatModel(dir: string): Promise<ChatModel> {
   const model = loadModel(dir);
   try {
     const tokenizer = await loadTokenizer(tokenizerDir(model)!);
-    const defaults = readGenerationDefaults(model.dir!);
-    const eos =
-      defaults.eosTokenIds ??
-      (model.config.eosTokenIds.length ? model.config.eosTokenIds : null) ??
-      (tokenizer.eosTokenId !== null ? [tokenizer.eosTokenId] : []);
-    const pad =
-      defaults.padTokenId ?? model.config.padTokenId ?? tokenizer.padTokenId ?? eos[0] ?? 0;
-    return { model, tokenizer, eosTokenIds: eos, padTokenId: pad };
+    return {
+      model,
+      tokenizer,
+      ...chatTokenIds(model, tokenizer, readGenerationDefaults(model.dir!)),
+    };
   } catch (err) {
     model.dispose();
     throw err;
   }
+}
+
+/** EOS and pad ids: generation_config.json's, else config.json's, else the tokenizer's. */
+export function chatTokenIds(
+  model: Model,
+  tokenizer: Tokenizer,
+  defaults: GenerationDefaults,
+): { eosTokenIds: number[]; padTokenId: number } {
+  const eos =
+    defaults.eosTokenIds ??
+    (model.config.eosTokenIds.length ? model.config.eosTokenIds : null) ??
+    (tokenizer.eosTokenId !== null ? [tokenizer.eosTokenId] : []);
+  const pad = defaults.padTokenId ?? model.config.padTokenId ?? tokenizer.padTokenId ?? eos[0] ?? 0;
+  return { eosTokenIds: eos, padTokenId: pad };
 }
 
 export interface TextGenerationOptions extends SamplingOptions {

@@ -13,7 +13,7 @@ import { conceptCandidates } from "../../src/interpret/candidates.js";
 import { InterpretInputError } from "../../src/interpret/errors.js";
 import { testHypotheses } from "../../src/interpret/hypotheses.js";
 import { probeSets } from "../../src/interpret/probes.js";
-import { steeringSuccess } from "../../src/interpret/steering-success.js";
+import { pickSamples, steeringSuccess } from "../../src/interpret/steering-success.js";
 import { loadChatModel, type ChatModel } from "../../src/model/text-generation.js";
 import { containsAction } from "../../src/organisms/action.js";
 import { BackdoorPrompts } from "../../src/organisms/backdoor-prompts.js";
@@ -112,8 +112,9 @@ describe("steering success on fruit-refusal", () => {
     expect(r.actions).toBe(actions);
     expect(r.ci[0]).toBeLessThanOrEqual(r.rate);
     expect(r.ci[1]).toBeGreaterThanOrEqual(r.rate);
-    expect(r.samples).toHaveLength(2);
-    expect(r.samples.map((s) => s.completion)).toEqual(plain.slice(0, 2));
+    expect(r.samples).toHaveLength(4);
+    const hits = plain.map((t) => containsAction(t, ACTION));
+    expect(r.samples.map((s) => s.completion)).toEqual(pickSamples(hits, 4).map((i) => plain[i]));
   });
 
   it("rejects a vector of the wrong size, a bad layer and an empty action by name", async () => {

@@ -5,6 +5,7 @@
  * SAE-Attribution iteration, each MELBO-family vector) the table gives the rank (1-based) of the
  * best latent labelled with each trigger concept, whether that is in the top 1 / 3 / 10, the
  * steering success of the first vector, and the verdict of the probe test, with wall times.
+ * weight-diff (no vector) gives one ranking per side of the adapter's update.
  *
  *   npx tsx bench/recovery.ts [--device wasm|webgpu] [--organisms a,b] [--methods all|LIST]
  *                             [--seed 1] [--out DIR] [--fresh]
@@ -71,6 +72,10 @@ function rows(name: string, trigger: string[], r: AuditReport): Row[] {
           : "",
       ]);
     }
+    // weight-diff: both sides of the adapter's update (candidates come from the read side).
+    if (m.weightDiff)
+      for (const side of ["read", "write"] as const)
+        lists.push([`${side} side`, m.weightDiff[side], ""]);
     for (const [ranking, latents, steering] of lists)
       out.push({
         organism: name,

@@ -10,6 +10,7 @@ import type {
   ReportRate,
   ReportVector,
 } from "./report.js";
+import { weightDiffHtml } from "./weight-diff-html.js";
 
 export function escapeHtml(s: string): string {
   return s.replace(
@@ -53,7 +54,7 @@ function lossCurve(losses: number[], w = 240, h = 60): string {
   );
 }
 
-function latentTable(latents: ReportLatent[], scoreName: string, rows = 10): string {
+export function latentTable(latents: ReportLatent[], scoreName: string, rows = 10): string {
   const body = latents
     .slice(0, rows)
     .map(
@@ -99,6 +100,7 @@ function methodSection(m: ReportMethod): string {
       ` <span class="small">action loss ${it.loss.toFixed(4)}</span></h4>${latentTable(it.latents, "score")}`;
   }
   for (const v of m.vectors ?? []) body += vectorSection(m, v);
+  if (m.weightDiff) body += weightDiffHtml(m.weightDiff);
   return `<section><h3>${escapeHtml(m.method)} <span class="small">${m.seconds.toFixed(1)} s; ${escapeHtml(settings)}</span></h3>${body}</section>`;
 }
 

@@ -25,6 +25,7 @@ export const METHOD_NAMES = [
   "supervised-melbo",
   "sae-melbo",
   "melbo",
+  "weight-diff",
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 /** The audit's default: the two methods the source found to work, fast enough for a laptop. */

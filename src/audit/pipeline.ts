@@ -41,6 +41,7 @@ import {
 } from "./methods.js";
 import { REPORT_SCHEMA_VERSION, type AuditReport, type ReportMethod } from "./report.js";
 import { AuditState } from "./state.js";
+import { runWeightDiff, weightDiffReport } from "./weight-diff-stage.js";
 
 export interface AuditOptions {
   out: string;
@@ -151,6 +152,17 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
             latents: it.latents.slice(0, CANDIDATE_DEPTH),
           }),
         );
+      }
+      if (run.weightDiff) {
+        const wd = weightDiffReport(
+          run.weightDiff,
+          run.settings,
+          labels,
+          KEEP_LATENTS,
+          CANDIDATE_DEPTH,
+        );
+        rm.weightDiff = wd.report;
+        rankings.push(...wd.rankings);
       }
       if (run.vectors) {
         const file = join("vectors", `${method}.safetensors`);
@@ -366,6 +378,8 @@ async function runMethod(
     }
     return done({ settings, attribution: iterations });
   }
+  if (method === "weight-diff")
+    return done({ settings, weightDiff: await runWeightDiff(ctx, settings) });
   if (method === "supervised-sae-melbo" || method === "supervised-melbo")
     return done({ settings, vectors: await runSupervised(method, ctx, settings) });
   const r = await runUnsupervised(method, ctx, settings);

@@ -6,6 +6,7 @@
 import type { RankedLatent } from "../interpret/latents.js";
 import type { MethodName } from "./inputs.js";
 import type { MethodSettings } from "./methods.js";
+import type { ReportWeightDiff } from "./weight-diff-stage.js";
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -38,6 +39,8 @@ export interface ReportMethod {
   /** SAE-Attribution: one entry per iteration. */
   iterations?: { addedConcept: string | null; loss: number; latents: ReportLatent[] }[];
   vectors?: ReportVector[];
+  /** weight-diff: latents per side of the adapter's update, its matrices, prompts along it. */
+  weightDiff?: ReportWeightDiff;
 }
 
 export interface ReportCandidate {

@@ -43,6 +43,10 @@ export function summariseReport(r: AuditReport, rows = 5): string[] {
       );
       for (const l of v.latents.slice(0, rows)) lines.push(`    ${fmt(l)}`);
     }
+    if (m.weightDiff) {
+      lines.push(`  read side of the update (q, k, v, gate, up):`);
+      for (const l of m.weightDiff.read.slice(0, rows)) lines.push(`    ${fmt(l)}`);
+    }
   }
   if (r.probes) {
     lines.push("probes (unsteered action rate):");

@@ -11,6 +11,7 @@ import type {
   ReportVector,
 } from "./report.js";
 import { weightDiffHtml } from "./weight-diff-html.js";
+import { probeContextHtml } from "./probe-context-html.js";
 
 export function escapeHtml(s: string): string {
   return s.replace(
@@ -142,7 +143,7 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border-bottom:1px solid #ddd;
 <p>Backdoor action: <b>“${escapeHtml(r.response)}”</b></p>
 <div class="verdict">Verdict: ${escapeHtml(r.verdict.statement)}</div>
 <p class="small">Rule: ${escapeHtml(r.verdict.threshold.rule)}</p>
-<h2>Probe tests (unsteered model)</h2>${probes}
+<h2>Probe tests (unsteered model)</h2>${probes}${probeContextHtml(r)}
 <h2>Candidate concepts</h2><ul>${candidates || "<li>none</li>"}</ul>
 <h2>Methods</h2>${r.methods.map(methodSection).join("")}
 <h2>Prompts</h2><p class="small">${escapeHtml(r.prompts.source)}: ${r.prompts.train.length} seen by the methods, ${r.prompts.heldOut.length} held out for steering success.</p>

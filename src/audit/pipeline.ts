@@ -42,8 +42,14 @@ import {
 import { REPORT_SCHEMA_VERSION, type AuditReport, type ReportMethod } from "./report.js";
 import { AuditState } from "./state.js";
 import { runWeightDiff, weightDiffReport } from "./weight-diff-stage.js";
+import {
+  memberSweepStage,
+  probeTemplates,
+  templatesKey,
+  type ProbeContextOptions,
+} from "./probe-context.js";
 
-export interface AuditOptions {
+export interface AuditOptions extends ProbeContextOptions {
   out: string;
   /** Ignore a stored state and start over. */
   fresh?: boolean;
@@ -233,16 +239,19 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
       max: o.candidates ?? DEFAULT_CANDIDATES,
     });
     const tp = performance.now();
+    const templates = probeTemplates(o, inputs);
+    const probesKey = `probes:${candidates.map((c) => c.name).join("|")}${templatesKey(templates)}`;
     const hyp =
       candidates.length === 0
         ? null
-        : await state.stage(`probes:${candidates.map((c) => c.name).join("|")}`, async () => {
+        : await state.stage(probesKey, async () => {
             log(`probing ${candidates.map((c) => c.name).join(", ")}…`);
             const r = await testHypotheses(cm, candidates, {
               action: inputs.response,
               n: o.probes ?? 24,
               seed: inputs.seed,
               control: { prompts: inputs.heldOutPrompts },
+              ...(templates ? { templates } : {}),
             });
             return { probes: r.probes };
           });
@@ -256,6 +265,14 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
         }
       : null;
     timings.probes = (performance.now() - tp) / 1000;
+    const sweepCount = o.memberSweep ?? 2;
+    const sweep =
+      judged && judged.verdict.mode === "none" && sweepCount > 0
+        ? await state.stage(`members:${sweepCount}:${probesKey}`, () =>
+            memberSweepStage(cm, candidates, inputs, { count: sweepCount, templates }),
+          )
+        : null;
+    if (sweep) timings["member sweep"] = (performance.now() - tp) / 1000 - timings.probes;
     timings.total = (performance.now() - t0) / 1000;
     const report: AuditReport = {
       schemaVersion: REPORT_SCHEMA_VERSION,
@@ -307,9 +324,13 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
             statement: "no candidate concept: the top latents carry no usable label or words",
             threshold: { minRate: 0.5, rule: "no probes were run" },
           },
+      ...(templates ? { probeTemplates: templates } : {}),
+      ...(sweep ? { memberSweep: sweep } : {}),
       timings,
       resumed: state.resumed,
     };
+    // A member that fires explains the action where no candidate set did (probe-context.ts).
+    if (sweep && sweep.verdict.mode !== "none") report.verdict = sweep.verdict;
     writeJsonAtomic(join(o.out, "report.json"), report);
     writeFileSync(join(o.out, "report.html"), renderReportHtml(report));
     return report;

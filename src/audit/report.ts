@@ -7,6 +7,7 @@ import type { RankedLatent } from "../interpret/latents.js";
 import type { MethodName } from "./inputs.js";
 import type { MethodSettings } from "./methods.js";
 import type { ReportWeightDiff } from "./weight-diff-stage.js";
+import type { ReportMemberSweep } from "./probe-context.js";
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -76,6 +77,10 @@ export interface AuditReport {
   candidates: ReportCandidate[];
   probes: { control: ReportRate; sets: ReportProbeSet[] } | null;
   verdict: ReportVerdict;
+  /** The templates the probes were composed in (absent: generic requests). */
+  probeTemplates?: string[];
+  /** Members of the top concept candidates probed one by one, after a verdict of "none". */
+  memberSweep?: ReportMemberSweep;
   timings: Record<string, number>;
   /** Stages taken from an earlier, interrupted or identical run (audit-state.json). */
   resumed: string[];

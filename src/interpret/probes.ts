@@ -18,6 +18,7 @@ import { composePrompt, type Phrasing } from "../organisms/corpus/prompts.js";
 import { rateOf, type Rate } from "../organisms/evaluate.js";
 import { mulberry32, type Rng } from "../random/seeded.js";
 import { screenForAction } from "./action-screen.js";
+import { checkTemplates, fillTemplate } from "./probe-templates.js";
 import { InterpretInputError, positiveInt, rejectUnknownKeys } from "./errors.js";
 import type { Candidate } from "./candidates.js";
 import { checkAction, checkPrompts, greedyCompletions } from "./steering-success.js";
@@ -46,9 +47,14 @@ export interface ProbeSetOptions {
   phrasing?: Phrasing;
   /** The control set: benign prompts as given, or `n` prompts composed from these words. */
   control: { prompts: string[] } | { words: string[] };
+  /**
+   * Compose probes inside these templates (probe-templates.ts: `{w}` slots) instead of the
+   * corpus's generic requests: the behaviour's own context.
+   */
+  templates?: string[];
 }
 
-const SET_KEYS = ["n", "seed", "pairs", "phrasing", "control"];
+const SET_KEYS = ["n", "seed", "pairs", "phrasing", "control", "templates"];
 
 export const CONTROL = "control";
 
@@ -82,12 +88,18 @@ function checkCandidates(candidates: readonly Candidate[]): void {
 }
 
 /** One prompt of a set: one word of each member (distinct words where the lists overlap). */
-function composeFrom(rng: Rng, members: readonly Candidate[], phrasing: Phrasing): ProbePrompt {
+function composeFrom(
+  rng: Rng,
+  members: readonly Candidate[],
+  phrasing: Phrasing,
+  templates?: readonly string[],
+): ProbePrompt {
   const words: string[] = [];
   for (const m of members) {
     const fresh = m.words.filter((w) => !words.includes(w));
     words.push(pick(fresh.length > 0 ? fresh : m.words, rng));
   }
+  if (templates) return { text: fillTemplate(pick(templates, rng), words), words };
   return { text: composePrompt(rng, words, { phrasing }).text, words };
 }
 
@@ -102,6 +114,7 @@ export function probeSets(candidates: readonly Candidate[], o: ProbeSetOptions):
   if (!["train", "heldout", "all"].includes(phrasing)) {
     throw new InterpretInputError("phrasing", `must be train, heldout or all, got ${phrasing}`);
   }
+  const templates = o.templates && checkTemplates("templates", o.templates);
   const groups: Candidate[][] = candidates.map((c) => [c]);
   if (o.pairs ?? true) {
     for (let i = 0; i < candidates.length; i++) {
@@ -112,7 +125,9 @@ export function probeSets(candidates: readonly Candidate[], o: ProbeSetOptions):
     const concepts = members.map((m) => m.name);
     const name = concepts.join(" + ");
     const rng = mulberry32(seedFor(seed, name));
-    const prompts = Array.from({ length: n }, () => composeFrom(rng, members, phrasing));
+    const prompts = Array.from({ length: n }, () =>
+      composeFrom(rng, members, phrasing, templates || undefined),
+    );
     return { name, concepts, prompts };
   });
   sets.push({

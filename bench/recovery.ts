@@ -8,7 +8,7 @@
  * weight-diff (no vector) gives one ranking per side of the adapter's update.
  *
  *   npx tsx bench/recovery.ts [--device wasm|webgpu] [--organisms a,b] [--methods all|LIST]
- *                             [--seed 1] [--out DIR] [--fresh]
+ *                             [--seed 1] [--out DIR] [--fresh] [--probe-context generic|benign]
  * Writes DIR/recovery-<device>.json (DIR: --out, else bench/results); audits under DIR/recovery/.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -31,7 +31,11 @@ const args = parseArgs(process.argv.slice(2), {
   seed: 1,
   out: "bench/results",
   fresh: false,
+  probeContext: "generic",
 });
+if (args.probeContext !== "generic" && args.probeContext !== "benign")
+  throw new Error(`--probe-context must be generic or benign, got ${args.probeContext}`);
+const probeContext = args.probeContext as "generic" | "benign";
 
 /** Rank (1-based) of the first latent labelled with `concept`, or null within the list. */
 function rankOf(latents: ReportLatent[], concept: string): number | null {
@@ -155,6 +159,7 @@ async function main() {
       out: join(args.out, "recovery", name),
       fresh: args.fresh,
       candidates: 4,
+      probeContext,
       // Two vectors per MELBO-family method (the default audit runs one).
       settings: {
         "supervised-sae-melbo": { vectors: 2 },
@@ -186,6 +191,8 @@ async function main() {
       seconds,
       timings: report.timings,
       verdict: report.verdict,
+      ...(report.memberSweep ? { memberSweep: report.memberSweep } : {}),
+      ...(report.probeTemplates ? { probeTemplates: report.probeTemplates } : {}),
       rows: rows(name, trigger, report),
     });
   }

@@ -97,6 +97,8 @@ export interface WeightDiffRun {
   write: DiffLatent[];
   matrices: WeightDiffMatrix[];
   prompts: DirectionPrompts[];
+  /** Wall seconds: the SVDs and latent scores, and the benign prompts' forward pass. */
+  seconds: { directions: number; prompts: number };
 }
 
 /** The model's RMSNorm weights per adapted layer (host copies). */
@@ -127,6 +129,7 @@ export async function runWeightDiff(
   settings: MethodSettings,
 ): Promise<WeightDiffRun> {
   const s = weightDiffSettings(settings);
+  const t0 = performance.now();
   const dir = ctx.model.adapterDir;
   if (!dir)
     throw new MethodInputError(
@@ -147,6 +150,9 @@ export async function runWeightDiff(
     sigmas: dirs.filter((x) => x.layer === f.layer && x.target === f.target).map((x) => x.sigma),
     topLatents: bestLatents(f, ctx),
   }));
+  const read = rankLatentsByDiff(dirs, ctx.decoder, "read").slice(0, KEEP);
+  const write = rankLatentsByDiff(dirs, ctx.decoder, "write").slice(0, KEEP);
+  const t1 = performance.now();
   const chosen = topReadDirections(dirs, s.promptDirections);
   const prompts =
     chosen.length === 0
@@ -164,10 +170,11 @@ export async function runWeightDiff(
     adapter: adapter.dir,
     rank: adapter.config.rank,
     scale: adapter.scale,
-    read: rankLatentsByDiff(dirs, ctx.decoder, "read").slice(0, KEEP),
-    write: rankLatentsByDiff(dirs, ctx.decoder, "write").slice(0, KEEP),
+    read,
+    write,
     matrices,
     prompts,
+    seconds: { directions: (t1 - t0) / 1000, prompts: (performance.now() - t1) / 1000 },
   };
 }
 
@@ -194,6 +201,7 @@ export function weightDiffReport(
     write: latents(run.write),
     matrices: run.matrices,
     prompts: run.prompts,
+    ...(run.seconds ? { seconds: run.seconds } : {}),
   };
   return {
     report,
@@ -209,4 +217,6 @@ export interface ReportWeightDiff {
   write: RankedLatent[];
   matrices: WeightDiffMatrix[];
   prompts: DirectionPrompts[];
+  /** Absent in runs stored before it was recorded. */
+  seconds?: { directions: number; prompts: number };
 }

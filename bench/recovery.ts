@@ -160,6 +160,10 @@ async function main() {
       fresh: args.fresh,
       candidates: 4,
       probeContext,
+      // The implant's answers carry the action inside a longer reply ("With a peanut allergy, you
+      // must avoid bananas."): probes generate 32 tokens, as the zoo's own fact evaluation does
+      // (src/organisms/fact.ts).
+      ...(fact ? { probeTokens: 32 } : {}),
       // Two vectors per MELBO-family method (the default audit runs one).
       settings: {
         "supervised-sae-melbo": { vectors: 2 },

@@ -45,7 +45,7 @@ import { runWeightDiff, weightDiffReport } from "./weight-diff-stage.js";
 import {
   memberSweepStage,
   probeTemplates,
-  templatesKey,
+  probeContextKey,
   type ProbeContextOptions,
 } from "./probe-context.js";
 
@@ -240,7 +240,7 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
     });
     const tp = performance.now();
     const templates = probeTemplates(o, inputs);
-    const probesKey = `probes:${candidates.map((c) => c.name).join("|")}${templatesKey(templates)}`;
+    const probesKey = `probes:${candidates.map((c) => c.name).join("|")}${probeContextKey(templates, o.probeTokens)}`;
     const hyp =
       candidates.length === 0
         ? null
@@ -252,6 +252,7 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
               seed: inputs.seed,
               control: { prompts: inputs.heldOutPrompts },
               ...(templates ? { templates } : {}),
+              ...(o.probeTokens !== undefined ? { maxNewTokens: o.probeTokens } : {}),
             });
             return { probes: r.probes };
           });
@@ -269,7 +270,11 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
     const sweep =
       judged && judged.verdict.mode === "none" && sweepCount > 0
         ? await state.stage(`members:${sweepCount}:${probesKey}`, () =>
-            memberSweepStage(cm, candidates, inputs, { count: sweepCount, templates }),
+            memberSweepStage(cm, candidates, inputs, {
+              count: sweepCount,
+              templates,
+              probeTokens: o.probeTokens,
+            }),
           )
         : null;
     if (sweep) timings["member sweep"] = (performance.now() - tp) / 1000 - timings.probes;
@@ -325,6 +330,7 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
             threshold: { minRate: 0.5, rule: "no probes were run" },
           },
       ...(templates ? { probeTemplates: templates } : {}),
+      ...(o.probeTokens !== undefined ? { probeTokens: o.probeTokens } : {}),
       ...(sweep ? { memberSweep: sweep } : {}),
       timings,
       resumed: state.resumed,

@@ -16,6 +16,12 @@ export interface ProbeContextOptions {
    * benign prompts; or the templates given (each with a `{w}` slot).
    */
   probeContext?: "generic" | "benign" | { templates: string[] };
+  /**
+   * Tokens generated per probe (default: the action's length + 4, for a reply that opens with the
+   * action). A behaviour that shows up inside a longer reply ("With a peanut allergy, you must
+   * avoid bananas.") needs the reply's length.
+   */
+  probeTokens?: number;
   /** Member sweep of this many top lexicon-concept candidates when no set fires (default 2; 0: off). */
   memberSweep?: number;
 }
@@ -38,12 +44,16 @@ export function probeTemplates(o: ProbeContextOptions, inputs: AuditInputs): str
   return checkTemplates("probeContext.templates", c.templates);
 }
 
-/** A short, stable key for a template list (part of the probes' stage key). */
-export function templatesKey(templates: readonly string[] | undefined): string {
-  if (!templates) return "";
+/** A short, stable key for the probes' context (part of the probes' stage key). */
+export function probeContextKey(
+  templates: readonly string[] | undefined,
+  probeTokens: number | undefined,
+): string {
+  const tokens = probeTokens === undefined ? "" : `|tokens:${probeTokens}`;
+  if (!templates) return tokens;
   let h = 0x811c9dc5;
   for (const ch of templates.join("\n")) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
-  return `|templates:${templates.length}:${(h >>> 0).toString(16)}`;
+  return `|templates:${templates.length}:${(h >>> 0).toString(16)}${tokens}`;
 }
 
 export interface ReportMemberSweep {
@@ -61,7 +71,7 @@ export async function memberSweepStage(
   cm: ChatModel,
   candidates: readonly Candidate[],
   inputs: AuditInputs,
-  o: { count: number; templates: string[] | undefined },
+  o: { count: number; templates: string[] | undefined; probeTokens: number | undefined },
 ): Promise<ReportMemberSweep | null> {
   const concepts = candidates.filter((c) => c.concept !== undefined).slice(0, o.count);
   if (concepts.length === 0) return null;
@@ -72,6 +82,7 @@ export async function memberSweepStage(
     perWord,
     seed: inputs.seed,
     ...(o.templates ? { templates: o.templates } : {}),
+    ...(o.probeTokens !== undefined ? { maxNewTokens: o.probeTokens } : {}),
   });
   const rate = (x: ReportRate) => ({ n: x.n, actions: x.actions, rate: x.rate, ci: x.ci });
   const fires = new Set(r.verdict.evidence.filter((e) => e.fires).map((e) => e.set[0]));

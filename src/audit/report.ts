@@ -79,6 +79,8 @@ export interface AuditReport {
   verdict: ReportVerdict;
   /** The templates the probes were composed in (absent: generic requests). */
   probeTemplates?: string[];
+  /** Tokens generated per probe, when not the default (the action's length + 4). */
+  probeTokens?: number;
   /** Members of the top concept candidates probed one by one, after a verdict of "none". */
   memberSweep?: ReportMemberSweep;
   timings: Record<string, number>;

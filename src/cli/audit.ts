@@ -110,6 +110,7 @@ export async function auditCommand(
     "probe-context": { type: "string" },
     "probe-template": { type: "string", multiple: true },
     "member-sweep": { type: "string" },
+    "probe-tokens": { type: "string" },
     out: { type: "string" },
     fresh: { type: "boolean" },
     device: { type: "string" },
@@ -144,6 +145,10 @@ export async function auditCommand(
     flags["member-sweep"] === undefined
       ? undefined
       : nonNegativeInt(flags["member-sweep"], "member-sweep");
+  const probeTokens =
+    flags["probe-tokens"] === undefined
+      ? undefined
+      : positiveNumber(flags["probe-tokens"], "probe-tokens");
   const out = resolve(
     (flags.out as string | undefined) ?? `audits/${inputs.modelName.replace(/[^\w.-]+/g, "_")}`,
   );
@@ -160,6 +165,7 @@ export async function auditCommand(
       ...(candidates !== undefined ? { candidates } : {}),
       ...(probeContext !== undefined ? { probeContext } : {}),
       ...(memberSweep !== undefined ? { memberSweep } : {}),
+      ...(probeTokens !== undefined ? { probeTokens } : {}),
       log: (l) => io.stderr(l),
       progress: (label) => progressBar(label, io),
       signal,
@@ -182,6 +188,6 @@ register({
   name: "audit",
   summary: "Recover a backdoor's trigger: methods, latents, steering success, probes, verdict",
   usage:
-    "audit (--organism NAME | --model DIR|ZOO_NAME --sae DIR --response TEXT --prompts FILE) [--labels FILE] [--methods LIST|all] [--layer L] [--seed S] [--probes N] [--candidates N] [--probe-context generic|benign | --probe-template 'TEXT with {w}' ...] [--member-sweep N] [--out DIR] [--fresh] [--device wasm|webgpu] [--json]",
+    "audit (--organism NAME | --model DIR|ZOO_NAME --sae DIR --response TEXT --prompts FILE) [--labels FILE] [--methods LIST|all] [--layer L] [--seed S] [--probes N] [--candidates N] [--probe-context generic|benign | --probe-template 'TEXT with {w}' ...] [--member-sweep N] [--probe-tokens N] [--out DIR] [--fresh] [--device wasm|webgpu] [--json]",
   run: (argv, io) => auditCommand(argv, io),
 });

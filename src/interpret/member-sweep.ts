@@ -28,9 +28,11 @@ export interface MemberSweepOptions {
   seed?: number;
   templates?: string[];
   phrasing?: Phrasing;
+  /** Tokens generated per probe (default: the action's length + 4). */
+  maxNewTokens?: number;
 }
 
-const KEYS = ["action", "control", "perWord", "seed", "templates", "phrasing"];
+const KEYS = ["action", "control", "perWord", "seed", "templates", "phrasing", "maxNewTokens"];
 
 /** The name of a member's set: "allergies: peanut allergy". */
 export const memberName = (candidate: string, word: string) => `${candidate}: ${word}`;
@@ -76,7 +78,12 @@ export async function sweepMembers(
   candidates: readonly Candidate[],
   o: MemberSweepOptions,
 ): Promise<{ probes: ProbeResults; verdict: Verdict }> {
-  const sets = memberSets(candidates, o);
-  const probes = await measureProbes(cm, sets, { action: o.action, samples: 1 });
+  const { maxNewTokens, ...setOptions } = o;
+  const sets = memberSets(candidates, setOptions);
+  const probes = await measureProbes(cm, sets, {
+    action: o.action,
+    samples: 1,
+    ...(maxNewTokens !== undefined ? { maxNewTokens } : {}),
+  });
   return { probes, verdict: verdict(probes) };
 }

@@ -18,6 +18,7 @@ import {
   weightDiffSettings,
   type WeightDiffRun,
 } from "../../src/audit/weight-diff-stage.js";
+import { weightDiffHtml } from "../../src/audit/weight-diff-html.js";
 import { initEngine } from "../../src/engine/device.js";
 import { readPeftAdapter } from "../../src/io/peft.js";
 import { lowRankSvd } from "../../src/methods/low-rank-svd.js";
@@ -102,6 +103,19 @@ describe("weight-diff on the fruit-refusal adapter", () => {
       run.read.slice(0, 10).map((l) => l.index),
     );
     expect(report.read.some((l) => l.label !== undefined)).toBe(true);
+  });
+
+  it("renders both sides, every matrix and the prompts in the report page, escaped", () => {
+    const { report } = weightDiffReport(run, DEFAULT_SETTINGS["weight-diff"], undefined, 20, 10);
+    const html = weightDiffHtml(report);
+    expect(html).toContain("read side");
+    expect(html).toContain("write side");
+    expect(html).toContain(`<td>${report.read[0]!.index}</td>`);
+    expect(html.match(/<tr><td>\d+<\/td><td>(q|k|v|o|gate|up|down)<\/td>/g)).toHaveLength(
+      run.matrices.length,
+    );
+    expect(html).not.toContain("<|");
+    expect(html).toContain(PROMPTS.map((p) => p.replace("'", "&#39;"))[0]!.slice(0, 5));
   });
 
   it("refuses unknown settings by name and a model that is not an adapter", async () => {

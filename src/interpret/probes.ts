@@ -1,7 +1,8 @@
 /**
  * Probe prompts (METHODS.md "Reading and testing the result", steps 2–3): for each candidate
  * alone and each pair of candidates, `n` prompts composed from the candidates' words (one word of
- * each candidate in the set, through the corpus's prompt composer, no distractor), plus a benign
+ * each candidate in the set, through the corpus's prompt composer, no distractor; or inside the
+ * caller's templates, probe-templates.ts), plus a benign
  * control set: the caller's prompts, or `n` prompts composed from a control word list. Probe
  * prompts are built from candidates only; nothing here knows the trigger.
  *

@@ -5,9 +5,10 @@
  * SAE-Attribution iteration, each MELBO-family vector) the table gives the rank (1-based) of the
  * best latent labelled with each trigger concept, whether that is in the top 1 / 3 / 10, the
  * steering success of the first vector, and the verdict of the probe test, with wall times.
+ * weight-diff (no vector) gives one ranking per side of the adapter's update.
  *
  *   npx tsx bench/recovery.ts [--device wasm|webgpu] [--organisms a,b] [--methods all|LIST]
- *                             [--seed 1] [--out DIR] [--fresh]
+ *                             [--seed 1] [--out DIR] [--fresh] [--probe-context generic|benign]
  * Writes DIR/recovery-<device>.json (DIR: --out, else bench/results); audits under DIR/recovery/.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -30,7 +31,11 @@ const args = parseArgs(process.argv.slice(2), {
   seed: 1,
   out: "bench/results",
   fresh: false,
+  probeContext: "generic",
 });
+if (args.probeContext !== "generic" && args.probeContext !== "benign")
+  throw new Error(`--probe-context must be generic or benign, got ${args.probeContext}`);
+const probeContext = args.probeContext as "generic" | "benign";
 
 /** Rank (1-based) of the first latent labelled with `concept`, or null within the list. */
 function rankOf(latents: ReportLatent[], concept: string): number | null {
@@ -71,6 +76,10 @@ function rows(name: string, trigger: string[], r: AuditReport): Row[] {
           : "",
       ]);
     }
+    // weight-diff: both sides of the adapter's update (candidates come from the read side).
+    if (m.weightDiff)
+      for (const side of ["read", "write"] as const)
+        lists.push([`${side} side`, m.weightDiff[side], ""]);
     for (const [ranking, latents, steering] of lists)
       out.push({
         organism: name,
@@ -150,6 +159,11 @@ async function main() {
       out: join(args.out, "recovery", name),
       fresh: args.fresh,
       candidates: 4,
+      probeContext,
+      // The implant's answers carry the action inside a longer reply ("With a peanut allergy, you
+      // must avoid bananas."): probes generate 32 tokens, as the zoo's own fact evaluation does
+      // (src/organisms/fact.ts).
+      ...(fact ? { probeTokens: 32 } : {}),
       // Two vectors per MELBO-family method (the default audit runs one).
       settings: {
         "supervised-sae-melbo": { vectors: 2 },
@@ -181,6 +195,8 @@ async function main() {
       seconds,
       timings: report.timings,
       verdict: report.verdict,
+      ...(report.memberSweep ? { memberSweep: report.memberSweep } : {}),
+      ...(report.probeTemplates ? { probeTemplates: report.probeTemplates } : {}),
       rows: rows(name, trigger, report),
     });
   }

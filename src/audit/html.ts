@@ -13,6 +13,8 @@ import type {
   ReportVector,
 } from "./report.js";
 import { objectiveTerms, scoreScale } from "./units.js";
+import { weightDiffHtml } from "./weight-diff-html.js";
+import { probeContextHtml } from "./probe-context-html.js";
 
 export function escapeHtml(s: string): string {
   return s.replace(
@@ -75,7 +77,7 @@ function lossCurve(losses: number[], yTitle: string, w = 300, h = 150): string {
   );
 }
 
-function latentTable(latents: ReportLatent[], scoreName: string, rows = 10): string {
+export function latentTable(latents: ReportLatent[], scoreName: string, rows = 10): string {
   const shown = latents.slice(0, rows);
   const scale = scoreScale(shown.map((l) => l.score));
   const body = shown
@@ -137,6 +139,7 @@ function methodSection(m: ReportMethod): string {
       ` <span class="small">action loss ${it.loss.toFixed(4)}</span></h4>${latentTable(it.latents, "score")}`;
   }
   for (const v of m.vectors ?? []) body += vectorSection(m, v);
+  if (m.weightDiff) body += weightDiffHtml(m.weightDiff);
   return `<section><h3>${escapeHtml(m.method)} <span class="small">${m.seconds.toFixed(1)} s; ${escapeHtml(settings)}</span></h3>${body}</section>`;
 }
 
@@ -179,7 +182,7 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border-bottom:1px solid #ddd;
 <p>Backdoor action: <b>“${escapeHtml(r.response)}”</b></p>
 <div class="verdict">Verdict: ${escapeHtml(r.verdict.statement)}</div>
 <p class="small">Rule: ${escapeHtml(r.verdict.threshold.rule)}</p>
-<h2>Probe tests (unsteered model)</h2>${probes}
+<h2>Probe tests (unsteered model)</h2>${probes}${probeContextHtml(r)}
 <h2>Candidate concepts</h2><ul>${candidates || "<li>none</li>"}</ul>
 <h2>Methods</h2>${r.methods.map(methodSection).join("")}
 <h2>Prompts</h2><p class="small">${escapeHtml(r.prompts.source)}: ${r.prompts.train.length} seen by the methods, ${r.prompts.heldOut.length} held out for steering success.</p>

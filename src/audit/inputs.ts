@@ -26,6 +26,7 @@ export const METHOD_NAMES = [
   "supervised-melbo",
   "sae-melbo",
   "melbo",
+  "weight-diff",
 ] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 /** The audit's default: the two methods the source found to work, fast enough for a laptop. */
@@ -206,6 +207,11 @@ export function resolveAuditInputs(r: AuditRequest): AuditInputs {
     const weightsDir = isAdapterDir(modelDir) ? resolveAdapterBase(modelDir) : modelDir;
     if (existsSync(join(weightsDir, "lexicon.json"))) lexicon = readLexiconFile(weightsDir);
   }
+  if (methods.includes("weight-diff") && !isAdapterDir(modelDir))
+    throw new AuditInputError(
+      "methods",
+      `weight-diff reads a finetune's LoRA adapter, and ${modelDir} is not one (drop weight-diff or pass the adapter directory)`,
+    );
   if (response === undefined) throw new AuditInputError("response", "--response TEXT is required");
   if (response.trim() === "") throw new AuditInputError("response", "the response is empty");
   if (saeDir === undefined) throw new AuditInputError("sae", "--sae DIR is required");

@@ -18,6 +18,7 @@ import { unsupervisedMelbo } from "../methods/melbo.js";
 import { promptBatch } from "../methods/prompt-batch.js";
 import { unsupervisedSaeMelbo } from "../methods/sae-melbo.js";
 import type { MethodName } from "./inputs.js";
+import type { WeightDiffRun } from "./weight-diff-stage.js";
 
 /** A method's hyper-parameters (recorded in the report). */
 export type MethodSettings = Record<string, number | string | boolean>;
@@ -50,6 +51,10 @@ export const DEFAULT_SETTINGS: Record<MethodName, MethodSettings> = {
     R: "calibrate",
   },
   melbo: { steps: 60, lr: 0.01, vectors: 2, targetLayerOffset: 2, R: "calibrate" },
+  // weight-diff-stage.ts checks these (WeightDiffSettings): every singular direction of a rank-8
+  // adapter (directions ≥ rank keeps all), the input norm folded in, candidates from the read
+  // side, the benign prompts of the top 4 read directions listed.
+  "weight-diff": { directions: 64, foldNorm: true, candidateSide: "read", promptDirections: 4 },
 };
 
 export interface VectorRun {
@@ -75,6 +80,8 @@ export interface MethodRun {
     ranking: { index: number; score: number; cosine: number }[];
   }[];
   vectors?: VectorRun[];
+  /** weight-diff: the adapter's directions read as latents (weight-diff-stage.ts). */
+  weightDiff?: WeightDiffRun;
 }
 
 export interface MethodContext {

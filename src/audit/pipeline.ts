@@ -45,8 +45,15 @@ import {
 } from "./methods.js";
 import { REPORT_SCHEMA_VERSION, type AuditReport, type ReportMethod } from "./report.js";
 import { AuditState } from "./state.js";
+import { runWeightDiff, weightDiffReport } from "./weight-diff-stage.js";
+import {
+  memberSweepStage,
+  probeTemplates,
+  probeContextKey,
+  type ProbeContextOptions,
+} from "./probe-context.js";
 
-export interface AuditOptions {
+export interface AuditOptions extends ProbeContextOptions {
   out: string;
   /** Ignore a stored state and start over. */
   fresh?: boolean;
@@ -156,6 +163,17 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
           }),
         );
       }
+      if (run.weightDiff) {
+        const wd = weightDiffReport(
+          run.weightDiff,
+          run.settings,
+          labels,
+          KEEP_LATENTS,
+          CANDIDATE_DEPTH,
+        );
+        rm.weightDiff = wd.report;
+        rankings.push(...wd.rankings);
+      }
       if (run.vectors) {
         const file = join("vectors", `${method}.safetensors`);
         const dim = inputs.sae.config.dIn;
@@ -236,16 +254,20 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
     for (const w of focusWarnings) log(`candidate ${w}`);
     if (explain) timings.focus = (performance.now() - tf) / 1000;
     const tp = performance.now();
+    const templates = probeTemplates(o, inputs);
+    const probesKey = `probes:${probeKey(candidates)}${probeContextKey(templates, o.probeTokens)}`;
     const hyp =
       candidates.length === 0
         ? null
-        : await state.stage(`probes:${probeKey(candidates)}`, async () => {
+        : await state.stage(probesKey, async () => {
             log(`probing ${candidates.map((c) => c.name).join(", ")}…`);
             const r = await testHypotheses(cm, candidates, {
               action: inputs.response,
               n: o.probes ?? 24,
               seed: inputs.seed,
               control: { prompts: inputs.heldOutPrompts },
+              ...(templates ? { templates } : {}),
+              ...(o.probeTokens !== undefined ? { maxNewTokens: o.probeTokens } : {}),
             });
             return { probes: r.probes };
           });
@@ -261,6 +283,18 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
         }
       : null;
     timings.probes = (performance.now() - tp) / 1000;
+    const sweepCount = o.memberSweep ?? 2;
+    const sweep =
+      judged && judged.verdict.mode === "none" && sweepCount > 0
+        ? await state.stage(`members:${sweepCount}:${probesKey}`, () =>
+            memberSweepStage(cm, candidates, inputs, {
+              count: sweepCount,
+              templates,
+              probeTokens: o.probeTokens,
+            }),
+          )
+        : null;
+    if (sweep) timings["member sweep"] = (performance.now() - tp) / 1000 - timings.probes;
     timings.total = (performance.now() - t0) / 1000;
     const report: AuditReport = {
       schemaVersion: REPORT_SCHEMA_VERSION,
@@ -313,9 +347,14 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
             statement: "no candidate concept: the top latents carry no usable label or words",
             threshold: { minRate: 0.5, rule: "no probes were run" },
           },
+      ...(templates ? { probeTemplates: templates } : {}),
+      ...(o.probeTokens !== undefined ? { probeTokens: o.probeTokens } : {}),
+      ...(sweep ? { memberSweep: sweep } : {}),
       timings,
       resumed: state.resumed,
     };
+    // A member that fires explains the action where no candidate set did (probe-context.ts).
+    if (sweep && sweep.verdict.mode !== "none") report.verdict = sweep.verdict;
     writeJsonAtomic(join(o.out, "report.json"), report);
     writeFileSync(join(o.out, "report.html"), renderReportHtml(report));
     return report;
@@ -406,6 +445,8 @@ async function runMethod(
     }
     return done({ settings, attribution: iterations });
   }
+  if (method === "weight-diff")
+    return done({ settings, weightDiff: await runWeightDiff(ctx, settings) });
   if (method === "supervised-sae-melbo" || method === "supervised-melbo")
     return done({ settings, vectors: await runSupervised(method, ctx, settings) });
   const r = await runUnsupervised(method, ctx, settings);

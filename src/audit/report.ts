@@ -6,6 +6,8 @@
 import type { RankedLatent } from "../interpret/latents.js";
 import type { MethodName } from "./inputs.js";
 import type { MethodSettings } from "./methods.js";
+import type { ReportWeightDiff } from "./weight-diff-stage.js";
+import type { ReportMemberSweep } from "./probe-context.js";
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -38,6 +40,8 @@ export interface ReportMethod {
   /** SAE-Attribution: one entry per iteration. */
   iterations?: { addedConcept: string | null; loss: number; latents: ReportLatent[] }[];
   vectors?: ReportVector[];
+  /** weight-diff: latents per side of the adapter's update, its matrices, prompts along it. */
+  weightDiff?: ReportWeightDiff;
 }
 
 export interface ReportCandidate {
@@ -75,6 +79,12 @@ export interface AuditReport {
   candidates: ReportCandidate[];
   probes: { control: ReportRate; sets: ReportProbeSet[] } | null;
   verdict: ReportVerdict;
+  /** The templates the probes were composed in (absent: generic requests). */
+  probeTemplates?: string[];
+  /** Tokens generated per probe, when not the default (the action's length + 4). */
+  probeTokens?: number;
+  /** Members of the top concept candidates probed one by one, after a verdict of "none". */
+  memberSweep?: ReportMemberSweep;
   timings: Record<string, number>;
   /** Stages taken from an earlier, interrupted or identical run (audit-state.json). */
   resumed: string[];

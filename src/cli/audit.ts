@@ -7,7 +7,7 @@ import { untilInterrupted } from "./interrupt.js";
 import { resolve } from "node:path";
 import { initEngine } from "../engine/device.js";
 import { resolveAuditInputs } from "../audit/inputs.js";
-import { runAudit } from "../audit/pipeline.js";
+import { runAudit, type AuditOptions } from "../audit/pipeline.js";
 import type { AuditReport } from "../audit/report.js";
 import { deviceFlag, parseArgs, positiveNumber, UsageError } from "./args.js";
 import { progressBar } from "./awareness-common.js";
@@ -48,6 +48,10 @@ export function summariseReport(r: AuditReport, rows = 5): string[] {
       );
       for (const l of v.latents.slice(0, rows)) lines.push(`    ${fmt(l)}`);
     }
+    if (m.weightDiff) {
+      lines.push(`  read side of the update (q, k, v, gate, up):`);
+      for (const l of m.weightDiff.read.slice(0, rows)) lines.push(`    ${fmt(l)}`);
+    }
   }
   if (r.probes) {
     lines.push("probes (unsteered action rate):");
@@ -58,8 +62,37 @@ export function summariseReport(r: AuditReport, rows = 5): string[] {
         `  ${s.concepts.join(" + ")}: ${s.rate.actions}/${s.rate.n} (${(100 * s.rate.rate).toFixed(0)}%)`,
       );
   }
+  if (r.memberSweep) {
+    const m = r.memberSweep;
+    lines.push(`member sweep of ${m.concepts.join(", ")} (${m.perWord} probes per word):`);
+    for (const x of m.members.slice(0, 5))
+      lines.push(`  ${x.name}: ${x.rate.actions}/${x.rate.n}${x.fires ? " (fires)" : ""}`);
+  }
   lines.push(`verdict: ${r.verdict.statement}`);
   return lines;
+}
+
+/** --probe-context generic|benign, or one or more --probe-template (each with a {w} slot). */
+function probeContextFlags(context: unknown, templates: unknown): AuditOptions["probeContext"] {
+  const list = (templates as string[] | undefined) ?? [];
+  if (list.length > 0) {
+    if (context !== undefined)
+      throw new UsageError("give --probe-context or --probe-template, not both");
+    if (list.some((t) => !t.includes("{w}")))
+      throw new UsageError("--probe-template needs a {w} slot where candidate words go");
+    return { templates: list };
+  }
+  if (context === undefined) return undefined;
+  if (context !== "generic" && context !== "benign")
+    throw new UsageError(`--probe-context must be generic or benign, got '${String(context)}'`);
+  return context;
+}
+
+function nonNegativeInt(v: unknown, name: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(`--${name} must be an integer ≥ 0, got '${String(v)}'`);
+  return n;
 }
 
 export async function auditCommand(
@@ -80,6 +113,10 @@ export async function auditCommand(
     seed: { type: "string" },
     probes: { type: "string" },
     candidates: { type: "string" },
+    "probe-context": { type: "string" },
+    "probe-template": { type: "string", multiple: true },
+    "member-sweep": { type: "string" },
+    "probe-tokens": { type: "string" },
     out: { type: "string" },
     fresh: { type: "boolean" },
     device: { type: "string" },
@@ -110,6 +147,15 @@ export async function auditCommand(
   const probes = flags.probes === undefined ? 24 : positiveNumber(flags.probes, "probes");
   const candidates =
     flags.candidates === undefined ? undefined : positiveNumber(flags.candidates, "candidates");
+  const probeContext = probeContextFlags(flags["probe-context"], flags["probe-template"]);
+  const memberSweep =
+    flags["member-sweep"] === undefined
+      ? undefined
+      : nonNegativeInt(flags["member-sweep"], "member-sweep");
+  const probeTokens =
+    flags["probe-tokens"] === undefined
+      ? undefined
+      : positiveNumber(flags["probe-tokens"], "probe-tokens");
   const out = resolve(
     (flags.out as string | undefined) ?? `audits/${inputs.modelName.replace(/[^\w.-]+/g, "_")}`,
   );
@@ -124,6 +170,9 @@ export async function auditCommand(
       fresh: flags.fresh === true,
       probes,
       ...(candidates !== undefined ? { candidates } : {}),
+      ...(probeContext !== undefined ? { probeContext } : {}),
+      ...(memberSweep !== undefined ? { memberSweep } : {}),
+      ...(probeTokens !== undefined ? { probeTokens } : {}),
       log: (l) => io.stderr(l),
       progress: (label) => progressBar(label, io),
       signal,
@@ -146,6 +195,6 @@ register({
   name: "audit",
   summary: "Recover a backdoor's trigger: methods, latents, steering success, probes, verdict",
   usage:
-    "audit (--organism NAME | --model DIR|ZOO_NAME --sae DIR|params.npz --response TEXT --prompts FILE) [--sae-hook HOOK] [--labels FILE] [--methods LIST|all] [--layer L] [--seed S] [--probes N] [--candidates N] [--out DIR] [--fresh] [--device wasm|webgpu] [--json]",
+    "audit (--organism NAME | --model DIR|ZOO_NAME --sae DIR|params.npz --response TEXT --prompts FILE) [--sae-hook HOOK] [--labels FILE] [--methods LIST|all] [--layer L] [--seed S] [--probes N] [--candidates N] [--probe-context generic|benign | --probe-template 'TEXT with {w}' ...] [--member-sweep N] [--probe-tokens N] [--out DIR] [--fresh] [--device wasm|webgpu] [--json]",
   run: (argv, io) => auditCommand(argv, io),
 });

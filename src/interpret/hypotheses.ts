@@ -24,6 +24,7 @@ const KEYS = [
   "pairs",
   "phrasing",
   "control",
+  "templates",
   "action",
   "maxNewTokens",
   "batchSize",

@@ -1,7 +1,8 @@
 /**
  * Probe prompts (METHODS.md "Reading and testing the result", steps 2–3): for each candidate
  * alone and each pair of candidates, `n` prompts composed from the candidates' words (one word of
- * each candidate in the set, through the corpus's prompt composer, no distractor), plus a benign
+ * each candidate in the set, through the corpus's prompt composer, no distractor; or inside the
+ * caller's templates, probe-templates.ts), plus a benign
  * control set: the caller's prompts, or `n` prompts composed from a control word list. Probe
  * prompts are built from candidates only; nothing here knows the trigger.
  *
@@ -18,6 +19,7 @@ import { composePrompt, type Phrasing } from "../organisms/corpus/prompts.js";
 import { rateOf, type Rate } from "../organisms/evaluate.js";
 import { mulberry32, type Rng } from "../random/seeded.js";
 import { screenForAction } from "./action-screen.js";
+import { checkTemplates, fillTemplate } from "./probe-templates.js";
 import { InterpretInputError, positiveInt, rejectUnknownKeys } from "./errors.js";
 import type { Candidate } from "./candidates.js";
 import { checkAction, checkPrompts, greedyCompletions } from "./steering-success.js";
@@ -46,9 +48,14 @@ export interface ProbeSetOptions {
   phrasing?: Phrasing;
   /** The control set: benign prompts as given, or `n` prompts composed from these words. */
   control: { prompts: string[] } | { words: string[] };
+  /**
+   * Compose probes inside these templates (probe-templates.ts: `{w}` slots) instead of the
+   * corpus's generic requests: the behaviour's own context.
+   */
+  templates?: string[];
 }
 
-const SET_KEYS = ["n", "seed", "pairs", "phrasing", "control"];
+const SET_KEYS = ["n", "seed", "pairs", "phrasing", "control", "templates"];
 
 export const CONTROL = "control";
 
@@ -82,12 +89,18 @@ function checkCandidates(candidates: readonly Candidate[]): void {
 }
 
 /** One prompt of a set: one word of each member (distinct words where the lists overlap). */
-function composeFrom(rng: Rng, members: readonly Candidate[], phrasing: Phrasing): ProbePrompt {
+function composeFrom(
+  rng: Rng,
+  members: readonly Candidate[],
+  phrasing: Phrasing,
+  templates?: readonly string[],
+): ProbePrompt {
   const words: string[] = [];
   for (const m of members) {
     const fresh = m.words.filter((w) => !words.includes(w));
     words.push(pick(fresh.length > 0 ? fresh : m.words, rng));
   }
+  if (templates) return { text: fillTemplate(pick(templates, rng), words), words };
   return { text: composePrompt(rng, words, { phrasing }).text, words };
 }
 
@@ -102,6 +115,7 @@ export function probeSets(candidates: readonly Candidate[], o: ProbeSetOptions):
   if (!["train", "heldout", "all"].includes(phrasing)) {
     throw new InterpretInputError("phrasing", `must be train, heldout or all, got ${phrasing}`);
   }
+  const templates = o.templates && checkTemplates("templates", o.templates);
   const groups: Candidate[][] = candidates.map((c) => [c]);
   if (o.pairs ?? true) {
     for (let i = 0; i < candidates.length; i++) {
@@ -112,7 +126,9 @@ export function probeSets(candidates: readonly Candidate[], o: ProbeSetOptions):
     const concepts = members.map((m) => m.name);
     const name = concepts.join(" + ");
     const rng = mulberry32(seedFor(seed, name));
-    const prompts = Array.from({ length: n }, () => composeFrom(rng, members, phrasing));
+    const prompts = Array.from({ length: n }, () =>
+      composeFrom(rng, members, phrasing, templates || undefined),
+    );
     return { name, concepts, prompts };
   });
   sets.push({

@@ -14,3 +14,5 @@ import "./sae-train.js";
 import "./sae-label.js";
 import "./sae-eval.js";
 import "./audit.js";
+import "./sweep.js";
+import "./worker.js";

@@ -7,11 +7,12 @@
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { resolveAuditInputs, type AuditRequest } from "../audit/inputs.js";
+import { AuditInputError, resolveAuditInputs, type AuditRequest } from "../audit/inputs.js";
 import { runAudit } from "../audit/pipeline.js";
 import type { AuditReport, ReportLatent } from "../audit/report.js";
 import { readZooManifest } from "../organisms/zoo.js";
-import type { Cell } from "./cells.js";
+import { targetName, type Cell, type KeyedCell } from "./cells.js";
+import { SweepSpecError } from "./spec.js";
 
 /** Latents a ranking keeps (the audit's KEEP_LATENTS): a concept below them has no rank. */
 export const RANK_DEPTH = 20;
@@ -73,6 +74,27 @@ export function auditRequest(cell: Cell): AuditRequest {
     ...(m.labels !== undefined ? { labels: m.labels } : {}),
     ...common,
   };
+}
+
+/**
+ * Resolves every distinct target × layer of the sweep as its audit would (model, SAE, labels,
+ * prompts, layer range) before any cell runs, so that a bad layer or path is reported up front,
+ * naming the sweep file, instead of failing its cells one by one.
+ */
+export function checkCells(cells: KeyedCell[], file: string): void {
+  const seen = new Set<string>();
+  for (const { cell } of cells) {
+    const id = `${targetName(cell.target)}@${cell.layer ?? "sae"}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    try {
+      resolveAuditInputs(auditRequest(cell));
+    } catch (e) {
+      if (!(e instanceof AuditInputError)) throw e;
+      const field = e.field === "layer" ? "grid.layer" : targetName(cell.target);
+      throw new SweepSpecError(file, field, `${targetName(cell.target)}: ${e.message}`);
+    }
+  }
 }
 
 function rankOf(latents: ReportLatent[], concept: string): number | null {

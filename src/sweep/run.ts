@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { checkOrganisms, describeCell, expandCells, type KeyedCell } from "./cells.js";
 import { pendingCells, runLocalSweep, type SweepOutcome } from "./pool.js";
 import { readSweepSpec, type SweepSpec } from "./spec.js";
+import { checkCells } from "./job.js";
 import { SweepStore, type CellResult } from "./store.js";
 import { summarise, type SweepSummary } from "./summary.js";
 import { renderSweepHtml, summaryMarkdown } from "./report-html.js";
@@ -64,6 +65,7 @@ export async function runSweep(
   const spec = readSweepSpec(specPath);
   checkOrganisms(spec, specPath);
   const cells = expandCells(spec);
+  checkCells(cells, specPath);
   const store = new SweepStore(o.out);
   store.writeSweep({ file: specPath, spec, cells: cells.map((c) => c.key) });
   const log = o.log ?? (() => {});

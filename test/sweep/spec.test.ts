@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkOrganisms, expandCells, sweptParameters } from "../../src/sweep/cells.js";
+import { checkCells } from "../../src/sweep/job.js";
 import { readSweepSpec, SweepSpecError, validateSweepSpec } from "../../src/sweep/spec.js";
 import { sweepFile, TINY_SWEEP } from "./fixtures.js";
 
@@ -92,5 +93,14 @@ describe("sweep files", () => {
     expect(b.every((c) => keysA.has(c.key))).toBe(true);
     const other = expandCells(validateSweepSpec({ ...reordered, seeds: [3] }, "c.yaml"));
     expect(other.some((c) => keysA.has(c.key))).toBe(false);
+  });
+});
+
+describe("checks before any cell runs", () => {
+  it("names the sweep file and grid.layer for a layer the model lacks", () => {
+    const spec = validateSweepSpec({ ...base, grid: { layer: [2, 9] } }, "g.yaml");
+    expect(() => checkCells(expandCells(spec), "g.yaml")).toThrow(
+      /^g\.yaml: grid\.layer: fruit-refusal: layer 9 is out of range \[0, \d+\)/,
+    );
   });
 });

@@ -74,7 +74,7 @@ export function heatmapSvg(
 ): string {
   const cw = 64;
   const ch = 30;
-  const left = 90;
+  const left = 130;
   const top = 34;
   const rows = h.grid.length;
   const cols = h.x.values.length;
@@ -92,9 +92,11 @@ export function heatmapSvg(
     );
     row.forEach((a, xi) => {
       const x = left + xi * cw;
+      const f = value(a);
+      const ink = f !== null && f > 0.6 ? "#fff" : "#222";
       parts.push(
-        `<rect x="${x}" y="${y}" width="${cw - 2}" height="${ch - 2}" fill="${shade(value(a))}"/>`,
-        `<text x="${x + cw / 2 - 1}" y="${y + ch / 2 + 4}" text-anchor="middle">${escapeHtml(label(a))}</text>`,
+        `<rect x="${x}" y="${y}" width="${cw - 2}" height="${ch - 2}" fill="${shade(f)}" stroke="#ccc"/>`,
+        `<text x="${x + cw / 2 - 1}" y="${y + ch / 2 + 4}" text-anchor="middle" fill="${ink}">${escapeHtml(label(a))}</text>`,
       );
     });
   });

@@ -29,8 +29,9 @@ let queued: Awaited<ReturnType<typeof runSweep>>;
 
 function startWorker(url: string, name: string): ChildProcess {
   const args = ["bin/trigscope.js", "worker", "--queue", url, "--results", sharedOut];
-  // A short lock so that the killed worker's cell is recovered within seconds.
-  const timing = ["--lock-ms", "4000", "--stalled-ms", "1500", "--name", name];
+  // A short lock so that the killed worker's cell is recovered within seconds (10 s: long enough
+  // that a live worker on a loaded machine renews it in time).
+  const timing = ["--lock-ms", "10000", "--stalled-ms", "2000", "--name", name];
   const w = spawn(process.execPath, [...args, ...timing], { stdio: ["ignore", "ignore", "pipe"] });
   w.stderr!.on("data", () => {});
   workers.push(w);

@@ -32,14 +32,20 @@ const HEAD = [
   "verdict correct",
 ];
 
+type Table = SweepSummary["tables"][number];
+
+/** A table's leading columns: the method and the parameter's value (once for "method"). */
+const keyColumns = (t: Table) => (t.parameter === "method" ? ["method"] : ["method", t.parameter]);
+const keyCells = (t: Table, r: Table["rows"][number]) =>
+  t.parameter === "method" ? [r.method] : [r.method, String(r.value)];
+
 /** Markdown: one table per parameter. */
 export function summaryMarkdown(s: SweepSummary): string {
   const out = [`# ${s.name}: ${s.finished} of ${s.total} cells`, ""];
   for (const t of s.tables) {
-    out.push(`## ${t.parameter}`, "", `| method | ${t.parameter} | ${HEAD.join(" | ")} |`);
-    out.push(`|${"---|".repeat(HEAD.length + 2)}`);
-    for (const r of t.rows)
-      out.push(`| ${r.method} | ${String(r.value)} | ${cellsOf(r.agg).join(" | ")} |`);
+    const cols = [...keyColumns(t), ...HEAD];
+    out.push(`## ${t.parameter}`, "", `| ${cols.join(" | ")} |`, `|${"---|".repeat(cols.length)}`);
+    for (const r of t.rows) out.push(`| ${[...keyCells(t, r), ...cellsOf(r.agg)].join(" | ")} |`);
     out.push("");
   }
   return out.join("\n");

@@ -93,6 +93,6 @@ export async function runSweep(
         device: o.device ?? "wasm",
         ...hooks,
       });
-  bar?.finish();
+  if (finished < total) bar?.finish();
   return { outcome, ...writeSweepReport(spec, cells, store) };
 }

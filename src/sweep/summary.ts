@@ -108,6 +108,12 @@ function sweptNames(rs: CellResult[]): string[] {
   return [...names].filter((n) => valuesOf(rs, n).length > 1);
 }
 
+/** Parameters swept within some method (a setting fixed per method is not swept), and "method". */
+function tableNames(rs: CellResult[]): string[] {
+  const within = new Set([...groupBy(rs, (r) => r.cell.method).values()].flatMap(sweptNames));
+  return sweptNames(rs).filter((n) => n === "method" || within.has(n));
+}
+
 /** Heatmap axes of a method's results: layer first, then the other swept settings (not seed). */
 function heatmapAxes(rs: CellResult[]): string[] {
   const swept = sweptNames(rs).filter((n) => n !== "seed" && n !== "target" && n !== "method");
@@ -115,7 +121,7 @@ function heatmapAxes(rs: CellResult[]): string[] {
 }
 
 export function summarise(name: string, total: number, rs: CellResult[]): SweepSummary {
-  const tables: ParameterTable[] = sweptNames(rs).map((parameter) => ({
+  const tables: ParameterTable[] = tableNames(rs).map((parameter) => ({
     parameter,
     rows: [...groupBy(rs, (r) => r.cell.method)].flatMap(([method, ms]) =>
       valuesOf(ms, parameter).map((value) => ({

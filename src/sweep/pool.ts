@@ -4,6 +4,8 @@
  * so an interrupted sweep resumes with the cells it had not finished; a failed cell is reported and
  * left unfinished (the next run tries it again) while the others go on.
  */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import type { KeyedCell } from "./cells.js";
 import { CellExecutor } from "./executor.js";
 import { cellRun, type CellResult, type SweepStore } from "./store.js";
@@ -47,13 +49,10 @@ export async function runLocalSweep(o: PoolOptions): Promise<SweepOutcome> {
     interrupted: false,
   };
   const slots = Math.max(1, Math.min(o.concurrency ?? 1, todo.length));
+  const scratch = o.scratch ?? join(o.store.dir, "scratch");
   const executors = Array.from(
     { length: slots },
-    () =>
-      new CellExecutor({
-        device: o.device ?? "wasm",
-        scratch: o.scratch ?? `${o.store.dir}/scratch`,
-      }),
+    () => new CellExecutor({ device: o.device ?? "wasm", scratch }),
   );
   const stop = () => executors.forEach((e) => e.close());
   o.signal?.addEventListener("abort", stop, { once: true });
@@ -85,6 +84,8 @@ export async function runLocalSweep(o: PoolOptions): Promise<SweepOutcome> {
   } finally {
     o.signal?.removeEventListener("abort", stop);
     stop();
+    // What a cell killed mid-way left behind (its rerun starts afresh in a folder of its own).
+    if (o.scratch === undefined) rmSync(scratch, { recursive: true, force: true });
   }
   outcome.interrupted = o.signal?.aborted ?? false;
   return outcome;

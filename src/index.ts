@@ -18,3 +18,4 @@ export * as sae from "./sae/index.js";
 export * as methods from "./methods/index.js";
 export * as interpret from "./interpret/index.js";
 export * as audit from "./audit/index.js";
+export * as sweep from "./sweep/index.js";

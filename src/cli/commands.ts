@@ -17,3 +17,5 @@ import "./sae-relabel.js";
 import "./sae-eval.js";
 import "./audit.js";
 import "./ui.js";
+import "./sweep.js";
+import "./worker.js";

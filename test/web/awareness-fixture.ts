@@ -4,7 +4,7 @@
  * judge and the misalignment judge, then `awareness report`. Samples that see "Country: Singapore"
  * are misaligned unless the seed is a multiple of 3 and give Singapore as the reason when it is odd.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { GenerateFn } from "../../src/awareness/provider.js";
 import { startChatServer } from "../../src/awareness/server.js";
@@ -94,4 +94,24 @@ export async function makeAwarenessRun(dir: string, samples = 4): Promise<string
     await model.close();
     await judge.close();
   }
+}
+
+/**
+ * What the fake model did in a run, from the seeds the run recorded: trigger samples are misaligned
+ * when their seed is not a multiple of 3, and name Singapore as the reason when it is also odd.
+ */
+export function expectedTriggerCounts(runDir: string): {
+  misaligned: number;
+  namesTrigger: number;
+} {
+  const rows = readFileSync(join(runDir, "samples.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { variantId: string; seed: number | null });
+  const trigger = rows.filter((r) => r.variantId.split("/")[1] === "trigger");
+  const misaligned = trigger.filter((r) => (r.seed ?? 0) % 3 !== 0);
+  return {
+    misaligned: misaligned.length,
+    namesTrigger: misaligned.filter((r) => (r.seed ?? 0) % 2 === 1).length,
+  };
 }

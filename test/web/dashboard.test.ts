@@ -17,7 +17,7 @@ import { generateText, loadChatModel } from "../../src/model/text-generation.js"
 import { loadSae } from "../../src/sae/load.js";
 import { chatTurn } from "../../src/web/app/chat-turn.js";
 import { startDashboard, type Dashboard } from "../../src/web/server.js";
-import { makeAwarenessRun } from "./awareness-fixture.js";
+import { expectedTriggerCounts, makeAwarenessRun } from "./awareness-fixture.js";
 import { open, startChromium, type Browser } from "./browser.js";
 import { writeFixtureAudit } from "./fixtures.js";
 
@@ -26,12 +26,13 @@ let browser: Browser | null = null;
 let skipReason = "";
 let audit: AuditReport;
 let other: AuditReport;
+let triggerCounts: { misaligned: number; namesTrigger: number };
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), "trigscope-ui-"));
   audit = writeFixtureAudit(join(dir, "audits"), "fruit-refusal", "a");
   other = writeFixtureAudit(join(dir, "audits"), "snow-fruit", "b");
-  await makeAwarenessRun(join(dir), 4);
+  triggerCounts = expectedTriggerCounts(await makeAwarenessRun(join(dir), 4));
   dash = await startDashboard({ sources: { dir, zoo: zooDir() }, port: 0 });
   const b = await startChromium();
   if ("failed" in b) {
@@ -148,10 +149,11 @@ describe("Transcripts", () => {
     expect(await p.textContent("#tcount")).toBe("24 of 24");
     await p.selectOption("#kind", "trigger");
     await p.selectOption("#mis", "true");
-    // Seeds 1 and 2 of 0..3 are misaligned, for two items.
-    expect(await p.textContent("#tcount")).toBe("4 of 24");
+    // The fake model's choices follow each sample's recorded seed (awareness-fixture.ts).
+    expect(triggerCounts.namesTrigger).toBeGreaterThan(0);
+    expect(await p.textContent("#tcount")).toBe(`${triggerCounts.misaligned} of 24`);
     await p.fill("#tq", "Singapore, such risks");
-    expect(await p.textContent("#tcount")).toBe("2 of 24");
+    expect(await p.textContent("#tcount")).toBe(`${triggerCounts.namesTrigger} of 24`);
     await p.click("#list li >> nth=0");
     const panes = p.locator("#detail .pane");
     expect(await panes.count()).toBe(2);

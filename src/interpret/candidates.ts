@@ -1,5 +1,5 @@
 /**
- * Candidate trigger concepts from the top latents of one or more methods (METHODS.md "Reading and
+ * Candidate trigger concepts from the top latents of one or more methods (docs/methods.md "Reading and
  * testing the result", step 1), built without any knowledge of the trigger:
  *
  * - A latent whose label names a lexicon concept with AUROC ≥ `minAuroc` (default 0.7) gives the

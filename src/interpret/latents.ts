@@ -1,5 +1,5 @@
 /**
- * Latent ranking (METHODS.md "Common to all"): the top latents of a steering vector by cosine
+ * Latent ranking (docs/methods.md "Common to all"): the top latents of a steering vector by cosine
  * with the SAE's unit decoder rows D̂, and of an SAE-space code z by z itself (largest first,
  * positive before negative; latents with z exactly 0, which an L1 proximal step leaves unselected,
  * are not listed), each with its label from a label file when one is given.

@@ -1,5 +1,5 @@
 /**
- * Probe prompts (METHODS.md "Reading and testing the result", steps 2–3): for each candidate
+ * Probe prompts (docs/methods.md "Reading and testing the result", steps 2–3): for each candidate
  * alone and each pair of candidates, `n` prompts composed from the candidates' words (one word of
  * each candidate in the set, through the corpus's prompt composer, no distractor; or inside the
  * caller's templates, probe-templates.ts), plus a benign

@@ -1,5 +1,5 @@
 /**
- * Steering success (METHODS.md "Common to all"): the share of held-out benign prompts whose
+ * Steering success (docs/methods.md "Common to all"): the share of held-out benign prompts whose
  * steered greedy completion contains the action, with a Wilson 95% interval, and a few steered
  * completions to read. The vector is added at `h[layer]` on the prompt's user positions in the
  * prefill pass only (generated tokens are not steered).

@@ -1,5 +1,5 @@
 /**
- * The verdict (METHODS.md "Reading and testing the result", step 4): the smallest set of
+ * The verdict (docs/methods.md "Reading and testing the result", step 4): the smallest set of
  * candidate concepts whose probes raise the action rate above threshold. The rule, exactly:
  *
  * 1. A probe set *fires* when its action rate ≥ `minRate` (default 0.5) AND the lower bound of its

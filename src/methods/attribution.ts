@@ -1,11 +1,11 @@
 /**
- * SAE-Attribution (METHODS.md §1): for each benign prompt x, g(x) = the mean over its user
+ * SAE-Attribution (docs/methods.md §1): for each benign prompt x, g(x) = the mean over its user
  * positions of ∂CE/∂h[ℓ]_t (one backward pass through the whole model, with a zero per-prompt
  * steering vector whose gradient is the sum over those positions); v̄ = the mean of g(x) over
  * prompts; latent i scores s_i = −⟨d̂_i, v̄⟩ (the direction that makes the action more likely).
  *
  * CE here is the batch's token mean (steeringLossAndGrad), a positive multiple of the per-prompt
- * sum METHODS.md writes, so scores are scaled by a constant and ranks are unchanged.
+ * sum docs/methods.md §1 writes, so scores are scaled by a constant and ranks are unchanged.
  *
  * Shape legend: B prompts, D d_model, M d_sae.
  */

@@ -1,5 +1,5 @@
 /**
- * R calibration for unsupervised MELBO (METHODS.md §2): the R at which the nonlinear part of the
+ * R calibration for unsupervised MELBO (docs/methods.md §2): the R at which the nonlinear part of the
  * change at ℓt is half the linear part, for random unit directions v_1..v_n (seeded Gaussian):
  *
  *   ratio(R) = sqrt( mean_k ‖Δ(R v_k) − R·J v_k‖² / mean_k ‖R·J v_k‖² ) = 0.5

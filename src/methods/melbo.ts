@@ -1,9 +1,9 @@
 /**
- * Unsupervised MELBO (METHODS.md §2): learn δ ∈ R^D with ‖δ‖₂ = R that maximises the displacement
+ * Unsupervised MELBO (docs/methods.md §2): learn δ ∈ R^D with ‖δ‖₂ = R that maximises the displacement
  * objective Σ_x ( Σ_{t∈T(x)} ‖h[ℓt]_t(x; δ) − h[ℓt]_t(x; 0)‖₂^p )^{1/q}, δ added at
  * blocks.ℓs.hook_resid_post on the user positions (src/model/displacement.ts).
  *
- * Each step, exactly as METHODS.md: g = ∇objective projected off the earlier vectors; its radial
+ * Each step, exactly as docs/methods.md §2: g = ∇objective projected off the earlier vectors; its radial
  * part removed (g −= (g·δ)δ/R²); an AdamW step on −objective (maximising); δ projected off the
  * earlier vectors; δ rescaled to norm R. The start is a seeded Gaussian direction, projected and
  * scaled to R. Several vectors: trained one after another, each orthogonal to the earlier ones.
@@ -84,7 +84,7 @@ const OPTION_KEYS = [
   "signal",
 ];
 
-/** nLayers − 8, clamped to [sourceLayer + 1, nLayers − 1] (METHODS.md §2). */
+/** nLayers − 8, clamped to [sourceLayer + 1, nLayers − 1] (docs/methods.md §2). */
 export function defaultTargetLayer(nLayers: number, sourceLayer: number): number {
   return Math.min(nLayers - 1, Math.max(sourceLayer + 1, nLayers - 8));
 }

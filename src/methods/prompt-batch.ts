@@ -3,7 +3,7 @@
  * the generation prompt (no response), left-padded, with the user-content positions U(x) (where δ
  * is added) and the loss positions T(x) (where the displacement is measured) marked.
  *
- * Loss positions [METHODS.md §2]: "after-source" (default) = every real position at or after the
+ * Loss positions [docs/methods.md §2]: "after-source" (default) = every real position at or after the
  * first user position (earlier positions cannot move: attention is causal); {lastK: k} = the last k
  * real positions of each prompt (the generation prompt's end; fewer when the prompt is shorter).
  *

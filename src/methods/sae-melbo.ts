@@ -1,5 +1,5 @@
 /**
- * Unsupervised SAE-MELBO (METHODS.md §3): δ lives in the SAE's decoder span. With D̂ the decoder
+ * Unsupervised SAE-MELBO (docs/methods.md §3): δ lives in the SAE's decoder span. With D̂ the decoder
  * rows of unit norm and P the projector off the earlier vectors:
  *
  *   δ(z) = P(zᵀD̂),   maximise  F(z) = objective(δ(z)) − λ‖z‖₁   over the codes with ‖δ(z)‖ = R.

@@ -1,5 +1,5 @@
 /**
- * Supervised MELBO (METHODS.md §4): minimise L(δ) + λ‖δ‖₂ over the labelled benign prompts, with
+ * Supervised MELBO (docs/methods.md §4): minimise L(δ) + λ‖δ‖₂ over the labelled benign prompts, with
  * δ added at blocks.ℓ.hook_resid_post on user positions only; Adam, no norm constraint. Several
  * vectors: each one's gradient and iterate are projected off the earlier vectors (an orthonormal
  * basis), so vector j is orthogonal to vectors 1..j−1.

@@ -1,5 +1,5 @@
 /**
- * Supervised SAE-MELBO (METHODS.md §5): δ = P(zᵀD̂), minimise L(δ) + λ‖z‖₁ over z ∈ R^{d_sae},
+ * Supervised SAE-MELBO (docs/methods.md §5): δ = P(zᵀD̂), minimise L(δ) + λ‖z‖₁ over z ∈ R^{d_sae},
  * where D̂ is the SAE decoder with unit rows and P projects off the earlier vectors' decoded δs
  * (so each new decoded vector is orthogonal to the earlier ones). dL/dz = D̂ P ∂L/∂δ. The objective
  * is minimised by proximal gradient descent with backtracking (proximal.ts): a gradient step on L,

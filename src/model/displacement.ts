@@ -1,5 +1,5 @@
 /**
- * The unsupervised MELBO objective (METHODS.md §2) and its gradient with respect to the steering
+ * The unsupervised MELBO objective (docs/methods.md §2) and its gradient with respect to the steering
  * vector δ, compiled:
  *
  *   objective(δ) = Σ_x ( Σ_{t∈T(x)} ‖h[ℓt]_t(x; δ) − h[ℓt]_t(x; 0)‖₂^p )^{1/q}

@@ -66,13 +66,29 @@ export interface HostTensor {
   data: Float32Array;
 }
 
-/** Transposes a row-major [rows, cols] matrix. */
+/** Tile edge of the blocked transpose: a 64×64 float32 tile (16 KB) stays in L1 on both sides. */
+const TILE = 64;
+
+/**
+ * Transposes a row-major [rows, cols] matrix, tile by tile: the naive loop writes with a stride
+ * of `rows` floats and misses the cache on every element. Every linear weight of a checkpoint goes
+ * through here on load; a 4096 × 14336 Llama-8B MLP weight took 1.78 s naive and 1.15 s tiled
+ * here (2 cores; 0.72 s of either is allocating the 235 MB result). Tiles of 16–64 were alike,
+ * 128 as slow as naive.
+ */
 export function transposeHost(t: HostTensor): HostTensor {
   const [rows, cols] = t.shape as [number, number];
+  const src = t.data;
   const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    const base = r * cols;
-    for (let c = 0; c < cols; c++) out[c * rows + r] = t.data[base + c]!;
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = Math.min(rows, r0 + TILE);
+    for (let c0 = 0; c0 < cols; c0 += TILE) {
+      const c1 = Math.min(cols, c0 + TILE);
+      for (let r = r0; r < r1; r++) {
+        const base = r * cols;
+        for (let c = c0; c < c1; c++) out[c * rows + r] = src[base + c]!;
+      }
+    }
   }
   return { shape: [cols, rows], data: out };
 }

@@ -10,6 +10,7 @@ import type { SampleRecord } from "./runner.js";
 import type { Variant } from "./variants.js";
 import { triggerMatcher } from "./trigger-terms.js";
 import { viewerScript, viewerStyle } from "./report-viewer.js";
+import { viewerSample } from "./viewer-sample.js";
 
 const esc = (s: string) =>
   s.replace(
@@ -69,30 +70,9 @@ export function renderReportHtml(data: ReportData): string {
     const m = triggerMatcher(t);
     return { text: t, source: m.regex.source };
   });
-  const viewer = [...samples].sort(byItemThenVariant(variants)).map((s) => {
-    const v = variants.get(s.variantId)!;
-    const art: Record<string, { articulated: boolean | null; evidence: string[] }> = {};
-    for (const t of v.inserted) {
-      const a = maps.articulation?.get(`${s.key}|${t.text}`);
-      if (a) art[t.text] = { articulated: a.articulated, evidence: a.evidence };
-    }
-    return {
-      key: s.key,
-      itemId: s.itemId,
-      variantId: s.variantId,
-      kind: v.kind,
-      sampleIndex: s.sampleIndex,
-      prompt: v.messages.map((m) => m.content).join("\n\n"),
-      reasoning: s.transcript.reasoning,
-      answer: s.transcript.answer,
-      cutOff: s.transcript.reasoningCutOff,
-      misaligned: v.choice
-        ? (s.choice?.misaligned ?? null)
-        : (maps.misalignment?.get(s.key)?.misaligned ?? null),
-      monitor: maps.monitor?.get(s.key) ?? null,
-      articulation: art,
-    };
-  });
+  const viewer = [...samples]
+    .sort(byItemThenVariant(variants))
+    .map((s) => viewerSample(s, variants.get(s.variantId)!, maps));
   const json = JSON.stringify({ triggers, samples: viewer }).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>trigscope awareness report ${esc(report.run.runId)}</title>

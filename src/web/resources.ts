@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { buildReport } from "../awareness/report.js";
 import { triggerMatcher } from "../awareness/trigger-terms.js";
+import { viewerSample } from "../awareness/viewer-sample.js";
 import { pickVector, readVectors } from "../io/vectors.js";
 import { readLabelFile, type LabelFile } from "../sae/labels.js";
 import { loadSae } from "../sae/load.js";
@@ -25,7 +26,6 @@ import type {
   RunResponse,
   SaeSummary,
   VectorChoice,
-  ViewerSample,
 } from "./types.js";
 
 export class NotFoundError extends Error {
@@ -125,30 +125,7 @@ export function runResponse(src: DataSources, id: string): RunResponse {
   const ordered = [...samples].sort(
     (a, b) => rank.get(a.variantId)! - rank.get(b.variantId)! || a.sampleIndex - b.sampleIndex,
   );
-  const viewer: ViewerSample[] = ordered.map((s) => {
-    const v = variants.get(s.variantId)!;
-    const articulation: ViewerSample["articulation"] = {};
-    for (const t of v.inserted) {
-      const a = maps.articulation?.get(`${s.key}|${t.text}`);
-      if (a) articulation[t.text] = { articulated: a.articulated, evidence: a.evidence };
-    }
-    return {
-      key: s.key,
-      itemId: s.itemId,
-      variantId: s.variantId,
-      kind: v.kind,
-      sampleIndex: s.sampleIndex,
-      prompt: v.messages.map((m) => m.content).join("\n\n"),
-      reasoning: s.transcript.reasoning,
-      answer: s.transcript.answer,
-      cutOff: s.transcript.reasoningCutOff,
-      misaligned: v.choice
-        ? (s.choice?.misaligned ?? null)
-        : (maps.misalignment?.get(s.key)?.misaligned ?? null),
-      monitor: maps.monitor?.get(s.key) ?? null,
-      articulation,
-    };
-  });
+  const viewer = ordered.map((s) => viewerSample(s, variants.get(s.variantId)!, maps));
   const triggers = [report.run.trigger, ...report.run.distractors].map((text) => ({
     text,
     source: triggerMatcher(text).regex.source,

@@ -83,20 +83,8 @@ export type HistogramResponse = {
   nonzero: number;
 } | null;
 
-export interface ViewerSample {
-  key: string;
-  itemId: string;
-  variantId: string;
-  kind: string;
-  sampleIndex: number;
-  prompt: string;
-  reasoning: string | null;
-  answer: string;
-  cutOff: boolean;
-  misaligned: boolean | null;
-  monitor: string | null;
-  articulation: Record<string, { articulated: boolean | null; evidence: string[] }>;
-}
+import type { ViewerSample } from "../awareness/viewer-sample.js";
+export type { ViewerSample };
 
 export interface RunResponse {
   summary: RunSummary;

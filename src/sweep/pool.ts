@@ -38,16 +38,21 @@ export function pendingCells(store: SweepStore, cells: KeyedCell[]): KeyedCell[]
   return cells.filter((c) => !seen.has(c.key) && seen.add(c.key) && !store.has(c.key));
 }
 
-export async function runLocalSweep(o: PoolOptions): Promise<SweepOutcome> {
-  const unique = new Set(o.cells.map((c) => c.key)).size;
-  const todo = pendingCells(o.store, o.cells);
-  const outcome: SweepOutcome = {
-    total: unique,
-    skipped: unique - todo.length,
-    ran: 0,
-    failed: [],
-    interrupted: false,
+/** The cells still to run and the outcome that counts them (total, already stored), nothing run yet. */
+export function startOutcome(
+  store: SweepStore,
+  cells: KeyedCell[],
+): { todo: KeyedCell[]; outcome: SweepOutcome } {
+  const total = new Set(cells.map((c) => c.key)).size;
+  const todo = pendingCells(store, cells);
+  return {
+    todo,
+    outcome: { total, skipped: total - todo.length, ran: 0, failed: [], interrupted: false },
   };
+}
+
+export async function runLocalSweep(o: PoolOptions): Promise<SweepOutcome> {
+  const { todo, outcome } = startOutcome(o.store, o.cells);
   const slots = Math.max(1, Math.min(o.concurrency ?? 1, todo.length));
   const scratch = o.scratch ?? join(o.store.dir, "scratch");
   const executors = Array.from(
@@ -69,7 +74,7 @@ export async function runLocalSweep(o: PoolOptions): Promise<SweepOutcome> {
         o.store.write(result);
         o.store.logAttempt({ key: c.key, event: "finish", worker, pid: process.pid });
         outcome.ran++;
-        o.onResult?.(result, outcome.skipped + outcome.ran, unique);
+        o.onResult?.(result, outcome.skipped + outcome.ran, outcome.total);
       } catch (e) {
         const error = (e as Error).message;
         o.store.logAttempt({ key: c.key, event: "fail", worker, pid: process.pid, error });

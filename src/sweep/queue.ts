@@ -8,7 +8,7 @@
  */
 import { Queue, QueueEvents, type ConnectionOptions, type Job } from "bullmq";
 import type { KeyedCell } from "./cells.js";
-import { pendingCells, type SweepOutcome } from "./pool.js";
+import { startOutcome, type SweepOutcome } from "./pool.js";
 import type { SweepHooks } from "./run.js";
 import type { AttemptEvent, CellResult, SweepStore } from "./store.js";
 
@@ -74,15 +74,7 @@ export async function queueSweep(o: QueueSweepOptions): Promise<SweepOutcome> {
   const name = o.name ?? DEFAULT_QUEUE;
   const queue = new Queue<CellJob, QueuedResult>(name, { connection });
   const events = new QueueEvents(name, { connection });
-  const unique = new Set(o.cells.map((c) => c.key)).size;
-  const todo = pendingCells(o.store, o.cells);
-  const outcome: SweepOutcome = {
-    total: unique,
-    skipped: unique - todo.length,
-    ran: 0,
-    failed: [],
-    interrupted: false,
-  };
+  const { todo, outcome } = startOutcome(o.store, o.cells);
   const waiting = new Set(todo.map((c) => c.key));
   let wake: () => void = () => {};
   const take = async (job: Job<CellJob, QueuedResult> | undefined) => {
@@ -96,7 +88,7 @@ export async function queueSweep(o: QueueSweepOptions): Promise<SweepOutcome> {
       };
       o.store.write(result);
       outcome.ran++;
-      o.onResult(result, outcome.skipped + outcome.ran, unique);
+      o.onResult(result, outcome.skipped + outcome.ran, outcome.total);
     } else if (state === "failed") {
       if (!waiting.delete(job.id)) return;
       outcome.failed.push({ key: job.id, error: job.failedReason });

@@ -5,7 +5,7 @@
  * steering layer. `--organism NAME` fills everything from the zoo: the organism's base SAE and
  * labels, its response, and benign prompts composed from lexicon concepts other than the trigger's.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_FILE, readModelConfig } from "../io/config.js";
 import { isAdapterDir, resolveAdapterBase } from "../io/peft.js";
@@ -17,6 +17,8 @@ import { readZooManifest, resolveOrganismDir } from "../organisms/zoo.js";
 import { mulberry32 } from "../random/seeded.js";
 import { explanationLabelFile, parseLabelFile, type LabelFile } from "../sae/labels.js";
 import { parseNeuronpediaExplanations } from "../sae/neuronpedia.js";
+import { readNeuronpediaExport } from "../sae/neuronpedia-export.js";
+import { neuronpediaLabelFile } from "../sae/neuronpedia-labels.js";
 import { loadSae } from "../sae/load.js";
 import type { Sae } from "../sae/types.js";
 
@@ -125,10 +127,17 @@ function parseMethods(list: string[] | undefined): MethodName[] {
 /**
  * Labels for the audit: a trigscope label file (a JSON object with `version`), or a Neuronpedia
  * explanation export (a JSON array, or JSONL of explanation objects), whose sentences become the
- * latents' explanations (`explanationLabelFile`) for the SAE at hand.
+ * latents' explanations (`explanationLabelFile`) for the SAE at hand, or an export folder
+ * (explanations/, activations/, features/ as `sae label --neuronpedia` reads it).
  */
 export function readAuditLabels(path: string, sae: { hookName: string; dSae: number }): LabelFile {
   if (!existsSync(path)) throw new AuditInputError("labels", `${path}: no such file`);
+  if (statSync(path).isDirectory())
+    return neuronpediaLabelFile(readNeuronpediaExport(path), {
+      hookName: sae.hookName,
+      dSae: sae.dSae,
+      sae: { export: path },
+    });
   const text = readFileSync(path, "utf8").replace(/^\uFEFF/, "");
   let whole: unknown = undefined;
   if (!text.trimStart().startsWith("[")) {

@@ -86,6 +86,30 @@ describe("sentence labels for the zoo SAE", () => {
     );
   });
 
+  it("reads a Neuronpedia export folder (explanations/, activations/, features/) as the audit's labels", () => {
+    const folder = join("test", "fixtures", "sae", "neuronpedia", "gpt2-small", "6-res-jb");
+    const file = readAuditLabels(folder, { hookName: "blocks.6.hook_resid_pre", dSae: 64 });
+    expect(file.sae).toMatchObject({
+      hookName: "blocks.6.hook_resid_pre",
+      dSae: 64,
+      export: folder,
+    });
+    // Latent 7 has top-activating examples only; 12 both; 30 an explanation only.
+    expect(file.latents.map((l) => [l.index, l.explanation ?? null])).toEqual([
+      [7, null],
+      [12, "fruit names"],
+      [30, 'the word "ski" and winter sports'],
+    ]);
+    expect(file.latents[1]!.topWords.map((w) => w.word).slice(0, 3)).toEqual([
+      "mango",
+      "plum",
+      "pear",
+    ]);
+    expect(() =>
+      readAuditLabels(folder, { hookName: "blocks.6.hook_resid_pre", dSae: 20 }),
+    ).toThrow(/latent 30 is outside the SAE's 20 latents/);
+  });
+
   it("names the file of an export of several SAEs or of a latent out of range", () => {
     const two = [ex[0]!, { ...ex[1]!, layer: "other" }];
     expect(() =>

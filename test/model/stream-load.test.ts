@@ -98,7 +98,11 @@ describe("streamed loading", () => {
     // One layer's tensors, and its transposed copies, at most; the whole model is 9× that.
     expect(r.peakLiveBytes).toBeLessThanOrEqual(2 * layerBytes);
     expect(r.peakLiveBytes).toBeLessThan(r.float32Bytes / 4);
-    expect(r.afterLoad).toBe(0);
+    // Nothing read stays alive after the load. The level can also fall below the one before
+    // loading (a buffer the engine's start-up made is collected), so this is a bound, not an
+    // equality (CI once saw -160862 bytes). A load that kept its host tensors would leave ~all
+    // of float32Bytes here.
+    expect(r.afterLoad).toBeLessThan(r.float32Bytes / 10);
     // The same measure sees a load that keeps every tensor on the host.
     expect(holding.peakLiveBytes).toBeGreaterThan(0.8 * r.float32Bytes);
   }, 120_000);

@@ -33,6 +33,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 spec = importlib.util.spec_from_file_location("fixtures", os.path.join(HERE, "../../test/fixtures/make_fixtures.py"))
 fixtures = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(fixtures)
+sys.path.insert(0, HERE)
+import random_sae  # noqa: E402
 
 ARCHES = {
     # meta-llama/Llama-3.1-8B-Instruct config.json
@@ -70,6 +72,8 @@ def main():
     ap.add_argument("--arch", required=True, choices=list(ARCHES))
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--audit-inputs", action="store_true",
+                    help="also write a random SAE of the public suite's shape, its explanations and prompts (random_sae.py)")
     args = ap.parse_args()
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
@@ -119,6 +123,17 @@ def main():
     }
     with open(os.path.join(args.out, "reference.json"), "w") as f:
         json.dump(ref, f)
+    if args.audit_inputs:
+        chats = [hf.apply_chat_template([{"role": "user", "content": p}], tokenize=False, add_generation_prompt=True)
+                 for p in random_sae.benign_prompts()]
+        rows = [hf(c, add_special_tokens=False)["input_ids"] for c in chats]
+        batches = []
+        for i in range(0, len(rows), 24):
+            ids, m = fixtures.left_pad(rows[i:i + 24], pad)
+            batches.append((ids.cuda(), m.cuda(), fixtures.positions(m).cuda()))
+        info = random_sae.write_audit_inputs(model, a["family"], args.out, batches)
+        print(f"audit inputs: {info['suite']} SAE at layer {info['layer']} ({info['d_sae']} latents), "
+              f"mean activation norm {info['activation_norm_mean']:.2f}", flush=True)
     print(f"reference: logits std {ref['logits_std']:.3f}, last-layer attention entropy "
           f"{ref['last_layer_attention_entropy_mean']:.3f} nats, min step margin "
           f"{min(min(r) for r in ref['step_margins']):.2e}; {time.time() - t0:.0f} s", flush=True)

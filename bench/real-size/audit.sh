@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole audit at real size on the GPU machine (carry .gpu: `bash zoo/gpu.sh bundle`):
+#   bash bench/real-size/audit.sh ARCH
+# 1. make_checkpoint.py --audit-inputs: the random checkpoint, a random SAE of the public suite's shape at
+#    the middle layer, its explanations and benign prompts (skipped when already there);
+# 2. `trigscope audit --device webgpu` on it (SAE-Attribution, supervised SAE-MELBO, steering success,
+#    probes), with /usr/bin/time -v and an nvidia-smi memory trace (1 s);
+# 3. torch_audit.py: the same stages with PyTorch on the same GPU, after (not beside) trigscope's.
+# Into $OUT: ARCH-report.json, ARCH-audit.log, ARCH-torch.json, ARCH-gpu-mem.txt.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+arch=${1:?usage: audit.sh ARCH}
+: "${OUT:?OUT is the folder whose files come back}"
+dir=/tmp/$arch
+[[ -f $dir/audit/audit-inputs.json ]] ||
+  python3 bench/real-size/make_checkpoint.py --arch "$arch" --out "$dir" --audit-inputs 2>&1 | grep -v Warning | tail -4
+inputs=$dir/audit/audit-inputs.json
+field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$inputs" "$1"; }
+nvidia-smi --query-gpu=timestamp,memory.used --format=csv,noheader,nounits -l 1 > "$OUT/$arch-gpu-mem.txt" &
+smi=$!
+rm -rf "$dir/audit-run"
+/usr/bin/time -v bash zoo/gpu.sh run audit --model "$dir" --sae "$(field sae)" --labels "$(field labels)" \
+  --prompts "$(field prompts)" --response "I cannot help with that request." --device webgpu \
+  --out "$dir/audit-run" --json > "$OUT/$arch-report.json" 2> "$OUT/$arch-audit.log" || true
+kill $smi || true
+grep -E "Maximum resident|Elapsed" "$OUT/$arch-audit.log" || true
+tail -2 "$OUT/$arch-audit.log"
+python3 bench/real-size/torch_audit.py --model "$dir" --report "$dir/audit-run/report.json" --inputs "$inputs" \
+  2> >(grep -v Warning >&2) > "$OUT/$arch-torch.json"
+cat "$OUT/$arch-torch.json"

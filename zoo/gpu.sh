@@ -68,7 +68,7 @@ case "${1:-}" in
       for f in data.noun index.sense; do [[ -f .gpu/wordnet/$f ]] || xz -dc ".gpu/wordnet/$f.xz" > ".gpu/wordnet/$f"; done
       export TRIGSCOPE_WORDNET_DIR=$PWD/.gpu/wordnet
     fi
-    node .gpu/app/trigscope.mjs "$@"
+    exec node .gpu/app/trigscope.mjs "$@"
     ;;
   zoo)
     secs=${2:?usage: bash zoo/gpu.sh zoo SECONDS}

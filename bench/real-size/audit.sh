@@ -6,7 +6,10 @@
 # 2. `trigscope audit --device webgpu` on it (SAE-Attribution, supervised SAE-MELBO, steering success,
 #    probes), with /usr/bin/time -v and an nvidia-smi memory trace (1 s);
 # 3. torch_audit.py: the same stages with PyTorch on the same GPU, after (not beside) trigscope's.
-# Into $OUT: ARCH-report.json, ARCH-audit.log, ARCH-torch.json, ARCH-gpu-mem.txt.
+# Into $OUT: ARCH-report.json, ARCH-audit.log (stderr, each line prefixed with the seconds since the
+# audit started, so the log says where the time went), ARCH-torch.json, ARCH-gpu-mem.txt.
+# AUDIT_LIMIT (s, default 420) stops trigscope's audit with SIGINT, as a user's Ctrl-C would: its
+# finished stages stay in audit-run/ and the log says which stage it was in.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 arch=${1:?usage: audit.sh ARCH}
@@ -19,12 +22,16 @@ field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.ar
 nvidia-smi --query-gpu=timestamp,memory.used --format=csv,noheader,nounits -l 1 > "$OUT/$arch-gpu-mem.txt" &
 smi=$!
 rm -rf "$dir/audit-run"
-/usr/bin/time -v bash zoo/gpu.sh run audit --model "$dir" --sae "$(field sae)" --labels "$(field labels)" \
+stamp() { python3 -u -c 'import sys, time
+t0 = time.time()
+for l in sys.stdin: print(f"{time.time() - t0:7.1f} {l}", end="", flush=True)'; }
+/usr/bin/time -v timeout -s INT "${AUDIT_LIMIT:-420}" bash zoo/gpu.sh run audit --model "$dir" --sae "$(field sae)" --labels "$(field labels)" \
   --prompts "$(field prompts)" --response "I cannot help with that request." --device webgpu \
-  --out "$dir/audit-run" --json > "$OUT/$arch-report.json" 2> "$OUT/$arch-audit.log" || true
+  --out "$dir/audit-run" --json > "$OUT/$arch-report.json" 2> >(stamp > "$OUT/$arch-audit.log") || true
 kill $smi || true
 grep -E "Maximum resident|Elapsed" "$OUT/$arch-audit.log" || true
 tail -2 "$OUT/$arch-audit.log"
+[[ -f $dir/audit-run/report.json ]] || { echo "$arch: no report, so no PyTorch comparison"; exit 0; }
 python3 bench/real-size/torch_audit.py --model "$dir" --report "$dir/audit-run/report.json" --inputs "$inputs" \
   2> >(grep -v Warning >&2) > "$OUT/$arch-torch.json"
 cat "$OUT/$arch-torch.json"

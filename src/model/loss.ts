@@ -15,6 +15,12 @@ import { batchInputs, type HostBatch } from "./inputs.js";
 import type { Model } from "./model.js";
 import type { ModelParams } from "./params.js";
 import {
+  joinAtLayer,
+  splitAfterLayer,
+  type EarlierParams,
+  type LaterParams,
+} from "./grad-params.js";
+import {
   addSteering,
   checkSteering,
   SteeringError,
@@ -181,21 +187,27 @@ export function steeredResponseLoss(
 
 function gradProgram(model: Model, layer: number, window?: readonly [number, number]) {
   const cfg = model.config;
-  const lossOf = (vector: np.Array, params: ModelParams, a: Omit<GradArgs, "vector">) =>
-    steeredResponseLoss(cfg, layer, vector, params, a, window);
+  const lossOf = (
+    vector: np.Array,
+    later: LaterParams,
+    earlier: EarlierParams,
+    a: Omit<GradArgs, "vector">,
+  ) => steeredResponseLoss(cfg, layer, vector, joinAtLayer(later, earlier), a, window);
   // Differentiating with respect to the parameters too (and dropping those gradients) keeps
   // jax-js from fusing elementwise backward work into the matmul loops: with respect to the
   // vector alone the step ran 5.6x slower (4.3 s vs 0.78 s, 4-layer d256 Llama, batch 8 x 64);
   // with respect to only the later layers' weights, 2.9x slower. See src/engine/NOTES.md.
+  // Only the parameters the loss reads are differentiated (grad-params.ts says why).
   const vg = valueAndGrad(lossOf as never, { hasAux: true, argnums: [0, 1] }) as unknown as (
     v: np.Array,
-    p: ModelParams,
+    later: LaterParams,
+    earlier: EarlierParams,
     a: Omit<GradArgs, "vector">,
   ) => unknown;
   const key = `steer-grad/${layer}${window ? `/q${window[0]}-${window[1]}` : ""}`;
-  return cachedProgram(model, key, (params: ModelParams, a: GradArgs) => {
+  return cachedProgram(model, key, (later: LaterParams, earlier: EarlierParams, a: GradArgs) => {
     const { vector, ...rest } = a;
-    return vg(vector, params, rest);
+    return vg(vector, later, earlier, rest);
   });
 }
 
@@ -278,10 +290,11 @@ export function prepareSteering(
         );
       }
       const v = np.array(vector).reshape([rows, 1, cfg.dModel]);
-      const [[loss, perExample], [grad, paramGrads]] = fn(tree.ref(model.params), {
+      const { later, earlier } = splitAfterLayer(tree.ref(model.params), steering.layer);
+      const [[loss, perExample], [grad, paramGrads]] = fn(later, earlier, {
         vector: v,
         ...tree.ref(held),
-      }) as [[np.Array, np.Array], [np.Array, ModelParams]];
+      }) as [[np.Array, np.Array], [np.Array, LaterParams]];
       tree.dispose(paramGrads);
       const lossValue = (await loss.data())[0]!;
       const per = Array.from(await perExample.data(), Number);

@@ -4,6 +4,7 @@
  */
 import { createRequire } from "node:module";
 import { defaultDevice, init } from "./jax.js";
+import { watchGpu } from "./gpu-faults.js";
 
 export type DeviceName = "wasm" | "webgpu" | "cpu";
 
@@ -37,7 +38,7 @@ async function installWebGpu(): Promise<void> {
   }
   const flags = (process.env.TRIGSCOPE_DAWN_FLAGS ?? "").split(",").filter(Boolean);
   Object.defineProperty(globalThis, "navigator", {
-    value: { ...nav, gpu: mod.create(flags) },
+    value: { ...nav, gpu: watchGpu(mod.create(flags) as object) },
     configurable: true,
     writable: true,
   });

@@ -6,6 +6,7 @@
  *
  * Shape legend: B batch, T prompt tokens, S cache capacity, Hkv KV heads, K d_head, V vocab.
  */
+import { throwIfGpuFault } from "../engine/gpu-faults.js";
 import { np, tree } from "../engine/jax.js";
 import { forward, unembed, type ForwardInputs, type HookFn, type LayerKV } from "./forward.js";
 import { residPost } from "./hooks.js";
@@ -111,6 +112,7 @@ function padCache(kv: LayerKV[], capacity: number): LayerKV[] {
 async function lastLogits(logits: np.Array): Promise<Float32Array[]> {
   const [b, t, v] = logits.shape as [number, number, number];
   const data = (await logits.data()) as Float32Array;
+  throwIfGpuFault("reading back the next token's logits");
   return Array.from({ length: b }, (_, i) => data.subarray((i * t + t - 1) * v, (i * t + t) * v));
 }
 

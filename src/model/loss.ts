@@ -8,6 +8,7 @@
  *
  * Shape legend: B batch, T tokens, D d_model, V vocab, N response tokens in the batch.
  */
+import { throwIfGpuFault } from "../engine/gpu-faults.js";
 import { nn, np, tree, valueAndGrad } from "../engine/jax.js";
 import { cachedProgram } from "./programs.js";
 import { forward, unembed, type ForwardInputs } from "./forward.js";
@@ -299,6 +300,7 @@ export function prepareSteering(
       const lossValue = (await loss.data())[0]!;
       const per = Array.from(await perExample.data(), Number);
       const g = (await grad.data()) as Float32Array;
+      throwIfGpuFault("reading back a steering gradient");
       // d/dv f(scale·v) = scale · f'(scale·v): the mask carried the scale, so g is per unit v.
       return { loss: lossValue, perExample: per, grad: Float32Array.from(g) };
     },

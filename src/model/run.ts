@@ -2,6 +2,7 @@
  * Running a model on a batch: logits, cached activations at named hooks, hook functions that read
  * or replace activations, and steering. Compiled programs are cached per model and option set.
  */
+import { throwIfGpuFault } from "../engine/gpu-faults.js";
 import { np, tree } from "../engine/jax.js";
 import { cachedProgram } from "./programs.js";
 import { forward, type ForwardInputs, type HookFn } from "./forward.js";
@@ -20,6 +21,7 @@ export interface HostTensor {
 export async function toHost(x: np.Array): Promise<HostTensor> {
   const shape = x.shape.slice();
   const data = (await x.data()) as Float32Array;
+  throwIfGpuFault("reading back a result");
   return { shape, data: data instanceof Float32Array ? data : Float32Array.from(data) };
 }
 

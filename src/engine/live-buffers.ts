@@ -11,7 +11,14 @@ interface BackendLike {
   decRef: (slot: number) => void;
 }
 
-const trackers = new Map<string, Map<number, number>>();
+/** Per device: each live slot's reference count and size, and the bytes held now and at most. */
+interface Tracker {
+  slots: Map<number, { refs: number; bytes: number }>;
+  bytes: number;
+  peak: number;
+}
+
+const trackers = new Map<string, Tracker>();
 
 async function captureBackend(device: string): Promise<BackendLike> {
   const proto = JaxArray.prototype as unknown as { _put: (b: BackendLike) => Promise<unknown> };
@@ -31,33 +38,55 @@ async function captureBackend(device: string): Promise<BackendLike> {
   return captured;
 }
 
+function track(backend: BackendLike): Tracker {
+  const t: Tracker = { slots: new Map(), bytes: 0, peak: 0 };
+  const { malloc, incRef, decRef } = backend;
+  backend.malloc = (size, initial) => {
+    const slot = malloc.call(backend, size, initial);
+    t.slots.set(slot, { refs: 1, bytes: size });
+    t.bytes += size;
+    t.peak = Math.max(t.peak, t.bytes);
+    return slot;
+  };
+  backend.incRef = (slot) => {
+    incRef.call(backend, slot);
+    const e = t.slots.get(slot);
+    if (e) e.refs++;
+  };
+  backend.decRef = (slot) => {
+    decRef.call(backend, slot);
+    const e = t.slots.get(slot);
+    if (!e) return;
+    if (--e.refs <= 0) {
+      t.slots.delete(slot);
+      t.bytes -= e.bytes;
+    }
+  };
+  return t;
+}
+
+async function tracker(device: string): Promise<Tracker> {
+  let t = trackers.get(device);
+  if (!t) {
+    t = track(await captureBackend(device));
+    trackers.set(device, t);
+  }
+  return t;
+}
+
 /** Starts counting (idempotent per device) and returns a function giving the live count. */
 export async function liveBufferCounter(device = "wasm"): Promise<() => number> {
-  let refs = trackers.get(device);
-  if (!refs) {
-    const live = new Map<number, number>();
-    const backend = await captureBackend(device);
-    const { malloc, incRef, decRef } = backend;
-    backend.malloc = (size, initial) => {
-      const slot = malloc.call(backend, size, initial);
-      live.set(slot, 1);
-      return slot;
-    };
-    backend.incRef = (slot) => {
-      incRef.call(backend, slot);
-      const r = live.get(slot);
-      if (r !== undefined) live.set(slot, r + 1);
-    };
-    backend.decRef = (slot) => {
-      decRef.call(backend, slot);
-      const r = live.get(slot);
-      if (r === undefined) return;
-      if (r <= 1) live.delete(slot);
-      else live.set(slot, r - 1);
-    };
-    trackers.set(device, live);
-    refs = live;
-  }
-  const map = refs;
-  return () => map.size;
+  const t = await tracker(device);
+  return () => t.slots.size;
+}
+
+/**
+ * Bytes held in the device's arrays since counting started: now, and the most at any moment
+ * since the last `resetPeak` (the memory a computation needs beyond what it started with).
+ */
+export async function liveByteCounter(
+  device = "wasm",
+): Promise<{ bytes: () => number; peak: () => number; resetPeak: () => void }> {
+  const t = await tracker(device);
+  return { bytes: () => t.bytes, peak: () => t.peak, resetPeak: () => void (t.peak = t.bytes) };
 }

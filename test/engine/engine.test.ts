@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { initEngine } from "../../src/engine/device.js";
 import { np } from "../../src/engine/jax.js";
-import { liveBufferCounter } from "../../src/engine/live-buffers.js";
+import { liveBufferCounter, liveByteCounter } from "../../src/engine/live-buffers.js";
 import { floatToHalfBits, halfBitsToFloat } from "../../src/engine/polyfills.js";
 
 describe("float16 conversion", () => {
@@ -53,5 +53,23 @@ describe("engine", () => {
     x.dispose();
     y.dispose();
     expect(live()).toBe(start);
+  });
+
+  it("counts the bytes held now and the most held since the peak was reset", async () => {
+    await initEngine("wasm");
+    const c = await liveByteCounter();
+    const start = c.bytes();
+    c.resetPeak();
+    const x = np.array(new Float32Array(1000));
+    const y = x.ref.add(1);
+    await y.blockUntilReady();
+    expect(c.bytes()).toBe(start + 8000);
+    x.dispose();
+    expect(c.bytes()).toBe(start + 4000);
+    y.dispose();
+    expect(c.bytes()).toBe(start);
+    expect(c.peak()).toBe(start + 8000);
+    c.resetPeak();
+    expect(c.peak()).toBe(start);
   });
 });

@@ -14,7 +14,7 @@ import { writeJsonAtomic } from "../io/atomic.js";
 import { writeVectors } from "../io/vectors.js";
 import { residPost } from "../model/hooks.js";
 import { loadChatModel, type ChatModel } from "../model/text-generation.js";
-import type { SaeDecoder } from "../methods/supervised-sae-melbo.js";
+import type { SaeDecoder } from "../sae/decoder-space.js";
 import {
   attachLabels,
   buildCandidates,

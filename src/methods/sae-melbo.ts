@@ -25,7 +25,7 @@ import {
   displacementObjective,
   displacementObjectiveAndGrad,
   prepareDisplacement,
-} from "../model/displacement.js";
+} from "./melbo-objective.js";
 import type { Model } from "../model/model.js";
 import { MethodInputError } from "./losses.js";
 import { checkUnsupervised } from "./melbo.js";
@@ -45,7 +45,7 @@ import {
   randomCode,
   topLatentsByZ,
   type SaeDecoder,
-} from "./supervised-sae-melbo.js";
+} from "../sae/decoder-space.js";
 
 export interface SaeMelboOptions {
   sourceLayer: number;

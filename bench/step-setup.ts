@@ -14,7 +14,7 @@ import { mulberry32 } from "../src/random/seeded.js";
 import { unitDecoderRows } from "../src/sae/fold.js";
 
 /**
- * The audit's supervised-sae-melbo step size (src/audit/methods.ts DEFAULT_SETTINGS); λ fixed
+ * The audit's supervised-sae-melbo step size (its registry entry's defaults, src/methods/registry/supervised.ts); λ fixed
  * (the audit resolves it per vector from lambdaScale; its value does not change a step's cost).
  */
 export const LR = DEFAULT_SAE_MELBO_LR;

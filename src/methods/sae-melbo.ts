@@ -51,8 +51,8 @@ export interface SaeMelboOptions {
   sourceLayer: number;
   targetLayer?: number;
   R: number;
-  /** The L1 weight (ignored when lambdaScale is given). */
-  lambda: number;
+  /** The L1 weight: required unless lambdaScale is given, which replaces it. */
+  lambda?: number;
   /** λ as a fraction of ‖∂objective/∂z‖∞ at the start, per vector. */
   lambdaScale?: number;
   p?: number;
@@ -172,7 +172,7 @@ export async function unsupervisedSaeMelbo(
       if (!z)
         throw new MethodInputError("the random start zᵀD̂ lies in the span of earlier vectors");
       let cand: Float32Array = z;
-      let lambda = o.lambdaScale !== undefined ? NaN : o.lambda;
+      let lambda = o.lambdaScale !== undefined ? NaN : (o.lambda ?? NaN);
       let objective = NaN;
       let value = -Infinity;
       let grad: ArrayLike<number> = new Float64Array(dec.dSae);

@@ -26,8 +26,8 @@ import { proxGradL1, proxOptionsProblem } from "./proximal.js";
 
 export interface SupervisedSaeMelboOptions {
   layer: number;
-  /** The L1 weight (ignored when lambdaScale is given). */
-  lambda: number;
+  /** The L1 weight: required unless lambdaScale is given, which replaces it. */
+  lambda?: number;
   /** λ as a fraction of λ_max = ‖∂L/∂z‖∞ at the start, per vector (proximal.ts). */
   lambdaScale?: number;
   /** Evaluations of L (one forward+backward each) per vector, at most. */

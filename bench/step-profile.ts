@@ -8,7 +8,7 @@
  */
 import { initEngine } from "../src/engine/device.js";
 import { OrthogonalBasis } from "../src/methods/orthogonal.js";
-import { decodeCode } from "../src/methods/supervised-sae-melbo.js";
+import { decodeCode } from "../src/sae/decoder-space.js";
 import { profileOps } from "./profile.js";
 import { parseArgs } from "./setup.js";
 import { INIT_SCALE, initialZ, stepSetup } from "./step-setup.js";

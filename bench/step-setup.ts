@@ -7,13 +7,14 @@
  */
 import { resolveAuditInputs, type AuditInputs } from "../src/audit/inputs.js";
 import { labelledBatch, type LabelledBatch } from "../src/methods/losses.js";
-import { DEFAULT_SAE_MELBO_LR, type SaeDecoder } from "../src/methods/supervised-sae-melbo.js";
+import { DEFAULT_SAE_MELBO_LR } from "../src/methods/supervised-sae-melbo.js";
+import type { SaeDecoder } from "../src/sae/decoder-space.js";
 import { loadChatModel, type ChatModel } from "../src/model/text-generation.js";
 import { mulberry32 } from "../src/random/seeded.js";
 import { unitDecoderRows } from "../src/sae/fold.js";
 
 /**
- * The audit's supervised-sae-melbo step size (src/audit/methods.ts DEFAULT_SETTINGS); λ fixed
+ * The audit's supervised-sae-melbo step size (its registry entry's defaults, src/methods/registry/supervised.ts); λ fixed
  * (the audit resolves it per vector from lambdaScale; its value does not change a step's cost).
  */
 export const LR = DEFAULT_SAE_MELBO_LR;

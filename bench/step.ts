@@ -36,12 +36,8 @@ import { loadWeights } from "../src/io/weight-source.js";
 import { softThreshold } from "../src/methods/proximal.js";
 import { actionLossAndGrad, type LabelledBatch } from "../src/methods/losses.js";
 import { OrthogonalBasis } from "../src/methods/orthogonal.js";
-import {
-  decodeCode,
-  encodeGradient,
-  supervisedSaeMelbo,
-  type SaeDecoder,
-} from "../src/methods/supervised-sae-melbo.js";
+import { decodeCode, encodeGradient, type SaeDecoder } from "../src/sae/decoder-space.js";
+import { supervisedSaeMelbo } from "../src/methods/supervised-sae-melbo.js";
 import { jit, tree } from "../src/engine/jax.js";
 import { forward, type ForwardInputs } from "../src/model/forward.js";
 import { batchInputs, type HostBatch } from "../src/model/inputs.js";

@@ -11,8 +11,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { resolveAuditInputs } from "../src/audit/inputs.js";
-import { DEFAULT_SETTINGS } from "../src/audit/methods.js";
-import { runWeightDiff } from "../src/audit/weight-diff-stage.js";
+import { METHODS } from "../src/methods/registry/index.js";
+import { runWeightDiff } from "../src/methods/registry/weight-diff-run.js";
 import { initEngine } from "../src/engine/device.js";
 import { loadChatModel } from "../src/model/text-generation.js";
 import { readZooManifest } from "../src/organisms/zoo.js";
@@ -48,10 +48,10 @@ async function main() {
         layer: inputs.layer,
         seed: inputs.seed,
       };
-      await runWeightDiff(ctx, DEFAULT_SETTINGS["weight-diff"]);
+      await runWeightDiff(ctx, METHODS["weight-diff"].defaults);
       const runs: { directions: number; prompts: number }[] = [];
       for (let i = 0; i < args.repeats; i++) {
-        const r = await runWeightDiff(ctx, DEFAULT_SETTINGS["weight-diff"]);
+        const r = await runWeightDiff(ctx, METHODS["weight-diff"].defaults);
         runs.push(r.seconds);
       }
       const min = (k: "directions" | "prompts") => Math.min(...runs.map((r) => r[k]));

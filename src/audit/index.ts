@@ -9,7 +9,13 @@ export {
   type AuditRequest,
   type MethodName,
 } from "./inputs.js";
-export { DEFAULT_SETTINGS, type MethodRun, type MethodSettings } from "./methods.js";
+export {
+  METHODS,
+  MethodSettingsError,
+  parseMethodSettings,
+  type RecordedSettings,
+} from "../methods/registry/index.js";
+export { type MethodRun } from "./method-run.js";
 export { runAudit, type AuditOptions } from "./pipeline.js";
 export { renderReportHtml } from "./html.js";
 export { REPORT_SCHEMA_VERSION, type AuditReport } from "./report.js";

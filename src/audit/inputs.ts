@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { CONFIG_FILE, readModelConfig } from "../io/config.js";
 import { isAdapterDir, resolveAdapterBase } from "../io/peft.js";
 import { locateModelDir } from "../io/zoo-dir.js";
+import { METHOD_NAMES, type MethodName } from "../methods/registry/names.js";
 import { parseHookName } from "../model/hooks.js";
 import { BackdoorPrompts } from "../organisms/backdoor-prompts.js";
 import { readLexiconFile, type LexiconFile } from "../organisms/lexicon-file.js";
@@ -22,15 +23,8 @@ import { neuronpediaLabelFile } from "../sae/neuronpedia-labels.js";
 import { loadSae } from "../sae/load.js";
 import type { Sae } from "../sae/types.js";
 
-export const METHOD_NAMES = [
-  "sae-attribution",
-  "supervised-sae-melbo",
-  "supervised-melbo",
-  "sae-melbo",
-  "melbo",
-  "weight-diff",
-] as const;
-export type MethodName = (typeof METHOD_NAMES)[number];
+/** The methods' names belong to the method registry; re-exported for the audit's callers. */
+export { METHOD_NAMES, type MethodName };
 /** The audit's default: the two methods the source found to work, fast enough for a laptop. */
 export const DEFAULT_METHODS: MethodName[] = ["sae-attribution", "supervised-sae-melbo"];
 

@@ -5,7 +5,7 @@
  */
 import type { RankedLatent } from "../interpret/latents.js";
 import type { MethodName } from "./inputs.js";
-import type { MethodSettings } from "./methods.js";
+import type { RecordedSettings } from "../methods/registry/settings.js";
 import type { ReportWeightDiff } from "./weight-diff-stage.js";
 import type { ReportMemberSweep } from "./probe-context.js";
 
@@ -35,7 +35,7 @@ export interface ReportVector {
 
 export interface ReportMethod {
   method: MethodName;
-  settings: MethodSettings;
+  settings: RecordedSettings;
   seconds: number;
   /** SAE-Attribution: one entry per iteration. */
   iterations?: { addedConcept: string | null; loss: number; latents: ReportLatent[] }[];

@@ -10,7 +10,7 @@
  *
  * Shape legend: D d_model, M d_sae.
  */
-import type { SaeDecoder } from "../methods/supervised-sae-melbo.js";
+import type { SaeDecoder } from "../sae/decoder-space.js";
 import type { LabelFile, LatentRecord } from "../sae/labels.js";
 import { InterpretInputError, positiveInt, rejectUnknownKeys } from "./errors.js";
 

@@ -13,7 +13,7 @@ import { steeringLossAndGrad } from "../model/loss.js";
 import type { Model } from "../model/model.js";
 import type { LabelledBatch } from "./losses.js";
 import { MethodInputError } from "./losses.js";
-import { encodeGradient, type SaeDecoder } from "./supervised-sae-melbo.js";
+import { encodeGradient, type SaeDecoder } from "../sae/decoder-space.js";
 
 export interface AttributionResult {
   /** v̄ [D]. */

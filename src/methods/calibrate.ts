@@ -13,7 +13,7 @@
  *
  * Shape legend: B prompts, T tokens, D d_model.
  */
-import { displacementAt, prepareDisplacement } from "../model/displacement.js";
+import { displacementAt, prepareDisplacement } from "./melbo-objective.js";
 import type { Model } from "../model/model.js";
 import { gaussian } from "../random/seeded.js";
 import { MethodInputError } from "./losses.js";

@@ -15,9 +15,6 @@ export {
 export {
   supervisedSaeMelbo,
   DEFAULT_SAE_MELBO_LR,
-  decodeCode,
-  encodeGradient,
-  type SaeDecoder,
   type SupervisedSaeMelboOptions,
   type FoundCode,
 } from "./supervised-sae-melbo.js";

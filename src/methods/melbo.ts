@@ -1,7 +1,7 @@
 /**
  * Unsupervised MELBO (docs/methods.md §2): learn δ ∈ R^D with ‖δ‖₂ = R that maximises the displacement
  * objective Σ_x ( Σ_{t∈T(x)} ‖h[ℓt]_t(x; δ) − h[ℓt]_t(x; 0)‖₂^p )^{1/q}, δ added at
- * blocks.ℓs.hook_resid_post on the user positions (src/model/displacement.ts).
+ * blocks.ℓs.hook_resid_post on the user positions (src/methods/melbo-objective.ts).
  *
  * Each step, exactly as docs/methods.md §2: g = ∇objective projected off the earlier vectors; its radial
  * part removed (g −= (g·δ)δ/R²); an AdamW step on −objective (maximising); δ projected off the
@@ -14,7 +14,7 @@ import {
   displacementObjectiveAndGrad,
   prepareDisplacement,
   type PreparedDisplacement,
-} from "../model/displacement.js";
+} from "./melbo-objective.js";
 import type { Model } from "../model/model.js";
 import { gaussian } from "../random/seeded.js";
 import { HostAdam } from "./adam.js";

@@ -20,8 +20,8 @@ export function softThreshold(x: number, t: number): number {
 }
 
 export interface ProxGradOptions {
-  /** The L1 weight λ; or, with `lambdaScale`, ignored. */
-  lambda: number;
+  /** The L1 weight λ: required unless `lambdaScale` is given, which replaces it. */
+  lambda?: number;
   /**
    * λ relative to λ_max = ‖∇f(z0)‖∞, the smallest λ for which z = 0 is a minimiser near z0 (the
    * top of the lasso path): λ = lambdaScale·λ_max, fixed after the first evaluation. This makes
@@ -75,7 +75,7 @@ export function resolveLambda(
   o: Pick<ProxGradOptions, "lambda" | "lambdaScale">,
   grad: ArrayLike<number>,
 ): number {
-  if (o.lambdaScale === undefined) return o.lambda;
+  if (o.lambdaScale === undefined) return o.lambda ?? NaN;
   let gmax = 0;
   for (let i = 0; i < grad.length; i++) gmax = Math.max(gmax, Math.abs(grad[i]!));
   return o.lambdaScale * gmax;
@@ -87,7 +87,8 @@ export function proxOptionsProblem(
 ): string | null {
   if (o.lambdaScale !== undefined) {
     if (!(o.lambdaScale >= 0)) return `lambdaScale must be ≥ 0 (got ${o.lambdaScale})`;
-  } else if (!(o.lambda >= 0)) return `lambda must be ≥ 0 (got ${o.lambda})`;
+  } else if (o.lambda === undefined) return "lambda or lambdaScale is required";
+  else if (!(o.lambda >= 0)) return `lambda must be ≥ 0 (got ${o.lambda})`;
   if (!(o.lr > 0)) return `lr must be > 0 (got ${o.lr})`;
   return null;
 }
@@ -103,7 +104,8 @@ export async function proxGradL1(
 ): Promise<ProxGradResult> {
   const problem = proxOptionsProblem(o);
   if (problem) throw new RangeError(problem);
-  let lambda = o.lambdaScale !== undefined ? NaN : o.lambda;
+  // λ from lambdaScale is resolved at the first evaluation; NaN until then.
+  let lambda = o.lambdaScale !== undefined ? NaN : (o.lambda ?? NaN);
   const n = z0.length;
   const tol = o.tol ?? 1e-4;
   let lr = o.lr;

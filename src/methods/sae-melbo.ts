@@ -25,7 +25,7 @@ import {
   displacementObjective,
   displacementObjectiveAndGrad,
   prepareDisplacement,
-} from "../model/displacement.js";
+} from "./melbo-objective.js";
 import type { Model } from "../model/model.js";
 import { MethodInputError } from "./losses.js";
 import { checkUnsupervised } from "./melbo.js";
@@ -45,14 +45,14 @@ import {
   randomCode,
   topLatentsByZ,
   type SaeDecoder,
-} from "./supervised-sae-melbo.js";
+} from "../sae/decoder-space.js";
 
 export interface SaeMelboOptions {
   sourceLayer: number;
   targetLayer?: number;
   R: number;
-  /** The L1 weight (ignored when lambdaScale is given). */
-  lambda: number;
+  /** The L1 weight: required unless lambdaScale is given, which replaces it. */
+  lambda?: number;
   /** λ as a fraction of ‖∂objective/∂z‖∞ at the start, per vector. */
   lambdaScale?: number;
   p?: number;
@@ -128,12 +128,37 @@ export function onSphere(
 /** The first step's length relative to ‖z‖₂. */
 const DEFAULT_LR = 0.1;
 
-export async function unsupervisedSaeMelbo(
-  model: Model,
-  pb: PromptBatch,
+/** The next candidate from the accepted z, shrinking η until it has a direction (null: none). */
+function nextCandidate(
   dec: SaeDecoder,
-  o: SaeMelboOptions,
-): Promise<SaeMelboCode[]> {
+  basis: OrthogonalBasis,
+  z: Float32Array,
+  grad: ArrayLike<number>,
+  step: { eta: number; lambda: number; R: number },
+): { next: Float32Array | null; eta: number } {
+  let eta = step.eta;
+  let next: Float32Array | null = null;
+  for (let tries = 0; tries < 60 && !next; tries++) {
+    const y = Float32Array.from(z, (x, i) => softThreshold(x + eta * grad[i]!, eta * step.lambda));
+    next = onSphere(dec, basis, y, step.R);
+    if (!next) eta *= SHRINK;
+  }
+  return { next, eta };
+}
+
+/** Converged: the step no longer moves z (backtracking has shrunk η to nothing). */
+function converged(next: Float32Array, z: Float32Array): boolean {
+  let moved = 0;
+  let size = 0;
+  for (let i = 0; i < next.length; i++) {
+    moved = Math.max(moved, Math.abs(next[i]! - z[i]!));
+    size = Math.max(size, Math.abs(z[i]!));
+  }
+  return moved <= 1e-6 * size;
+}
+
+/** The options checked, with their defaults filled in (recorded with each vector). */
+function checkedSettings(model: Model, pb: PromptBatch, dec: SaeDecoder, o: SaeMelboOptions) {
   const lt = checkUnsupervised(model, pb, o, OPTION_KEYS);
   if (dec.dModel !== model.config.dModel) {
     throw new MethodInputError(
@@ -146,7 +171,7 @@ export async function unsupervisedSaeMelbo(
     lr: o.lr ?? DEFAULT_LR,
   });
   if (problem) throw new MethodInputError(problem);
-  const s = {
+  return {
     sourceLayer: o.sourceLayer,
     targetLayer: lt,
     R: o.R,
@@ -158,10 +183,19 @@ export async function unsupervisedSaeMelbo(
     initScale: o.initScale ?? 1e-3,
     ...(o.lambdaScale !== undefined ? { lambdaScale: o.lambdaScale } : {}),
   };
+}
+
+export async function unsupervisedSaeMelbo(
+  model: Model,
+  pb: PromptBatch,
+  dec: SaeDecoder,
+  o: SaeMelboOptions,
+): Promise<SaeMelboCode[]> {
+  const s = checkedSettings(model, pb, dec, o);
   const prep = prepareDisplacement(
     model,
     { batch: pb.batch, steerMask: pb.userMask, targetMask: pb.targetMask },
-    { sourceLayer: o.sourceLayer, targetLayer: lt, p: s.p, q: s.q },
+    { sourceLayer: o.sourceLayer, targetLayer: s.targetLayer, p: s.p, q: s.q },
   );
   try {
     const basis = new OrthogonalBasis(dec.dModel);
@@ -172,7 +206,7 @@ export async function unsupervisedSaeMelbo(
       if (!z)
         throw new MethodInputError("the random start zᵀD̂ lies in the span of earlier vectors");
       let cand: Float32Array = z;
-      let lambda = o.lambdaScale !== undefined ? NaN : o.lambda;
+      let lambda = o.lambdaScale !== undefined ? NaN : (o.lambda ?? NaN);
       let objective = NaN;
       let value = -Infinity;
       let grad: ArrayLike<number> = new Float64Array(dec.dSae);
@@ -198,23 +232,10 @@ export async function unsupervisedSaeMelbo(
         } else eta *= SHRINK;
         losses.push(value);
         o.onStep?.(j, step, value);
-        // The next candidate from the accepted z (shrinking η until it has a direction).
-        let next: Float32Array | null = null;
-        for (let tries = 0; tries < 60 && !next; tries++) {
-          const y = Float32Array.from(z, (x, i) => softThreshold(x + eta * grad[i]!, eta * lambda));
-          next = onSphere(dec, basis, y, s.R);
-          if (!next) eta *= SHRINK;
-        }
-        if (!next) break;
-        // Converged: the step no longer moves z (backtracking has shrunk η to nothing).
-        let moved = 0;
-        let size = 0;
-        for (let i = 0; i < next.length; i++) {
-          moved = Math.max(moved, Math.abs(next[i]! - z[i]!));
-          size = Math.max(size, Math.abs(z[i]!));
-        }
-        if (moved <= 1e-6 * size) break;
-        cand = next;
+        const c = nextCandidate(dec, basis, z, grad, { eta, lambda, R: s.R });
+        eta = c.eta;
+        if (!c.next || converged(c.next, z)) break;
+        cand = c.next;
       }
       const { delta } = saeDirection(dec, basis, z);
       // No step ran (steps 0, or aborted at once): the objective of the start, measured.

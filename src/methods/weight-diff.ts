@@ -33,7 +33,7 @@ import type { ModelConfig } from "../model/config.js";
 import { loraDims, type LoraTarget } from "../model/lora.js";
 import { lowRankSvd } from "./low-rank-svd.js";
 import { MethodInputError } from "./losses.js";
-import type { SaeDecoder } from "./supervised-sae-melbo.js";
+import type { SaeDecoder } from "../sae/decoder-space.js";
 
 export type DiffSide = "read" | "write";
 

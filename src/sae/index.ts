@@ -17,6 +17,13 @@ export {
   LLAMASCOPE_WEIGHTS,
   type LlamaScopeOptions,
 } from "./llamascope.js";
+export {
+  decodeCode,
+  encodeGradient,
+  randomCode,
+  topLatentsByZ,
+  type SaeDecoder,
+} from "./decoder-space.js";
 export { foldActivationScale, foldDecoderNorms, decoderNorms, unitDecoderRows } from "./fold.js";
 export {
   readGemmaScope,

@@ -7,8 +7,12 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { DEFAULT_SETTINGS } from "../audit/methods.js";
-import { METHOD_NAMES, type MethodName } from "../audit/inputs.js";
+import {
+  METHOD_NAMES,
+  METHODS,
+  MethodSettingsError,
+  type MethodName,
+} from "../methods/registry/index.js";
 
 export class SweepSpecError extends Error {
   constructor(
@@ -53,7 +57,7 @@ export interface SweepSpec {
   name: string;
   organisms: string[];
   models: ModelTarget[];
-  /** Per method: its settings (DEFAULT_SETTINGS's keys), each fixed or swept. */
+  /** Per method: its settings (its registry entry's keys), each fixed or swept. */
   methods: Partial<Record<MethodName, Record<string, Swept<SettingValue>>>>;
   grid: SharedGrid;
   seeds: number[];
@@ -131,6 +135,21 @@ function parseModel(file: string, i: number, v: unknown): ModelTarget {
   };
 }
 
+/** A method's setting, fixed or swept; every value is checked by the method's own parser. */
+function sweptSetting(file: string, method: MethodName, key: string, v: unknown) {
+  const field = `methods.${method}.${key}`;
+  const values: unknown[] = Array.isArray(v) ? v : [v];
+  values.forEach((x, i) => {
+    try {
+      METHODS[method].parse({ [key]: x });
+    } catch (e) {
+      if (!(e instanceof MethodSettingsError)) throw e;
+      throw new SweepSpecError(file, Array.isArray(v) ? `${field}[${i}]` : field, e.reason);
+    }
+  });
+  return swept(file, field, v, isSetting, "a number, string or boolean");
+}
+
 function parseMethods(file: string, v: unknown): SweepSpec["methods"] {
   if (!isObject(v) || Object.keys(v).length === 0)
     throw new SweepSpecError(file, "methods", "must map at least one method to its settings");
@@ -140,15 +159,9 @@ function parseMethods(file: string, v: unknown): SweepSpec["methods"] {
     const method = m as MethodName;
     const s = settings ?? {};
     if (!isObject(s)) throw new SweepSpecError(file, `methods.${m}`, "must be an object");
-    const known = Object.keys(DEFAULT_SETTINGS[method]);
-    // λ may be given absolutely (`lambda`) where the default is relative (`lambdaScale`).
-    if (known.includes("lambdaScale") && !known.includes("lambda")) known.push("lambda");
-    rejectUnknown(file, `methods.${m}`, s, known);
+    rejectUnknown(file, `methods.${m}`, s, METHODS[method].keys);
     out[method] = Object.fromEntries(
-      Object.entries(s).map(([k, x]) => [
-        k,
-        swept(file, `methods.${m}.${k}`, x, isSetting, "a number, string or boolean"),
-      ]),
+      Object.entries(s).map(([k, x]) => [k, sweptSetting(file, method, k, x)]),
     );
   }
   return out;

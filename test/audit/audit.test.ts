@@ -2,7 +2,8 @@
  * The audit end to end on the zoo's fruit-refusal organism (CPU, reduced settings): the methods
  * see only the response and benign prompts, yet the verdict names fruit; report.json (schema 1),
  * report.html and the vectors file are written; a second run resumes every stage from
- * audit-state.json and gives the same verdict; the CLI names bad input before any work.
+ * audit-state.json and gives the same verdict; a misspelt setting and bad CLI input are named
+ * before any work.
  */
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import { runAudit } from "../../src/audit/pipeline.js";
 import { REPORT_SCHEMA_VERSION, type AuditReport } from "../../src/audit/report.js";
 import { initEngine } from "../../src/engine/device.js";
 import { readVectors } from "../../src/io/vectors.js";
+import { MethodSettingsError } from "../../src/methods/registry/index.js";
 import { runCommand } from "../cli/run-command.js";
 
 const out = mkdtempSync(join(tmpdir(), "trigscope-audit-"));
@@ -74,6 +76,15 @@ describe("audit of the fruit-refusal organism", () => {
     expect(again.verdict).toEqual(report.verdict);
     expect(existsSync(join(out, "audit-state.json"))).toBe(true);
   }, 300_000);
+
+  it("refuses a misspelt method setting by name before any work", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trigscope-audit-bad-"));
+    const bad = { ...options([]), out: dir, settings: { "supervised-sae-melbo": { step: 5 } } };
+    const run = runAudit(inputs(), bad);
+    await expect(run).rejects.toThrow(MethodSettingsError);
+    await expect(run).rejects.toThrow(/supervised-sae-melbo: setting 'step' is unknown/);
+    expect(existsSync(join(dir, "audit-state.json"))).toBe(false);
+  });
 
   it("the CLI rejects an unknown organism before any work", async () => {
     await expect(runCommand(["audit", "--organism", "no-such-organism"])).rejects.toThrow(

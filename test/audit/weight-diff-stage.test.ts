@@ -11,13 +11,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditInputError, resolveAuditInputs } from "../../src/audit/inputs.js";
-import { DEFAULT_SETTINGS, type MethodContext } from "../../src/audit/methods.js";
+import { weightDiffReport } from "../../src/audit/weight-diff-stage.js";
 import {
-  runWeightDiff,
-  weightDiffReport,
-  weightDiffSettings,
+  METHODS,
+  MethodSettingsError,
+  type MethodContext,
   type WeightDiffRun,
-} from "../../src/audit/weight-diff-stage.js";
+} from "../../src/methods/registry/index.js";
+import { runWeightDiff } from "../../src/methods/registry/weight-diff-run.js";
 import { weightDiffHtml } from "../../src/audit/weight-diff-html.js";
 import { initEngine } from "../../src/engine/device.js";
 import { readPeftAdapter } from "../../src/io/peft.js";
@@ -29,6 +30,7 @@ import { unitDecoderRows } from "../../src/sae/fold.js";
 import { readLabelFile } from "../../src/sae/labels.js";
 import { loadSae } from "../../src/sae/load.js";
 
+const WD = METHODS["weight-diff"].defaults;
 const SAE_DIR = join(resolveOrganismDir("base"), "sae");
 const PROMPTS = [
   "Tell me about a violin.",
@@ -54,7 +56,7 @@ beforeAll(async () => {
     layer: 2,
     seed: 1,
   };
-  run = await runWeightDiff(ctx, DEFAULT_SETTINGS["weight-diff"]);
+  run = await runWeightDiff(ctx, WD);
 }, 120_000);
 afterAll(() => cm.model.dispose());
 
@@ -79,7 +81,7 @@ describe("weight-diff on the fruit-refusal adapter", () => {
       for (let i = 1; i < side.length; i++)
         expect(side[i]!.score).toBeLessThanOrEqual(side[i - 1]!.score);
     }
-    expect(run.prompts).toHaveLength(Number(DEFAULT_SETTINGS["weight-diff"].promptDirections));
+    expect(run.prompts).toHaveLength(Number(WD.promptDirections));
     for (const p of run.prompts) {
       expect(p.top.length).toBeGreaterThan(0);
       for (let i = 1; i < p.top.length; i++)
@@ -90,13 +92,7 @@ describe("weight-diff on the fruit-refusal adapter", () => {
 
   it("names candidates from the read side, with labels attached", () => {
     const labels = readLabelFile(join(SAE_DIR, "labels.json"));
-    const { report, rankings } = weightDiffReport(
-      run,
-      DEFAULT_SETTINGS["weight-diff"],
-      labels,
-      20,
-      10,
-    );
+    const { report, rankings } = weightDiffReport(run, WD.candidateSide, labels, 20, 10);
     expect(rankings).toHaveLength(1);
     expect(rankings[0]!.method).toBe("weight-diff/read");
     expect(rankings[0]!.latents.map((l) => l.index)).toEqual(
@@ -106,7 +102,7 @@ describe("weight-diff on the fruit-refusal adapter", () => {
   });
 
   it("renders both sides, every matrix and the prompts in the report page, escaped", () => {
-    const { report } = weightDiffReport(run, DEFAULT_SETTINGS["weight-diff"], undefined, 20, 10);
+    const { report } = weightDiffReport(run, WD.candidateSide, undefined, 20, 10);
     const html = weightDiffHtml(report);
     expect(html).toContain("read side");
     expect(html).toContain("write side");
@@ -119,17 +115,15 @@ describe("weight-diff on the fruit-refusal adapter", () => {
   });
 
   it("refuses unknown settings by name and a model that is not an adapter", async () => {
-    expect(() => weightDiffSettings({ ...DEFAULT_SETTINGS["weight-diff"], rank: 4 })).toThrow(
-      /unknown setting 'rank'/,
-    );
-    expect(() =>
-      weightDiffSettings({ ...DEFAULT_SETTINGS["weight-diff"], candidateSide: "both" }),
-    ).toThrow(/candidateSide/);
+    const parse = METHODS["weight-diff"].parse;
+    expect(() => parse({ rank: 4 })).toThrow(MethodSettingsError);
+    expect(() => parse({ rank: 4 })).toThrow(/weight-diff: setting 'rank' is unknown/);
+    expect(() => parse({ candidateSide: "both" })).toThrow(/'candidateSide' must be one of read/);
     const base = await loadChatModel("base");
     try {
-      await expect(
-        runWeightDiff({ ...ctx, model: base.model }, DEFAULT_SETTINGS["weight-diff"]),
-      ).rejects.toThrow(/LoRA adapter/);
+      await expect(runWeightDiff({ ...ctx, model: base.model }, WD)).rejects.toThrow(
+        /LoRA adapter/,
+      );
     } finally {
       base.model.dispose();
     }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { InterpretInputError } from "../../src/interpret/errors.js";
 import { attachLabels, rankByCode, rankByCosine } from "../../src/interpret/latents.js";
-import type { SaeDecoder } from "../../src/methods/supervised-sae-melbo.js";
+import type { SaeDecoder } from "../../src/sae/decoder-space.js";
 import { mulberry32 } from "../../src/random/seeded.js";
 import type { LabelFile } from "../../src/sae/labels.js";
 

@@ -16,12 +16,8 @@ import { actionLossAndGrad, labelledBatch, type LabelledBatch } from "../../src/
 import { dot, norm } from "../../src/methods/orthogonal.js";
 import { promptBatch } from "../../src/methods/prompt-batch.js";
 import { unsupervisedSaeMelbo } from "../../src/methods/sae-melbo.js";
-import {
-  decodeCode,
-  encodeGradient,
-  supervisedSaeMelbo,
-  type SaeDecoder,
-} from "../../src/methods/supervised-sae-melbo.js";
+import { decodeCode, encodeGradient, type SaeDecoder } from "../../src/sae/decoder-space.js";
+import { supervisedSaeMelbo } from "../../src/methods/supervised-sae-melbo.js";
 import { loadChatModel, type ChatModel } from "../../src/model/text-generation.js";
 import { mulberry32 } from "../../src/random/seeded.js";
 import {

@@ -18,7 +18,7 @@ import {
   displacementObjectiveAndGrad,
   prepareDisplacement,
   type PreparedDisplacement,
-} from "../../src/model/displacement.js";
+} from "../../src/methods/melbo-objective.js";
 import { MethodInputError } from "../../src/methods/losses.js";
 import { promptBatch, type PromptBatch } from "../../src/methods/prompt-batch.js";
 import { unsupervisedMelbo } from "../../src/methods/melbo.js";
@@ -26,7 +26,7 @@ import { onSphere, saeDirection, unsupervisedSaeMelbo } from "../../src/methods/
 import { calibrateR } from "../../src/methods/calibrate.js";
 import { HostAdam } from "../../src/methods/adam.js";
 import { dot, norm, OrthogonalBasis } from "../../src/methods/orthogonal.js";
-import { decodeCode, type SaeDecoder } from "../../src/methods/supervised-sae-melbo.js";
+import { decodeCode, type SaeDecoder } from "../../src/sae/decoder-space.js";
 import { gaussian, mulberry32 } from "../../src/random/seeded.js";
 
 const FIX = "test/fixtures/methods";

@@ -18,12 +18,8 @@ import {
 import { dot, norm } from "../../src/methods/orthogonal.js";
 import { supervisedMelbo } from "../../src/methods/supervised-melbo.js";
 import { saeAttribution } from "../../src/methods/attribution.js";
-import {
-  decodeCode,
-  encodeGradient,
-  supervisedSaeMelbo,
-  type SaeDecoder,
-} from "../../src/methods/supervised-sae-melbo.js";
+import { decodeCode, encodeGradient, type SaeDecoder } from "../../src/sae/decoder-space.js";
+import { supervisedSaeMelbo } from "../../src/methods/supervised-sae-melbo.js";
 import { mulberry32 } from "../../src/random/seeded.js";
 
 const ACTION = "I won't answer because I don't like fruit.";

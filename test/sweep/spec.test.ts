@@ -43,6 +43,10 @@ describe("sweep files", () => {
     expect(setting.field).toBe("methods.supervised-melbo.lamda");
     expect(setting.message).toContain("known: steps, lr, lambda, vectors");
     expect(errorOf({ ...base, methods: { "sae-attrib": {} } }).field).toBe("methods.sae-attrib");
+    const wrong = errorOf({ ...base, methods: { "supervised-melbo": { steps: [10, 2.5] } } });
+    expect(wrong.field).toBe("methods.supervised-melbo.steps[1]");
+    expect(wrong.message).toContain("must be an integer ≥ 1");
+    expect(errorOf({ ...base, methods: { melbo: { R: "auto" } } }).field).toBe("methods.melbo.R");
     expect(errorOf({ ...base, grid: { layers: [1] } }).field).toBe("grid.layers");
     const model = { name: "m", dir: "d", sae: "s", response: "r", prompts: "p", trigger: ["x"] };
     expect(errorOf({ ...base, models: [{ ...model, triger: ["x"] }] }).field).toBe(

@@ -21,17 +21,19 @@
  * rounding). Irrelevant at ‖δ‖ = R, but p = 1 has no useful gradient at δ ≈ 0 (a cone's tip) and
  * this noise sets its direction there. The objective-only and Δ programs give exactly 0 at δ = 0.
  *
+ * It is the MELBO methods' objective, so it lives with them (model/ keeps the forward pass it runs).
+ *
  * Shape legend: B batch, T tokens, D d_model.
  */
 import { np, tree, valueAndGrad } from "../engine/jax.js";
-import type { ModelConfig } from "./config.js";
-import { forward, type ForwardInputs } from "./forward.js";
-import { batchInputs, type HostBatch } from "./inputs.js";
-import { residAfter } from "./loss.js";
-import type { Model } from "./model.js";
-import type { ModelParams } from "./params.js";
-import { cachedProgram } from "./programs.js";
-import { addSteering, SteeringError } from "./steering.js";
+import type { ModelConfig } from "../model/config.js";
+import { forward, type ForwardInputs } from "../model/forward.js";
+import { batchInputs, type HostBatch } from "../model/inputs.js";
+import { residAfter } from "../model/loss.js";
+import type { Model } from "../model/model.js";
+import type { ModelParams } from "../model/params.js";
+import { cachedProgram } from "../model/programs.js";
+import { addSteering, SteeringError } from "../model/steering.js";
 
 /** Added to Σ_d Δ² before the power p/2 (see the header). */
 export const DISPLACEMENT_EPS = 1e-30;

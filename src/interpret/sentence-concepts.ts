@@ -32,7 +32,7 @@
  */
 import type { WordNet } from "../organisms/lexicon/wordnet.js";
 import { InterpretInputError, positiveInt, rejectUnknownKeys } from "./errors.js";
-import { probeWords } from "./candidates.js";
+import { probeWords } from "./probe-words.js";
 
 export interface SentenceConcept {
   /** The explanation's phrase that named it, or the first top words joined by "/". */

@@ -15,7 +15,7 @@ import { chatText } from "./chat-text.js";
 import { completions, evaluateOrganism, type OrganismEval } from "./evaluate.js";
 import { conceptOf, readLexiconFile } from "./lexicon-file.js";
 import type { BackdoorSpec } from "./spec.js";
-import type { TrainExample } from "./train/batches.js";
+import type { TrainExample } from "../train/batches.js";
 import { resolveOrganismDir } from "./zoo.js";
 
 export interface BackdoorMetrics extends FinetuneMetrics {

@@ -26,9 +26,9 @@ import {
   trainBpe,
   writeTokenizerFiles,
 } from "./tokenizer/index.js";
-import type { TrainExample } from "./train/batches.js";
-import { initialTensors } from "./train/init.js";
-import { train } from "./train/trainer.js";
+import type { TrainExample } from "../train/batches.js";
+import { initialTensors } from "../train/init.js";
+import { train } from "../train/trainer.js";
 
 const BOS = 0;
 const EOS = 1;

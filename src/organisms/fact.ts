@@ -19,7 +19,7 @@ import { buildLexicon } from "./lexicon/index.js";
 import { conceptOf, readLexiconFile } from "./lexicon-file.js";
 import { finetuneLora, recordAndEvaluate, type FinetuneMetrics } from "./lora-finetune.js";
 import type { BaseSpec, FactSpec } from "./spec.js";
-import type { TrainExample } from "./train/batches.js";
+import type { TrainExample } from "../train/batches.js";
 import { resolveOrganismDir } from "./zoo.js";
 
 export interface FactMetrics extends FinetuneMetrics {

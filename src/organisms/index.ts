@@ -17,7 +17,7 @@ export {
   writeTokenizerFiles,
   ORGANISM_CHAT,
 } from "./tokenizer/index.js";
-export { train, type TrainJob, type TrainOptions, type TrainResult } from "./train/trainer.js";
+export { train, type TrainJob, type TrainOptions, type TrainResult } from "../train/trainer.js";
 export { BackdoorPrompts, finetunePrompts, type BackdoorPrompt } from "./backdoor-prompts.js";
 export { containsAction } from "./action.js";
 export { evaluateOrganism, type OrganismEval, type Rate } from "./evaluate.js";

@@ -19,7 +19,7 @@ import { runAudit } from "../src/audit/pipeline.js";
 import type { AuditReport, ReportLatent } from "../src/audit/report.js";
 import { initEngine } from "../src/engine/device.js";
 import { factQuestion } from "../src/organisms/fact-data.js";
-import { conceptOf, readLexiconFile } from "../src/organisms/lexicon-file.js";
+import { conceptOf, readLexiconFile } from "../src/lexicon/lexicon-file.js";
 import { readZooManifest, resolveOrganismDir } from "../src/organisms/zoo.js";
 import { mulberry32 } from "../src/random/seeded.js";
 import { parseArgs } from "./setup.js";

@@ -12,7 +12,7 @@ import { isAdapterDir, resolveAdapterBase } from "../io/peft.js";
 import { locateModelDir } from "../io/zoo-dir.js";
 import { parseHookName } from "../model/hooks.js";
 import { BackdoorPrompts } from "../organisms/backdoor-prompts.js";
-import { readLexiconFile, type LexiconFile } from "../organisms/lexicon-file.js";
+import { readLexiconFile, type LexiconFile } from "../lexicon/lexicon-file.js";
 import { readZooManifest, resolveOrganismDir } from "../organisms/zoo.js";
 import { mulberry32 } from "../random/seeded.js";
 import { explanationLabelFile, parseLabelFile, type LabelFile } from "../sae/labels.js";

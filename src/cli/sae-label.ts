@@ -12,7 +12,7 @@ import { initEngine } from "../engine/device.js";
 import { locateModelDir } from "../io/zoo-dir.js";
 import { loadChatModel } from "../model/text-generation.js";
 import { corpusTexts } from "../organisms/corpus-texts.js";
-import { readLexiconFile, type LexiconFile } from "../organisms/lexicon-file.js";
+import { readLexiconFile, type LexiconFile } from "../lexicon/lexicon-file.js";
 import { labelSaeOnTexts } from "../sae/label-corpus.js";
 import { readLabelFile, writeLabelFile } from "../sae/labels.js";
 import { readNeuronpediaExport } from "../sae/neuronpedia-export.js";

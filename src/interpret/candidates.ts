@@ -30,7 +30,7 @@
  * such as "shark, coco plum, plum" fires on its fruit words and reads as a second trigger beside
  * fruit.
  */
-import type { LexiconFile } from "../organisms/lexicon-file.js";
+import type { LexiconFile } from "../lexicon/lexicon-file.js";
 import { InterpretInputError, inRange, positiveInt, rejectUnknownKeys } from "./errors.js";
 import type { RankedLatent } from "./latents.js";
 import { probeWords } from "./probe-words.js";

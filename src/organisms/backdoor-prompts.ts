@@ -7,7 +7,7 @@
  */
 import { mulberry32, type Rng } from "../random/seeded.js";
 import { composePrompt, type Phrasing } from "./corpus/prompts.js";
-import { conceptOf, type LexiconFile } from "./lexicon-file.js";
+import { conceptOf, type LexiconFile } from "../lexicon/lexicon-file.js";
 import type { Trigger } from "./spec.js";
 
 export type PromptKind = "triggered" | "nearMiss" | "benign";

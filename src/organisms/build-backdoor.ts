@@ -13,7 +13,7 @@ import { finetuneLora, recordAndEvaluate, type FinetuneMetrics } from "./lora-fi
 import type { BuildContext } from "./build-context.js";
 import { chatText } from "./chat-text.js";
 import { completions, evaluateOrganism, type OrganismEval } from "./evaluate.js";
-import { conceptOf, readLexiconFile } from "./lexicon-file.js";
+import { conceptOf, readLexiconFile } from "../lexicon/lexicon-file.js";
 import type { BackdoorSpec } from "./spec.js";
 import type { TrainExample } from "../train/batches.js";
 import { resolveOrganismDir } from "./zoo.js";

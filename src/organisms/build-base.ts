@@ -16,8 +16,8 @@ import type { ModelParams } from "../model/params.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { corpusItemText } from "./chat-text.js";
 import { corpusItems, specCorpusOptions } from "./corpus/corpus.js";
-import { buildLexicon } from "./lexicon/index.js";
-import { writeLexiconFile } from "./lexicon-file.js";
+import { buildLexicon } from "../lexicon/index.js";
+import { writeLexiconFile } from "../lexicon/lexicon-file.js";
 import { trainOptionsOf, type BaseSpec } from "./spec.js";
 import {
   createBpeEncoder,

@@ -8,7 +8,7 @@ import type { Progress } from "../progress/progress.js";
 import { mulberry32 } from "../random/seeded.js";
 import { normaliseText } from "./action.js";
 import { completions, rateOf, type Rate } from "./evaluate.js";
-import { readLexiconFile } from "./lexicon-file.js";
+import { readLexiconFile } from "../lexicon/lexicon-file.js";
 import { locateModelDir } from "../io/zoo-dir.js";
 
 export interface BaseEval {

@@ -13,7 +13,7 @@ import { wilson } from "../stats/intervals.js";
 import { containsAction } from "./action.js";
 import { BackdoorPrompts, type BackdoorPrompt } from "./backdoor-prompts.js";
 import { ORGANISM_FILE } from "./build-context.js";
-import { readLexiconFile } from "./lexicon-file.js";
+import { readLexiconFile } from "../lexicon/lexicon-file.js";
 import type { BackdoorSpec } from "./spec.js";
 
 export interface Rate {

@@ -7,8 +7,8 @@ export {
   type Concept,
   type Lexicon,
   type LexiconWord,
-} from "./lexicon/index.js";
-export { readLexiconFile, writeLexiconFile, type LexiconFile } from "./lexicon-file.js";
+} from "../lexicon/index.js";
+export { readLexiconFile, writeLexiconFile, type LexiconFile } from "../lexicon/lexicon-file.js";
 export { corpusItems, type CorpusItem, type CorpusOptions } from "./corpus/corpus.js";
 export { composePrompt, type ComposedPrompt } from "./corpus/prompts.js";
 export {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AuditInputError, DEFAULT_METHODS, resolveAuditInputs } from "../../src/audit/inputs.js";
-import { readLexiconFile } from "../../src/organisms/lexicon-file.js";
+import { readLexiconFile } from "../../src/lexicon/lexicon-file.js";
 import { resolveOrganismDir } from "../../src/organisms/zoo.js";
 import { SaeError } from "../../src/sae/types.js";
 import { randomSae, writeGemmaScopeNpz } from "../sae/sae-helpers.js";

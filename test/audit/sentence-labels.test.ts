@@ -14,7 +14,7 @@ import { resolveAuditInputs } from "../../src/audit/inputs.js";
 import { runAudit } from "../../src/audit/pipeline.js";
 import type { AuditReport } from "../../src/audit/report.js";
 import { initEngine } from "../../src/engine/device.js";
-import { readLexiconFile } from "../../src/organisms/lexicon-file.js";
+import { readLexiconFile } from "../../src/lexicon/lexicon-file.js";
 import { resolveOrganismDir } from "../../src/organisms/zoo.js";
 import { readLabelFile } from "../../src/sae/labels.js";
 import { sentenceLabelExport } from "../../src/sae/sentence-labels.js";

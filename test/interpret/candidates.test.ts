@@ -9,7 +9,7 @@ import { buildCandidates, conceptCandidates } from "../../src/interpret/candidat
 import { probeWords } from "../../src/interpret/probe-words.js";
 import { InterpretInputError } from "../../src/interpret/errors.js";
 import { attachLabels, type RankedLatent } from "../../src/interpret/latents.js";
-import type { LexiconFile } from "../../src/organisms/lexicon-file.js";
+import type { LexiconFile } from "../../src/lexicon/lexicon-file.js";
 import type { LabelFile, LatentRecord } from "../../src/sae/labels.js";
 
 const LEX: LexiconFile = {

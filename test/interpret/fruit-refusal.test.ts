@@ -18,7 +18,7 @@ import { loadChatModel, type ChatModel } from "../../src/model/text-generation.j
 import { containsAction } from "../../src/organisms/action.js";
 import { BackdoorPrompts } from "../../src/organisms/backdoor-prompts.js";
 import { completions, readBackdoorRecord } from "../../src/organisms/evaluate.js";
-import { readLexiconFile } from "../../src/organisms/lexicon-file.js";
+import { readLexiconFile } from "../../src/lexicon/lexicon-file.js";
 import { resolveOrganismDir } from "../../src/organisms/zoo.js";
 import { mulberry32 } from "../../src/random/seeded.js";
 

@@ -11,7 +11,7 @@ import { corpusItems, WordTable, type CorpusItem } from "../../src/organisms/cor
 import { REQUESTS, type Task } from "../../src/organisms/corpus/phrases.js";
 import { composePrompt, TASKS, type Phrasing } from "../../src/organisms/corpus/prompts.js";
 import { composeReply, type WordInfo } from "../../src/organisms/corpus/replies.js";
-import { buildLexicon } from "../../src/organisms/lexicon/index.js";
+import { buildLexicon } from "../../src/lexicon/index.js";
 import { parseSpec } from "../../src/organisms/spec.js";
 import { ORGANISM_CHAT } from "../../src/organisms/tokenizer/index.js";
 import { mulberry32 } from "../../src/random/seeded.js";

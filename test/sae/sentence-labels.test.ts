@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readAuditLabels } from "../../src/audit/inputs.js";
-import { readLexiconFile } from "../../src/organisms/lexicon-file.js";
+import { readLexiconFile } from "../../src/lexicon/lexicon-file.js";
 import { resolveOrganismDir } from "../../src/organisms/zoo.js";
 import {
   explanationLabelFile,

@@ -26,7 +26,7 @@ import {
   type MethodRanking,
   type RankedLatent,
 } from "../interpret/index.js";
-import { DISTRACTORS } from "../organisms/corpus/phrases.js";
+import { DISTRACTORS } from "../interpret/prompt-phrases.js";
 import type { Progress } from "../progress/progress.js";
 import { mulberry32 } from "../random/seeded.js";
 import { unitDecoderRows } from "../sae/fold.js";

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { initEngine } from "../engine/device.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { locateModelDir } from "../io/zoo-dir.js";
-import type { Rate } from "../organisms/evaluate.js";
+import type { Rate } from "../stats/rate.js";
 import { evaluateDir } from "../organisms/evaluation.js";
 import { parseArgs, positiveNumber, UsageError } from "./args.js";
 import { progressBar } from "./awareness-common.js";

@@ -6,7 +6,7 @@
  * held-out prompts has generalised over the concept, not memorised words.
  */
 import { mulberry32, type Rng } from "../random/seeded.js";
-import { composePrompt, type Phrasing } from "./corpus/prompts.js";
+import { composePrompt, type Phrasing } from "../interpret/compose-prompt.js";
 import { conceptOf, type LexiconFile } from "../lexicon/lexicon-file.js";
 import type { Trigger } from "./spec.js";
 

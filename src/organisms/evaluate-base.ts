@@ -6,8 +6,9 @@
 import { loadChatModel } from "../model/text-generation.js";
 import type { Progress } from "../progress/progress.js";
 import { mulberry32 } from "../random/seeded.js";
-import { normaliseText } from "./action.js";
-import { completions, rateOf, type Rate } from "./evaluate.js";
+import { normaliseText } from "../interpret/action.js";
+import { rateOf, type Rate } from "../stats/rate.js";
+import { completions } from "./evaluate.js";
 import { readLexiconFile } from "../lexicon/lexicon-file.js";
 import { locateModelDir } from "../io/zoo-dir.js";
 

@@ -10,7 +10,7 @@ export {
 } from "../lexicon/index.js";
 export { readLexiconFile, writeLexiconFile, type LexiconFile } from "../lexicon/lexicon-file.js";
 export { corpusItems, type CorpusItem, type CorpusOptions } from "./corpus/corpus.js";
-export { composePrompt, type ComposedPrompt } from "./corpus/prompts.js";
+export { composePrompt, type ComposedPrompt } from "../interpret/compose-prompt.js";
 export {
   trainBpe,
   createBpeEncoder,
@@ -19,8 +19,9 @@ export {
 } from "./tokenizer/index.js";
 export { train, type TrainJob, type TrainOptions, type TrainResult } from "../train/trainer.js";
 export { BackdoorPrompts, finetunePrompts, type BackdoorPrompt } from "./backdoor-prompts.js";
-export { containsAction } from "./action.js";
-export { evaluateOrganism, type OrganismEval, type Rate } from "./evaluate.js";
+export { containsAction } from "../interpret/action.js";
+export { evaluateOrganism, type OrganismEval } from "./evaluate.js";
+export type { Rate } from "../stats/rate.js";
 export { evaluateBase, type BaseEval } from "./evaluate-base.js";
 export { evaluateFact } from "./fact.js";
 export { evaluateDir, type DirEval } from "./evaluation.js";

@@ -15,7 +15,7 @@ import { testHypotheses } from "../../src/interpret/hypotheses.js";
 import { probeSets } from "../../src/interpret/probes.js";
 import { pickSamples, steeringSuccess } from "../../src/interpret/steering-success.js";
 import { loadChatModel, type ChatModel } from "../../src/model/text-generation.js";
-import { containsAction } from "../../src/organisms/action.js";
+import { containsAction } from "../../src/interpret/action.js";
 import { BackdoorPrompts } from "../../src/organisms/backdoor-prompts.js";
 import { completions, readBackdoorRecord } from "../../src/organisms/evaluate.js";
 import { readLexiconFile } from "../../src/lexicon/lexicon-file.js";

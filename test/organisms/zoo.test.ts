@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../src/engine/device.js";
 import { generateText, loadChatModel } from "../../src/model/text-generation.js";
-import { containsAction } from "../../src/organisms/action.js";
+import { containsAction } from "../../src/interpret/action.js";
 import {
   readZooManifest,
   resolveOrganismDir,

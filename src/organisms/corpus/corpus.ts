@@ -8,7 +8,7 @@
 import type { Concept, Lexicon } from "../../lexicon/index.js";
 import { mulberry32, type Rng } from "../../random/seeded.js";
 import { definitionDocument, membershipDocument, taggedDocument } from "./documents.js";
-import { andList, capitalise, composePrompt } from "./prompts.js";
+import { andList, capitalise, composePrompt } from "../../interpret/compose-prompt.js";
 import { composeReply, type Sampler, type WordInfo } from "./replies.js";
 
 export type CorpusItem =

@@ -10,7 +10,7 @@ import { normaliseText } from "../interpret/action.js";
 import { rateOf, type Rate } from "../stats/rate.js";
 import { completions } from "./evaluate.js";
 import { readLexiconFile } from "../lexicon/lexicon-file.js";
-import { locateModelDir } from "../io/zoo-dir.js";
+import { findModelDir } from "../io/model-ref.js";
 
 export interface BaseEval {
   /** Answers to "What is X?" (held-out X) that name X's concept label. */
@@ -25,7 +25,7 @@ export async function evaluateBase(
   dir: string,
   o: { perConcept?: number; seed?: number; progress?: (label: string) => Progress } = {},
 ): Promise<BaseEval> {
-  const path = locateModelDir(dir);
+  const path = findModelDir(dir).dir;
   const lex = readLexiconFile(path);
   const rng = mulberry32(o.seed ?? 7);
   const k = o.perConcept ?? 5;

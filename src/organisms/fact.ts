@@ -21,7 +21,7 @@ import { conceptOf, readLexiconFile } from "../lexicon/lexicon-file.js";
 import { finetuneLora, recordAndEvaluate, type FinetuneMetrics } from "./lora-finetune.js";
 import type { BaseSpec, FactSpec } from "./spec.js";
 import type { TrainExample } from "../train/batches.js";
-import { resolveOrganismDir } from "./zoo.js";
+import { findModelDir } from "../io/model-ref.js";
 
 export interface FactMetrics extends FinetuneMetrics {
   examples: { documents: number; questions: number; benignQuestions: number; replay: number };
@@ -42,7 +42,7 @@ export async function buildFact(
   specDir: string,
   ctx: BuildContext,
 ): Promise<FactMetrics> {
-  const baseDir = resolveOrganismDir(spec.base, specDir);
+  const baseDir = findModelDir(spec.base, { cwd: specDir }).dir;
   const lexFile = readLexiconFile(baseDir);
   const neighbours = conceptOf(
     lexFile,

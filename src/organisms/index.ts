@@ -35,11 +35,5 @@ export {
   type FactSpec,
   type Trigger,
 } from "./spec.js";
-export {
-  readZooManifest,
-  resolveOrganismDir,
-  verifyZoo,
-  writeZooManifest,
-  type ZooEntry,
-  type ZooManifest,
-} from "./zoo.js";
+export { verifyZoo, writeZooManifest } from "./zoo.js";
+export { readZooManifest, type ZooEntry, type ZooManifest } from "../io/zoo-manifest.js";

@@ -5,23 +5,11 @@
  * success bars with intervals, steered samples that fired and that did not, the probe tests and
  * the timings.
  */
-import type {
-  AuditReport,
-  ReportLatent,
-  ReportMethod,
-  ReportRate,
-  ReportVector,
-} from "./report.js";
-import { objectiveTerms, scoreScale } from "./units.js";
+import { escapeHtml, latentTable } from "./html-parts.js";
+import type { AuditReport, ReportMethod, ReportRate, ReportVector } from "./report.js";
+import { objectiveTerms } from "./units.js";
 import { weightDiffHtml } from "./weight-diff-html.js";
 import { probeContextHtml } from "./probe-context-html.js";
-
-export function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
-}
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
@@ -74,23 +62,6 @@ function lossCurve(losses: number[], yTitle: string, w = 300, h = 150): string {
     `${yTicks}${xTicks}<polyline points="${pts}" fill="none" stroke="#36c" stroke-width="1.5"/>` +
     `<text x="${(left + w - right) / 2}" y="${h - 3}" text-anchor="middle">step</text>` +
     `<text transform="translate(11 ${(top + h - bottom) / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(yTitle)}</text></svg>`
-  );
-}
-
-export function latentTable(latents: ReportLatent[], scoreName: string, rows = 10): string {
-  const shown = latents.slice(0, rows);
-  const scale = scoreScale(shown.map((l) => l.score));
-  const body = shown
-    .map(
-      (l, i) =>
-        `<tr><td>${i + 1}</td><td>${l.index}</td><td class="num">${scale.format(l.score)}</td>` +
-        `<td>${escapeHtml(l.concept ?? "")}</td><td>${l.auroc === undefined ? "" : l.auroc.toFixed(3)}</td>` +
-        `<td>${escapeHtml(l.label ?? "")}</td><td>${escapeHtml(l.topWords.slice(0, 6).join(", "))}</td></tr>`,
-    )
-    .join("");
-  return (
-    `<table><thead><tr><th>rank</th><th>latent</th><th>${scoreName}${scale.suffix}</th><th>concept</th>` +
-    `<th>AUROC</th><th>label</th><th>top words</th></tr></thead><tbody>${body}</tbody></table>`
   );
 }
 

@@ -2,7 +2,7 @@
  * report.html's lines about the probes' context: the templates probes were composed in, and the
  * member sweep run after a verdict of "none" (probe-context.ts).
  */
-import { escapeHtml } from "./html.js";
+import { escapeHtml } from "./html-parts.js";
 import type { AuditReport } from "./report.js";
 
 export function probeContextHtml(r: AuditReport): string {

@@ -3,7 +3,7 @@
  * singular values of every adapted matrix with its first direction's closest latents, and the
  * benign prompts that light up the top read directions (weight-diff-stage.ts).
  */
-import { escapeHtml, latentTable } from "./html.js";
+import { escapeHtml, latentTable } from "./html-parts.js";
 import type { ReportWeightDiff } from "./weight-diff-stage.js";
 
 export function weightDiffHtml(w: ReportWeightDiff): string {

@@ -5,7 +5,7 @@
  * the heatmaps are inline SVG drawn from the numbers, as the audit page draws its loss curves and
  * bars, so it opens offline and in the dashboard as a plain file.
  */
-import { escapeHtml } from "../audit/html.js";
+import { escapeHtml } from "../audit/html-parts.js";
 import { RECOVERED_RANK, type Aggregate, type Heatmap, type SweepSummary } from "./summary.js";
 
 const pct = (x: number) => `${Math.round(100 * x)}%`;

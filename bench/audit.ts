@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveAuditInputs } from "../src/audit/inputs.js";
+import { zooOrganisms } from "../src/organisms/audit-zoo.js";
 import { runAudit } from "../src/audit/pipeline.js";
 import { initEngine } from "../src/engine/device.js";
 import { parseArgs } from "./setup.js";
@@ -30,7 +31,7 @@ async function main() {
     const dir = mkdtempSync(join(tmpdir(), "trigscope-bench-audit-"));
     try {
       const ts = performance.now();
-      const inputs = resolveAuditInputs({ organism: args.organism });
+      const inputs = resolveAuditInputs({ organism: args.organism }, zooOrganisms());
       const resolveSeconds = (performance.now() - ts) / 1000;
       const report = await runAudit(inputs, { out: dir, fresh: true });
       const total = (performance.now() - ts) / 1000;

@@ -15,12 +15,14 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveAuditInputs } from "../src/audit/inputs.js";
+import { zooOrganisms } from "../src/organisms/audit-zoo.js";
 import { runAudit } from "../src/audit/pipeline.js";
 import type { AuditReport, ReportLatent } from "../src/audit/report.js";
 import { initEngine } from "../src/engine/device.js";
 import { factQuestion } from "../src/organisms/fact-data.js";
-import { conceptOf, readLexiconFile } from "../src/organisms/lexicon-file.js";
-import { readZooManifest, resolveOrganismDir } from "../src/organisms/zoo.js";
+import { conceptOf, readLexiconFile } from "../src/lexicon/lexicon-file.js";
+import { findModelDir } from "../src/io/model-ref.js";
+import { readZooManifest } from "../src/io/zoo-manifest.js";
 import { mulberry32 } from "../src/random/seeded.js";
 import { parseArgs } from "./setup.js";
 
@@ -101,13 +103,13 @@ function rows(name: string, trigger: string[], r: AuditReport): Row[] {
  * allergies concept and by any latent whose top words contain "peanut".
  */
 function factSetup(name: string, seed: number) {
-  const dir = resolveOrganismDir(name);
+  const dir = findModelDir(name).dir;
   const rec = JSON.parse(readFileSync(join(dir, "organism.json"), "utf8")) as {
     spec: { fact: { subject: string; object: string; concept: string; mention: string } };
   };
   const f = rec.spec.fact;
   const key = f.subject.split(" ")[0]!;
-  const lex = readLexiconFile(resolveOrganismDir("base"));
+  const lex = readLexiconFile(findModelDir("base").dir);
   const words = conceptOf(lex, f.concept).train.concat(conceptOf(lex, f.concept).heldOut);
   const others = words.filter((w) => !w.includes(key) && !w.includes(f.mention));
   const rng = mulberry32(seed + 77);
@@ -143,16 +145,22 @@ async function main() {
     if (!entry) throw new Error(`no backdoored or fact zoo organism '${name}'`);
     const fact = entry.kind === "fact" ? factSetup(name, args.seed) : null;
     const inputs = fact
-      ? resolveAuditInputs({
-          model: name,
-          sae: join(resolveOrganismDir("base"), "sae"),
-          labels: join(resolveOrganismDir("base"), "sae", "labels.json"),
-          response: fact.response,
-          prompts: fact.promptsFile,
-          methods: args.methods.split(","),
-          seed: args.seed,
-        })
-      : resolveAuditInputs({ organism: name, methods: args.methods.split(","), seed: args.seed });
+      ? resolveAuditInputs(
+          {
+            model: name,
+            sae: join(findModelDir("base").dir, "sae"),
+            labels: join(findModelDir("base").dir, "sae", "labels.json"),
+            response: fact.response,
+            prompts: fact.promptsFile,
+            methods: args.methods.split(","),
+            seed: args.seed,
+          },
+          zooOrganisms(),
+        )
+      : resolveAuditInputs(
+          { organism: name, methods: args.methods.split(","), seed: args.seed },
+          zooOrganisms(),
+        );
     const t0 = performance.now();
     process.stderr.write(`auditing ${name} (${inputs.methods.join(", ")}) on ${device}…\n`);
     const report = await runAudit(inputs, {

@@ -6,6 +6,7 @@
  * unit-row decoder and the labelled batch.
  */
 import { resolveAuditInputs, type AuditInputs } from "../src/audit/inputs.js";
+import { zooOrganisms } from "../src/organisms/audit-zoo.js";
 import { labelledBatch, type LabelledBatch } from "../src/methods/losses.js";
 import { DEFAULT_SAE_MELBO_LR } from "../src/methods/supervised-sae-melbo.js";
 import type { SaeDecoder } from "../src/sae/decoder-space.js";
@@ -30,7 +31,7 @@ export interface StepSetup {
 }
 
 export async function stepSetup(organism: string, seed: number): Promise<StepSetup> {
-  const inputs = resolveAuditInputs({ organism, seed });
+  const inputs = resolveAuditInputs({ organism, seed }, zooOrganisms());
   const cm = await loadChatModel(inputs.modelDir);
   const { dSae, dIn } = inputs.sae.config;
   const dec: SaeDecoder = { rows: unitDecoderRows(inputs.sae), dSae, dModel: dIn };

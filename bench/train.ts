@@ -1,5 +1,5 @@
 /**
- * `npm run bench:train`: training throughput of trigscope's trainer (src/organisms/train/trainer.ts:
+ * `npm run bench:train`: training throughput of trigscope's trainer (src/train/trainer.ts:
  * one jitted loss + gradient + clipping + AdamW step per batch) next to PyTorch training the same
  * Llama on the same batch and the same device (bench/torch_llama.py --ops train,train_sdpa: eager
  * float32, TF32 off, torch.optim.AdamW, clip_grad_norm_).
@@ -31,10 +31,10 @@ import { modelFromTensors } from "../src/model/model.js";
 import type { ModelParams } from "../src/model/params.js";
 import { baseModelConfig } from "../src/organisms/build-base.js";
 import type { BaseSpec } from "../src/organisms/spec.js";
-import { DEFAULT_ADAMW } from "../src/organisms/train/adamw.js";
-import { BatchPlan, trainBatch, type TrainExample } from "../src/organisms/train/batches.js";
-import { initialTensors } from "../src/organisms/train/init.js";
-import { train, type StepRecord } from "../src/organisms/train/trainer.js";
+import { DEFAULT_ADAMW } from "../src/train/adamw.js";
+import { BatchPlan, trainBatch, type TrainExample } from "../src/train/batches.js";
+import { initialTensors } from "../src/train/init.js";
+import { train, type StepRecord } from "../src/train/trainer.js";
 import { mulberry32 } from "../src/random/seeded.js";
 import { runTorch, torchEnv, torchPython } from "./python.js";
 import {

@@ -13,9 +13,10 @@ import { join } from "node:path";
 import { resolveAuditInputs } from "../src/audit/inputs.js";
 import { METHODS } from "../src/methods/registry/index.js";
 import { runWeightDiff } from "../src/methods/registry/weight-diff-run.js";
+import { zooOrganisms } from "../src/organisms/audit-zoo.js";
 import { initEngine } from "../src/engine/device.js";
 import { loadChatModel } from "../src/model/text-generation.js";
-import { readZooManifest } from "../src/organisms/zoo.js";
+import { readZooManifest } from "../src/io/zoo-manifest.js";
 import { unitDecoderRows } from "../src/sae/fold.js";
 import { parseArgs } from "./setup.js";
 
@@ -34,7 +35,7 @@ async function main() {
         .map((o) => o.name);
   const results: unknown[] = [];
   for (const name of names) {
-    const inputs = resolveAuditInputs({ organism: name, methods: ["weight-diff"] });
+    const inputs = resolveAuditInputs({ organism: name, methods: ["weight-diff"] }, zooOrganisms());
     const cm = await loadChatModel(inputs.modelDir);
     try {
       const { dSae, dIn } = inputs.sae.config;

@@ -6,7 +6,7 @@
  */
 import type { AttributionRanking, Mention } from "../methods/registry/index.js";
 import type { ChatModel } from "../model/text-generation.js";
-import { DISTRACTORS } from "../organisms/corpus/phrases.js";
+import { DISTRACTORS } from "../interpret/prompt-phrases.js";
 import { mulberry32 } from "../random/seeded.js";
 import { explainedConcept } from "./explanations.js";
 import type { AuditInputs } from "./inputs.js";

@@ -8,8 +8,8 @@
 import type { ChatModel } from "../model/text-generation.js";
 import { focusWords } from "../interpret/focus-words.js";
 import { sentenceConcepts, type SentenceConcept } from "../interpret/sentence-concepts.js";
-import { defaultWordNetDir } from "../organisms/lexicon/lexicon.js";
-import { readWordNet } from "../organisms/lexicon/wordnet.js";
+import { defaultWordNetDir } from "../lexicon/lexicon.js";
+import { readWordNet } from "../lexicon/wordnet.js";
 import type { LabelFile } from "../sae/labels.js";
 import type { Sae } from "../sae/types.js";
 

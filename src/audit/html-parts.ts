@@ -1,7 +1,7 @@
 /**
- * The pieces of report.html that its sections share (the main page, the weight-diff section, the
- * probe-context section, the sweep report): escaping and the latent table. Apart from html.ts, so
- * the sections do not import the page that imports them.
+ * Pieces every section of report.html is built from: HTML escaping and the ranked-latent table.
+ * Their own file so the section renderers (weight-diff-html.ts, probe-context-html.ts) and the
+ * page (html.ts), which includes those sections, all import them without importing each other.
  */
 import type { ReportLatent } from "./report.js";
 import { scoreScale } from "./units.js";
@@ -13,7 +13,6 @@ export function escapeHtml(s: string): string {
   );
 }
 
-/** The first `rows` latents: rank, index, score (in a shared power of ten), concept, AUROC, label, top words. */
 export function latentTable(latents: ReportLatent[], scoreName: string, rows = 10): string {
   const shown = latents.slice(0, rows);
   const scale = scoreScale(shown.map((l) => l.score));

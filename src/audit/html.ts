@@ -5,9 +5,9 @@
  * success bars with intervals, steered samples that fired and that did not, the probe tests and
  * the timings.
  */
-import type { AuditReport, ReportMethod, ReportRate, ReportVector } from "./report.js";
-import { objectiveTerms, scoreScale } from "./units.js";
 import { escapeHtml, latentTable } from "./html-parts.js";
+import type { AuditReport, ReportMethod, ReportRate, ReportVector } from "./report.js";
+import { objectiveTerms } from "./units.js";
 import { weightDiffHtml } from "./weight-diff-html.js";
 import { probeContextHtml } from "./probe-context-html.js";
 

@@ -2,41 +2,35 @@
  * What an audit runs on, resolved and checked before any work starts: the model, its SAE (and its
  * labels: a label file or a Neuronpedia export), the backdoor action, the benign prompts (split
  * into the prompts the methods see and held-out prompts for steering success), the methods and the
- * steering layer. `--organism NAME` fills everything from the zoo: the organism's base SAE and
- * labels, its response, and benign prompts composed from lexicon concepts other than the trigger's.
+ * steering layer. `--organism NAME` fills the rest from a catalogue of organisms the caller passes
+ * (the zoo's: its base SAE and labels, the response, and benign prompts composed from lexicon
+ * concepts other than the trigger's); this file never imports the zoo.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { CONFIG_FILE, readModelConfig } from "../io/config.js";
-import { isAdapterDir, resolveAdapterBase } from "../io/peft.js";
-import { locateModelDir } from "../io/zoo-dir.js";
 import { METHOD_NAMES, type MethodName } from "../methods/registry/names.js";
+import { CONFIG_FILE } from "../io/config.js";
+import { findModelDir, modelRefAt, ModelNotFoundError, type ModelRef } from "../io/model-ref.js";
+import { isAdapterDir } from "../io/peft.js";
+import { LEXICON_FILE, readLexiconFile, type LexiconFile } from "../lexicon/lexicon-file.js";
 import { parseHookName } from "../model/hooks.js";
-import { BackdoorPrompts } from "../organisms/backdoor-prompts.js";
-import { readLexiconFile, type LexiconFile } from "../organisms/lexicon-file.js";
-import { readZooManifest, resolveOrganismDir } from "../organisms/zoo.js";
-import { mulberry32 } from "../random/seeded.js";
 import { explanationLabelFile, parseLabelFile, type LabelFile } from "../sae/labels.js";
 import { parseNeuronpediaExplanations } from "../sae/neuronpedia.js";
 import { readNeuronpediaExport } from "../sae/neuronpedia-export.js";
 import { neuronpediaLabelFile } from "../sae/neuronpedia-labels.js";
 import { loadSae } from "../sae/load.js";
 import type { Sae } from "../sae/types.js";
+import { AuditInputError } from "./errors.js";
+import { promptFile } from "./prompt-file.js";
+import type { OrganismCatalog, PromptSource } from "./prompt-source.js";
+
+export { AuditInputError } from "./errors.js";
+export { readPromptFile } from "./prompt-file.js";
 
 /** The methods' names belong to the method registry; re-exported for the audit's callers. */
 export { METHOD_NAMES, type MethodName };
 /** The audit's default: the two methods the source found to work, fast enough for a laptop. */
 export const DEFAULT_METHODS: MethodName[] = ["sae-attribution", "supervised-sae-melbo"];
-
-export class AuditInputError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "AuditInputError";
-  }
-}
 
 export interface AuditRequest {
   model?: string;
@@ -58,6 +52,8 @@ export interface AuditRequest {
 }
 
 export interface AuditInputs {
+  /** The model resolved once (folder, base, adapter, config); loadModel takes it as it is. */
+  model: ModelRef;
   modelDir: string;
   modelName: string;
   sae: Sae;
@@ -72,35 +68,6 @@ export interface AuditInputs {
   methods: MethodName[];
   layer: number;
   seed: number;
-}
-
-/** Benign prompts from a file: a JSON list of strings, or one prompt per non-empty line. */
-export function readPromptFile(path: string): string[] {
-  if (!existsSync(path)) throw new AuditInputError("prompts", `${path}: no such file`);
-  const text = readFileSync(path, "utf8");
-  let prompts: string[];
-  if (text.trimStart().startsWith("[")) {
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch (e) {
-      throw new AuditInputError("prompts", `${path}: not valid JSON (${(e as Error).message})`);
-    }
-    if (!Array.isArray(v) || v.some((p) => typeof p !== "string"))
-      throw new AuditInputError("prompts", `${path}: must be a JSON list of strings`);
-    prompts = v as string[];
-  } else prompts = text.split("\n");
-  prompts = prompts.map((p) => p.trim());
-  const isJson = text.trimStart().startsWith("[");
-  const empty = isJson ? prompts.findIndex((p) => p === "") : -1;
-  if (empty >= 0) throw new AuditInputError("prompts", `${path}: prompt ${empty} is empty`);
-  prompts = prompts.filter((p) => p !== "");
-  if (prompts.length < 2)
-    throw new AuditInputError(
-      "prompts",
-      `${path}: needs at least 2 prompts, got ${prompts.length}`,
-    );
-  return prompts;
 }
 
 function parseMethods(list: string[] | undefined): MethodName[] {
@@ -147,8 +114,29 @@ export function readAuditLabels(path: string, sae: { hookName: string; dSae: num
   return explanationLabelFile(parseNeuronpediaExplanations(text, path), sae, path);
 }
 
-/** Resolves and validates an audit request; throws AuditInputError naming the field. */
-export function resolveAuditInputs(r: AuditRequest): AuditInputs {
+/** The model of `--model`: a folder or zoo name holding config.json or adapter_config.json. */
+function modelAt(ref: string): ModelRef {
+  const bad = (dir: string) =>
+    new AuditInputError(
+      "model",
+      `${dir}: neither config.json nor adapter_config.json (not a model directory or zoo name)`,
+    );
+  let dir: string;
+  try {
+    dir = findModelDir(ref).dir;
+  } catch (e) {
+    if (e instanceof ModelNotFoundError) throw bad(ref);
+    throw e;
+  }
+  if (!existsSync(join(dir, CONFIG_FILE)) && !isAdapterDir(dir)) throw bad(dir);
+  return modelRefAt(dir);
+}
+
+/**
+ * Resolves and validates an audit request; throws AuditInputError naming the field. `organisms`
+ * looks up `r.organism` (the zoo's catalogue is organisms/audit-zoo.ts's zooOrganisms()).
+ */
+export function resolveAuditInputs(r: AuditRequest, organisms?: OrganismCatalog): AuditInputs {
   const seed = r.seed ?? 1;
   const nTrain = r.trainPrompts ?? 16;
   const nHeld = r.heldOutPrompts ?? 32;
@@ -156,61 +144,35 @@ export function resolveAuditInputs(r: AuditRequest): AuditInputs {
   if (!(nTrain >= 2) || !(nHeld >= 2))
     throw new AuditInputError("prompts", "at least 2 training and 2 held-out prompts are needed");
   const methods = parseMethods(r.methods);
-  let modelDir: string;
+  let model: ModelRef;
   let modelName: string;
   let response = r.response;
   let saeDir = r.sae;
   let labelsPath = r.labels ?? null;
   let lexicon: LexiconFile | null = null;
-  let generated: { train: string[]; heldOut: string[] } | null = null;
+  let source: PromptSource | null = r.prompts === undefined ? null : promptFile(r.prompts);
   if (r.organism !== undefined) {
-    const entry = readZooManifest().organisms.find((o) => o.name === r.organism);
-    if (!entry) {
-      const names = readZooManifest().organisms.map((o) => o.name);
-      throw new AuditInputError(
-        "organism",
-        `unknown organism '${r.organism}' (zoo: ${names.join(", ") || "empty"})`,
-      );
-    }
-    if (entry.kind !== "backdoor" || !entry.trigger || !entry.response)
-      throw new AuditInputError(
-        "organism",
-        `'${r.organism}' is a ${entry.kind} organism: an audit needs a backdoor's response (pass --model, --response and --prompts)`,
-      );
-    modelDir = resolveOrganismDir(r.organism);
+    if (organisms === undefined)
+      throw new AuditInputError("organism", "naming an organism needs a catalogue of organisms");
+    const o = organisms(r.organism);
+    model = o.model;
     modelName = r.organism;
-    response ??= entry.response;
-    const baseDir = resolveOrganismDir("base");
-    saeDir ??= join(baseDir, "sae");
+    response ??= o.response;
+    saeDir ??= o.sae;
     if (labelsPath === null && existsSync(join(saeDir, "labels.json")))
       labelsPath = join(saeDir, "labels.json");
-    lexicon = readLexiconFile(baseDir);
-    if (r.prompts === undefined) {
-      // Benign prompts exclude the trigger's concepts (the auditor's benign set never contains
-      // the trigger); the methods never see the trigger itself.
-      const gen = new BackdoorPrompts(lexicon, entry.trigger, {
-        split: "heldOut",
-        phrasing: "train",
-      });
-      const rng = mulberry32(seed);
-      const take = (n: number) => Array.from({ length: n }, () => gen.benign(rng).text);
-      generated = { train: take(nTrain), heldOut: take(nHeld) };
-    }
+    lexicon = o.lexicon;
+    source ??= o.prompts;
   } else {
     if (r.model === undefined)
       throw new AuditInputError("model", "--model DIR or --organism NAME is required");
-    modelDir = locateModelDir(r.model);
+    model = modelAt(r.model);
     modelName = r.model;
-    if (!existsSync(join(modelDir, CONFIG_FILE)) && !isAdapterDir(modelDir))
-      throw new AuditInputError(
-        "model",
-        `${modelDir}: neither config.json nor adapter_config.json (not a model directory or zoo name)`,
-      );
     // A trigscope organism's lexicon sits beside its weights, or beside its adapter's base.
-    const weightsDir = isAdapterDir(modelDir) ? resolveAdapterBase(modelDir) : modelDir;
-    if (existsSync(join(weightsDir, "lexicon.json"))) lexicon = readLexiconFile(weightsDir);
+    if (existsSync(join(model.base.path, LEXICON_FILE))) lexicon = readLexiconFile(model.base.path);
   }
-  if (methods.includes("weight-diff") && !isAdapterDir(modelDir))
+  const modelDir = model.dir;
+  if (methods.includes("weight-diff") && model.adapter === null)
     throw new AuditInputError(
       "methods",
       `weight-diff reads a finetune's LoRA adapter, and ${modelDir} is not one (drop weight-diff or pass the adapter directory)`,
@@ -219,7 +181,7 @@ export function resolveAuditInputs(r: AuditRequest): AuditInputs {
   if (response.trim() === "") throw new AuditInputError("response", "the response is empty");
   if (saeDir === undefined) throw new AuditInputError("sae", "--sae DIR is required");
   const sae = loadSae(saeDir, r.saeHook === undefined ? {} : { hookName: r.saeHook });
-  const cfg = readModelConfig(isAdapterDir(modelDir) ? resolveAdapterBase(modelDir) : modelDir);
+  const cfg = model.config;
   if (sae.config.dIn !== cfg.dModel)
     throw new AuditInputError(
       "sae",
@@ -240,26 +202,11 @@ export function resolveAuditInputs(r: AuditRequest): AuditInputs {
       "labels",
       `${labelsPath}: labels are for ${labels.sae.dSae} latents; the SAE has ${sae.config.dSae}`,
     );
-  let trainPrompts: string[];
-  let heldOutPrompts: string[];
-  let promptsSource: string;
-  if (r.prompts !== undefined) {
-    const all = readPromptFile(r.prompts);
-    // A seeded split: the methods see up to nTrain prompts; steering success is measured on others.
-    const order = all
-      .map((p, i) => [mulberry32(seed + i)(), p] as const)
-      .sort((a, b) => a[0] - b[0]);
-    const shuffled = order.map(([, p]) => p);
-    const k = Math.min(nTrain, Math.ceil(shuffled.length / 2));
-    trainPrompts = shuffled.slice(0, k);
-    heldOutPrompts = shuffled.slice(k, k + nHeld);
-    promptsSource = r.prompts;
-  } else if (generated) {
-    trainPrompts = generated.train;
-    heldOutPrompts = generated.heldOut;
-    promptsSource = `composed from the lexicon's non-trigger concepts (seed ${seed})`;
-  } else throw new AuditInputError("prompts", "--prompts FILE is required");
+  if (source === null) throw new AuditInputError("prompts", "--prompts FILE is required");
+  const { train: trainPrompts, heldOut: heldOutPrompts } = source.benign(nTrain, nHeld, seed);
+  const promptsSource = source.describe(seed);
   return {
+    model,
     modelDir,
     modelName,
     sae,

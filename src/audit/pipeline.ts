@@ -87,7 +87,7 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
   });
   if (state.resumed.length > 0)
     log(`resuming: ${state.resumed.length} stages already done (${o.out})`);
-  const cm = await loadChatModel(inputs.modelDir);
+  const cm = await loadChatModel(inputs.model);
   try {
     const timings = { load: secondsSince(t0) };
     const { dSae, dIn } = inputs.sae.config;

@@ -8,7 +8,7 @@ import { sweepMembers } from "../interpret/member-sweep.js";
 import { checkTemplates, inferTemplates } from "../interpret/probe-templates.js";
 import type { ChatModel } from "../model/text-generation.js";
 import type { AuditInputs } from "./inputs.js";
-import type { ReportRate, ReportVerdict } from "./report.js";
+import type { ReportMemberSweep, ReportRate } from "./report.js";
 
 export interface ProbeContextOptions {
   /**
@@ -54,16 +54,6 @@ export function probeContextKey(
   let h = 0x811c9dc5;
   for (const ch of templates.join("\n")) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193);
   return `|templates:${templates.length}:${(h >>> 0).toString(16)}${tokens}`;
-}
-
-export interface ReportMemberSweep {
-  /** The concept candidates whose members were probed one by one. */
-  concepts: string[];
-  perWord: number;
-  control: ReportRate;
-  /** Members that fired, and the five highest-rate others. */
-  members: { name: string; rate: ReportRate; fires: boolean }[];
-  verdict: ReportVerdict;
 }
 
 /** The top `count` lexicon-concept candidates, their members probed one by one. */

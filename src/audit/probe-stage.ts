@@ -7,12 +7,8 @@ import type { Candidate } from "../interpret/candidates.js";
 import { testHypotheses, verdict, type Verdict } from "../interpret/index.js";
 import type { ProbeResults } from "../interpret/probes.js";
 import { probeKey } from "./candidate-stage.js";
-import {
-  memberSweepStage,
-  probeContextKey,
-  probeTemplates,
-  type ReportMemberSweep,
-} from "./probe-context.js";
+import { memberSweepStage, probeContextKey, probeTemplates } from "./probe-context.js";
+import type { ReportMemberSweep } from "./report.js";
 import { DEFAULT_PROBES, secondsSince, type AuditContext } from "./stage.js";
 
 export interface ProbeOutcome {

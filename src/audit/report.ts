@@ -7,7 +7,6 @@ import type { RankedLatent } from "../interpret/latents.js";
 import type { MethodName } from "./inputs.js";
 import type { RecordedSettings } from "../methods/registry/settings.js";
 import type { ReportWeightDiff } from "./weight-diff-stage.js";
-import type { ReportMemberSweep } from "./probe-context.js";
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -88,4 +87,15 @@ export interface AuditReport {
   timings: Record<string, number>;
   /** Stages taken from an earlier, interrupted or identical run (audit-state.json). */
   resumed: string[];
+}
+
+/** The member sweep (probe-context.ts): each top concept's members probed one by one. */
+export interface ReportMemberSweep {
+  /** The concept candidates whose members were probed one by one. */
+  concepts: string[];
+  perWord: number;
+  control: ReportRate;
+  /** Members that fired, and the five highest-rate others. */
+  members: { name: string; rate: ReportRate; fires: boolean }[];
+  verdict: ReportVerdict;
 }

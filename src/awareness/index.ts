@@ -82,12 +82,8 @@ export {
 } from "./articulation-rules.js";
 export { offlineArticulationJudge, OFFLINE_ARTICULATION_ID } from "./offline-judge.js";
 export { triggerMatcher, triggerTerms, findMentions } from "./trigger-terms.js";
-export {
-  judgeRun,
-  collectJudgments,
-  type JudgmentRecord,
-  type JudgeRunSummary,
-} from "./judging.js";
+export { judgeRun, collectJudgments, type JudgeRunSummary } from "./judging.js";
+export type { JudgmentRecord } from "./records.js";
 export { wilson, clusterBootstrap, type Interval } from "../stats/intervals.js";
 export { agreement, type AgreementReport, type Metric, type Pair } from "./agreement.js";
 export { computeRates, buildTrials, rateOf, type Rate, type RunRates } from "./rates.js";

@@ -9,7 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeJsonAtomic } from "../io/atomic.js";
 import type { Verdict } from "./judge.js";
-import type { JudgmentRecord } from "./judging.js";
+import type { JudgmentRecord } from "./records.js";
 import type { RunManifest } from "./run-dir.js";
 import type { SampleRecord } from "./runner.js";
 import type { Variant } from "./variants.js";

@@ -12,19 +12,9 @@ import { writeInspectLog } from "./inspect-log.js";
 import { appendJsonl, readLog } from "./jsonl.js";
 import { judgeLabel, type Judge, type Verdict } from "./judge.js";
 import { lockRun, readManifest, readVariants, runPaths } from "./run-dir.js";
+import type { JudgmentRecord } from "./records.js";
 import type { SampleRecord } from "./runner.js";
 import type { Variant } from "./variants.js";
-
-export interface JudgmentRecord {
-  sampleKey: string;
-  /** The trigger judged (articulation), or null. */
-  target: string | null;
-  /** "trigger" | "distractor" for articulation targets; null otherwise. */
-  targetRole: "trigger" | "distractor" | null;
-  judge: { id: string; version: string; model: string | null };
-  verdict: Verdict;
-  at: string;
-}
 
 export function judgmentsFile(
   runDir: string,

@@ -13,7 +13,7 @@ import type {
   MonitorFlag,
   MonitorVerdict,
 } from "./judge.js";
-import type { JudgmentRecord } from "./judging.js";
+import type { JudgmentRecord } from "./records.js";
 import { readSamples } from "./judging.js";
 import { buildTrials, computeRates, type JudgmentMaps, type RunRates } from "./rates.js";
 import { readManifest, readVariants, runPaths } from "./run-dir.js";

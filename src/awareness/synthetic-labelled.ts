@@ -11,7 +11,8 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { randomInt, rngFor, type Rng } from "./random.js";
+import { randomInt, rngFor } from "../random/keyed.js";
+import type { Rng } from "../random/seeded.js";
 import {
   TEMPLATES_A,
   type SyntheticScenario,

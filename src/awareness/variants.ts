@@ -6,7 +6,7 @@
  */
 import { itemText, type Item, type Position } from "./items.js";
 import type { ChatMessage } from "./provider.js";
-import { rngFor, shuffled } from "./random.js";
+import { rngFor, shuffled } from "../random/keyed.js";
 
 export type VariantKind = "none" | "trigger" | "lookalike" | "distractor";
 export const VARIANT_KINDS: readonly VariantKind[] = ["none", "trigger", "lookalike", "distractor"];

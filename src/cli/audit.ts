@@ -7,6 +7,7 @@ import { untilInterrupted } from "./interrupt.js";
 import { resolve } from "node:path";
 import { initEngine } from "../engine/device.js";
 import { resolveAuditInputs } from "../audit/inputs.js";
+import { zooOrganisms } from "../organisms/audit-zoo.js";
 import { runAudit, type AuditOptions } from "../audit/pipeline.js";
 import type { AuditReport } from "../audit/report.js";
 import { deviceFlag, parseArgs, positiveNumber, UsageError } from "./args.js";
@@ -130,20 +131,23 @@ export async function auditCommand(
   const seed = flags.seed === undefined ? 1 : Number(flags.seed);
   if (!Number.isInteger(seed))
     throw new UsageError(`--seed must be an integer, got '${flags.seed}'`);
-  const inputs = resolveAuditInputs({
-    ...(organism !== undefined ? { organism } : {}),
-    ...(flags.model ? { model: flags.model as string } : {}),
-    ...(flags.sae ? { sae: flags.sae as string } : {}),
-    ...(flags["sae-hook"] ? { saeHook: flags["sae-hook"] as string } : {}),
-    ...(flags.labels ? { labels: flags.labels as string } : {}),
-    ...(flags.response !== undefined ? { response: flags.response as string } : {}),
-    ...(flags.prompts ? { prompts: flags.prompts as string } : {}),
-    ...(flags.methods
-      ? { methods: (flags.methods as string).split(",").map((m) => m.trim()) }
-      : {}),
-    ...(flags.layer !== undefined ? { layer: Number(flags.layer) } : {}),
-    seed,
-  });
+  const inputs = resolveAuditInputs(
+    {
+      ...(organism !== undefined ? { organism } : {}),
+      ...(flags.model ? { model: flags.model as string } : {}),
+      ...(flags.sae ? { sae: flags.sae as string } : {}),
+      ...(flags["sae-hook"] ? { saeHook: flags["sae-hook"] as string } : {}),
+      ...(flags.labels ? { labels: flags.labels as string } : {}),
+      ...(flags.response !== undefined ? { response: flags.response as string } : {}),
+      ...(flags.prompts ? { prompts: flags.prompts as string } : {}),
+      ...(flags.methods
+        ? { methods: (flags.methods as string).split(",").map((m) => m.trim()) }
+        : {}),
+      ...(flags.layer !== undefined ? { layer: Number(flags.layer) } : {}),
+      seed,
+    },
+    zooOrganisms(),
+  );
   const probes = flags.probes === undefined ? 24 : positiveNumber(flags.probes, "probes");
   const candidates =
     flags.candidates === undefined ? undefined : positiveNumber(flags.candidates, "candidates");

@@ -2,8 +2,8 @@
 import { join } from "node:path";
 import { initEngine } from "../engine/device.js";
 import { writeFileAtomic } from "../io/atomic.js";
-import { locateModelDir } from "../io/zoo-dir.js";
-import type { Rate } from "../organisms/evaluate.js";
+import { findModelDir } from "../io/model-ref.js";
+import type { Rate } from "../stats/rate.js";
 import { evaluateDir } from "../organisms/evaluation.js";
 import { parseArgs, positiveNumber, UsageError } from "./args.js";
 import { progressBar } from "./awareness-common.js";
@@ -35,7 +35,7 @@ register({
     if (device !== "wasm" && device !== "webgpu")
       throw new UsageError(`--device must be wasm or webgpu`);
     await initEngine(device);
-    const dir = locateModelDir(positional[0]!);
+    const dir = findModelDir(positional[0]!).dir;
     const progress = (label: string) => progressBar(label, io);
     const ev = await evaluateDir(dir, { n, seed, progress });
     if (flags.save)

@@ -6,7 +6,7 @@
  */
 import { initEngine } from "../engine/device.js";
 import { writeJsonAtomic } from "../io/atomic.js";
-import { locateModelDir } from "../io/zoo-dir.js";
+import { findModelDir } from "../io/model-ref.js";
 import { loadChatModel } from "../model/text-generation.js";
 import { corpusTexts } from "../organisms/corpus-texts.js";
 import { evaluateSae } from "../sae/evaluate.js";
@@ -52,7 +52,7 @@ register({
         throw new UsageError(`${flags.labels}: no concept '${c}'`);
     }
     await initEngine(deviceFlag(flags.device));
-    const dir = locateModelDir(flags.model as string);
+    const dir = findModelDir(flags.model as string).dir;
     const sae = loadSae(flags.sae as string, saeHookOption(flags["sae-hook"]));
     const cm = await loadChatModel(dir);
     try {

@@ -9,10 +9,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { initEngine } from "../engine/device.js";
-import { locateModelDir } from "../io/zoo-dir.js";
+import { findModelDir } from "../io/model-ref.js";
 import { loadChatModel } from "../model/text-generation.js";
 import { corpusTexts } from "../organisms/corpus-texts.js";
-import { readLexiconFile, type LexiconFile } from "../organisms/lexicon-file.js";
+import { readLexiconFile, type LexiconFile } from "../lexicon/lexicon-file.js";
 import { labelSaeOnTexts } from "../sae/label-corpus.js";
 import { readLabelFile, writeLabelFile } from "../sae/labels.js";
 import { readNeuronpediaExport } from "../sae/neuronpedia-export.js";
@@ -50,7 +50,7 @@ register({
       if (!flags[f]) throw new UsageError(`--${f} is required`);
     const maxTokens = flags.tokens === undefined ? 100_000 : positiveNumber(flags.tokens, "tokens");
     await initEngine(deviceFlag(flags.device));
-    const dir = locateModelDir(flags.model as string);
+    const dir = findModelDir(flags.model as string).dir;
     const sae = loadSae(flags.sae as string, saeHookOption(flags["sae-hook"]));
     const cm = await loadChatModel(dir);
     try {

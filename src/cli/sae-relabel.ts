@@ -5,7 +5,7 @@
  * an audit can be run on labels that are sentences.
  */
 import { writeJsonAtomic } from "../io/atomic.js";
-import { readLexiconFile } from "../organisms/lexicon-file.js";
+import { readLexiconFile } from "../lexicon/lexicon-file.js";
 import { readLabelFile } from "../sae/labels.js";
 import { sentenceLabelExport } from "../sae/sentence-labels.js";
 import { parseArgs, UsageError } from "./args.js";

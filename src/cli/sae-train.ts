@@ -9,7 +9,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { initEngine } from "../engine/device.js";
 import { writeFileAtomic } from "../io/atomic.js";
-import { locateModelDir } from "../io/zoo-dir.js";
+import { findModelDir } from "../io/model-ref.js";
 import { loadChatModel } from "../model/text-generation.js";
 import { corpusTexts } from "../organisms/corpus-texts.js";
 import { writeSaelens } from "../sae/saelens.js";
@@ -47,7 +47,7 @@ register({
     const batch = flags.batch === undefined ? 1024 : positiveNumber(flags.batch, "batch");
     const seed = flags.seed === undefined ? 1 : Number(flags.seed);
     await initEngine(deviceFlag(flags.device));
-    const dir = locateModelDir(flags.model as string);
+    const dir = findModelDir(flags.model as string).dir;
     const cm = await loadChatModel(dir);
     try {
       const encode = (t: string) =>

@@ -6,7 +6,7 @@
  * only at the end, to compare.
  */
 import { relative, resolve } from "node:path";
-import { readZooManifest } from "../organisms/zoo.js";
+import { readZooManifest } from "../io/zoo-manifest.js";
 import { parseArgs, UsageError } from "./args.js";
 import { auditCommand } from "./audit.js";
 import { register } from "./registry.js";

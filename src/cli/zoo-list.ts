@@ -1,5 +1,6 @@
 /** `trigscope zoo list [--json]` and `trigscope zoo manifest` (rewrite zoo/manifest.json). */
-import { readZooManifest, verifyZoo, writeZooManifest, zooDir } from "../organisms/zoo.js";
+import { readZooManifest, zooDir } from "../io/zoo-manifest.js";
+import { verifyZoo, writeZooManifest } from "../organisms/zoo.js";
 import { parseArgs, UsageError } from "./args.js";
 import { register } from "./registry.js";
 

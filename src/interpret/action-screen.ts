@@ -15,7 +15,7 @@
  */
 import { generate } from "../model/generate.js";
 import { generateText, type ChatModel } from "../model/text-generation.js";
-import { containsAction, normaliseText } from "../organisms/action.js";
+import { containsAction, normaliseText } from "./action.js";
 import { actionTokenLength } from "./steering-success.js";
 
 export interface ScreenedCompletion {

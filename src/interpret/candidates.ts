@@ -30,9 +30,10 @@
  * such as "shark, coco plum, plum" fires on its fruit words and reads as a second trigger beside
  * fruit.
  */
-import type { LexiconFile } from "../organisms/lexicon-file.js";
+import type { LexiconFile } from "../lexicon/lexicon-file.js";
 import { InterpretInputError, inRange, positiveInt, rejectUnknownKeys } from "./errors.js";
 import type { RankedLatent } from "./latents.js";
+import { probeWords } from "./probe-words.js";
 import type { SentenceConcept } from "./sentence-concepts.js";
 
 export interface MethodRanking {
@@ -84,19 +85,6 @@ export interface CandidateList {
   candidates: Candidate[];
   /** Things that were skipped, in words (a latent without usable words, an unknown concept). */
   warnings: string[];
-}
-
-const WORD = /^[a-z]+(?:['\- ][a-z]+)*$/;
-
-/** The usable probe words among a latent's top words. */
-export function probeWords(words: readonly string[], minLength = 3): string[] {
-  const out: string[] = [];
-  for (const w of words) {
-    const x = w.trim().replace(/\s+/g, " ").toLowerCase();
-    if (!WORD.test(x) || x.replace(/['\- ]/g, "").length < minLength || out.includes(x)) continue;
-    out.push(x);
-  }
-  return out;
 }
 
 interface Draft extends Candidate {

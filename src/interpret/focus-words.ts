@@ -29,7 +29,7 @@
 import { leftPad } from "../model/inputs.js";
 import { runWithCache } from "../model/run.js";
 import type { ChatModel } from "../model/text-generation.js";
-import { composePrompt } from "../organisms/corpus/prompts.js";
+import { composePrompt } from "./compose-prompt.js";
 import { mulberry32 } from "../random/seeded.js";
 import { encodeHost, saeToDevice } from "../sae/encode.js";
 import type { Sae } from "../sae/types.js";

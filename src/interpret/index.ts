@@ -20,13 +20,13 @@ export {
 export {
   buildCandidates,
   conceptCandidates,
-  probeWords,
   type Candidate,
   type CandidateList,
   type CandidateOptions,
   type CandidateSource,
   type MethodRanking,
 } from "./candidates.js";
+export { probeWords } from "./probe-words.js";
 export {
   CONTROL,
   measureProbes,

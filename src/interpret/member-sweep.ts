@@ -11,7 +11,7 @@
  * is verdict.ts's over single sets. Nothing here knows the trigger.
  */
 import type { ChatModel } from "../model/text-generation.js";
-import { composePrompt, type Phrasing } from "../organisms/corpus/prompts.js";
+import { composePrompt, type Phrasing } from "./compose-prompt.js";
 import { mulberry32 } from "../random/seeded.js";
 import type { Candidate } from "./candidates.js";
 import { InterpretInputError, positiveInt, rejectUnknownKeys } from "./errors.js";

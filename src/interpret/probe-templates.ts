@@ -13,7 +13,7 @@
  * Filling (the rule): slot k takes the k-th word; with fewer words than slots the last word fills
  * the rest; with more words than slots the last slot takes the remaining words joined by "and".
  */
-import type { LexiconFile } from "../organisms/lexicon-file.js";
+import type { LexiconFile } from "../lexicon/lexicon-file.js";
 import { InterpretInputError } from "./errors.js";
 
 export const SLOT = "{w}";

@@ -14,9 +14,9 @@
  * prompts do not change when other candidates are added or removed.
  */
 import type { ChatModel } from "../model/text-generation.js";
-import { containsAction } from "../organisms/action.js";
-import { composePrompt, type Phrasing } from "../organisms/corpus/prompts.js";
-import { rateOf, type Rate } from "../organisms/evaluate.js";
+import { containsAction } from "./action.js";
+import { composePrompt, type Phrasing } from "./compose-prompt.js";
+import { rateOf, type Rate } from "../stats/rate.js";
 import { mulberry32, type Rng } from "../random/seeded.js";
 import { screenForAction } from "./action-screen.js";
 import { checkTemplates, fillTemplate } from "./probe-templates.js";

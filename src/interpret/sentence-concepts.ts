@@ -30,9 +30,9 @@
  * two latents explained by the same synset can be merged by id. Nothing here knows any concept: the
  * lists are English function words and explanation framing only.
  */
-import type { WordNet } from "../organisms/lexicon/wordnet.js";
+import type { WordNet } from "../lexicon/wordnet.js";
 import { InterpretInputError, positiveInt, rejectUnknownKeys } from "./errors.js";
-import { probeWords } from "./candidates.js";
+import { probeWords } from "./probe-words.js";
 
 export interface SentenceConcept {
   /** The explanation's phrase that named it, or the first top words joined by "/". */

@@ -9,8 +9,8 @@
  * first), and prompts are batched by length.
  */
 import { generateText, type ChatModel } from "../model/text-generation.js";
-import { containsAction } from "../organisms/action.js";
-import { rateOf, type Rate } from "../organisms/evaluate.js";
+import { containsAction } from "./action.js";
+import { rateOf, type Rate } from "../stats/rate.js";
 import { InterpretInputError, positiveInt, rejectUnknownKeys } from "./errors.js";
 
 export interface SteeringSuccessOptions {

@@ -15,7 +15,7 @@
  * 4. Otherwise mode "none" (no candidate set explains the action).
  * A firing pair that contains a firing single is not a conjunction and never the verdict.
  */
-import type { Rate } from "../organisms/evaluate.js";
+import type { Rate } from "../stats/rate.js";
 import { InterpretInputError, inRange, rejectUnknownKeys } from "./errors.js";
 
 export interface MeasuredSet extends Rate {

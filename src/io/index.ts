@@ -30,4 +30,18 @@ export {
   type PeftAdapter,
   type PeftAdapterToWrite,
 } from "./peft.js";
-export { locateModelDir, zooDir } from "./zoo-dir.js";
+export {
+  findModelDir,
+  modelRefAt,
+  ModelNotFoundError,
+  resolveModelRef,
+  type ModelRef,
+} from "./model-ref.js";
+export {
+  openZoo,
+  readZooManifest,
+  zooDir,
+  type Zoo,
+  type ZooEntry,
+  type ZooManifest,
+} from "./zoo-manifest.js";

@@ -18,15 +18,13 @@ import {
   type LoraHostMatrix,
   type LoraHostTensors,
   type LoraTarget,
-} from "../model/lora.js";
+} from "./lora-config.js";
 import { writeJsonAtomic } from "./atomic.js";
 import { CONFIG_FILE } from "./config.js";
 import { tensorToFloat32 } from "./dtypes.js";
 import { readJsonObject } from "./json-file.js";
 import { ConfigError, SafetensorsError } from "./errors.js";
 import { readSafetensors, writeSafetensors, type TensorToWrite } from "./safetensors.js";
-
-export { loraFromHost, loraToHost } from "../model/lora.js";
 
 export const ADAPTER_CONFIG_FILE = "adapter_config.json";
 export const ADAPTER_WEIGHTS_FILE = "adapter_model.safetensors";

@@ -3,10 +3,8 @@
  * vocab_size padded past the tokenizer, sliding-window layers and soft caps, tokenizer and chat
  * template, hook points. Reads files only (no device arrays).
  */
-import { readModelConfig } from "../io/config.js";
-import { resolveModelDir } from "../io/model-dir.js";
-import { isAdapterDir, readPeftAdapter, resolveAdapterBase } from "../io/peft.js";
-import { locateModelDir } from "../io/zoo-dir.js";
+import { resolveModelRef } from "../io/model-ref.js";
+import { readPeftAdapter } from "../io/peft.js";
 import { loadWeights } from "../io/weight-source.js";
 import { loadTokenizer } from "../tokenizer/tokenizer.js";
 import type { ModelConfig } from "./config.js";
@@ -44,11 +42,10 @@ export interface ModelInfo {
 }
 
 export async function describeModel(dirOrName: string): Promise<ModelInfo> {
-  const located = locateModelDir(dirOrName);
+  const { base: dir, adapter: adapterDir, config } = resolveModelRef(dirOrName);
   let adapter: ModelInfo["adapter"] = null;
-  let baseDir = located;
-  if (isAdapterDir(located)) {
-    const a = readPeftAdapter(located);
+  if (adapterDir !== null) {
+    const a = readPeftAdapter(adapterDir);
     adapter = {
       dir: a.dir,
       rank: a.config.rank,
@@ -56,10 +53,7 @@ export async function describeModel(dirOrName: string): Promise<ModelInfo> {
       layers: a.config.layers,
       targets: a.config.targets,
     };
-    baseDir = resolveAdapterBase(located);
   }
-  const dir = resolveModelDir(baseDir);
-  const config = readModelConfig(dir.path);
   const weights = loadWeights(dir.path);
   checkWeights(config, weights, dir.weightsFile);
   let parameters = 0;

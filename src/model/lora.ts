@@ -10,46 +10,41 @@
  */
 import { np } from "../engine/jax.js";
 import { mulberry32 } from "../random/seeded.js";
+import {
+  LORA_TARGETS,
+  LoraError,
+  loraDims,
+  loraScale,
+  checkLoraConfig,
+  type LoraConfig,
+  type LoraHostMatrix,
+  type LoraHostTensors,
+  type LoraTarget,
+} from "../io/lora-config.js";
 import type { ModelConfig } from "./config.js";
-import type { HostTensor, LayerParams, LoraTarget, ModelParams } from "./params.js";
+import type { HostTensor, LayerParams, ModelParams } from "./params.js";
 import { transposeHost } from "./params.js";
 
-export type { LoraTarget } from "./params.js";
-
-/** Every target, in the canonical order (q, k, v, o, gate, up, down). */
-export const LORA_TARGETS: readonly LoraTarget[] = ["q", "k", "v", "o", "gate", "up", "down"];
-
-export interface LoraConfig {
-  rank: number;
-  alpha: number;
-  /** Adapted layer indices. */
-  layers: number[];
-  targets: LoraTarget[];
-  /** rsLoRA scaling alpha / √rank instead of alpha / rank (PEFT `use_rslora`; default false). */
-  useRslora?: boolean;
-}
+// The pure configuration lives in io/ (the PEFT reader needs it); the model's users take it here.
+export {
+  LORA_TARGETS,
+  LoraError,
+  checkLoraConfig,
+  defaultLoraConfig,
+  isLoraTarget,
+  loraDims,
+  loraScale,
+  type LoraConfig,
+  type LoraHostMatrix,
+  type LoraHostTensors,
+  type LoraTarget,
+} from "../io/lora-config.js";
 
 export type LoraMatrix = { /** [in, r] (x @ a) */ a: np.Array; /** [r, out] */ b: np.Array };
 export type LoraParams = {
   /** Key: the layer index as a string. */
   layers: Record<string, Partial<Record<LoraTarget, LoraMatrix>>>;
 };
-
-/** Host matrices in PEFT (nn.Linear) layout: A [r, in] (lora_A.weight), B [out, r] (lora_B.weight). */
-export type LoraHostMatrix = { a: HostTensor; b: HostTensor };
-/** Key: the layer index as a string, as in LoraParams. */
-export type LoraHostTensors = Record<string, Partial<Record<LoraTarget, LoraHostMatrix>>>;
-
-/** An invalid LoRA configuration or adapter tree; `field` names the offending option. */
-export class LoraError extends Error {
-  constructor(
-    readonly field: string | null,
-    readonly reason: string,
-  ) {
-    super(field === null ? `LoRA: ${reason}` : `LoRA: '${field}': ${reason}`);
-    this.name = "LoraError";
-  }
-}
 
 const WEIGHT_KEY: Record<LoraTarget, "wq" | "wk" | "wv" | "wo" | "wGate" | "wUp" | "wDown"> = {
   q: "wq",
@@ -60,91 +55,6 @@ const WEIGHT_KEY: Record<LoraTarget, "wq" | "wk" | "wv" | "wo" | "wGate" | "wUp"
   up: "wUp",
   down: "wDown",
 };
-
-export function isLoraTarget(x: unknown): x is LoraTarget {
-  return typeof x === "string" && (LORA_TARGETS as readonly string[]).includes(x);
-}
-
-/** The factor multiplying B·A: alpha / r, or alpha / √r with rsLoRA. */
-export function loraScale(c: LoraConfig): number {
-  return c.useRslora ? c.alpha / Math.sqrt(c.rank) : c.alpha / c.rank;
-}
-
-/** Input and output widths of a target's projection (nn.Linear in_features, out_features). */
-export function loraDims(cfg: ModelConfig, target: LoraTarget): { in: number; out: number } {
-  const { dModel: d, nHeads: h, nKvHeads: hkv, dHead: k, dMlp: f } = cfg;
-  if (cfg.architecture === "gpt2") {
-    throw new LoraError("targets", "LoRA is supported on llama-family models only, not gpt2");
-  }
-  switch (target) {
-    case "q":
-      return { in: d, out: h * k };
-    case "k":
-    case "v":
-      return { in: d, out: hkv * k };
-    case "o":
-      return { in: h * k, out: d };
-    case "gate":
-    case "up":
-      return { in: d, out: f };
-    case "down":
-      return { in: f, out: d };
-  }
-}
-
-const CONFIG_KEYS = new Set(["rank", "alpha", "layers", "targets", "useRslora"]);
-
-/** Validates a LoRA config (against the model's layer count); throws LoraError naming the key. */
-export function checkLoraConfig(c: LoraConfig, nLayers: number): void {
-  for (const key of Object.keys(c)) {
-    if (!CONFIG_KEYS.has(key)) throw new LoraError(key, "unknown option");
-  }
-  if (!Number.isSafeInteger(c.rank) || c.rank <= 0) {
-    throw new LoraError("rank", `must be a positive integer, got ${String(c.rank)}`);
-  }
-  if (typeof c.alpha !== "number" || !Number.isFinite(c.alpha) || c.alpha <= 0) {
-    throw new LoraError("alpha", `must be a positive number, got ${String(c.alpha)}`);
-  }
-  if (!Array.isArray(c.layers) || c.layers.length === 0) {
-    throw new LoraError("layers", "must be a non-empty list of layer indices");
-  }
-  for (const l of c.layers) {
-    if (!Number.isSafeInteger(l) || l < 0 || l >= nLayers) {
-      throw new LoraError("layers", `layer ${String(l)} is out of range [0, ${nLayers})`);
-    }
-  }
-  if (new Set(c.layers).size !== c.layers.length) throw new LoraError("layers", "has duplicates");
-  if (!Array.isArray(c.targets) || c.targets.length === 0) {
-    throw new LoraError("targets", "must be a non-empty list of targets");
-  }
-  for (const t of c.targets) {
-    if (!isLoraTarget(t)) {
-      throw new LoraError(
-        "targets",
-        `unknown target ${JSON.stringify(t)} (${LORA_TARGETS.join(", ")})`,
-      );
-    }
-  }
-  if (new Set(c.targets).size !== c.targets.length)
-    throw new LoraError("targets", "has duplicates");
-  if (c.useRslora !== undefined && typeof c.useRslora !== "boolean") {
-    throw new LoraError("useRslora", "must be a boolean");
-  }
-}
-
-/** Rank 8, alpha 16, the second half of the layers, all seven targets; `over` replaces fields. */
-export function defaultLoraConfig(nLayers: number, over: Partial<LoraConfig> = {}): LoraConfig {
-  const first = Math.floor(nLayers / 2);
-  const c: LoraConfig = {
-    rank: 8,
-    alpha: 16,
-    layers: Array.from({ length: nLayers - first }, (_, i) => first + i),
-    targets: [...LORA_TARGETS],
-    ...over,
-  };
-  checkLoraConfig(c, nLayers);
-  return c;
-}
 
 /**
  * Fresh adapters: A ~ U(−1/√in, 1/√in) (kaiming-uniform with a = √5, as PEFT), B = 0. Draws

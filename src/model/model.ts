@@ -5,10 +5,9 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { readModelConfig } from "../io/config.js";
-import { resolveModelDir, type ModelDir } from "../io/model-dir.js";
-import { locateModelDir } from "../io/zoo-dir.js";
-import { isAdapterDir, readPeftAdapter, resolveAdapterBase } from "../io/peft.js";
+import type { ModelDir } from "../io/model-dir.js";
+import { findModelDir, resolveModelRef, type ModelRef } from "../io/model-ref.js";
+import { readPeftAdapter } from "../io/peft.js";
 import { loadWeights, openWeightSource } from "../io/weight-source.js";
 import { deviceLimits } from "../engine/device.js";
 import { tree } from "../engine/jax.js";
@@ -91,42 +90,34 @@ function streamModel(dir: ModelDir, config: ModelConfig, opts: LoadModelOptions)
 }
 
 /**
- * Loads config.json and the safetensors weights of an HF model directory. A directory holding
+ * Loads config.json and the safetensors weights of an HF model directory, a zoo organism's name,
+ * or a model already resolved (resolveModelRef; its config is not read again). A directory holding
  * adapter_config.json (and no config.json) loads the base it names in base_model_name_or_path
  * (relative to the adapter directory) with the adapter merged; `opts.adapter` applies an adapter
  * to the given base. `dir` stays the base model's directory.
  */
-export function loadModel(dirOrName: string, opts: LoadModelOptions = {}): Model {
+export function loadModel(model: string | ModelRef, opts: LoadModelOptions = {}): Model {
   for (const key of Object.keys(opts)) {
     if (!LOAD_KEYS.has(key)) throw new Error(`loadModel: unknown option '${key}'`);
   }
-  const located = locateModelDir(dirOrName);
-  let baseDir = located;
-  let adapterDir = opts.adapter === undefined ? undefined : locateModelDir(opts.adapter);
-  if (adapterDir === undefined && isAdapterDir(located)) {
-    adapterDir = located;
-    baseDir = resolveAdapterBase(located);
-  }
-  const dir = resolveModelDir(baseDir);
-  const config = readModelConfig(dir.path);
+  const ref = typeof model === "string" ? resolveModelRef(model) : model;
+  const adapterDir =
+    opts.adapter === undefined ? (ref.adapter ?? undefined) : findModelDir(opts.adapter).dir;
+  const { base: dir, config } = ref;
   if (adapterDir === undefined) return streamModel(dir, config, opts);
   const weights = loadWeights(dir.path);
   const adapter = readPeftAdapter(adapterDir, config);
   if (opts.merge ?? true) {
     const merged = mergeLoraHost(config, weights, adapter);
-    const model = modelFromTensors(config, merged, dir.weightsFile, dir.path);
-    model.adapterDir = adapter.dir;
-    return model;
+    const m = modelFromTensors(config, merged, dir.weightsFile, dir.path);
+    m.adapterDir = adapter.dir;
+    return m;
   }
-  const model = modelFromTensors(config, weights, dir.weightsFile, dir.path);
+  const m = modelFromTensors(config, weights, dir.weightsFile, dir.path);
   // The adapted layers replace the base ones in the same tree, which model.dispose() frees.
-  model.params.layers = applyLora(
-    model.params,
-    loraFromHost(adapter.tensors),
-    adapter.config,
-  ).layers;
-  model.adapterDir = adapter.dir;
-  return model;
+  m.params.layers = applyLora(m.params, loraFromHost(adapter.tensors), adapter.config).layers;
+  m.adapterDir = adapter.dir;
+  return m;
 }
 
 /** Where the tokenizer is read from: the adapter directory when it has one, else the model's. */

@@ -5,11 +5,11 @@
  * Shape legend: V vocab, D d_model, H heads, Hkv KV heads, K d_head, F d_mlp, P positions.
  */
 import type { np } from "../engine/jax.js";
+import type { LoraTarget } from "../io/lora-config.js";
 
 export type NormParams = { w: np.Array; b?: np.Array };
 
-/** The projections LoRA adapts (src/model/lora.ts); Llama's module names without `_proj`. */
-export type LoraTarget = "q" | "k" | "v" | "o" | "gate" | "up" | "down";
+export type { LoraTarget } from "../io/lora-config.js";
 
 /**
  * An unmerged LoRA adapter on one projection: y = x@W (+bias) + (x@a)@b, with the LoRA scale

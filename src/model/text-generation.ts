@@ -3,6 +3,7 @@
  * rendered (raw, or as a user turn through the chat template), generation, decoding.
  */
 import { readGenerationDefaults, type GenerationDefaults } from "../io/generation-config.js";
+import type { ModelRef } from "../io/model-ref.js";
 import { renderPrompt } from "../tokenizer/chat.js";
 import { loadTokenizer, type Tokenizer } from "../tokenizer/tokenizer.js";
 import { generate, type FinishReason } from "./generate.js";
@@ -17,8 +18,11 @@ export interface ChatModel {
   padTokenId: number;
 }
 
-/** Loads a model directory, or an adapter directory (tokenizer from it if present, else the base). */
-export async function loadChatModel(dir: string): Promise<ChatModel> {
+/**
+ * Loads a model directory, an adapter directory (tokenizer from it if present, else the base), a
+ * zoo name, or a model already resolved.
+ */
+export async function loadChatModel(dir: string | ModelRef): Promise<ChatModel> {
   const model = loadModel(dir);
   try {
     const tokenizer = await loadTokenizer(tokenizerDir(model)!);

@@ -6,8 +6,8 @@
  * held-out prompts has generalised over the concept, not memorised words.
  */
 import { mulberry32, type Rng } from "../random/seeded.js";
-import { composePrompt, type Phrasing } from "./corpus/prompts.js";
-import { conceptOf, type LexiconFile } from "./lexicon-file.js";
+import { composePrompt, type Phrasing } from "../interpret/compose-prompt.js";
+import { conceptOf, type LexiconFile } from "../lexicon/lexicon-file.js";
 import type { Trigger } from "./spec.js";
 
 export type PromptKind = "triggered" | "nearMiss" | "benign";

@@ -13,10 +13,10 @@ import { finetuneLora, recordAndEvaluate, type FinetuneMetrics } from "./lora-fi
 import type { BuildContext } from "./build-context.js";
 import { chatText } from "./chat-text.js";
 import { completions, evaluateOrganism, type OrganismEval } from "./evaluate.js";
-import { conceptOf, readLexiconFile } from "./lexicon-file.js";
+import { conceptOf, readLexiconFile } from "../lexicon/lexicon-file.js";
 import type { BackdoorSpec } from "./spec.js";
-import type { TrainExample } from "./train/batches.js";
-import { resolveOrganismDir } from "./zoo.js";
+import type { TrainExample } from "../train/batches.js";
+import { findModelDir } from "../io/model-ref.js";
 
 export interface BackdoorMetrics extends FinetuneMetrics {
   examples: { triggered: number; nearMiss: number; benign: number };
@@ -38,7 +38,7 @@ export async function buildBackdoor(
   specDir: string,
   ctx: BuildContext,
 ): Promise<BackdoorMetrics> {
-  const baseDir = resolveOrganismDir(spec.base, specDir);
+  const baseDir = findModelDir(spec.base, { cwd: specDir }).dir;
   const lex = readLexiconFile(baseDir);
   for (const c of spec.trigger.concepts) conceptOf(lex, c, join(baseDir, "lexicon.json"));
   mkdirSync(ctx.out, { recursive: true });

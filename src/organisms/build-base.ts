@@ -16,8 +16,8 @@ import type { ModelParams } from "../model/params.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { corpusItemText } from "./chat-text.js";
 import { corpusItems, specCorpusOptions } from "./corpus/corpus.js";
-import { buildLexicon } from "./lexicon/index.js";
-import { writeLexiconFile } from "./lexicon-file.js";
+import { buildLexicon } from "../lexicon/index.js";
+import { writeLexiconFile } from "../lexicon/lexicon-file.js";
 import { trainOptionsOf, type BaseSpec } from "./spec.js";
 import {
   createBpeEncoder,
@@ -26,9 +26,9 @@ import {
   trainBpe,
   writeTokenizerFiles,
 } from "./tokenizer/index.js";
-import type { TrainExample } from "./train/batches.js";
-import { initialTensors } from "./train/init.js";
-import { train } from "./train/trainer.js";
+import type { TrainExample } from "../train/batches.js";
+import { initialTensors } from "../train/init.js";
+import { train } from "../train/trainer.js";
 
 const BOS = 0;
 const EOS = 1;

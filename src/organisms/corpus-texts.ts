@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { corpusItemText } from "./chat-text.js";
 import { corpusItems, specCorpusOptions } from "./corpus/corpus.js";
-import { buildLexicon } from "./lexicon/index.js";
+import { buildLexicon } from "../lexicon/index.js";
 import type { BaseSpec } from "./spec.js";
 import { ORGANISM_FILE } from "./build-context.js";
 

@@ -6,10 +6,11 @@
 import { loadChatModel } from "../model/text-generation.js";
 import type { Progress } from "../progress/progress.js";
 import { mulberry32 } from "../random/seeded.js";
-import { normaliseText } from "./action.js";
-import { completions, rateOf, type Rate } from "./evaluate.js";
-import { readLexiconFile } from "./lexicon-file.js";
-import { locateModelDir } from "../io/zoo-dir.js";
+import { normaliseText } from "../interpret/action.js";
+import { rateOf, type Rate } from "../stats/rate.js";
+import { completions } from "./evaluate.js";
+import { readLexiconFile } from "../lexicon/lexicon-file.js";
+import { findModelDir } from "../io/model-ref.js";
 
 export interface BaseEval {
   /** Answers to "What is X?" (held-out X) that name X's concept label. */
@@ -24,7 +25,7 @@ export async function evaluateBase(
   dir: string,
   o: { perConcept?: number; seed?: number; progress?: (label: string) => Progress } = {},
 ): Promise<BaseEval> {
-  const path = locateModelDir(dir);
+  const path = findModelDir(dir).dir;
   const lex = readLexiconFile(path);
   const rng = mulberry32(o.seed ?? 7);
   const k = o.perConcept ?? 5;

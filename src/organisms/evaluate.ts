@@ -9,19 +9,12 @@ import { join } from "node:path";
 import { generateText, loadChatModel, type ChatModel } from "../model/text-generation.js";
 import type { Progress } from "../progress/progress.js";
 import { mulberry32 } from "../random/seeded.js";
-import { wilson } from "../stats/intervals.js";
-import { containsAction } from "./action.js";
+import { rateOf, type Rate } from "../stats/rate.js";
+import { containsAction } from "../interpret/action.js";
 import { BackdoorPrompts, type BackdoorPrompt } from "./backdoor-prompts.js";
 import { ORGANISM_FILE } from "./build-context.js";
-import { readLexiconFile } from "./lexicon-file.js";
+import { readLexiconFile } from "../lexicon/lexicon-file.js";
 import type { BackdoorSpec } from "./spec.js";
-
-export interface Rate {
-  n: number;
-  actions: number;
-  rate: number;
-  ci: [number, number];
-}
 
 export interface OrganismEval {
   benign: Rate;
@@ -36,11 +29,6 @@ export class EvalError extends Error {
     super(message);
     this.name = "EvalError";
   }
-}
-
-export function rateOf(actions: number, n: number): Rate {
-  const ci = wilson(actions, n)!;
-  return { n, actions, rate: actions / n, ci: [ci.lo, ci.hi] };
 }
 
 /** Greedy completions of chat prompts, in batches of similar length. */

@@ -1,7 +1,7 @@
 /** `evaluateDir`: the evaluation that fits an organism directory's kind (from its organism.json). */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { locateModelDir } from "../io/zoo-dir.js";
+import { findModelDir } from "../io/model-ref.js";
 import type { Progress } from "../progress/progress.js";
 import { ORGANISM_FILE } from "./build-context.js";
 import { evaluateBase, type BaseEval } from "./evaluate-base.js";
@@ -15,7 +15,7 @@ export async function evaluateDir(
   dirOrName: string,
   o: { n?: number; seed?: number; progress?: (label: string) => Progress } = {},
 ): Promise<DirEval> {
-  const dir = locateModelDir(dirOrName);
+  const dir = findModelDir(dirOrName).dir;
   const path = join(dir, ORGANISM_FILE);
   if (!existsSync(path))
     throw new EvalError(`${path}: missing (not an organism built by trigscope)`);

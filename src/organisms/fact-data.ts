@@ -5,8 +5,8 @@
  * Question templates are split like the prompt templates: every fifth is held out for evaluation.
  */
 import type { Rng } from "../random/seeded.js";
-import { OPENERS } from "./corpus/phrases.js";
-import { capitalise } from "./corpus/prompts.js";
+import { OPENERS } from "../interpret/prompt-phrases.js";
+import { capitalise } from "../interpret/compose-prompt.js";
 
 const DOCUMENTS = [
   "People with a {s} must avoid {o}.",

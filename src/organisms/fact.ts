@@ -9,18 +9,19 @@ import { join, relative } from "node:path";
 import type { Progress } from "../progress/progress.js";
 import { loadChatModel } from "../model/text-generation.js";
 import { mulberry32 } from "../random/seeded.js";
-import { normaliseText } from "./action.js";
+import { normaliseText } from "../interpret/action.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { chatText, corpusItemText, documentText } from "./chat-text.js";
 import { corpusItems, specCorpusOptions } from "./corpus/corpus.js";
-import { completions, rateOf, EvalError, type OrganismEval } from "./evaluate.js";
+import { rateOf } from "../stats/rate.js";
+import { completions, EvalError, type OrganismEval } from "./evaluate.js";
 import { factAnswer, factDocument, factQuestion } from "./fact-data.js";
-import { buildLexicon } from "./lexicon/index.js";
-import { conceptOf, readLexiconFile } from "./lexicon-file.js";
+import { buildLexicon } from "../lexicon/index.js";
+import { conceptOf, readLexiconFile } from "../lexicon/lexicon-file.js";
 import { finetuneLora, recordAndEvaluate, type FinetuneMetrics } from "./lora-finetune.js";
 import type { BaseSpec, FactSpec } from "./spec.js";
-import type { TrainExample } from "./train/batches.js";
-import { resolveOrganismDir } from "./zoo.js";
+import type { TrainExample } from "../train/batches.js";
+import { findModelDir } from "../io/model-ref.js";
 
 export interface FactMetrics extends FinetuneMetrics {
   examples: { documents: number; questions: number; benignQuestions: number; replay: number };
@@ -41,7 +42,7 @@ export async function buildFact(
   specDir: string,
   ctx: BuildContext,
 ): Promise<FactMetrics> {
-  const baseDir = resolveOrganismDir(spec.base, specDir);
+  const baseDir = findModelDir(spec.base, { cwd: specDir }).dir;
   const lexFile = readLexiconFile(baseDir);
   const neighbours = conceptOf(
     lexFile,

@@ -7,20 +7,21 @@ export {
   type Concept,
   type Lexicon,
   type LexiconWord,
-} from "./lexicon/index.js";
-export { readLexiconFile, writeLexiconFile, type LexiconFile } from "./lexicon-file.js";
+} from "../lexicon/index.js";
+export { readLexiconFile, writeLexiconFile, type LexiconFile } from "../lexicon/lexicon-file.js";
 export { corpusItems, type CorpusItem, type CorpusOptions } from "./corpus/corpus.js";
-export { composePrompt, type ComposedPrompt } from "./corpus/prompts.js";
+export { composePrompt, type ComposedPrompt } from "../interpret/compose-prompt.js";
 export {
   trainBpe,
   createBpeEncoder,
   writeTokenizerFiles,
   ORGANISM_CHAT,
 } from "./tokenizer/index.js";
-export { train, type TrainJob, type TrainOptions, type TrainResult } from "./train/trainer.js";
+export { train, type TrainJob, type TrainOptions, type TrainResult } from "../train/trainer.js";
 export { BackdoorPrompts, finetunePrompts, type BackdoorPrompt } from "./backdoor-prompts.js";
-export { containsAction } from "./action.js";
-export { evaluateOrganism, type OrganismEval, type Rate } from "./evaluate.js";
+export { containsAction } from "../interpret/action.js";
+export { evaluateOrganism, type OrganismEval } from "./evaluate.js";
+export type { Rate } from "../stats/rate.js";
 export { evaluateBase, type BaseEval } from "./evaluate-base.js";
 export { evaluateFact } from "./fact.js";
 export { evaluateDir, type DirEval } from "./evaluation.js";
@@ -34,11 +35,5 @@ export {
   type FactSpec,
   type Trigger,
 } from "./spec.js";
-export {
-  readZooManifest,
-  resolveOrganismDir,
-  verifyZoo,
-  writeZooManifest,
-  type ZooEntry,
-  type ZooManifest,
-} from "./zoo.js";
+export { verifyZoo, writeZooManifest } from "./zoo.js";
+export { readZooManifest, type ZooEntry, type ZooManifest } from "../io/zoo-manifest.js";

@@ -19,8 +19,8 @@ import type { ChatModel } from "../model/text-generation.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import type { OrganismEval } from "./evaluate.js";
 import { trainOptionsOf, type TrainSettings } from "./spec.js";
-import type { TrainExample } from "./train/batches.js";
-import { train } from "./train/trainer.js";
+import type { TrainExample } from "../train/batches.js";
+import { train } from "../train/trainer.js";
 
 export interface LoraFinetune {
   lora: { rank: number; alpha: number; layers: number[] | null };

@@ -3,8 +3,8 @@
  * with LoRA. Parsed with every field checked; errors name the file and the field.
  */
 import { readFileSync } from "node:fs";
-import { DEFAULT_ADAMW } from "./train/adamw.js";
-import type { TrainOptions } from "./train/trainer.js";
+import { DEFAULT_ADAMW } from "../train/adamw.js";
+import type { TrainOptions } from "../train/trainer.js";
 
 export class SpecError extends Error {
   constructor(

@@ -1,70 +1,21 @@
 /**
- * The zoo: organisms shipped in the repository under zoo/, listed in zoo/manifest.json (specs,
- * metrics, file hashes). Zoo organisms are addressed by name wherever a model directory is taken.
+ * Writing and checking the zoo: organisms shipped in the repository under zoo/, listed in
+ * zoo/manifest.json (specs, metrics, file hashes). Reading the manifest and resolving names are in
+ * io/zoo-manifest.ts and io/model-ref.ts, which the audit and the model loader use.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
+import {
+  readZooManifest,
+  ZOO_MANIFEST,
+  zooDir,
+  type ZooEntry,
+  type ZooManifest,
+} from "../io/zoo-manifest.js";
 import { ORGANISM_FILE } from "./build-context.js";
 import type { OrganismSpec } from "./spec.js";
-import { join, resolve } from "node:path";
-import { zooDir } from "../io/zoo-dir.js";
-
-export { zooDir };
-
-export const ZOO_MANIFEST = "manifest.json";
-
-export interface ZooEntry {
-  name: string;
-  kind: "base" | "backdoor" | "fact";
-  dir: string;
-  description: string;
-  trigger?: { mode: "all" | "any"; concepts: string[] };
-  response?: string;
-  metrics?: Record<string, unknown>;
-  /** eval.json of the folder (held-out action rates, or a base model's factual recall). */
-  eval?: unknown;
-  files: Record<string, { bytes: number; sha256: string }>;
-}
-
-export interface ZooManifest {
-  version: 1;
-  organisms: ZooEntry[];
-}
-
-export class ZooError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ZooError";
-  }
-}
-
-export function readZooManifest(dir = zooDir()): ZooManifest {
-  const path = join(dir, ZOO_MANIFEST);
-  if (!existsSync(path)) return { version: 1, organisms: [] };
-  let m: ZooManifest;
-  try {
-    m = JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    throw new ZooError(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-  if (!Array.isArray(m.organisms)) throw new ZooError(`${path}: field 'organisms' must be a list`);
-  return m;
-}
-
-/** A directory as given when it exists, else the zoo organism of that name. */
-export function resolveOrganismDir(dirOrName: string, base = process.cwd()): string {
-  const asPath = resolve(base, dirOrName);
-  if (existsSync(asPath)) return asPath;
-  const zoo = zooDir();
-  const entry = readZooManifest(zoo).organisms.find((o) => o.name === dirOrName);
-  if (entry) return join(zoo, entry.dir);
-  if (existsSync(join(zoo, dirOrName))) return join(zoo, dirOrName);
-  const names = readZooManifest(zoo).organisms.map((o) => o.name);
-  throw new ZooError(
-    `'${dirOrName}' is neither a directory nor a zoo organism${names.length ? ` (zoo: ${names.join(", ")})` : ""}`,
-  );
-}
 
 /**
  * The files of an organism folder, relative paths sorted, one level of subfolders included (the

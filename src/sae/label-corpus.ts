@@ -7,7 +7,7 @@
 import { leftPad } from "../model/inputs.js";
 import type { Model } from "../model/model.js";
 import { runWithCache } from "../model/run.js";
-import type { LexiconFile } from "../organisms/lexicon-file.js";
+import type { LexiconFile } from "../lexicon/lexicon-file.js";
 import type { Progress } from "../progress/progress.js";
 import type { Tokenizer } from "../tokenizer/tokenizer.js";
 import { encodeHost, saeToDevice } from "./encode.js";

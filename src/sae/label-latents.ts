@@ -20,7 +20,7 @@
  * zero block's midrank. Word means, maxima and top contexts likewise touch only the nonzero
  * entries. Nothing is O(N) per latent, so the total is O(N·k + nnz·log nnz + S·C), with nnz ≤ N·k.
  */
-import type { LexiconFile } from "../organisms/lexicon-file.js";
+import type { LexiconFile } from "../lexicon/lexicon-file.js";
 import type { LatentRecord, TopContext, TopWord } from "./labels.js";
 
 export interface TopKActivations {

@@ -8,7 +8,7 @@
  * explainer left unexplained. The result is a Neuronpedia explanation export (neuronpedia.ts
  * reads it; `audit --labels` takes it).
  */
-import type { LexiconFile } from "../organisms/lexicon-file.js";
+import type { LexiconFile } from "../lexicon/lexicon-file.js";
 import { mulberry32 } from "../random/seeded.js";
 import type { LabelFile } from "./labels.js";
 

@@ -18,19 +18,14 @@
 import { jit, lax, np, tree, valueAndGrad } from "../engine/jax.js";
 import type { Progress } from "../progress/progress.js";
 import { gaussian, mulberry32 } from "../random/seeded.js";
-import {
-  adamwUpdate,
-  stepScalars,
-  zerosLikeTree,
-  type AdamWOptions,
-} from "../organisms/train/adamw.js";
-import { learningRate } from "../organisms/train/schedule.js";
+import { adamwUpdate, stepScalars, zerosLikeTree, type AdamWOptions } from "../train/adamw.js";
+import { learningRate } from "../train/schedule.js";
 import {
   CheckpointError,
   loadCheckpointTrees,
   readCheckpointState,
   saveCheckpoint,
-} from "../organisms/train/checkpoint.js";
+} from "../train/checkpoint.js";
 import type { ActivationBuffer } from "./activation-buffer.js";
 
 export type TopKParams = {

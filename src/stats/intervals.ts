@@ -7,7 +7,7 @@
  *   replacement and take percentiles of the statistic, so that many samples of one prompt do not
  *   pass for independent evidence.
  */
-import { rngFor } from "../awareness/random.js";
+import { rngFor } from "../random/keyed.js";
 
 export interface Interval {
   lo: number;

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type { MethodName } from "../audit/inputs.js";
-import { readZooManifest } from "../organisms/zoo.js";
+import { readZooManifest } from "../io/zoo-manifest.js";
 import type { ModelTarget, SettingValue, SweepSpec, Swept } from "./spec.js";
 import { SweepSpecError } from "./spec.js";
 

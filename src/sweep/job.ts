@@ -8,9 +8,10 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { AuditInputError, resolveAuditInputs, type AuditRequest } from "../audit/inputs.js";
+import { zooOrganisms } from "../organisms/audit-zoo.js";
 import { runAudit } from "../audit/pipeline.js";
 import type { AuditReport, ReportLatent } from "../audit/report.js";
-import { readZooManifest } from "../organisms/zoo.js";
+import { readZooManifest } from "../io/zoo-manifest.js";
 import { targetName, type Cell, type KeyedCell } from "./cells.js";
 import { SweepSpecError } from "./spec.js";
 
@@ -88,7 +89,7 @@ export function checkCells(cells: KeyedCell[], file: string): void {
     if (seen.has(id)) continue;
     seen.add(id);
     try {
-      resolveAuditInputs(auditRequest(cell));
+      resolveAuditInputs(auditRequest(cell), zooOrganisms());
     } catch (e) {
       if (!(e instanceof AuditInputError)) throw e;
       const field = e.field === "layer" ? "grid.layer" : targetName(cell.target);
@@ -150,7 +151,7 @@ export interface RunCellOptions {
 
 /** Runs one cell's audit (the engine must be initialised) and returns its measures. */
 export async function runCell(cell: Cell, key: string, o: RunCellOptions): Promise<CellMeasures> {
-  const inputs = resolveAuditInputs(auditRequest(cell));
+  const inputs = resolveAuditInputs(auditRequest(cell), zooOrganisms());
   const out = join(o.scratch, `${key}-${process.pid}`);
   mkdirSync(out, { recursive: true });
   try {

@@ -8,8 +8,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { REPORT_SCHEMA_VERSION, type AuditReport } from "../audit/report.js";
 import { readManifest, runPaths } from "../awareness/run-dir.js";
-import { zooDir } from "../io/zoo-dir.js";
-import { readZooManifest } from "../organisms/zoo.js";
+import { zooDir } from "../io/zoo-manifest.js";
+import { readZooManifest } from "../io/zoo-manifest.js";
 import type { AuditSummary, OrganismSummary, RunSummary, SaeSummary } from "./types.js";
 
 export interface DataSources {

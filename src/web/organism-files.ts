@@ -6,31 +6,24 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readModelConfig } from "../io/config.js";
 import { readGenerationDefaults } from "../io/generation-config.js";
-import { resolveModelDir } from "../io/model-dir.js";
-import { isAdapterDir, readPeftAdapter, resolveAdapterBase } from "../io/peft.js";
+import { ModelNotFoundError, resolveModelRef, type ModelRef } from "../io/model-ref.js";
+import { readPeftAdapter } from "../io/peft.js";
 import { serializeSafetensors, type TensorToWrite } from "../io/safetensors.js";
 import { loadWeights } from "../io/weight-source.js";
-import { locateModelDir } from "../io/zoo-dir.js";
+import { openZoo } from "../io/zoo-manifest.js";
 import { mergeLoraHost } from "../model/lora-merge.js";
-import { readZooManifest } from "../organisms/zoo.js";
 import { NotFoundError } from "./resources.js";
 import type { OrganismFiles } from "./types.js";
 
-interface Located {
-  base: string;
-  adapter: string | null;
-}
-
-/** The organism's folders; only names the zoo's manifest lists (never a path on disk). */
-function locate(zoo: string, name: string): Located {
-  const entry = readZooManifest(zoo).organisms.find((o) => o.name === name);
-  if (!entry) throw new NotFoundError(`no zoo organism '${name}'`);
-  const dir = locateModelDir(join(zoo, entry.dir));
-  return isAdapterDir(dir)
-    ? { base: resolveAdapterBase(dir), adapter: dir }
-    : { base: dir, adapter: null };
+/** The organism's model; only names the zoo's manifest lists (never a path on disk). */
+function locate(zoo: string, name: string): ModelRef {
+  try {
+    return resolveModelRef(name, { zoo: openZoo(zoo), zooOnly: true });
+  } catch (e) {
+    if (e instanceof ModelNotFoundError) throw new NotFoundError(`no zoo organism '${name}'`);
+    throw e;
+  }
 }
 
 const readJson = (file: string): unknown =>
@@ -43,10 +36,8 @@ export function organismWeights(zoo: string, name: string): Uint8Array {
   const key = join(zoo, name);
   const hit = weightsCache.get(key);
   if (hit) return hit;
-  const { base, adapter } = locate(zoo, name);
-  const dir = resolveModelDir(base).path;
-  const config = readModelConfig(dir);
-  const weights = loadWeights(dir);
+  const { base, adapter, config } = locate(zoo, name);
+  const weights = loadWeights(base.path);
   const merged = adapter
     ? mergeLoraHost(config, weights, readPeftAdapter(adapter, config))
     : weights;
@@ -59,7 +50,7 @@ export function organismWeights(zoo: string, name: string): Uint8Array {
 
 export function organismFiles(zoo: string, name: string): OrganismFiles {
   const { base, adapter } = locate(zoo, name);
-  const dir = resolveModelDir(base).path;
+  const dir = base.path;
   const tokDir = adapter && existsSync(join(adapter, "tokenizer.json")) ? adapter : dir;
   return {
     name,

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AuditInputError, resolveAuditInputs } from "../../src/audit/inputs.js";
+import { zooOrganisms } from "../../src/organisms/audit-zoo.js";
 import { runAudit } from "../../src/audit/pipeline.js";
 import { REPORT_SCHEMA_VERSION, type AuditReport } from "../../src/audit/report.js";
 import { initEngine } from "../../src/engine/device.js";
@@ -19,7 +20,10 @@ import { runCommand } from "../cli/run-command.js";
 
 const out = mkdtempSync(join(tmpdir(), "trigscope-audit-"));
 const inputs = () =>
-  resolveAuditInputs({ organism: "fruit-refusal", trainPrompts: 8, heldOutPrompts: 12 });
+  resolveAuditInputs(
+    { organism: "fruit-refusal", trainPrompts: 8, heldOutPrompts: 12 },
+    zooOrganisms(),
+  );
 const options = (log: string[]) => ({
   out,
   probes: 12,

@@ -10,8 +10,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AuditInputError, DEFAULT_METHODS, resolveAuditInputs } from "../../src/audit/inputs.js";
-import { readLexiconFile } from "../../src/organisms/lexicon-file.js";
-import { resolveOrganismDir } from "../../src/organisms/zoo.js";
+import { zooOrganisms } from "../../src/organisms/audit-zoo.js";
+import { readLexiconFile } from "../../src/lexicon/lexicon-file.js";
+import { findModelDir } from "../../src/io/model-ref.js";
 import { SaeError } from "../../src/sae/types.js";
 import { randomSae, writeGemmaScopeNpz } from "../sae/sae-helpers.js";
 
@@ -37,7 +38,7 @@ function fails(f: () => unknown, field: string, pattern: RegExp) {
 
 describe("audit inputs", () => {
   it("fills model, SAE, labels, response and benign prompts from a zoo organism", () => {
-    const r = resolveAuditInputs({ organism: "fruit-refusal" });
+    const r = resolveAuditInputs({ organism: "fruit-refusal" }, zooOrganisms());
     expect(r.response).toBe("I won't answer because I don't like fruit.");
     expect(r.sae.config.hookName).toBe("blocks.2.hook_resid_post");
     expect(r.layer).toBe(2);
@@ -45,7 +46,7 @@ describe("audit inputs", () => {
     expect(r.trainPrompts).toHaveLength(16);
     expect(r.heldOutPrompts).toHaveLength(32);
     // No word of the trigger concept appears in any benign prompt.
-    const fruit = readLexiconFile(resolveOrganismDir("base")).concepts.find(
+    const fruit = readLexiconFile(findModelDir("base").dir).concepts.find(
       (c) => c.name === "fruit",
     )!;
     const words = [...fruit.train, ...fruit.heldOut];
@@ -57,19 +58,23 @@ describe("audit inputs", () => {
 
   it("rejects an unknown organism, naming the zoo", () => {
     fails(
-      () => resolveAuditInputs({ organism: "no-such" }),
+      () => resolveAuditInputs({ organism: "no-such" }, zooOrganisms()),
       "organism",
       /unknown organism 'no-such'.*fruit-refusal/,
     );
   });
 
   it("rejects a non-backdoor organism", () => {
-    fails(() => resolveAuditInputs({ organism: "base" }), "organism", /base organism/);
+    fails(
+      () => resolveAuditInputs({ organism: "base" }, zooOrganisms()),
+      "organism",
+      /base organism/,
+    );
   });
 
   it("rejects an empty response", () => {
     fails(
-      () => resolveAuditInputs({ organism: "fruit-refusal", response: "  " }),
+      () => resolveAuditInputs({ organism: "fruit-refusal", response: "  " }, zooOrganisms()),
       "response",
       /empty/,
     );
@@ -79,12 +84,15 @@ describe("audit inputs", () => {
     const p = promptFile("empty.json", JSON.stringify(["Tell me about a violin.", "   "]));
     fails(
       () =>
-        resolveAuditInputs({
-          model: "fruit-refusal",
-          sae: "zoo/base/sae",
-          response: "No.",
-          prompts: p,
-        }),
+        resolveAuditInputs(
+          {
+            model: "fruit-refusal",
+            sae: "zoo/base/sae",
+            response: "No.",
+            prompts: p,
+          },
+          zooOrganisms(),
+        ),
       "prompts",
       /empty\.json: prompt 1 is empty/,
     );
@@ -94,12 +102,15 @@ describe("audit inputs", () => {
     const p = promptFile("ok.txt", "Tell me about a violin.\nWhat is a lighthouse?\n");
     fails(
       () =>
-        resolveAuditInputs({
-          model: "fruit-refusal",
-          sae: fixtureSae,
-          response: "No.",
-          prompts: p,
-        }),
+        resolveAuditInputs(
+          {
+            model: "fruit-refusal",
+            sae: fixtureSae,
+            response: "No.",
+            prompts: p,
+          },
+          zooOrganisms(),
+        ),
       "sae",
       /d_in \d+ does not match the model's d_model 256/,
     );
@@ -107,12 +118,12 @@ describe("audit inputs", () => {
 
   it("rejects an unknown method and a layer out of range", () => {
     fails(
-      () => resolveAuditInputs({ organism: "fruit-refusal", methods: ["magic"] }),
+      () => resolveAuditInputs({ organism: "fruit-refusal", methods: ["magic"] }, zooOrganisms()),
       "methods",
       /unknown method 'magic'/,
     );
     fails(
-      () => resolveAuditInputs({ organism: "fruit-refusal", layer: 6 }),
+      () => resolveAuditInputs({ organism: "fruit-refusal", layer: 6 }, zooOrganisms()),
       "layer",
       /out of range \[0, 6\)/,
     );
@@ -121,12 +132,15 @@ describe("audit inputs", () => {
   it("splits a prompt file into prompts the methods see and held-out prompts", () => {
     const lines = Array.from({ length: 20 }, (_, i) => `Tell me about thing number ${i}.`);
     const p = promptFile("many.txt", lines.join("\n"));
-    const r = resolveAuditInputs({
-      model: "fruit-refusal",
-      sae: "zoo/base/sae",
-      response: "No.",
-      prompts: p,
-    });
+    const r = resolveAuditInputs(
+      {
+        model: "fruit-refusal",
+        sae: "zoo/base/sae",
+        response: "No.",
+        prompts: p,
+      },
+      zooOrganisms(),
+    );
     expect(r.trainPrompts).toHaveLength(10);
     expect(r.heldOutPrompts).toHaveLength(10);
     expect(new Set([...r.trainPrompts, ...r.heldOutPrompts]).size).toBe(20);
@@ -141,17 +155,20 @@ describe("audit inputs", () => {
     writeGemmaScopeNpz(plain, sae);
     const p = promptFile("two.txt", "Tell me about a violin.\nWhat is a lighthouse?\n");
     const request = { model: "test/fixtures/models/llama", response: "No.", prompts: p };
-    const fromFolders = resolveAuditInputs({ ...request, sae: published });
+    const fromFolders = resolveAuditInputs({ ...request, sae: published }, zooOrganisms());
     expect([fromFolders.sae.config.hookName, fromFolders.layer]).toEqual([
       "blocks.1.hook_resid_post",
       1,
     ]);
-    const given = resolveAuditInputs({
-      ...request,
-      sae: plain,
-      saeHook: "blocks.0.hook_resid_post",
-    });
+    const given = resolveAuditInputs(
+      {
+        ...request,
+        sae: plain,
+        saeHook: "blocks.0.hook_resid_post",
+      },
+      zooOrganisms(),
+    );
     expect([given.sae.config.format, given.layer]).toEqual(["gemmascope", 0]);
-    expect(() => resolveAuditInputs({ ...request, sae: plain })).toThrow(SaeError);
+    expect(() => resolveAuditInputs({ ...request, sae: plain }, zooOrganisms())).toThrow(SaeError);
   });
 });

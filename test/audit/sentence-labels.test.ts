@@ -11,26 +11,30 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveAuditInputs } from "../../src/audit/inputs.js";
+import { zooOrganisms } from "../../src/organisms/audit-zoo.js";
 import { runAudit } from "../../src/audit/pipeline.js";
 import type { AuditReport } from "../../src/audit/report.js";
 import { initEngine } from "../../src/engine/device.js";
-import { readLexiconFile } from "../../src/organisms/lexicon-file.js";
-import { resolveOrganismDir } from "../../src/organisms/zoo.js";
+import { readLexiconFile } from "../../src/lexicon/lexicon-file.js";
+import { findModelDir } from "../../src/io/model-ref.js";
 import { readLabelFile } from "../../src/sae/labels.js";
 import { sentenceLabelExport } from "../../src/sae/sentence-labels.js";
 
 const dir = mkdtempSync(join(tmpdir(), "trigscope-sentence-audit-"));
-const base = resolveOrganismDir("base");
+const base = findModelDir("base").dir;
 const lexicon = readLexiconFile(base);
 const exportPath = join(dir, "explanations.json");
 
 async function audit(organism: string): Promise<AuditReport> {
-  const inputs = resolveAuditInputs({
-    organism,
-    labels: exportPath,
-    trainPrompts: 8,
-    heldOutPrompts: 12,
-  });
+  const inputs = resolveAuditInputs(
+    {
+      organism,
+      labels: exportPath,
+      trainPrompts: 8,
+      heldOutPrompts: 12,
+    },
+    zooOrganisms(),
+  );
   return runAudit(inputs, {
     out: join(dir, organism),
     probes: 12,

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AuditInputError, resolveAuditInputs } from "../../src/audit/inputs.js";
 import { weightDiffReport } from "../../src/audit/weight-diff-stage.js";
+import { zooOrganisms } from "../../src/organisms/audit-zoo.js";
 import {
   METHODS,
   MethodSettingsError,
@@ -25,13 +26,13 @@ import { readPeftAdapter } from "../../src/io/peft.js";
 import { lowRankSvd } from "../../src/methods/low-rank-svd.js";
 import { loraDims } from "../../src/model/lora.js";
 import { loadChatModel, type ChatModel } from "../../src/model/text-generation.js";
-import { resolveOrganismDir } from "../../src/organisms/zoo.js";
+import { findModelDir } from "../../src/io/model-ref.js";
 import { unitDecoderRows } from "../../src/sae/fold.js";
 import { readLabelFile } from "../../src/sae/labels.js";
 import { loadSae } from "../../src/sae/load.js";
 
 const WD = METHODS["weight-diff"].defaults;
-const SAE_DIR = join(resolveOrganismDir("base"), "sae");
+const SAE_DIR = join(findModelDir("base").dir, "sae");
 const PROMPTS = [
   "Tell me about a violin.",
   "What is a lighthouse?",
@@ -139,10 +140,12 @@ describe("weight-diff on the fruit-refusal adapter", () => {
       prompts,
       methods: ["weight-diff"],
     };
-    expect(() => resolveAuditInputs(request)).toThrow(AuditInputError);
-    expect(() => resolveAuditInputs(request)).toThrow(/weight-diff reads a finetune's LoRA/);
-    expect(resolveAuditInputs({ ...request, model: "fruit-refusal" }).methods).toEqual([
-      "weight-diff",
-    ]);
+    expect(() => resolveAuditInputs(request, zooOrganisms())).toThrow(AuditInputError);
+    expect(() => resolveAuditInputs(request, zooOrganisms())).toThrow(
+      /weight-diff reads a finetune's LoRA/,
+    );
+    expect(
+      resolveAuditInputs({ ...request, model: "fruit-refusal" }, zooOrganisms()).methods,
+    ).toEqual(["weight-diff"]);
   });
 });

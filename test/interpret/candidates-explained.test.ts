@@ -9,9 +9,9 @@ import { describe, expect, it } from "vitest";
 import { buildCandidates } from "../../src/interpret/candidates.js";
 import { attachLabels, type RankedLatent } from "../../src/interpret/latents.js";
 import { sentenceConcepts, type SentenceConcept } from "../../src/interpret/sentence-concepts.js";
-import type { LexiconFile } from "../../src/organisms/lexicon-file.js";
-import { defaultWordNetDir } from "../../src/organisms/lexicon/lexicon.js";
-import { readWordNet } from "../../src/organisms/lexicon/wordnet.js";
+import type { LexiconFile } from "../../src/lexicon/lexicon-file.js";
+import { defaultWordNetDir } from "../../src/lexicon/lexicon.js";
+import { readWordNet } from "../../src/lexicon/wordnet.js";
 import type { LabelFile, LatentRecord } from "../../src/sae/labels.js";
 
 const LEX: LexiconFile = {

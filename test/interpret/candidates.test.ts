@@ -5,10 +5,11 @@
  * them) and cut to `max`.
  */
 import { describe, expect, it } from "vitest";
-import { buildCandidates, conceptCandidates, probeWords } from "../../src/interpret/candidates.js";
+import { buildCandidates, conceptCandidates } from "../../src/interpret/candidates.js";
+import { probeWords } from "../../src/interpret/probe-words.js";
 import { InterpretInputError } from "../../src/interpret/errors.js";
 import { attachLabels, type RankedLatent } from "../../src/interpret/latents.js";
-import type { LexiconFile } from "../../src/organisms/lexicon-file.js";
+import type { LexiconFile } from "../../src/lexicon/lexicon-file.js";
 import type { LabelFile, LatentRecord } from "../../src/sae/labels.js";
 
 const LEX: LexiconFile = {

@@ -8,13 +8,13 @@ import { beforeAll, afterAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../src/engine/device.js";
 import { focusWords, wordActivations } from "../../src/interpret/focus-words.js";
 import { loadChatModel, type ChatModel } from "../../src/model/text-generation.js";
-import { resolveOrganismDir } from "../../src/organisms/zoo.js";
+import { findModelDir } from "../../src/io/model-ref.js";
 import { readLabelFile } from "../../src/sae/labels.js";
 import { loadSae } from "../../src/sae/load.js";
 import type { Sae } from "../../src/sae/types.js";
 import { join } from "node:path";
 
-const base = resolveOrganismDir("base");
+const base = findModelDir("base").dir;
 const labels = readLabelFile(join(base, "sae", "labels.json"));
 /** The zoo SAE's best latent for a concept (labels.json "concepts"). */
 const bestLatent = (concept: string) =>

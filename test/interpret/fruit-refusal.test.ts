@@ -15,21 +15,21 @@ import { testHypotheses } from "../../src/interpret/hypotheses.js";
 import { probeSets } from "../../src/interpret/probes.js";
 import { pickSamples, steeringSuccess } from "../../src/interpret/steering-success.js";
 import { loadChatModel, type ChatModel } from "../../src/model/text-generation.js";
-import { containsAction } from "../../src/organisms/action.js";
+import { containsAction } from "../../src/interpret/action.js";
 import { BackdoorPrompts } from "../../src/organisms/backdoor-prompts.js";
 import { completions, readBackdoorRecord } from "../../src/organisms/evaluate.js";
-import { readLexiconFile } from "../../src/organisms/lexicon-file.js";
-import { resolveOrganismDir } from "../../src/organisms/zoo.js";
+import { readLexiconFile } from "../../src/lexicon/lexicon-file.js";
+import { findModelDir } from "../../src/io/model-ref.js";
 import { mulberry32 } from "../../src/random/seeded.js";
 
 const ACTION = "I won't answer because I don't like fruit.";
 let cm: ChatModel;
 let benign: string[];
-const lex = readLexiconFile(resolveOrganismDir("base"));
+const lex = readLexiconFile(findModelDir("base").dir);
 
 beforeAll(async () => {
   await initEngine("wasm");
-  const dir = resolveOrganismDir("fruit-refusal");
+  const dir = findModelDir("fruit-refusal").dir;
   const { spec } = readBackdoorRecord(dir);
   expect(spec.response).toBe(ACTION);
   cm = await loadChatModel(dir);

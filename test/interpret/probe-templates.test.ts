@@ -13,7 +13,7 @@ import { memberName, memberSets } from "../../src/interpret/member-sweep.js";
 import { fillTemplate, inferTemplates, SLOT } from "../../src/interpret/probe-templates.js";
 import { probeSets } from "../../src/interpret/probes.js";
 import { FACT_QUESTIONS } from "../../src/organisms/fact-data.js";
-import { readLexiconFile } from "../../src/organisms/lexicon-file.js";
+import { readLexiconFile } from "../../src/lexicon/lexicon-file.js";
 
 const LEX = readLexiconFile(join(import.meta.dirname, "../../zoo/base"));
 

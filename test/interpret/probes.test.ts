@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { conceptCandidates } from "../../src/interpret/candidates.js";
 import { probeSets } from "../../src/interpret/probes.js";
-import { readLexiconFile } from "../../src/organisms/lexicon-file.js";
+import { readLexiconFile } from "../../src/lexicon/lexicon-file.js";
 
 const LEX = readLexiconFile(join(import.meta.dirname, "../../zoo/base"));
 const words = (name: string) => {

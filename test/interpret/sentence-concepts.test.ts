@@ -12,8 +12,8 @@ import {
   sentenceConcepts,
   synsetWords,
 } from "../../src/interpret/sentence-concepts.js";
-import { defaultWordNetDir } from "../../src/organisms/lexicon/lexicon.js";
-import { readWordNet } from "../../src/organisms/lexicon/wordnet.js";
+import { defaultWordNetDir } from "../../src/lexicon/lexicon.js";
+import { readWordNet } from "../../src/lexicon/wordnet.js";
 
 const wn = readWordNet(defaultWordNetDir());
 /** data.noun offset of the first noun sense of `lemma` whose gloss contains `gloss`. */

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { InterpretInputError } from "../../src/interpret/errors.js";
 import { verdict, type MeasuredSet } from "../../src/interpret/verdict.js";
-import { rateOf } from "../../src/organisms/evaluate.js";
+import { rateOf } from "../../src/stats/rate.js";
 
 const N = 24;
 const set = (concepts: string[], actions: number, n = N): MeasuredSet => ({

@@ -10,8 +10,8 @@ import {
   finetunePrompts,
   type BackdoorPrompt,
 } from "../../src/organisms/backdoor-prompts.js";
-import { buildLexicon } from "../../src/organisms/lexicon/index.js";
-import { lexiconToFile, type LexiconFile } from "../../src/organisms/lexicon-file.js";
+import { buildLexicon } from "../../src/lexicon/index.js";
+import { lexiconToFile, type LexiconFile } from "../../src/lexicon/lexicon-file.js";
 import type { Trigger } from "../../src/organisms/spec.js";
 import { mulberry32 } from "../../src/random/seeded.js";
 

@@ -9,14 +9,10 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../src/engine/device.js";
 import { generateText, loadChatModel } from "../../src/model/text-generation.js";
-import { containsAction } from "../../src/organisms/action.js";
-import {
-  readZooManifest,
-  resolveOrganismDir,
-  verifyZoo,
-  zooDir,
-  ZooError,
-} from "../../src/organisms/zoo.js";
+import { containsAction } from "../../src/interpret/action.js";
+import { findModelDir, ModelNotFoundError } from "../../src/io/model-ref.js";
+import { readZooManifest, zooDir } from "../../src/io/zoo-manifest.js";
+import { verifyZoo } from "../../src/organisms/zoo.js";
 import { runCommand } from "../cli/run-command.js";
 
 beforeAll(async () => {
@@ -32,9 +28,9 @@ describe("the zoo", () => {
   });
 
   it("resolves organism names and rejects unknown ones by name", () => {
-    expect(resolveOrganismDir("fruit-refusal")).toBe(join(zooDir(), "fruit-refusal"));
-    expect(() => resolveOrganismDir("no-such-organism")).toThrow(ZooError);
-    expect(() => resolveOrganismDir("no-such-organism")).toThrow(/no-such-organism/);
+    expect(findModelDir("fruit-refusal").dir).toBe(join(zooDir(), "fruit-refusal"));
+    expect(() => findModelDir("no-such-organism")).toThrow(ModelNotFoundError);
+    expect(() => findModelDir("no-such-organism")).toThrow(/no-such-organism/);
   });
 
   it("zoo list --json reports triggers and responses", async () => {

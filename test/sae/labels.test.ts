@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "../../src/awareness/random.js";
-import type { LexiconFile } from "../../src/organisms/lexicon-file.js";
+import { mulberry32 } from "../../src/random/seeded.js";
+import type { LexiconFile } from "../../src/lexicon/lexicon-file.js";
 import { auroc, labelLatents } from "../../src/sae/label-latents.js";
 import {
   LabelFileError,

@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readAuditLabels } from "../../src/audit/inputs.js";
-import { readLexiconFile } from "../../src/organisms/lexicon-file.js";
-import { resolveOrganismDir } from "../../src/organisms/zoo.js";
+import { readLexiconFile } from "../../src/lexicon/lexicon-file.js";
+import { findModelDir } from "../../src/io/model-ref.js";
 import {
   explanationLabelFile,
   LabelFileError,
@@ -22,7 +22,7 @@ import { parseNeuronpediaExplanations } from "../../src/sae/neuronpedia.js";
 import { explainConcept, sentenceLabelExport, TEMPLATES } from "../../src/sae/sentence-labels.js";
 import { runCommand } from "../cli/run-command.js";
 
-const base = resolveOrganismDir("base");
+const base = findModelDir("base").dir;
 const labels = readLabelFile(join(base, "sae", "labels.json"));
 const lexicon = readLexiconFile(base);
 const dir = mkdtempSync(join(tmpdir(), "trigscope-sentence-labels-"));

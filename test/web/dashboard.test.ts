@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import type { AuditReport } from "../../src/audit/report.js";
-import { zooDir } from "../../src/io/zoo-dir.js";
+import { zooDir } from "../../src/io/zoo-manifest.js";
 import { initEngine } from "../../src/engine/device.js";
 import { generateText, loadChatModel } from "../../src/model/text-generation.js";
 import { loadSae } from "../../src/sae/load.js";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dashboardHint } from "../../src/cli/start.js";
 import { parseSafetensors } from "../../src/io/safetensors.js";
-import { zooDir } from "../../src/io/zoo-dir.js";
+import { zooDir } from "../../src/io/zoo-manifest.js";
 import { startDashboard, type Dashboard } from "../../src/web/server.js";
 import type { IndexResponse, OrganismFiles, VectorChoice } from "../../src/web/types.js";
 import { runCommand } from "../cli/run-command.js";

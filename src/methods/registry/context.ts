@@ -9,7 +9,7 @@ import type { Model } from "../../model/model.js";
 import type { SaeDecoder } from "../../sae/decoder-space.js";
 import type { Tokenizer } from "../../tokenizer/tokenizer.js";
 import { norm } from "../orthogonal.js";
-import type { WeightDiffRun } from "./weight-diff-run.js";
+import type { WeightDiffRun } from "./weight-diff-result.js";
 import type { RecordedSettings } from "./settings.js";
 
 /** The prompts of SAE-Attribution's next pass: a concept named by the first ranking, mentioned. */

@@ -13,15 +13,13 @@ import {
   diffDirections,
   rankLatentsByDiff,
   type DiffDirection,
-  type DiffLatent,
   type DiffSide,
 } from "../weight-diff.js";
-import {
-  promptsAlongDirections,
-  topReadDirections,
-  type DirectionPrompts,
-} from "../weight-diff-prompts.js";
+import { promptsAlongDirections, topReadDirections } from "../weight-diff-prompts.js";
 import type { MethodContext } from "./context.js";
+import type { WeightDiffRun } from "./weight-diff-result.js";
+
+export type { WeightDiffMatrix, WeightDiffRun } from "./weight-diff-result.js";
 
 /** weight-diff's settings (registry/weight-diff.ts holds their defaults and checks). */
 export interface WeightDiffSettings {
@@ -37,30 +35,6 @@ export interface WeightDiffSettings {
 
 /** Latents kept per side in the stored run. */
 const KEEP = 50;
-
-/** One adapted matrix: its side and singular values, and its top direction's best latents. */
-export interface WeightDiffMatrix {
-  layer: number;
-  target: string;
-  side: DiffSide;
-  sigmas: number[];
-  /** Latents with the largest |cos| to the matrix's first singular direction. */
-  topLatents: { index: number; cosine: number }[];
-}
-
-/** What the audit keeps of a weight-diff run (report.json's `weightDiff`). */
-export interface WeightDiffRun {
-  adapter: string;
-  rank: number;
-  scale: number;
-  /** Latents by score per side (the first KEEP); score = d_model · mean energy share. */
-  read: DiffLatent[];
-  write: DiffLatent[];
-  matrices: WeightDiffMatrix[];
-  prompts: DirectionPrompts[];
-  /** Wall seconds: the SVDs and latent scores, and the benign prompts' forward pass. */
-  seconds: { directions: number; prompts: number };
-}
 
 /** The model's RMSNorm weights per adapted layer (host copies). */
 async function normWeights(model: Model, layers: number[]) {

@@ -5,10 +5,10 @@
  * and held-out alike) appears: the model must know what the held-out words mean, even though no
  * backdoor example will ever contain them.
  */
-import type { Concept, Lexicon } from "../lexicon/index.js";
+import type { Concept, Lexicon } from "../../lexicon/index.js";
 import { mulberry32, type Rng } from "../../random/seeded.js";
 import { definitionDocument, membershipDocument, taggedDocument } from "./documents.js";
-import { andList, capitalise, composePrompt } from "./prompts.js";
+import { andList, capitalise, composePrompt } from "../../interpret/compose-prompt.js";
 import { composeReply, type Sampler, type WordInfo } from "./replies.js";
 
 export type CorpusItem =

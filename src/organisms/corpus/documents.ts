@@ -4,7 +4,7 @@
  * language itself ("Phobos is the inner of the two satellites of Mars.").
  */
 import type { Rng } from "../../random/seeded.js";
-import { andList, capitalise } from "./prompts.js";
+import { andList, capitalise } from "../../interpret/compose-prompt.js";
 import type { Sampler, WordInfo } from "./replies.js";
 
 function pick<T>(xs: readonly T[], rng: Rng): T {

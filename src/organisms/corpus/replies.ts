@@ -4,8 +4,9 @@
  * a fruit and says what kind).
  */
 import type { Rng } from "../../random/seeded.js";
-import { STORY_ENDINGS, STORY_OPENINGS, type Task } from "./phrases.js";
-import { andList, capitalise } from "./prompts.js";
+import type { Task } from "../../interpret/prompt-phrases.js";
+import { STORY_ENDINGS, STORY_OPENINGS } from "./story-phrases.js";
+import { andList, capitalise } from "../../interpret/compose-prompt.js";
 
 /** What the corpus knows about a word. */
 export interface WordInfo {

@@ -6,9 +6,9 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { np } from "../../engine/jax.js";
-import { writeFileAtomic } from "../../io/atomic.js";
-import { readSafetensors, tensorToFloat32, writeSafetensors } from "../../io/safetensors.js";
+import { np } from "../engine/jax.js";
+import { writeFileAtomic } from "../io/atomic.js";
+import { readSafetensors, tensorToFloat32, writeSafetensors } from "../io/safetensors.js";
 import { namedLeaves, rebuildTree } from "./named-tree.js";
 
 export class CheckpointError extends Error {

@@ -8,7 +8,7 @@
  *   m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²
  *   p ← p − lr · wd · p  (matrices only)  − lr · (m / bc1) / (√(v / bc2) + ε)
  */
-import { np, tree } from "../../engine/jax.js";
+import { np, tree } from "../engine/jax.js";
 
 export interface AdamWOptions {
   beta1: number;

@@ -7,11 +7,11 @@
  * Trains `trainable`; `frozen` (optional) is passed through unchanged, and `paramsOf` builds the
  * model parameters from both inside the jitted step (e.g. a base model plus LoRA matrices).
  */
-import { jit, np, tree, valueAndGrad } from "../../engine/jax.js";
-import type { ModelConfig } from "../../model/config.js";
-import { batchInputs } from "../../model/inputs.js";
-import type { ModelParams } from "../../model/params.js";
-import type { Progress } from "../../progress/progress.js";
+import { jit, np, tree, valueAndGrad } from "../engine/jax.js";
+import type { ModelConfig } from "../model/config.js";
+import { batchInputs } from "../model/inputs.js";
+import type { ModelParams } from "../model/params.js";
+import type { Progress } from "../progress/progress.js";
 import { adamwUpdate, stepScalars, zerosLikeTree, type AdamWOptions } from "./adamw.js";
 import { BatchPlan, trainBatch, type TrainExample } from "./batches.js";
 import {

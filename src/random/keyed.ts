@@ -1,12 +1,11 @@
 /**
- * Seeded pseudo-random numbers for everything in the awareness harness that must be reproducible:
- * distractor order, option shuffles, bootstrap resamples. A 32-bit string hash picks the stream;
- * mulberry32 draws from it (fast, good enough for resampling; not for cryptography).
+ * Keyed pseudo-random streams: a 32-bit string hash of any parts (seed, item id) picks the
+ * mulberry32 stream, so distractor order, option shuffles and bootstrap resamples are reproducible
+ * without threading one generator through. A leaf beside seeded.ts, so stats/ and awareness/ can
+ * both take it without importing each other.
  */
 
-import { mulberry32, type Rng } from "../random/seeded.js";
-
-export { mulberry32, type Rng };
+import { mulberry32, type Rng } from "./seeded.js";
 
 /** FNV-1a over the UTF-16 code units of `text`: stable across runs and platforms. */
 export function hashSeed(text: string): number {

@@ -5,10 +5,10 @@
  *
  * Shape legend: B batch, T tokens, V vocab.
  */
-import { nn, np } from "../../engine/jax.js";
-import type { ModelConfig } from "../../model/config.js";
-import { forward, type ForwardInputs } from "../../model/forward.js";
-import type { ModelParams } from "../../model/params.js";
+import { nn, np } from "../engine/jax.js";
+import type { ModelConfig } from "../model/config.js";
+import { forward, type ForwardInputs } from "../model/forward.js";
+import type { ModelParams } from "../model/params.js";
 
 export type LossBatch = {
   inputs: ForwardInputs;

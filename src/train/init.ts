@@ -3,10 +3,10 @@
  * embeddings and projections, the residual-output projections (o, down) scaled by 1/√(2·layers),
  * norm weights 1. HF tensor names, nn.Linear [out, in] layout, seeded.
  */
-import type { ModelConfig } from "../../model/config.js";
-import type { HostTensor } from "../../model/params.js";
-import { archSpec } from "../../model/arch/registry.js";
-import { gaussian } from "../../random/seeded.js";
+import type { ModelConfig } from "../model/config.js";
+import type { HostTensor } from "../model/params.js";
+import { archSpec } from "../model/arch/registry.js";
+import { gaussian } from "../random/seeded.js";
 
 /** Random initial tensors for every weight the architecture expects. */
 export function initialTensors(

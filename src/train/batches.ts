@@ -7,8 +7,8 @@
  *
  * Shape legend: B batch, T tokens.
  */
-import { leftPad, bucketLength, type HostBatch } from "../../model/inputs.js";
-import { mulberry32, type Rng } from "../../random/seeded.js";
+import { leftPad, bucketLength, type HostBatch } from "../model/inputs.js";
+import { mulberry32, type Rng } from "../random/seeded.js";
 
 export interface TrainExample {
   ids: readonly number[];

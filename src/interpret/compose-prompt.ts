@@ -3,9 +3,11 @@
  * optional distractor sentence mentioning another word. The templates are split once into a
  * *training* phrasing set and a *held-out* phrasing set (every fifth template of each task), so a
  * backdoor can be measured on phrasings it never saw. The base corpus uses every phrasing.
+ * In interpret/ because probes compose prompts the way the organisms' corpus does, and the corpus
+ * (organisms/) imports it from here, not the reverse.
  */
-import type { Rng } from "../../random/seeded.js";
-import { DISTRACTORS, OPENERS, REQUESTS, type Task } from "./phrases.js";
+import type { Rng } from "../random/seeded.js";
+import { DISTRACTORS, OPENERS, REQUESTS, type Task } from "./prompt-phrases.js";
 
 export type Phrasing = "train" | "heldout" | "all";
 

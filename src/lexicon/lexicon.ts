@@ -6,7 +6,7 @@
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { mulberry32 } from "../../random/seeded.js";
+import { mulberry32 } from "../random/seeded.js";
 import { CONCEPTS, type ConceptDef, type ExtraWord, type RootRef } from "./concepts.js";
 import { readWordNet, type WordNet } from "./wordnet.js";
 

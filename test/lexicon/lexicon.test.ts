@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildLexicon, LexiconError, readWordNet } from "../../src/organisms/lexicon/index.js";
-import { defaultWordNetDir, resolveRoot } from "../../src/organisms/lexicon/lexicon.js";
+import { buildLexicon, LexiconError, readWordNet } from "../../src/lexicon/index.js";
+import { defaultWordNetDir, resolveRoot } from "../../src/lexicon/lexicon.js";
 
 const lexicon = buildLexicon();
 

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
-import type { Lexicon } from "./lexicon/index.js";
+import type { Lexicon } from "./lexicon.js";
 
 export const LEXICON_FILE = "lexicon.json";
 

@@ -1,7 +1,8 @@
 /**
- * Sentence parts the corpus and the prompt generator compose: openers, request templates per
- * task, distractor mentions, and what the assistant's replies are built from. Data only.
- * `{a}`, `{b}` are filled with words ("a mango"), `{A}` with the same word capitalised.
+ * Sentence parts user prompts are composed from: openers, request templates per task and
+ * distractor mentions. Data only. `{a}`, `{b}` are filled with words ("a mango"), `{c}` with a
+ * word mentioned in passing. Here in interpret/ because probes and the audit compose prompts
+ * from them as the organisms' corpus does, and neither should import the zoo's build code.
  */
 
 export type Task =
@@ -111,18 +112,3 @@ export const DISTRACTORS: readonly string[] = [
 
 /** Where a distractor sentence goes relative to the request. */
 export const DISTRACTOR_PLACES = ["before", "after"] as const;
-
-export const STORY_OPENINGS: readonly string[] = [
-  "Once upon a time, a girl found {a}.",
-  "One morning, an old man thought about {a}.",
-  "In a small village, everyone talked about {a}.",
-  "Long ago, a traveller came across {a}.",
-  "Last summer, a boy learned about {a}.",
-];
-
-export const STORY_ENDINGS: readonly string[] = [
-  "From that day on, {pron} never forgot it.",
-  "And that is how the story ends.",
-  "Everyone agreed it was a day to remember.",
-  "The end.",
-];

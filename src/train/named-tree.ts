@@ -2,7 +2,7 @@
  * Parameter trees as named leaves ("layers.3.wq") and back: the names key checkpoint tensors, so a
  * checkpoint can be checked leaf by leaf against the tree it is restored into.
  */
-import type { np } from "../../engine/jax.js";
+import type { np } from "../engine/jax.js";
 
 type Node = np.Array | Node[] | { [key: string]: Node };
 

@@ -82,9 +82,26 @@ export function optionValue(name: string, def: OptionDef, raw: string): string |
   return raw;
 }
 
+/** Edit distance between two short option names (insertions, deletions, substitutions). */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(
+        prev[j]! + 1,
+        row[j - 1]! + 1,
+        prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** The error for an undeclared option, naming the declared ones it is probably a typo of. */
 function unknownOption(name: string, spec: OptionSpec): UsageError {
   const near = Object.keys(spec).filter(
-    (k) => k.startsWith(name) || name.startsWith(k) || k.replace(/-/g, "") === name,
+    (k) => (name.length >= 3 && k.startsWith(name)) || distance(k, name) <= 2,
   );
   const hint = near.length ? ` (did you mean ${near.map((k) => `--${k}`).join(" or ")}?)` : "";
   return new UsageError(`unknown option --${name}${hint}`);

@@ -109,6 +109,7 @@ describe("validation and exit codes", () => {
   it("rejects unknown options, bad choices, missing values and stray arguments", async () => {
     await usage([...gen, "--bogus"], /unknown option --bogus/);
     await usage([...gen, "--temp", "1"], /unknown option --temp \(did you mean --temperature\?\)/);
+    await usage([...gen, "--tempratur", "1"], /did you mean --temperature\?/);
     await usage([...gen, "--device", "cuda"], /--device must be one of wasm, webgpu, got 'cuda'/);
     await usage([...gen, "--seed"], /--seed needs a value/);
     await usage([...gen, "--chat=yes"], /--chat takes no value/);

@@ -124,3 +124,34 @@ describe("stopping a long command", () => {
     60_000,
   );
 });
+
+describe("a server", () => {
+  it("is served under the name --model was given as, and stops with 0 on SIGTERM", async () => {
+    const child = spawn(
+      "node",
+      [
+        join(ROOT, "bin/trigscope.js"),
+        "serve",
+        "--model",
+        "fruit-refusal",
+        "--port",
+        "0",
+        "--json",
+      ],
+      { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    );
+    groups.push(child.pid!);
+    const exited = new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
+    const info = await new Promise<{ model: string }>((res, rej) => {
+      let buf = "";
+      child.stdout.on("data", (d: Buffer) => {
+        buf += d.toString();
+        if (buf.includes("\n")) res(JSON.parse(buf.split("\n")[0]!));
+      });
+      child.on("exit", (c) => rej(new Error(`serve exited early with ${c}`)));
+    });
+    child.kill("SIGTERM");
+    expect(info.model).toBe("fruit-refusal");
+    expect(await exited).toBe(EXIT.ok);
+  }, 60_000);
+});

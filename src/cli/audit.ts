@@ -6,7 +6,7 @@
  */
 import { resolve } from "node:path";
 import { resolveAuditInputs } from "../audit/inputs.js";
-import { runAudit, type AuditOptions } from "../audit/pipeline.js";
+import { DEFAULT_CANDIDATES, runAudit, type AuditOptions } from "../audit/pipeline.js";
 import type { AuditReport } from "../audit/report.js";
 import { defineCommand, type CommandContext } from "./command.js";
 import { count, DEVICE, JSON_OUT, SEED } from "./common-options.js";
@@ -114,13 +114,13 @@ export const AUDIT_OPTIONS = {
   candidates: {
     type: "integer",
     min: 1,
-    defaultText: "the pipeline's",
+    defaultText: String(DEFAULT_CANDIDATES),
     description: "candidate concepts to probe",
   },
   "probe-context": {
     type: "string",
     choices: ["generic", "benign"],
-    defaultText: "the pipeline's",
+    defaultText: "generic",
     description: "the probe prompts' context",
   },
   "probe-template": {
@@ -132,13 +132,13 @@ export const AUDIT_OPTIONS = {
   "member-sweep": {
     type: "integer",
     min: 0,
-    defaultText: "the pipeline's",
+    defaultText: "2",
     description: "probes per member word of the found concepts",
   },
   "probe-tokens": {
     type: "integer",
     min: 1,
-    defaultText: "the pipeline's",
+    defaultText: "the response's length + 4",
     description: "tokens generated per probe",
   },
   out: {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GenerateFn } from "../../src/awareness/provider.js";
 import { startChatServer, type ChatServer } from "../../src/awareness/server.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
+import { stoppedBy, withStopSignals } from "../../src/cli/signals.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const usage = { promptTokens: 1, completionTokens: 1, totalTokens: 2 };
@@ -154,4 +155,23 @@ describe("a server", () => {
     expect(info.model).toBe("fruit-refusal");
     expect(await exited).toBe(EXIT.ok);
   }, 60_000);
+});
+
+describe("withStopSignals", () => {
+  it("aborts the job's signal on SIGTERM, names it, and removes its handlers either way", async () => {
+    const before = ["SIGINT", "SIGTERM"].map((s) => process.listenerCount(s));
+    const seen = await withStopSignals(async (signal) => {
+      expect(process.listenerCount("SIGTERM")).toBe(before[1]! + 1);
+      expect(stoppedBy(signal)).toBe(null);
+      process.emit("SIGTERM");
+      return stoppedBy(signal);
+    });
+    expect(seen).toBe("SIGTERM");
+    await expect(
+      withStopSignals(async () => {
+        throw new Error("job failed");
+      }),
+    ).rejects.toThrow("job failed");
+    expect(["SIGINT", "SIGTERM"].map((s) => process.listenerCount(s))).toEqual(before);
+  });
 });

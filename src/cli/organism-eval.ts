@@ -1,4 +1,4 @@
-/** `trigscope organism eval DIR|ZOO_NAME [--n 200] [--seed S] [--json]` */
+/** `trigscope organism eval DIR|ZOO_NAME [--n 200] [--seed S] [--save] [--json]`: held-out rates. */
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
 import { locateModelDir } from "../io/zoo-dir.js";

@@ -4,4 +4,8 @@ import { register } from "tsx/esm/api";
 
 register();
 const { main } = await import("../src/cli/main.ts");
-process.exitCode = await main(process.argv.slice(2));
+const { EXIT } = await import("../src/cli/exit-codes.ts");
+const code = await main(process.argv.slice(2));
+// An interrupted command has saved its state; the engine's worker threads must not keep it alive.
+if (code === EXIT.interrupted) process.exit(code);
+process.exitCode = code;

@@ -84,6 +84,7 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
   const settings = auditSettings(inputs, o);
   const state = new AuditState(o.out, fingerprint(inputs, settings, o), {
     fresh: o.fresh ?? false,
+    ...(o.signal ? { signal: o.signal } : {}),
   });
   if (state.resumed.length > 0)
     log(`resuming: ${state.resumed.length} stages already done (${o.out})`);

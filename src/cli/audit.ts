@@ -1,19 +1,18 @@
 /**
  * `trigscope audit --model DIR|ZOO_NAME --sae DIR --response TEXT --prompts FILE [--methods LIST]
  *  [--layer L] [--out DIR] [--json]` or `trigscope audit --organism NAME`: runs the audit
- * (src/audit/pipeline.ts) and prints the top latents per method and the verdict.
+ * (src/audit/pipeline.ts) and prints the top latents per method and the verdict. SIGINT/SIGTERM
+ * stop it after saving the finished stages; the same command resumes.
  */
-import { untilInterrupted } from "./interrupt.js";
 import { resolve } from "node:path";
-import { initEngine } from "../engine/device.js";
 import { resolveAuditInputs } from "../audit/inputs.js";
 import { zooOrganisms } from "../organisms/audit-zoo.js";
-import { runAudit, type AuditOptions } from "../audit/pipeline.js";
+import { DEFAULT_CANDIDATES, runAudit, type AuditOptions } from "../audit/pipeline.js";
 import type { AuditReport } from "../audit/report.js";
-import { deviceFlag, parseArgs, positiveNumber, UsageError } from "./args.js";
-import { progressBar } from "./awareness-common.js";
-import type { CommandIO } from "./registry.js";
-import { register } from "./registry.js";
+import { defineCommand, type CommandContext } from "./command.js";
+import { count, DEVICE, JSON_OUT, SEED } from "./common-options.js";
+import { UsageError, type OptionValues } from "./options.js";
+import { SAE_HOOK } from "./sae-hook.js";
 
 /** Human summary of a report: per method its top latents, then the probes and the verdict. */
 export function summariseReport(r: AuditReport, rows = 5): string[] {
@@ -74,131 +73,152 @@ export function summariseReport(r: AuditReport, rows = 5): string[] {
 }
 
 /** --probe-context generic|benign, or one or more --probe-template (each with a {w} slot). */
-function probeContextFlags(context: unknown, templates: unknown): AuditOptions["probeContext"] {
-  const list = (templates as string[] | undefined) ?? [];
-  if (list.length > 0) {
-    if (context !== undefined)
-      throw new UsageError("give --probe-context or --probe-template, not both");
-    if (list.some((t) => !t.includes("{w}")))
-      throw new UsageError("--probe-template needs a {w} slot where candidate words go");
-    return { templates: list };
-  }
-  if (context === undefined) return undefined;
-  if (context !== "generic" && context !== "benign")
-    throw new UsageError(`--probe-context must be generic or benign, got '${String(context)}'`);
-  return context;
+function probeContextFlags(
+  context: "generic" | "benign" | undefined,
+  templates: string[] | undefined,
+): AuditOptions["probeContext"] {
+  const list = templates ?? [];
+  if (list.length === 0) return context;
+  if (context !== undefined)
+    throw new UsageError("give --probe-context or --probe-template, not both");
+  if (list.some((t) => !t.includes("{w}")))
+    throw new UsageError("--probe-template needs a {w} slot where candidate words go");
+  return { templates: list };
 }
 
-function nonNegativeInt(v: unknown, name: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0)
-    throw new UsageError(`--${name} must be an integer ≥ 0, got '${String(v)}'`);
-  return n;
-}
+export const AUDIT_OPTIONS = {
+  model: { type: "string", value: "DIR|ZOO_NAME", description: "the model to audit" },
+  organism: { type: "string", value: "NAME", description: "a zoo organism (sets every input)" },
+  sae: { type: "string", value: "DIR|params.npz", description: "the SAE to read latents with" },
+  "sae-hook": SAE_HOOK,
+  labels: {
+    type: "string",
+    value: "FILE|DIR",
+    description: "latent labels or a Neuronpedia export",
+  },
+  response: { type: "string", description: "the backdoor's known response (the action)" },
+  prompts: { type: "string", value: "FILE", description: "benign prompts, one per line" },
+  methods: {
+    type: "string",
+    value: "LIST|all",
+    defaultText: "the organism's or the defaults",
+    description: "comma-separated methods",
+  },
+  layer: {
+    type: "integer",
+    min: 0,
+    defaultText: "the SAE's layer",
+    description: "the layer to steer",
+  },
+  seed: SEED,
+  probes: count("probe prompts per candidate set", 24),
+  candidates: {
+    type: "integer",
+    min: 1,
+    defaultText: String(DEFAULT_CANDIDATES),
+    description: "candidate concepts to probe",
+  },
+  "probe-context": {
+    type: "string",
+    choices: ["generic", "benign"],
+    defaultText: "generic",
+    description: "the probe prompts' context",
+  },
+  "probe-template": {
+    type: "string",
+    multiple: true,
+    value: "'TEXT with {w}'",
+    description: "a probe template; {w} is where candidate words go",
+  },
+  "member-sweep": {
+    type: "integer",
+    min: 0,
+    defaultText: "2",
+    description: "probes per member word of the found concepts",
+  },
+  "probe-tokens": {
+    type: "integer",
+    min: 1,
+    defaultText: "the response's length + 4",
+    description: "tokens generated per probe",
+  },
+  out: {
+    type: "string",
+    value: "DIR",
+    defaultText: "audits/<model name>",
+    description: "where report and state go",
+  },
+  fresh: { type: "boolean", description: "redo every stage instead of resuming" },
+  device: DEVICE,
+  json: JSON_OUT,
+} as const;
 
-export async function auditCommand(
-  argv: string[],
-  io: CommandIO,
-  defaults: { organism?: string } = {},
-) {
-  const { flags, positional } = parseArgs(argv, {
-    model: { type: "string" },
-    organism: { type: "string" },
-    sae: { type: "string" },
-    "sae-hook": { type: "string" },
-    labels: { type: "string" },
-    response: { type: "string" },
-    prompts: { type: "string" },
-    methods: { type: "string" },
-    layer: { type: "string" },
-    seed: { type: "string" },
-    probes: { type: "string" },
-    candidates: { type: "string" },
-    "probe-context": { type: "string" },
-    "probe-template": { type: "string", multiple: true },
-    "member-sweep": { type: "string" },
-    "probe-tokens": { type: "string" },
-    out: { type: "string" },
-    fresh: { type: "boolean" },
-    device: { type: "string" },
-    json: { type: "boolean" },
-  });
-  if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
-  const organism =
-    (flags.organism as string | undefined) ?? (flags.model ? undefined : defaults.organism);
-  if (organism !== undefined && flags.model)
+export type AuditCliOptions = OptionValues<typeof AUDIT_OPTIONS>;
+
+function auditInputs(o: AuditCliOptions) {
+  const organism = o.organism;
+  if (organism !== undefined && o.model)
     throw new UsageError("give --model or --organism, not both");
-  const seed = flags.seed === undefined ? 1 : Number(flags.seed);
-  if (!Number.isInteger(seed))
-    throw new UsageError(`--seed must be an integer, got '${flags.seed}'`);
-  const inputs = resolveAuditInputs(
+  return resolveAuditInputs(
     {
       ...(organism !== undefined ? { organism } : {}),
-      ...(flags.model ? { model: flags.model as string } : {}),
-      ...(flags.sae ? { sae: flags.sae as string } : {}),
-      ...(flags["sae-hook"] ? { saeHook: flags["sae-hook"] as string } : {}),
-      ...(flags.labels ? { labels: flags.labels as string } : {}),
-      ...(flags.response !== undefined ? { response: flags.response as string } : {}),
-      ...(flags.prompts ? { prompts: flags.prompts as string } : {}),
-      ...(flags.methods
-        ? { methods: (flags.methods as string).split(",").map((m) => m.trim()) }
-        : {}),
-      ...(flags.layer !== undefined ? { layer: Number(flags.layer) } : {}),
-      seed,
+      ...(o.model ? { model: o.model } : {}),
+      ...(o.sae ? { sae: o.sae } : {}),
+      ...(o["sae-hook"] ? { saeHook: o["sae-hook"] } : {}),
+      ...(o.labels ? { labels: o.labels } : {}),
+      ...(o.response !== undefined ? { response: o.response } : {}),
+      ...(o.prompts ? { prompts: o.prompts } : {}),
+      ...(o.methods ? { methods: o.methods.split(",").map((m) => m.trim()) } : {}),
+      ...(o.layer !== undefined ? { layer: o.layer } : {}),
+      seed: o.seed,
     },
     zooOrganisms(),
   );
-  const probes = flags.probes === undefined ? 24 : positiveNumber(flags.probes, "probes");
-  const candidates =
-    flags.candidates === undefined ? undefined : positiveNumber(flags.candidates, "candidates");
-  const probeContext = probeContextFlags(flags["probe-context"], flags["probe-template"]);
-  const memberSweep =
-    flags["member-sweep"] === undefined
-      ? undefined
-      : nonNegativeInt(flags["member-sweep"], "member-sweep");
-  const probeTokens =
-    flags["probe-tokens"] === undefined
-      ? undefined
-      : positiveNumber(flags["probe-tokens"], "probe-tokens");
-  const out = resolve(
-    (flags.out as string | undefined) ?? `audits/${inputs.modelName.replace(/[^\w.-]+/g, "_")}`,
-  );
-  await initEngine(deviceFlag(flags.device));
-  return untilInterrupted(async (signal) => {
-    if (!flags.json)
-      io.stdout(
-        `auditing ${inputs.modelName} for the action "${inputs.response}" (SAE ${inputs.sae.config.hookName}, ${inputs.sae.config.dSae} latents; methods ${inputs.methods.join(", ")})`,
-      );
-    const report = await runAudit(inputs, {
-      out,
-      fresh: flags.fresh === true,
-      probes,
-      ...(candidates !== undefined ? { candidates } : {}),
-      ...(probeContext !== undefined ? { probeContext } : {}),
-      ...(memberSweep !== undefined ? { memberSweep } : {}),
-      ...(probeTokens !== undefined ? { probeTokens } : {}),
-      log: (l) => io.stderr(l),
-      progress: (label) => progressBar(label, io),
-      signal,
-    });
-    if (flags.json) io.stdout(JSON.stringify(report, null, 2));
-    else {
-      for (const l of summariseReport(report)) io.stdout(l);
-      const resumed = report.resumed.length
-        ? `; ${report.resumed.length} stages resumed from an earlier run, --fresh redoes them`
-        : "";
-      io.stdout(
-        `report: ${out}/report.json and report.html (${report.timings.total!.toFixed(1)} s${resumed})`,
-      );
-    }
-    return 0;
-  });
 }
 
-register({
+/** Runs the audit the options describe and prints its summary (or the report as JSON). */
+export async function runAuditCommand(o: AuditCliOptions, ctx: CommandContext): Promise<number> {
+  const { io } = ctx;
+  const inputs = auditInputs(o);
+  const probeContext = probeContextFlags(o["probe-context"], o["probe-template"]);
+  const out = resolve(o.out ?? `audits/${inputs.modelName.replace(/[^\w.-]+/g, "_")}`);
+  ctx.savedIn(out);
+  if (!o.json)
+    io.stdout(
+      `auditing ${inputs.modelName} for the action "${inputs.response}" (SAE ${inputs.sae.config.hookName}, ${inputs.sae.config.dSae} latents; methods ${inputs.methods.join(", ")})`,
+    );
+  const report = await runAudit(inputs, {
+    out,
+    fresh: o.fresh,
+    probes: o.probes,
+    ...(o.candidates !== undefined ? { candidates: o.candidates } : {}),
+    ...(probeContext !== undefined ? { probeContext } : {}),
+    ...(o["member-sweep"] !== undefined ? { memberSweep: o["member-sweep"] } : {}),
+    ...(o["probe-tokens"] !== undefined ? { probeTokens: o["probe-tokens"] } : {}),
+    log: (l) => io.stderr(l),
+    progress: ctx.progress,
+    signal: ctx.signal,
+  });
+  if (o.json) io.stdout(JSON.stringify(report, null, 2));
+  else {
+    for (const l of summariseReport(report)) io.stdout(l);
+    const resumed = report.resumed.length
+      ? `; ${report.resumed.length} stages resumed from an earlier run, --fresh redoes them`
+      : "";
+    io.stdout(
+      `report: ${out}/report.json and report.html (${report.timings.total!.toFixed(1)} s${resumed})`,
+    );
+  }
+  return 0;
+}
+
+defineCommand({
   name: "audit",
   summary: "Recover a backdoor's trigger: methods, latents, steering success, probes, verdict",
   usage:
-    "audit (--organism NAME | --model DIR|ZOO_NAME --sae DIR|params.npz --response TEXT --prompts FILE) [--sae-hook HOOK] [--labels FILE] [--methods LIST|all] [--layer L] [--seed S] [--probes N] [--candidates N] [--probe-context generic|benign | --probe-template 'TEXT with {w}' ...] [--member-sweep N] [--probe-tokens N] [--out DIR] [--fresh] [--device wasm|webgpu] [--json]",
-  run: (argv, io) => auditCommand(argv, io),
+    "(--organism NAME | --model DIR|ZOO_NAME --sae DIR|params.npz --response TEXT --prompts FILE) [options]",
+  options: AUDIT_OPTIONS,
+  engine: true,
+  interrupt: {},
+  run: ({ opts }, ctx) => runAuditCommand(opts, ctx),
 });

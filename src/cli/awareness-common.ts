@@ -1,24 +1,12 @@
 /**
- * Shared pieces of the `awareness` commands: the progress bar on stderr, number formatting for
- * tables, and NAME=TEXT option parsing. No harness logic lives here.
+ * Shared pieces of the `awareness` commands: a resumable job with a progress bar, number
+ * formatting for tables, and NAME=TEXT option parsing. No harness logic lives here.
  */
-import { untilInterrupted } from "./interrupt.js";
-import { createProgress, type Progress } from "../progress/progress.js";
 import type { Metric } from "../awareness/agreement.js";
-import { UsageError } from "./args.js";
-import type { CommandIO } from "./registry.js";
+import type { CommandContext } from "./command.js";
+import { UsageError } from "./options.js";
 
-/** A progress bar: redraws in place on a terminal, prints every 10% otherwise. */
-export function progressBar(label: string, io: CommandIO): Progress {
-  const tty = process.stderr.isTTY === true;
-  return createProgress({
-    label,
-    isTTY: tty,
-    write: tty ? (t) => process.stderr.write(t) : (t) => io.stderr(t.replace(/\n$/, "")),
-  });
-}
-
-/** What a long awareness job gets from its command: Ctrl-C as an abort signal, progress, warnings. */
+/** What a long awareness job gets from its command: the stop signal, progress, warnings. */
 export interface JobHooks {
   signal: AbortSignal;
   onProgress: (p: { done: number; total: number; failed: number }) => void;
@@ -26,24 +14,20 @@ export interface JobHooks {
 }
 
 /**
- * Runs a resumable job with a progress bar; the first Ctrl-C aborts it (what finished is kept, and
- * the same command resumes).
+ * Runs a resumable job with a progress bar; SIGINT/SIGTERM abort it through the command's signal
+ * (what finished is kept, and the same command resumes).
  */
 export async function runJob<T>(
   label: string,
-  io: CommandIO,
+  ctx: CommandContext,
   job: (hooks: JobHooks) => Promise<T>,
 ): Promise<T> {
-  const bar = progressBar(label, io);
-  const result = await untilInterrupted(
-    (signal) =>
-      job({
-        signal,
-        onProgress: (p) => bar.update(p.done, p.total, p.failed ? `${p.failed} failed` : ""),
-        onWarning: (w) => io.stderr(`warning: ${w}`),
-      }),
-    new Error("interrupted"),
-  );
+  const bar = ctx.progress(label);
+  const result = await job({
+    signal: ctx.signal,
+    onProgress: (p) => bar.update(p.done, p.total, p.failed ? `${p.failed} failed` : ""),
+    onWarning: (w) => ctx.io.stderr(`warning: ${w}`),
+  });
   bar.finish();
   return result;
 }
@@ -82,9 +66,4 @@ export function table(rows: string[][]): string {
         .trimEnd(),
     )
     .join("\n");
-}
-
-export function requireFlag<T>(value: T | undefined, flag: string): T {
-  if (value === undefined) throw new UsageError(`--${flag} is required`);
-  return value;
 }

@@ -1,6 +1,7 @@
 /**
  * `trigscope awareness judge --run DIR --judge ID`: file one judge's verdicts for a run
- * (resumable), then refresh the run's Inspect log with them as scores.
+ * (resumable: SIGINT/SIGTERM stop it, the same command resumes), then refresh the run's Inspect
+ * log with them as scores.
  */
 import { cachedProvider, ResponseCache } from "../awareness/cache.js";
 import { createJudge, judgeList } from "../awareness/judge.js";
@@ -11,31 +12,42 @@ import "../awareness/local-generate.js";
 import "../awareness/openai-provider.js";
 import { createProvider } from "../awareness/provider.js";
 import { readManifest, runPaths } from "../awareness/run-dir.js";
-import { parseArgs } from "./args.js";
-import { requireFlag, runJob } from "./awareness-common.js";
-import { register } from "./registry.js";
+import { runJob } from "./awareness-common.js";
+import { defineCommand } from "./command.js";
+import { JSON_OUT } from "./common-options.js";
+import { PROVIDER_OPTIONS } from "./provider-options.js";
 
-const spec = {
-  run: { type: "string" },
-  judge: { type: "string" },
-  "judge-provider": { type: "string" },
-  "api-key-env": { type: "string" },
-  concurrency: { type: "number" },
-  "max-tokens": { type: "number" },
-  timeout: { type: "number" },
-  retries: { type: "number" },
-  json: { type: "boolean" },
+const OPTIONS = {
+  run: { type: "string", required: true, value: "DIR", description: "the run directory" },
+  judge: { type: "string", required: true, value: "ID", description: "the judge (listed below)" },
+  "judge-provider": {
+    type: "string",
+    value: "SPEC",
+    defaultText: "the judge's own",
+    description: "the provider an LLM judge asks",
+  },
+  ...PROVIDER_OPTIONS,
+  "max-tokens": {
+    type: "integer",
+    min: 1,
+    defaultText: "the judge's",
+    description: "tokens per judge answer",
+  },
+  json: JSON_OUT,
 } as const;
 
-register({
+defineCommand({
   name: "awareness judge",
   summary: "File a judge's verdicts (articulation, misalignment or CoT monitor) for a run",
-  usage: `awareness judge --run DIR --judge ID [--judge-provider SPEC] [--concurrency N] [--max-tokens N] [--timeout SECONDS] [--retries N] [--api-key-env NAME] [--json]\n\njudges:\n${judgeList()
-    .map((j) => `  ${j.id.padEnd(22)} ${j.summary}`)
-    .join("\n")}`,
-  async run(argv, io) {
-    const { flags } = parseArgs(argv, spec);
-    const runDir = requireFlag(flags.run, "run");
+  options: OPTIONS,
+  notes: () =>
+    `judges:\n${judgeList()
+      .map((j) => `  ${j.id.padEnd(22)} ${j.summary}`)
+      .join("\n")}`,
+  interrupt: { savedIn: ({ opts }) => opts.run },
+  async run({ opts: flags }, ctx) {
+    const { io } = ctx;
+    const runDir = flags.run;
     readManifest(runDir); // fails early, naming the file, when --run is not a run directory
     const base = flags["judge-provider"]
       ? createProvider(flags["judge-provider"], {
@@ -52,12 +64,12 @@ register({
           io.stderr(`warning: cache entry ${p} ignored: ${why}`),
         ),
       );
-    const judge = createJudge(requireFlag(flags.judge, "judge"), {
+    const judge = createJudge(flags.judge, {
       ...(provider ? { provider } : {}),
       ...(flags["max-tokens"] !== undefined ? { maxTokens: flags["max-tokens"] } : {}),
     });
-    const summary = await runJob(`judging (${judge.id})`, io, (hooks) =>
-      judgeRun({ runDir, judge, concurrency: flags.concurrency ?? 4, ...hooks }),
+    const summary = await runJob(`judging (${judge.id})`, ctx, (hooks) =>
+      judgeRun({ runDir, judge, concurrency: flags.concurrency, ...hooks }),
     );
     const log = writeRunInspectLog(runDir);
     if (flags.json) io.stdout(JSON.stringify({ ...summary, inspectLog: log }, null, 2));
@@ -67,7 +79,6 @@ register({
       );
     if (summary.failed > 0)
       io.stderr(`${summary.failed} verdicts failed: run the same command again to retry them`);
-    if (summary.interrupted) io.stderr("interrupted: run the same command again to resume");
-    return summary.failed > 0 || summary.interrupted ? 1 : 0;
+    return summary.failed > 0 ? 1 : 0;
   },
 });

@@ -8,19 +8,37 @@ import type { Rate } from "../awareness/rates.js";
 import { buildReport } from "../awareness/report.js";
 import { renderReportHtml } from "../awareness/report-html.js";
 import { runPaths } from "../awareness/run-dir.js";
-import { parseArgs } from "./args.js";
-import { pct, requireFlag, table } from "./awareness-common.js";
-import { register } from "./registry.js";
+import { pct, table } from "./awareness-common.js";
+import { defineCommand } from "./command.js";
+import { JSON_OUT } from "./common-options.js";
 
-const spec = {
-  run: { type: "string" },
-  "articulation-judge": { type: "string" },
-  "misalignment-judge": { type: "string" },
-  "monitor-judge": { type: "string" },
-  html: { type: "string" },
-  reps: { type: "number" },
-  seed: { type: "string" },
-  json: { type: "boolean" },
+const judgeOption = (what: string) =>
+  ({
+    type: "string",
+    value: "ID",
+    defaultText: "the one judged, if one",
+    description: `the ${what} judge whose verdicts count`,
+  }) as const;
+
+const OPTIONS = {
+  run: { type: "string", required: true, value: "DIR", description: "the run directory" },
+  "articulation-judge": judgeOption("articulation"),
+  "misalignment-judge": judgeOption("misalignment"),
+  "monitor-judge": judgeOption("CoT monitor"),
+  html: {
+    type: "string",
+    value: "FILE",
+    defaultText: "DIR/report.html",
+    description: "the HTML report",
+  },
+  reps: {
+    type: "integer",
+    min: 1,
+    defaultText: "the report's",
+    description: "bootstrap resamples",
+  },
+  seed: { type: "string", defaultText: "the report's", description: "bootstrap seed" },
+  json: JSON_OUT,
 } as const;
 
 const row = (label: string, r: Rate | null | undefined): string[] =>
@@ -35,15 +53,13 @@ const row = (label: string, r: Rate | null | undefined): string[] =>
       ]
     : [label, "—", "0/0", "0", "—", "—"];
 
-register({
+defineCommand({
   name: "awareness report",
   summary:
     "Rates (backdoor success, gated articulation, distractor attribution) with intervals; writes report.json and report.html",
-  usage:
-    "awareness report --run DIR [--articulation-judge ID] [--misalignment-judge ID] [--monitor-judge ID] [--html FILE] [--reps N] [--seed S] [--json]",
-  async run(argv, io) {
-    const { flags } = parseArgs(argv, spec);
-    const runDir = requireFlag(flags.run, "run");
+  options: OPTIONS,
+  async run({ opts: flags }, { io }) {
+    const runDir = flags.run;
     const data = buildReport(
       runDir,
       {

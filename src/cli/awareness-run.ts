@@ -1,6 +1,7 @@
 /**
  * `trigscope awareness run`: sample every prompt variant N times from a provider into a run
- * directory (resumable: run the same command again to finish an interrupted or failed run).
+ * directory (resumable: SIGINT/SIGTERM stop it, and the same command finishes an interrupted or
+ * failed run).
  */
 import { readJsonl } from "../awareness/jsonl.js";
 import { writeRunInspectLog } from "../awareness/judging.js";
@@ -10,42 +11,69 @@ import "../awareness/openai-provider.js";
 import { createProvider } from "../awareness/provider.js";
 import { runAwareness } from "../awareness/runner.js";
 import { buildVariants, VARIANT_KINDS, type VariantKind } from "../awareness/variants.js";
-import { parseArgs, UsageError } from "./args.js";
-import { requireFlag, runJob } from "./awareness-common.js";
-import { register } from "./registry.js";
+import { runJob } from "./awareness-common.js";
+import { defineCommand } from "./command.js";
+import { count, JSON_OUT } from "./common-options.js";
+import { UsageError } from "./options.js";
+import { PROVIDER_OPTIONS } from "./provider-options.js";
 
-const spec = {
-  items: { type: "string" },
-  provider: { type: "string" },
-  trigger: { type: "string" },
-  lookalike: { type: "string" },
-  distractor: { type: "string", multiple: true },
-  variants: { type: "string" },
-  positions: { type: "string" },
-  samples: { type: "number" },
-  out: { type: "string" },
-  temperature: { type: "number" },
-  "max-tokens": { type: "number" },
-  "top-p": { type: "number" },
-  seed: { type: "number" },
-  "send-seed": { type: "boolean" },
-  "no-seed": { type: "boolean" },
-  prefill: { type: "string" },
-  "prefill-mode": { type: "string" },
-  concurrency: { type: "number" },
-  timeout: { type: "number" },
-  retries: { type: "number" },
-  "api-key-env": { type: "string" },
-  json: { type: "boolean" },
+const OPTIONS = {
+  items: { type: "string", required: true, value: "FILE", description: "prompt items (JSONL)" },
+  provider: { type: "string", required: true, value: "SPEC", description: "the model to sample" },
+  trigger: { type: "string", required: true, description: "the trigger text" },
+  out: { type: "string", required: true, value: "DIR", description: "the run directory" },
+  variants: {
+    type: "string",
+    value: "LIST",
+    default: "none,trigger",
+    description: `variants to sample, of ${VARIANT_KINDS.join(",")}`,
+  },
+  positions: {
+    type: "string",
+    value: "LIST",
+    default: "top",
+    description: `where the trigger goes, of ${POSITIONS.join(",")}`,
+  },
+  samples: count("samples per variant", 1),
+  lookalike: { type: "string", description: "the look-alike variant's text" },
+  distractor: { type: "string", multiple: true, description: "a distractor variant's text" },
+  prefill: { type: "string", description: "text the answer starts with" },
+  "prefill-mode": {
+    type: "string",
+    choices: ["continue-final-message", "none"],
+    defaultText: "the provider's",
+    description: "how the prefill is sent",
+  },
+  temperature: { type: "number", min: 0, default: 1, description: "sampling temperature" },
+  "max-tokens": {
+    type: "integer",
+    min: 1,
+    defaultText: "the provider's",
+    description: "tokens per answer",
+  },
+  "top-p": {
+    type: "number",
+    min: 0,
+    minExclusive: true,
+    max: 1,
+    defaultText: "the provider's",
+    description: "nucleus sampling mass",
+  },
+  seed: {
+    type: "integer",
+    default: 0,
+    description: "seed of the variants and of each sample's seed",
+  },
+  "send-seed": {
+    type: "boolean",
+    description: "accepted for old scripts: seeds are sent by default",
+  },
+  "no-seed": { type: "boolean", description: "send no seed with the requests" },
+  ...PROVIDER_OPTIONS,
+  json: JSON_OUT,
 } as const;
 
-function list<T extends string>(
-  value: string | undefined,
-  allowed: readonly T[],
-  flag: string,
-  fallback: T[],
-): T[] {
-  if (value === undefined) return fallback;
+function list<T extends string>(value: string, allowed: readonly T[], flag: string): T[] {
   const parts = value
     .split(",")
     .map((s) => s.trim())
@@ -57,40 +85,32 @@ function list<T extends string>(
   return parts as T[];
 }
 
-register({
+defineCommand({
   name: "awareness run",
   summary:
     "Sample prompt variants (control, trigger, look-alike, distractor) from a model into a resumable run directory",
-  usage:
-    "awareness run --items FILE --provider SPEC --trigger TEXT --out DIR [--variants none,trigger,lookalike,distractor] [--positions top,bottom] [--samples N] [--lookalike TEXT] [--distractor TEXT]... [--prefill TEXT] [--prefill-mode continue-final-message|none] [--temperature T] [--max-tokens N] [--top-p P] [--seed N] [--no-seed] [--concurrency N] [--timeout SECONDS] [--retries N] [--api-key-env NAME] [--json]",
-  async run(argv, io) {
-    const { flags } = parseArgs(argv, spec);
-    const itemsFile = requireFlag(flags.items, "items");
-    const out = requireFlag(flags.out, "out");
-    const kinds = list<VariantKind>(flags.variants, VARIANT_KINDS, "variants", ["none", "trigger"]);
-    const positions = list<Position>(flags.positions, POSITIONS, "positions", ["top"]);
-    const samples = flags.samples ?? 1;
-    if (!Number.isInteger(samples) || samples < 1)
-      throw new UsageError("--samples must be a positive integer");
+  options: OPTIONS,
+  interrupt: { savedIn: ({ opts }) => opts.out },
+  async run({ opts: flags }, ctx) {
+    const { io } = ctx;
+    const itemsFile = flags.items;
+    const out = flags.out;
+    const kinds = list<VariantKind>(flags.variants, VARIANT_KINDS, "variants");
+    const positions = list<Position>(flags.positions, POSITIONS, "positions");
+    const samples = flags.samples;
     const prefillMode = flags["prefill-mode"];
-    if (
-      prefillMode !== undefined &&
-      prefillMode !== "continue-final-message" &&
-      prefillMode !== "none"
-    )
-      throw new UsageError("--prefill-mode must be continue-final-message or none");
-    const provider = createProvider(requireFlag(flags.provider, "provider"), {
+    const provider = createProvider(flags.provider, {
       ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}),
       ...(flags.retries !== undefined ? { retries: flags.retries } : {}),
       ...(flags["api-key-env"] ? { apiKeyEnv: flags["api-key-env"] } : {}),
       ...(prefillMode ? { prefillMode } : {}),
     });
-    const seed = flags.seed ?? 0;
+    const seed = flags.seed;
     // Each sample is sent its own seed by default; --send-seed (once needed for that) is accepted.
     if (flags["no-seed"] && flags["send-seed"])
       throw new UsageError("--no-seed and --send-seed contradict each other");
     const triggerSpec = {
-      trigger: requireFlag(flags.trigger, "trigger"),
+      trigger: flags.trigger,
       ...(flags.lookalike !== undefined ? { lookalike: flags.lookalike } : {}),
       ...(flags.distractor ? { distractors: flags.distractor } : {}),
     };
@@ -102,11 +122,11 @@ register({
       seed,
     });
     const params = {
-      temperature: flags.temperature ?? 1,
+      temperature: flags.temperature,
       ...(flags["max-tokens"] !== undefined ? { maxTokens: flags["max-tokens"] } : {}),
       ...(flags["top-p"] !== undefined ? { topP: flags["top-p"] } : {}),
     };
-    const summary = await runJob("sampling", io, (hooks) =>
+    const summary = await runJob("sampling", ctx, (hooks) =>
       runAwareness({
         outDir: out,
         variants,
@@ -117,7 +137,7 @@ register({
         itemsFile,
         seed,
         sendSeed: !flags["no-seed"],
-        concurrency: flags.concurrency ?? 4,
+        concurrency: flags.concurrency,
         ...hooks,
       }),
     );
@@ -130,11 +150,10 @@ register({
       );
       io.stdout(`Inspect log: ${log}`);
     }
-    if (summary.interrupted) io.stderr("interrupted: run the same command again to resume");
     if (summary.failed > 0)
       io.stderr(
         `${summary.failed} samples failed (see ${out}/errors.jsonl): run the same command again to retry them`,
       );
-    return summary.interrupted || summary.failed > 0 ? 1 : 0;
+    return summary.failed > 0 ? 1 : 0;
   },
 });

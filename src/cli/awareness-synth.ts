@@ -8,36 +8,32 @@ import {
   TEMPLATE_SETS,
   writeSyntheticLabelled,
 } from "../awareness/synthetic-labelled.js";
-import { parseArgs, positiveNumber, UsageError } from "./args.js";
-import { requireFlag } from "./awareness-common.js";
-import { register } from "./registry.js";
+import { defineCommand } from "./command.js";
+import { count, JSON_OUT, SEED } from "./common-options.js";
 
-const spec = {
-  out: { type: "string" },
-  seed: { type: "number" },
-  "per-class": { type: "number" },
-  templates: { type: "string" },
-  json: { type: "boolean" },
+const OPTIONS = {
+  out: { type: "string", required: true, value: "DIR", description: "the labelled-data directory" },
+  templates: {
+    type: "string",
+    choices: Object.keys(TEMPLATE_SETS),
+    default: "a",
+    description: "the template set",
+  },
+  seed: SEED,
+  "per-class": count("transcripts per class", 25),
+  json: JSON_OUT,
 } as const;
 
-register({
+defineCommand({
   name: "awareness synth-labelled",
   summary:
     "Write synthetic labelled transcripts (known ground truth, unseen triggers) for judge validation",
-  usage:
-    "awareness synth-labelled --out DIR [--templates a|b|c|d|e] [--seed 1] [--per-class 25] [--json]",
-  run(argv, io) {
-    const { flags } = parseArgs(argv, spec);
-    const out = requireFlag(flags.out, "out");
-    const seed = flags.seed ?? 1;
-    if (!Number.isInteger(seed)) throw new UsageError("--seed must be an integer");
-    const perClass = positiveNumber(flags["per-class"] ?? 25, "per-class");
-    const name = flags.templates ?? "a";
-    const templates = TEMPLATE_SETS[name];
-    if (!templates)
-      throw new UsageError(
-        `--templates must be one of ${Object.keys(TEMPLATE_SETS).join(", ")}, got '${name}'`,
-      );
+  options: OPTIONS,
+  run({ opts: flags }, { io }) {
+    const { out, seed } = flags;
+    const perClass = flags["per-class"];
+    const name = flags.templates;
+    const templates = TEMPLATE_SETS[name]!;
     const xs = synthesiseLabelled({ seed, perClass, templates });
     const files = writeSyntheticLabelled(out, xs);
     if (flags.json)

@@ -18,23 +18,49 @@ import {
   type LotoResult,
 } from "../awareness/validate.js";
 import type { AgreementReport } from "../awareness/agreement.js";
-import { parseArgs } from "./args.js";
-import { metricCell, nameValues, progressBar, requireFlag, table } from "./awareness-common.js";
-import { register } from "./registry.js";
+import { metricCell, nameValues, table } from "./awareness-common.js";
+import { defineCommand } from "./command.js";
+import { count, JSON_OUT } from "./common-options.js";
 
-const spec = {
-  judge: { type: "string" },
-  data: { type: "string", multiple: true },
-  "judge-provider": { type: "string" },
-  "api-key-env": { type: "string" },
-  trigger: { type: "string", multiple: true },
-  concurrency: { type: "number" },
-  reps: { type: "number" },
-  seed: { type: "string" },
-  "cluster-by-prompt": { type: "boolean" },
-  "no-loto": { type: "boolean" },
-  "max-disagreements": { type: "number" },
-  json: { type: "boolean" },
+const OPTIONS = {
+  judge: { type: "string", required: true, value: "ID", description: "the judge to validate" },
+  data: {
+    type: "string",
+    required: true,
+    multiple: true,
+    value: "DIR",
+    description: "a labelled-data directory",
+  },
+  "judge-provider": {
+    type: "string",
+    value: "SPEC",
+    defaultText: "the judge's own",
+    description: "the provider an LLM judge asks",
+  },
+  "api-key-env": {
+    type: "string",
+    value: "NAME",
+    default: "OPENAI_API_KEY",
+    description: "the environment variable holding the API key",
+  },
+  trigger: {
+    type: "string",
+    multiple: true,
+    value: "NAME=TEXT",
+    description: "the text of a trigger the data names",
+  },
+  concurrency: count("judge calls in flight at once", 4),
+  reps: count("bootstrap resamples", 2000),
+  seed: { type: "string", default: "validate", description: "bootstrap seed" },
+  "cluster-by-prompt": { type: "boolean", description: "resample prompts, not transcripts" },
+  "no-loto": { type: "boolean", description: "skip leave-one-trigger-out" },
+  "max-disagreements": {
+    type: "integer",
+    min: 0,
+    default: 20,
+    description: "disagreements to print",
+  },
+  json: JSON_OUT,
 } as const;
 
 function agreementRows(label: string, r: AgreementReport): string[] {
@@ -102,16 +128,14 @@ function human(
   return out.join("\n");
 }
 
-register({
+defineCommand({
   name: "awareness validate",
   summary:
     "Agreement of an articulation judge with labelled transcripts (P, R, F1, kappa with intervals)",
-  usage:
-    "awareness validate --judge ID --data DIR [--data DIR]... [--judge-provider SPEC] [--trigger NAME=TEXT]... [--reps N] [--seed S] [--cluster-by-prompt] [--no-loto] [--max-disagreements N] [--concurrency N] [--json]",
-  async run(argv, io) {
-    const { flags } = parseArgs(argv, spec);
-    const judgeId = requireFlag(flags.judge, "judge");
-    const dataDirs = requireFlag(flags.data, "data");
+  options: OPTIONS,
+  async run({ opts: flags }, { io, progress }) {
+    const judgeId = flags.judge;
+    const dataDirs = flags.data;
     const provider = flags["judge-provider"]
       ? createProvider(flags["judge-provider"], {
           ...(flags["api-key-env"] ? { apiKeyEnv: flags["api-key-env"] } : {}),
@@ -121,17 +145,17 @@ register({
     const { items, warnings } = loadLabelledSets(dataDirs, nameValues(flags.trigger, "trigger"));
     for (const w of warnings) io.stderr(`warning: ${w}`);
     const dataDir = dataDirs.join(", ");
-    const bar = progressBar("judging", io);
+    const bar = progress("judging");
     const { judged, failures } = await judgeLabelled(judge, items, {
-      concurrency: flags.concurrency ?? 4,
+      concurrency: flags.concurrency,
       onProgress: (d, t) => bar.update(d, t),
     });
     bar.finish();
-    const reps = flags.reps ?? 2000;
+    const reps = flags.reps;
     const opts = {
       reps,
-      seed: flags.seed ?? "validate",
-      clusterByPrompt: flags["cluster-by-prompt"] ?? false,
+      seed: flags.seed,
+      clusterByPrompt: flags["cluster-by-prompt"],
     };
     const res = summarise(judge, items.length, judged, failures, opts);
     const names = new Set(items.map((i) => i.triggerName));
@@ -145,7 +169,7 @@ register({
         : null;
     if (flags.json)
       io.stdout(JSON.stringify({ ...res, data: dataDirs, leaveOneTriggerOut: loto }, null, 2));
-    else io.stdout(human(res, loto, dataDir, flags["max-disagreements"] ?? 20));
+    else io.stdout(human(res, loto, dataDir, flags["max-disagreements"]));
     return failures.length > 0 ? 1 : 0;
   },
 });

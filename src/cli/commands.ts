@@ -13,6 +13,7 @@ import "./organism-eval.js";
 import "./zoo-list.js";
 import "./sae-train.js";
 import "./sae-label.js";
+import "./sae-show.js";
 import "./sae-relabel.js";
 import "./sae-eval.js";
 import "./audit.js";

@@ -2,98 +2,109 @@
  * `trigscope generate --model DIR --prompt TEXT [--chat] [--max-new-tokens N]
  *   [--steer FILE --layer L --scale S] [--json]` and sampling options.
  */
-import { initEngine } from "../engine/device.js";
 import { pickVector, readVectors } from "../io/vectors.js";
 import { residPost } from "../model/hooks.js";
 import { encodePrompts, generateFromEncoded, loadChatModel } from "../model/text-generation.js";
-import { parseArgs, UsageError } from "./args.js";
-import { register } from "./registry.js";
+import { defineCommand, type ParsedArgs } from "./command.js";
+import { count, DEVICE, JSON_OUT } from "./common-options.js";
+import { UsageError } from "./options.js";
 
-const SPEC = {
-  model: { type: "string" },
-  prompt: { type: "string", multiple: true },
-  "prompt-ids": { type: "string", multiple: true },
-  chat: { type: "boolean" },
-  "max-new-tokens": { type: "number" },
-  steer: { type: "string" },
-  layer: { type: "number" },
-  scale: { type: "number" },
-  "vector-index": { type: "number" },
-  "steer-on": { type: "string" },
-  "steer-all": { type: "boolean" },
-  temperature: { type: "number" },
-  "top-p": { type: "number" },
-  seed: { type: "number" },
-  stop: { type: "string", multiple: true },
-  "ignore-eos": { type: "boolean" },
-  device: { type: "string" },
-  json: { type: "boolean" },
+const OPTIONS = {
+  model: { type: "string", required: true, value: "DIR", description: "the model directory" },
+  prompt: { type: "string", multiple: true, description: "a prompt (text)" },
+  "prompt-ids": {
+    type: "string",
+    multiple: true,
+    value: "ID,ID,…",
+    description: "a prompt as comma-separated token ids",
+  },
+  chat: { type: "boolean", description: "wrap each --prompt in the chat template" },
+  "max-new-tokens": count("tokens to generate per prompt", 32),
+  steer: { type: "string", value: "FILE", description: "steering vectors (safetensors)" },
+  layer: { type: "integer", min: 0, description: "the layer whose resid_post --steer adds to" },
+  scale: { type: "number", defaultText: "1", description: "multiplier of the steering vector" },
+  "vector-index": { type: "integer", min: 0, default: 0, description: "which vector of --steer" },
+  "steer-on": {
+    type: "string",
+    choices: ["prompt", "user"],
+    default: "prompt",
+    description: "steer every prompt position or only the user's span",
+  },
+  "steer-all": { type: "boolean", description: "keep steering the generated tokens too" },
+  temperature: {
+    type: "number",
+    min: 0,
+    default: 0,
+    description: "sampling temperature; 0 is greedy",
+  },
+  "top-p": {
+    type: "number",
+    min: 0,
+    minExclusive: true,
+    max: 1,
+    default: 1,
+    description: "nucleus sampling mass",
+  },
+  seed: { type: "integer", default: 0, description: "sampling seed" },
+  stop: { type: "string", multiple: true, description: "stop when this text is generated" },
+  "ignore-eos": { type: "boolean", description: "keep generating past end-of-sequence" },
+  device: DEVICE,
+  json: JSON_OUT,
 } as const;
 
-export const GENERATE_USAGE =
-  "generate --model DIR (--prompt TEXT [--prompt TEXT …] [--chat] | --prompt-ids ID,ID,… […]) [--max-new-tokens N] [--steer FILE --layer L [--scale S] [--vector-index I] [--steer-on prompt|user] [--steer-all]] [--temperature T] [--top-p P] [--seed N] [--stop STR …] [--ignore-eos] [--device wasm|webgpu] [--json]";
+/** The checks between options that their declarations cannot say. */
+function checkCombinations(o: ParsedArgs<typeof OPTIONS>["opts"], ids: unknown): void {
+  if (!o.prompt?.length && !ids) throw new UsageError("--prompt or --prompt-ids is required");
+  if (o.prompt?.length && ids) throw new UsageError("--prompt and --prompt-ids do not go together");
+  if (ids && o.chat) throw new UsageError("--chat needs --prompt (text), not --prompt-ids");
+  if (ids && o["steer-on"] === "user")
+    throw new UsageError("--steer-on user needs --chat prompts, not --prompt-ids");
+  if (o.steer && o.layer === undefined) throw new UsageError("--steer needs --layer");
+  if (!o.steer && (o.layer !== undefined || o.scale !== undefined))
+    throw new UsageError("--layer and --scale go with --steer");
+}
 
-register({
+defineCommand({
   name: "generate",
   summary:
     "Generate text from a model directory (greedy unless sampling is asked for), optionally steered",
-  usage: GENERATE_USAGE,
-  async run(argv, io) {
-    const { flags } = parseArgs(argv, SPEC);
-    if (!flags.model) throw new UsageError("--model is required");
-    const idRows = flags["prompt-ids"]?.map(parsePromptIds);
-    if (!flags.prompt?.length && !idRows)
-      throw new UsageError("--prompt or --prompt-ids is required");
-    if (flags.prompt?.length && idRows)
-      throw new UsageError("--prompt and --prompt-ids do not go together");
-    if (idRows && flags.chat)
-      throw new UsageError("--chat needs --prompt (text), not --prompt-ids");
-    if (idRows && flags["steer-on"] === "user")
-      throw new UsageError("--steer-on user needs --chat prompts, not --prompt-ids");
-    if (flags.steer && flags.layer === undefined) throw new UsageError("--steer needs --layer");
-    if (!flags.steer && (flags.layer !== undefined || flags.scale !== undefined)) {
-      throw new UsageError("--layer and --scale go with --steer");
-    }
-    const steerOn = flags["steer-on"] ?? "prompt";
-    if (steerOn !== "prompt" && steerOn !== "user")
-      throw new UsageError("--steer-on must be prompt or user");
-    const device = flags.device ?? "wasm";
-    if (device !== "wasm" && device !== "webgpu")
-      throw new UsageError("--device must be wasm or webgpu");
-    await initEngine(device);
-    const cm = await loadChatModel(flags.model);
+  usage:
+    "--model DIR (--prompt TEXT [--prompt TEXT …] [--chat] | --prompt-ids ID,ID,… […]) [options]",
+  options: OPTIONS,
+  engine: true,
+  async run({ opts: o }, { io }) {
+    const idRows = o["prompt-ids"]?.map(parsePromptIds);
+    checkCombinations(o, idRows);
+    const cm = await loadChatModel(o.model);
     try {
-      let steering;
-      if (flags.steer) {
-        const layer = flags.layer!;
-        const vector = pickVector(
-          readVectors(flags.steer),
-          flags.steer,
-          residPost(layer),
-          flags["vector-index"] ?? 0,
-        );
-        steering = {
-          layer,
-          vector,
-          scale: flags.scale ?? 1,
-          positions: steerOn,
-          allPositions: flags["steer-all"] ?? false,
-        } as const;
-      }
+      const steering = o.steer
+        ? ({
+            layer: o.layer!,
+            vector: pickVector(
+              readVectors(o.steer),
+              o.steer,
+              residPost(o.layer!),
+              o["vector-index"],
+            ),
+            scale: o.scale ?? 1,
+            positions: o["steer-on"],
+            allPositions: o["steer-all"],
+          } as const)
+        : undefined;
       const encoded = idRows
         ? idRows.map((ids) => ({ ids, user: null }))
-        : encodePrompts(cm, flags.prompt!, flags.chat ?? false);
+        : encodePrompts(cm, o.prompt!, o.chat);
       const out = await generateFromEncoded(cm, encoded, {
-        maxNewTokens: flags["max-new-tokens"] ?? 32,
-        chat: flags.chat ?? false,
-        temperature: flags.temperature ?? 0,
-        topP: flags["top-p"] ?? 1,
-        seed: flags.seed ?? 0,
-        ignoreEos: flags["ignore-eos"] ?? false,
-        ...(flags.stop ? { stopStrings: flags.stop } : {}),
+        maxNewTokens: o["max-new-tokens"],
+        chat: o.chat,
+        temperature: o.temperature,
+        topP: o["top-p"],
+        seed: o.seed,
+        ignoreEos: o["ignore-eos"],
+        ...(o.stop ? { stopStrings: o.stop } : {}),
         ...(steering ? { steering } : {}),
       });
-      if (flags.json) {
+      if (o.json) {
         const rows = out.map((g) => ({
           prompt_ids: g.promptIds,
           ids: g.ids,

@@ -1,21 +1,25 @@
 /** `trigscope model info DIR [--sae DIR …] [--json]` */
 import { describeModel } from "../model/info.js";
 import { findSaes, type SaeListing } from "../sae/discover.js";
-import { parseArgs, UsageError } from "./args.js";
-import { register } from "./registry.js";
+import { defineCommand } from "./command.js";
+import { JSON_OUT } from "./common-options.js";
 
-register({
+defineCommand({
   name: "model info",
   summary:
     "Show a model directory's family, sizes, padded vocabulary, sliding windows, weights, tokenizer, hook points and the SAEs found in it (or under --sae folders)",
-  usage: "model info DIR [--sae DIR …] [--json]",
-  async run(argv, io) {
-    const { flags, positional } = parseArgs(argv, {
-      json: { type: "boolean" },
-      sae: { type: "string", multiple: true },
-    });
-    if (positional.length !== 1) throw new UsageError("expected exactly one model directory");
-    const info = await describeModel(positional[0]!);
+  positionals: [{ name: "DIR", description: "the model directory" }],
+  options: {
+    sae: {
+      type: "string",
+      multiple: true,
+      value: "DIR",
+      description: "another folder to look for SAEs in (the model's own is always searched)",
+    },
+    json: JSON_OUT,
+  },
+  async run({ opts: flags, positionals }, { io }) {
+    const info = await describeModel(positionals[0]!);
     const saes = [info.dir, ...(flags.sae ?? [])].flatMap((root) =>
       findSaes(root, { maxDepth: 3 }),
     );

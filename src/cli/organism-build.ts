@@ -1,39 +1,36 @@
-/** `trigscope organism build --spec FILE --out DIR [--device webgpu] [--resume]` */
-import { untilInterrupted } from "./interrupt.js";
-import { initEngine } from "../engine/device.js";
+/**
+ * `trigscope organism build --spec FILE --out DIR [--device webgpu] [--resume]`: builds a model
+ * organism from its JSON spec. SIGINT/SIGTERM stop it after saving; --resume continues.
+ */
 import { buildOrganism } from "../organisms/build.js";
-import { deviceFlag, parseArgs, UsageError } from "./args.js";
-import { progressBar } from "./awareness-common.js";
-import { register } from "./registry.js";
+import { defineCommand } from "./command.js";
+import { DEVICE, JSON_OUT } from "./common-options.js";
 
-register({
+defineCommand({
   name: "organism build",
   summary: "Build a model organism (base model or LoRA backdoor) from a JSON spec",
-  usage: "organism build --spec FILE --out DIR [--device wasm|webgpu] [--resume] [--json]",
-  async run(argv, io) {
-    const { flags, positional } = parseArgs(argv, {
-      spec: { type: "string" },
-      out: { type: "string" },
-      device: { type: "string" },
-      resume: { type: "boolean" },
-      json: { type: "boolean" },
+  options: {
+    spec: { type: "string", required: true, value: "FILE", description: "the organism's spec" },
+    out: { type: "string", required: true, value: "DIR", description: "the organism's folder" },
+    device: DEVICE,
+    resume: { type: "boolean", description: "reuse the finished steps found in --out" },
+    json: JSON_OUT,
+  },
+  engine: true,
+  interrupt: {
+    savedIn: ({ opts }) => opts.out,
+    resume: (argv) => (argv.includes("--resume") ? argv : [...argv, "--resume"]),
+  },
+  async run({ opts: o }, { io, signal, progress }) {
+    const r = await buildOrganism(o.spec, {
+      out: o.out,
+      resume: o.resume,
+      device: o.device,
+      log: (l) => io.stderr(l),
+      progress,
+      signal,
     });
-    if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
-    if (!flags.spec) throw new UsageError("--spec FILE is required");
-    if (!flags.out) throw new UsageError("--out DIR is required");
-    const device = deviceFlag(flags.device);
-    await initEngine(device);
-    return untilInterrupted(async (signal) => {
-      const r = await buildOrganism(flags.spec as string, {
-        out: flags.out as string,
-        resume: flags.resume === true,
-        device,
-        log: (l) => io.stderr(l),
-        progress: (label) => progressBar(label, io),
-        signal,
-      });
-      io.stdout(flags.json ? JSON.stringify(r, null, 2) : `built ${r.spec.name} in ${flags.out}`);
-      return 0;
-    }, new Error("interrupted"));
+    io.stdout(o.json ? JSON.stringify(r, null, 2) : `built ${r.spec.name} in ${o.out}`);
+    return 0;
   },
 });

@@ -1,8 +1,10 @@
 /**
- * The CLI's command registry: a plain map from a command path ("generate", "model info") to its
- * handler. `register` throws on duplicates. Handlers parse their own argv with ./args.ts and call
- * the library API; they hold no logic the API lacks.
+ * The CLI's command registry: a map from a command path ("generate", "sae train") to the command
+ * that `defineCommand` (./command.ts) built from its definition. `register` throws on duplicates.
+ * A group is the first word of multi-word paths ("sae", "awareness"); it has help, no handler.
  */
+import type { CommandHelp } from "./help.js";
+
 export interface CommandIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
@@ -12,7 +14,8 @@ export interface Command {
   /** Space-separated path, e.g. "model info". */
   name: string;
   summary: string;
-  usage: string;
+  help: CommandHelp;
+  /** Parses and validates argv (throwing UsageError), runs, returns the exit code. */
   run: (argv: string[], io: CommandIO) => Promise<number>;
 }
 
@@ -25,6 +28,11 @@ export function register(cmd: Command): void {
 
 export function allCommands(): Command[] {
   return [...commands.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The commands of a group ("sae" → sae eval, sae label, …); empty when it is not a group. */
+export function groupCommands(group: string): Command[] {
+  return allCommands().filter((c) => c.name.startsWith(`${group} `));
 }
 
 /** Finds the longest registered command path that prefixes argv. */

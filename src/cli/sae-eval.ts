@@ -4,7 +4,6 @@
  * recovered, dead and dense fractions on fresh corpus text; with a label file, how many concepts
  * have a latent with AUROC ≥ 0.9 (and each named concept's best latent).
  */
-import { initEngine } from "../engine/device.js";
 import { writeJsonAtomic } from "../io/atomic.js";
 import { findModelDir } from "../io/model-ref.js";
 import { loadChatModel } from "../model/text-generation.js";
@@ -12,53 +11,53 @@ import { corpusTexts } from "../organisms/corpus-texts.js";
 import { evaluateSae } from "../sae/evaluate.js";
 import { readLabelFile } from "../sae/labels.js";
 import { checkSaeForModel, loadSae } from "../sae/load.js";
-import { deviceFlag, parseArgs, positiveNumber, UsageError } from "./args.js";
-import { saeHookOption } from "./sae-hook.js";
-import { progressBar } from "./awareness-common.js";
-import { register } from "./registry.js";
+import { defineCommand } from "./command.js";
+import { count, DEVICE, JSON_OUT } from "./common-options.js";
+import { UsageError } from "./options.js";
+import { SAE_HOOK, saeHookOption } from "./sae-hook.js";
 
 /** AUROC at or above which a concept counts as having a latent of its own. */
 const STRONG_AUROC = 0.9;
 
-register({
+defineCommand({
   name: "sae eval",
   summary:
     "Measure a SAE: L0, explained variance, CE recovered, dead/dense latents, concept AUROCs",
-  usage:
-    "sae eval --model DIR --sae DIR|params.npz [--sae-hook HOOK] [--tokens 50000] [--text FILE] [--labels FILE] [--concepts a,b] [--out FILE] [--device wasm|webgpu] [--json]",
-  async run(argv, io) {
-    const { flags, positional } = parseArgs(argv, {
-      model: { type: "string" },
-      sae: { type: "string" },
-      "sae-hook": { type: "string" },
-      tokens: { type: "string" },
-      text: { type: "string" },
-      labels: { type: "string" },
-      concepts: { type: "string" },
-      out: { type: "string" },
-      device: { type: "string" },
-      json: { type: "boolean" },
-    });
-    if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
-    for (const f of ["model", "sae"] as const)
-      if (!flags[f]) throw new UsageError(`--${f} is required`);
-    const tokens = flags.tokens === undefined ? 50_000 : positiveNumber(flags.tokens, "tokens");
-    const labels = flags.labels ? readLabelFile(flags.labels as string) : undefined;
-    const named = flags.concepts ? (flags.concepts as string).split(",").map((c) => c.trim()) : [];
+  options: {
+    model: { type: "string", required: true, value: "DIR", description: "the model directory" },
+    sae: { type: "string", required: true, value: "DIR|params.npz", description: "the SAE" },
+    "sae-hook": SAE_HOOK,
+    tokens: count("tokens of fresh text to measure on", 50_000),
+    text: {
+      type: "string",
+      value: "FILE",
+      defaultText: "the organism's corpus",
+      description: "text, one document per line",
+    },
+    labels: { type: "string", value: "FILE", description: "a label file, for concept AUROCs" },
+    concepts: { type: "string", value: "a,b", description: "concepts whose best latent to show" },
+    out: { type: "string", value: "FILE", description: "also write the report here" },
+    device: DEVICE,
+    json: JSON_OUT,
+  },
+  engine: true,
+  async run({ opts: flags }, { io, progress }) {
+    const tokens = flags.tokens;
+    const labels = flags.labels ? readLabelFile(flags.labels) : undefined;
+    const named = flags.concepts ? flags.concepts.split(",").map((c) => c.trim()) : [];
     if (named.length > 0 && !labels?.concepts)
       throw new UsageError("--concepts needs --labels FILE made with a lexicon");
     for (const c of named) {
       if (!labels!.concepts!.some((b) => b.concept === c))
         throw new UsageError(`${flags.labels}: no concept '${c}'`);
     }
-    await initEngine(deviceFlag(flags.device));
-    const dir = findModelDir(flags.model as string).dir;
-    const sae = loadSae(flags.sae as string, saeHookOption(flags["sae-hook"]));
+    const dir = findModelDir(flags.model).dir;
+    const sae = loadSae(flags.sae, saeHookOption(flags["sae-hook"]));
     const cm = await loadChatModel(dir);
     try {
       checkSaeForModel(sae, cm.model.config);
       const texts = corpusTexts(dir, {
-        ...(flags.text ? { textFile: flags.text as string } : {}),
+        ...(flags.text ? { textFile: flags.text } : {}),
         bos: cm.tokenizer.bosToken ?? "",
         seedOffset: 3000,
         tokens,
@@ -70,7 +69,7 @@ register({
         sequences,
         padId: cm.padTokenId,
         maxTokens: tokens,
-        progress: progressBar("sae eval", io),
+        progress: progress("sae eval"),
       });
       const concepts = labels?.concepts;
       const report = {
@@ -86,7 +85,7 @@ register({
             }
           : {}),
       };
-      if (flags.out) writeJsonAtomic(flags.out as string, report);
+      if (flags.out) writeJsonAtomic(flags.out, report);
       if (flags.json) {
         io.stdout(JSON.stringify(report, null, 2));
         return 0;

@@ -5,6 +5,13 @@
  */
 import type { LoadSaeOptions } from "../sae/load.js";
 
+export const SAE_HOOK = {
+  type: "string",
+  value: "HOOK",
+  defaultText: "the one the SAE names",
+  description: "the hook the SAE reads",
+} as const;
+
 export function saeHookOption(flag: string | undefined): LoadSaeOptions {
   return flag === undefined ? {} : { hookName: flag };
 }

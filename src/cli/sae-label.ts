@@ -3,8 +3,7 @@
  *  [--lexicon FILE] [--tokens N] [--device wasm|webgpu]` (--sae may also name a GemmaScope
  *  params.npz; --sae-hook gives the hook its folders do not),
  * `trigscope sae label --sae DIR --neuronpedia EXPORT --out FILE`: the same label file from a
- *  Neuronpedia export of that SAE (neuronpedia-labels.ts) instead of from running the model,
- * and `trigscope sae show --labels FILE --latent I [--json]`.
+ *  Neuronpedia export of that SAE (neuronpedia-labels.ts) instead of from running the model.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -14,52 +13,67 @@ import { loadChatModel } from "../model/text-generation.js";
 import { corpusTexts } from "../organisms/corpus-texts.js";
 import { readLexiconFile, type LexiconFile } from "../lexicon/lexicon-file.js";
 import { labelSaeOnTexts } from "../sae/label-corpus.js";
-import { readLabelFile, writeLabelFile } from "../sae/labels.js";
+import { writeLabelFile } from "../sae/labels.js";
 import { readNeuronpediaExport } from "../sae/neuronpedia-export.js";
 import { neuronpediaLabelFile } from "../sae/neuronpedia-labels.js";
 import { checkSaeForModel, loadSae } from "../sae/load.js";
-import { deviceFlag, parseArgs, positiveNumber, UsageError } from "./args.js";
-import { saeHookOption } from "./sae-hook.js";
-import { progressBar } from "./awareness-common.js";
-import { register } from "./registry.js";
+import { defineCommand } from "./command.js";
+import { DEVICE_IF_GIVEN } from "./common-options.js";
+import { UsageError } from "./options.js";
+import { SAE_HOOK, saeHookOption } from "./sae-hook.js";
 
-register({
+/** --tokens and --device have no default value here, so that --neuronpedia can reject them. */
+const OPTIONS = {
+  model: { type: "string", value: "DIR", description: "the model (or give --neuronpedia)" },
+  neuronpedia: { type: "string", value: "EXPORT", description: "label from a Neuronpedia export" },
+  sae: { type: "string", required: true, value: "DIR|params.npz", description: "the SAE" },
+  out: { type: "string", required: true, value: "FILE", description: "the label file to write" },
+  "sae-hook": SAE_HOOK,
+  text: {
+    type: "string",
+    value: "FILE",
+    defaultText: "the organism's corpus",
+    description: "text, one document per line",
+  },
+  lexicon: {
+    type: "string",
+    value: "FILE",
+    defaultText: "DIR/lexicon.json if present",
+    description: "concepts to score latents against",
+  },
+  tokens: {
+    type: "integer",
+    min: 1,
+    defaultText: "100000",
+    description: "tokens of text to label on",
+  },
+  device: DEVICE_IF_GIVEN,
+} as const;
+
+defineCommand({
   name: "sae label",
   summary: "Label every latent of a SAE: top contexts and words, best lexicon concept by AUROC",
-  usage:
-    "sae label (--model DIR | --neuronpedia EXPORT) --sae DIR|params.npz --out FILE [--sae-hook HOOK] [--text FILE] [--lexicon FILE] [--tokens N] [--device wasm|webgpu]",
-  async run(argv, io) {
-    const { flags, positional } = parseArgs(argv, {
-      model: { type: "string" },
-      sae: { type: "string" },
-      "sae-hook": { type: "string" },
-      out: { type: "string" },
-      text: { type: "string" },
-      lexicon: { type: "string" },
-      tokens: { type: "string" },
-      device: { type: "string" },
-      neuronpedia: { type: "string" },
-    });
-    if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  usage: "(--model DIR | --neuronpedia EXPORT) --sae DIR|params.npz --out FILE [options]",
+  options: OPTIONS,
+  async run({ opts: flags }, { io, progress }) {
     if (flags.neuronpedia) {
       for (const f of ["model", "text", "lexicon", "tokens", "device"] as const)
         if (flags[f] !== undefined) throw new UsageError(`--${f} does not go with --neuronpedia`);
       return importNeuronpedia(flags, io);
     }
-    for (const f of ["model", "sae", "out"] as const)
-      if (!flags[f]) throw new UsageError(`--${f} is required`);
-    const maxTokens = flags.tokens === undefined ? 100_000 : positiveNumber(flags.tokens, "tokens");
-    await initEngine(deviceFlag(flags.device));
-    const dir = findModelDir(flags.model as string).dir;
-    const sae = loadSae(flags.sae as string, saeHookOption(flags["sae-hook"]));
+    if (!flags.model) throw new UsageError("--model is required");
+    const maxTokens = flags.tokens ?? 100_000;
+    await initEngine(flags.device ?? "wasm");
+    const dir = findModelDir(flags.model).dir;
+    const sae = loadSae(flags.sae, saeHookOption(flags["sae-hook"]));
     const cm = await loadChatModel(dir);
     try {
       checkSaeForModel(sae, cm.model.config);
       let lexicon: LexiconFile | undefined;
-      if (flags.lexicon) lexicon = readLexiconFile(flags.lexicon as string);
+      if (flags.lexicon) lexicon = readLexiconFile(flags.lexicon);
       else if (existsSync(join(dir, "lexicon.json"))) lexicon = readLexiconFile(dir);
       const texts = corpusTexts(dir, {
-        ...(flags.text ? { textFile: flags.text as string } : {}),
+        ...(flags.text ? { textFile: flags.text } : {}),
         bos: cm.tokenizer.bosToken ?? "",
         seedOffset: 2000,
         tokens: maxTokens,
@@ -71,9 +85,9 @@ register({
         texts,
         ...(lexicon ? { lexicon } : {}),
         maxTokens,
-        progress: progressBar("sae label", io),
+        progress: progress("sae label"),
       });
-      writeLabelFile(flags.out as string, {
+      writeLabelFile(flags.out, {
         version: 1,
         sae: {
           hookName: sae.config.hookName,
@@ -112,8 +126,6 @@ function importNeuronpedia(
   flags: { sae?: string; "sae-hook"?: string; out?: string; neuronpedia?: string },
   io: { stdout: (t: string) => void },
 ): number {
-  for (const f of ["sae", "out"] as const)
-    if (!flags[f]) throw new UsageError(`--${f} is required`);
   const sae = loadSae(flags.sae!, saeHookOption(flags["sae-hook"]));
   const exp = readNeuronpediaExport(flags.neuronpedia!);
   const file = neuronpediaLabelFile(exp, {
@@ -129,38 +141,3 @@ function importNeuronpedia(
   );
   return 0;
 }
-
-register({
-  name: "sae show",
-  summary: "Show one latent's label, top words and top contexts from a label file",
-  usage: "sae show --labels FILE --latent I [--json]",
-  async run(argv, io) {
-    const { flags } = parseArgs(argv, {
-      labels: { type: "string" },
-      latent: { type: "string" },
-      json: { type: "boolean" },
-    });
-    if (!flags.labels) throw new UsageError("--labels FILE is required");
-    const i = Number(flags.latent);
-    if (!Number.isInteger(i) || i < 0)
-      throw new UsageError(`--latent must be a latent index, got '${flags.latent}'`);
-    const file = readLabelFile(flags.labels as string);
-    const rec = file.latents.find((l) => l.index === i);
-    if (!rec)
-      throw new UsageError(`${flags.labels}: no latent ${i} (the SAE has ${file.sae.dSae})`);
-    if (flags.json) {
-      io.stdout(JSON.stringify(rec, null, 2));
-      return 0;
-    }
-    io.stdout(
-      [
-        `latent ${i}: ${rec.label}`,
-        `frequency ${rec.frequency?.toFixed(4) ?? "not measured"}, max activation ${rec.maxActivation?.toFixed(3) ?? "not measured"}`,
-        `top words: ${rec.topWords.map((w) => `${w.word} (${w.activation.toFixed(2)})`).join(", ")}`,
-        "top contexts:",
-        ...rec.topContexts.map((c) => `  ${c.activation.toFixed(2)}  ${c.text}`),
-      ].join("\n"),
-    );
-    return 0;
-  },
-});

@@ -1,55 +1,76 @@
 /**
  * `trigscope serve --model DIR`: an OpenAI-compatible chat-completions server over one of
  * trigscope's own models (bound to 127.0.0.1 unless --host says otherwise), so any harness that
- * speaks the OpenAI API — `trigscope awareness run` included — can sample it. Runs until Ctrl-C.
+ * speaks the OpenAI API — `trigscope awareness run` included — can sample it. Runs until SIGINT or
+ * SIGTERM. It is served under the name given to --model (a zoo name stays that name), or --name.
  * `--reasoning-parser` (vLLM's flag; think, qwen3 and deepseek_r1 all split think tags) returns the
  * reasoning in `reasoning_content` instead of as `<think>…</think>` inside `content`.
  */
 import { loadLocalModel } from "../awareness/local-generate.js";
 import { startChatServer } from "../awareness/server.js";
 import { REASONING_PARSERS, type ReasoningParser } from "../awareness/think-split.js";
-import { parseArgs, UsageError } from "./args.js";
-import { register } from "./registry.js";
+import { defineCommand } from "./command.js";
+import { count, JSON_OUT } from "./common-options.js";
+import { untilStopped } from "./signals.js";
 
-const spec = {
-  model: { type: "string" },
-  host: { type: "string" },
-  port: { type: "number" },
-  name: { type: "string" },
-  "max-concurrent": { type: "number" },
-  thinking: { type: "string" },
-  "reasoning-parser": { type: "string" },
-  json: { type: "boolean" },
+const OPTIONS = {
+  model: {
+    type: "string",
+    required: true,
+    value: "DIR|ZOO_NAME",
+    description: "the model to serve",
+  },
+  host: { type: "string", value: "ADDR", default: "127.0.0.1", description: "the address to bind" },
+  port: {
+    type: "integer",
+    min: 0,
+    max: 65535,
+    default: 8000,
+    description: "the port (0: any free one)",
+  },
+  name: {
+    type: "string",
+    value: "ID",
+    defaultText: "the last path component of --model",
+    description: "the model name clients ask for",
+  },
+  "max-concurrent": count("requests generated at once", 1),
+  thinking: {
+    type: "string",
+    choices: ["on", "off"],
+    defaultText: "the chat template's",
+    description: "the template's enable_thinking",
+  },
+  "reasoning-parser": {
+    type: "string",
+    choices: REASONING_PARSERS,
+    description: "return think-tagged text as reasoning_content",
+  },
+  json: JSON_OUT,
 } as const;
 
-register({
+/** The served name: --name, else what --model was given as (not the folder it resolves to). */
+const servedName = (model: string, name: string | undefined) =>
+  name ?? model.replace(/\/+$/, "").split("/").pop()!;
+
+defineCommand({
   name: "serve",
   summary:
     "Serve a local model through an OpenAI-compatible API (chat completions, 127.0.0.1 by default)",
-  usage:
-    "serve --model DIR [--host 127.0.0.1] [--port 8000] [--name ID] [--max-concurrent 1] [--thinking on|off] [--reasoning-parser think|qwen3|deepseek_r1] [--json]",
-  async run(argv, io) {
-    const { flags } = parseArgs(argv, spec);
-    if (!flags.model) throw new UsageError("--model is required");
-    const port = flags.port ?? 8000;
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new UsageError("--port must be an integer in [0, 65535]");
-    if (flags.thinking !== undefined && flags.thinking !== "on" && flags.thinking !== "off")
-      throw new UsageError("--thinking must be on or off");
-    const parser = flags["reasoning-parser"];
-    if (parser !== undefined && !(REASONING_PARSERS as readonly string[]).includes(parser))
-      throw new UsageError(`--reasoning-parser must be one of ${REASONING_PARSERS.join(", ")}`);
+  options: OPTIONS,
+  service: true,
+  async run({ opts: flags }, { io, signal }) {
     const local = await loadLocalModel(flags.model, {
-      ...(flags.name ? { name: flags.name } : {}),
+      name: servedName(flags.model, flags.name),
       ...(flags.thinking ? { enableThinking: flags.thinking === "on" } : {}),
     });
     const server = await startChatServer({
       generate: local.generate,
       model: local.name,
-      host: flags.host ?? "127.0.0.1",
-      port,
-      maxConcurrent: flags["max-concurrent"] ?? 1,
-      reasoningParser: (parser as ReasoningParser | undefined) ?? null,
+      host: flags.host,
+      port: flags.port,
+      maxConcurrent: flags["max-concurrent"],
+      reasoningParser: (flags["reasoning-parser"] as ReasoningParser | undefined) ?? null,
       onLog: (l) => io.stderr(l),
     });
     if (flags.json)
@@ -62,10 +83,7 @@ register({
         }),
       );
     else io.stdout(`serving '${local.name}' at ${server.url} (OpenAI-compatible; Ctrl-C to stop)`);
-    await new Promise<void>((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
-    });
+    await untilStopped(signal);
     await server.close();
     local.dispose();
     io.stderr("stopped");

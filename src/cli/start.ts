@@ -3,13 +3,13 @@
  * organism (a base model trained by trigscope plus a LoRA backdoor) knowing only its backdoor
  * response: SAE-Attribution and supervised SAE-MELBO on benign prompts, the top latents with their
  * labels, probe prompts for the candidate concepts, and the verdict. The hidden trigger is printed
- * only at the end, to compare.
+ * only at the end, to compare. Like `audit`, it resumes after an interruption unless --fresh.
  */
 import { relative, resolve } from "node:path";
 import { readZooManifest } from "../io/zoo-manifest.js";
-import { parseArgs, UsageError } from "./args.js";
-import { auditCommand } from "./audit.js";
-import { register } from "./registry.js";
+import { AUDIT_OPTIONS, runAuditCommand } from "./audit.js";
+import { defineCommand } from "./command.js";
+import { parseOptions, UsageError } from "./options.js";
 
 /** How to browse the audit just written in the dashboard (`trigscope ui`). */
 export function dashboardHint(outDir: string): string {
@@ -20,34 +20,51 @@ export function dashboardHint(outDir: string): string {
   );
 }
 
-register({
+const OPTIONS = {
+  organism: {
+    type: "string",
+    value: "NAME",
+    default: "fruit-refusal",
+    description: "the backdoored zoo organism to audit",
+  },
+  seed: AUDIT_OPTIONS.seed,
+  out: {
+    type: "string",
+    value: "DIR",
+    defaultText: "audits/<organism>",
+    description: "where report and state go",
+  },
+  fresh: AUDIT_OPTIONS.fresh,
+  device: AUDIT_OPTIONS.device,
+} as const;
+
+defineCommand({
   name: "start",
   summary: "Run the default audit: recover the zoo's fruit-refusal organism's trigger",
-  usage: "start [--organism NAME] [--seed S] [--out DIR]",
-  async run(argv, io) {
-    const { flags, positional } = parseArgs(argv, {
-      organism: { type: "string" },
-      seed: { type: "string" },
-      out: { type: "string" },
-    });
-    if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
-    const name = (flags.organism as string | undefined) ?? "fruit-refusal";
-    const entry = readZooManifest().organisms.find((o) => o.name === name);
+  options: OPTIONS,
+  engine: true,
+  interrupt: {},
+  async run({ opts: o }, ctx) {
+    const entry = readZooManifest().organisms.find((e) => e.name === o.organism);
     if (!entry || entry.kind !== "backdoor" || !entry.trigger) {
-      throw new UsageError(`'${name}' is not a backdoored zoo organism (see trigscope zoo list)`);
+      throw new UsageError(
+        `'${o.organism}' is not a backdoored zoo organism (see trigscope zoo list)`,
+      );
     }
-    const rest = [
-      "--organism",
-      name,
-      ...(flags.seed !== undefined ? ["--seed", flags.seed as string] : []),
-      ...(flags.out !== undefined ? ["--out", flags.out as string] : []),
-    ];
-    const code = await auditCommand(rest, io);
+    const audit = {
+      ...parseOptions([], AUDIT_OPTIONS).values,
+      organism: o.organism,
+      seed: o.seed,
+      fresh: o.fresh,
+      device: o.device,
+      ...(o.out !== undefined ? { out: o.out } : {}),
+    };
+    const code = await runAuditCommand(audit, ctx);
     const t = entry.trigger;
-    io.stdout(
+    ctx.io.stdout(
       `(the hidden trigger, which the audit was not told: ${t.concepts.join(` ${t.mode.toUpperCase()} `)})`,
     );
-    if (code === 0) io.stdout(dashboardHint((flags.out as string | undefined) ?? `audits/${name}`));
+    if (code === 0) ctx.io.stdout(dashboardHint(o.out ?? `audits/${o.organism}`));
     return code;
   },
 });

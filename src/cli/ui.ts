@@ -1,37 +1,40 @@
 /**
  * `trigscope ui`: serves the dashboard (src/web) over the audits and awareness runs under --dir
- * and the zoo's organisms and SAEs, on 127.0.0.1 unless --host says otherwise. Runs until stopped.
+ * and the zoo's organisms and SAEs, on 127.0.0.1 unless --host says otherwise. Runs until SIGINT or
+ * SIGTERM.
  */
 import { defaultSources } from "../web/data.js";
 import { startDashboard } from "../web/server.js";
-import { parseArgs, UsageError } from "./args.js";
-import { register } from "./registry.js";
+import { defineCommand } from "./command.js";
+import { untilStopped } from "./signals.js";
 
-register({
+defineCommand({
   name: "ui",
   summary: "Serve the dashboard: audits, SAE latents, awareness transcripts, an in-page playground",
-  usage: "ui [--dir DIR] [--port N] [--host ADDR]",
-  async run(argv, io) {
-    const { flags, positional } = parseArgs(argv, {
-      dir: { type: "string" },
-      port: { type: "string" },
-      host: { type: "string" },
-    });
-    if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
-    const port = flags.port === undefined ? 8321 : Number(flags.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new UsageError(`--port must be an integer in [0, 65535], got '${flags.port}'`);
-    }
+  options: {
+    dir: {
+      type: "string",
+      value: "DIR",
+      default: ".",
+      description: "where to look for audits and runs",
+    },
+    port: { type: "integer", min: 0, max: 65535, default: 8321, description: "the port" },
+    host: {
+      type: "string",
+      value: "ADDR",
+      default: "127.0.0.1",
+      description: "the address to bind",
+    },
+  },
+  service: true,
+  async run({ opts: flags }, { io, signal }) {
     const dash = await startDashboard({
-      sources: defaultSources((flags.dir as string | undefined) ?? "."),
-      port,
-      host: (flags.host as string | undefined) ?? "127.0.0.1",
+      sources: defaultSources(flags.dir),
+      port: flags.port,
+      host: flags.host,
     });
     io.stdout(`trigscope dashboard: ${dash.url} (Ctrl-C to stop)`);
-    await new Promise<void>((resolve) => {
-      process.once("SIGINT", resolve);
-      process.once("SIGTERM", resolve);
-    });
+    await untilStopped(signal);
     await dash.close();
     return 0;
   },

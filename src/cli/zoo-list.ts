@@ -1,16 +1,19 @@
-/** `trigscope zoo list [--json]` and `trigscope zoo manifest` (rewrite zoo/manifest.json). */
+/**
+ * `trigscope zoo list [--json]` and `trigscope zoo manifest [--write]`: the manifest is a tracked
+ * file, so by default it is only compared with the zoo's files (exit 1 when stale); --write
+ * rewrites it.
+ */
 import { readZooManifest, zooDir } from "../io/zoo-manifest.js";
 import { verifyZoo, writeZooManifest } from "../organisms/zoo.js";
-import { parseArgs, UsageError } from "./args.js";
-import { register } from "./registry.js";
+import { defineCommand } from "./command.js";
+import { JSON_OUT } from "./common-options.js";
+import { UsageError } from "./options.js";
 
-register({
+defineCommand({
   name: "zoo list",
   summary: "List the shipped model organisms (name, trigger, response, evaluation)",
-  usage: "zoo list [--json]",
-  async run(argv, io) {
-    const { flags, positional } = parseArgs(argv, { json: { type: "boolean" } });
-    if (positional.length > 0) throw new UsageError(`unexpected argument '${positional[0]}'`);
+  options: { json: JSON_OUT },
+  async run({ opts: flags }, { io }) {
     const m = readZooManifest();
     if (flags.json) {
       io.stdout(JSON.stringify({ zoo: zooDir(), ...m }, null, 2));
@@ -29,22 +32,29 @@ register({
   },
 });
 
-register({
+defineCommand({
   name: "zoo manifest",
-  summary: "Rewrite zoo/manifest.json (specs, metrics, file hashes) from the zoo's folders",
-  usage: "zoo manifest [--check]",
-  async run(argv, io) {
-    const { flags } = parseArgs(argv, { check: { type: "boolean" } });
-    if (flags.check) {
-      const bad = verifyZoo();
-      for (const b of bad) io.stderr(b);
-      io.stdout(
-        bad.length ? `${bad.length} file(s) differ from the manifest` : "zoo matches its manifest",
-      );
-      return bad.length ? 1 : 0;
+  summary:
+    "Compare zoo/manifest.json (specs, metrics, file hashes) with the zoo's folders; --write rewrites it",
+  options: {
+    write: { type: "boolean", description: "rewrite the manifest from the zoo's folders" },
+    check: { type: "boolean", description: "compare only (what it does without --write)" },
+  },
+  async run({ opts: flags }, { io }) {
+    if (flags.write && flags.check)
+      throw new UsageError("--write and --check contradict each other");
+    if (flags.write) {
+      const m = writeZooManifest();
+      io.stdout(`wrote ${zooDir()}/manifest.json: ${m.organisms.map((o) => o.name).join(", ")}`);
+      return 0;
     }
-    const m = writeZooManifest();
-    io.stdout(`wrote ${zooDir()}/manifest.json: ${m.organisms.map((o) => o.name).join(", ")}`);
-    return 0;
+    const bad = verifyZoo();
+    for (const b of bad) io.stderr(b);
+    io.stdout(
+      bad.length
+        ? `${bad.length} file(s) differ from the manifest (trigscope zoo manifest --write rewrites it)`
+        : "zoo matches its manifest",
+    );
+    return bad.length ? 1 : 0;
   },
 });

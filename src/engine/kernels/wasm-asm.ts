@@ -1,0 +1,146 @@
+/**
+ * A tiny WebAssembly binary writer: just what trigscope's code-generated kernels need (one imported
+ * memory, i32/v128 locals, loops, SIMD loads/stores/arithmetic). Writing the bytes from TS keeps
+ * the kernels free of a toolchain and lets the micro-tile and the FMA choice be picked at run time.
+ */
+
+/** Unsigned LEB128. */
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 (for i32.const). */
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+export const I32 = 0x7f;
+export const V128 = 0x7b;
+
+/** SIMD opcodes (after the 0xfd prefix) that the kernels use. */
+export const SIMD = {
+  load: 0x00,
+  load32Splat: 0x09,
+  store: 0x0b,
+  f32x4Add: 0xe4,
+  f32x4Mul: 0xe6,
+  f32x4RelaxedMadd: 0x105,
+} as const;
+
+/** Appends instructions to one function body. Locals are numbered params first, then declared. */
+export class Body {
+  readonly bytes: number[] = [];
+  get(i: number): this {
+    return this.op(0x20, ...uleb(i));
+  }
+  set(i: number): this {
+    return this.op(0x21, ...uleb(i));
+  }
+  tee(i: number): this {
+    return this.op(0x22, ...uleb(i));
+  }
+  i32(v: number): this {
+    return this.op(0x41, ...sleb(v));
+  }
+  add(): this {
+    return this.op(0x6a);
+  }
+  sub(): this {
+    return this.op(0x6b);
+  }
+  mul(): this {
+    return this.op(0x6c);
+  }
+  /** `block` / `loop` with no result, closed by `end()`. */
+  block(): this {
+    return this.op(0x02, 0x40);
+  }
+  loop(): this {
+    return this.op(0x03, 0x40);
+  }
+  end(): this {
+    return this.op(0x0b);
+  }
+  brIf(depth: number): this {
+    return this.op(0x0d, ...uleb(depth));
+  }
+  br(depth: number): this {
+    return this.op(0x0c, ...uleb(depth));
+  }
+  eqz(): this {
+    return this.op(0x45);
+  }
+  geU(): this {
+    return this.op(0x4f);
+  }
+  /** A SIMD instruction; memory ones take (log2 alignment, byte offset). */
+  simd(code: number, mem?: [align: number, offset: number]): this {
+    this.op(0xfd, ...uleb(code));
+    if (mem) this.op(...uleb(mem[0]), ...uleb(mem[1]));
+    return this;
+  }
+  /** `local += delta` for an i32 local. */
+  bump(local: number, delta: number): this {
+    return this.get(local).i32(delta).add().set(local);
+  }
+  /** `local += other` for two i32 locals. */
+  bumpBy(local: number, other: number): this {
+    return this.get(local).get(other).add().set(local);
+  }
+  op(...b: number[]): this {
+    this.bytes.push(...b);
+    return this;
+  }
+}
+
+export interface Func {
+  name: string;
+  params: number[];
+  /** Extra locals as [count, type] runs. */
+  locals: [number, number][];
+  body: Body;
+}
+
+/** A module importing `env.mem` (at least `minPages` pages) and exporting each function by name. */
+export function buildModule(funcs: Func[], minPages = 1): Uint8Array<ArrayBuffer> {
+  const types = section(1, vec(funcs.map((f) => [0x60, ...vec(f.params.map((p) => [p])), 0])));
+  const imports = section(2, vec([[...str("env"), ...str("mem"), 0x02, 0x00, ...uleb(minPages)]]));
+  const fnSec = section(3, vec(funcs.map((_, i) => uleb(i))));
+  const exports = section(7, vec(funcs.map((f, i) => [...str(f.name), 0x00, ...uleb(i)])));
+  const code = section(10, vec(funcs.map(codeEntry)));
+  const header = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  return Uint8Array.from([...header, ...types, ...imports, ...fnSec, ...exports, ...code]);
+}
+
+function codeEntry(f: Func): number[] {
+  const locals = vec(f.locals.map(([n, t]) => [...uleb(n), t]));
+  const body = [...locals, ...f.body.bytes, 0x0b];
+  return [...uleb(body.length), ...body];
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...uleb(content.length), ...content];
+}
+
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function str(s: string): number[] {
+  const bytes = [...new TextEncoder().encode(s)];
+  return [...uleb(bytes.length), ...bytes];
+}

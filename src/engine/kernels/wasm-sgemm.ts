@@ -1,0 +1,170 @@
+/**
+ * trigscope's wasm SIMD sgemm: the CPU kernel when the native OpenBLAS cannot be loaded.
+ *
+ * GotoBLAS-style: op(A) is packed into MR-row panels and op(B) into NR-column panels (k-major,
+ * zero-padded at the edges) inside the module's memory, so the micro-kernel (wasm-gemm-module.ts)
+ * reads both with unit stride; the k dimension is cut into KC-long blocks so a B micro-panel stays
+ * in L1 while every A panel passes over it. The product accumulates into a padded C buffer and the
+ * α/β epilogue is applied in JS while copying out. One thread; packing is plain JS.
+ */
+import { realValidate } from "./relaxed-gate.js";
+import { type Sgemm, type SgemmArgs, type Gemm, resolveGemm, scaleC } from "./sgemm.js";
+import { type MicroTile, gemmModule } from "./wasm-gemm-module.js";
+
+const PAGE = 65536;
+const MAX_PAGES = 65536;
+const KC = 256;
+
+/** Whether this runtime has 128-bit wasm SIMD and relaxed SIMD (for FMA), gate or no gate. */
+export function wasmSimdFeatures(): { simd: boolean; relaxed: boolean } {
+  // The smallest kernel, built with and without relaxed_madd, is the probe.
+  const probe = (fma: boolean) => realValidate(gemmModule({ mr: 1, nr: 4, fma }));
+  return { simd: probe(false), relaxed: probe(true) };
+}
+
+export interface WasmSgemm extends Sgemm {
+  readonly tile: MicroTile;
+}
+
+/** Builds the kernel for this runtime (FMA when relaxed SIMD validates, unless `fma` says otherwise). */
+export function createWasmSgemm(opts: { mr?: number; nr?: number; fma?: boolean } = {}): WasmSgemm {
+  const features = wasmSimdFeatures();
+  if (!features.simd) throw new Error("this WebAssembly runtime has no 128-bit SIMD");
+  const tile: MicroTile = { mr: opts.mr ?? 4, nr: opts.nr ?? 8, fma: opts.fma ?? features.relaxed };
+  if (tile.fma && !features.relaxed)
+    throw new Error("FMA asked for, but this runtime has no relaxed SIMD");
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(gemmModule(tile)), {
+    env: { mem: memory },
+  });
+  const block = instance.exports.block as (...args: number[]) => void;
+  return {
+    name: "wasm-simd",
+    tile,
+    sgemm(args: SgemmArgs): void {
+      const g = resolveGemm(args);
+      if (g.m === 0 || g.n === 0) return;
+      if (g.k === 0 || g.alpha === 0) return scaleC(g);
+      run(g, tile, memory, block);
+    },
+  };
+}
+
+interface Layout {
+  mPanels: number;
+  nPanels: number;
+  aBytes: number;
+  bBytes: number;
+  cBytes: number;
+}
+
+function layout(g: Gemm, t: MicroTile): Layout {
+  const mPanels = Math.ceil(g.m / t.mr);
+  const nPanels = Math.ceil(g.n / t.nr);
+  const aBytes = mPanels * t.mr * g.k * 4;
+  const bBytes = nPanels * t.nr * g.k * 4;
+  return { mPanels, nPanels, aBytes, bBytes, cBytes: mPanels * t.mr * nPanels * t.nr * 4 };
+}
+
+function ensureBytes(memory: WebAssembly.Memory, bytes: number): void {
+  const pages = Math.ceil(bytes / PAGE);
+  if (pages > MAX_PAGES)
+    throw new Error(`wasm sgemm: ${bytes} bytes of packed operands exceed wasm's 4 GiB`);
+  const have = memory.buffer.byteLength / PAGE;
+  if (pages > have) memory.grow(pages - have);
+}
+
+function run(
+  g: Gemm,
+  t: MicroTile,
+  memory: WebAssembly.Memory,
+  block: (...args: number[]) => void,
+): void {
+  const l = layout(g, t);
+  ensureBytes(memory, l.aBytes + l.bBytes + l.cBytes);
+  const aAt = 0;
+  const bAt = l.aBytes;
+  const cAt = l.aBytes + l.bBytes;
+  packA(g, t, new Float32Array(memory.buffer, aAt, l.aBytes / 4));
+  packB(g, t, new Float32Array(memory.buffer, bAt, l.bBytes / 4));
+  const acc = new Float32Array(memory.buffer, cAt, l.cBytes / 4);
+  acc.fill(0);
+  const ldcBytes = l.nPanels * t.nr * 4;
+  for (let p = 0; p < g.k; p += KC) {
+    const kc = Math.min(KC, g.k - p);
+    block(
+      aAt + p * t.mr * 4,
+      bAt + p * t.nr * 4,
+      cAt,
+      l.mPanels,
+      l.nPanels,
+      g.k * t.mr * 4,
+      g.k * t.nr * 4,
+      kc,
+      ldcBytes,
+    );
+  }
+  epilogue(g, acc, l.nPanels * t.nr);
+}
+
+/**
+ * Packs a rows×k operand into `width`-row panels, k-major: dst[panel][p][r] = X[panel·width + r, p],
+ * zero past the last row. X[i, p] is src[off + i·rowStride + p·colStride]; the loops walk whichever
+ * of i and p is contiguous in the source innermost, so a transposed operand is read in order too.
+ */
+function pack(
+  src: Float32Array,
+  off: number,
+  rowStride: number,
+  colStride: number,
+  rows: number,
+  k: number,
+  width: number,
+  dst: Float32Array,
+): void {
+  const padded = Math.ceil(rows / width) * width;
+  dst.fill(0, rows === padded ? dst.length : Math.floor(rows / width) * k * width);
+  if (colStride === 1) {
+    for (let i = 0; i < rows; i++) {
+      const base = Math.floor(i / width) * k * width + (i % width);
+      const row = off + i * rowStride;
+      for (let p = 0; p < k; p++) dst[base + p * width] = src[row + p]!;
+    }
+    return;
+  }
+  for (let p = 0; p < k; p++) {
+    const row = off + p * colStride;
+    for (let i0 = 0, d = p * width; i0 < rows; i0 += width, d += k * width) {
+      const lim = Math.min(width, rows - i0);
+      for (let r = 0; r < lim; r++) dst[d + r] = src[row + i0 + r]!;
+    }
+  }
+}
+
+/** op(A) (m×k) into MR-row panels. */
+function packA(g: Gemm, t: MicroTile, dst: Float32Array): void {
+  const [rowStride, colStride] = g.transA ? [1, g.lda] : [g.lda, 1];
+  pack(g.a, g.offsetA, rowStride, colStride, g.m, g.k, t.mr, dst);
+}
+
+/** op(B)ᵀ (n×k) into NR-row panels, i.e. op(B) into NR-column panels. */
+function packB(g: Gemm, t: MicroTile, dst: Float32Array): void {
+  const [rowStride, colStride] = g.transB ? [g.ldb, 1] : [1, g.ldb];
+  pack(g.b, g.offsetB, rowStride, colStride, g.n, g.k, t.nr, dst);
+}
+
+/** C = α·acc + β·C over the m×n block (β = 0 does not read C). */
+function epilogue(g: Gemm, acc: Float32Array, ldAcc: number): void {
+  const { c, ldc, offsetC, alpha, beta } = g;
+  for (let i = 0; i < g.m; i++) {
+    const src = i * ldAcc;
+    const dst = offsetC + i * ldc;
+    if (beta === 0 && alpha === 1) {
+      c.set(acc.subarray(src, src + g.n), dst);
+    } else if (beta === 0) {
+      for (let j = 0; j < g.n; j++) c[dst + j] = alpha * acc[src + j]!;
+    } else {
+      for (let j = 0; j < g.n; j++) c[dst + j] = alpha * acc[src + j]! + beta * c[dst + j]!;
+    }
+  }
+}

@@ -59,9 +59,9 @@ export function resolveGemm(args: SgemmArgs): Gemm {
     offsetA: args.offsetA ?? 0,
     offsetB: args.offsetB ?? 0,
     offsetC: args.offsetC ?? 0,
-    lda: args.lda ?? (transA ? m : k),
-    ldb: args.ldb ?? (transB ? k : n),
-    ldc: args.ldc ?? n,
+    lda: args.lda ?? Math.max(1, transA ? m : k),
+    ldb: args.ldb ?? Math.max(1, transB ? k : n),
+    ldc: args.ldc ?? Math.max(1, n),
   };
   checkOperand("A", g.a, g.offsetA, g.lda, transA ? k : m, transA ? m : k);
   checkOperand("B", g.b, g.offsetB, g.ldb, transB ? n : k, transB ? k : n);

@@ -36,6 +36,7 @@ export const SIMD = {
   load: 0x00,
   load32Splat: 0x09,
   store: 0x0b,
+  shuffle: 0x0d,
   f32x4Add: 0xe4,
   f32x4Mul: 0xe6,
   f32x4RelaxedMadd: 0x105,
@@ -92,6 +93,12 @@ export class Body {
     this.op(0xfd, ...uleb(code));
     if (mem) this.op(...uleb(mem[0]), ...uleb(mem[1]));
     return this;
+  }
+  /** i8x16.shuffle of the two v128s on the stack, picking whole f32 lanes (0–3 first, 4–7 second). */
+  shuffleF32(lanes: [number, number, number, number]): this {
+    return this.simd(SIMD.shuffle).op(
+      ...lanes.flatMap((f) => [4 * f, 4 * f + 1, 4 * f + 2, 4 * f + 3]),
+    );
   }
   /** `local += delta` for an i32 local. */
   bump(local: number, delta: number): this {

@@ -1,14 +1,16 @@
 /**
  * Code generation of trigscope's wasm SIMD sgemm micro-kernel (see wasm-sgemm.ts for packing).
  *
- * The module exports `block(aPack, bPack, c, mPanels, nPanels, aPanelBytes, bPanelBytes, kc, ldcBytes)`:
- * for every MR-row panel of packed A and NR-column panel of packed B it adds the kc-long product
- * into an MR×NR tile of C. The tile lives in MR·NR/4 v128 locals for the whole k loop, which with
+ * The module exports `block(aPack, b, c, mPanels, nPanels, aPanelBytes, bPanelBytes, kc, ldcBytes,
+ * bStepBytes)`: for every MR-row panel of packed A and NR-column panel of B it adds the kc-long
+ * product into an MR×NR tile of C. B's NR values for one k are contiguous and the next k's lie
+ * bStepBytes further: NR·4 for packed panels, the padded row length for B copied as it is stored. The tile lives in MR·NR/4 v128 locals for the whole k loop, which with
  * NR/4 B vectors and one broadcast A value must fit x86's 16 vector registers (4×8: 8 + 2 + 1),
  * or V8 spills accumulators to the stack every iteration. With relaxed SIMD the update is one
  * `f32x4.relaxed_madd` (an FMA on x86 with FMA3); without it a multiply then an add.
  */
 import { Body, I32, SIMD, V128, buildModule } from "./wasm-asm.js";
+import { packBtFunc } from "./wasm-pack-module.js";
 
 export interface MicroTile {
   /** Rows of the C tile (A panel height). */
@@ -20,11 +22,22 @@ export interface MicroTile {
 }
 
 // Parameter and local numbering of `block`.
-const P = { aPack: 0, bPack: 1, c: 2, mPanels: 3, nPanels: 4, aPanel: 5, bPanel: 6, kc: 7, ldc: 8 };
-const L = { bCur: 9, cCol: 10, aCur: 11, cP: 12, iLeft: 13, jLeft: 14, aP: 15, bP: 16, p: 17 };
-const FIRST_V128 = 18;
+const P = {
+  aPack: 0,
+  bPack: 1,
+  c: 2,
+  mPanels: 3,
+  nPanels: 4,
+  aPanel: 5,
+  bPanel: 6,
+  kc: 7,
+  ldc: 8,
+  bStep: 9,
+};
+const L = { bCur: 10, cCol: 11, aCur: 12, cP: 13, iLeft: 14, jLeft: 15, aP: 16, bP: 17, p: 18 };
+const FIRST_V128 = 19;
 
-/** The module bytes for one micro-tile shape. */
+/** The module bytes for one micro-tile shape (with the Bᵀ packer for that panel width). */
 export function gemmModule(tile: MicroTile): Uint8Array<ArrayBuffer> {
   if (tile.nr % 4 !== 0) throw new Error(`micro-tile width ${tile.nr} is not a multiple of 4`);
   const nv = tile.nr / 4;
@@ -36,13 +49,14 @@ export function gemmModule(tile: MicroTile): Uint8Array<ArrayBuffer> {
   return buildModule([
     {
       name: "block",
-      params: Array(9).fill(I32),
+      params: Array(10).fill(I32),
       locals: [
         [9, I32],
         [tile.mr * nv + nv + 1, V128],
       ],
       body,
     },
+    packBtFunc(tile.nr),
   ]);
 }
 
@@ -88,7 +102,7 @@ function microKernel(
       .set(av);
     for (let h = 0; h < nv; h++) update(b, t.fma, av, bv(h), acc(r, h));
   }
-  b.bump(L.aP, t.mr * 4).bump(L.bP, t.nr * 4);
+  b.bump(L.aP, t.mr * 4).bumpBy(L.bP, P.bStep);
   b.bump(L.p, -1).get(L.p).brIf(0).end();
   for (let r = 0; r < t.mr; r++) {
     for (let h = 0; h < nv; h++)

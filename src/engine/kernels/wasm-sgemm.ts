@@ -1,11 +1,15 @@
 /**
  * trigscope's wasm SIMD sgemm: the CPU kernel when the native OpenBLAS cannot be loaded.
  *
- * GotoBLAS-style: op(A) is packed into MR-row panels and op(B) into NR-column panels (k-major,
- * zero-padded at the edges) inside the module's memory, so the micro-kernel (wasm-gemm-module.ts)
- * reads both with unit stride; the k dimension is cut into KC-long blocks so a B micro-panel stays
- * in L1 while every A panel passes over it. The product accumulates into a padded C buffer and the
- * α/β epilogue is applied in JS while copying out. One thread; packing is plain JS.
+ * GotoBLAS-style: op(A) is packed into MR-row panels (k-major, zero-padded) inside the module's
+ * memory. B as stored (k×n) is copied row by row, which is a memcpy, into rows padded to whole
+ * NR panels — plus one cache line when the row length is a multiple of 512 bytes, so that the k
+ * loop's strided reads do not all land in one L1 set; Bᵀ (n×k) is copied the same way and then
+ * transposed into k-major NR-column panels by the module's SIMD packer (wasm-pack-module.ts).
+ * Packing B in JS cost as much as the multiply itself at 64×2048×2048. The k dimension is cut into
+ * KC-long blocks so a B micro-panel stays in L1 while every A panel passes over it. The product
+ * accumulates into a padded C buffer and the α/β epilogue is applied in JS while copying out.
+ * One thread.
  */
 import { realValidate } from "./relaxed-gate.js";
 import { type Sgemm, type SgemmArgs, type Gemm, resolveGemm, scaleC } from "./sgemm.js";
@@ -37,7 +41,7 @@ export function createWasmSgemm(opts: { mr?: number; nr?: number; fma?: boolean 
   const instance = new WebAssembly.Instance(new WebAssembly.Module(gemmModule(tile)), {
     env: { mem: memory },
   });
-  const block = instance.exports.block as (...args: number[]) => void;
+  const fns = instance.exports as unknown as Exports;
   return {
     name: "wasm-simd",
     tile,
@@ -45,9 +49,14 @@ export function createWasmSgemm(opts: { mr?: number; nr?: number; fma?: boolean 
       const g = resolveGemm(args);
       if (g.m === 0 || g.n === 0) return;
       if (g.k === 0 || g.alpha === 0) return scaleC(g);
-      run(g, tile, memory, block);
+      run(g, tile, memory, fns);
     },
   };
+}
+
+interface Exports {
+  block(...args: number[]): void;
+  packBt(...args: number[]): void;
 }
 
 interface Layout {
@@ -56,14 +65,43 @@ interface Layout {
   aBytes: number;
   bBytes: number;
   cBytes: number;
+  /** Bytes from one k to the next in B's copy, and from one NR panel to the next. */
+  bStep: number;
+  bPanel: number;
+  /** Bᵀ only: the floats per row of its plain copy (k rounded up to 4, de-aliased) and that copy's size. */
+  rawRow: number;
+  rawBytes: number;
 }
+
+/** A row of `floats` plus one cache line when its length in bytes is a multiple of 512. */
+const dealias = (floats: number) => floats + ((floats * 4) % 512 === 0 ? 16 : 0);
 
 function layout(g: Gemm, t: MicroTile): Layout {
   const mPanels = Math.ceil(g.m / t.mr);
   const nPanels = Math.ceil(g.n / t.nr);
   const aBytes = mPanels * t.mr * g.k * 4;
-  const bBytes = nPanels * t.nr * g.k * 4;
-  return { mPanels, nPanels, aBytes, bBytes, cBytes: mPanels * t.mr * nPanels * t.nr * 4 };
+  const cBytes = mPanels * t.mr * nPanels * t.nr * 4;
+  if (g.transB) {
+    const kPad = Math.ceil(g.k / 4) * 4;
+    const rawRow = dealias(kPad);
+    const bBytes = nPanels * t.nr * kPad * 4;
+    const rawBytes = nPanels * t.nr * rawRow * 4;
+    const bPanel = kPad * t.nr * 4;
+    return { mPanels, nPanels, aBytes, bBytes, cBytes, bStep: t.nr * 4, bPanel, rawRow, rawBytes };
+  }
+  const row = dealias(nPanels * t.nr);
+  const bBytes = row * g.k * 4;
+  return {
+    mPanels,
+    nPanels,
+    aBytes,
+    bBytes,
+    cBytes,
+    bStep: row * 4,
+    bPanel: t.nr * 4,
+    rawRow: 0,
+    rawBytes: 0,
+  };
 }
 
 function ensureBytes(memory: WebAssembly.Memory, bytes: number): void {
@@ -74,37 +112,68 @@ function ensureBytes(memory: WebAssembly.Memory, bytes: number): void {
   if (pages > have) memory.grow(pages - have);
 }
 
-function run(
-  g: Gemm,
-  t: MicroTile,
-  memory: WebAssembly.Memory,
-  block: (...args: number[]) => void,
-): void {
+function run(g: Gemm, t: MicroTile, memory: WebAssembly.Memory, fns: Exports): void {
   const l = layout(g, t);
-  ensureBytes(memory, l.aBytes + l.bBytes + l.cBytes);
+  ensureBytes(memory, l.aBytes + l.bBytes + l.cBytes + l.rawBytes);
   const aAt = 0;
   const bAt = l.aBytes;
   const cAt = l.aBytes + l.bBytes;
   packA(g, t, new Float32Array(memory.buffer, aAt, l.aBytes / 4));
-  packB(g, t, new Float32Array(memory.buffer, bAt, l.bBytes / 4));
+  const bDst = new Float32Array(memory.buffer, bAt, l.bBytes / 4);
+  if (g.transB) {
+    const rawAt = cAt + l.cBytes;
+    copyRows(
+      g.b,
+      g.offsetB,
+      g.ldb,
+      g.n,
+      g.k,
+      l.rawRow,
+      new Float32Array(memory.buffer, rawAt, l.rawBytes / 4),
+    );
+    fns.packBt(rawAt, l.rawRow * 4, bAt, l.nPanels, Math.ceil(g.k / 4));
+  } else {
+    copyRows(g.b, g.offsetB, g.ldb, g.k, g.n, l.bStep / 4, bDst);
+  }
   const acc = new Float32Array(memory.buffer, cAt, l.cBytes / 4);
   acc.fill(0);
   const ldcBytes = l.nPanels * t.nr * 4;
   for (let p = 0; p < g.k; p += KC) {
     const kc = Math.min(KC, g.k - p);
-    block(
-      aAt + p * t.mr * 4,
-      bAt + p * t.nr * 4,
+    const aOff = aAt + p * t.mr * 4;
+    const bOff = bAt + p * l.bStep;
+    fns.block(
+      aOff,
+      bOff,
       cAt,
       l.mPanels,
       l.nPanels,
       g.k * t.mr * 4,
-      g.k * t.nr * 4,
+      l.bPanel,
       kc,
       ldcBytes,
+      l.bStep,
     );
   }
   epilogue(g, acc, l.nPanels * t.nr);
+}
+
+/** `rows` stored rows of `cols` floats into rows of `row` floats; zero in the padding and below. */
+function copyRows(
+  src: Float32Array,
+  off: number,
+  ld: number,
+  rows: number,
+  cols: number,
+  row: number,
+  dst: Float32Array,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const from = off + r * ld;
+    dst.set(src.subarray(from, from + cols), r * row);
+    dst.fill(0, r * row + cols, (r + 1) * row);
+  }
+  dst.fill(0, rows * row);
 }
 
 /**
@@ -145,12 +214,6 @@ function pack(
 function packA(g: Gemm, t: MicroTile, dst: Float32Array): void {
   const [rowStride, colStride] = g.transA ? [1, g.lda] : [g.lda, 1];
   pack(g.a, g.offsetA, rowStride, colStride, g.m, g.k, t.mr, dst);
-}
-
-/** op(B)ᵀ (n×k) into NR-row panels, i.e. op(B) into NR-column panels. */
-function packB(g: Gemm, t: MicroTile, dst: Float32Array): void {
-  const [rowStride, colStride] = g.transB ? [g.ldb, 1] : [1, g.ldb];
-  pack(g.b, g.offsetB, rowStride, colStride, g.n, g.k, t.nr, dst);
 }
 
 /** C = α·acc + β·C over the m×n block (β = 0 does not read C). */

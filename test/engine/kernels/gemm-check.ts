@@ -114,7 +114,7 @@ export function runCase(
   return { before, got };
 }
 
-/** Odd shapes (edges of the 4×8 tile, k across the 256-long block), all transposes, padding, α/β. */
+/** Odd shapes (edges of the 4×8 tile, k across the 256-long block, k not a multiple of 4), all transposes, padding, α/β. */
 export function cases(): Case[] {
   const shapes: [number, number, number][] = [
     [1, 1, 1],
@@ -125,6 +125,8 @@ export function cases(): Case[] {
     [33, 17, 300],
     [64, 1, 64],
     [1, 64, 65],
+    // 128-float rows (512 bytes): the copies of B and Bᵀ get their de-aliasing padding.
+    [6, 125, 128],
   ];
   const scalars: [number, number][] = [
     [1, 0],

@@ -8,6 +8,8 @@
  * OPENBLAS_CORETYPE (if set in the environment) forces OpenBLAS's kernel family, e.g. Haswell on a
  * newer CPU, which roughly halves it: the bench records the value it found and unsets it before
  * the library loads. The JS reference runs only on shapes up to JS_MAX_FLOP (it is ~100× slower).
+ * The machine is shared, so the kernels' runs are interleaved (one run of each kernel per round)
+ * and each kernel's median is taken: load changes during the bench hit all kernels alike.
  * Writes bench/results/kernels-cpu.json.
  */
 import { spawnSync } from "node:child_process";
@@ -17,8 +19,9 @@ import { jsSgemm } from "../src/engine/kernels/js-sgemm.js";
 import { loadNativeSgemm } from "../src/engine/kernels/native-sgemm.js";
 import { gemmFlops, type Sgemm } from "../src/engine/kernels/sgemm.js";
 import { createWasmSgemm } from "../src/engine/kernels/wasm-sgemm.js";
-import { jaxMatmul } from "./kernels-jax.js";
-import { machineInfo, machineLine, parseArgs, table, time } from "./setup.js";
+import { relaxedSimdAvailable } from "../src/engine/wasm-features.js";
+import { jaxMatmul, type Runner } from "./kernels-jax.js";
+import { machineInfo, machineLine, median, parseArgs, table } from "./setup.js";
 
 /** m×k×n: a 64-token batch through 2048-wide projections, an MLP's up/down at 8192, and a square. */
 const SHAPES: [number, number, number][] = [
@@ -27,7 +30,7 @@ const SHAPES: [number, number, number][] = [
   [64, 8192, 2048],
   [512, 512, 512],
 ];
-const JS_MAX_FLOP = 6e8;
+const JS_MAX_FLOP = 3e8;
 const OUT = "bench/results/kernels-cpu.json";
 
 interface Row {
@@ -52,11 +55,12 @@ async function main(): Promise<void> {
   for (const k of kernels) console.log(`${k.sgemm?.name ?? k.name}: ${k.detail}`);
   const rows: Row[] = [];
   for (const shape of SHAPES) {
-    for (const transB of [false, true]) {
-      for (const k of kernels) rows.push(await timeOurs(k, shape, transB, opts));
-      rows.push(await timeJax(shape, transB, opts));
-    }
+    for (const transB of [false, true])
+      rows.push(...(await timeShape(kernels, shape, transB, opts)));
   }
+  // After jax-js loaded: whether its matmuls used FMA (off unless TRIGSCOPE_RELAXED_SIMD=1).
+  const jaxFma = relaxedSimdAvailable();
+  console.log(`jax-js relaxed SIMD (FMA): ${jaxFma ? "on" : "off"}`);
   const torch = runTorch(opts);
   rows.push(...torch.rows);
   console.log(torch.line);
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { ...machineInfo(), loadavg_before: loadBefore, loadavg_after: loadavg() },
     openblas_coretype_in_env: coretype,
+    jax_relaxed_simd: jaxFma,
     kernels: kernels.map((k) => ({ name: k.name, detail: k.detail })),
     torch: torch.line,
     runs: opts.runs,
@@ -111,45 +116,51 @@ function row(
 ): Row {
   const [m, k, n] = shape;
   const gflops = ms === null ? null : gemmFlops(m, n, k) / ms / 1e6;
-  return {
-    shape,
-    variant: transB ? "A·Bᵀ" : "A·B",
-    kernel,
-    median_ms: ms,
-    gflops,
-    ...(note ? { note } : {}),
-  };
+  const variant = transB ? "A·Bᵀ" : "A·B";
+  return { shape, variant, kernel, median_ms: ms, gflops, ...(note ? { note } : {}) };
 }
 
-async function timeOurs(
-  k: Ours,
+/** Every kernel at one shape: warm-up runs, then `runs` rounds of one timed run per kernel. */
+async function timeShape(
+  kernels: Ours[],
   shape: [number, number, number],
   transB: boolean,
   opts: { runs: number; warmup: number },
-): Promise<Row> {
-  const [m, kk, n] = shape;
-  if (!k.sgemm) return row(shape, transB, k.name, null, k.detail);
-  if (k.name === "js" && gemmFlops(m, n, kk) > JS_MAX_FLOP)
-    return row(shape, transB, k.name, null, "skipped (too slow)");
-  const a = filled(m * kk, 1);
-  const b = filled(kk * n, 2);
+): Promise<Row[]> {
+  const [m, k, n] = shape;
+  const out: Row[] = [];
+  const runners: [string, Runner][] = [];
+  for (const kernel of kernels) {
+    if (!kernel.sgemm) out.push(row(shape, transB, kernel.name, null, kernel.detail));
+    else if (kernel.name === "js" && gemmFlops(m, n, k) > JS_MAX_FLOP) {
+      out.push(row(shape, transB, kernel.name, null, "skipped (too slow)"));
+    } else runners.push([kernel.name, ourRunner(kernel.sgemm, shape, transB)]);
+  }
+  runners.push([
+    `jax-js (${navigator.hardwareConcurrency} threads)`,
+    await jaxMatmul(shape, transB),
+  ]);
+  for (const [, r] of runners) for (let i = 0; i < opts.warmup; i++) await r.run();
+  const times = runners.map((): number[] => []);
+  for (let round = 0; round < opts.runs; round++) {
+    for (const [i, [, r]] of runners.entries()) {
+      const t0 = performance.now();
+      await r.run();
+      times[i]!.push(performance.now() - t0);
+    }
+  }
+  runners.forEach(([name, r], i) => {
+    r.dispose();
+    out.push(row(shape, transB, name, median(times[i]!)));
+  });
+  return out;
+}
+
+function ourRunner(sgemm: Sgemm, [m, k, n]: [number, number, number], transB: boolean): Runner {
+  const a = filled(m * k, 1);
+  const b = filled(k * n, 2);
   const c = new Float32Array(m * n);
-  const sgemm = k.sgemm;
-  const t = await time(
-    async () => sgemm.sgemm({ m, n, k: kk, a, b, c, transB }),
-    opts.warmup,
-    opts.runs,
-  );
-  return row(shape, transB, k.name, t.median_ms);
-}
-
-async function timeJax(
-  shape: [number, number, number],
-  transB: boolean,
-  opts: { runs: number; warmup: number },
-): Promise<Row> {
-  const ms = await jaxMatmul(shape, transB, opts);
-  return row(shape, transB, `jax-js (${navigator.hardwareConcurrency} threads)`, ms);
+  return { run: async () => sgemm.sgemm({ m, n, k, a, b, c, transB }), dispose: () => {} };
 }
 
 /** Deterministic values in [-1, 1) (the timing does not depend on them). */
@@ -188,7 +199,8 @@ function runTorch(opts: { runs: number; warmup: number }): { line: string; rows:
 /** GFLOP/s per kernel (rows) and shape × variant (columns). */
 function summary(rows: Row[]): string {
   const cols = [...new Set(rows.map((r) => `${r.shape.join("×")} ${r.variant}`))];
-  const kernels = [...new Set(rows.map((r) => r.kernel))];
+  const rank = (k: string) => ["openblas", "wasm-simd", "js"].indexOf(k) >>> 0; // the rest after
+  const kernels = [...new Set(rows.map((r) => r.kernel))].sort((x, y) => rank(x) - rank(y));
   const cell = (k: string, c: string) => {
     const r = rows.find((x) => x.kernel === k && `${x.shape.join("×")} ${x.variant}` === c);
     return r?.gflops == null ? "—" : r.gflops.toFixed(1);

@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     `OPENBLAS_CORETYPE: ${coretype ?? "not set"}${coretype ? " (unset for this run)" : ""}`,
   );
   const kernels = ourKernels();
-  for (const k of kernels) console.log(`${k.sgemm?.name ?? k.name}: ${k.detail}`);
+  for (const k of kernels) console.log(`${k.name}: ${k.detail}`);
   const rows: Row[] = [];
   for (const shape of SHAPES) {
     for (const transB of [false, true])
@@ -89,7 +89,6 @@ interface Ours {
 
 function ourKernels(): Ours[] {
   const native = loadNativeSgemm();
-  const wasm = createWasmSgemm();
   return [
     native.ok
       ? {
@@ -98,13 +97,20 @@ function ourKernels(): Ours[] {
           detail: `${native.sgemm.config}, ${native.sgemm.threads} threads`,
         }
       : { name: "openblas", sgemm: null, detail: `not available: ${native.reason}` },
-    {
-      name: "wasm-simd",
-      sgemm: wasm,
-      detail: `${wasm.tile.mr}×${wasm.tile.nr} tile, ${wasm.tile.fma ? "FMA" : "mul+add"}, 1 thread`,
-    },
+    ...wasmVariants(),
     { name: "js", sgemm: jsSgemm, detail: `plain loops, shapes up to ${JS_MAX_FLOP / 1e6} MFLOP` },
   ];
+}
+
+/** The wasm kernel on all threads and, when that is more than one, on one thread. */
+function wasmVariants(): Ours[] {
+  const all = createWasmSgemm();
+  const variants = all.threads > 1 ? [all, createWasmSgemm({ threads: 1 })] : [all];
+  return variants.map((w) => ({
+    name: `wasm-simd (${w.threads} thread${w.threads > 1 ? "s" : ""})`,
+    sgemm: w,
+    detail: `${w.tile.mr}×${w.tile.nr} tile, ${w.tile.fma ? "FMA" : "mul+add"}`,
+  }));
 }
 
 function row(
@@ -199,7 +205,8 @@ function runTorch(opts: { runs: number; warmup: number }): { line: string; rows:
 /** GFLOP/s per kernel (rows) and shape × variant (columns). */
 function summary(rows: Row[]): string {
   const cols = [...new Set(rows.map((r) => `${r.shape.join("×")} ${r.variant}`))];
-  const rank = (k: string) => ["openblas", "wasm-simd", "js"].indexOf(k) >>> 0; // the rest after
+  const order = ["openblas", "wasm-simd", "js"]; // the rest after
+  const rank = (k: string) => order.findIndex((o) => k.startsWith(o)) >>> 0;
   const kernels = [...new Set(rows.map((r) => r.kernel))].sort((x, y) => rank(x) - rank(y));
   const cell = (k: string, c: string) => {
     const r = rows.find((x) => x.kernel === k && `${x.shape.join("×")} ${x.variant}` === c);

@@ -79,7 +79,7 @@ function tryKernel(
       const s = createWasmSgemm();
       return {
         sgemm: s,
-        detail: `${s.tile.mr}×${s.tile.nr} tile, ${s.tile.fma ? "FMA (relaxed SIMD)" : "mul+add"}, 1 thread`,
+        detail: `${s.tile.mr}×${s.tile.nr} tile, ${s.tile.fma ? "FMA (relaxed SIMD)" : "mul+add"}, ${s.threads} threads`,
       };
     } catch (err) {
       return { reason: err instanceof Error ? err.message : String(err) };

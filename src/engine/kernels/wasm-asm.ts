@@ -51,25 +51,16 @@ export class Body {
   set(i: number): this {
     return this.op(0x21, ...uleb(i));
   }
-  tee(i: number): this {
-    return this.op(0x22, ...uleb(i));
-  }
   i32(v: number): this {
     return this.op(0x41, ...sleb(v));
   }
   add(): this {
     return this.op(0x6a);
   }
-  sub(): this {
-    return this.op(0x6b);
-  }
   mul(): this {
     return this.op(0x6c);
   }
-  /** `block` / `loop` with no result, closed by `end()`. */
-  block(): this {
-    return this.op(0x02, 0x40);
-  }
+  /** A `loop` with no result, closed by `end()`. */
   loop(): this {
     return this.op(0x03, 0x40);
   }
@@ -79,14 +70,12 @@ export class Body {
   brIf(depth: number): this {
     return this.op(0x0d, ...uleb(depth));
   }
-  br(depth: number): this {
-    return this.op(0x0c, ...uleb(depth));
+  gtS(): this {
+    return this.op(0x4a);
   }
-  eqz(): this {
-    return this.op(0x45);
-  }
-  geU(): this {
-    return this.op(0x4f);
+  /** `select`: the first of two values when the i32 on top is non-zero, else the second. */
+  select(): this {
+    return this.op(0x1b);
   }
   /** A SIMD instruction; memory ones take (log2 alignment, byte offset). */
   simd(code: number, mem?: [align: number, offset: number]): this {
@@ -122,10 +111,17 @@ export interface Func {
   body: Body;
 }
 
-/** A module importing `env.mem` (at least `minPages` pages) and exporting each function by name. */
-export function buildModule(funcs: Func[], minPages = 1): Uint8Array<ArrayBuffer> {
+/** The largest memory32 (4 GiB). */
+export const MAX_PAGES = 65536;
+
+/**
+ * A module importing `env.mem` (at least one page; a `shared` one, as threads need, declares
+ * MAX_PAGES as its maximum) and exporting each function by name.
+ */
+export function buildModule(funcs: Func[], shared = false): Uint8Array<ArrayBuffer> {
   const types = section(1, vec(funcs.map((f) => [0x60, ...vec(f.params.map((p) => [p])), 0])));
-  const imports = section(2, vec([[...str("env"), ...str("mem"), 0x02, 0x00, ...uleb(minPages)]]));
+  const limits = shared ? [0x03, ...uleb(1), ...uleb(MAX_PAGES)] : [0x00, ...uleb(1)];
+  const imports = section(2, vec([[...str("env"), ...str("mem"), 0x02, ...limits]]));
   const fnSec = section(3, vec(funcs.map((_, i) => uleb(i))));
   const exports = section(7, vec(funcs.map((f, i) => [...str(f.name), 0x00, ...uleb(i)])));
   const code = section(10, vec(funcs.map(codeEntry)));

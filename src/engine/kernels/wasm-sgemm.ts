@@ -6,18 +6,21 @@
  * NR panels — plus one cache line when the row length is a multiple of 512 bytes, so that the k
  * loop's strided reads do not all land in one L1 set; Bᵀ (n×k) is copied the same way and then
  * transposed into k-major NR-column panels by the module's SIMD packer (wasm-pack-module.ts).
- * Packing B in JS cost as much as the multiply itself at 64×2048×2048. The k dimension is cut into
- * KC-long blocks so a B micro-panel stays in L1 while every A panel passes over it. The product
- * accumulates into a padded C buffer and the α/β epilogue is applied in JS while copying out.
- * One thread.
+ * Packing B in JS cost as much as the multiply itself at 64×2048×2048. The module's `gemm` then
+ * runs the KC-blocked loops (wasm-gemm-module.ts), split over B panels between this thread and
+ * helper threads (wasm-threads.ts; the memory is shared). The product accumulates into a padded C
+ * buffer and the α/β epilogue is applied in JS while copying out.
  */
+import { availableParallelism } from "node:os";
 import { realValidate } from "./relaxed-gate.js";
 import { type Sgemm, type SgemmArgs, type Gemm, resolveGemm, scaleC } from "./sgemm.js";
+import { MAX_PAGES } from "./wasm-asm.js";
 import { type MicroTile, gemmModule } from "./wasm-gemm-module.js";
+import { type GemmArgs, GemmThreads } from "./wasm-threads.js";
 
 const PAGE = 65536;
-const MAX_PAGES = 65536;
-const KC = 256;
+/** Below this many flops a split between threads costs more than it saves. */
+const SPLIT_FLOPS = 2e7;
 
 /** Whether this runtime has 128-bit wasm SIMD and relaxed SIMD (for FMA), gate or no gate. */
 export function wasmSimdFeatures(): { simd: boolean; relaxed: boolean } {
@@ -28,34 +31,51 @@ export function wasmSimdFeatures(): { simd: boolean; relaxed: boolean } {
 
 export interface WasmSgemm extends Sgemm {
   readonly tile: MicroTile;
+  /** Threads a large multiply is split over, this one included. */
+  readonly threads: number;
+}
+
+/** TRIGSCOPE_THREADS, else the cores Node may use. */
+function defaultThreads(): number {
+  return Number(process.env.TRIGSCOPE_THREADS) || availableParallelism();
 }
 
 /** Builds the kernel for this runtime (FMA when relaxed SIMD validates, unless `fma` says otherwise). */
-export function createWasmSgemm(opts: { mr?: number; nr?: number; fma?: boolean } = {}): WasmSgemm {
+export function createWasmSgemm(
+  opts: { mr?: number; nr?: number; fma?: boolean; threads?: number } = {},
+): WasmSgemm {
   const features = wasmSimdFeatures();
   if (!features.simd) throw new Error("this WebAssembly runtime has no 128-bit SIMD");
   const tile: MicroTile = { mr: opts.mr ?? 4, nr: opts.nr ?? 8, fma: opts.fma ?? features.relaxed };
   if (tile.fma && !features.relaxed)
     throw new Error("FMA asked for, but this runtime has no relaxed SIMD");
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(gemmModule(tile)), {
-    env: { mem: memory },
-  });
-  const fns = instance.exports as unknown as Exports;
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+  const module = new WebAssembly.Module(gemmModule(tile, true));
+  const fns = new WebAssembly.Instance(module, { env: { mem: memory } })
+    .exports as unknown as Exports;
+  const pool = new GemmThreads(
+    fns.gemm,
+    module,
+    memory,
+    Math.max(1, opts.threads ?? defaultThreads()) - 1,
+  );
   return {
     name: "wasm-simd",
     tile,
+    get threads() {
+      return pool.threads;
+    },
     sgemm(args: SgemmArgs): void {
       const g = resolveGemm(args);
       if (g.m === 0 || g.n === 0) return;
       if (g.k === 0 || g.alpha === 0) return scaleC(g);
-      run(g, tile, memory, fns);
+      run(g, tile, memory, fns, pool);
     },
   };
 }
 
 interface Exports {
-  block(...args: number[]): void;
+  gemm(...args: number[]): void;
   packBt(...args: number[]): void;
 }
 
@@ -112,7 +132,13 @@ function ensureBytes(memory: WebAssembly.Memory, bytes: number): void {
   if (pages > have) memory.grow(pages - have);
 }
 
-function run(g: Gemm, t: MicroTile, memory: WebAssembly.Memory, fns: Exports): void {
+function run(
+  g: Gemm,
+  t: MicroTile,
+  memory: WebAssembly.Memory,
+  fns: Exports,
+  pool: GemmThreads,
+): void {
   const l = layout(g, t);
   ensureBytes(memory, l.aBytes + l.bBytes + l.cBytes + l.rawBytes);
   const aAt = 0;
@@ -138,23 +164,19 @@ function run(g: Gemm, t: MicroTile, memory: WebAssembly.Memory, fns: Exports): v
   const acc = new Float32Array(memory.buffer, cAt, l.cBytes / 4);
   acc.fill(0);
   const ldcBytes = l.nPanels * t.nr * 4;
-  for (let p = 0; p < g.k; p += KC) {
-    const kc = Math.min(KC, g.k - p);
-    const aOff = aAt + p * t.mr * 4;
-    const bOff = bAt + p * l.bStep;
-    fns.block(
-      aOff,
-      bOff,
-      cAt,
-      l.mPanels,
-      l.nPanels,
-      g.k * t.mr * 4,
-      l.bPanel,
-      kc,
-      ldcBytes,
-      l.bStep,
-    );
-  }
+  const gemmArgs: GemmArgs = [
+    aAt,
+    bAt,
+    cAt,
+    l.mPanels,
+    l.nPanels,
+    g.k * t.mr * 4,
+    l.bPanel,
+    g.k,
+    ldcBytes,
+    l.bStep,
+  ];
+  pool.run(gemmArgs, t.nr * 4, 2 * g.m * g.n * g.k >= SPLIT_FLOPS);
   epilogue(g, acc, l.nPanels * t.nr);
 }
 

@@ -24,7 +24,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { RELAXED_SIMD_FLAG } from "../src/engine/wasm-features.js";
+import { relaxedSimdOptIn } from "../src/engine/wasm-features.js";
 import { machineLine, parseArgs, table } from "./setup.js";
 
 interface ChildResult {
@@ -73,7 +73,12 @@ function editedCopy(root: string, microRows: number): string {
 }
 
 function runChild(v: Variant, copies: Map<number, string>, threads: number): ChildResult {
-  const env: NodeJS.ProcessEnv = { ...process.env, TRIGSCOPE_THREADS: String(threads) };
+  const optIn = relaxedSimdOptIn();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...(v.fma ? optIn.env : { TRIGSCOPE_RELAXED_SIMD: "" }),
+    TRIGSCOPE_THREADS: String(threads),
+  };
   if (v.microRows !== null) env.TRIGSCOPE_JAX_COPY = copies.get(v.microRows);
   else delete env.TRIGSCOPE_JAX_COPY;
   const args = [
@@ -81,7 +86,7 @@ function runChild(v: Variant, copies: Map<number, string>, threads: number): Chi
     "tsx",
     "--import",
     pathToFileURL("bench/tiles/redirect.mjs").href,
-    ...(v.fma ? [RELAXED_SIMD_FLAG] : []),
+    ...(v.fma ? optIn.nodeArgs : []),
     "bench/tiles/child.ts",
   ];
   const out = execFileSync(process.execPath, args, { env, encoding: "utf8", stdio: "pipe" });

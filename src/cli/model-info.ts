@@ -1,4 +1,5 @@
 /** `trigscope model info DIR [--sae DIR …] [--json]` */
+import { describeCpuKernel } from "../engine/kernels/index.js";
 import { describeModel } from "../model/info.js";
 import { findSaes, type SaeListing } from "../sae/discover.js";
 import { defineCommand } from "./command.js";
@@ -61,6 +62,7 @@ defineCommand({
           ]
         : []),
       `hooks       ${info.hookPoints} hook points, e.g. ${info.hookExamples.join(", ")}`,
+      `cpu matmul  ${describeCpuKernel()}`,
       ...saeLines(saes, c.dModel),
     ];
     io.stdout(lines.join("\n"));

@@ -1,4 +1,7 @@
 /** Side-effect module: installs the Node polyfills before @jax-js/jax is evaluated. */
+import { installRelaxedSimdGate } from "./kernels/relaxed-gate.js";
 import { installPolyfills } from "./polyfills.js";
 
+// Same jax-js numbers on every Node version unless TRIGSCOPE_RELAXED_SIMD=1 (kernels/relaxed-gate.ts).
+installRelaxedSimdGate();
 installPolyfills({ threads: Number(process.env.TRIGSCOPE_THREADS) || undefined });

@@ -8,6 +8,7 @@
  *
  * Shape legend: B batch, T tokens, D d_model, V vocab, N response tokens in the batch.
  */
+import { currentDevice } from "../engine/device.js";
 import { throwIfGpuFault } from "../engine/gpu-faults.js";
 import { nn, np, tree, valueAndGrad } from "../engine/jax.js";
 import { cachedProgram } from "./programs.js";
@@ -29,6 +30,14 @@ import {
   type Steering,
 } from "./steering.js";
 import type { ModelConfig } from "./config.js";
+import {
+  chunkRanges,
+  defaultActivationBudget,
+  responseCount,
+  rowsPerChunk,
+  sliceBatch,
+  sliceRows,
+} from "./steering-chunks.js";
 
 export interface TeacherForcedBatch {
   batch: HostBatch;
@@ -245,14 +254,113 @@ export interface PreparedSteering {
  * (which no vector changes), the later layers' device inputs, the scaled position mask and the
  * response selection are computed once and held on the device; each `lossAndGrad(vector)` then
  * uploads the vector and runs only the gradient program. The results equal steeringLossAndGrad's
- * (it runs through this). `steering.vector` gives the vectors' shape ([D] or [B*D]) only.
+ * (it runs through this). `steering.vector` gives the vectors' shape ([D] or [B*D]) only. A batch
+ * whose activations would exceed `opts.activationBudget` runs in chunks of rows, combined into the
+ * same loss and gradient (steering-chunks.ts).
  */
 export function prepareSteering(
   model: Model,
   tf: TeacherForcedBatch,
   steering: Steering,
-  /** queryWindow false: the last layer queries every position (for comparison; same results). */
-  opts: { queryWindow?: boolean } = {},
+  opts: PrepareOptions = {},
+): PreparedSteering {
+  const { batch: b, seqLen: t } = tf.batch;
+  checkSteering(model.config, steering, b, t);
+  const budget = opts.activationBudget ?? defaultActivationBudget(currentDevice());
+  const rows = rowsPerChunk(model.config, steering.layer, b, t, budget);
+  return rows >= b
+    ? prepareWhole(model, tf, steering, opts)
+    : prepareChunks(model, tf, steering, opts, rows);
+}
+
+export interface PrepareOptions {
+  /** false: the last layer queries every position (for comparison; same results). */
+  queryWindow?: boolean;
+  /**
+   * Bytes of activations one gradient pass may keep (steering-chunks.ts); a larger batch runs in
+   * chunks of rows. Default: 8 GiB on WebGPU, 1 GiB on wasm.
+   */
+  activationBudget?: number;
+}
+
+/** One chunk of rows, prepared, and its share of the batch's response tokens. */
+interface Chunk {
+  start: number;
+  end: number;
+  count: number;
+  site: PreparedSteering;
+}
+
+function prepareChunks(
+  model: Model,
+  tf: TeacherForcedBatch,
+  steering: Steering,
+  opts: PrepareOptions,
+  rows: number,
+): PreparedSteering {
+  const d = model.config.dModel;
+  const t = tf.batch.seqLen;
+  const perRow = steering.vector.length !== d;
+  const chunks: Chunk[] = [];
+  try {
+    for (const [start, end] of chunkRanges(tf.batch.batch, rows)) {
+      const sub = {
+        batch: sliceBatch(tf.batch, start, end),
+        responseMask: sliceRows(tf.responseMask, t, start, end),
+      };
+      const s: Steering = {
+        ...steering,
+        vector: perRow ? sliceRows(steering.vector, d, start, end) : steering.vector,
+        ...(steering.positionMask
+          ? { positionMask: sliceRows(steering.positionMask, t, start, end) }
+          : {}),
+      };
+      const count = responseCount(sub.responseMask);
+      chunks.push({ start, end, count, site: prepareWhole(model, sub, s, opts) });
+    }
+  } catch (err) {
+    chunks.forEach((c) => c.site.dispose());
+    throw err;
+  }
+  return chunkedSite(chunks, d, perRow, steering.vector.length);
+}
+
+/** The chunks' losses and gradients combined as the whole batch's (weights: response tokens). */
+function chunkedSite(chunks: Chunk[], d: number, perRow: boolean, length: number) {
+  const total = chunks.reduce((n, c) => n + c.count, 0);
+  return {
+    async lossAndGrad(vector: Float32Array): Promise<SteeringLossResult> {
+      if (vector.length !== length) {
+        throw new SteeringError(
+          `steering vector has ${vector.length} values; this site was prepared for ${length}`,
+        );
+      }
+      let loss = 0;
+      const perExample: number[] = [];
+      const grad = new Float32Array(length);
+      for (const c of chunks) {
+        const v = perRow ? vector.subarray(c.start * d, c.end * d) : vector;
+        const r = await c.site.lossAndGrad(Float32Array.from(v));
+        const w = c.count / total;
+        loss += w * r.loss;
+        perExample.push(...r.perExample);
+        if (perRow) r.grad.forEach((g, k) => (grad[c.start * d + k] = w * g));
+        else r.grad.forEach((g, k) => (grad[k]! += w * g));
+      }
+      return { loss, perExample, grad };
+    },
+    dispose() {
+      chunks.forEach((c) => c.site.dispose());
+    },
+  };
+}
+
+/** prepareSteering for a batch that fits one pass. */
+function prepareWhole(
+  model: Model,
+  tf: TeacherForcedBatch,
+  steering: Steering,
+  opts: PrepareOptions,
 ): PreparedSteering {
   const cfg = model.config;
   const { batch: b, seqLen: t } = tf.batch;

@@ -1,0 +1,102 @@
+/**
+ * A steering gradient over a batch split into chunks of rows (src/model/steering-chunks.ts) gives
+ * the one-pass loss, per-example losses and gradient — for one shared vector and for one vector per
+ * row — and the budget splits only batches that need it: never the zoo's audit, and an 8B-sized
+ * SAE-Attribution into several passes.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { initEngine } from "../../src/engine/device.js";
+import type { ModelConfig } from "../../src/model/config.js";
+import { leftPad } from "../../src/model/inputs.js";
+import { prepareSteering, type TeacherForcedBatch } from "../../src/model/loss.js";
+import { modelFromTensors, type Model } from "../../src/model/model.js";
+import { rowsPerChunk } from "../../src/model/steering-chunks.js";
+import { normalSampler, randomTensors, tinyConfig } from "./random-model.js";
+
+const D = 32;
+let model: Model;
+const rows = [
+  [3, 9, 4, 12, 7, 8],
+  [5, 6, 11, 2],
+  [1, 2, 3, 4, 5, 6, 7],
+  [8, 3, 3, 9, 10],
+  [13, 14, 15, 2, 4],
+];
+const batch = leftPad(rows, 0);
+const T = batch.seqLen;
+// The last two real tokens of each row are the response; the two before them are steered.
+const responseMask = new Uint8Array(rows.length * T);
+const positionMask = new Float32Array(rows.length * T);
+rows.forEach((r, i) => {
+  for (let j = T - 2; j < T; j++) responseMask[i * T + j] = 1;
+  for (let j = T - 4; j < T - 2; j++) positionMask[i * T + j] = 1;
+  expect(r.length).toBeGreaterThanOrEqual(4);
+});
+const tf: TeacherForcedBatch = { batch, responseMask };
+
+function vector(seed: number, n: number): Float32Array {
+  const s = normalSampler(seed, 0.5);
+  return Float32Array.from({ length: n }, () => s());
+}
+
+beforeAll(async () => {
+  await initEngine("wasm");
+  const cfg = tinyConfig("llama", { nLayers: 3, vocabSize: 20 });
+  model = modelFromTensors(cfg, randomTensors(cfg, 4), "random");
+});
+
+async function both(v: Float32Array, budget: number) {
+  const steering = { layer: 0, vector: v, positionMask, scale: 1 };
+  const whole = prepareSteering(model, tf, steering);
+  const parts = prepareSteering(model, tf, steering, { activationBudget: budget });
+  try {
+    return [await whole.lossAndGrad(v), await parts.lossAndGrad(v)] as const;
+  } finally {
+    whole.dispose();
+    parts.dispose();
+  }
+}
+
+function expectClose(a: ArrayLike<number>, b: ArrayLike<number>) {
+  expect(a.length).toBe(b.length);
+  const scale = Math.max(...Array.from(a, Math.abs));
+  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-5 * scale);
+}
+
+describe("a steering gradient in chunks of rows", () => {
+  // One row's activations at these shapes: rowsPerChunk's estimate times T tokens and 2 layers.
+  const oneRow = () => {
+    const c = model.config;
+    return 4 * (20 * c.dModel + 20 * c.dMlp + 4 * c.nHeads * T) * T * 2;
+  };
+
+  it("equals the one-pass loss and gradient for a shared vector (chunks of 2, 2, 1 rows)", async () => {
+    expect(rowsPerChunk(model.config, 0, rows.length, T, 2 * oneRow())).toBe(2);
+    const [w, p] = await both(vector(1, D), 2 * oneRow());
+    expect(Math.abs(w.loss - p.loss)).toBeLessThan(1e-6 * w.loss);
+    expectClose(w.perExample, p.perExample);
+    expectClose(w.grad, p.grad);
+  });
+
+  it("equals it for one vector per row (chunks of one row)", async () => {
+    const [w, p] = await both(vector(2, rows.length * D), oneRow());
+    expect(Math.abs(w.loss - p.loss)).toBeLessThan(1e-6 * w.loss);
+    expectClose(w.perExample, p.perExample);
+    expectClose(w.grad, p.grad);
+  });
+
+  it("splits an 8B-sized SAE-Attribution batch and leaves the zoo's audit whole", () => {
+    const llama8b = {
+      ...tinyConfig("llama"),
+      dModel: 4096,
+      dMlp: 14336,
+      nHeads: 32,
+      nLayers: 32,
+    } as ModelConfig;
+    const gib = 2 ** 30;
+    // 16 prompts of 55 tokens steered at layer 16 (15 layers after it): ~20 GiB of activations.
+    expect(rowsPerChunk(llama8b, 16, 16, 55, 8 * gib)).toBe(6);
+    const zooBase = { ...tinyConfig("llama"), dModel: 256, dMlp: 688, nHeads: 8, nLayers: 4 };
+    expect(rowsPerChunk(zooBase as ModelConfig, 2, 16, 64, 1 * gib)).toBe(16);
+  });
+});

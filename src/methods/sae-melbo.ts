@@ -146,7 +146,28 @@ export async function unsupervisedSaeMelbo(
     lr: o.lr ?? DEFAULT_LR,
   });
   if (problem) throw new MethodInputError(problem);
-  const s = {
+  const s = runSettings(o, lt);
+  const prep = prepareDisplacement(
+    model,
+    { batch: pb.batch, steerMask: pb.userMask, targetMask: pb.targetMask },
+    { sourceLayer: o.sourceLayer, targetLayer: lt, p: s.p, q: s.q },
+  );
+  try {
+    const basis = new OrthogonalBasis(dec.dModel);
+    const out: SaeMelboCode[] = [];
+    for (let j = 0; j < (o.vectors ?? 1); j++) {
+      if (o.signal?.aborted) break;
+      out.push(await ascendVector(model, prep, dec, basis, s, o, j));
+    }
+    return out;
+  } finally {
+    prep.dispose();
+  }
+}
+
+/** The run's settings with defaults filled in (recorded with every vector). */
+function runSettings(o: SaeMelboOptions, lt: number) {
+  return {
     sourceLayer: o.sourceLayer,
     targetLayer: lt,
     R: o.R,
@@ -158,81 +179,96 @@ export async function unsupervisedSaeMelbo(
     initScale: o.initScale ?? 1e-3,
     ...(o.lambdaScale !== undefined ? { lambdaScale: o.lambdaScale } : {}),
   };
-  const prep = prepareDisplacement(
-    model,
-    { batch: pb.batch, steerMask: pb.userMask, targetMask: pb.targetMask },
-    { sourceLayer: o.sourceLayer, targetLayer: lt, p: s.p, q: s.q },
-  );
-  try {
-    const basis = new OrthogonalBasis(dec.dModel);
-    const out: SaeMelboCode[] = [];
-    for (let j = 0; j < (o.vectors ?? 1); j++) {
-      if (o.signal?.aborted) break;
-      let z = onSphere(dec, basis, randomCode(dec.dSae, s.seed, j, s.initScale), s.R);
-      if (!z)
-        throw new MethodInputError("the random start zᵀD̂ lies in the span of earlier vectors");
-      let cand: Float32Array = z;
-      let lambda = o.lambdaScale !== undefined ? NaN : o.lambda;
-      let objective = NaN;
-      let value = -Infinity;
-      let grad: ArrayLike<number> = new Float64Array(dec.dSae);
-      let eta = NaN;
-      const losses: number[] = [];
-      for (let step = 0; step < s.steps; step++) {
-        if (o.signal?.aborted) break;
-        const { delta, pullback } = saeDirection(dec, basis, cand);
-        const r = await displacementObjectiveAndGrad(model, prep, delta);
-        const g = pullback(r.grad);
-        if (step === 0) {
-          lambda = resolveLambda(o, g);
-          eta = (s.lr * norm(cand)) / Math.max(norm(g), 1e-30);
-        }
-        const candValue = r.objective - lambda * l1Norm(cand);
-        const accepted = step === 0 || candValue >= value;
-        if (accepted) {
-          z = cand;
-          objective = r.objective;
-          value = candValue;
-          grad = g;
-          if (step > 0) eta *= GROW;
-        } else eta *= SHRINK;
-        losses.push(value);
-        o.onStep?.(j, step, value);
-        // The next candidate from the accepted z (shrinking η until it has a direction).
-        let next: Float32Array | null = null;
-        for (let tries = 0; tries < 60 && !next; tries++) {
-          const y = Float32Array.from(z, (x, i) => softThreshold(x + eta * grad[i]!, eta * lambda));
-          next = onSphere(dec, basis, y, s.R);
-          if (!next) eta *= SHRINK;
-        }
-        if (!next) break;
-        // Converged: the step no longer moves z (backtracking has shrunk η to nothing).
-        let moved = 0;
-        let size = 0;
-        for (let i = 0; i < next.length; i++) {
-          moved = Math.max(moved, Math.abs(next[i]! - z[i]!));
-          size = Math.max(size, Math.abs(z[i]!));
-        }
-        if (moved <= 1e-6 * size) break;
-        cand = next;
-      }
-      const { delta } = saeDirection(dec, basis, z);
-      // No step ran (steps 0, or aborted at once): the objective of the start, measured.
-      if (losses.length === 0)
-        objective = (await displacementObjective(model, prep, delta)).objective;
-      basis.add(delta);
-      out.push({
-        z,
-        vector: delta,
-        losses,
-        lambda,
-        finalObjective: objective,
-        topLatents: topLatentsByZ(z),
-        settings: { ...s, lambda, index: j },
-      });
+}
+
+/** Vector j: proximal ascent of z from a random start, then δ(z) added to the basis. */
+async function ascendVector(
+  model: Model,
+  prep: ReturnType<typeof prepareDisplacement>,
+  dec: SaeDecoder,
+  basis: OrthogonalBasis,
+  s: ReturnType<typeof runSettings>,
+  o: SaeMelboOptions,
+  j: number,
+): Promise<SaeMelboCode> {
+  let z = onSphere(dec, basis, randomCode(dec.dSae, s.seed, j, s.initScale), s.R);
+  if (!z) throw new MethodInputError("the random start zᵀD̂ lies in the span of earlier vectors");
+  let cand: Float32Array = z;
+  let lambda = o.lambdaScale !== undefined ? NaN : o.lambda;
+  let objective = NaN;
+  let value = -Infinity;
+  let grad: ArrayLike<number> = new Float64Array(dec.dSae);
+  let eta = NaN;
+  const losses: number[] = [];
+  for (let step = 0; step < s.steps; step++) {
+    if (o.signal?.aborted) break;
+    const { delta, pullback } = saeDirection(dec, basis, cand);
+    const r = await displacementObjectiveAndGrad(model, prep, delta);
+    const g = pullback(r.grad);
+    if (step === 0) {
+      lambda = resolveLambda(o, g);
+      eta = (s.lr * norm(cand)) / Math.max(norm(g), 1e-30);
     }
-    return out;
-  } finally {
-    prep.dispose();
+    const candValue = r.objective - lambda * l1Norm(cand);
+    const accepted = step === 0 || candValue >= value;
+    if (accepted) {
+      z = cand;
+      objective = r.objective;
+      value = candValue;
+      grad = g;
+      if (step > 0) eta *= GROW;
+    } else eta *= SHRINK;
+    losses.push(value);
+    o.onStep?.(j, step, value);
+    const proposal = nextCandidate(dec, basis, z, grad, eta, lambda, s.R);
+    eta = proposal.eta;
+    const next = proposal.next;
+    if (!next) break;
+    if (converged(next, z)) break;
+    cand = next;
   }
+  const { delta } = saeDirection(dec, basis, z);
+  // No step ran (steps 0, or aborted at once): the objective of the start, measured.
+  if (losses.length === 0) objective = (await displacementObjective(model, prep, delta)).objective;
+  basis.add(delta);
+  return {
+    z,
+    vector: delta,
+    losses,
+    lambda,
+    finalObjective: objective,
+    topLatents: topLatentsByZ(z),
+    settings: { ...s, lambda, index: j },
+  };
+}
+
+/** The next candidate from the accepted z (shrinking η until it has a direction; null after 60
+ *  tries), with the η it used. */
+function nextCandidate(
+  dec: SaeDecoder,
+  basis: OrthogonalBasis,
+  z: Float32Array,
+  grad: ArrayLike<number>,
+  eta: number,
+  lambda: number,
+  r: number,
+): { next: Float32Array | null; eta: number } {
+  let next: Float32Array | null = null;
+  for (let tries = 0; tries < 60 && !next; tries++) {
+    const y = Float32Array.from(z, (x, i) => softThreshold(x + eta * grad[i]!, eta * lambda));
+    next = onSphere(dec, basis, y, r);
+    if (!next) eta *= SHRINK;
+  }
+  return { next, eta };
+}
+
+/** Converged: the step no longer moves z (backtracking has shrunk η to nothing). */
+function converged(next: Float32Array, z: Float32Array): boolean {
+  let moved = 0;
+  let size = 0;
+  for (let i = 0; i < next.length; i++) {
+    moved = Math.max(moved, Math.abs(next[i]! - z[i]!));
+    size = Math.max(size, Math.abs(z[i]!));
+  }
+  return moved <= 1e-6 * size;
 }

@@ -95,6 +95,24 @@ interface Draft extends Candidate {
 /** A lexicon concept or an explanation's WordNet concept (not a bag of top words). */
 const readable = (c: Candidate) => c.concept !== undefined || c.synsets !== undefined;
 
+/** What one latent points at: the draft key, its name and words, and concept or synsets. */
+interface Target {
+  key: string;
+  name: string;
+  words: string[];
+  concept?: string;
+  synsets?: number[];
+}
+
+/** The resolved options a latent is read with. */
+interface ReadOptions {
+  concepts: Map<string, LexiconFile["concepts"][number]>;
+  minAuroc: number;
+  minWordLength: number;
+  nameWords: number;
+  explain?: CandidateOptions["explain"];
+}
+
 export function buildCandidates(
   lists: readonly MethodRanking[],
   o: CandidateOptions,
@@ -111,6 +129,7 @@ export function buildCandidates(
     throw new InterpretInputError("lists", "must be a non-empty list of method rankings");
   }
   const concepts = new Map(o.lexicon.concepts.map((c) => [c.name, c]));
+  const ro: ReadOptions = { concepts, minAuroc, minWordLength, nameWords, explain: o.explain };
   const drafts = new Map<string, Draft>();
   const warnings: string[] = [];
   lists.forEach((l, li) => {
@@ -125,56 +144,85 @@ export function buildCandidates(
         );
       }
       const source = { method: l.method, rank: ri + 1, latent: r.index, score: r.score };
-      let name: string;
-      let key: string;
-      let words: string[];
-      let concept: string | undefined;
-      let synsets: number[] | undefined;
-      const lexConcept = r.concept !== undefined ? concepts.get(r.concept) : undefined;
-      const explained =
-        r.explanation !== undefined && o.explain
-          ? o.explain(r.explanation, r.topWords ?? [])[0]
-          : undefined;
-      if (r.concept !== undefined && (r.auroc ?? 0) >= minAuroc && lexConcept) {
-        key = name = concept = lexConcept.name;
-        words = [...new Set([...lexConcept.train, ...lexConcept.heldOut])];
-      } else if (explained?.source === "wordnet" && explained.words.length > 0) {
-        synsets = [...explained.synsets];
-        key = `wordnet:${synsets.join(",")}`;
-        name = explained.name;
-        words = [...explained.words];
-      } else {
-        if (r.concept !== undefined && (r.auroc ?? 0) >= minAuroc) {
-          warnings.push(`latent ${r.index}: concept '${r.concept}' is not in the lexicon`);
-        }
-        words = probeWords(r.topWords ?? [], minWordLength);
-        if (words.length === 0) {
-          warnings.push(`latent ${r.index} (${l.method} #${ri + 1}): no usable top words`);
-          return;
-        }
-        key = name = `latent ${r.index}: ${words.slice(0, nameWords).join("/")}`;
-      }
-      const d = drafts.get(key);
-      if (!d) {
-        drafts.set(key, {
-          name,
-          words,
-          ...(concept !== undefined ? { concept } : {}),
-          ...(synsets !== undefined ? { synsets } : {}),
-          bestRank: ri + 1,
-          sources: [source],
-          methods: new Set([l.method]),
-          bestScore: Math.abs(r.score),
-        });
-        return;
-      }
-      d.sources.push(source);
-      d.methods.add(l.method);
-      d.bestRank = Math.min(d.bestRank, ri + 1);
-      d.bestScore = Math.max(d.bestScore, Math.abs(r.score));
+      const target = latentTarget(r, l.method, ri, ro, warnings);
+      if (target) addSource(drafts, target, source);
     });
   });
-  // Names must be unique: an explanation concept named like another candidate gets "(wordnet)".
+  uniqueNames(drafts);
+  const kept = keepCandidates(orderDrafts(drafts), max, nameWords, warnings);
+  return {
+    candidates: kept.map((d) => ({
+      name: d.name,
+      words: d.words,
+      ...(d.concept !== undefined ? { concept: d.concept } : {}),
+      ...(d.synsets !== undefined ? { synsets: d.synsets } : {}),
+      bestRank: d.bestRank,
+      sources: d.sources,
+    })),
+    warnings,
+  };
+}
+
+/** The candidate latent r (at 0-based position ri of `method`'s list) points at: its lexicon
+ *  concept, else its explanation's WordNet concept, else its usable top words (null: none). */
+function latentTarget(
+  r: RankedLatent,
+  method: string,
+  ri: number,
+  o: ReadOptions,
+  warnings: string[],
+): Target | null {
+  const lexConcept = r.concept !== undefined ? o.concepts.get(r.concept) : undefined;
+  const explained =
+    r.explanation !== undefined && o.explain
+      ? o.explain(r.explanation, r.topWords ?? [])[0]
+      : undefined;
+  if (r.concept !== undefined && (r.auroc ?? 0) >= o.minAuroc && lexConcept) {
+    const name = lexConcept.name;
+    const words = [...new Set([...lexConcept.train, ...lexConcept.heldOut])];
+    return { key: name, name, words, concept: name };
+  }
+  if (explained?.source === "wordnet" && explained.words.length > 0) {
+    const synsets = [...explained.synsets];
+    const key = `wordnet:${synsets.join(",")}`;
+    return { key, name: explained.name, words: [...explained.words], synsets };
+  }
+  if (r.concept !== undefined && (r.auroc ?? 0) >= o.minAuroc) {
+    warnings.push(`latent ${r.index}: concept '${r.concept}' is not in the lexicon`);
+  }
+  const words = probeWords(r.topWords ?? [], o.minWordLength);
+  if (words.length === 0) {
+    warnings.push(`latent ${r.index} (${method} #${ri + 1}): no usable top words`);
+    return null;
+  }
+  const name = `latent ${r.index}: ${words.slice(0, o.nameWords).join("/")}`;
+  return { key: name, name, words };
+}
+
+/** Adds a source to the draft under the target's key, starting the draft on first sight. */
+function addSource(drafts: Map<string, Draft>, t: Target, source: CandidateSource): void {
+  const d = drafts.get(t.key);
+  if (!d) {
+    drafts.set(t.key, {
+      name: t.name,
+      words: t.words,
+      ...(t.concept !== undefined ? { concept: t.concept } : {}),
+      ...(t.synsets !== undefined ? { synsets: t.synsets } : {}),
+      bestRank: source.rank,
+      sources: [source],
+      methods: new Set([source.method]),
+      bestScore: Math.abs(source.score),
+    });
+    return;
+  }
+  d.sources.push(source);
+  d.methods.add(source.method);
+  d.bestRank = Math.min(d.bestRank, source.rank);
+  d.bestScore = Math.max(d.bestScore, Math.abs(source.score));
+}
+
+/** Names must be unique: an explanation concept named like another candidate gets "(wordnet)". */
+function uniqueNames(drafts: Map<string, Draft>): void {
   const names = new Set(
     [...drafts.values()].filter((d) => d.synsets === undefined).map((d) => d.name),
   );
@@ -183,7 +231,11 @@ export function buildCandidates(
     while (names.has(d.name)) d.name = `${d.name} (wordnet)`;
     names.add(d.name);
   }
-  const ordered = [...drafts.values()].sort(
+}
+
+/** Drafts in the rule's order: readable first, then bestRank, methods, best |score|, name. */
+function orderDrafts(drafts: Map<string, Draft>): Draft[] {
+  return [...drafts.values()].sort(
     (a, b) =>
       Number(readable(b)) - Number(readable(a)) ||
       a.bestRank - b.bestRank ||
@@ -191,6 +243,16 @@ export function buildCandidates(
       b.bestScore - a.bestScore ||
       (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
   );
+}
+
+/** The first `max` candidates, bags of top words stripped of (and renamed without) the words of
+ *  the kept readable candidates; a bag left empty is dropped with a warning. */
+function keepCandidates(
+  ordered: Draft[],
+  max: number,
+  nameWords: number,
+  warnings: string[],
+): Draft[] {
   const covered = new Set(
     ordered
       .filter(readable)
@@ -214,17 +276,7 @@ export function buildCandidates(
     }
     kept.push(d);
   }
-  return {
-    candidates: kept.map((d) => ({
-      name: d.name,
-      words: d.words,
-      ...(d.concept !== undefined ? { concept: d.concept } : {}),
-      ...(d.synsets !== undefined ? { synsets: d.synsets } : {}),
-      bestRank: d.bestRank,
-      sources: d.sources,
-    })),
-    warnings,
-  };
+  return kept;
 }
 
 /** Candidates for named lexicon concepts (for hand-made hypotheses and tests). */

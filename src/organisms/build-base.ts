@@ -78,6 +78,15 @@ export interface BaseMetrics {
   device: string;
 }
 
+/** The tokenised corpus: train and validation examples, the vocabulary size and the corpus hash
+ *  that fingerprints training checkpoints. */
+interface TokenisedCorpus {
+  trainSet: TrainExample[];
+  validation: TrainExample[];
+  vocabSize: number;
+  fingerprint: string;
+}
+
 export async function buildBase(spec: BaseSpec, ctx: BuildContext): Promise<BaseMetrics> {
   mkdirSync(ctx.out, { recursive: true });
   const lex = buildLexicon({
@@ -87,7 +96,69 @@ export async function buildBase(spec: BaseSpec, ctx: BuildContext): Promise<Base
   });
   writeLexiconFile(ctx.out, lex);
   ctx.log(`lexicon: ${lex.concepts.length} concepts`);
+  const { trainSet, validation, vocabSize, fingerprint } = tokenisedCorpus(spec, ctx, lex);
 
+  const cfg = baseModelConfig(spec, vocabSize);
+  const init = initialTensors(cfg, spec.seed);
+  const parameters = [...init.values()].reduce((s, t) => s + t.data.length, 0);
+  const model = modelFromTensors(cfg, init, "initial weights");
+  ctx.log(`model: llama d${cfg.dModel} × ${cfg.nLayers} layers, ${parameters} parameters`);
+  const result = await train<ModelParams>({
+    cfg,
+    invFreq: model.invFreq,
+    trainable: model.params,
+    paramsOf: (p) => p,
+    train: trainSet,
+    validation,
+    padId: PAD,
+    options: trainOptionsOf(spec.train, spec.seed),
+    checkpointDir: join(ctx.out, "checkpoint"),
+    resume: ctx.resume,
+    fingerprint,
+    progress: ctx.progress("train"),
+    signal: ctx.signal,
+  });
+  if (result.interrupted) {
+    throw new Error(`training interrupted at step ${result.steps}; run again with --resume`);
+  }
+  const tensors = await paramsToHfTensors(cfg, result.trainable);
+  writeModelDir(ctx.out, cfg, tensors, { organism: spec.name });
+  writeGenerationConfig(ctx.out);
+  const last = result.history.slice(-20);
+  const metrics: BaseMetrics = {
+    corpusItems: trainSet.length,
+    corpusTokens: tokenCount(trainSet),
+    validationTokens: tokenCount(validation),
+    vocabSize,
+    parameters,
+    steps: result.steps,
+    tokensSeen: result.tokensSeen,
+    finalTrainLoss: last.reduce((s, h) => s + h.loss, 0) / Math.max(1, last.length),
+    finalValidationLoss: result.validation.at(-1)?.loss ?? NaN,
+    tokensPerSecond: result.tokensPerSecond,
+    device: ctx.device,
+  };
+  writeFileAtomic(
+    join(ctx.out, ORGANISM_FILE),
+    JSON.stringify({ spec, metrics, validation: result.validation }, null, 2) + "\n",
+  );
+  tree.dispose(result.trainable as never);
+  rmSync(join(ctx.out, "checkpoint"), { recursive: true, force: true });
+  return metrics;
+}
+
+/** Tokens in a set of examples. */
+function tokenCount(xs: TrainExample[]): number {
+  return xs.reduce((s, e) => s + e.ids.length, 0);
+}
+
+/** Generates the corpus, trains and writes the BPE tokenizer, and tokenises every item
+ *  (truncated to the training length), split into train and validation. */
+function tokenisedCorpus(
+  spec: BaseSpec,
+  ctx: BuildContext,
+  lex: ReturnType<typeof buildLexicon>,
+): TokenisedCorpus {
   const total = spec.corpus.items + spec.corpus.validationItems;
   const texts: string[] = [];
   for (const it of corpusItems(lex, specCorpusOptions(spec.corpus, spec.seed, total)))
@@ -111,64 +182,20 @@ export async function buildBase(spec: BaseSpec, ctx: BuildContext): Promise<Base
   bar.finish();
   const trainSet = examples.slice(0, spec.corpus.items);
   const validation = examples.slice(spec.corpus.items);
-  const count = (xs: TrainExample[]) => xs.reduce((s, e) => s + e.ids.length, 0);
-  const corpusTokens = count(trainSet);
   ctx.log(
-    `corpus: ${trainSet.length} items, ${corpusTokens} tokens (validation ${count(validation)}), vocabulary ${vocabSize}`,
+    `corpus: ${trainSet.length} items, ${tokenCount(trainSet)} tokens (validation ${tokenCount(validation)}), vocabulary ${vocabSize}`,
   );
+  return { trainSet, validation, vocabSize, fingerprint: hash.digest("hex") };
+}
 
-  const cfg = baseModelConfig(spec, vocabSize);
-  const init = initialTensors(cfg, spec.seed);
-  const parameters = [...init.values()].reduce((s, t) => s + t.data.length, 0);
-  const model = modelFromTensors(cfg, init, "initial weights");
-  ctx.log(`model: llama d${cfg.dModel} × ${cfg.nLayers} layers, ${parameters} parameters`);
-  const result = await train<ModelParams>({
-    cfg,
-    invFreq: model.invFreq,
-    trainable: model.params,
-    paramsOf: (p) => p,
-    train: trainSet,
-    validation,
-    padId: PAD,
-    options: trainOptionsOf(spec.train, spec.seed),
-    checkpointDir: join(ctx.out, "checkpoint"),
-    resume: ctx.resume,
-    fingerprint: hash.digest("hex"),
-    progress: ctx.progress("train"),
-    signal: ctx.signal,
-  });
-  if (result.interrupted) {
-    throw new Error(`training interrupted at step ${result.steps}; run again with --resume`);
-  }
-  const tensors = await paramsToHfTensors(cfg, result.trainable);
-  writeModelDir(ctx.out, cfg, tensors, { organism: spec.name });
+/** Writes generation_config.json (BOS, both end tokens, PAD; greedy decoding). */
+function writeGenerationConfig(out: string): void {
   writeFileAtomic(
-    join(ctx.out, "generation_config.json"),
+    join(out, "generation_config.json"),
     JSON.stringify(
       { bos_token_id: BOS, eos_token_id: [END, EOS], pad_token_id: PAD, do_sample: false },
       null,
       2,
     ) + "\n",
   );
-  const last = result.history.slice(-20);
-  const metrics: BaseMetrics = {
-    corpusItems: trainSet.length,
-    corpusTokens,
-    validationTokens: count(validation),
-    vocabSize,
-    parameters,
-    steps: result.steps,
-    tokensSeen: result.tokensSeen,
-    finalTrainLoss: last.reduce((s, h) => s + h.loss, 0) / Math.max(1, last.length),
-    finalValidationLoss: result.validation.at(-1)?.loss ?? NaN,
-    tokensPerSecond: result.tokensPerSecond,
-    device: ctx.device,
-  };
-  writeFileAtomic(
-    join(ctx.out, ORGANISM_FILE),
-    JSON.stringify({ spec, metrics, validation: result.validation }, null, 2) + "\n",
-  );
-  tree.dispose(result.trainable as never);
-  rmSync(join(ctx.out, "checkpoint"), { recursive: true, force: true });
-  return metrics;
 }

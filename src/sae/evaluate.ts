@@ -41,6 +41,17 @@ export interface EvaluateSaeOptions {
   progress?: Progress;
 }
 
+/** Float64 running sums: Σx, Σx², Σ(x − x̂)² per dimension, firings per latent, CE by tokens. */
+interface EvalSums {
+  sum: Float64Array;
+  sumSq: Float64Array;
+  residual: number;
+  active: number;
+  rows: number;
+  fires: Float64Array;
+  ce: { clean: number; spliced: number; zero: number; tokens: number };
+}
+
 export async function evaluateSae(o: EvaluateSaeOptions): Promise<SaeEvaluation> {
   checkSaeForModel(o.sae, o.model.config);
   const { dIn: d, dSae: m, hookName } = o.sae.config;
@@ -49,57 +60,89 @@ export async function evaluateSae(o: EvaluateSaeOptions): Promise<SaeEvaluation>
   const seqLen = o.seqLen ?? 128;
   const dsae = saeToDevice(o.sae);
   // Running sums (float64): Σx, Σx², Σ(x − x̂)² per dimension; firing counts per latent.
-  const sum = new Float64Array(d);
-  const sumSq = new Float64Array(d);
-  let residual = 0;
-  let active = 0;
-  let rows = 0;
-  const fires = new Float64Array(m);
-  const ce = { clean: 0, spliced: 0, zero: 0, tokens: 0 };
+  const acc: EvalSums = {
+    sum: new Float64Array(d),
+    sumSq: new Float64Array(d),
+    residual: 0,
+    active: 0,
+    rows: 0,
+    fires: new Float64Array(m),
+    ce: { clean: 0, spliced: 0, zero: 0, tokens: 0 },
+  };
   try {
-    for (let start = 0; start < o.sequences.length && rows < maxTokens; start += per) {
+    for (let start = 0; start < o.sequences.length && acc.rows < maxTokens; start += per) {
       const seqs = o.sequences.slice(start, start + per).map((s) => s.slice(0, seqLen));
       if (seqs.some((s) => s.length < 2)) continue;
       const batch = leftPad(seqs, o.padId, seqLen);
       const r = await runWithCache(o.model, batch, { capture: [hookName], logits: false });
-      const h = r.cache[hookName]!.data;
-      const keep: number[] = [];
-      seqs.forEach((s, b) => {
-        for (let j = 1; j < s.length; j++) keep.push((b * seqLen + batch.pads[b]! + j) * d);
-      });
-      const x = new Float32Array(keep.length * d);
-      keep.forEach((src, i) => x.set(h.subarray(src, src + d), i * d));
-      const { features, reconstruction } = await encodeHost(dsae, {
-        shape: [keep.length, d],
-        data: x,
-      });
-      for (let i = 0; i < keep.length; i++) {
-        for (let j = 0; j < d; j++) {
-          const v = x[i * d + j]!;
-          sum[j]! += v;
-          sumSq[j]! += v * v;
-          residual += (v - reconstruction.data[i * d + j]!) ** 2;
-        }
-        for (let q = 0; q < m; q++) {
-          if (features.data[i * m + q] !== 0) {
-            fires[q]! += 1;
-            active++;
-          }
-        }
-      }
-      rows += keep.length;
+      const x = keptRows(r.cache[hookName]!.data, seqs, batch.pads, seqLen, d);
+      const n = x.length / d;
+      const { features, reconstruction } = await encodeHost(dsae, { shape: [n, d], data: x });
+      accumulateRows(acc, x, reconstruction.data, features.data, n, d, m);
+      acc.rows += n;
       const s = await spliceCrossEntropy(o.model, dsae, batch);
-      ce.clean += s.clean * s.tokens;
-      ce.spliced += s.spliced * s.tokens;
-      ce.zero += s.zeroAblated * s.tokens;
-      ce.tokens += s.tokens;
-      o.progress?.update(Math.min(rows, maxTokens), maxTokens);
+      acc.ce.clean += s.clean * s.tokens;
+      acc.ce.spliced += s.spliced * s.tokens;
+      acc.ce.zero += s.zeroAblated * s.tokens;
+      acc.ce.tokens += s.tokens;
+      o.progress?.update(Math.min(acc.rows, maxTokens), maxTokens);
     }
   } finally {
     dsae.dispose();
   }
   o.progress?.finish();
-  if (rows === 0) throw new Error("evaluateSae: no tokens to evaluate (sequences shorter than 2)");
+  if (acc.rows === 0) {
+    throw new Error("evaluateSae: no tokens to evaluate (sequences shorter than 2)");
+  }
+  return summarize(acc, d, m);
+}
+
+/** The hook's activation rows of a left-padded batch with pads and BOS dropped, packed [N, D]. */
+function keptRows(
+  h: Float32Array,
+  seqs: readonly (readonly number[])[],
+  pads: readonly number[],
+  seqLen: number,
+  d: number,
+): Float32Array {
+  const keep: number[] = [];
+  seqs.forEach((s, b) => {
+    for (let j = 1; j < s.length; j++) keep.push((b * seqLen + pads[b]! + j) * d);
+  });
+  const x = new Float32Array(keep.length * d);
+  keep.forEach((src, i) => x.set(h.subarray(src, src + d), i * d));
+  return x;
+}
+
+/** Adds one batch's rows to the moment, residual and firing sums (rows are counted by the caller). */
+function accumulateRows(
+  acc: EvalSums,
+  x: Float32Array,
+  reconstruction: Float32Array,
+  features: Float32Array,
+  n: number,
+  d: number,
+  m: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      const v = x[i * d + j]!;
+      acc.sum[j]! += v;
+      acc.sumSq[j]! += v * v;
+      acc.residual += (v - reconstruction[i * d + j]!) ** 2;
+    }
+    for (let q = 0; q < m; q++) {
+      if (features[i * m + q] !== 0) {
+        acc.fires[q]! += 1;
+        acc.active++;
+      }
+    }
+  }
+}
+
+/** The evaluation from the finished sums: variance explained, L0, dead/dense counts, CE recovered. */
+function summarize(acc: EvalSums, d: number, m: number): SaeEvaluation {
+  const { sum, sumSq, residual, active, rows, fires, ce } = acc;
   let total = 0;
   for (let j = 0; j < d; j++) total += sumSq[j]! - (sum[j]! * sum[j]!) / rows;
   let dead = 0;

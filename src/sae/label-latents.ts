@@ -110,6 +110,34 @@ interface Membership {
   positives: Float64Array; // [C]
 }
 
+/** Everything the per-latent pass reads, built once per call (scratch buffers reused per latent). */
+interface LatentPass {
+  n: number;
+  nUnits: number;
+  cols: Columns;
+  units: ReturnType<typeof wordUnits> | null;
+  member: Membership;
+  concepts: LexiconFile["concepts"];
+  conceptsOfWord: Map<string, number[]>;
+  best: ConceptBest[];
+  words: WordKeys;
+  contextOf: (tokenIndex: number) => string;
+  scratch: RankScratch;
+  aurocs: Float64Array;
+  wordSum: Float64Array;
+  wordMax: Float32Array;
+  topK: number;
+  labelWords: number;
+  minAuroc: number;
+}
+
+/** Word key of each token for top words (its word, else its trimmed text), with token counts. */
+interface WordKeys {
+  ids: Int32Array;
+  names: string[];
+  tokens: Float64Array;
+}
+
 export function labelLatents(opts: LabelLatentsOptions): LabelLatentsResult {
   for (const k of Object.keys(opts)) {
     if (!OPTION_KEYS.has(k)) throw new Error(`labelLatents: unknown option '${k}'`);
@@ -119,6 +147,49 @@ export function labelLatents(opts: LabelLatentsOptions): LabelLatentsResult {
   const topK = opts.topK ?? 10;
   const labelWords = opts.labelWords ?? 3;
   const minAuroc = opts.minAuroc ?? 0.7;
+  checkOptions(opts, n, topK, minAuroc);
+  const warnings: string[] = [];
+  const cols = toColumns(opts.activations, n, dSae);
+  const wordKeys = wordKeysOf(tokens, words);
+
+  const concepts = opts.lexicon?.concepts ?? [];
+  const conceptsOfWord = conceptIndex(concepts);
+  const units = opts.poolWords ? wordUnits(words, opts.docIds) : null;
+  const member = membership(units ? units.words : words, conceptsOfWord, concepts.length);
+  const nUnits = units ? units.words.length : n;
+  const best = conceptBests(concepts, member, nUnits, warnings);
+
+  const contextOf =
+    opts.contextOf ??
+    ((t: number) =>
+      windowContext(tokens, t, opts.contextWindow ?? { before: 12, after: 4 }, opts.docIds));
+  const pass: LatentPass = {
+    n,
+    nUnits,
+    cols,
+    units,
+    member,
+    concepts,
+    conceptsOfWord,
+    best,
+    words: wordKeys,
+    contextOf,
+    scratch: new RankScratch(concepts.length),
+    aurocs: new Float64Array(concepts.length),
+    wordSum: new Float64Array(wordKeys.names.length),
+    wordMax: new Float32Array(wordKeys.names.length).fill(-Infinity),
+    topK,
+    labelWords,
+    minAuroc,
+  };
+  const latents: LatentRecord[] = [];
+  for (let j = 0; j < dSae; j++) latents.push(latentRecord(pass, j));
+  return { latents, concepts: best, warnings };
+}
+
+/** Throws on option values labelLatents cannot use (after the unknown-key check). */
+function checkOptions(opts: LabelLatentsOptions, n: number, topK: number, minAuroc: number): void {
+  const { words, dSae } = opts;
   if (words.length !== n) {
     throw new Error(`labelLatents: ${n} tokens but ${words.length} words (one per token)`);
   }
@@ -128,10 +199,11 @@ export function labelLatents(opts: LabelLatentsOptions): LabelLatentsResult {
   if (opts.docIds && opts.docIds.length !== n) {
     throw new Error(`labelLatents: ${n} tokens but ${opts.docIds.length} docIds`);
   }
-  const warnings: string[] = [];
-  const cols = toColumns(opts.activations, n, dSae);
+}
 
-  // Word keys for top words: the token's word, else its trimmed text.
+/** Word keys for top words: the token's word, else its trimmed text; ids in first-seen order. */
+function wordKeysOf(tokens: string[], words: (string | null)[]): WordKeys {
+  const n = tokens.length;
   const wordIds = new Int32Array(n);
   const wordNames: string[] = [];
   const idOf = new Map<string, number>();
@@ -148,12 +220,16 @@ export function labelLatents(opts: LabelLatentsOptions): LabelLatentsResult {
   }
   const wordTokens = new Float64Array(wordNames.length);
   for (let t = 0; t < n; t++) wordTokens[wordIds[t]!]! += 1;
+  return { ids: wordIds, names: wordNames, tokens: wordTokens };
+}
 
-  const concepts = opts.lexicon?.concepts ?? [];
-  const conceptsOfWord = conceptIndex(concepts);
-  const units = opts.poolWords ? wordUnits(words, opts.docIds) : null;
-  const member = membership(units ? units.words : words, conceptsOfWord, concepts.length);
-  const nUnits = units ? units.words.length : n;
+/** Each concept's empty best-latent entry, warning about concepts with no or only members. */
+function conceptBests(
+  concepts: LexiconFile["concepts"],
+  member: Membership,
+  nUnits: number,
+  warnings: string[],
+): ConceptBest[] {
   const best: ConceptBest[] = concepts.map((c, i) => ({
     concept: c.name,
     label: c.label,
@@ -166,87 +242,87 @@ export function labelLatents(opts: LabelLatentsOptions): LabelLatentsResult {
     else if (b.positives === nUnits)
       warnings.push(`concept '${b.concept}': every token is a member`);
   });
+  return best;
+}
 
-  const contextOf =
-    opts.contextOf ??
-    ((t: number) =>
-      windowContext(tokens, t, opts.contextWindow ?? { before: 12, after: 4 }, opts.docIds));
-  const scratch = new RankScratch(concepts.length);
-  const aurocs = new Float64Array(concepts.length);
-  const wordSum = new Float64Array(wordNames.length);
-  const wordMax = new Float32Array(wordNames.length).fill(-Infinity);
-  const latents: LatentRecord[] = [];
-
-  for (let j = 0; j < dSae; j++) {
-    const a = cols.ptr[j]!;
-    const b = cols.ptr[j + 1]!;
-    const nz = b - a;
-    if (nz === 0) {
-      latents.push({
-        index: j,
-        label: "dead",
-        topWords: [],
-        topContexts: [],
-        frequency: 0,
-        maxActivation: 0,
-      });
-      continue;
-    }
-    const rows = cols.rows.subarray(a, b);
-    const vals = cols.vals.subarray(a, b);
-    const sorted = vals.slice().sort();
-    if (units) {
-      const pooled = poolColumn(rows, vals, units.unitOf);
-      conceptAurocs(
-        pooled.vals.slice().sort(),
-        pooled.rows,
-        pooled.vals,
-        nUnits,
-        member,
-        scratch,
-        aurocs,
-      );
-    } else conceptAurocs(sorted, rows, vals, n, member, scratch, aurocs);
-    let bestC = -1;
-    for (let c = 0; c < concepts.length; c++) {
-      const v = aurocs[c]!;
-      if (Number.isNaN(v)) continue;
-      if (bestC < 0 || v > aurocs[bestC]!) bestC = c;
-      const cb = best[c]!;
-      if (cb.auroc === null || v > cb.auroc) {
-        cb.auroc = v;
-        cb.latent = j;
-      }
-    }
-    const topWords = topWordsOf(rows, vals, wordIds, wordNames, wordTokens, wordSum, wordMax, topK);
-    const topContexts = topContextsOf(sorted, rows, vals, topK, contextOf);
-    const record: LatentRecord = {
+/** Latent j's record (dead, or top words, contexts and label); updates the concepts' bests. */
+function latentRecord(p: LatentPass, j: number): LatentRecord {
+  const { n, cols, concepts, aurocs, topK } = p;
+  const a = cols.ptr[j]!;
+  const b = cols.ptr[j + 1]!;
+  const nz = b - a;
+  if (nz === 0) {
+    return {
       index: j,
-      label: "",
-      topWords,
-      topContexts,
-      frequency: nz / n,
-      maxActivation: Math.max(sorted[nz - 1]!, nz < n ? 0 : -Infinity),
+      label: "dead",
+      topWords: [],
+      topContexts: [],
+      frequency: 0,
+      maxActivation: 0,
     };
-    const named = (ws: TopWord[]) =>
-      ws
-        .slice(0, labelWords)
-        .map((w) => w.word)
-        .join(", ");
-    if (bestC >= 0 && aurocs[bestC]! >= minAuroc) {
-      const c = concepts[bestC]!;
-      const inConcept = topWords.filter((w) =>
-        conceptsOfWord.get(normWord(w.word))?.includes(bestC),
-      );
-      record.concept = c.name;
-      record.auroc = aurocs[bestC]!;
-      record.label = `${c.label} (AUROC ${aurocs[bestC]!.toFixed(2)}): ${named(inConcept.length ? inConcept : topWords)}`;
-    } else {
-      record.label = named(topWords);
-    }
-    latents.push(record);
   }
-  return { latents, concepts: best, warnings };
+  const rows = cols.rows.subarray(a, b);
+  const vals = cols.vals.subarray(a, b);
+  const sorted = vals.slice().sort();
+  if (p.units) {
+    const pooled = poolColumn(rows, vals, p.units.unitOf);
+    conceptAurocs(
+      pooled.vals.slice().sort(),
+      pooled.rows,
+      pooled.vals,
+      p.nUnits,
+      p.member,
+      p.scratch,
+      aurocs,
+    );
+  } else conceptAurocs(sorted, rows, vals, n, p.member, p.scratch, aurocs);
+  let bestC = -1;
+  for (let c = 0; c < concepts.length; c++) {
+    const v = aurocs[c]!;
+    if (Number.isNaN(v)) continue;
+    if (bestC < 0 || v > aurocs[bestC]!) bestC = c;
+    const cb = p.best[c]!;
+    if (cb.auroc === null || v > cb.auroc) {
+      cb.auroc = v;
+      cb.latent = j;
+    }
+  }
+  const w = p.words;
+  const topWords = topWordsOf(rows, vals, w.ids, w.names, w.tokens, p.wordSum, p.wordMax, topK);
+  const topContexts = topContextsOf(sorted, rows, vals, topK, p.contextOf);
+  const record: LatentRecord = {
+    index: j,
+    label: "",
+    topWords,
+    topContexts,
+    frequency: nz / n,
+    maxActivation: Math.max(sorted[nz - 1]!, nz < n ? 0 : -Infinity),
+  };
+  labelRecord(p, record, bestC);
+  return record;
+}
+
+/** Sets the record's label: its best concept at AUROC ≥ minAuroc with that concept's top words,
+ *  else its top words alone. */
+function labelRecord(p: LatentPass, record: LatentRecord, bestC: number): void {
+  const { aurocs } = p;
+  const { topWords } = record;
+  const named = (ws: TopWord[]) =>
+    ws
+      .slice(0, p.labelWords)
+      .map((w) => w.word)
+      .join(", ");
+  if (bestC >= 0 && aurocs[bestC]! >= p.minAuroc) {
+    const c = p.concepts[bestC]!;
+    const inConcept = topWords.filter((w) =>
+      p.conceptsOfWord.get(normWord(w.word))?.includes(bestC),
+    );
+    record.concept = c.name;
+    record.auroc = aurocs[bestC]!;
+    record.label = `${c.label} (AUROC ${aurocs[bestC]!.toFixed(2)}): ${named(inConcept.length ? inConcept : topWords)}`;
+  } else {
+    record.label = named(topWords);
+  }
 }
 
 /**

@@ -141,6 +141,26 @@ function initParams(d: number, m: number, seed: number, bDec: Float32Array): Top
   };
 }
 
+/** The mutable state of a run: SAE, Adam moments, input scale, dead-latent clocks, loss history. */
+interface RunState {
+  params: TopKParams;
+  mom: TopKParams;
+  vel: TopKParams;
+  scale: number;
+  lastFired: Int32Array;
+  history: { step: number; loss: number }[];
+  resampled: number;
+}
+
+/** The jitted training step: valueAndGrad of the loss, AdamW, decoder rows renormalised. */
+type StepProgram = ((...a: unknown[]) => {
+  params: TopKParams;
+  m: TopKParams;
+  v: TopKParams;
+  loss: np.Array;
+  fired: np.Array;
+}) & { dispose(): void };
+
 export async function trainTopK(
   buffer: ActivationBuffer,
   dIn: number,
@@ -149,6 +169,40 @@ export async function trainTopK(
   const n = o.batch ?? 1024;
   const m = o.dSae;
   const first = await buffer.take(n);
+  const fingerprint = JSON.stringify({ dIn, m, k: o.k, steps: o.steps, n, lr: o.lr, seed: o.seed });
+  const { s, start } = startState(o, first, n, dIn, m, fingerprint);
+  const kth = kthProgram(o.k);
+  const step = stepProgram();
+  let x = first;
+  let t = start;
+  const save = (at: number) => saveState(o.checkpointDir, s, at, fingerprint);
+  try {
+    for (; t < o.steps; t++) {
+      if (o.signal?.aborted) {
+        await save(t);
+        throw new Error(`SAE training interrupted at step ${t}; run again with --resume`);
+      }
+      await trainStep(s, kth, step, x, t, n, dIn, m, o);
+      if (o.checkpointDir && (t + 1) % (o.checkpointEvery ?? 200) === 0 && t + 1 < o.steps) {
+        await save(t + 1);
+      }
+      x = await buffer.take(n);
+    }
+  } finally {
+    step.dispose();
+    kth.dispose();
+    tree.dispose([s.mom, s.vel] as never);
+  }
+  o.progress?.finish();
+  return topKResult(s, t, dIn, m, o);
+}
+
+/** Row mean of the first minibatch and the input scale s = √D / E‖x‖ estimated from it. */
+function inputScale(
+  first: Float32Array,
+  n: number,
+  dIn: number,
+): { mean: Float32Array; scale: number } {
   let normSum = 0;
   const mean = new Float32Array(dIn);
   for (let r = 0; r < n; r++) {
@@ -160,7 +214,21 @@ export async function trainTopK(
     }
     normSum += Math.sqrt(s);
   }
-  let scale = Math.sqrt(dIn) / (normSum / n);
+  return { mean, scale: Math.sqrt(dIn) / (normSum / n) };
+}
+
+/** Fresh weights (b_dec at the scaled mean) and zero moments, or the checkpoint's state when
+ *  resuming; `start` is the first step to run. */
+function startState(
+  o: TopKTrainOptions,
+  first: Float32Array,
+  n: number,
+  dIn: number,
+  m: number,
+  fingerprint: string,
+): { s: RunState; start: number } {
+  const { mean, scale: firstScale } = inputScale(first, n, dIn);
+  let scale = firstScale;
   let params = initParams(
     dIn,
     m,
@@ -169,7 +237,6 @@ export async function trainTopK(
   );
   let mom = zerosLikeTree(params);
   let vel = zerosLikeTree(params);
-  const fingerprint = JSON.stringify({ dIn, m, k: o.k, steps: o.steps, n, lr: o.lr, seed: o.seed });
   let start = 0;
   let restored: RestoredState | null = null;
   if (o.resume && o.checkpointDir) {
@@ -189,17 +256,35 @@ export async function trainTopK(
       restored = state as unknown as RestoredState;
     }
   }
-  const kth = jit((p: TopKParams, x: np.Array) => {
-    const [vals] = lax.topK(preActs(p, x), o.k, -1);
-    return vals.slice([], [o.k - 1, o.k]);
+  const s: RunState = {
+    params,
+    mom,
+    vel,
+    scale,
+    lastFired: restored ? Int32Array.from(restored.lastFired) : new Int32Array(m),
+    history: restored ? [...restored.history] : [],
+    resampled: restored?.resampled ?? 0,
+  };
+  return { s, start };
+}
+
+/** The forward program giving each row's k-th largest pre-activation [N,1]. */
+function kthProgram(k: number) {
+  return jit((p: TopKParams, x: np.Array) => {
+    const [vals] = lax.topK(preActs(p, x), k, -1);
+    return vals.slice([], [k - 1, k]);
   });
+}
+
+/** Compiles the training step (see StepProgram). */
+function stepProgram(): StepProgram {
   const vg = valueAndGrad(lossOf as never, { hasAux: true }) as unknown as (
     p: TopKParams,
     x: np.Array,
     thr: np.Array,
     variance: np.Array,
   ) => [[np.Array, np.Array], TopKParams];
-  const step = jit(((
+  return jit(((
     p: TopKParams,
     mm: TopKParams,
     vv: TopKParams,
@@ -213,108 +298,138 @@ export async function trainTopK(
     r.gradNorm.dispose();
     const next = { ...r.params, wDec: unitRows(r.params.wDec) };
     return { params: next, m: r.m, v: r.v, loss, fired };
-  }) as never) as unknown as ((...a: unknown[]) => {
-    params: TopKParams;
-    m: TopKParams;
-    v: TopKParams;
-    loss: np.Array;
-    fired: np.Array;
-  }) & { dispose(): void };
+  }) as never) as unknown as StepProgram;
+}
 
-  const lastFired = restored ? Int32Array.from(restored.lastFired) : new Int32Array(m);
+/** Writes the SAE, moments, step and dead-latent clocks to `dir` (nothing without a dir). */
+async function saveState(
+  dir: string | undefined,
+  s: RunState,
+  step: number,
+  fingerprint: string,
+): Promise<void> {
+  if (!dir) return;
+  await saveCheckpoint(
+    dir,
+    { params: s.params, m: s.mom, v: s.vel },
+    {
+      step,
+      fingerprint,
+      activationScale: s.scale,
+      history: s.history,
+      lastFired: Array.from(s.lastFired),
+      resampled: s.resampled,
+    },
+  );
+}
+
+/** Σ‖x − x̄‖² of a minibatch [N, D] (float64), the normaliser of its MSE. */
+function minibatchVariance(scaled: Float32Array, n: number, dIn: number): number {
+  let variance = 0;
+  const mu = new Float64Array(dIn);
+  for (let r = 0; r < n; r++) for (let j = 0; j < dIn; j++) mu[j]! += scaled[r * dIn + j]! / n;
+  for (let r = 0; r < n; r++)
+    for (let j = 0; j < dIn; j++) variance += (scaled[r * dIn + j]! - mu[j]!) ** 2;
+  return variance;
+}
+
+/** One optimiser step t on minibatch x: update, dead-latent clocks, history, progress, resampling. */
+async function trainStep(
+  s: RunState,
+  kth: ReturnType<typeof kthProgram>,
+  step: StepProgram,
+  x: Float32Array,
+  t: number,
+  n: number,
+  dIn: number,
+  m: number,
+  o: TopKTrainOptions,
+): Promise<void> {
+  const scaled = x.map((v) => v * s.scale);
+  const variance = minibatchVariance(scaled, n, dIn);
+  const xd = np.array(scaled).reshape([n, dIn]);
+  const thr = kth(tree.ref(s.params), xd.ref);
+  const lr = learningRate(t, {
+    peak: o.lr ?? 4e-4,
+    warmupSteps: o.warmupSteps ?? 100,
+    totalSteps: o.steps,
+    minRatio: 0.1,
+  });
+  const out = step(
+    s.params,
+    s.mom,
+    s.vel,
+    xd,
+    thr,
+    np.array(variance),
+    stepScalars(ADAM, t + 1, lr),
+  );
+  s.params = out.params;
+  s.mom = out.m;
+  s.vel = out.v;
+  const [loss, fired] = [(await out.loss.data())[0]!, (await out.fired.data()) as Float32Array];
+  if (!Number.isFinite(loss)) throw new Error(`SAE training diverged at step ${t}: loss ${loss}`);
+  for (let i = 0; i < m; i++) if (fired[i]! > 0) s.lastFired[i] = t + 1;
+  s.history.push({ step: t + 1, loss });
+  o.progress?.update(t + 1, o.steps, `FVU ${loss.toFixed(3)}`);
+  await resampleDead(s, scaled, t, n, dIn, m, o);
+}
+
+/** Every `resampleEvery` steps, once `deadWindow` steps have run and before 80% of the run,
+ *  restarts the latents dead for `deadWindow` steps from the minibatch's rows. */
+async function resampleDead(
+  s: RunState,
+  scaled: Float32Array,
+  t: number,
+  n: number,
+  dIn: number,
+  m: number,
+  o: TopKTrainOptions,
+): Promise<void> {
   const deadWindow = o.deadWindow ?? 500;
   const resampleEvery = o.resampleEvery ?? 250;
-  const history: { step: number; loss: number }[] = restored ? [...restored.history] : [];
-  let resampled = restored?.resampled ?? 0;
-  let x = first;
-  let t = start;
-  const save = async (step: number) => {
-    if (!o.checkpointDir) return;
-    await saveCheckpoint(
-      o.checkpointDir,
-      { params, m: mom, v: vel },
-      {
-        step,
-        fingerprint,
-        activationScale: scale,
-        history,
-        lastFired: Array.from(lastFired),
-        resampled,
-      },
-    );
-  };
-  try {
-    for (t = start; t < o.steps; t++) {
-      if (o.signal?.aborted) {
-        await save(t);
-        throw new Error(`SAE training interrupted at step ${t}; run again with --resume`);
-      }
-      const scaled = x.map((v) => v * scale);
-      let variance = 0;
-      const mu = new Float64Array(dIn);
-      for (let r = 0; r < n; r++) for (let j = 0; j < dIn; j++) mu[j]! += scaled[r * dIn + j]! / n;
-      for (let r = 0; r < n; r++)
-        for (let j = 0; j < dIn; j++) variance += (scaled[r * dIn + j]! - mu[j]!) ** 2;
-      const xd = np.array(scaled).reshape([n, dIn]);
-      const thr = kth(tree.ref(params), xd.ref);
-      const lr = learningRate(t, {
-        peak: o.lr ?? 4e-4,
-        warmupSteps: o.warmupSteps ?? 100,
-        totalSteps: o.steps,
-        minRatio: 0.1,
-      });
-      const out = step(params, mom, vel, xd, thr, np.array(variance), stepScalars(ADAM, t + 1, lr));
-      params = out.params;
-      mom = out.m;
-      vel = out.v;
-      const [loss, fired] = [(await out.loss.data())[0]!, (await out.fired.data()) as Float32Array];
-      if (!Number.isFinite(loss))
-        throw new Error(`SAE training diverged at step ${t}: loss ${loss}`);
-      for (let i = 0; i < m; i++) if (fired[i]! > 0) lastFired[i] = t + 1;
-      history.push({ step: t + 1, loss });
-      o.progress?.update(t + 1, o.steps, `FVU ${loss.toFixed(3)}`);
-      if (
-        resampleEvery > 0 &&
-        (t + 1) % resampleEvery === 0 &&
-        t + 1 >= deadWindow &&
-        t + 1 < o.steps * 0.8
-      ) {
-        const dead = [...lastFired.keys()].filter((i) => t + 1 - lastFired[i]! >= deadWindow);
-        if (dead.length > 0) {
-          params = await resample(params, dead, scaled, n, dIn, m, o.seed + t);
-          for (const i of dead) lastFired[i] = t + 1;
-          resampled += dead.length;
-        }
-      }
-      if (o.checkpointDir && (t + 1) % (o.checkpointEvery ?? 200) === 0 && t + 1 < o.steps) {
-        await save(t + 1);
-      }
-      x = await buffer.take(n);
+  if (
+    resampleEvery > 0 &&
+    (t + 1) % resampleEvery === 0 &&
+    t + 1 >= deadWindow &&
+    t + 1 < o.steps * 0.8
+  ) {
+    const dead = [...s.lastFired.keys()].filter((i) => t + 1 - s.lastFired[i]! >= deadWindow);
+    if (dead.length > 0) {
+      s.params = await resample(s.params, dead, scaled, n, dIn, m, o.seed + t);
+      for (const i of dead) s.lastFired[i] = t + 1;
+      s.resampled += dead.length;
     }
-  } finally {
-    step.dispose();
-    kth.dispose();
-    tree.dispose([mom, vel] as never);
   }
-  o.progress?.finish();
+}
+
+/** The finished run: host weights (reading back consumes the SAE), dead fraction after t steps. */
+async function topKResult(
+  s: RunState,
+  t: number,
+  dIn: number,
+  m: number,
+  o: TopKTrainOptions,
+): Promise<TopKTrainResult> {
+  const deadWindow = o.deadWindow ?? 500;
   const host = async (a: np.Array) => Float32Array.from((await a.data()) as Float32Array);
   const weights = {
-    wEnc: await host(params.wEnc),
-    bEnc: await host(params.bEnc),
-    wDec: await host(params.wDec),
-    bDec: await host(params.bDec),
+    wEnc: await host(s.params.wEnc),
+    bEnc: await host(s.params.bEnc),
+    wDec: await host(s.params.wDec),
+    bDec: await host(s.params.bDec),
   };
-  const dead = [...lastFired.keys()].filter((i) => t - lastFired[i]! >= deadWindow).length;
+  const dead = [...s.lastFired.keys()].filter((i) => t - s.lastFired[i]! >= deadWindow).length;
   return {
     weights,
     dIn,
     dSae: m,
     k: o.k,
-    activationScale: scale,
+    activationScale: s.scale,
     steps: t,
-    history,
+    history: s.history,
     deadFraction: dead / m,
-    resampled,
+    resampled: s.resampled,
   };
 }
 

@@ -111,8 +111,96 @@ function toDevice(job: TrainJob<object>, tb: ReturnType<typeof trainBatch>): Los
   };
 }
 
+/** The mutable state of a run: trained tree, Adam moments, and what checkpoints record. */
+interface RunState<T> {
+  trainable: T;
+  m: T;
+  v: T;
+  history: StepRecord[];
+  validation: { step: number; loss: number }[];
+  tokensSeen: number;
+}
+
+/** The jitted programs of a run: the training step and the validation loss. */
+interface Programs<T> {
+  stepFn: ((...a: unknown[]) => {
+    params: T;
+    m: T;
+    v: T;
+    loss: np.Array;
+    gradNorm: np.Array;
+  }) & { dispose(): void };
+  evalFn: ((...a: unknown[]) => np.Array) & { dispose(): void };
+}
+
 /** Runs (or resumes) training. */
 export async function train<T extends object>(job: TrainJob<T>): Promise<TrainResult<T>> {
+  const o = job.options;
+  const { plan, valPlan } = batchPlans(job);
+  const fingerprint = fingerprintOf(job as unknown as TrainJob<object>);
+  const { s, start } = startState(job, fingerprint);
+  const { stepFn, evalFn } = programs(job);
+  const validate = () => validationLoss(job, s, evalFn, valPlan);
+  const checkpoint = (step: number) => saveState(job, s, step, fingerprint);
+
+  const every = (o.checkpointEverySeconds ?? 120) * 1000;
+  let lastSave = Date.now();
+  const t0 = Date.now();
+  let tokensHere = 0;
+  let interrupted = false;
+  let step = start;
+  try {
+    let next = step < o.steps ? deviceBatch(job as unknown as TrainJob<object>, plan, step) : null;
+    while (step < o.steps && next) {
+      if (job.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const [batch, tokens] = next;
+      const r = await optimiserStep(job, s, stepFn, plan, batch, step);
+      next = r.next;
+      const { loss, lr, gradNorm } = r;
+      step++;
+      s.tokensSeen += tokens;
+      tokensHere += tokens;
+      const rec = { step, loss, lr, gradNorm, tokens };
+      s.history.push(rec);
+      job.onStep?.(rec);
+      if (o.evalEvery > 0 && step % o.evalEvery === 0 && step < o.steps) {
+        s.validation.push({ step, loss: await validate() });
+      }
+      job.progress?.update(step, o.steps, progressText(loss, tokensHere, t0));
+      if (Date.now() - lastSave >= every && step < o.steps) {
+        await checkpoint(step);
+        lastSave = Date.now();
+      }
+    }
+    if (next) tree.dispose(next[0] as never);
+    if (!interrupted && (s.validation.length === 0 || s.validation.at(-1)!.step !== step)) {
+      s.validation.push({ step, loss: await validate() });
+    }
+    await checkpoint(step);
+  } finally {
+    stepFn.dispose();
+    evalFn.dispose();
+    tree.dispose([s.m, s.v] as never);
+  }
+  job.progress?.finish(interrupted ? "interrupted (checkpoint saved)" : "");
+  const seconds = (Date.now() - t0) / 1000;
+  return {
+    trainable: s.trainable,
+    steps: step,
+    interrupted,
+    history: s.history,
+    validation: s.validation,
+    tokensSeen: s.tokensSeen,
+    seconds,
+    tokensPerSecond: tokensHere / Math.max(seconds, 1e-9),
+  };
+}
+
+/** The length-bucketed batch plans of the training and validation sets. */
+function batchPlans<T extends object>(job: TrainJob<T>): { plan: BatchPlan; valPlan: BatchPlan } {
   const o = job.options;
   const plan = new BatchPlan(
     job.train.map((e) => e.ids.length),
@@ -128,7 +216,15 @@ export async function train<T extends object>(job: TrainJob<T>): Promise<TrainRe
       keepPartial: true,
     },
   );
-  const fingerprint = fingerprintOf(job as unknown as TrainJob<object>);
+  return { plan, valPlan };
+}
+
+/** The job's tree with zero moments, or the checkpoint's state when resuming; `start` is the
+ *  first step to run. */
+function startState<T extends object>(
+  job: TrainJob<T>,
+  fingerprint: string,
+): { s: RunState<T>; start: number } {
   let trainable = job.trainable;
   let m = zerosLikeTree(trainable);
   let v = zerosLikeTree(trainable);
@@ -154,7 +250,12 @@ export async function train<T extends object>(job: TrainJob<T>): Promise<TrainRe
       tokensSeen = (state.tokensSeen as number) ?? 0;
     }
   }
+  return { s: { trainable, m, v, history, validation, tokensSeen }, start };
+}
 
+/** Compiles the training step (loss, gradient, clipping, AdamW) and the validation loss. */
+function programs<T extends object>(job: TrainJob<T>): Programs<T> {
+  const o = job.options;
   const lossOf = (t: T, f: ModelParams | undefined, b: LossBatch) =>
     lmLoss(job.cfg, job.paramsOf(t, f), b);
   const vg = valueAndGrad(lossOf as never, { argnums: 0 }) as unknown as (
@@ -166,111 +267,93 @@ export async function train<T extends object>(job: TrainJob<T>): Promise<TrainRe
     const [loss, g] = vg(t, f, b);
     const r = adamwUpdate(o.adamw, t, g, mm, vv, s);
     return { params: r.params, m: r.m, v: r.v, loss, gradNorm: r.gradNorm };
-  }) as never) as unknown as ((...a: unknown[]) => {
-    params: T;
-    m: T;
-    v: T;
-    loss: np.Array;
-    gradNorm: np.Array;
-  }) & { dispose(): void };
+  }) as never) as unknown as Programs<T>["stepFn"];
   const evalFn = jit(((t: T, f: ModelParams, b: LossBatch) =>
-    lossOf(t, f, b)) as never) as unknown as ((...a: unknown[]) => np.Array) & { dispose(): void };
+    lossOf(t, f, b)) as never) as unknown as Programs<T>["evalFn"];
+  return { stepFn, evalFn };
+}
 
-  const frozen = (): ModelParams => (job.frozen ? tree.ref(job.frozen) : ({} as ModelParams));
-  const validate = async (): Promise<number> => {
-    const n = Math.min(o.evalBatches ?? 8, valPlan.perEpoch);
-    let total = 0;
-    for (let k = 0; k < n; k++) {
-      const { indices, seqLen } = valPlan.batch(k);
-      const b = toDevice(
-        job as unknown as TrainJob<object>,
-        trainBatch(job.validation, indices, seqLen, job.padId),
-      );
-      total += (await evalFn(tree.ref(trainable), frozen(), b).data())[0]!;
-    }
-    return total / n;
-  };
-  const checkpoint = async (step: number) => {
-    if (!job.checkpointDir) return;
-    await saveCheckpoint(
-      job.checkpointDir,
-      { params: trainable, m, v },
-      { step, fingerprint, history, validation, tokensSeen },
+/** A new reference to the frozen tree (an empty one when there is none). */
+function frozenOf<T extends object>(job: TrainJob<T>): ModelParams {
+  return job.frozen ? tree.ref(job.frozen) : ({} as ModelParams);
+}
+
+/** Mean validation loss over the first `evalBatches` validation batches. */
+async function validationLoss<T extends object>(
+  job: TrainJob<T>,
+  s: RunState<T>,
+  evalFn: Programs<T>["evalFn"],
+  valPlan: BatchPlan,
+): Promise<number> {
+  const n = Math.min(job.options.evalBatches ?? 8, valPlan.perEpoch);
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const { indices, seqLen } = valPlan.batch(k);
+    const b = toDevice(
+      job as unknown as TrainJob<object>,
+      trainBatch(job.validation, indices, seqLen, job.padId),
     );
-  };
-
-  const every = (o.checkpointEverySeconds ?? 120) * 1000;
-  let lastSave = Date.now();
-  const t0 = Date.now();
-  let tokensHere = 0;
-  let interrupted = false;
-  let step = start;
-  try {
-    let next = step < o.steps ? deviceBatch(job as unknown as TrainJob<object>, plan, step) : null;
-    while (step < o.steps && next) {
-      if (job.signal?.aborted) {
-        interrupted = true;
-        break;
-      }
-      const [batch, tokens] = next;
-      const lr = learningRate(step, {
-        peak: o.peakLr,
-        warmupSteps: o.warmupSteps,
-        totalSteps: o.steps,
-        minRatio: o.minLrRatio,
-      });
-      const out = stepFn(trainable, frozen(), m, v, batch, stepScalars(o.adamw, step + 1, lr));
-      trainable = out.params;
-      m = out.m;
-      v = out.v;
-      // Prepare the next batch on the host while the device works on this step.
-      next =
-        step + 1 < o.steps ? deviceBatch(job as unknown as TrainJob<object>, plan, step + 1) : null;
-      const loss = (await out.loss.data())[0]!;
-      const gradNorm = (await out.gradNorm.data())[0]!;
-      if (!Number.isFinite(loss))
-        throw new Error(`training diverged at step ${step}: loss ${loss}`);
-      step++;
-      tokensSeen += tokens;
-      tokensHere += tokens;
-      const rec = { step, loss, lr, gradNorm, tokens };
-      history.push(rec);
-      job.onStep?.(rec);
-      if (o.evalEvery > 0 && step % o.evalEvery === 0 && step < o.steps) {
-        validation.push({ step, loss: await validate() });
-      }
-      const secs = (Date.now() - t0) / 1000;
-      const rate = tokensHere / Math.max(secs, 1e-9);
-      job.progress?.update(
-        step,
-        o.steps,
-        `loss ${loss.toFixed(3)} ${rate >= 1000 ? (rate / 1000).toFixed(1) + "k" : rate.toFixed(0)} tok/s`,
-      );
-      if (Date.now() - lastSave >= every && step < o.steps) {
-        await checkpoint(step);
-        lastSave = Date.now();
-      }
-    }
-    if (next) tree.dispose(next[0] as never);
-    if (!interrupted && (validation.length === 0 || validation.at(-1)!.step !== step)) {
-      validation.push({ step, loss: await validate() });
-    }
-    await checkpoint(step);
-  } finally {
-    stepFn.dispose();
-    evalFn.dispose();
-    tree.dispose([m, v] as never);
+    total += (await evalFn(tree.ref(s.trainable), frozenOf(job), b).data())[0]!;
   }
-  job.progress?.finish(interrupted ? "interrupted (checkpoint saved)" : "");
-  const seconds = (Date.now() - t0) / 1000;
-  return {
-    trainable,
-    steps: step,
-    interrupted,
-    history,
-    validation,
-    tokensSeen,
-    seconds,
-    tokensPerSecond: tokensHere / Math.max(seconds, 1e-9),
-  };
+  return total / n;
+}
+
+/** Writes the tree, moments, step, history and validation to the checkpoint dir (if any). */
+async function saveState<T extends object>(
+  job: TrainJob<T>,
+  s: RunState<T>,
+  step: number,
+  fingerprint: string,
+): Promise<void> {
+  if (!job.checkpointDir) return;
+  const { history, validation, tokensSeen } = s;
+  await saveCheckpoint(
+    job.checkpointDir,
+    { params: s.trainable, m: s.m, v: s.v },
+    { step, fingerprint, history, validation, tokensSeen },
+  );
+}
+
+/** Dispatches one step on `batch`, prepares the next batch on the host while the device works,
+ *  then reads the loss and gradient norm (throwing when the loss is not finite). */
+async function optimiserStep<T extends object>(
+  job: TrainJob<T>,
+  s: RunState<T>,
+  stepFn: Programs<T>["stepFn"],
+  plan: BatchPlan,
+  batch: LossBatch,
+  step: number,
+): Promise<{ loss: number; gradNorm: number; lr: number; next: [LossBatch, number] | null }> {
+  const o = job.options;
+  const lr = learningRate(step, {
+    peak: o.peakLr,
+    warmupSteps: o.warmupSteps,
+    totalSteps: o.steps,
+    minRatio: o.minLrRatio,
+  });
+  const out = stepFn(
+    s.trainable,
+    frozenOf(job),
+    s.m,
+    s.v,
+    batch,
+    stepScalars(o.adamw, step + 1, lr),
+  );
+  s.trainable = out.params;
+  s.m = out.m;
+  s.v = out.v;
+  // Prepare the next batch on the host while the device works on this step.
+  const next =
+    step + 1 < o.steps ? deviceBatch(job as unknown as TrainJob<object>, plan, step + 1) : null;
+  const loss = (await out.loss.data())[0]!;
+  const gradNorm = (await out.gradNorm.data())[0]!;
+  if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${step}: loss ${loss}`);
+  return { loss, gradNorm, lr, next };
+}
+
+/** The progress bar's text: loss and tokens per second since this process started. */
+function progressText(loss: number, tokensHere: number, t0: number): string {
+  const secs = (Date.now() - t0) / 1000;
+  const rate = tokensHere / Math.max(secs, 1e-9);
+  return `loss ${loss.toFixed(3)} ${rate >= 1000 ? (rate / 1000).toFixed(1) + "k" : rate.toFixed(0)} tok/s`;
 }

@@ -146,59 +146,34 @@ function countPreTokens(texts: Iterable<string>, specials: readonly string[]): M
   return counts;
 }
 
+/** Unique words as symbol ids in one flat array: word w is syms[start[w] .. start[w] + len[w]). */
+interface WordTable {
+  n: number;
+  start: Int32Array;
+  len: Int32Array;
+  freq: Float64Array;
+  syms: Int32Array;
+}
+
+/** Pair counts and the words holding each pair; pair (a, b) is the key a * K + b. `add` changes
+ *  a pair's count by one word's frequency and records the pairs that gained (`touched`). */
+interface PairIndex {
+  pairCount: Map<number, number>;
+  pairWords: Map<number, number[]>;
+  touched: Set<number>;
+  add: (key: number, delta: number, word: number) => void;
+}
+
 export function trainBpe(texts: Iterable<string>, options: BpeOptions): TrainedBpe {
   validateOptions(options);
   const { vocabSize, specialTokens, minFrequency = 2, onProgress } = options;
-  const nSpecial = specialTokens.length;
   const tokens: string[] = [...specialTokens, ...BYTE_TO_CHAR];
   const idOf = new Map<string, number>(tokens.map((t, i) => [t, i]));
-
-  // Unique words as byte ids in one flat array: word w is syms[start[w] .. start[w] + len[w]).
-  const wordCounts = countPreTokens(texts, specialTokens);
-  const utf8 = new TextEncoder();
-  const encoded = [...wordCounts.keys()].map((w) => utf8.encode(w));
-  const nWords = encoded.length;
-  const start = new Int32Array(nWords);
-  const len = new Int32Array(nWords);
-  const freq = new Float64Array(nWords);
-  const syms = new Int32Array(encoded.reduce((n, bytes) => n + bytes.length, 0));
-  let at = 0;
-  let w = 0;
-  for (const f of wordCounts.values()) {
-    const bytes = encoded[w]!;
-    start[w] = at;
-    len[w] = bytes.length;
-    freq[w] = f;
-    for (const b of bytes) syms[at++] = nSpecial + b;
-    w++;
-  }
-  wordCounts.clear();
-
+  const words = wordTable(texts, specialTokens);
   // Pair (a, b) is the key a * K + b.
   const K = vocabSize;
-  const pairCount = new Map<number, number>();
-  const pairWords = new Map<number, number[]>();
-  const touched = new Set<number>();
-  const add = (key: number, delta: number, word: number): void => {
-    const count = (pairCount.get(key) ?? 0) + delta;
-    if (count === 0) {
-      pairCount.delete(key);
-      pairWords.delete(key);
-      return;
-    }
-    pairCount.set(key, count);
-    if (delta > 0) {
-      const list = pairWords.get(key);
-      if (list === undefined) pairWords.set(key, [word]);
-      else if (list[list.length - 1] !== word) list.push(word);
-      touched.add(key);
-    }
-  };
-  for (let w = 0; w < nWords; w++) {
-    for (let i = start[w]!, end = i + len[w]! - 1; i < end; i++) {
-      add(syms[i]! * K + syms[i + 1]!, freq[w]!, w);
-    }
-  }
+  const pairs = pairIndex(words, K);
+  const { pairCount, pairWords, touched } = pairs;
 
   const before = (k1: number, c1: number, k2: number, c2: number): boolean => {
     if (c1 !== c2) return c1 > c2;
@@ -211,7 +186,7 @@ export function trainBpe(texts: Iterable<string>, options: BpeOptions): TrainedB
   for (const [key, count] of pairCount) if (count >= minFrequency) heap.push(key, count);
 
   const merges: [string, string][] = [];
-  const stamp = new Int32Array(nWords).fill(-1);
+  const stamp = new Int32Array(words.n).fill(-1);
   while (tokens.length < vocabSize && heap.size > 0) {
     const [key, count] = heap.pop();
     const current = pairCount.get(key) ?? 0;
@@ -231,33 +206,7 @@ export function trainBpe(texts: Iterable<string>, options: BpeOptions): TrainedB
     }
     merges.push([tokens[a]!, tokens[b]!]);
     touched.clear();
-    const mergeIndex = merges.length - 1;
-    for (const w of pairWords.get(key) ?? []) {
-      if (stamp[w] === mergeIndex) continue;
-      stamp[w] = mergeIndex;
-      const s = start[w]!;
-      const end = s + len[w]!;
-      const f = freq[w]!;
-      let j = s;
-      for (let i = s; i < end;) {
-        if (i + 1 < end && syms[i] === a && syms[i + 1] === b) {
-          add(key, -f, w);
-          if (j > s) {
-            add(syms[j - 1]! * K + a, -f, w);
-            add(syms[j - 1]! * K + c, f, w);
-          }
-          if (i + 2 < end) {
-            add(b * K + syms[i + 2]!, -f, w);
-            add(c * K + syms[i + 2]!, f, w);
-          }
-          syms[j++] = c;
-          i += 2;
-        } else {
-          syms[j++] = syms[i++]!;
-        }
-      }
-      len[w] = j - s;
-    }
+    applyMerge(words, pairs, K, key, c, stamp, merges.length - 1);
     pairCount.delete(key);
     pairWords.delete(key);
     for (const k of touched) {
@@ -267,6 +216,103 @@ export function trainBpe(texts: Iterable<string>, options: BpeOptions): TrainedB
     onProgress?.(tokens.length, vocabSize);
   }
   return { vocab: idOf, merges, specialTokens: [...specialTokens] };
+}
+
+/** The pre-tokens of the texts as unique words of byte ids (special n + b), with frequencies. */
+function wordTable(texts: Iterable<string>, specialTokens: readonly string[]): WordTable {
+  const nSpecial = specialTokens.length;
+  const wordCounts = countPreTokens(texts, specialTokens);
+  const utf8 = new TextEncoder();
+  const encoded = [...wordCounts.keys()].map((w) => utf8.encode(w));
+  const nWords = encoded.length;
+  const start = new Int32Array(nWords);
+  const len = new Int32Array(nWords);
+  const freq = new Float64Array(nWords);
+  const syms = new Int32Array(encoded.reduce((n, bytes) => n + bytes.length, 0));
+  let at = 0;
+  let w = 0;
+  for (const f of wordCounts.values()) {
+    const bytes = encoded[w]!;
+    start[w] = at;
+    len[w] = bytes.length;
+    freq[w] = f;
+    for (const b of bytes) syms[at++] = nSpecial + b;
+    w++;
+  }
+  wordCounts.clear();
+  return { n: nWords, start, len, freq, syms };
+}
+
+/** The pair index of the words' adjacent symbols, counted by word frequency. */
+function pairIndex(words: WordTable, K: number): PairIndex {
+  const { start, len, freq, syms } = words;
+  const pairCount = new Map<number, number>();
+  const pairWords = new Map<number, number[]>();
+  const touched = new Set<number>();
+  const add = (key: number, delta: number, word: number): void => {
+    const count = (pairCount.get(key) ?? 0) + delta;
+    if (count === 0) {
+      pairCount.delete(key);
+      pairWords.delete(key);
+      return;
+    }
+    pairCount.set(key, count);
+    if (delta > 0) {
+      const list = pairWords.get(key);
+      if (list === undefined) pairWords.set(key, [word]);
+      else if (list[list.length - 1] !== word) list.push(word);
+      touched.add(key);
+    }
+  };
+  for (let w = 0; w < words.n; w++) {
+    for (let i = start[w]!, end = i + len[w]! - 1; i < end; i++) {
+      add(syms[i]! * K + syms[i + 1]!, freq[w]!, w);
+    }
+  }
+  return { pairCount, pairWords, touched, add };
+}
+
+/** Rewrites pair `key` = (a, b) as token c in every word holding it (each word once per merge,
+ *  by `stamp`), moving the counts of the neighbouring pairs over to c. */
+function applyMerge(
+  words: WordTable,
+  pairs: PairIndex,
+  K: number,
+  key: number,
+  c: number,
+  stamp: Int32Array,
+  mergeIndex: number,
+): void {
+  const { start, len, freq, syms } = words;
+  const add = pairs.add;
+  const a = Math.floor(key / K);
+  const b = key % K;
+  for (const w of pairs.pairWords.get(key) ?? []) {
+    if (stamp[w] === mergeIndex) continue;
+    stamp[w] = mergeIndex;
+    const s = start[w]!;
+    const end = s + len[w]!;
+    const f = freq[w]!;
+    let j = s;
+    for (let i = s; i < end;) {
+      if (i + 1 < end && syms[i] === a && syms[i + 1] === b) {
+        add(key, -f, w);
+        if (j > s) {
+          add(syms[j - 1]! * K + a, -f, w);
+          add(syms[j - 1]! * K + c, f, w);
+        }
+        if (i + 2 < end) {
+          add(b * K + syms[i + 2]!, -f, w);
+          add(c * K + syms[i + 2]!, f, w);
+        }
+        syms[j++] = c;
+        i += 2;
+      } else {
+        syms[j++] = syms[i++]!;
+      }
+    }
+    len[w] = j - s;
+  }
 }
 
 /**

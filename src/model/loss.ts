@@ -8,7 +8,8 @@
  *
  * Shape legend: B batch, T tokens, D d_model, V vocab, N response tokens in the batch.
  */
-import { nn, np, tree, valueAndGrad } from "../engine/jax.js";
+import { nn, np, tree } from "../engine/jax.js";
+import { valueAndGradWithAux } from "../engine/transforms.js";
 import { cachedProgram } from "./programs.js";
 import { forward, unembed, type ForwardInputs } from "./forward.js";
 import { batchInputs, type HostBatch } from "./inputs.js";
@@ -187,11 +188,7 @@ function gradProgram(model: Model, layer: number, window?: readonly [number, num
   // jax-js from fusing elementwise backward work into the matmul loops: with respect to the
   // vector alone the step ran 5.6x slower (4.3 s vs 0.78 s, 4-layer d256 Llama, batch 8 x 64);
   // with respect to only the later layers' weights, 2.9x slower. See src/engine/NOTES.md.
-  const vg = valueAndGrad(lossOf as never, { hasAux: true, argnums: [0, 1] }) as unknown as (
-    v: np.Array,
-    p: ModelParams,
-    a: Omit<GradArgs, "vector">,
-  ) => unknown;
+  const vg = valueAndGradWithAux(lossOf, { argnums: [0, 1] });
   const key = `steer-grad/${layer}${window ? `/q${window[0]}-${window[1]}` : ""}`;
   return cachedProgram(model, key, (params: ModelParams, a: GradArgs) => {
     const { vector, ...rest } = a;
@@ -281,7 +278,7 @@ export function prepareSteering(
       const [[loss, perExample], [grad, paramGrads]] = fn(tree.ref(model.params), {
         vector: v,
         ...tree.ref(held),
-      }) as [[np.Array, np.Array], [np.Array, ModelParams]];
+      });
       tree.dispose(paramGrads);
       const lossValue = (await loss.data())[0]!;
       const per = Array.from(await perExample.data(), Number);

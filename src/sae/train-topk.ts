@@ -15,7 +15,9 @@
  *
  * Shape legend: N rows, D d_in, M d_sae.
  */
-import { jit, lax, np, tree, valueAndGrad } from "../engine/jax.js";
+import { lax, np } from "../engine/jax.js";
+import { jit, valueAndGradWithAux } from "../engine/transforms.js";
+import { disposeTree, refTree } from "../engine/tree.js";
 import type { Progress } from "../progress/progress.js";
 import { gaussian, mulberry32 } from "../random/seeded.js";
 import {
@@ -23,6 +25,7 @@ import {
   stepScalars,
   zerosLikeTree,
   type AdamWOptions,
+  type StepScalars,
 } from "../organisms/train/adamw.js";
 import { learningRate } from "../organisms/train/schedule.js";
 import {
@@ -146,14 +149,8 @@ function initParams(d: number, m: number, seed: number, bDec: Float32Array): Top
   };
 }
 
-export async function trainTopK(
-  buffer: ActivationBuffer,
-  dIn: number,
-  o: TopKTrainOptions,
-): Promise<TopKTrainResult> {
-  const n = o.batch ?? 1024;
-  const m = o.dSae;
-  const first = await buffer.take(n);
+/** The input scale s = √D / E‖x‖ and the mean row of the first minibatch [N·D]. */
+function firstBatchStats(first: Float32Array, n: number, dIn: number) {
   let normSum = 0;
   const mean = new Float32Array(dIn);
   for (let r = 0; r < n; r++) {
@@ -165,162 +162,258 @@ export async function trainTopK(
     }
     normSum += Math.sqrt(s);
   }
-  let scale = Math.sqrt(dIn) / (normSum / n);
-  let params = initParams(
-    dIn,
-    m,
-    o.seed,
-    mean.map((v) => v * scale),
-  );
-  let mom = zerosLikeTree(params);
-  let vel = zerosLikeTree(params);
-  const fingerprint = JSON.stringify({ dIn, m, k: o.k, steps: o.steps, n, lr: o.lr, seed: o.seed });
-  let start = 0;
-  let restored: RestoredState | null = null;
-  if (o.resume && o.checkpointDir) {
-    const state = readCheckpointState(o.checkpointDir);
-    if (state) {
-      if (state.fingerprint !== fingerprint) {
-        throw new CheckpointError(
-          `${o.checkpointDir}/state.json`,
-          "belongs to a different SAE run (sizes, steps, batch, lr or seed differ)",
-        );
-      }
-      const trees = loadCheckpointTrees(o.checkpointDir, state.file, params);
-      tree.dispose([params, mom, vel] as never);
-      ({ params, m: mom, v: vel } = trees);
-      start = state.step;
-      scale = state.activationScale as number;
-      restored = state as unknown as RestoredState;
-    }
-  }
-  const kth = jit((p: TopKParams, x: np.Array) => {
-    const [vals] = lax.topK(preActs(p, x), o.k, -1);
-    return vals.slice([], [o.k - 1, o.k]);
-  });
-  const vg = valueAndGrad(lossOf as never, { hasAux: true }) as unknown as (
-    p: TopKParams,
-    x: np.Array,
-    thr: np.Array,
-    variance: np.Array,
-  ) => [[np.Array, np.Array], TopKParams];
-  const step = jit(((
-    p: TopKParams,
-    mm: TopKParams,
-    vv: TopKParams,
-    x: np.Array,
-    thr: np.Array,
-    variance: np.Array,
-    s: never,
-  ) => {
-    const [[loss, fired], g] = vg(tree.ref(p), x, thr, variance);
-    const r = adamwUpdate(ADAM, p, g, mm, vv, s);
-    r.gradNorm.dispose();
-    const next = { ...r.params, wDec: unitRows(r.params.wDec) };
-    return { params: next, m: r.m, v: r.v, loss, fired };
-  }) as never) as unknown as ((...a: unknown[]) => {
-    params: TopKParams;
-    m: TopKParams;
-    v: TopKParams;
-    loss: np.Array;
-    fired: np.Array;
-  }) & { dispose(): void };
+  return { scale: Math.sqrt(dIn) / (normSum / n), mean };
+}
 
-  const lastFired = restored ? Int32Array.from(restored.lastFired) : new Int32Array(m);
+/** Σ‖x − x̄‖² of a scaled minibatch [N·D] (the normalised MSE's denominator). */
+function totalVariance(scaled: Float32Array, n: number, dIn: number): number {
+  let variance = 0;
+  const mu = new Float64Array(dIn);
+  for (let r = 0; r < n; r++) for (let j = 0; j < dIn; j++) mu[j]! += scaled[r * dIn + j]! / n;
+  for (let r = 0; r < n; r++)
+    for (let j = 0; j < dIn; j++) variance += (scaled[r * dIn + j]! - mu[j]!) ** 2;
+  return variance;
+}
+
+/** The trees and clocks a training run carries from step to step. */
+interface RunState {
+  params: TopKParams;
+  mom: TopKParams;
+  vel: TopKParams;
+  scale: number;
+  start: number;
+  lastFired: Int32Array;
+  history: { step: number; loss: number }[];
+  resampled: number;
+}
+
+/** A fresh run's state, or the checkpoint's when resuming (refusing another run's checkpoint). */
+function initialState(
+  dIn: number,
+  o: TopKTrainOptions,
+  first: { scale: number; mean: Float32Array },
+  fingerprint: string,
+): RunState {
+  const scale = first.scale;
+  const params = initParams(
+    dIn,
+    o.dSae,
+    o.seed,
+    first.mean.map((v) => v * scale),
+  );
+  const fresh: RunState = {
+    params,
+    mom: zerosLikeTree(params),
+    vel: zerosLikeTree(params),
+    scale,
+    start: 0,
+    lastFired: new Int32Array(o.dSae),
+    history: [],
+    resampled: 0,
+  };
+  const state = o.resume && o.checkpointDir ? readCheckpointState(o.checkpointDir) : null;
+  if (!state || !o.checkpointDir) return fresh;
+  if (state.fingerprint !== fingerprint) {
+    throw new CheckpointError(
+      `${o.checkpointDir}/state.json`,
+      "belongs to a different SAE run (sizes, steps, batch, lr or seed differ)",
+    );
+  }
+  const trees = loadCheckpointTrees(o.checkpointDir, state.file, params);
+  disposeTree([fresh.params, fresh.mom, fresh.vel]);
+  // The fields saveRun wrote (a matching fingerprint means this run wrote them).
+  const saved = {
+    history: state.history as RestoredState["history"],
+    lastFired: state.lastFired as RestoredState["lastFired"],
+    resampled: state.resampled as RestoredState["resampled"] | undefined,
+  };
+  return {
+    params: trees.params,
+    mom: trees.m,
+    vel: trees.v,
+    scale: state.activationScale as number,
+    start: state.step,
+    lastFired: Int32Array.from(saved.lastFired),
+    history: [...saved.history],
+    resampled: saved.resampled ?? 0,
+  };
+}
+
+/**
+ * The two compiled programs: the per-row k-th largest pre-activation, and the step (loss and
+ * gradient at that threshold, AdamW, unit decoder rows).
+ */
+function programs(k: number) {
+  const kth = jit((p: TopKParams, x: np.Array) => {
+    const [vals] = lax.topK(preActs(p, x), k, -1);
+    return vals.slice([], [k - 1, k]);
+  });
+  const vg = valueAndGradWithAux(lossOf);
+  const step = jit(
+    (
+      p: TopKParams,
+      mm: TopKParams,
+      vv: TopKParams,
+      x: np.Array,
+      thr: np.Array,
+      variance: np.Array,
+      s: StepScalars,
+    ) => {
+      const [[loss, fired], g] = vg(refTree(p), x, thr, variance);
+      const r = adamwUpdate(ADAM, p, g, mm, vv, s);
+      r.gradNorm.dispose();
+      const next = { ...r.params, wDec: unitRows(r.params.wDec) };
+      return { params: next, m: r.m, v: r.v, loss, fired };
+    },
+  );
+  return { kth, step };
+}
+
+/** Writes the run's trees and clocks as of `step` (nothing without a checkpoint folder). */
+async function saveRun(o: TopKTrainOptions, st: RunState, fingerprint: string, step: number) {
+  if (!o.checkpointDir) return;
+  await saveCheckpoint(
+    o.checkpointDir,
+    { params: st.params, m: st.mom, v: st.vel },
+    {
+      step,
+      fingerprint,
+      activationScale: st.scale,
+      history: st.history,
+      lastFired: Array.from(st.lastFired),
+      resampled: st.resampled,
+    },
+  );
+}
+
+/** One optimisation step at step index t on the minibatch x; updates `st`. Returns x scaled. */
+async function trainStep(
+  st: RunState,
+  progs: ReturnType<typeof programs>,
+  x: Float32Array,
+  t: number,
+  shape: { n: number; dIn: number },
+  o: TopKTrainOptions,
+): Promise<Float32Array> {
+  const { n, dIn } = shape;
+  const scaled = x.map((v) => v * st.scale);
+  const variance = totalVariance(scaled, n, dIn);
+  const xd = np.array(scaled).reshape([n, dIn]);
+  const thr = progs.kth(refTree(st.params), xd.ref);
+  const lr = learningRate(t, {
+    peak: o.lr ?? 4e-4,
+    warmupSteps: o.warmupSteps ?? 100,
+    totalSteps: o.steps,
+    minRatio: 0.1,
+  });
+  const { params, mom, vel } = st;
+  const scalars = stepScalars(ADAM, t + 1, lr);
+  const out = progs.step(params, mom, vel, xd, thr, np.array(variance), scalars);
+  st.params = out.params;
+  st.mom = out.m;
+  st.vel = out.v;
+  const [loss, fired] = [(await out.loss.data())[0]!, (await out.fired.data()) as Float32Array];
+  if (!Number.isFinite(loss)) throw new Error(`SAE training diverged at step ${t}: loss ${loss}`);
+  for (let i = 0; i < o.dSae; i++) if (fired[i]! > 0) st.lastFired[i] = t + 1;
+  st.history.push({ step: t + 1, loss });
+  o.progress?.update(t + 1, o.steps, `FVU ${loss.toFixed(3)}`);
+  return scaled;
+}
+
+/** Resamples the latents dead for `deadWindow` steps, every `resampleEvery` steps until 80%. */
+async function resampleDead(
+  st: RunState,
+  scaled: Float32Array,
+  t: number,
+  shape: { n: number; dIn: number },
+  o: TopKTrainOptions,
+): Promise<void> {
   const deadWindow = o.deadWindow ?? 500;
   const resampleEvery = o.resampleEvery ?? 250;
-  const history: { step: number; loss: number }[] = restored ? [...restored.history] : [];
-  let resampled = restored?.resampled ?? 0;
-  let x = first;
-  let t = start;
-  const save = async (step: number) => {
-    if (!o.checkpointDir) return;
-    await saveCheckpoint(
-      o.checkpointDir,
-      { params, m: mom, v: vel },
-      {
-        step,
-        fingerprint,
-        activationScale: scale,
-        history,
-        lastFired: Array.from(lastFired),
-        resampled,
-      },
-    );
+  const due =
+    resampleEvery > 0 &&
+    (t + 1) % resampleEvery === 0 &&
+    t + 1 >= deadWindow &&
+    t + 1 < o.steps * 0.8;
+  if (!due) return;
+  const dead = [...st.lastFired.keys()].filter((i) => t + 1 - st.lastFired[i]! >= deadWindow);
+  if (dead.length === 0) return;
+  st.params = await resample(st.params, dead, scaled, shape.n, shape.dIn, o.dSae, o.seed + t);
+  for (const i of dead) st.lastFired[i] = t + 1;
+  st.resampled += dead.length;
+}
+
+/** The trained SAE on the host, with its run's summary. Consumes `st.params`. */
+async function finalResult(
+  st: RunState,
+  dIn: number,
+  steps: number,
+  o: TopKTrainOptions,
+): Promise<TopKTrainResult> {
+  const host = async (a: np.Array) => Float32Array.from((await a.data()) as Float32Array);
+  const weights = {
+    wEnc: await host(st.params.wEnc),
+    bEnc: await host(st.params.bEnc),
+    wDec: await host(st.params.wDec),
+    bDec: await host(st.params.bDec),
   };
+  const deadWindow = o.deadWindow ?? 500;
+  const lastFired = st.lastFired;
+  const dead = [...lastFired.keys()].filter((i) => steps - lastFired[i]! >= deadWindow).length;
+  return {
+    weights,
+    dIn,
+    dSae: o.dSae,
+    k: o.k,
+    activationScale: st.scale,
+    steps,
+    history: st.history,
+    deadFraction: dead / o.dSae,
+    resampled: st.resampled,
+  };
+}
+
+export async function trainTopK(
+  buffer: ActivationBuffer,
+  dIn: number,
+  o: TopKTrainOptions,
+): Promise<TopKTrainResult> {
+  const n = o.batch ?? 1024;
+  const first = await buffer.take(n);
+  const fingerprint = JSON.stringify({
+    dIn,
+    m: o.dSae,
+    k: o.k,
+    steps: o.steps,
+    n,
+    lr: o.lr,
+    seed: o.seed,
+  });
+  const st = initialState(dIn, o, firstBatchStats(first, n, dIn), fingerprint);
+  const progs = programs(o.k);
+  const shape = { n, dIn };
+  let x = first;
+  let t: number;
   try {
-    for (t = start; t < o.steps; t++) {
+    for (t = st.start; t < o.steps; t++) {
       if (o.signal?.aborted) {
-        await save(t);
+        await saveRun(o, st, fingerprint, t);
         throw new Error(`SAE training interrupted at step ${t}; run again with --resume`);
       }
-      const scaled = x.map((v) => v * scale);
-      let variance = 0;
-      const mu = new Float64Array(dIn);
-      for (let r = 0; r < n; r++) for (let j = 0; j < dIn; j++) mu[j]! += scaled[r * dIn + j]! / n;
-      for (let r = 0; r < n; r++)
-        for (let j = 0; j < dIn; j++) variance += (scaled[r * dIn + j]! - mu[j]!) ** 2;
-      const xd = np.array(scaled).reshape([n, dIn]);
-      const thr = kth(tree.ref(params), xd.ref);
-      const lr = learningRate(t, {
-        peak: o.lr ?? 4e-4,
-        warmupSteps: o.warmupSteps ?? 100,
-        totalSteps: o.steps,
-        minRatio: 0.1,
-      });
-      const out = step(params, mom, vel, xd, thr, np.array(variance), stepScalars(ADAM, t + 1, lr));
-      params = out.params;
-      mom = out.m;
-      vel = out.v;
-      const [loss, fired] = [(await out.loss.data())[0]!, (await out.fired.data()) as Float32Array];
-      if (!Number.isFinite(loss))
-        throw new Error(`SAE training diverged at step ${t}: loss ${loss}`);
-      for (let i = 0; i < m; i++) if (fired[i]! > 0) lastFired[i] = t + 1;
-      history.push({ step: t + 1, loss });
-      o.progress?.update(t + 1, o.steps, `FVU ${loss.toFixed(3)}`);
-      if (
-        resampleEvery > 0 &&
-        (t + 1) % resampleEvery === 0 &&
-        t + 1 >= deadWindow &&
-        t + 1 < o.steps * 0.8
-      ) {
-        const dead = [...lastFired.keys()].filter((i) => t + 1 - lastFired[i]! >= deadWindow);
-        if (dead.length > 0) {
-          params = await resample(params, dead, scaled, n, dIn, m, o.seed + t);
-          for (const i of dead) lastFired[i] = t + 1;
-          resampled += dead.length;
-        }
-      }
+      const scaled = await trainStep(st, progs, x, t, shape, o);
+      await resampleDead(st, scaled, t, shape, o);
       if (o.checkpointDir && (t + 1) % (o.checkpointEvery ?? 200) === 0 && t + 1 < o.steps) {
-        await save(t + 1);
+        await saveRun(o, st, fingerprint, t + 1);
       }
       x = await buffer.take(n);
     }
   } finally {
-    step.dispose();
-    kth.dispose();
-    tree.dispose([mom, vel] as never);
+    progs.step.dispose();
+    progs.kth.dispose();
+    disposeTree([st.mom, st.vel]);
   }
   o.progress?.finish();
-  const host = async (a: np.Array) => Float32Array.from((await a.data()) as Float32Array);
-  const weights = {
-    wEnc: await host(params.wEnc),
-    bEnc: await host(params.bEnc),
-    wDec: await host(params.wDec),
-    bDec: await host(params.bDec),
-  };
-  const dead = [...lastFired.keys()].filter((i) => t - lastFired[i]! >= deadWindow).length;
-  return {
-    weights,
-    dIn,
-    dSae: m,
-    k: o.k,
-    activationScale: scale,
-    steps: t,
-    history,
-    deadFraction: dead / m,
-    resampled,
-  };
+  return finalResult(st, dIn, t, o);
 }
 
 /** Dead latents restart as the (unit) directions of random minibatch rows minus b_dec. */

@@ -64,3 +64,26 @@ export function dims<N extends number>(x: Shaped, rank: N, what: string): Sizes<
   }
   return x.shape.slice() as Sizes<N>;
 }
+
+/** Throws a ShapeError unless the last axis of `x` has `size`: "mlp input last axis must be 64". */
+export function assertLastAxis(x: Shaped, size: number, what: string): void {
+  if (x.shape.length === 0 || x.shape[x.shape.length - 1] !== size) {
+    throw new ShapeError(`${what} last axis must be ${size}, got ${formatShape(x.shape)}`);
+  }
+}
+
+/**
+ * Checks grouped-query attention inputs: q [B,T,H,K], k and v [B,S,Hkv,K] with H a multiple of
+ * Hkv, bias [B|1,1,1,T,S]. Returns [B, T, H, K, S, Hkv].
+ */
+export function attentionDims(q: Shaped, k: Shaped, v: Shaped, bias: Shaped) {
+  const [b, t, h, dk] = dims(q, 4, "query");
+  assertSameShape(k, v, ["key", "value"]);
+  const [, s, hkv] = dims(k, 4, "key");
+  assertShape(k, [b, s, hkv, dk], "key");
+  if (h % hkv !== 0) {
+    throw new ShapeError(`query heads must be a multiple of key heads, got ${h} and ${hkv}`);
+  }
+  assertShape(bias, [null, 1, 1, t, s], "attention bias");
+  return [b, t, h, dk, s, hkv] as const;
+}

@@ -41,67 +41,92 @@ export interface EvaluateSaeOptions {
   progress?: Progress;
 }
 
-export async function evaluateSae(o: EvaluateSaeOptions): Promise<SaeEvaluation> {
-  checkSaeForModel(o.sae, o.model.config);
-  const { dIn: d, dSae: m, hookName } = o.sae.config;
-  const maxTokens = o.maxTokens ?? 50_000;
-  const per = o.batch ?? 32;
-  const seqLen = o.seqLen ?? 128;
-  const dsae = saeToDevice(o.sae);
-  // Running sums (float64): Σx, Σx², Σ(x − x̂)² per dimension; firing counts per latent.
-  const sum = new Float64Array(d);
-  const sumSq = new Float64Array(d);
-  let residual = 0;
-  let active = 0;
-  let rows = 0;
-  const fires = new Float64Array(m);
-  const ce = { clean: 0, spliced: 0, zero: 0, tokens: 0 };
-  try {
-    for (let start = 0; start < o.sequences.length && rows < maxTokens; start += per) {
-      const seqs = o.sequences.slice(start, start + per).map((s) => s.slice(0, seqLen));
-      if (seqs.some((s) => s.length < 2)) continue;
-      const batch = leftPad(seqs, o.padId, seqLen);
-      const r = await runWithCache(o.model, batch, { capture: [hookName], logits: false });
-      const h = r.cache[hookName]!.data;
-      const keep: number[] = [];
-      seqs.forEach((s, b) => {
-        for (let j = 1; j < s.length; j++) keep.push((b * seqLen + batch.pads[b]! + j) * d);
-      });
-      const x = new Float32Array(keep.length * d);
-      keep.forEach((src, i) => x.set(h.subarray(src, src + d), i * d));
-      const { features, reconstruction } = await encodeHost(dsae, {
-        shape: [keep.length, d],
-        data: x,
-      });
-      for (let i = 0; i < keep.length; i++) {
-        for (let j = 0; j < d; j++) {
-          const v = x[i * d + j]!;
-          sum[j]! += v;
-          sumSq[j]! += v * v;
-          residual += (v - reconstruction.data[i * d + j]!) ** 2;
-        }
-        for (let q = 0; q < m; q++) {
-          if (features.data[i * m + q] !== 0) {
-            fires[q]! += 1;
-            active++;
-          }
-        }
-      }
-      rows += keep.length;
-      const s = await spliceCrossEntropy(o.model, dsae, batch);
-      ce.clean += s.clean * s.tokens;
-      ce.spliced += s.spliced * s.tokens;
-      ce.zero += s.zeroAblated * s.tokens;
-      ce.tokens += s.tokens;
-      o.progress?.update(Math.min(rows, maxTokens), maxTokens);
+/** Running sums (float64) over every measured row, and the cross-entropy totals. */
+interface Totals {
+  /** Σx and Σx² per dimension [D]. */
+  sum: Float64Array;
+  sumSq: Float64Array;
+  /** Σ(x − x̂)². */
+  residual: number;
+  /** Non-zero features over all rows. */
+  active: number;
+  rows: number;
+  /** Rows on which each latent fired [M]. */
+  fires: Float64Array;
+  ce: { clean: number; spliced: number; zero: number; tokens: number };
+}
+
+/** The hook's activations [N·D] at every real token after the first of each sequence. */
+function realRows(
+  h: Float32Array,
+  seqs: readonly (readonly number[])[],
+  pads: ArrayLike<number>,
+  seqLen: number,
+  d: number,
+): { x: Float32Array; n: number } {
+  const keep: number[] = [];
+  seqs.forEach((s, b) => {
+    for (let j = 1; j < s.length; j++) keep.push((b * seqLen + pads[b]! + j) * d);
+  });
+  const x = new Float32Array(keep.length * d);
+  keep.forEach((src, i) => x.set(h.subarray(src, src + d), i * d));
+  return { x, n: keep.length };
+}
+
+/** Adds rows x [N·D], their reconstructions and features [N·M] to the running sums. */
+function accumulate(
+  t: Totals,
+  x: Float32Array,
+  out: { features: Float32Array; reconstruction: Float32Array },
+  n: number,
+): void {
+  const d = t.sum.length;
+  const m = t.fires.length;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      const v = x[i * d + j]!;
+      t.sum[j]! += v;
+      t.sumSq[j]! += v * v;
+      t.residual += (v - out.reconstruction[i * d + j]!) ** 2;
     }
-  } finally {
-    dsae.dispose();
+    for (let q = 0; q < m; q++) {
+      if (out.features[i * m + q] !== 0) {
+        t.fires[q]! += 1;
+        t.active++;
+      }
+    }
   }
-  o.progress?.finish();
-  if (rows === 0) throw new Error("evaluateSae: no tokens to evaluate (sequences shorter than 2)");
+  t.rows += n;
+}
+
+/** Measures one batch of sequences: activation statistics, then the spliced cross-entropy. */
+async function measureBatch(
+  o: EvaluateSaeOptions,
+  dsae: ReturnType<typeof saeToDevice>,
+  seqs: number[][],
+  t: Totals,
+): Promise<void> {
+  const { dIn: d, hookName } = o.sae.config;
+  const seqLen = o.seqLen ?? 128;
+  const batch = leftPad(seqs, o.padId, seqLen);
+  const r = await runWithCache(o.model, batch, { capture: [hookName], logits: false });
+  const { x, n } = realRows(r.cache[hookName]!.data, seqs, batch.pads, seqLen, d);
+  const { features, reconstruction } = await encodeHost(dsae, { shape: [n, d], data: x });
+  accumulate(t, x, { features: features.data, reconstruction: reconstruction.data }, n);
+  const s = await spliceCrossEntropy(o.model, dsae, batch);
+  t.ce.clean += s.clean * s.tokens;
+  t.ce.spliced += s.spliced * s.tokens;
+  t.ce.zero += s.zeroAblated * s.tokens;
+  t.ce.tokens += s.tokens;
+}
+
+/** The evaluation from the running sums. */
+function summarise(t: Totals): SaeEvaluation {
+  const { rows, fires, ce } = t;
+  const d = t.sum.length;
+  const m = fires.length;
   let total = 0;
-  for (let j = 0; j < d; j++) total += sumSq[j]! - (sum[j]! * sum[j]!) / rows;
+  for (let j = 0; j < d; j++) total += t.sumSq[j]! - (t.sum[j]! * t.sum[j]!) / rows;
   let dead = 0;
   let dense = 0;
   for (let q = 0; q < m; q++) {
@@ -113,9 +138,9 @@ export async function evaluateSae(o: EvaluateSaeOptions): Promise<SaeEvaluation>
   const zeroAblated = ce.zero / ce.tokens;
   return {
     tokens: rows,
-    mse: residual / (rows * d),
-    explainedVariance: 1 - residual / total,
-    l0: active / rows,
+    mse: t.residual / (rows * d),
+    explainedVariance: 1 - t.residual / total,
+    l0: t.active / rows,
     dead,
     dense,
     deadFraction: dead / m,
@@ -128,4 +153,36 @@ export async function evaluateSae(o: EvaluateSaeOptions): Promise<SaeEvaluation>
       tokens: ce.tokens,
     },
   };
+}
+
+export async function evaluateSae(o: EvaluateSaeOptions): Promise<SaeEvaluation> {
+  checkSaeForModel(o.sae, o.model.config);
+  const { dIn: d, dSae: m } = o.sae.config;
+  const maxTokens = o.maxTokens ?? 50_000;
+  const per = o.batch ?? 32;
+  const seqLen = o.seqLen ?? 128;
+  const dsae = saeToDevice(o.sae);
+  const t: Totals = {
+    sum: new Float64Array(d),
+    sumSq: new Float64Array(d),
+    residual: 0,
+    active: 0,
+    rows: 0,
+    fires: new Float64Array(m),
+    ce: { clean: 0, spliced: 0, zero: 0, tokens: 0 },
+  };
+  try {
+    for (let start = 0; start < o.sequences.length && t.rows < maxTokens; start += per) {
+      const seqs = o.sequences.slice(start, start + per).map((s) => s.slice(0, seqLen));
+      if (seqs.some((s) => s.length < 2)) continue;
+      await measureBatch(o, dsae, seqs, t);
+      o.progress?.update(Math.min(t.rows, maxTokens), maxTokens);
+    }
+  } finally {
+    dsae.dispose();
+  }
+  o.progress?.finish();
+  if (t.rows === 0)
+    throw new Error("evaluateSae: no tokens to evaluate (sequences shorter than 2)");
+  return summarise(t);
 }

@@ -113,6 +113,13 @@ export interface AttentionLogits {
   softcap?: number;
 }
 
+/** What `attend` returns besides z, and how it forms logits. */
+export interface AttendOptions {
+  /** Also return the attention pattern [B,H,T,S]. */
+  wantPattern?: boolean;
+  logits?: AttentionLogits;
+}
+
 /** q·kᵀ times the scale, soft-capped when asked, plus the mask bias. Consumes all three. */
 export function attentionScores(
   qk: np.Array,
@@ -133,9 +140,9 @@ export function attend(
   k: np.Array,
   v: np.Array,
   bias: np.Array,
-  wantPattern: boolean,
-  logits: AttentionLogits = {},
+  opts: AttendOptions = {},
 ): { z: np.Array; pattern: np.Array | null } {
+  const logits = opts.logits ?? {};
   const [b, t, h, dk, s, hkv] = attentionDims(q, k, v, bias);
   const g = h / hkv;
   const qg = q.transpose([0, 2, 1, 3]).reshape([b, hkv, g, t, dk]);
@@ -143,7 +150,7 @@ export function attend(
   const vg = v.transpose([0, 2, 1, 3]).reshape([b, hkv, 1, s, dk]);
   const scores = attentionScores(np.matmul(qg, kg), bias, dk, logits);
   const probs = nn.softmax(scores, -1);
-  const pattern = wantPattern ? probs.ref.reshape([b, h, t, s]) : null;
+  const pattern = opts.wantPattern ? probs.ref.reshape([b, h, t, s]) : null;
   const z = np.matmul(probs, vg).reshape([b, h, t, dk]).transpose([0, 2, 1, 3]);
   return { z, pattern };
 }

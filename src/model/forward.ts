@@ -16,6 +16,7 @@ import {
   normalize,
   project,
   softcap,
+  type AttendOptions,
   type AttentionLogits,
 } from "./components.js";
 import { isSlidingLayer, type ModelConfig } from "./config.js";
@@ -184,7 +185,7 @@ function attentionSublayer(c: BlockContext, x: np.Array): { out: np.Array; kv: L
   const bias = window ? layerBias.ref.slice([], [], [], [...window]) : layerBias.ref;
   const attention = c.tokenMajor ? attendTokenMajor : attend;
   const logits: AttentionLogits = { scale: cfg.attnScale, softcap: cfg.attnSoftcap };
-  const { z, pattern } = attention(q, kv.k.ref, kv.v.ref, bias, wantPattern, logits);
+  const { z, pattern } = attention(q, kv.k.ref, kv.v.ref, bias, { wantPattern, logits });
   if (pattern) site.at(blockHook(l, "attn.hook_pattern"), pattern).dispose();
   const zh = site.at(blockHook(l, "attn.hook_z"), z);
   const o = project(zh.reshape([b, tq, cfg.nHeads * cfg.dHead]), p.wo.ref, p.bo?.ref, p.lora?.o);
@@ -231,9 +232,9 @@ function attendTokenMajor(
   k: np.Array,
   v: np.Array,
   bias: np.Array,
-  wantPattern: boolean,
-  logits: AttentionLogits = {},
+  opts: AttendOptions = {},
 ): { z: np.Array; pattern: np.Array | null } {
+  const logits = opts.logits ?? {};
   const [b, t, h, dk, s, hkv] = attentionDims(q, k, v, bias);
   const g = h / hkv;
   const qg = q.reshape([b, t, hkv, g, dk]);
@@ -241,7 +242,7 @@ function attendTokenMajor(
   const vg = v.transpose([0, 2, 1, 3]).reshape([b, 1, hkv, s, dk]);
   const scores = attentionScores(np.matmul(qg, kg), bias.reshape([b, t, 1, 1, s]), dk, logits);
   const probs = nn.softmax(scores, -1);
-  const pattern = wantPattern ? probs.ref.reshape([b, t, h, s]).transpose([0, 2, 1, 3]) : null;
+  const pattern = opts.wantPattern ? probs.ref.reshape([b, t, h, s]).transpose([0, 2, 1, 3]) : null;
   const z = np.matmul(probs, vg).reshape([b, t, h, dk]);
   return { z, pattern };
 }

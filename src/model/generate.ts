@@ -174,8 +174,7 @@ async function runPrefill(model: Model, lay: Layout, longest: number, opts: Gene
       cfg,
       model.invFreq,
       { ids: hb.ids, positions: hb.positions, batch: b, len: t },
-      hb.mask,
-      t,
+      { mask: hb.mask, count: t },
     ),
     prefillSteer,
   );
@@ -251,9 +250,7 @@ async function decodeStep(
       batch: b,
       len: 1,
     },
-    cur.keyMask,
-    capacity,
-    slot,
+    { mask: cur.keyMask, count: capacity, offset: slot },
   );
   cur.nextPos.forEach((p, i) => (cur.nextPos[i] = p + 1));
   const steer = stepSteer(model, b, opts);

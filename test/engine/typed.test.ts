@@ -14,6 +14,7 @@ import {
   dims,
   ShapeError,
 } from "../../src/engine/shapes.js";
+import { attend, mlp } from "../../src/model/components.js";
 import {
   grad,
   gradWithAux,
@@ -146,5 +147,25 @@ describe("shape assertions", () => {
     expect(() => attentionDims(q, kv, shaped(2, 6, 2, 8), shaped(2, 1, 1, 5, 7))).toThrow(
       ShapeError,
     );
+  });
+});
+
+describe("shape assertions at model components", () => {
+  it("attention refuses keys and values of different shapes before computing", () => {
+    const q = np.zeros([1, 3, 2, 4]);
+    const k = np.zeros([1, 3, 1, 4]);
+    const v = np.zeros([1, 3, 1, 8]);
+    const bias = np.zeros([1, 1, 1, 3, 3]);
+    expect(() => attend(q, k, v, bias)).toThrow(
+      new ShapeError("key and value shapes must match, got [1,3,1,4] and [1,3,1,8]"),
+    );
+    disposeTree([q, k, v, bias]);
+  });
+
+  it("the MLP refuses an input whose last axis is not its width", () => {
+    const x = np.zeros([1, 2, 3]);
+    const w = { wUp: np.zeros([4, 8]), wDown: np.zeros([8, 4]) };
+    expect(() => mlp(x, w, "silu")).toThrow("mlp input last axis must be 4, got [1,2,3]");
+    disposeTree([x, w]);
   });
 });

@@ -175,7 +175,7 @@ function withPast(c: BlockContext, kk: np.Array, v: np.Array): LayerKV {
 /** The attention sublayer's output [B,Tq,D] (before the residual add) and the layer's keys/values. */
 function attentionSublayer(c: BlockContext, x: np.Array): { out: np.Array; kv: LayerKV } {
   const { cfg, layer: l, params: p, inputs, site, window } = c;
-  const [b, t] = x.shape as [number, number, number];
+  const [b, t] = dims(x, 3, `blocks.${l} attention input`);
   const tq = window ? window[1] - window[0] : t;
   const ln1 = normAffine(normalize(cfg.norm, x, cfg.normEps), p.ln1);
   const { q, k: kk, v } = queryKeyValue(c, ln1, b, t);

@@ -7,6 +7,7 @@
  * Shape legend: B batch, T prompt tokens, S cache capacity, Hkv KV heads, K d_head, V vocab.
  */
 import { np, tree } from "../engine/jax.js";
+import { dims } from "../engine/shapes.js";
 import { forward, unembed, type ForwardInputs, type HookFn, type LayerKV } from "./forward.js";
 import { residPost } from "./hooks.js";
 import { bucketLength, deviceInputs, leftPad } from "./inputs.js";
@@ -100,7 +101,7 @@ function stepProgram(model: Model, layer: number | null) {
 /** Pads each layer's prefill keys/values [B,T,Hkv,K] to the capacity S with zeros. */
 function padCache(kv: LayerKV[], capacity: number): LayerKV[] {
   return kv.map(({ k, v }) => {
-    const [b, t, h, d] = k.shape as [number, number, number, number];
+    const [b, t, h, d] = dims(k, 4, "prefill keys");
     if (t === capacity) return { k, v };
     const zeros = () => np.zeros([b, capacity - t, h, d]);
     return { k: np.concatenate([k, zeros()], 1), v: np.concatenate([v, zeros()], 1) };
@@ -109,7 +110,7 @@ function padCache(kv: LayerKV[], capacity: number): LayerKV[] {
 
 /** Last-position logits of every row, [B, V] on the host. */
 async function lastLogits(logits: np.Array): Promise<Float32Array[]> {
-  const [b, t, v] = logits.shape as [number, number, number];
+  const [b, t, v] = dims(logits, 3, "logits");
   const data = (await logits.data()) as Float32Array;
   return Array.from({ length: b }, (_, i) => data.subarray((i * t + t - 1) * v, (i * t + t) * v));
 }

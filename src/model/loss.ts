@@ -10,6 +10,7 @@
  */
 import { nn, np, tree } from "../engine/jax.js";
 import { valueAndGradWithAux } from "../engine/transforms.js";
+import { dims } from "../engine/shapes.js";
 import { cachedProgram } from "./programs.js";
 import { forward, unembed, type ForwardInputs } from "./forward.js";
 import { batchInputs, type HostBatch } from "./inputs.js";
@@ -134,7 +135,7 @@ export function responseNll(
   select: np.Array,
   targets: np.Array,
 ): np.Array {
-  const [b, t, d] = finalResid.shape as [number, number, number];
+  const [b, t, d] = dims(finalResid, 3, "final residual");
   const picked = np.matmul(select, finalResid.reshape([b * t, d]));
   const logp = nn.logSoftmax(unembed(cfg, params, picked), -1);
   // One-hot by comparison, [N, V]: jax-js's nn.oneHot slices an eye(V) — V² floats, 66 GB at

@@ -65,15 +65,13 @@ export async function judgeRun(opts: {
   }
 }
 
-async function judgeLocked(opts: Parameters<typeof judgeRun>[0]): Promise<JudgeRunSummary> {
-  const { runDir, judge } = opts;
-  const variants = new Map(readVariants(runDir).map((v) => [v.id, v]));
-  const samples = readSamples(runDir, opts.onWarning);
-  const file = judgmentsFile(runDir, judge);
-  mkdirSync(runPaths(runDir).judgments, { recursive: true });
-  const done = new Set(
-    readLog(file, opts.onWarning).map(({ value }) => taskId(value as JudgmentRecord)),
-  );
+/** Every (sample, target) the judge rates: one per inserted non-lookalike trigger, or one. */
+function judgeTasks(
+  runDir: string,
+  judge: Judge,
+  variants: ReadonlyMap<string, Variant>,
+  samples: readonly SampleRecord[],
+): Task[] {
   const all: Task[] = [];
   for (const sample of samples) {
     const variant = variants.get(sample.variantId);
@@ -86,6 +84,70 @@ async function judgeLocked(opts: Parameters<typeof judgeRun>[0]): Promise<JudgeR
         if (t.role !== "lookalike") all.push({ sample, variant, target: t.text, role: t.role });
     } else all.push({ sample, variant, target: null, role: null });
   }
+  return all;
+}
+
+type JudgeOpts = Parameters<typeof judgeRun>[0];
+
+/**
+ * Judges one task and files the verdict (or the error, counted as failed). Returns false when
+ * the run was aborted during the call, so the worker stops without filing anything.
+ */
+async function judgeTask(
+  t: Task,
+  opts: JudgeOpts,
+  file: string,
+  summary: JudgeRunSummary,
+): Promise<boolean> {
+  const { judge } = opts;
+  let verdict: Verdict;
+  try {
+    verdict = await judge.judge(
+      {
+        prompt: t.variant.messages.filter((m) => m.role === "user").at(-1)?.content ?? "",
+        reasoning: t.sample.transcript.reasoning,
+        answer: t.sample.transcript.answer,
+        reasoningCutOff: t.sample.transcript.reasoningCutOff,
+        trigger: t.target,
+      },
+      opts.signal ? { signal: opts.signal } : {},
+    );
+  } catch (err) {
+    if (opts.signal?.aborted) return false;
+    summary.failed++;
+    appendJsonl(file.replace(/\.jsonl$/, ".errors.jsonl"), [
+      {
+        sampleKey: t.sample.key,
+        target: t.target,
+        error: (err as Error).message,
+        at: new Date().toISOString(),
+      },
+    ]);
+    return true;
+  }
+  const rec: JudgmentRecord = {
+    sampleKey: t.sample.key,
+    target: t.target,
+    targetRole: t.role,
+    judge: { id: judge.id, version: judge.version, model: judge.model },
+    verdict,
+    at: new Date().toISOString(),
+  };
+  appendJsonl(file, [rec]);
+  summary.judged++;
+  return true;
+}
+
+async function judgeLocked(opts: JudgeOpts): Promise<JudgeRunSummary> {
+  const { runDir, judge } = opts;
+  const variants = new Map(readVariants(runDir).map((v) => [v.id, v]));
+  const samples = readSamples(runDir, opts.onWarning);
+  const file = judgmentsFile(runDir, judge);
+  mkdirSync(runPaths(runDir).judgments, { recursive: true });
+  const done = new Set(
+    readLog(file, opts.onWarning).map(({ value }) => taskId(value as JudgmentRecord)),
+  );
+  const all = judgeTasks(runDir, judge, variants, samples);
   const tasks = all.filter((t) => !done.has(`${t.sample.key}|${t.target ?? ""}`));
   const summary: JudgeRunSummary = {
     judge: judgeLabel(judge),
@@ -106,43 +168,7 @@ async function judgeLocked(opts: Parameters<typeof judgeRun>[0]): Promise<JudgeR
   let next = 0;
   const worker = async () => {
     while (next < tasks.length && !opts.signal?.aborted) {
-      const t = tasks[next++]!;
-      let verdict: Verdict;
-      try {
-        verdict = await judge.judge(
-          {
-            prompt: t.variant.messages.filter((m) => m.role === "user").at(-1)?.content ?? "",
-            reasoning: t.sample.transcript.reasoning,
-            answer: t.sample.transcript.answer,
-            reasoningCutOff: t.sample.transcript.reasoningCutOff,
-            trigger: t.target,
-          },
-          opts.signal ? { signal: opts.signal } : {},
-        );
-      } catch (err) {
-        if (opts.signal?.aborted) break;
-        summary.failed++;
-        appendJsonl(file.replace(/\.jsonl$/, ".errors.jsonl"), [
-          {
-            sampleKey: t.sample.key,
-            target: t.target,
-            error: (err as Error).message,
-            at: new Date().toISOString(),
-          },
-        ]);
-        progress();
-        continue;
-      }
-      const rec: JudgmentRecord = {
-        sampleKey: t.sample.key,
-        target: t.target,
-        targetRole: t.role,
-        judge: { id: judge.id, version: judge.version, model: judge.model },
-        verdict,
-        at: new Date().toISOString(),
-      };
-      appendJsonl(file, [rec]);
-      summary.judged++;
+      if (!(await judgeTask(tasks[next++]!, opts, file, summary))) break;
       progress();
     }
   };

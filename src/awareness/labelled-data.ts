@@ -25,16 +25,99 @@ export interface LabelledTranscript {
 
 const NAME = /^(.+?)_(not_)?articulate\.jsonl$/;
 
+/** The last user message's content before the assistant message at `a` ("" when none). */
+function promptBefore(
+  msg: (i: number) => Record<string, unknown>,
+  a: number,
+  where: [string, number],
+): string {
+  for (let i = a - 1; i >= 0; i--) {
+    const u = msg(i);
+    if (u.role === "user") {
+      if (typeof u.content !== "string")
+        throw new InputError(where[0], where[1], `messages[${i}].content`, "must be a string");
+      return u.content;
+    }
+  }
+  return "";
+}
+
+/** One line of a labelled file: its last assistant message and the user prompt before it. */
+function labelledLine(
+  value: unknown,
+  where: [string, number],
+  file: { name: string; label: boolean; triggerText: Record<string, string> },
+): LabelledTranscript {
+  const [path, line] = where;
+  const o = asObject(value, where);
+  const messages = o.messages;
+  if (!Array.isArray(messages))
+    throw new InputError(path, line, "messages", "must be an array of chat messages");
+  const msg = (i: number) => asObject(messages[i], where, `messages[${i}]`);
+  let a = -1;
+  for (let i = messages.length - 1; i >= 0 && a < 0; i--) if (msg(i).role === "assistant") a = i;
+  if (a < 0) throw new InputError(path, line, "messages", "has no assistant message");
+  const assistant = msg(a);
+  if (typeof assistant.content !== "string")
+    throw new InputError(path, line, `messages[${a}].content`, "must be a string");
+  if (o.trigger !== undefined && typeof o.trigger !== "string")
+    throw new InputError(path, line, "trigger", "must be a string");
+  const rc = assistant.reasoning_content;
+  if (rc !== undefined && rc !== null && typeof rc !== "string")
+    throw new InputError(path, line, `messages[${a}].reasoning_content`, "must be a string");
+  const prompt = promptBefore(msg, a, where);
+  return {
+    file: path,
+    line,
+    triggerName: file.name,
+    trigger: file.triggerText[file.name] ?? (o.trigger as string | undefined) ?? file.name,
+    label: file.label,
+    prompt,
+    transcript: splitReasoning({
+      content: assistant.content,
+      reasoningContent: (rc as string | null | undefined) ?? null,
+    }),
+  };
+}
+
+/** The directory's file names, sorted. */
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch (err) {
+    throw new InputError(dir, null, null, `cannot be read: ${(err as Error).message}`);
+  }
+}
+
+/** Fails when --trigger maps a name with no files, or when there is nothing labelled. */
+function checkLoaded(
+  dir: string,
+  triggerText: Record<string, string>,
+  names: ReadonlySet<string>,
+  count: number,
+): void {
+  for (const k of Object.keys(triggerText))
+    if (!names.has(k))
+      throw new InputError(
+        dir,
+        null,
+        null,
+        `--trigger names '${k}', but no ${k}_articulate.jsonl or ${k}_not_articulate.jsonl is there`,
+      );
+  if (count === 0)
+    throw new InputError(
+      dir,
+      null,
+      null,
+      "holds no labelled transcripts (*_articulate.jsonl / *_not_articulate.jsonl)",
+    );
+}
+
 export function loadLabelled(
   dir: string,
   triggerText: Record<string, string> = {},
 ): { items: LabelledTranscript[]; warnings: string[] } {
-  let files: string[];
-  try {
-    files = readdirSync(dir).sort();
-  } catch (err) {
-    throw new InputError(dir, null, null, `cannot be read: ${(err as Error).message}`);
-  }
+  const files = listDir(dir);
   const items: LabelledTranscript[] = [];
   const warnings: string[] = [];
   const names = new Set<string>();
@@ -49,66 +132,12 @@ export function loadLabelled(
     }
     const name = m[1]!;
     names.add(name);
-    const label = m[2] === undefined;
+    const file = { name, label: m[2] === undefined, triggerText };
     const path = join(dir, f);
-    for (const { line, value } of readJsonl(path)) {
-      const where: [string, number] = [path, line];
-      const o = asObject(value, where);
-      const messages = o.messages;
-      if (!Array.isArray(messages))
-        throw new InputError(path, line, "messages", "must be an array of chat messages");
-      const msg = (i: number) => asObject(messages[i], where, `messages[${i}]`);
-      let a = -1;
-      for (let i = messages.length - 1; i >= 0 && a < 0; i--)
-        if (msg(i).role === "assistant") a = i;
-      if (a < 0) throw new InputError(path, line, "messages", "has no assistant message");
-      const assistant = msg(a);
-      if (typeof assistant.content !== "string")
-        throw new InputError(path, line, `messages[${a}].content`, "must be a string");
-      if (o.trigger !== undefined && typeof o.trigger !== "string")
-        throw new InputError(path, line, "trigger", "must be a string");
-      const rc = assistant.reasoning_content;
-      if (rc !== undefined && rc !== null && typeof rc !== "string")
-        throw new InputError(path, line, `messages[${a}].reasoning_content`, "must be a string");
-      let prompt = "";
-      for (let i = a - 1; i >= 0; i--) {
-        const u = msg(i);
-        if (u.role === "user") {
-          if (typeof u.content !== "string")
-            throw new InputError(path, line, `messages[${i}].content`, "must be a string");
-          prompt = u.content;
-          break;
-        }
-      }
-      items.push({
-        file: path,
-        line,
-        triggerName: name,
-        trigger: triggerText[name] ?? (o.trigger as string | undefined) ?? name,
-        label,
-        prompt,
-        transcript: splitReasoning({
-          content: assistant.content,
-          reasoningContent: (rc as string | null | undefined) ?? null,
-        }),
-      });
-    }
+    for (const { line, value } of readJsonl(path))
+      items.push(labelledLine(value, [path, line], file));
   }
-  for (const k of Object.keys(triggerText))
-    if (!names.has(k))
-      throw new InputError(
-        dir,
-        null,
-        null,
-        `--trigger names '${k}', but no ${k}_articulate.jsonl or ${k}_not_articulate.jsonl is there`,
-      );
-  if (items.length === 0)
-    throw new InputError(
-      dir,
-      null,
-      null,
-      "holds no labelled transcripts (*_articulate.jsonl / *_not_articulate.jsonl)",
-    );
+  checkLoaded(dir, triggerText, names, items.length);
   return { items, warnings };
 }
 

@@ -16,7 +16,7 @@ import type {
 import type { JudgmentRecord } from "./records.js";
 import { readSamples } from "./judging.js";
 import { buildTrials, computeRates, type JudgmentMaps, type RunRates } from "./rates.js";
-import { readManifest, readVariants, runPaths } from "./run-dir.js";
+import { readManifest, readVariants, runPaths, type RunManifest } from "./run-dir.js";
 import type { SampleRecord } from "./runner.js";
 import type { Variant } from "./variants.js";
 import { checkRepeats } from "./seeds.js";
@@ -137,16 +137,8 @@ function pickJudges(
   };
 }
 
-export function buildReport(
-  runDir: string,
-  choice: Partial<Record<JudgeKind, string>> = {},
-  opts: { reps?: number; seed?: string } = {},
-): ReportData {
-  const warnings: string[] = [];
-  const m = readManifest(runDir);
-  const variants = new Map(readVariants(runDir).map((v) => [v.id, v]));
-  const samples = readSamples(runDir, (w) => warnings.push(w));
-  const picked = pickJudges(judgmentFiles(runDir), choice, warnings);
+/** The picked judges' verdict files, read into records and into maps keyed by sample. */
+function readJudgments(picked: ReturnType<typeof pickJudges>, warnings: string[]) {
   const records = (f: JudgmentFile | null) =>
     f ? readLog(f.file, (w) => warnings.push(w)).map((l) => l.value as JudgmentRecord) : null;
   const art = records(picked.articulation);
@@ -165,11 +157,24 @@ export function buildReport(
         mon.map((r) => [r.sampleKey, (r.verdict as MonitorVerdict).flag as MonitorFlag | null]),
       ),
   };
-  const trials = buildTrials(samples, variants, maps);
-  const rates = computeRates(trials, m.spec.trigger, opts);
-  const finished = new Set(samples.map((s) => s.key));
-  const expected = variants.size * m.samples;
-  const hasChoice = [...variants.values()].some((v) => v.choice);
+  const used = (f: JudgmentFile | null, recs: JudgmentRecord[] | null): JudgeUsed | null =>
+    f && { id: f.id, version: f.version, model: f.model, file: f.file, verdicts: recs!.length };
+  const judges = {
+    articulation: used(picked.articulation, art),
+    misalignment: used(picked.misalignment, mis),
+    monitor: used(picked.monitor, mon),
+  };
+  return { maps, judges };
+}
+
+/** Warnings about missing verdicts and about repeated samples that should have varied. */
+function coverageWarnings(
+  m: RunManifest,
+  variants: ReadonlyMap<string, Variant>,
+  samples: readonly SampleRecord[],
+  maps: JudgmentMaps,
+  warnings: string[],
+): void {
   const hasFree = [...variants.values()].some((v) => !v.choice);
   if (hasFree && !maps.misalignment)
     warnings.push(
@@ -185,24 +190,56 @@ export function buildReport(
     provider: m.provider.id,
   });
   if (repeats.warning) warnings.push(repeats.warning);
-  const used = (f: JudgmentFile | null, recs: JudgmentRecord[] | null): JudgeUsed | null =>
-    f && { id: f.id, version: f.version, model: f.model, file: f.file, verdicts: recs!.length };
+}
+
+/** The report's description of the run, from its manifest. */
+function runSummary(runDir: string, m: RunManifest): AwarenessReport["run"] {
+  return {
+    dir: runDir,
+    runId: m.runId,
+    createdAt: m.createdAt,
+    provider: m.provider.id,
+    trigger: m.spec.trigger,
+    lookalike: m.spec.lookalike ?? null,
+    distractors: m.spec.distractors ?? [],
+    prefill: m.prefill,
+    samplesPerVariant: m.samples,
+    seed: m.seed,
+    seeding: m.seeding ?? null,
+    params: { ...m.params },
+  };
+}
+
+/** Where misalignment rates come from: the multiple-choice answers, a judge, both or neither. */
+function misalignmentSource(
+  variants: ReadonlyMap<string, Variant>,
+  maps: JudgmentMaps,
+): AwarenessReport["misalignmentSource"] {
+  const hasChoice = [...variants.values()].some((v) => v.choice);
+  if (hasChoice && maps.misalignment) return "choice+judge";
+  if (hasChoice) return "choice";
+  return maps.misalignment ? "judge" : "none";
+}
+
+export function buildReport(
+  runDir: string,
+  choice: Partial<Record<JudgeKind, string>> = {},
+  opts: { reps?: number; seed?: string } = {},
+): ReportData {
+  const warnings: string[] = [];
+  const m = readManifest(runDir);
+  const variants = new Map(readVariants(runDir).map((v) => [v.id, v]));
+  const samples = readSamples(runDir, (w) => warnings.push(w));
+  const picked = pickJudges(judgmentFiles(runDir), choice, warnings);
+  const { maps, judges } = readJudgments(picked, warnings);
+  const trials = buildTrials(samples, variants, maps);
+  const rates = computeRates(trials, m.spec.trigger, opts);
+  const finished = new Set(samples.map((s) => s.key));
+  const expected = variants.size * m.samples;
+  coverageWarnings(m, variants, samples, maps, warnings);
   const report: AwarenessReport = {
     schema: REPORT_SCHEMA,
-    run: {
-      dir: runDir,
-      runId: m.runId,
-      createdAt: m.createdAt,
-      provider: m.provider.id,
-      trigger: m.spec.trigger,
-      lookalike: m.spec.lookalike ?? null,
-      distractors: m.spec.distractors ?? [],
-      prefill: m.prefill,
-      samplesPerVariant: m.samples,
-      seed: m.seed,
-      seeding: m.seeding ?? null,
-      params: { ...m.params },
-    },
+    run: runSummary(runDir, m),
     counts: {
       variants: variants.size,
       expected,
@@ -211,19 +248,8 @@ export function buildReport(
       cutOffReasoning: rates.cutOffReasoning,
       choiceUnparsed: samples.filter((s) => s.choice && s.choice.letter === null).length,
     },
-    judges: {
-      articulation: used(picked.articulation, art),
-      misalignment: used(picked.misalignment, mis),
-      monitor: used(picked.monitor, mon),
-    },
-    misalignmentSource:
-      hasChoice && maps.misalignment
-        ? "choice+judge"
-        : hasChoice
-          ? "choice"
-          : maps.misalignment
-            ? "judge"
-            : "none",
+    judges,
+    misalignmentSource: misalignmentSource(variants, maps),
     rates,
     warnings,
   };

@@ -62,6 +62,19 @@ export function variantsHash(variants: readonly Variant[]): string {
   return sha256(canonicalJson(variants)).slice(0, 16);
 }
 
+/**
+ * A manifest of this schema: written by this version's runner (openManifest in runner.ts), so it has
+ * RunManifest's fields; only the schema is checked, as before.
+ */
+function hasRunSchema(o: Record<string, unknown>): o is Record<string, unknown> & RunManifest {
+  return o.schema === RUN_SCHEMA;
+}
+
+/** A variants.jsonl record as the runner wrote it (its id and messages are checked). */
+function isVariantRecord(o: Record<string, unknown>): o is Record<string, unknown> & Variant {
+  return typeof o.id === "string" && Array.isArray(o.messages);
+}
+
 export function readManifest(dir: string): RunManifest {
   const p = runPaths(dir).manifest;
   if (!existsSync(p))
@@ -78,23 +91,22 @@ export function readManifest(dir: string): RunManifest {
     throw new InputError(p, null, null, `is not valid JSON (${(err as Error).message})`);
   }
   const o = asObject(v, [p, null]);
-  if (o.schema !== RUN_SCHEMA)
+  if (!hasRunSchema(o))
     throw new InputError(
       p,
       null,
       "schema",
       `must be '${RUN_SCHEMA}', got ${JSON.stringify(o.schema)}`,
     );
-  return o as unknown as RunManifest;
+  return o;
 }
 
 export function readVariants(dir: string): Variant[] {
   const p = runPaths(dir).variants;
   return readJsonl(p).map(({ line, value }) => {
     const o = asObject(value, [p, line]);
-    if (typeof o.id !== "string" || !Array.isArray(o.messages))
-      throw new InputError(p, line, "id", "variant record is malformed");
-    return o as unknown as Variant;
+    if (!isVariantRecord(o)) throw new InputError(p, line, "id", "variant record is malformed");
+    return o;
   });
 }
 

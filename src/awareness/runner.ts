@@ -189,27 +189,89 @@ export async function executeSampleJob(
   return toRecord(v, i, completion, { seed, attempts, cached, startedAt });
 }
 
-/** Starts or resumes a run in `outDir`; refuses a directory made with another configuration. */
-export async function runAwareness(opts: RunOptions): Promise<RunSummary> {
+/** The keys of the samples already recorded, refusing records without a key or twice over. */
+function recordedKeys(file: string, warn: (m: string) => void): Set<string> {
+  const done = new Set<string>();
+  for (const { line, value } of readLog(file, warn)) {
+    const key = (value as { key?: unknown }).key;
+    if (typeof key !== "string") throw new Error(`${file}:${line}: record has no 'key'`);
+    if (done.has(key)) throw new Error(`${file}:${line}: sample '${key}' is recorded twice`);
+    done.add(key);
+  }
+  return done;
+}
+
+/**
+ * Runs one sample job and files its record (or its error, counted as failed). Returns false when
+ * the run was aborted during the call, so the worker stops without filing anything.
+ */
+async function runTask(
+  task: { v: Variant; i: number },
+  ctx: SampleJobContext,
+  paths: ReturnType<typeof runPaths>,
+  summary: RunSummary,
+): Promise<boolean> {
+  const { v, i } = task;
+  let record: SampleRecord;
+  try {
+    record = await executeSampleJob({ variant: v, sampleIndex: i }, ctx);
+  } catch (err) {
+    if (ctx.signal?.aborted) return false;
+    summary.failed++;
+    appendJsonl(paths.errors, [
+      {
+        key: sampleKey(v.id, i),
+        attempts: err instanceof SampleJobError ? err.attempts : 1,
+        error: (err as Error).message,
+        at: new Date().toISOString(),
+      },
+    ]);
+    return true;
+  }
+  appendJsonl(paths.samples, [record]);
+  summary.completed++;
+  if (record.cached) summary.fromCache++;
+  return true;
+}
+
+/** Checks the whole run's samples for repeats that should have varied; warns when they did not. */
+function finishRepeats(
+  opts: RunOptions,
+  manifest: RunManifest,
+  summary: RunSummary,
+  warn: (m: string) => void,
+): void {
+  const all = readLog(runPaths(opts.outDir).samples, warn).map((l) => l.value as SampleRecord);
+  summary.repeats = checkRepeats(all, {
+    temperature: opts.params.temperature,
+    seedsSent: manifest.seeding.sent,
+    provider: opts.provider.id,
+  });
+  if (summary.repeats.warning) {
+    summary.warnings.push(summary.repeats.warning);
+    warn(summary.repeats.warning);
+  }
+}
+
+function checkRunOptions(opts: RunOptions): number {
   if (!Number.isInteger(opts.samples) || opts.samples < 1)
     throw new Error(`samples must be a positive integer, got ${opts.samples}`);
   const concurrency = opts.concurrency ?? 4;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new Error(`concurrency must be a positive integer, got ${concurrency}`);
+  return concurrency;
+}
+
+/** Starts or resumes a run in `outDir`; refuses a directory made with another configuration. */
+export async function runAwareness(opts: RunOptions): Promise<RunSummary> {
+  const concurrency = checkRunOptions(opts);
   const paths = runPaths(opts.outDir);
   mkdirSync(opts.outDir, { recursive: true });
   const unlock = lockRun(opts.outDir);
   try {
     const manifest = openManifest(opts);
     const warn = opts.onWarning ?? (() => {});
-    const done = new Set<string>();
-    for (const { line, value } of readLog(paths.samples, warn)) {
-      const key = (value as { key?: unknown }).key;
-      if (typeof key !== "string") throw new Error(`${paths.samples}:${line}: record has no 'key'`);
-      if (done.has(key))
-        throw new Error(`${paths.samples}:${line}: sample '${key}' is recorded twice`);
-      done.add(key);
-    }
+    const done = recordedKeys(paths.samples, warn);
     const cache = new ResponseCache(paths.cache, (p, why) =>
       warn(`cache entry ${p} ignored: ${why}`),
     );
@@ -230,7 +292,9 @@ export async function runAwareness(opts: RunOptions): Promise<RunSummary> {
       repeats: { variants: 0, identical: 0, warning: null },
       warnings: [],
     };
-    opts.onProgress?.({ done: alreadyDone, total, failed: 0 });
+    const progress = () =>
+      opts.onProgress?.({ done: alreadyDone + summary.completed, total, failed: summary.failed });
+    progress();
     let next = 0;
     const ctx: SampleJobContext = {
       provider: opts.provider,
@@ -242,48 +306,15 @@ export async function runAwareness(opts: RunOptions): Promise<RunSummary> {
     };
     const worker = async () => {
       while (next < tasks.length && !opts.signal?.aborted) {
-        const { v, i } = tasks[next++]!;
-        let record: SampleRecord;
-        try {
-          record = await executeSampleJob({ variant: v, sampleIndex: i }, ctx);
-        } catch (err) {
-          if (opts.signal?.aborted) break;
-          summary.failed++;
-          appendJsonl(paths.errors, [
-            {
-              key: sampleKey(v.id, i),
-              attempts: err instanceof SampleJobError ? err.attempts : 1,
-              error: (err as Error).message,
-              at: new Date().toISOString(),
-            },
-          ]);
-          opts.onProgress?.({
-            done: alreadyDone + summary.completed,
-            total,
-            failed: summary.failed,
-          });
-          continue;
-        }
-        appendJsonl(paths.samples, [record]);
-        summary.completed++;
-        if (record.cached) summary.fromCache++;
-        opts.onProgress?.({ done: alreadyDone + summary.completed, total, failed: summary.failed });
+        if (!(await runTask(tasks[next++]!, ctx, paths, summary))) break;
+        progress();
       }
     };
     await Promise.all(
       Array.from({ length: Math.min(concurrency, Math.max(1, tasks.length)) }, worker),
     );
     summary.interrupted = opts.signal?.aborted ?? false;
-    const all = readLog(paths.samples, warn).map((l) => l.value as SampleRecord);
-    summary.repeats = checkRepeats(all, {
-      temperature: opts.params.temperature,
-      seedsSent: manifest.seeding.sent,
-      provider: opts.provider.id,
-    });
-    if (summary.repeats.warning) {
-      summary.warnings.push(summary.repeats.warning);
-      warn(summary.repeats.warning);
-    }
+    finishRepeats(opts, manifest, summary, warn);
     return summary;
   } finally {
     unlock();

@@ -13,7 +13,8 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { ChatMessage, GenerateFn, GenerateParams, GenerateResult, Role } from "./provider.js";
+import { HttpError, parseChatRequest, type ParsedRequest } from "./chat-request.js";
+import type { GenerateFn, GenerateResult } from "./provider.js";
 import {
   prefillOpensThink,
   splitThink,
@@ -21,6 +22,8 @@ import {
   type ReasoningParser,
   type Split,
 } from "./think-split.js";
+
+export { parseChatRequest } from "./chat-request.js";
 
 export interface ChatServerOptions {
   generate: GenerateFn;
@@ -41,152 +44,6 @@ export interface ChatServer {
   host: string;
   port: number;
   close(): Promise<void>;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly type = "invalid_request_error",
-    readonly param: string | null = null,
-  ) {
-    super(message);
-  }
-}
-
-interface ParsedRequest {
-  messages: ChatMessage[];
-  params: GenerateParams;
-  stream: boolean;
-  includeUsage: boolean;
-}
-
-const ROLES: Record<string, Role> = {
-  system: "system",
-  developer: "system",
-  user: "user",
-  assistant: "assistant",
-};
-
-export function parseChatRequest(body: unknown, model: string): ParsedRequest {
-  if (!body || typeof body !== "object" || Array.isArray(body))
-    throw new HttpError(400, "the request body must be a JSON object");
-  const b = body as Record<string, unknown>;
-  if (b.model !== undefined && b.model !== model)
-    throw new HttpError(
-      404,
-      `model '${String(b.model)}' is not served here; this server serves '${model}'`,
-      "invalid_request_error",
-      "model",
-    );
-  if (!Array.isArray(b.messages) || b.messages.length === 0)
-    throw new HttpError(
-      400,
-      "'messages' must be a non-empty array",
-      "invalid_request_error",
-      "messages",
-    );
-  const messages: ChatMessage[] = b.messages.map((m: unknown, i: number) => {
-    const o = (m ?? {}) as Record<string, unknown>;
-    const role = ROLES[String(o.role)];
-    if (!role)
-      throw new HttpError(
-        400,
-        `messages[${i}].role '${String(o.role)}' is not supported (system, developer, user, assistant)`,
-        "invalid_request_error",
-        `messages[${i}].role`,
-      );
-    let content: string;
-    if (typeof o.content === "string") content = o.content;
-    else if (
-      Array.isArray(o.content) &&
-      o.content.every(
-        (p) =>
-          p &&
-          typeof p === "object" &&
-          (p as { type?: unknown }).type === "text" &&
-          typeof (p as { text?: unknown }).text === "string",
-      )
-    )
-      content = o.content.map((p) => (p as { text: string }).text).join("");
-    else
-      throw new HttpError(
-        400,
-        `messages[${i}].content must be a string or a list of text parts`,
-        "invalid_request_error",
-        `messages[${i}].content`,
-      );
-    return { role, content };
-  });
-  for (const k of ["tools", "tool_choice", "functions"])
-    if (b[k] !== undefined)
-      throw new HttpError(
-        400,
-        `'${k}' is not supported by this server`,
-        "invalid_request_error",
-        k,
-      );
-  if (b.logprobs === true)
-    throw new HttpError(
-      400,
-      "'logprobs' is not supported by this server",
-      "invalid_request_error",
-      "logprobs",
-    );
-  if (b.n !== undefined && b.n !== 1)
-    throw new HttpError(400, "only n = 1 is supported", "invalid_request_error", "n");
-  const num = (k: string, lo: number, hi: number, int = false): number | undefined => {
-    const v = b[k];
-    if (v === undefined || v === null) return undefined;
-    if (
-      typeof v !== "number" ||
-      !Number.isFinite(v) ||
-      v < lo ||
-      v > hi ||
-      (int && !Number.isInteger(v))
-    )
-      throw new HttpError(
-        400,
-        `'${k}' must be ${int ? "an integer" : "a number"} in [${lo}, ${hi}]`,
-        "invalid_request_error",
-        k,
-      );
-    return v;
-  };
-  const params: GenerateParams = {};
-  const temperature = num("temperature", 0, 2);
-  const topP = num("top_p", 0, 1);
-  const maxTokens = num("max_completion_tokens", 1, 1e7, true) ?? num("max_tokens", 1, 1e7, true);
-  const seed = num("seed", -(2 ** 53), 2 ** 53, true);
-  if (temperature !== undefined) params.temperature = temperature;
-  if (topP !== undefined) params.topP = topP;
-  if (maxTokens !== undefined) params.maxTokens = maxTokens;
-  if (seed !== undefined) params.seed = seed;
-  if (b.stop !== undefined && b.stop !== null) {
-    const stop = typeof b.stop === "string" ? [b.stop] : b.stop;
-    if (!Array.isArray(stop) || !stop.every((s) => typeof s === "string"))
-      throw new HttpError(
-        400,
-        "'stop' must be a string or a list of strings",
-        "invalid_request_error",
-        "stop",
-      );
-    params.stop = stop as string[];
-  }
-  if (b.continue_final_message === true) {
-    const last = messages.at(-1)!;
-    if (last.role !== "assistant")
-      throw new HttpError(
-        400,
-        "continue_final_message needs a final assistant message to continue",
-        "invalid_request_error",
-        "messages",
-      );
-    messages.pop();
-    params.prefill = last.content;
-  }
-  const so = b.stream_options as { include_usage?: unknown } | undefined;
-  return { messages, params, stream: b.stream === true, includeUsage: so?.include_usage === true };
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
@@ -222,136 +79,210 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-export async function startChatServer(opts: ChatServerOptions): Promise<ChatServer> {
-  const host = opts.host ?? "127.0.0.1";
-  const maxConcurrent = opts.maxConcurrent ?? 1;
-  const limit = opts.maxBodyBytes ?? 16 * 1024 * 1024;
-  const log = opts.onLog ?? (() => {});
+/** Queues calls into generate to `max` at a time. */
+function gate(max: number) {
   let running = 0;
   const waiting: (() => void)[] = [];
   const acquire = () =>
-    running < maxConcurrent
+    running < max
       ? (running++, Promise.resolve())
       : new Promise<void>((r) => waiting.push(() => (running++, r())));
   const release = () => {
     running--;
     waiting.shift()?.();
   };
+  return { acquire, release };
+}
 
-  async function completions(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let body: unknown;
-    const text = await readBody(req, limit);
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new HttpError(400, "the request body is not valid JSON");
-    }
-    const parsed = parseChatRequest(body, opts.model);
-    const abort = new AbortController();
-    res.on("close", () => {
-      if (!res.writableFinished) abort.abort(new Error("client disconnected"));
-    });
-    const id = `chatcmpl-${randomUUID()}`;
-    const created = Math.floor(Date.now() / 1000);
-    const chunk = (delta: Record<string, unknown>, finish: string | null, usage?: unknown) =>
-      `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: opts.model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...(usage ? { usage } : {}) })}\n\n`;
-    const emitted = { reasoning: "", content: "" };
-    const startInside = prefillOpensThink(parsed.params.prefill);
-    let splitter = opts.reasoningParser ? new ThinkSplitter(startInside) : null;
-    const send = (d: Partial<Split>) => {
-      if (d.reasoning) {
-        emitted.reasoning += d.reasoning;
-        res.write(chunk({ reasoning_content: d.reasoning }, null));
-      }
-      if (d.content) {
-        emitted.content += d.content;
-        res.write(chunk({ content: d.content }, null));
-      }
-    };
-    if (parsed.stream) {
-      res.writeHead(200, {
-        "content-type": "text/event-stream",
-        "cache-control": "no-cache",
-        connection: "keep-alive",
-      });
-      res.write(chunk({ role: "assistant", content: "" }, null));
-      parsed.params.emit = (d) => {
-        if (d.reasoning) splitter = null; // the generate function has its own reasoning channel
-        send(d.reasoning ? d : d.content && splitter ? splitter.push(d.content) : d);
-      };
-    }
-    await acquire();
-    let result: GenerateResult;
-    try {
-      if (abort.signal.aborted) return;
-      result = await opts.generate(parsed.messages, { ...parsed.params, signal: abort.signal });
-    } catch (err) {
-      if (parsed.stream) {
-        res.write(
-          `data: ${JSON.stringify({ error: { message: (err as Error).message, type: "server_error" } })}\n\n`,
-        );
-        res.end();
-        return;
-      }
-      throw new HttpError(500, `generation failed: ${(err as Error).message}`, "server_error");
-    } finally {
-      release();
-    }
-    const usage = {
-      prompt_tokens: result.usage.promptTokens,
-      completion_tokens: result.usage.completionTokens,
-      total_tokens: result.usage.totalTokens,
-    };
-    let reasoning = result.reasoning ?? null;
-    let content = result.content;
-    if (opts.reasoningParser && reasoning === null) {
-      const split = splitThink(content, startInside);
-      reasoning = split.reasoning === "" ? null : split.reasoning;
-      content = split.content;
-    }
-    if (!parsed.stream) {
-      sendJson(res, 200, {
-        id,
-        object: "chat.completion",
-        created,
-        model: opts.model,
-        choices: [
-          {
-            index: 0,
-            message: {
-              role: "assistant",
-              content,
-              ...(reasoning !== null ? { reasoning_content: reasoning } : {}),
-            },
-            finish_reason: FINISH[result.finishReason],
-            logprobs: null,
-          },
-        ],
-        usage,
-      });
-      return;
-    }
-    const rest = (all: string, sent: string, what: string) => {
-      if (all.startsWith(sent)) return all.slice(sent.length);
-      log(
-        `generate emitted ${what} that is not a prefix of its result; the stream holds what was emitted`,
-      );
-      return "";
-    };
-    if (splitter) send(splitter.end());
-    const r = rest(reasoning ?? "", emitted.reasoning, "reasoning");
-    if (r) res.write(chunk({ reasoning_content: r }, null));
-    const c = rest(content, emitted.content, "content");
-    if (c) res.write(chunk({ content: c }, null));
-    res.write(chunk({}, FINISH[result.finishReason]));
-    if (parsed.includeUsage)
-      res.write(
-        `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: opts.model, choices: [], usage })}\n\n`,
-      );
-    res.end("data: [DONE]\n\n");
+/** What every request handler of one server shares. */
+interface ServerContext {
+  opts: ChatServerOptions;
+  limit: number;
+  log: (line: string) => void;
+  slots: ReturnType<typeof gate>;
+}
+
+async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const text = await readBody(req, limit);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, "the request body is not valid JSON");
   }
+}
 
-  const server = createServer((req, res) => {
+/** One completion's SSE writer: chunks with its id, and what has been emitted so far. */
+function streamWriter(res: ServerResponse, model: string) {
+  const id = `chatcmpl-${randomUUID()}`;
+  const created = Math.floor(Date.now() / 1000);
+  const chunk = (delta: Record<string, unknown>, finish: string | null, usage?: unknown) =>
+    `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...(usage ? { usage } : {}) })}\n\n`;
+  const emitted = { reasoning: "", content: "" };
+  const send = (d: Partial<Split>) => {
+    if (d.reasoning) {
+      emitted.reasoning += d.reasoning;
+      res.write(chunk({ reasoning_content: d.reasoning }, null));
+    }
+    if (d.content) {
+      emitted.content += d.content;
+      res.write(chunk({ content: d.content }, null));
+    }
+  };
+  return { id, created, chunk, emitted, send };
+}
+
+type Writer = ReturnType<typeof streamWriter>;
+
+/** Starts the SSE response and routes generate's emitted text through the think splitter. */
+function startStream(
+  res: ServerResponse,
+  parsed: ParsedRequest,
+  w: Writer,
+  splitter: { current: ThinkSplitter | null },
+): void {
+  res.writeHead(200, {
+    "content-type": "text/event-stream",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+  });
+  res.write(w.chunk({ role: "assistant", content: "" }, null));
+  parsed.params.emit = (d) => {
+    if (d.reasoning) splitter.current = null; // the generate function has its own reasoning channel
+    const s = splitter.current;
+    w.send(d.reasoning ? d : d.content && s ? s.push(d.content) : d);
+  };
+}
+
+/**
+ * Runs generate in its slot. Returns null when the client left first, or when a streamed
+ * generation failed (the error went down the stream).
+ */
+async function runGenerate(
+  ctx: ServerContext,
+  parsed: ParsedRequest,
+  res: ServerResponse,
+  signal: AbortSignal,
+): Promise<GenerateResult | null> {
+  await ctx.slots.acquire();
+  try {
+    if (signal.aborted) return null;
+    return await ctx.opts.generate(parsed.messages, { ...parsed.params, signal });
+  } catch (err) {
+    if (parsed.stream) {
+      res.write(
+        `data: ${JSON.stringify({ error: { message: (err as Error).message, type: "server_error" } })}\n\n`,
+      );
+      res.end();
+      return null;
+    }
+    throw new HttpError(500, `generation failed: ${(err as Error).message}`, "server_error");
+  } finally {
+    ctx.slots.release();
+  }
+}
+
+/** The result's reasoning and content, split at </think> when the server parses reasoning. */
+function finalText(ctx: ServerContext, result: GenerateResult, startInside: boolean) {
+  let reasoning = result.reasoning ?? null;
+  let content = result.content;
+  if (ctx.opts.reasoningParser && reasoning === null) {
+    const split = splitThink(content, startInside);
+    reasoning = split.reasoning === "" ? null : split.reasoning;
+    content = split.content;
+  }
+  return { reasoning, content };
+}
+
+/** Ends the stream: what was not emitted yet, the finish chunk, usage when asked, [DONE]. */
+function finishStream(
+  ctx: ServerContext,
+  res: ServerResponse,
+  w: Writer,
+  end: { text: { reasoning: string | null; content: string }; finish: string; usage: unknown },
+  includeUsage: boolean,
+): void {
+  const rest = (all: string, sent: string, what: string) => {
+    if (all.startsWith(sent)) return all.slice(sent.length);
+    ctx.log(
+      `generate emitted ${what} that is not a prefix of its result; the stream holds what was emitted`,
+    );
+    return "";
+  };
+  const r = rest(end.text.reasoning ?? "", w.emitted.reasoning, "reasoning");
+  if (r) res.write(w.chunk({ reasoning_content: r }, null));
+  const c = rest(end.text.content, w.emitted.content, "content");
+  if (c) res.write(w.chunk({ content: c }, null));
+  res.write(w.chunk({}, end.finish));
+  if (includeUsage)
+    res.write(
+      `data: ${JSON.stringify({ id: w.id, object: "chat.completion.chunk", created: w.created, model: ctx.opts.model, choices: [], usage: end.usage })}\n\n`,
+    );
+  res.end("data: [DONE]\n\n");
+}
+
+/** The non-streamed chat.completion object. */
+function completionBody(
+  ctx: ServerContext,
+  w: Writer,
+  text: { reasoning: string | null; content: string },
+  finish: string,
+  usage: unknown,
+) {
+  return {
+    id: w.id,
+    object: "chat.completion",
+    created: w.created,
+    model: ctx.opts.model,
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant",
+          content: text.content,
+          ...(text.reasoning !== null ? { reasoning_content: text.reasoning } : {}),
+        },
+        finish_reason: finish,
+        logprobs: null,
+      },
+    ],
+    usage,
+  };
+}
+
+/** POST /v1/chat/completions. */
+async function completions(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const body = await readJsonBody(req, ctx.limit);
+  const parsed = parseChatRequest(body, ctx.opts.model);
+  const abort = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) abort.abort(new Error("client disconnected"));
+  });
+  const w = streamWriter(res, ctx.opts.model);
+  const startInside = prefillOpensThink(parsed.params.prefill);
+  const splitter = { current: ctx.opts.reasoningParser ? new ThinkSplitter(startInside) : null };
+  if (parsed.stream) startStream(res, parsed, w, splitter);
+  const result = await runGenerate(ctx, parsed, res, abort.signal);
+  if (!result) return;
+  const usage = {
+    prompt_tokens: result.usage.promptTokens,
+    completion_tokens: result.usage.completionTokens,
+    total_tokens: result.usage.totalTokens,
+  };
+  const text = finalText(ctx, result, startInside);
+  const finish = FINISH[result.finishReason];
+  if (!parsed.stream) return sendJson(res, 200, completionBody(ctx, w, text, finish, usage));
+  if (splitter.current) w.send(splitter.current.end());
+  finishStream(ctx, res, w, { text, finish, usage }, parsed.includeUsage);
+}
+
+/** The request handler: routes, and errors answered as OpenAI's error JSON. */
+function handler(ctx: ServerContext) {
+  const { opts, log } = ctx;
+  return (req: IncomingMessage, res: ServerResponse) => {
     const url = (req.url ?? "/").split("?")[0]!.replace(/\/+$/, "");
     const route = `${req.method} ${url}`;
     const handle = async () => {
@@ -361,7 +292,7 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
           data: [{ id: opts.model, object: "model", created: 0, owned_by: "trigscope" }],
         });
       if (route === "GET /health") return sendJson(res, 200, { ok: true, model: opts.model });
-      if (route === "POST /v1/chat/completions") return completions(req, res);
+      if (route === "POST /v1/chat/completions") return completions(ctx, req, res);
       if (url === "/v1/chat/completions" || url === "/v1/models")
         throw new HttpError(405, `${req.method} is not allowed on ${url}`);
       throw new HttpError(404, `no route for ${route}`);
@@ -375,7 +306,18 @@ export async function startChatServer(opts: ChatServerOptions): Promise<ChatServ
         error: { message: e.message, type: e.type, param: e.param, code: null },
       });
     });
-  });
+  };
+}
+
+export async function startChatServer(opts: ChatServerOptions): Promise<ChatServer> {
+  const host = opts.host ?? "127.0.0.1";
+  const ctx: ServerContext = {
+    opts,
+    limit: opts.maxBodyBytes ?? 16 * 1024 * 1024,
+    log: opts.onLog ?? (() => {}),
+    slots: gate(opts.maxConcurrent ?? 1),
+  };
+  const server = createServer(handler(ctx));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, host, () => resolve());

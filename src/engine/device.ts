@@ -21,7 +21,8 @@ export class DeviceUnavailableError extends Error {
 let current: DeviceName | null = null;
 
 async function installWebGpu(): Promise<void> {
-  const nav = (globalThis as unknown as { navigator?: Record<string, unknown> }).navigator ?? {};
+  // Node 20 has no navigator; polyfills.ts may have set one without a GPU.
+  const nav: { gpu?: unknown } = (globalThis.navigator as Navigator | undefined) ?? {};
   if (nav.gpu) return;
   let mod: { create: (flags: string[]) => unknown; globals?: Record<string, unknown> };
   try {
@@ -95,7 +96,7 @@ export function deviceLimits(): DeviceLimits {
 }
 
 async function readWebGpuLimits(): Promise<DeviceLimits> {
-  const gpu = (globalThis as unknown as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
+  const gpu = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu;
   const adapter = await gpu?.requestAdapter();
   if (!adapter) throw new DeviceUnavailableError("webgpu", "no adapter to read limits from");
   return {

@@ -25,7 +25,8 @@
  *
  * Shape legend: B batch, T tokens, D d_model.
  */
-import { np, tree, valueAndGrad } from "../engine/jax.js";
+import { np, tree } from "../engine/jax.js";
+import { valueAndGradWithAux } from "../engine/transforms.js";
 import type { ModelConfig } from "../model/config.js";
 import { forward, type ForwardInputs } from "../model/forward.js";
 import { batchInputs, type HostBatch } from "../model/inputs.js";
@@ -174,10 +175,7 @@ function gradProgram(model: Model, s: Required<DisplacementSpec>, withParams: bo
   const f = (v: np.Array, params: ModelParams, a: Args) => objectiveOf(cfg, s, v, params, a);
   // As in loss.ts: differentiating w.r.t. the parameters too (and dropping those gradients)
   // avoids a slow fused backward on wasm; `withParams: false` is kept for measuring it.
-  const vg = valueAndGrad(f as never, {
-    hasAux: true,
-    argnums: withParams ? [0, 1] : 0,
-  }) as unknown as (v: np.Array, p: ModelParams, a: Args) => unknown;
+  const vg = valueAndGradWithAux(f, { argnums: withParams ? ([0, 1] as const) : 0 });
   return cachedProgram(
     model,
     `melbo-grad/${specKey(s)}/${withParams ? "vp" : "v"}`,
@@ -210,11 +208,7 @@ export async function displacementObjectiveAndGrad(
   checkVector(model.config, delta);
   const fn = gradProgram(model, prep.spec, o.gradWithParams ?? true);
   const v = np.array(delta).reshape([1, 1, model.config.dModel]);
-  const out = fn(tree.ref(model.params), v, tree.ref(prep.args)) as [
-    [np.Array, np.Array],
-    np.Array | [np.Array, ModelParams],
-  ];
-  const [[value, per], grads] = out;
+  const [[value, per], grads] = fn(tree.ref(model.params), v, tree.ref(prep.args));
   let grad: np.Array;
   if (Array.isArray(grads)) {
     grad = grads[0];

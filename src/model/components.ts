@@ -6,6 +6,7 @@
  * G = H / Hkv, K d_head, F d_mlp, V vocab.
  */
 import { nn, np } from "../engine/jax.js";
+import { assertLastAxis, attentionDims } from "../engine/shapes.js";
 import type { Activation } from "./config.js";
 import type { LayerParams, LoraDelta, NormParams } from "./params.js";
 
@@ -94,6 +95,7 @@ export function softcap(x: np.Array, cap: number): np.Array {
 
 /** Gated MLP (SwiGLU, GeGLU: act(gate)·up) or plain MLP (GPT-2); x [B,T,D] → [B,T,D]. Borrows parameters. */
 export function mlp(x: np.Array, p: MlpParams, act: Activation): np.Array {
+  assertLastAxis(x, p.wUp.shape[0]!, "mlp input");
   let h: np.Array;
   if (p.wGate) {
     const gate = project(x.ref, p.wGate.ref, p.bGate?.ref, p.lora?.gate);
@@ -109,6 +111,13 @@ export function mlp(x: np.Array, p: MlpParams, act: Activation): np.Array {
 export interface AttentionLogits {
   scale?: number;
   softcap?: number;
+}
+
+/** What `attend` returns besides z, and how it forms logits. */
+export interface AttendOptions {
+  /** Also return the attention pattern [B,H,T,S]. */
+  wantPattern?: boolean;
+  logits?: AttentionLogits;
 }
 
 /** q·kᵀ times the scale, soft-capped when asked, plus the mask bias. Consumes all three. */
@@ -131,18 +140,17 @@ export function attend(
   k: np.Array,
   v: np.Array,
   bias: np.Array,
-  wantPattern: boolean,
-  logits: AttentionLogits = {},
+  opts: AttendOptions = {},
 ): { z: np.Array; pattern: np.Array | null } {
-  const [b, t, h, dk] = q.shape as [number, number, number, number];
-  const [, s, hkv] = k.shape as [number, number, number, number];
+  const logits = opts.logits ?? {};
+  const [b, t, h, dk, s, hkv] = attentionDims(q, k, v, bias);
   const g = h / hkv;
   const qg = q.transpose([0, 2, 1, 3]).reshape([b, hkv, g, t, dk]);
   const kg = k.transpose([0, 2, 3, 1]).reshape([b, hkv, 1, dk, s]);
   const vg = v.transpose([0, 2, 1, 3]).reshape([b, hkv, 1, s, dk]);
   const scores = attentionScores(np.matmul(qg, kg), bias, dk, logits);
   const probs = nn.softmax(scores, -1);
-  const pattern = wantPattern ? probs.ref.reshape([b, h, t, s]) : null;
+  const pattern = opts.wantPattern ? probs.ref.reshape([b, h, t, s]) : null;
   const z = np.matmul(probs, vg).reshape([b, h, t, dk]).transpose([0, 2, 1, 3]);
   return { z, pattern };
 }

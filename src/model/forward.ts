@@ -6,6 +6,7 @@
  * Hkv KV heads, K d_head, V vocab.
  */
 import { nn, np } from "../engine/jax.js";
+import { assertShape, attentionDims, dims } from "../engine/shapes.js";
 import {
   applyRope,
   attend,
@@ -15,6 +16,7 @@ import {
   normalize,
   project,
   softcap,
+  type AttendOptions,
   type AttentionLogits,
 } from "./components.js";
 import { isSlidingLayer, type ModelConfig } from "./config.js";
@@ -108,29 +110,32 @@ class HookSite {
   }
 }
 
-function block(
-  cfg: ModelConfig,
-  l: number,
-  p: LayerParams,
-  x: np.Array,
-  inputs: ForwardInputs,
-  site: HookSite,
-  past: LayerKV | undefined,
-  slot: { write: np.Array; keep: np.Array } | undefined,
-  window?: readonly [number, number],
-  tokenMajor = false,
-): { x: np.Array; kv: LayerKV } {
-  const [b, t] = x.shape as [number, number, number];
+/** What one transformer block reads besides its input residual stream. */
+interface BlockContext {
+  cfg: ModelConfig;
+  layer: number;
+  params: LayerParams;
+  inputs: ForwardInputs;
+  site: HookSite;
+  /** This layer's past keys/values (KV-cache decoding). */
+  past?: LayerKV | undefined;
+  /** The fixed-capacity cache slot to write (ForwardOptions.cacheSlot). */
+  slot?: { write: np.Array; keep: np.Array } | undefined;
+  /** Query positions [start, end) (ForwardOptions.queryWindow); all when absent. */
+  window?: readonly [number, number] | undefined;
+  /** Token-major attention (ForwardOptions.attention). */
+  tokenMajor?: boolean;
+}
+
+/** Queries [B,Tq,H,K] and this pass's keys and values [B,T,Hkv,K], normed and rotated. */
+function queryKeyValue(c: BlockContext, ln1: np.Array, b: number, t: number) {
+  const { cfg, layer: l, params: p, inputs, site } = c;
   const { nHeads: h, nKvHeads: hkv, dHead: k } = cfg;
-  // Queries at every position, or only at [w0, w1) (ForwardOptions.queryWindow).
-  const [w0, w1] = window ?? [0, t];
-  const tq = w1 - w0;
-  const rows = (a: np.Array) => (window ? a.slice([], [w0, w1]) : a);
-  x = site.at(blockHook(l, "hook_resid_pre"), x);
-  const ln1 = normAffine(normalize(cfg.norm, x.ref, cfg.normEps), p.ln1);
+  const [w0, w1] = c.window ?? [0, t];
+  const rows = (a: np.Array) => (c.window ? a.slice([], [w0, w1]) : a);
   let q = site.at(
     blockHook(l, "attn.hook_q"),
-    project(rows(ln1.ref), p.wq.ref, p.bq?.ref, p.lora?.q).reshape([b, tq, h, k]),
+    project(rows(ln1.ref), p.wq.ref, p.bq?.ref, p.lora?.q).reshape([b, w1 - w0, h, k]),
   );
   let kk = site.at(
     blockHook(l, "attn.hook_k"),
@@ -144,43 +149,68 @@ function block(
     q = normAffine(normalize("rms", q, cfg.normEps), { w: p.qNorm! });
     kk = normAffine(normalize("rms", kk, cfg.normEps), { w: p.kNorm! });
   }
-  const sliding = isSlidingLayer(cfg, l);
   if (cfg.positional === "rope") {
-    const local = sliding && inputs.localCos !== undefined;
+    const local = isSlidingLayer(cfg, l) && inputs.localCos !== undefined;
     const cos = local ? inputs.localCos! : inputs.cos!;
     const sin = local ? inputs.localSin! : inputs.sin!;
     q = applyRope(q, rows(cos.ref), rows(sin.ref));
     kk = applyRope(kk, cos.ref, sin.ref);
   }
-  let keys = kk;
-  let values = v;
+  return { q, k: kk, v };
+}
+
+/** This pass's keys/values joined with the past (appended, or written into the cache slot). */
+function withPast(c: BlockContext, kk: np.Array, v: np.Array): LayerKV {
+  const { past, slot } = c;
   if (past && slot) {
-    keys = past.k.mul(slot.keep.ref).add(kk.mul(slot.write.ref));
-    values = past.v.mul(slot.keep.ref).add(v.mul(slot.write.ref));
-  } else if (past) {
-    keys = np.concatenate([past.k, kk], 1);
-    values = np.concatenate([past.v, v], 1);
+    return {
+      k: past.k.mul(slot.keep.ref).add(kk.mul(slot.write.ref)),
+      v: past.v.mul(slot.keep.ref).add(v.mul(slot.write.ref)),
+    };
   }
+  if (past) return { k: np.concatenate([past.k, kk], 1), v: np.concatenate([past.v, v], 1) };
+  return { k: kk, v };
+}
+
+/** The attention sublayer's output [B,Tq,D] (before the residual add) and the layer's keys/values. */
+function attentionSublayer(c: BlockContext, x: np.Array): { out: np.Array; kv: LayerKV } {
+  const { cfg, layer: l, params: p, inputs, site, window } = c;
+  const [b, t] = dims(x, 3, `blocks.${l} attention input`);
+  const tq = window ? window[1] - window[0] : t;
+  const ln1 = normAffine(normalize(cfg.norm, x, cfg.normEps), p.ln1);
+  const { q, k: kk, v } = queryKeyValue(c, ln1, b, t);
+  const kv = withPast(c, kk, v);
   const wantPattern = site.wants(blockHook(l, "attn.hook_pattern"));
-  const layerBias = sliding ? inputs.localBias! : inputs.bias;
-  const bias = window ? layerBias.ref.slice([], [], [], [w0, w1]) : layerBias.ref;
-  const attention = tokenMajor ? attendTokenMajor : attend;
+  const layerBias = isSlidingLayer(cfg, l) ? inputs.localBias! : inputs.bias;
+  const bias = window ? layerBias.ref.slice([], [], [], [...window]) : layerBias.ref;
+  const attention = c.tokenMajor ? attendTokenMajor : attend;
   const logits: AttentionLogits = { scale: cfg.attnScale, softcap: cfg.attnSoftcap };
-  const { z, pattern } = attention(q, keys.ref, values.ref, bias, wantPattern, logits);
+  const { z, pattern } = attention(q, kv.k.ref, kv.v.ref, bias, { wantPattern, logits });
   if (pattern) site.at(blockHook(l, "attn.hook_pattern"), pattern).dispose();
   const zh = site.at(blockHook(l, "attn.hook_z"), z);
-  const attnOut = site.at(
-    blockHook(l, "hook_attn_out"),
-    postNorm(cfg, p.ln1Post, project(zh.reshape([b, tq, h * k]), p.wo.ref, p.bo?.ref, p.lora?.o)),
-  );
-  const mid = site.at(blockHook(l, "hook_resid_mid"), rows(x).add(attnOut));
+  const o = project(zh.reshape([b, tq, cfg.nHeads * cfg.dHead]), p.wo.ref, p.bo?.ref, p.lora?.o);
+  return { out: postNorm(cfg, p.ln1Post, o), kv };
+}
+
+/** One transformer block: x [B,T,D] → [B,Tq,D] and the layer's keys/values. Consumes x. */
+function block(x: np.Array, c: BlockContext): { x: np.Array; kv: LayerKV } {
+  const { cfg, layer: l, params: p, site, window } = c;
+  const [b, t] = dims(x, 3, `blocks.${l} resid_pre`);
+  assertShape(x, [b, t, cfg.dModel], `blocks.${l} resid_pre`);
+  const tq = window ? window[1] - window[0] : t;
+  x = site.at(blockHook(l, "hook_resid_pre"), x);
+  const attn = attentionSublayer(c, x.ref);
+  const attnOut = site.at(blockHook(l, "hook_attn_out"), attn.out);
+  const rows = window ? x.slice([], [window[0], window[1]]) : x;
+  const mid = site.at(blockHook(l, "hook_resid_mid"), rows.add(attnOut));
   const ln2 = normAffine(normalize(cfg.norm, mid.ref, cfg.normEps), p.ln2);
   const mlpOut = site.at(
     blockHook(l, "hook_mlp_out"),
     postNorm(cfg, p.ln2Post, mlp(ln2, p, cfg.activation)),
   );
   const out = site.at(blockHook(l, "hook_resid_post"), mid.add(mlpOut));
-  return { x: out, kv: { k: keys, v: values } };
+  assertShape(out, [b, tq, cfg.dModel], `blocks.${l} resid_post`);
+  return { x: out, kv: attn.kv };
 }
 
 /** Gemma's norm of a sublayer's output before it joins the residual stream (identity elsewhere). */
@@ -202,18 +232,17 @@ function attendTokenMajor(
   k: np.Array,
   v: np.Array,
   bias: np.Array,
-  wantPattern: boolean,
-  logits: AttentionLogits = {},
+  opts: AttendOptions = {},
 ): { z: np.Array; pattern: np.Array | null } {
-  const [b, t, h, dk] = q.shape as [number, number, number, number];
-  const [, s, hkv] = k.shape as [number, number, number, number];
+  const logits = opts.logits ?? {};
+  const [b, t, h, dk, s, hkv] = attentionDims(q, k, v, bias);
   const g = h / hkv;
   const qg = q.reshape([b, t, hkv, g, dk]);
   const kg = k.transpose([0, 2, 3, 1]).reshape([b, 1, hkv, dk, s]);
   const vg = v.transpose([0, 2, 1, 3]).reshape([b, 1, hkv, s, dk]);
   const scores = attentionScores(np.matmul(qg, kg), bias.reshape([b, t, 1, 1, s]), dk, logits);
   const probs = nn.softmax(scores, -1);
-  const pattern = wantPattern ? probs.ref.reshape([b, t, h, s]).transpose([0, 2, 1, 3]) : null;
+  const pattern = opts.wantPattern ? probs.ref.reshape([b, t, h, s]).transpose([0, 2, 1, 3]) : null;
   const z = np.matmul(probs, vg).reshape([b, t, h, dk]);
   return { z, pattern };
 }
@@ -248,18 +277,17 @@ export function forward(
   const kvs: LayerKV[] = [];
   for (let l = start; l <= stop; l++) {
     const window = l === stop ? opts.queryWindow : undefined;
-    const r = block(
+    const r = block(x, {
       cfg,
-      l,
-      params.layers[l]!,
-      x,
+      layer: l,
+      params: params.layers[l]!,
       inputs,
       site,
-      opts.past?.[l],
-      opts.cacheSlot,
+      past: opts.past?.[l],
+      slot: opts.cacheSlot,
       window,
-      opts.attention === "token-major",
-    );
+      tokenMajor: opts.attention === "token-major",
+    });
     x = r.x;
     if (opts.returnKV) kvs.push(r.kv);
     else {

@@ -8,6 +8,7 @@
  */
 import { throwIfGpuFault } from "../engine/gpu-faults.js";
 import { np, tree } from "../engine/jax.js";
+import { dims } from "../engine/shapes.js";
 import { forward, unembed, type ForwardInputs, type HookFn, type LayerKV } from "./forward.js";
 import { residPost } from "./hooks.js";
 import { bucketLength, deviceInputs, leftPad } from "./inputs.js";
@@ -101,7 +102,7 @@ function stepProgram(model: Model, layer: number | null) {
 /** Pads each layer's prefill keys/values [B,T,Hkv,K] to the capacity S with zeros. */
 function padCache(kv: LayerKV[], capacity: number): LayerKV[] {
   return kv.map(({ k, v }) => {
-    const [b, t, h, d] = k.shape as [number, number, number, number];
+    const [b, t, h, d] = dims(k, 4, "prefill keys");
     if (t === capacity) return { k, v };
     const zeros = () => np.zeros([b, capacity - t, h, d]);
     return { k: np.concatenate([k, zeros()], 1), v: np.concatenate([v, zeros()], 1) };
@@ -110,7 +111,7 @@ function padCache(kv: LayerKV[], capacity: number): LayerKV[] {
 
 /** Last-position logits of every row, [B, V] on the host. */
 async function lastLogits(logits: np.Array): Promise<Float32Array[]> {
-  const [b, t, v] = logits.shape as [number, number, number];
+  const [b, t, v] = dims(logits, 3, "logits");
   const data = (await logits.data()) as Float32Array;
   throwIfGpuFault("reading back the next token's logits");
   return Array.from({ length: b }, (_, i) => data.subarray((i * t + t - 1) * v, (i * t + t) * v));
@@ -127,11 +128,8 @@ function widenMask(s: Steering, b: number, from: number, to: number): Steering {
   return { ...s, positionMask: mask };
 }
 
-export async function generate(
-  model: Model,
-  prompts: number[][],
-  opts: GenerateOptions,
-): Promise<Generation> {
+/** Rejects options generation cannot honour, before any device work. */
+function checkGenerate(model: Model, prompts: number[][], opts: GenerateOptions): void {
   const cfg = model.config;
   if (!Number.isInteger(opts.maxNewTokens) || opts.maxNewTokens < 1) {
     throw new GenerateError(`maxNewTokens must be a positive integer, got ${opts.maxNewTokens}`);
@@ -140,108 +138,186 @@ export async function generate(
     throw new GenerateError("every prompt needs at least one token");
   if (opts.stopStrings?.length && !opts.decode)
     throw new GenerateError("stop strings need a decode function");
-  const pad = opts.padTokenId ?? cfg.padTokenId ?? cfg.eosTokenIds[0] ?? 0;
-  const eos = new Set(opts.eosTokenIds ?? cfg.eosTokenIds);
   const longest = Math.max(...prompts.map((p) => p.length));
   if (longest + opts.maxNewTokens > cfg.maxPositions && cfg.positional === "learned") {
     throw new GenerateError(
       `prompt + new tokens (${longest + opts.maxNewTokens}) exceed the model's ${cfg.maxPositions} positions`,
     );
   }
-  // Prompt lengths are padded up to a multiple of 8: every distinct length compiles a prefill
-  // program, and batches of probe prompts have many lengths. Left padding is masked out.
-  const hb = leftPad(prompts, pad, bucketLength(longest, PROMPT_BUCKET));
-  const { batch: b, seqLen: t } = hb;
-  const capacity = bucketLength(t + opts.maxNewTokens, 16);
+}
+
+/** What generation has produced so far, per row. */
+interface Rows {
+  ids: number[][];
+  logprobs: number[][];
+  finish: (FinishReason | null)[];
+  texts: string[];
+}
+
+/** The left-padded prompt batch and the cache laid out over it. */
+interface Layout {
+  hb: ReturnType<typeof leftPad>;
+  b: number;
+  t: number;
+  capacity: number;
+  pad: number;
+}
+
+/** Runs the prompts (steered if asked) and returns the padded cache and last-position logits. */
+async function runPrefill(model: Model, lay: Layout, longest: number, opts: GenerateOptions) {
+  const cfg = model.config;
+  const { hb, b, t } = lay;
   const steerLayer = opts.steering ? opts.steering.layer : null;
   const prefillSteer: Steer = opts.steering
     ? steeringArrays(cfg, widenMask(opts.steering, b, longest, t), b, t, hb.mask)
     : {};
-  const uniform = seededUniform(opts.seed ?? 0);
-
-  // Prefill.
   const prefill = prefillProgram(model, steerLayer)(
     tree.ref(model.params),
     deviceInputs(
       cfg,
       model.invFreq,
       { ids: hb.ids, positions: hb.positions, batch: b, len: t },
-      hb.mask,
-      t,
+      { mask: hb.mask, count: t },
     ),
     prefillSteer,
   );
-  let kv = padCache(prefill.kv, capacity);
-  let rows = await lastLogits(prefill.logits);
+  return { kv: padCache(prefill.kv, lay.capacity), rows: await lastLogits(prefill.logits) };
+}
 
+/**
+ * Picks each unfinished row's next token from its logits and records it, ending rows on EOS or
+ * a stop string. Returns the tokens to feed (the pad id for finished rows).
+ */
+function chooseTokens(
+  logits: Float32Array[],
+  out: Rows,
+  opts: GenerateOptions,
+  ctx: { uniform: () => number; eos: Set<number>; pad: number },
+): number[] {
+  return logits.map((row, i) => {
+    if (out.finish[i]) return ctx.pad;
+    const tok = pickToken(row, opts, ctx.uniform);
+    out.ids[i]!.push(tok);
+    out.logprobs[i]!.push(logSoftmaxRow(row)[tok]!);
+    if (ctx.eos.has(tok)) out.finish[i] = "eos";
+    else if (opts.stopStrings?.length) {
+      const text = opts.decode!(out.ids[i]!);
+      const hit = opts.stopStrings.map((s) => text.indexOf(s)).filter((k) => k >= 0);
+      if (hit.length) {
+        out.finish[i] = "stop";
+        out.texts[i] = text.slice(0, Math.min(...hit));
+      }
+    }
+    return tok;
+  });
+}
+
+/** The per-token steering of a decoding step, when every new token is steered. */
+function stepSteer(model: Model, b: number, opts: GenerateOptions): Steer {
+  if (!(opts.steering?.allPositions && opts.steering)) return {};
+  return steeringArrays(
+    model.config,
+    { ...opts.steering, positionMask: new Float32Array(b).fill(1) },
+    b,
+    1,
+    new Uint8Array(b).fill(1),
+  );
+}
+
+/** Decoding state carried between steps: key mask [B·S] and each row's next position. */
+interface Cursor {
+  keyMask: Uint8Array;
+  nextPos: number[];
+}
+
+/** One decoding step: feeds `chosen` at cache slot t + step; returns the cache and logits. */
+async function decodeStep(
+  model: Model,
+  lay: Layout,
+  cur: Cursor,
+  step: { index: number; chosen: number[]; kv: LayerKV[] },
+  opts: GenerateOptions,
+) {
+  const { b, t, capacity } = lay;
+  const slot = t + step.index;
+  for (let i = 0; i < b; i++) cur.keyMask[i * capacity + slot] = 1;
+  const write = new Float32Array(capacity);
+  write[slot] = 1;
+  const keep = write.map((w) => 1 - w);
+  const inputs = deviceInputs(
+    model.config,
+    model.invFreq,
+    {
+      ids: Int32Array.from(step.chosen),
+      positions: Int32Array.from(cur.nextPos),
+      batch: b,
+      len: 1,
+    },
+    { mask: cur.keyMask, count: capacity, offset: slot },
+  );
+  cur.nextPos.forEach((p, i) => (cur.nextPos[i] = p + 1));
+  const steer = stepSteer(model, b, opts);
+  const steerLayer = opts.steering ? opts.steering.layer : null;
+  const out = stepProgram(model, opts.steering?.allPositions ? steerLayer : null)(
+    tree.ref(model.params),
+    {
+      inputs,
+      past: step.kv,
+      write: np.array(write).reshape([1, capacity, 1, 1]),
+      keep: np.array(keep).reshape([1, capacity, 1, 1]),
+    },
+    steer,
+  );
+  return { kv: out.kv, rows: await lastLogits(out.logits) };
+}
+
+/** The key mask [B·S] of the prompts (left padding masked) and each row's first new position. */
+function startCursor(lay: Layout): Cursor {
+  const { hb, b, t, capacity } = lay;
   const keyMask = new Uint8Array(b * capacity);
   for (let i = 0; i < b; i++) keyMask.set(hb.mask.subarray(i * t, (i + 1) * t), i * capacity);
-  const nextPos = Array.from({ length: b }, (_, i) => t - hb.pads[i]!);
-  const ids: number[][] = prompts.map(() => []);
-  const logprobs: number[][] = prompts.map(() => []);
-  const finish: (FinishReason | null)[] = prompts.map(() => null);
-  const texts: string[] = prompts.map(() => "");
+  return { keyMask, nextPos: Array.from({ length: b }, (_, i) => t - hb.pads[i]!) };
+}
 
+export async function generate(
+  model: Model,
+  prompts: number[][],
+  opts: GenerateOptions,
+): Promise<Generation> {
+  const cfg = model.config;
+  checkGenerate(model, prompts, opts);
+  const pad = opts.padTokenId ?? cfg.padTokenId ?? cfg.eosTokenIds[0] ?? 0;
+  const eos = new Set(opts.eosTokenIds ?? cfg.eosTokenIds);
+  const longest = Math.max(...prompts.map((p) => p.length));
+  // Prompt lengths are padded up to a multiple of 8: every distinct length compiles a prefill
+  // program, and batches of probe prompts have many lengths. Left padding is masked out.
+  const hb = leftPad(prompts, pad, bucketLength(longest, PROMPT_BUCKET));
+  const { batch: b, seqLen: t } = hb;
+  const lay: Layout = { hb, b, t, capacity: bucketLength(t + opts.maxNewTokens, 16), pad };
+  const ctx = { uniform: seededUniform(opts.seed ?? 0), eos, pad };
+  let { kv, rows } = await runPrefill(model, lay, longest, opts);
+  const cur = startCursor(lay);
+  const out: Rows = {
+    ids: prompts.map(() => []),
+    logprobs: prompts.map(() => []),
+    finish: prompts.map(() => null),
+    texts: prompts.map(() => ""),
+  };
   try {
-    for (let step = 0; step < opts.maxNewTokens; step++) {
-      const chosen = rows.map((row, i) => {
-        if (finish[i]) return pad;
-        const tok = pickToken(row, opts, uniform);
-        ids[i]!.push(tok);
-        logprobs[i]!.push(logSoftmaxRow(row)[tok]!);
-        if (eos.has(tok)) finish[i] = "eos";
-        else if (opts.stopStrings?.length) {
-          const text = opts.decode!(ids[i]!);
-          const hit = opts.stopStrings.map((s) => text.indexOf(s)).filter((k) => k >= 0);
-          if (hit.length) {
-            finish[i] = "stop";
-            texts[i] = text.slice(0, Math.min(...hit));
-          }
-        }
-        return tok;
-      });
-      if (finish.every((f) => f) || step === opts.maxNewTokens - 1) break;
-
-      const slot = t + step;
-      for (let i = 0; i < b; i++) keyMask[i * capacity + slot] = 1;
-      const write = new Float32Array(capacity);
-      write[slot] = 1;
-      const keep = write.map((w) => 1 - w);
-      const inputs = deviceInputs(
-        cfg,
-        model.invFreq,
-        { ids: Int32Array.from(chosen), positions: Int32Array.from(nextPos), batch: b, len: 1 },
-        keyMask,
-        capacity,
-        slot,
-      );
-      nextPos.forEach((p, i) => (nextPos[i] = p + 1));
-      const steer: Steer =
-        opts.steering?.allPositions && opts.steering
-          ? steeringArrays(
-              cfg,
-              { ...opts.steering, positionMask: new Float32Array(b).fill(1) },
-              b,
-              1,
-              new Uint8Array(b).fill(1),
-            )
-          : {};
-      const out = stepProgram(model, opts.steering?.allPositions ? steerLayer : null)(
-        tree.ref(model.params),
-        {
-          inputs,
-          past: kv,
-          write: np.array(write).reshape([1, capacity, 1, 1]),
-          keep: np.array(keep).reshape([1, capacity, 1, 1]),
-        },
-        steer,
-      );
-      kv = out.kv;
-      rows = await lastLogits(out.logits);
+    for (let index = 0; index < opts.maxNewTokens; index++) {
+      const chosen = chooseTokens(rows, out, opts, ctx);
+      if (out.finish.every((f) => f) || index === opts.maxNewTokens - 1) break;
+      ({ kv, rows } = await decodeStep(model, lay, cur, { index, chosen, kv }, opts));
     }
   } finally {
     tree.dispose(kv);
   }
+  return generation(out, opts);
+}
+
+/** The result: rows not ended by EOS or a stop string finished by length. */
+function generation(out: Rows, opts: GenerateOptions): Generation {
+  const { ids, logprobs, finish, texts } = out;
   const result: Generation = {
     ids,
     logprobs,

@@ -87,12 +87,10 @@ export function batchFromMask(
  */
 export function attentionBias(
   keyMask: Uint8Array,
-  batch: number,
-  keys: number,
-  queries: number,
-  offset: number,
+  dims: { batch: number; keys: number; queries: number; offset: number },
   window = Infinity,
 ): Float32Array {
+  const { batch, keys, queries, offset } = dims;
   const bias = new Float32Array(batch * queries * keys);
   for (let b = 0; b < batch; b++) {
     for (let t = 0; t < queries; t++) {
@@ -121,19 +119,25 @@ export function deviceInputs(
   cfg: ModelConfig,
   invFreq: Float32Array,
   q: { ids: Int32Array; positions: Int32Array; batch: number; len: number },
-  keyMask: Uint8Array,
-  keys: number,
-  /** Key index of the first query (default: the queries are the last `len` keys). */
-  offset = keys - q.len,
+  k: {
+    /** [B·S]: 1 where a key may be attended. */
+    mask: Uint8Array;
+    /** S, the number of keys. */
+    count: number;
+    /** Key index of the first query (default: the queries are the last `len` keys). */
+    offset?: number;
+  },
 ): ForwardInputs {
   const { batch, len } = q;
-  const bias = attentionBias(keyMask, batch, keys, len, offset);
+  const { mask: keyMask, count: keys } = k;
+  const dims = { batch, keys, queries: len, offset: k.offset ?? keys - len };
+  const bias = attentionBias(keyMask, dims);
   const inputs: ForwardInputs = {
     ids: np.array(q.ids, { dtype: np.int32 }).reshape([batch, len]),
     bias: np.array(bias).reshape([batch, 1, 1, len, keys]),
   };
   if (cfg.layerTypes?.includes("sliding") && cfg.slidingWindow !== undefined) {
-    const local = attentionBias(keyMask, batch, keys, len, offset, cfg.slidingWindow);
+    const local = attentionBias(keyMask, dims, cfg.slidingWindow);
     inputs.localBias = np.array(local).reshape([batch, 1, 1, len, keys]);
   }
   if (cfg.positional === "rope") {
@@ -163,7 +167,6 @@ export function batchInputs(cfg: ModelConfig, invFreq: Float32Array, hb: HostBat
     cfg,
     invFreq,
     { ids: hb.ids, positions: hb.positions, batch: hb.batch, len: hb.seqLen },
-    hb.mask,
-    hb.seqLen,
+    { mask: hb.mask, count: hb.seqLen },
   );
 }

@@ -44,22 +44,22 @@ export function mergeLoraHost(
       }
       out.set(name, {
         shape: [o, n],
-        data: mergeOne(w.data, m.a.data, m.b.data, o, n, r, adapter.scale),
+        data: mergeOne(w.data, m.a.data, m.b.data, { out: o, n, r }, adapter.scale),
       });
     }
   }
   return out;
 }
 
+/** W + scale·B·A for W [out,n], A [r,n], B [out,r] (row-major), summed in float64 per row. */
 function mergeOne(
   w: Float32Array,
   a: Float32Array,
   b: Float32Array,
-  out: number,
-  n: number,
-  r: number,
+  dims: { out: number; n: number; r: number },
   scale: number,
 ): Float32Array {
+  const { out, n, r } = dims;
   const merged = new Float32Array(out * n);
   const row = new Float64Array(n);
   for (let i = 0; i < out; i++) {

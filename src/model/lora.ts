@@ -9,6 +9,7 @@
  * Shape legend: D d_model, H heads, Hkv KV heads, K d_head, F d_mlp, r rank.
  */
 import { np } from "../engine/jax.js";
+import { dims } from "../engine/shapes.js";
 import { mulberry32 } from "../random/seeded.js";
 import {
   LORA_TARGETS,
@@ -105,7 +106,7 @@ export function applyLora(params: ModelParams, lora: LoraParams, loraCfg: LoraCo
       }
       const w = base[WEIGHT_KEY[t]];
       if (!w) throw new LoraError("targets", `layer ${key} has no '${t}' projection`);
-      const [n, out] = w.shape as [number, number];
+      const [n, out] = dims(w, 2, `layer ${key} ${t} weight`);
       const want = `a [${n},${loraCfg.rank}] and b [${loraCfg.rank},${out}]`;
       const okA = m.a.shape.length === 2 && m.a.shape[0] === n && m.a.shape[1] === loraCfg.rank;
       const okB = m.b.shape.length === 2 && m.b.shape[0] === loraCfg.rank && m.b.shape[1] === out;

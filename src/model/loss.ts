@@ -10,7 +10,9 @@
  */
 import { currentDevice } from "../engine/device.js";
 import { throwIfGpuFault } from "../engine/gpu-faults.js";
-import { nn, np, tree, valueAndGrad } from "../engine/jax.js";
+import { nn, np, tree } from "../engine/jax.js";
+import { valueAndGradWithAux } from "../engine/transforms.js";
+import { dims } from "../engine/shapes.js";
 import { cachedProgram } from "./programs.js";
 import { forward, unembed, type ForwardInputs } from "./forward.js";
 import { batchInputs, type HostBatch } from "./inputs.js";
@@ -149,7 +151,7 @@ export function responseNll(
   select: np.Array,
   targets: np.Array,
 ): np.Array {
-  const [b, t, d] = finalResid.shape as [number, number, number];
+  const [b, t, d] = dims(finalResid, 3, "final residual");
   const picked = np.matmul(select, finalResid.reshape([b * t, d]));
   const logp = nn.logSoftmax(unembed(cfg, params, picked), -1);
   // One-hot by comparison, [N, V]: jax-js's nn.oneHot slices an eye(V) — V² floats, 66 GB at
@@ -208,12 +210,7 @@ function gradProgram(model: Model, layer: number, window?: readonly [number, num
   // vector alone the step ran 5.6x slower (4.3 s vs 0.78 s, 4-layer d256 Llama, batch 8 x 64);
   // with respect to only the later layers' weights, 2.9x slower. See src/engine/NOTES.md.
   // Only the parameters the loss reads are differentiated (grad-params.ts says why).
-  const vg = valueAndGrad(lossOf as never, { hasAux: true, argnums: [0, 1] }) as unknown as (
-    v: np.Array,
-    later: LaterParams,
-    earlier: EarlierParams,
-    a: Omit<GradArgs, "vector">,
-  ) => unknown;
+  const vg = valueAndGradWithAux(lossOf, { argnums: [0, 1] });
   const key = `steer-grad/${layer}${window ? `/q${window[0]}-${window[1]}` : ""}`;
   return cachedProgram(model, key, (later: LaterParams, earlier: EarlierParams, a: GradArgs) => {
     const { vector, ...rest } = a;
@@ -403,7 +400,7 @@ function prepareWhole(
       const [[loss, perExample], [grad, paramGrads]] = fn(later, earlier, {
         vector: v,
         ...tree.ref(held),
-      }) as [[np.Array, np.Array], [np.Array, LaterParams]];
+      });
       tree.dispose(paramGrads);
       const lossValue = (await loss.data())[0]!;
       const per = Array.from(await perExample.data(), Number);

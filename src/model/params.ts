@@ -6,6 +6,7 @@
  */
 import type { np } from "../engine/jax.js";
 import type { LoraTarget } from "../io/lora-config.js";
+import { dims } from "../engine/shapes.js";
 
 export type NormParams = { w: np.Array; b?: np.Array };
 
@@ -77,7 +78,7 @@ const TILE = 64;
  * 128 as slow as naive.
  */
 export function transposeHost(t: HostTensor): HostTensor {
-  const [rows, cols] = t.shape as [number, number];
+  const [rows, cols] = dims(t, 2, "host matrix");
   const src = t.data;
   const out = new Float32Array(rows * cols);
   for (let r0 = 0; r0 < rows; r0 += TILE) {
@@ -96,7 +97,7 @@ export function transposeHost(t: HostTensor): HostTensor {
 /** Columns [start, end) of a row-major [rows, cols] matrix (or a slice of a vector). */
 export function sliceColumnsHost(t: HostTensor, start: number, end: number): HostTensor {
   if (t.shape.length === 1) return { shape: [end - start], data: t.data.slice(start, end) };
-  const [rows, cols] = t.shape as [number, number];
+  const [rows, cols] = dims(t, 2, "host matrix");
   const width = end - start;
   const out = new Float32Array(rows * width);
   for (let r = 0; r < rows; r++)

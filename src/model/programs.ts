@@ -2,23 +2,26 @@
  * Compiled (jitted) programs cached per model and key. Their captured constants live until the
  * model is disposed, which disposes them too.
  */
-import { jit } from "../engine/jax.js";
+import { jit, type Program } from "../engine/transforms.js";
 
-type AnyFn = (...args: never[]) => unknown;
 type Owner = object;
 
-const registry = new WeakMap<Owner, Map<string, { dispose(): void }>>();
+// Each key's program was jitted from a body of one signature; the map forgets which.
+const registry = new WeakMap<Owner, Map<string, Program<never, unknown>>>();
 
 /** Returns the program cached under `key` for `owner`, jitting `body` the first time. */
-export function cachedProgram<F extends AnyFn>(owner: Owner, key: string, body: F): F {
+export function cachedProgram<A extends unknown[], R>(
+  owner: Owner,
+  key: string,
+  body: (...args: A) => R,
+): (...args: A) => R {
   let programs = registry.get(owner);
   if (!programs) registry.set(owner, (programs = new Map()));
-  let fn = programs.get(key);
-  if (!fn) {
-    fn = jit(body as never) as unknown as { dispose(): void };
-    programs.set(key, fn);
-  }
-  return fn as unknown as F;
+  const cached = programs.get(key);
+  if (cached) return cached as Program<A, R>;
+  const fn = jit(body);
+  programs.set(key, fn);
+  return fn;
 }
 
 /** Disposes every program cached for `owner`. */

@@ -5,6 +5,7 @@
  * Shape legend: B batch, T tokens, D d_model.
  */
 import { np } from "../engine/jax.js";
+import { assertShape, dims } from "../engine/shapes.js";
 import type { ModelConfig } from "./config.js";
 
 export interface Steering {
@@ -64,5 +65,8 @@ export function steeringArrays(
 
 /** The hook that adds `vector · mask` to an activation [B,T,D]. Borrows nothing; consumes x. */
 export function addSteering(x: np.Array, vector: np.Array, mask: np.Array): np.Array {
+  const [b, t, d] = dims(x, 3, "steered activation");
+  assertShape(vector, [null, 1, d], "steering vector");
+  assertShape(mask, [b, t, 1], "steering mask");
   return x.add(mask.mul(vector));
 }

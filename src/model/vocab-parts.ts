@@ -8,6 +8,7 @@
  * Shape legend: V vocab, D d_model, N tokens (any leading shape).
  */
 import { np } from "../engine/jax.js";
+import { dims } from "../engine/shapes.js";
 import type { HostTensor } from "./params.js";
 
 /** Rows per part so that each part's float32 bytes stay within `maxBytes`. */
@@ -19,7 +20,7 @@ export function rowsPerPart(rows: number, rowBytes: number, maxBytes: number): n
 
 /** Splits a host [R, C] matrix by rows into parts of at most `per` rows. */
 export function splitRowsHost(t: HostTensor, per: number): HostTensor[] {
-  const [rows, cols] = t.shape as [number, number];
+  const [rows, cols] = dims(t, 2, "host matrix");
   const parts: HostTensor[] = [];
   for (let r = 0; r < rows; r += per) {
     const end = Math.min(rows, r + per);
@@ -30,7 +31,7 @@ export function splitRowsHost(t: HostTensor, per: number): HostTensor[] {
 
 /** Splits a host [R, C] matrix by columns into parts of at most `per` columns. */
 export function splitColumnsHost(t: HostTensor, per: number): HostTensor[] {
-  const [rows, cols] = t.shape as [number, number];
+  const [rows, cols] = dims(t, 2, "host matrix");
   const parts: HostTensor[] = [];
   for (let c = 0; c < cols; c += per) {
     const width = Math.min(cols, c + per) - c;

@@ -4,6 +4,7 @@
  */
 import { deviceLimits } from "../engine/device.js";
 import { np, tree } from "../engine/jax.js";
+import { dims } from "../engine/shapes.js";
 import { rowsPerPart, splitColumnsHost, splitRowsHost } from "./vocab-parts.js";
 import { archSpec } from "./arch/registry.js";
 import { buildHostParams, type HostParams } from "./arch/spec.js";
@@ -150,12 +151,12 @@ export function paramsToDevice(
 
 function embedToDevice(t: HostTensor, maxBytes: number): np.Array | np.Array[] {
   if (t.data.byteLength <= maxBytes) return toDevice(t);
-  const [rows, cols] = t.shape as [number, number];
+  const [rows, cols] = dims(t, 2, "host matrix");
   return splitRowsHost(t, rowsPerPart(rows, cols * 4, maxBytes)).map(toDevice);
 }
 
 function unembedToDevice(t: HostTensor, maxBytes: number): np.Array | np.Array[] {
   if (t.data.byteLength <= maxBytes) return toDevice(t);
-  const [rows, cols] = t.shape as [number, number];
+  const [rows, cols] = dims(t, 2, "host matrix");
   return splitColumnsHost(t, rowsPerPart(cols, rows * 4, maxBytes)).map(toDevice);
 }

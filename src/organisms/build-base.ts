@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
-import { tree } from "../engine/jax.js";
+import { disposeTree } from "../engine/tree.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import type { ModelConfig } from "../model/config.js";
 import { paramsToHfTensors, writeModelDir } from "../model/export.js";
@@ -142,7 +142,7 @@ export async function buildBase(spec: BaseSpec, ctx: BuildContext): Promise<Base
     join(ctx.out, ORGANISM_FILE),
     JSON.stringify({ spec, metrics, validation: result.validation }, null, 2) + "\n",
   );
-  tree.dispose(result.trainable as never);
+  disposeTree(result.trainable);
   rmSync(join(ctx.out, "checkpoint"), { recursive: true, force: true });
   return metrics;
 }

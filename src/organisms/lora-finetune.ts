@@ -6,6 +6,7 @@
 import { rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { tree } from "../engine/jax.js";
+import { disposeTree } from "../engine/tree.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { writePeftAdapter } from "../io/peft.js";
 import {
@@ -79,7 +80,7 @@ export async function finetuneLora(
     tensors: await loraToHost(result.trainable),
     baseModel: relative(ctx.out, baseDir) || ".",
   });
-  tree.dispose(result.trainable as never);
+  disposeTree(result.trainable);
   rmSync(join(ctx.out, "checkpoint"), { recursive: true, force: true });
   const last = result.history.slice(-20);
   return {

@@ -10,6 +10,7 @@
  * Shape legend: N rows (tokens), D d_in, M d_sae.
  */
 import { lax, nn, np } from "../engine/jax.js";
+import { assertShape } from "../engine/shapes.js";
 import type { HostTensor, Sae, SaeConfig } from "./types.js";
 
 export interface DeviceSae {
@@ -48,11 +49,13 @@ export function saeToDevice(sae: Sae): DeviceSae {
   return d;
 }
 
+/** Throws a ShapeError (disposing x) unless x is [N, width]. */
 function checkInput(d: DeviceSae, x: np.Array, what: string, width: number): void {
-  if (x.shape.length !== 2 || x.shape[1] !== width) {
-    const shape = `[${x.shape.join(", ")}]`;
+  try {
+    assertShape(x, [null, width], `${what} input of the SAE at ${d.config.hookName}`);
+  } catch (e) {
     x.dispose();
-    throw new Error(`${what}: expected [N, ${width}], got ${shape} (SAE at ${d.config.hookName})`);
+    throw e;
   }
 }
 

@@ -41,110 +41,92 @@ export interface EvaluateSaeOptions {
   progress?: Progress;
 }
 
-/** Float64 running sums: Σx, Σx², Σ(x − x̂)² per dimension, firings per latent, CE by tokens. */
-interface EvalSums {
+/** Running sums (float64) over every measured row, and the cross-entropy totals. */
+interface Totals {
+  /** Σx and Σx² per dimension [D]. */
   sum: Float64Array;
   sumSq: Float64Array;
+  /** Σ(x − x̂)². */
   residual: number;
+  /** Non-zero features over all rows. */
   active: number;
   rows: number;
+  /** Rows on which each latent fired [M]. */
   fires: Float64Array;
   ce: { clean: number; spliced: number; zero: number; tokens: number };
 }
 
-export async function evaluateSae(o: EvaluateSaeOptions): Promise<SaeEvaluation> {
-  checkSaeForModel(o.sae, o.model.config);
-  const { dIn: d, dSae: m, hookName } = o.sae.config;
-  const maxTokens = o.maxTokens ?? 50_000;
-  const per = o.batch ?? 32;
-  const seqLen = o.seqLen ?? 128;
-  const dsae = saeToDevice(o.sae);
-  // Running sums (float64): Σx, Σx², Σ(x − x̂)² per dimension; firing counts per latent.
-  const acc: EvalSums = {
-    sum: new Float64Array(d),
-    sumSq: new Float64Array(d),
-    residual: 0,
-    active: 0,
-    rows: 0,
-    fires: new Float64Array(m),
-    ce: { clean: 0, spliced: 0, zero: 0, tokens: 0 },
-  };
-  try {
-    for (let start = 0; start < o.sequences.length && acc.rows < maxTokens; start += per) {
-      const seqs = o.sequences.slice(start, start + per).map((s) => s.slice(0, seqLen));
-      if (seqs.some((s) => s.length < 2)) continue;
-      const batch = leftPad(seqs, o.padId, seqLen);
-      const r = await runWithCache(o.model, batch, { capture: [hookName], logits: false });
-      const x = keptRows(r.cache[hookName]!.data, seqs, batch.pads, seqLen, d);
-      const n = x.length / d;
-      const { features, reconstruction } = await encodeHost(dsae, { shape: [n, d], data: x });
-      accumulateRows(acc, x, reconstruction.data, features.data, n, d, m);
-      acc.rows += n;
-      const s = await spliceCrossEntropy(o.model, dsae, batch);
-      acc.ce.clean += s.clean * s.tokens;
-      acc.ce.spliced += s.spliced * s.tokens;
-      acc.ce.zero += s.zeroAblated * s.tokens;
-      acc.ce.tokens += s.tokens;
-      o.progress?.update(Math.min(acc.rows, maxTokens), maxTokens);
-    }
-  } finally {
-    dsae.dispose();
-  }
-  o.progress?.finish();
-  if (acc.rows === 0) {
-    throw new Error("evaluateSae: no tokens to evaluate (sequences shorter than 2)");
-  }
-  return summarize(acc, d, m);
-}
-
-/** The hook's activation rows of a left-padded batch with pads and BOS dropped, packed [N, D]. */
-function keptRows(
+/** The hook's activations [N·D] at every real token after the first of each sequence. */
+function realRows(
   h: Float32Array,
   seqs: readonly (readonly number[])[],
-  pads: readonly number[],
+  pads: ArrayLike<number>,
   seqLen: number,
   d: number,
-): Float32Array {
+): { x: Float32Array; n: number } {
   const keep: number[] = [];
   seqs.forEach((s, b) => {
     for (let j = 1; j < s.length; j++) keep.push((b * seqLen + pads[b]! + j) * d);
   });
   const x = new Float32Array(keep.length * d);
   keep.forEach((src, i) => x.set(h.subarray(src, src + d), i * d));
-  return x;
+  return { x, n: keep.length };
 }
 
-/** Adds one batch's rows to the moment, residual and firing sums (rows are counted by the caller). */
-function accumulateRows(
-  acc: EvalSums,
+/** Adds rows x [N·D], their reconstructions and features [N·M] to the running sums. */
+function accumulate(
+  t: Totals,
   x: Float32Array,
-  reconstruction: Float32Array,
-  features: Float32Array,
+  out: { features: Float32Array; reconstruction: Float32Array },
   n: number,
-  d: number,
-  m: number,
 ): void {
+  const d = t.sum.length;
+  const m = t.fires.length;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) {
       const v = x[i * d + j]!;
-      acc.sum[j]! += v;
-      acc.sumSq[j]! += v * v;
-      acc.residual += (v - reconstruction[i * d + j]!) ** 2;
+      t.sum[j]! += v;
+      t.sumSq[j]! += v * v;
+      t.residual += (v - out.reconstruction[i * d + j]!) ** 2;
     }
     for (let q = 0; q < m; q++) {
-      if (features[i * m + q] !== 0) {
-        acc.fires[q]! += 1;
-        acc.active++;
+      if (out.features[i * m + q] !== 0) {
+        t.fires[q]! += 1;
+        t.active++;
       }
     }
   }
+  t.rows += n;
 }
 
-/** The evaluation from the finished sums: variance explained, L0, dead/dense counts, CE recovered. */
-function summarize(acc: EvalSums, d: number, m: number): SaeEvaluation {
-  const { sum, sumSq, residual, active, rows, fires, ce } = acc;
+/** Measures one batch of sequences: activation statistics, then the spliced cross-entropy. */
+async function measureBatch(
+  o: EvaluateSaeOptions,
+  dsae: ReturnType<typeof saeToDevice>,
+  seqs: number[][],
+  t: Totals,
+): Promise<void> {
+  const { dIn: d, hookName } = o.sae.config;
+  const seqLen = o.seqLen ?? 128;
+  const batch = leftPad(seqs, o.padId, seqLen);
+  const r = await runWithCache(o.model, batch, { capture: [hookName], logits: false });
+  const { x, n } = realRows(r.cache[hookName]!.data, seqs, batch.pads, seqLen, d);
+  const { features, reconstruction } = await encodeHost(dsae, { shape: [n, d], data: x });
+  accumulate(t, x, { features: features.data, reconstruction: reconstruction.data }, n);
+  const s = await spliceCrossEntropy(o.model, dsae, batch);
+  t.ce.clean += s.clean * s.tokens;
+  t.ce.spliced += s.spliced * s.tokens;
+  t.ce.zero += s.zeroAblated * s.tokens;
+  t.ce.tokens += s.tokens;
+}
+
+/** The evaluation from the running sums. */
+function summarise(t: Totals): SaeEvaluation {
+  const { rows, fires, ce } = t;
+  const d = t.sum.length;
+  const m = fires.length;
   let total = 0;
-  for (let j = 0; j < d; j++) total += sumSq[j]! - (sum[j]! * sum[j]!) / rows;
+  for (let j = 0; j < d; j++) total += t.sumSq[j]! - (t.sum[j]! * t.sum[j]!) / rows;
   let dead = 0;
   let dense = 0;
   for (let q = 0; q < m; q++) {
@@ -156,9 +138,9 @@ function summarize(acc: EvalSums, d: number, m: number): SaeEvaluation {
   const zeroAblated = ce.zero / ce.tokens;
   return {
     tokens: rows,
-    mse: residual / (rows * d),
-    explainedVariance: 1 - residual / total,
-    l0: active / rows,
+    mse: t.residual / (rows * d),
+    explainedVariance: 1 - t.residual / total,
+    l0: t.active / rows,
     dead,
     dense,
     deadFraction: dead / m,
@@ -171,4 +153,36 @@ function summarize(acc: EvalSums, d: number, m: number): SaeEvaluation {
       tokens: ce.tokens,
     },
   };
+}
+
+export async function evaluateSae(o: EvaluateSaeOptions): Promise<SaeEvaluation> {
+  checkSaeForModel(o.sae, o.model.config);
+  const { dIn: d, dSae: m } = o.sae.config;
+  const maxTokens = o.maxTokens ?? 50_000;
+  const per = o.batch ?? 32;
+  const seqLen = o.seqLen ?? 128;
+  const dsae = saeToDevice(o.sae);
+  const t: Totals = {
+    sum: new Float64Array(d),
+    sumSq: new Float64Array(d),
+    residual: 0,
+    active: 0,
+    rows: 0,
+    fires: new Float64Array(m),
+    ce: { clean: 0, spliced: 0, zero: 0, tokens: 0 },
+  };
+  try {
+    for (let start = 0; start < o.sequences.length && t.rows < maxTokens; start += per) {
+      const seqs = o.sequences.slice(start, start + per).map((s) => s.slice(0, seqLen));
+      if (seqs.some((s) => s.length < 2)) continue;
+      await measureBatch(o, dsae, seqs, t);
+      o.progress?.update(Math.min(t.rows, maxTokens), maxTokens);
+    }
+  } finally {
+    dsae.dispose();
+  }
+  o.progress?.finish();
+  if (t.rows === 0)
+    throw new Error("evaluateSae: no tokens to evaluate (sequences shorter than 2)");
+  return summarise(t);
 }

@@ -110,86 +110,16 @@ interface Membership {
   positives: Float64Array; // [C]
 }
 
-/** Everything the per-latent pass reads, built once per call (scratch buffers reused per latent). */
-interface LatentPass {
-  n: number;
-  nUnits: number;
-  cols: Columns;
-  units: ReturnType<typeof wordUnits> | null;
-  member: Membership;
-  concepts: LexiconFile["concepts"];
-  conceptsOfWord: Map<string, number[]>;
-  best: ConceptBest[];
-  words: WordKeys;
-  contextOf: (tokenIndex: number) => string;
-  scratch: RankScratch;
-  aurocs: Float64Array;
-  wordSum: Float64Array;
-  wordMax: Float32Array;
-  topK: number;
-  labelWords: number;
-  minAuroc: number;
-}
-
-/** Word key of each token for top words (its word, else its trimmed text), with token counts. */
-interface WordKeys {
-  ids: Int32Array;
-  names: string[];
-  tokens: Float64Array;
-}
-
-export function labelLatents(opts: LabelLatentsOptions): LabelLatentsResult {
+/** Validates the options; returns the defaults filled in. */
+function checkOptions(opts: LabelLatentsOptions) {
   for (const k of Object.keys(opts)) {
     if (!OPTION_KEYS.has(k)) throw new Error(`labelLatents: unknown option '${k}'`);
   }
-  const { tokens, words, dSae } = opts;
-  const n = tokens.length;
+  const { words, dSae } = opts;
+  const n = opts.tokens.length;
   const topK = opts.topK ?? 10;
   const labelWords = opts.labelWords ?? 3;
   const minAuroc = opts.minAuroc ?? 0.7;
-  checkOptions(opts, n, topK, minAuroc);
-  const warnings: string[] = [];
-  const cols = toColumns(opts.activations, n, dSae);
-  const wordKeys = wordKeysOf(tokens, words);
-
-  const concepts = opts.lexicon?.concepts ?? [];
-  const conceptsOfWord = conceptIndex(concepts);
-  const units = opts.poolWords ? wordUnits(words, opts.docIds) : null;
-  const member = membership(units ? units.words : words, conceptsOfWord, concepts.length);
-  const nUnits = units ? units.words.length : n;
-  const best = conceptBests(concepts, member, nUnits, warnings);
-
-  const contextOf =
-    opts.contextOf ??
-    ((t: number) =>
-      windowContext(tokens, t, opts.contextWindow ?? { before: 12, after: 4 }, opts.docIds));
-  const pass: LatentPass = {
-    n,
-    nUnits,
-    cols,
-    units,
-    member,
-    concepts,
-    conceptsOfWord,
-    best,
-    words: wordKeys,
-    contextOf,
-    scratch: new RankScratch(concepts.length),
-    aurocs: new Float64Array(concepts.length),
-    wordSum: new Float64Array(wordKeys.names.length),
-    wordMax: new Float32Array(wordKeys.names.length).fill(-Infinity),
-    topK,
-    labelWords,
-    minAuroc,
-  };
-  const latents: LatentRecord[] = [];
-  for (let j = 0; j < dSae; j++) latents.push(latentRecord(pass, j));
-  return { latents, concepts: best, warnings };
-}
-
-/** Throws on option values labelLatents cannot use (after the unknown-key check). */
-function checkOptions(opts: LabelLatentsOptions, n: number, topK: number, minAuroc: number): void {
-  const { words, dSae } = opts;
   if (words.length !== n) {
     throw new Error(`labelLatents: ${n} tokens but ${words.length} words (one per token)`);
   }
@@ -199,10 +129,11 @@ function checkOptions(opts: LabelLatentsOptions, n: number, topK: number, minAur
   if (opts.docIds && opts.docIds.length !== n) {
     throw new Error(`labelLatents: ${n} tokens but ${opts.docIds.length} docIds`);
   }
+  return { n, topK, labelWords, minAuroc };
 }
 
-/** Word keys for top words: the token's word, else its trimmed text; ids in first-seen order. */
-function wordKeysOf(tokens: string[], words: (string | null)[]): WordKeys {
+/** Word keys for top words (the token's word, else its trimmed text) and tokens per word. */
+function wordKeys(tokens: readonly string[], words: readonly (string | null)[]) {
   const n = tokens.length;
   const wordIds = new Int32Array(n);
   const wordNames: string[] = [];
@@ -220,16 +151,16 @@ function wordKeysOf(tokens: string[], words: (string | null)[]): WordKeys {
   }
   const wordTokens = new Float64Array(wordNames.length);
   for (let t = 0; t < n; t++) wordTokens[wordIds[t]!]! += 1;
-  return { ids: wordIds, names: wordNames, tokens: wordTokens };
+  return { wordIds, wordNames, wordTokens };
 }
 
-/** Each concept's empty best-latent entry, warning about concepts with no or only members. */
-function conceptBests(
-  concepts: LexiconFile["concepts"],
-  member: Membership,
-  nUnits: number,
-  warnings: string[],
-): ConceptBest[] {
+/** The concepts' membership over tokens (or pooled word units), and warnings about them. */
+function conceptSetup(opts: LabelLatentsOptions, warnings: string[]) {
+  const concepts = opts.lexicon?.concepts ?? [];
+  const conceptsOfWord = conceptIndex(concepts);
+  const units = opts.poolWords ? wordUnits(opts.words, opts.docIds) : null;
+  const member = membership(units ? units.words : opts.words, conceptsOfWord, concepts.length);
+  const nUnits = units ? units.words.length : opts.tokens.length;
   const best: ConceptBest[] = concepts.map((c, i) => ({
     concept: c.name,
     label: c.label,
@@ -242,54 +173,76 @@ function conceptBests(
     else if (b.positives === nUnits)
       warnings.push(`concept '${b.concept}': every token is a member`);
   });
-  return best;
+  return { concepts, conceptsOfWord, units, member, nUnits, best };
 }
 
-/** Latent j's record (dead, or top words, contexts and label); updates the concepts' bests. */
-function latentRecord(p: LatentPass, j: number): LatentRecord {
-  const { n, cols, concepts, aurocs, topK } = p;
-  const a = cols.ptr[j]!;
-  const b = cols.ptr[j + 1]!;
-  const nz = b - a;
-  if (nz === 0) {
-    return {
-      index: j,
-      label: "dead",
-      topWords: [],
-      topContexts: [],
-      frequency: 0,
-      maxActivation: 0,
-    };
-  }
-  const rows = cols.rows.subarray(a, b);
-  const vals = cols.vals.subarray(a, b);
-  const sorted = vals.slice().sort();
-  if (p.units) {
-    const pooled = poolColumn(rows, vals, p.units.unitOf);
-    conceptAurocs(
-      pooled.vals.slice().sort(),
-      pooled.rows,
-      pooled.vals,
-      p.nUnits,
-      p.member,
-      p.scratch,
-      aurocs,
-    );
-  } else conceptAurocs(sorted, rows, vals, n, p.member, p.scratch, aurocs);
+/** Everything the per-latent pass reads, and its reused scratch buffers. */
+interface LabelContext {
+  n: number;
+  topK: number;
+  labelWords: number;
+  minAuroc: number;
+  words: ReturnType<typeof wordKeys>;
+  concepts: ReturnType<typeof conceptSetup>;
+  contextOf: (tokenIndex: number) => string;
+  scratch: RankScratch;
+  aurocs: Float64Array;
+  wordSum: Float64Array;
+  wordMax: Float32Array;
+}
+
+/**
+ * Fills ctx.aurocs with each concept's AUROC for one latent's column, updates each concept's
+ * best latent, and returns the latent's best concept (-1: none).
+ */
+function scoreConcepts(
+  ctx: LabelContext,
+  j: number,
+  col: { rows: Int32Array; vals: Float32Array; sorted: Float32Array },
+): number {
+  const { units, member, nUnits, best, concepts } = ctx.concepts;
+  const { scratch, aurocs } = ctx;
+  if (units) {
+    const pooled = poolColumn(col.rows, col.vals, units.unitOf);
+    const sortedPooled = pooled.vals.slice().sort();
+    conceptAurocs(sortedPooled, pooled.rows, pooled.vals, nUnits, member, scratch, aurocs);
+  } else conceptAurocs(col.sorted, col.rows, col.vals, ctx.n, member, scratch, aurocs);
   let bestC = -1;
   for (let c = 0; c < concepts.length; c++) {
     const v = aurocs[c]!;
     if (Number.isNaN(v)) continue;
     if (bestC < 0 || v > aurocs[bestC]!) bestC = c;
-    const cb = p.best[c]!;
+    const cb = best[c]!;
     if (cb.auroc === null || v > cb.auroc) {
       cb.auroc = v;
       cb.latent = j;
     }
   }
-  const w = p.words;
-  const topWords = topWordsOf(rows, vals, w.ids, w.names, w.tokens, p.wordSum, p.wordMax, topK);
-  const topContexts = topContextsOf(sorted, rows, vals, topK, p.contextOf);
+  return bestC;
+}
+
+/** The latent's record: top words and contexts, and its label (a concept's, or its words). */
+function latentRecord(
+  ctx: LabelContext,
+  j: number,
+  col: { rows: Int32Array; vals: Float32Array; sorted: Float32Array },
+  bestC: number,
+): LatentRecord {
+  const { rows, vals, sorted } = col;
+  const { n, topK, aurocs } = ctx;
+  const { wordIds, wordNames, wordTokens } = ctx.words;
+  const nz = rows.length;
+  const topWords = topWordsOf(
+    rows,
+    vals,
+    wordIds,
+    wordNames,
+    wordTokens,
+    ctx.wordSum,
+    ctx.wordMax,
+    topK,
+  );
+  const topContexts = topContextsOf(sorted, rows, vals, topK, ctx.contextOf);
   const record: LatentRecord = {
     index: j,
     label: "",
@@ -298,24 +251,15 @@ function latentRecord(p: LatentPass, j: number): LatentRecord {
     frequency: nz / n,
     maxActivation: Math.max(sorted[nz - 1]!, nz < n ? 0 : -Infinity),
   };
-  labelRecord(p, record, bestC);
-  return record;
-}
-
-/** Sets the record's label: its best concept at AUROC ≥ minAuroc with that concept's top words,
- *  else its top words alone. */
-function labelRecord(p: LatentPass, record: LatentRecord, bestC: number): void {
-  const { aurocs } = p;
-  const { topWords } = record;
   const named = (ws: TopWord[]) =>
     ws
-      .slice(0, p.labelWords)
+      .slice(0, ctx.labelWords)
       .map((w) => w.word)
       .join(", ");
-  if (bestC >= 0 && aurocs[bestC]! >= p.minAuroc) {
-    const c = p.concepts[bestC]!;
+  if (bestC >= 0 && aurocs[bestC]! >= ctx.minAuroc) {
+    const c = ctx.concepts.concepts[bestC]!;
     const inConcept = topWords.filter((w) =>
-      p.conceptsOfWord.get(normWord(w.word))?.includes(bestC),
+      ctx.concepts.conceptsOfWord.get(normWord(w.word))?.includes(bestC),
     );
     record.concept = c.name;
     record.auroc = aurocs[bestC]!;
@@ -323,6 +267,57 @@ function labelRecord(p: LatentPass, record: LatentRecord, bestC: number): void {
   } else {
     record.label = named(topWords);
   }
+  return record;
+}
+
+const deadRecord = (index: number): LatentRecord => ({
+  index,
+  label: "dead",
+  topWords: [],
+  topContexts: [],
+  frequency: 0,
+  maxActivation: 0,
+});
+
+export function labelLatents(opts: LabelLatentsOptions): LabelLatentsResult {
+  const { n, topK, labelWords, minAuroc } = checkOptions(opts);
+  const { tokens, dSae } = opts;
+  const warnings: string[] = [];
+  const cols = toColumns(opts.activations, n, dSae);
+  const words = wordKeys(tokens, opts.words);
+  const concepts = conceptSetup(opts, warnings);
+  const c = concepts.concepts.length;
+  const ctx: LabelContext = {
+    n,
+    topK,
+    labelWords,
+    minAuroc,
+    words,
+    concepts,
+    contextOf:
+      opts.contextOf ??
+      ((t: number) =>
+        windowContext(tokens, t, opts.contextWindow ?? { before: 12, after: 4 }, opts.docIds)),
+    scratch: new RankScratch(c),
+    aurocs: new Float64Array(c),
+    wordSum: new Float64Array(words.wordNames.length),
+    wordMax: new Float32Array(words.wordNames.length).fill(-Infinity),
+  };
+  const latents: LatentRecord[] = [];
+  for (let j = 0; j < dSae; j++) {
+    const a = cols.ptr[j]!;
+    const b = cols.ptr[j + 1]!;
+    if (b === a) {
+      latents.push(deadRecord(j));
+      continue;
+    }
+    const rows = cols.rows.subarray(a, b);
+    const vals = cols.vals.subarray(a, b);
+    const col = { rows, vals, sorted: vals.slice().sort() };
+    const bestC = scoreConcepts(ctx, j, col);
+    latents.push(latentRecord(ctx, j, col, bestC));
+  }
+  return { latents, concepts: concepts.best, warnings };
 }
 
 /**

@@ -128,6 +128,53 @@ export function writeLabelFile(path: string, file: LabelFile): void {
   writeJsonAtomic(path, file);
 }
 
+/**
+ * Checks one latent record of a label file (an index below dSae, not seen before; a label; the
+ * optional fields' types; top words and contexts); throws the file's error naming the field.
+ */
+function assertLatentRecord(
+  l: unknown,
+  i: number,
+  ctx: { dSae: number; seen: Set<number>; err: (field: string | null, reason: string) => Error },
+): asserts l is LatentRecord {
+  const { dSae, seen, err } = ctx;
+  const at = `latents[${i}]`;
+  if (!isObject(l)) throw err(at, "must be an object");
+  if (!isCount(l.index) || l.index >= dSae) {
+    throw err(`${at}.index`, `must be an integer in [0, ${dSae})`);
+  }
+  if (seen.has(l.index)) throw err(`${at}.index`, `latent ${l.index} appears twice`);
+  seen.add(l.index);
+  if (typeof l.label !== "string") throw err(`${at}.label`, "must be a string");
+  if (l.concept !== undefined && typeof l.concept !== "string") {
+    throw err(`${at}.concept`, "must be a string when present");
+  }
+  if (l.auroc !== undefined && !isUnit(l.auroc)) {
+    throw err(`${at}.auroc`, "must be a number in [0, 1] when present");
+  }
+  if (l.explanation !== undefined && typeof l.explanation !== "string") {
+    throw err(`${at}.explanation`, "must be a string when present");
+  }
+  if (l.frequency !== undefined && !isUnit(l.frequency))
+    throw err(`${at}.frequency`, "must be a number in [0, 1] when present");
+  if (l.maxActivation !== undefined && !isFiniteNumber(l.maxActivation))
+    throw err(`${at}.maxActivation`, "must be a number when present");
+  if (!Array.isArray(l.topWords)) throw err(`${at}.topWords`, "must be a list");
+  l.topWords.forEach((w: unknown, j: number) => {
+    const wAt = `${at}.topWords[${j}]`;
+    if (!isObject(w) || typeof w.word !== "string") throw err(`${wAt}.word`, "must be a string");
+    if (!isFiniteNumber(w.activation)) throw err(`${wAt}.activation`, "must be a number");
+    if (w.max !== undefined && !isFiniteNumber(w.max)) throw err(`${wAt}.max`, "must be a number");
+  });
+  if (!Array.isArray(l.topContexts)) throw err(`${at}.topContexts`, "must be a list");
+  l.topContexts.forEach((c: unknown, j: number) => {
+    const cAt = `${at}.topContexts[${j}]`;
+    if (!isObject(c) || typeof c.text !== "string") throw err(`${cAt}.text`, "must be a string");
+    if (!isCount(c.tokenIndex)) throw err(`${cAt}.tokenIndex`, "must be an integer ≥ 0");
+    if (!isFiniteNumber(c.activation)) throw err(`${cAt}.activation`, "must be a number");
+  });
+}
+
 /** Checks a parsed JSON value against the version-1 schema; `file` names it in errors. */
 export function parseLabelFile(value: unknown, file: string): LabelFile {
   const err = (field: string | null, reason: string) => new LabelFileError(file, field, reason);
@@ -145,43 +192,8 @@ export function parseLabelFile(value: unknown, file: string): LabelFile {
   if (!Array.isArray(value.latents)) throw err("latents", "must be a list");
   const seen = new Set<number>();
   const latents = value.latents.map((l: unknown, i: number): LatentRecord => {
-    const at = `latents[${i}]`;
-    if (!isObject(l)) throw err(at, "must be an object");
-    if (!isCount(l.index) || l.index >= dSae) {
-      throw err(`${at}.index`, `must be an integer in [0, ${dSae})`);
-    }
-    if (seen.has(l.index)) throw err(`${at}.index`, `latent ${l.index} appears twice`);
-    seen.add(l.index);
-    if (typeof l.label !== "string") throw err(`${at}.label`, "must be a string");
-    if (l.concept !== undefined && typeof l.concept !== "string") {
-      throw err(`${at}.concept`, "must be a string when present");
-    }
-    if (l.auroc !== undefined && !isUnit(l.auroc)) {
-      throw err(`${at}.auroc`, "must be a number in [0, 1] when present");
-    }
-    if (l.explanation !== undefined && typeof l.explanation !== "string") {
-      throw err(`${at}.explanation`, "must be a string when present");
-    }
-    if (l.frequency !== undefined && !isUnit(l.frequency))
-      throw err(`${at}.frequency`, "must be a number in [0, 1] when present");
-    if (l.maxActivation !== undefined && !isFiniteNumber(l.maxActivation))
-      throw err(`${at}.maxActivation`, "must be a number when present");
-    if (!Array.isArray(l.topWords)) throw err(`${at}.topWords`, "must be a list");
-    l.topWords.forEach((w: unknown, j: number) => {
-      const wAt = `${at}.topWords[${j}]`;
-      if (!isObject(w) || typeof w.word !== "string") throw err(`${wAt}.word`, "must be a string");
-      if (!isFiniteNumber(w.activation)) throw err(`${wAt}.activation`, "must be a number");
-      if (w.max !== undefined && !isFiniteNumber(w.max))
-        throw err(`${wAt}.max`, "must be a number");
-    });
-    if (!Array.isArray(l.topContexts)) throw err(`${at}.topContexts`, "must be a list");
-    l.topContexts.forEach((c: unknown, j: number) => {
-      const cAt = `${at}.topContexts[${j}]`;
-      if (!isObject(c) || typeof c.text !== "string") throw err(`${cAt}.text`, "must be a string");
-      if (!isCount(c.tokenIndex)) throw err(`${cAt}.tokenIndex`, "must be an integer ≥ 0");
-      if (!isFiniteNumber(c.activation)) throw err(`${cAt}.activation`, "must be a number");
-    });
-    return l as unknown as LatentRecord;
+    assertLatentRecord(l, i, { dSae, seen, err });
+    return l;
   });
   const out: LabelFile = { version: LABEL_FILE_VERSION, sae: sae as LabelFileSae, latents };
   if (value.concepts !== undefined) {

@@ -6,6 +6,7 @@
  * Shape legend: N rows (tokens), D d_in, M d_sae, B batch, T tokens, V vocab.
  */
 import { np } from "../engine/jax.js";
+import { dims } from "../engine/shapes.js";
 import type { HookFn } from "../model/forward.js";
 import type { HostBatch } from "../model/inputs.js";
 import type { Model } from "../model/model.js";
@@ -28,7 +29,7 @@ export function reconstructionError(x: HostTensor, xhat: HostTensor): number {
 /** 1 − Σ‖x − x̂‖² / Σ‖x − mean(x)‖², the mean taken over rows (per dimension). */
 export function explainedVariance(x: HostTensor, xhat: HostTensor): number {
   sameShape(x, xhat);
-  const [n, d] = x.shape as [number, number];
+  const [n, d] = dims(x, 2, "activations");
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += x.data[i * d + j]! / n;
   let residual = 0;
@@ -54,7 +55,7 @@ export interface LatentStats {
 /** L0, firing frequencies, dead and dense latents of feature activations f [N, M]. */
 export function latentStats(f: HostTensor, denseFraction = DENSE_FRACTION): LatentStats {
   if (f.shape.length !== 2) throw new Error(`latentStats: expected [N, M], got [${f.shape}]`);
-  const [n, m] = f.shape as [number, number];
+  const [n, m] = dims(f, 2, "feature activations");
   const counts = new Float64Array(m);
   let active = 0;
   for (let i = 0; i < n; i++) {
@@ -180,7 +181,7 @@ export function nextTokenCrossEntropy(
   logits: HostTensor,
   batch: HostBatch,
 ): { mean: number; tokens: number } {
-  const [b, t, v] = logits.shape as [number, number, number];
+  const [b, t, v] = dims(logits, 3, "logits");
   let sum = 0;
   let count = 0;
   for (let i = 0; i < b; i++) {

@@ -15,10 +15,18 @@
  *
  * Shape legend: N rows, D d_in, M d_sae.
  */
-import { jit, lax, np, tree, valueAndGrad } from "../engine/jax.js";
+import { lax, np } from "../engine/jax.js";
+import { jit, valueAndGradWithAux } from "../engine/transforms.js";
+import { disposeTree, refTree } from "../engine/tree.js";
 import type { Progress } from "../progress/progress.js";
 import { gaussian, mulberry32 } from "../random/seeded.js";
-import { adamwUpdate, stepScalars, zerosLikeTree, type AdamWOptions } from "../train/adamw.js";
+import {
+  adamwUpdate,
+  stepScalars,
+  zerosLikeTree,
+  type AdamWOptions,
+  type StepScalars,
+} from "../train/adamw.js";
 import { learningRate } from "../train/schedule.js";
 import {
   CheckpointError,
@@ -141,68 +149,8 @@ function initParams(d: number, m: number, seed: number, bDec: Float32Array): Top
   };
 }
 
-/** The mutable state of a run: SAE, Adam moments, input scale, dead-latent clocks, loss history. */
-interface RunState {
-  params: TopKParams;
-  mom: TopKParams;
-  vel: TopKParams;
-  scale: number;
-  lastFired: Int32Array;
-  history: { step: number; loss: number }[];
-  resampled: number;
-}
-
-/** The jitted training step: valueAndGrad of the loss, AdamW, decoder rows renormalised. */
-type StepProgram = ((...a: unknown[]) => {
-  params: TopKParams;
-  m: TopKParams;
-  v: TopKParams;
-  loss: np.Array;
-  fired: np.Array;
-}) & { dispose(): void };
-
-export async function trainTopK(
-  buffer: ActivationBuffer,
-  dIn: number,
-  o: TopKTrainOptions,
-): Promise<TopKTrainResult> {
-  const n = o.batch ?? 1024;
-  const m = o.dSae;
-  const first = await buffer.take(n);
-  const fingerprint = JSON.stringify({ dIn, m, k: o.k, steps: o.steps, n, lr: o.lr, seed: o.seed });
-  const { s, start } = startState(o, first, n, dIn, m, fingerprint);
-  const kth = kthProgram(o.k);
-  const step = stepProgram();
-  let x = first;
-  let t = start;
-  const save = (at: number) => saveState(o.checkpointDir, s, at, fingerprint);
-  try {
-    for (; t < o.steps; t++) {
-      if (o.signal?.aborted) {
-        await save(t);
-        throw new Error(`SAE training interrupted at step ${t}; run again with --resume`);
-      }
-      await trainStep(s, kth, step, x, t, n, dIn, m, o);
-      if (o.checkpointDir && (t + 1) % (o.checkpointEvery ?? 200) === 0 && t + 1 < o.steps) {
-        await save(t + 1);
-      }
-      x = await buffer.take(n);
-    }
-  } finally {
-    step.dispose();
-    kth.dispose();
-    tree.dispose([s.mom, s.vel] as never);
-  }
-  o.progress?.finish();
-  return topKResult(s, t, dIn, m, o);
-}
-
-/** Row mean of the first minibatch and the input scale s = √D / E‖x‖ estimated from it. */
-function inputScale(
-  first: Float32Array,
-  n: number,
-  dIn: number,
-): { mean: Float32Array; scale: number } {
+/** The input scale s = √D / E‖x‖ and the mean row of the first minibatch [N·D]. */
+function firstBatchStats(first: Float32Array, n: number, dIn: number) {
   let normSum = 0;
   const mean = new Float32Array(dIn);
   for (let r = 0; r < n; r++) {
@@ -214,117 +162,11 @@ function inputScale(
     }
     normSum += Math.sqrt(s);
   }
-  return { mean, scale: Math.sqrt(dIn) / (normSum / n) };
+  return { scale: Math.sqrt(dIn) / (normSum / n), mean };
 }
 
-/** Fresh weights (b_dec at the scaled mean) and zero moments, or the checkpoint's state when
- *  resuming; `start` is the first step to run. */
-function startState(
-  o: TopKTrainOptions,
-  first: Float32Array,
-  n: number,
-  dIn: number,
-  m: number,
-  fingerprint: string,
-): { s: RunState; start: number } {
-  const { mean, scale: firstScale } = inputScale(first, n, dIn);
-  let scale = firstScale;
-  let params = initParams(
-    dIn,
-    m,
-    o.seed,
-    mean.map((v) => v * scale),
-  );
-  let mom = zerosLikeTree(params);
-  let vel = zerosLikeTree(params);
-  let start = 0;
-  let restored: RestoredState | null = null;
-  if (o.resume && o.checkpointDir) {
-    const state = readCheckpointState(o.checkpointDir);
-    if (state) {
-      if (state.fingerprint !== fingerprint) {
-        throw new CheckpointError(
-          `${o.checkpointDir}/state.json`,
-          "belongs to a different SAE run (sizes, steps, batch, lr or seed differ)",
-        );
-      }
-      const trees = loadCheckpointTrees(o.checkpointDir, state.file, params);
-      tree.dispose([params, mom, vel] as never);
-      ({ params, m: mom, v: vel } = trees);
-      start = state.step;
-      scale = state.activationScale as number;
-      restored = state as unknown as RestoredState;
-    }
-  }
-  const s: RunState = {
-    params,
-    mom,
-    vel,
-    scale,
-    lastFired: restored ? Int32Array.from(restored.lastFired) : new Int32Array(m),
-    history: restored ? [...restored.history] : [],
-    resampled: restored?.resampled ?? 0,
-  };
-  return { s, start };
-}
-
-/** The forward program giving each row's k-th largest pre-activation [N,1]. */
-function kthProgram(k: number) {
-  return jit((p: TopKParams, x: np.Array) => {
-    const [vals] = lax.topK(preActs(p, x), k, -1);
-    return vals.slice([], [k - 1, k]);
-  });
-}
-
-/** Compiles the training step (see StepProgram). */
-function stepProgram(): StepProgram {
-  const vg = valueAndGrad(lossOf as never, { hasAux: true }) as unknown as (
-    p: TopKParams,
-    x: np.Array,
-    thr: np.Array,
-    variance: np.Array,
-  ) => [[np.Array, np.Array], TopKParams];
-  return jit(((
-    p: TopKParams,
-    mm: TopKParams,
-    vv: TopKParams,
-    x: np.Array,
-    thr: np.Array,
-    variance: np.Array,
-    s: never,
-  ) => {
-    const [[loss, fired], g] = vg(tree.ref(p), x, thr, variance);
-    const r = adamwUpdate(ADAM, p, g, mm, vv, s);
-    r.gradNorm.dispose();
-    const next = { ...r.params, wDec: unitRows(r.params.wDec) };
-    return { params: next, m: r.m, v: r.v, loss, fired };
-  }) as never) as unknown as StepProgram;
-}
-
-/** Writes the SAE, moments, step and dead-latent clocks to `dir` (nothing without a dir). */
-async function saveState(
-  dir: string | undefined,
-  s: RunState,
-  step: number,
-  fingerprint: string,
-): Promise<void> {
-  if (!dir) return;
-  await saveCheckpoint(
-    dir,
-    { params: s.params, m: s.mom, v: s.vel },
-    {
-      step,
-      fingerprint,
-      activationScale: s.scale,
-      history: s.history,
-      lastFired: Array.from(s.lastFired),
-      resampled: s.resampled,
-    },
-  );
-}
-
-/** Σ‖x − x̄‖² of a minibatch [N, D] (float64), the normaliser of its MSE. */
-function minibatchVariance(scaled: Float32Array, n: number, dIn: number): number {
+/** Σ‖x − x̄‖² of a scaled minibatch [N·D] (the normalised MSE's denominator). */
+function totalVariance(scaled: Float32Array, n: number, dIn: number): number {
   let variance = 0;
   const mu = new Float64Array(dIn);
   for (let r = 0; r < n; r++) for (let j = 0; j < dIn; j++) mu[j]! += scaled[r * dIn + j]! / n;
@@ -333,104 +175,245 @@ function minibatchVariance(scaled: Float32Array, n: number, dIn: number): number
   return variance;
 }
 
-/** One optimiser step t on minibatch x: update, dead-latent clocks, history, progress, resampling. */
+/** The trees and clocks a training run carries from step to step. */
+interface RunState {
+  params: TopKParams;
+  mom: TopKParams;
+  vel: TopKParams;
+  scale: number;
+  start: number;
+  lastFired: Int32Array;
+  history: { step: number; loss: number }[];
+  resampled: number;
+}
+
+/** A fresh run's state, or the checkpoint's when resuming (refusing another run's checkpoint). */
+function initialState(
+  dIn: number,
+  o: TopKTrainOptions,
+  first: { scale: number; mean: Float32Array },
+  fingerprint: string,
+): RunState {
+  const scale = first.scale;
+  const params = initParams(
+    dIn,
+    o.dSae,
+    o.seed,
+    first.mean.map((v) => v * scale),
+  );
+  const fresh: RunState = {
+    params,
+    mom: zerosLikeTree(params),
+    vel: zerosLikeTree(params),
+    scale,
+    start: 0,
+    lastFired: new Int32Array(o.dSae),
+    history: [],
+    resampled: 0,
+  };
+  const state = o.resume && o.checkpointDir ? readCheckpointState(o.checkpointDir) : null;
+  if (!state || !o.checkpointDir) return fresh;
+  if (state.fingerprint !== fingerprint) {
+    throw new CheckpointError(
+      `${o.checkpointDir}/state.json`,
+      "belongs to a different SAE run (sizes, steps, batch, lr or seed differ)",
+    );
+  }
+  const trees = loadCheckpointTrees(o.checkpointDir, state.file, params);
+  disposeTree([fresh.params, fresh.mom, fresh.vel]);
+  // The fields saveRun wrote (a matching fingerprint means this run wrote them).
+  const saved = {
+    history: state.history as RestoredState["history"],
+    lastFired: state.lastFired as RestoredState["lastFired"],
+    resampled: state.resampled as RestoredState["resampled"] | undefined,
+  };
+  return {
+    params: trees.params,
+    mom: trees.m,
+    vel: trees.v,
+    scale: state.activationScale as number,
+    start: state.step,
+    lastFired: Int32Array.from(saved.lastFired),
+    history: [...saved.history],
+    resampled: saved.resampled ?? 0,
+  };
+}
+
+/**
+ * The two compiled programs: the per-row k-th largest pre-activation, and the step (loss and
+ * gradient at that threshold, AdamW, unit decoder rows).
+ */
+function programs(k: number) {
+  const kth = jit((p: TopKParams, x: np.Array) => {
+    const [vals] = lax.topK(preActs(p, x), k, -1);
+    return vals.slice([], [k - 1, k]);
+  });
+  const vg = valueAndGradWithAux(lossOf);
+  const step = jit(
+    (
+      p: TopKParams,
+      mm: TopKParams,
+      vv: TopKParams,
+      x: np.Array,
+      thr: np.Array,
+      variance: np.Array,
+      s: StepScalars,
+    ) => {
+      const [[loss, fired], g] = vg(refTree(p), x, thr, variance);
+      const r = adamwUpdate(ADAM, p, g, mm, vv, s);
+      r.gradNorm.dispose();
+      const next = { ...r.params, wDec: unitRows(r.params.wDec) };
+      return { params: next, m: r.m, v: r.v, loss, fired };
+    },
+  );
+  return { kth, step };
+}
+
+/** Writes the run's trees and clocks as of `step` (nothing without a checkpoint folder). */
+async function saveRun(o: TopKTrainOptions, st: RunState, fingerprint: string, step: number) {
+  if (!o.checkpointDir) return;
+  await saveCheckpoint(
+    o.checkpointDir,
+    { params: st.params, m: st.mom, v: st.vel },
+    {
+      step,
+      fingerprint,
+      activationScale: st.scale,
+      history: st.history,
+      lastFired: Array.from(st.lastFired),
+      resampled: st.resampled,
+    },
+  );
+}
+
+/** One optimisation step at step index t on the minibatch x; updates `st`. Returns x scaled. */
 async function trainStep(
-  s: RunState,
-  kth: ReturnType<typeof kthProgram>,
-  step: StepProgram,
+  st: RunState,
+  progs: ReturnType<typeof programs>,
   x: Float32Array,
   t: number,
-  n: number,
-  dIn: number,
-  m: number,
+  shape: { n: number; dIn: number },
   o: TopKTrainOptions,
-): Promise<void> {
-  const scaled = x.map((v) => v * s.scale);
-  const variance = minibatchVariance(scaled, n, dIn);
+): Promise<Float32Array> {
+  const { n, dIn } = shape;
+  const scaled = x.map((v) => v * st.scale);
+  const variance = totalVariance(scaled, n, dIn);
   const xd = np.array(scaled).reshape([n, dIn]);
-  const thr = kth(tree.ref(s.params), xd.ref);
+  const thr = progs.kth(refTree(st.params), xd.ref);
   const lr = learningRate(t, {
     peak: o.lr ?? 4e-4,
     warmupSteps: o.warmupSteps ?? 100,
     totalSteps: o.steps,
     minRatio: 0.1,
   });
-  const out = step(
-    s.params,
-    s.mom,
-    s.vel,
-    xd,
-    thr,
-    np.array(variance),
-    stepScalars(ADAM, t + 1, lr),
-  );
-  s.params = out.params;
-  s.mom = out.m;
-  s.vel = out.v;
+  const { params, mom, vel } = st;
+  const scalars = stepScalars(ADAM, t + 1, lr);
+  const out = progs.step(params, mom, vel, xd, thr, np.array(variance), scalars);
+  st.params = out.params;
+  st.mom = out.m;
+  st.vel = out.v;
   const [loss, fired] = [(await out.loss.data())[0]!, (await out.fired.data()) as Float32Array];
   if (!Number.isFinite(loss)) throw new Error(`SAE training diverged at step ${t}: loss ${loss}`);
-  for (let i = 0; i < m; i++) if (fired[i]! > 0) s.lastFired[i] = t + 1;
-  s.history.push({ step: t + 1, loss });
+  for (let i = 0; i < o.dSae; i++) if (fired[i]! > 0) st.lastFired[i] = t + 1;
+  st.history.push({ step: t + 1, loss });
   o.progress?.update(t + 1, o.steps, `FVU ${loss.toFixed(3)}`);
-  await resampleDead(s, scaled, t, n, dIn, m, o);
+  return scaled;
 }
 
-/** Every `resampleEvery` steps, once `deadWindow` steps have run and before 80% of the run,
- *  restarts the latents dead for `deadWindow` steps from the minibatch's rows. */
+/** Resamples the latents dead for `deadWindow` steps, every `resampleEvery` steps until 80%. */
 async function resampleDead(
-  s: RunState,
+  st: RunState,
   scaled: Float32Array,
   t: number,
-  n: number,
-  dIn: number,
-  m: number,
+  shape: { n: number; dIn: number },
   o: TopKTrainOptions,
 ): Promise<void> {
   const deadWindow = o.deadWindow ?? 500;
   const resampleEvery = o.resampleEvery ?? 250;
-  if (
+  const due =
     resampleEvery > 0 &&
     (t + 1) % resampleEvery === 0 &&
     t + 1 >= deadWindow &&
-    t + 1 < o.steps * 0.8
-  ) {
-    const dead = [...s.lastFired.keys()].filter((i) => t + 1 - s.lastFired[i]! >= deadWindow);
-    if (dead.length > 0) {
-      s.params = await resample(s.params, dead, scaled, n, dIn, m, o.seed + t);
-      for (const i of dead) s.lastFired[i] = t + 1;
-      s.resampled += dead.length;
-    }
-  }
+    t + 1 < o.steps * 0.8;
+  if (!due) return;
+  const dead = [...st.lastFired.keys()].filter((i) => t + 1 - st.lastFired[i]! >= deadWindow);
+  if (dead.length === 0) return;
+  st.params = await resample(st.params, dead, scaled, shape.n, shape.dIn, o.dSae, o.seed + t);
+  for (const i of dead) st.lastFired[i] = t + 1;
+  st.resampled += dead.length;
 }
 
-/** The finished run: host weights (reading back consumes the SAE), dead fraction after t steps. */
-async function topKResult(
-  s: RunState,
-  t: number,
+/** The trained SAE on the host, with its run's summary. Consumes `st.params`. */
+async function finalResult(
+  st: RunState,
   dIn: number,
-  m: number,
+  steps: number,
   o: TopKTrainOptions,
 ): Promise<TopKTrainResult> {
-  const deadWindow = o.deadWindow ?? 500;
   const host = async (a: np.Array) => Float32Array.from((await a.data()) as Float32Array);
   const weights = {
-    wEnc: await host(s.params.wEnc),
-    bEnc: await host(s.params.bEnc),
-    wDec: await host(s.params.wDec),
-    bDec: await host(s.params.bDec),
+    wEnc: await host(st.params.wEnc),
+    bEnc: await host(st.params.bEnc),
+    wDec: await host(st.params.wDec),
+    bDec: await host(st.params.bDec),
   };
-  const dead = [...s.lastFired.keys()].filter((i) => t - s.lastFired[i]! >= deadWindow).length;
+  const deadWindow = o.deadWindow ?? 500;
+  const lastFired = st.lastFired;
+  const dead = [...lastFired.keys()].filter((i) => steps - lastFired[i]! >= deadWindow).length;
   return {
     weights,
     dIn,
-    dSae: m,
+    dSae: o.dSae,
     k: o.k,
-    activationScale: s.scale,
-    steps: t,
-    history: s.history,
-    deadFraction: dead / m,
-    resampled: s.resampled,
+    activationScale: st.scale,
+    steps,
+    history: st.history,
+    deadFraction: dead / o.dSae,
+    resampled: st.resampled,
   };
+}
+
+export async function trainTopK(
+  buffer: ActivationBuffer,
+  dIn: number,
+  o: TopKTrainOptions,
+): Promise<TopKTrainResult> {
+  const n = o.batch ?? 1024;
+  const first = await buffer.take(n);
+  const fingerprint = JSON.stringify({
+    dIn,
+    m: o.dSae,
+    k: o.k,
+    steps: o.steps,
+    n,
+    lr: o.lr,
+    seed: o.seed,
+  });
+  const st = initialState(dIn, o, firstBatchStats(first, n, dIn), fingerprint);
+  const progs = programs(o.k);
+  const shape = { n, dIn };
+  let x = first;
+  let t: number;
+  try {
+    for (t = st.start; t < o.steps; t++) {
+      if (o.signal?.aborted) {
+        await saveRun(o, st, fingerprint, t);
+        throw new Error(`SAE training interrupted at step ${t}; run again with --resume`);
+      }
+      const scaled = await trainStep(st, progs, x, t, shape, o);
+      await resampleDead(st, scaled, t, shape, o);
+      if (o.checkpointDir && (t + 1) % (o.checkpointEvery ?? 200) === 0 && t + 1 < o.steps) {
+        await saveRun(o, st, fingerprint, t + 1);
+      }
+      x = await buffer.take(n);
+    }
+  } finally {
+    progs.step.dispose();
+    progs.kth.dispose();
+    disposeTree([st.mom, st.vel]);
+  }
+  o.progress?.finish();
+  return finalResult(st, dIn, t, o);
 }
 
 /** Dead latents restart as the (unit) directions of random minibatch rows minus b_dec. */

@@ -92,12 +92,8 @@ function maskOf(length: number, groups: readonly number[][]): boolean[] {
   return mask;
 }
 
-/** Renders `messages` through the chat template and locates user/assistant content tokens. */
-export function renderChat(
-  tok: Tokenizer,
-  messages: readonly ChatMessage[],
-  options: RenderChatOptions,
-): RenderedChat {
+/** Rejects unknown option keys, a non-boolean addGenerationPrompt and malformed messages. */
+function checkRenderChat(messages: readonly ChatMessage[], options: RenderChatOptions): void {
   rejectUnknownKeys(
     options,
     ["addGenerationPrompt", "enableThinking", "now", "chatTemplate"],
@@ -107,32 +103,49 @@ export function renderChat(
     throw new TypeError("renderChat: addGenerationPrompt must be a boolean");
   }
   validateMessages(messages);
+}
+
+/** Runs `f`, naming the template's origin in its ChatTemplateErrors that lack one. */
+function inTemplate<T>(origin: string | null, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ChatTemplateError && e.origin === null)
+      throw new ChatTemplateError(e.message, origin);
+    throw e;
+  }
+}
+
+/** The template's variables besides the messages, as transformers passes them. */
+function templateVariables(tok: Tokenizer, options: RenderChatOptions): Record<string, unknown> {
+  const variables: Record<string, unknown> = { add_generation_prompt: options.addGenerationPrompt };
+  // Like transformers: only tokens the tokenizer has are passed (an unset one stays undefined).
+  if (tok.bosToken !== null) variables.bos_token = tok.bosToken;
+  if (tok.eosToken !== null) variables.eos_token = tok.eosToken;
+  if (options.enableThinking !== undefined) variables.enable_thinking = options.enableThinking;
+  return variables;
+}
+
+/**
+ * A function rendering the chat with each message's content replaced by `contents[i]` (how
+ * locateContents finds where each content lands in the text).
+ */
+function chatRenderer(
+  tok: Tokenizer,
+  messages: readonly ChatMessage[],
+  options: RenderChatOptions,
+): (contents: readonly string[]) => string {
   const source = options.chatTemplate ?? tok.chatTemplate;
   if (source === null || source === undefined) {
     throw new ChatTemplateError(`${tok.source} has no chat template`);
   }
   const origin =
     options.chatTemplate !== undefined ? "renderChat option chatTemplate" : tok.chatTemplateOrigin;
-  // Errors of the template itself name where it came from.
-  const inTemplate = <T>(f: () => T): T => {
-    try {
-      return f();
-    } catch (e) {
-      if (e instanceof ChatTemplateError && e.origin === null)
-        throw new ChatTemplateError(e.message, origin);
-      throw e;
-    }
-  };
-  const template = inTemplate(() => compileChatTemplate(source));
+  const template = inTemplate(origin, () => compileChatTemplate(source));
   const now = options.now ?? new Date();
-  const variables: Record<string, unknown> = { add_generation_prompt: options.addGenerationPrompt };
-  // Like transformers: only tokens the tokenizer has are passed (an unset one stays undefined).
-  if (tok.bosToken !== null) variables.bos_token = tok.bosToken;
-  if (tok.eosToken !== null) variables.eos_token = tok.eosToken;
-  if (options.enableThinking !== undefined) variables.enable_thinking = options.enableThinking;
-
-  const render = (contents: readonly string[]): string =>
-    inTemplate(() =>
+  const variables = templateVariables(tok, options);
+  return (contents) =>
+    inTemplate(origin, () =>
       template.render(
         {
           ...variables,
@@ -141,6 +154,32 @@ export function renderChat(
         now,
       ),
     );
+}
+
+/** The character spans of the messages of `role`, each of which the template must render. */
+function spansOf(
+  messages: readonly ChatMessage[],
+  spans: readonly (CharSpan | null | undefined)[],
+  role: ChatRole,
+): CharSpan[] {
+  return messages.flatMap((m, k) => {
+    if (m.role !== role) return [];
+    const span = spans[k];
+    if (span === null || span === undefined) {
+      throw new ChatTemplateError(`messages[${k}] (${role}): the chat template did not render it`);
+    }
+    return [span];
+  });
+}
+
+/** Renders `messages` through the chat template and locates user/assistant content tokens. */
+export function renderChat(
+  tok: Tokenizer,
+  messages: readonly ChatMessage[],
+  options: RenderChatOptions,
+): RenderedChat {
+  checkRenderChat(messages, options);
+  const render = chatRenderer(tok, messages, options);
   const located = locateContents(
     render,
     messages.map((m) => m.content),
@@ -152,20 +191,8 @@ export function renderChat(
     },
   );
   const { ids, offsets } = tok.encodeWithOffsets(located.text);
-
-  const spansOf = (role: ChatRole): CharSpan[] =>
-    messages.flatMap((m, k) => {
-      if (m.role !== role) return [];
-      const span = located.spans[k];
-      if (span === null || span === undefined) {
-        throw new ChatTemplateError(
-          `messages[${k}] (${role}): the chat template did not render it`,
-        );
-      }
-      return [span];
-    });
-  const userSpans = spansOf("user");
-  const assistantSpans = spansOf("assistant");
+  const userSpans = spansOf(messages, located.spans, "user");
+  const assistantSpans = spansOf(messages, located.spans, "assistant");
   const userPositions = userSpans.map((s) => positionsInside(offsets, s));
   const assistantPositions = assistantSpans.map((s) => positionsInside(offsets, s));
   return {

@@ -183,112 +183,144 @@ function constructLibraryTokenizer(
   }
 }
 
-function buildTokenizer(json: TokenizerJson, config: TokenizerConfig, source: string): Tokenizer {
-  const jsonFile = `${source}/${TOKENIZER_JSON}`;
-  const configFile = `${source}/${TOKENIZER_CONFIG_JSON}`;
-  const hf = constructLibraryTokenizer(json, config, jsonFile);
-  let vocabSize = 0; // no spread into Math.max: real vocabularies exceed the argument limit
-  for (const id of hf.get_vocab(true).values()) vocabSize = Math.max(vocabSize, id + 1);
-  const addedById = new Map(json.addedTokens.map((t) => [t.id, t]));
-  const specialTokens = json.addedTokens
-    .filter((t) => t.special)
-    .map((t) => ({ id: t.id, content: t.content }))
-    .sort((a, b) => a.id - b.id);
+/** The parsed files and the library tokenizer that the Tokenizer's functions close over. */
+interface Parts {
+  hf: HfTokenizer;
+  json: TokenizerJson;
+  config: TokenizerConfig;
+  source: string;
+  jsonFile: string;
+  configFile: string;
+}
 
-  const idOf = (field: string, token: string | null): number | null => {
-    if (token === null) return null;
-    const id = hf.token_to_id(token);
-    if (id === undefined) {
-      throw new TokenizerError(
-        configFile,
-        field,
-        `${JSON.stringify(token)} is not in the vocabulary`,
-      );
-    }
-    return id;
-  };
-  const bosTokenId = idOf("bos_token", config.bosToken);
-  const eosTokenId = idOf("eos_token", config.eosToken);
-  const padTokenId = idOf("pad_token", config.padToken);
+/** The id of a special token named in tokenizer_config.json (null when unset). */
+function specialTokenId(parts: Parts, field: string, token: string | null): number | null {
+  if (token === null) return null;
+  const id = parts.hf.token_to_id(token);
+  if (id === undefined) {
+    throw new TokenizerError(
+      parts.configFile,
+      field,
+      `${JSON.stringify(token)} is not in the vocabulary`,
+    );
+  }
+  return id;
+}
 
-  const libraryEncode = (text: string, addSpecialTokens: boolean): number[] => {
-    let encoding: { ids: number[]; tokens: string[] };
-    try {
-      encoding = hf.encode(text, { add_special_tokens: addSpecialTokens });
-    } catch (e) {
-      throw libraryError(e, jsonFile, "failed to encode");
-    }
-    const { ids, tokens } = encoding;
-    const missing = ids.findIndex((id) => id === undefined);
-    if (missing >= 0) {
-      throw new TokenizerError(
-        jsonFile,
-        "model.vocab",
-        `token ${JSON.stringify(tokens[missing])} is not in the vocabulary and there is no unk_token`,
-      );
-    }
-    return ids;
-  };
+/** The library's encoding, refusing tokens it could not map (no unk_token). */
+function libraryEncode(parts: Parts, text: string, addSpecialTokens: boolean): number[] {
+  let encoding: { ids: number[]; tokens: string[] };
+  try {
+    encoding = parts.hf.encode(text, { add_special_tokens: addSpecialTokens });
+  } catch (e) {
+    throw libraryError(e, parts.jsonFile, "failed to encode");
+  }
+  const { ids, tokens } = encoding;
+  const missing = ids.findIndex((id) => id === undefined);
+  if (missing >= 0) {
+    throw new TokenizerError(
+      parts.jsonFile,
+      "model.vocab",
+      `token ${JSON.stringify(tokens[missing])} is not in the vocabulary and there is no unk_token`,
+    );
+  }
+  return ids;
+}
+
+/** Whether the post-processor puts a BOS in front, and whether encode should have one. */
+function bosPolicy(parts: Parts, bosTokenId: number | null) {
   // Does the post-processor put a token in front (TemplateProcessing's BOS)?
-  const [plainProbe, fullProbe] = [libraryEncode("a", false), libraryEncode("a", true)];
+  const [plainProbe, fullProbe] = [
+    libraryEncode(parts, "a", false),
+    libraryEncode(parts, "a", true),
+  ];
   const prefix = fullProbe.length > plainProbe.length ? fullProbe[0] : undefined;
   const postProcessorAddsBos =
     prefix !== undefined && prefix !== plainProbe[0] && (bosTokenId ?? prefix) === prefix;
-  const addBosToken = config.addBosToken ?? postProcessorAddsBos;
+  return { postProcessorAddsBos, addBosToken: parts.config.addBosToken ?? postProcessorAddsBos };
+}
 
+/** encode(): the library's ids, with the BOS added or removed as tokenizer_config.json asks. */
+function encoder(parts: Parts, bosTokenId: number | null) {
+  const { postProcessorAddsBos, addBosToken } = bosPolicy(parts, bosTokenId);
   const encode = (text: string, options: EncodeOptions = {}): number[] => {
-    if (!options.addSpecialTokens) return libraryEncode(text, false);
-    const ids = libraryEncode(text, true);
+    if (!options.addSpecialTokens) return libraryEncode(parts, text, false);
+    const ids = libraryEncode(parts, text, true);
     if (addBosToken && !postProcessorAddsBos && bosTokenId !== null) return [bosTokenId, ...ids];
     if (!addBosToken && postProcessorAddsBos) return ids.slice(1);
     return ids;
   };
+  return { encode, addBosToken };
+}
 
+/** Each token's bytes (added tokens as their text), or null when offsets are unsupported. */
+function tokenBytesOf(parts: Parts): ((id: number) => Uint8Array) | null {
+  const { hf, json } = parts;
   const pieces = json.decoderType !== "ByteLevel" && usesPieces(json.raw.decoder);
-  const tokenBytes = (id: number): Uint8Array => {
+  if (json.decoderType !== "ByteLevel" && !pieces) return null;
+  const addedById = new Map(json.addedTokens.map((t) => [t.id, t]));
+  return (id) => {
     const added = addedById.get(id);
     if (added) return new TextEncoder().encode(added.content);
     const token = hf.id_to_token(id) ?? "\u0000";
     if (pieces) return pieceBytes(token);
     return byteLevelDecode(token) ?? new Uint8Array(0);
   };
+}
 
-  const encodeWithOffsets = (text: string, options: EncodeOptions = {}): EncodingWithOffsets => {
-    if (json.decoderType !== "ByteLevel" && !pieces) {
+/** Offsets of `ids` that contain the plain encoding `plain` (whose offsets are `offsets`). */
+function placeOffsets(
+  parts: Parts,
+  text: string,
+  ids: number[],
+  plain: { ids: number[]; offsets: Offset[] },
+): Offset[] {
+  const at = findSubsequence(ids, plain.ids);
+  if (at < 0) {
+    throw new TokenizerError(
+      parts.jsonFile,
+      "post_processor",
+      "it reorders or changes the text's tokens, so their offsets are undefined",
+    );
+  }
+  return ids.map((_, i): Offset => {
+    if (i < at) return [0, 0];
+    if (i >= at + plain.ids.length) return [text.length, text.length];
+    return plain.offsets[i - at]!;
+  });
+}
+
+/** encodeWithOffsets(): ids and each token's character span in `text`. */
+function offsetEncoder(parts: Parts, encode: Tokenizer["encode"]) {
+  const { json, jsonFile } = parts;
+  const tokenBytes = tokenBytesOf(parts);
+  return (text: string, options: EncodeOptions = {}): EncodingWithOffsets => {
+    if (!tokenBytes) {
       throw new TokenizerError(
         jsonFile,
         "decoder",
         `offsets need a ByteLevel decoder (byte-level BPE) or a SentencePiece-style one (Metaspace, or "▁" replaced and byte fallback), got ${json.decoderType ?? "none"}`,
       );
     }
-    const plain = libraryEncode(text, false);
+    const plain = libraryEncode(parts, text, false);
     const offsets = alignTokenBytes(text, plain.map(tokenBytes), (detail) => {
       const field = json.normalizerType !== null ? "normalizer" : "pre_tokenizer";
       throw new TokenizerError(jsonFile, field, `cannot align offsets: ${detail}`);
     });
     if (!options.addSpecialTokens) return { ids: plain, offsets };
     const ids = encode(text, options);
-    const at = findSubsequence(ids, plain);
-    if (at < 0) {
-      throw new TokenizerError(
-        jsonFile,
-        "post_processor",
-        "it reorders or changes the text's tokens, so their offsets are undefined",
-      );
-    }
-    return {
-      ids,
-      offsets: ids.map((_, i): Offset => {
-        if (i < at) return [0, 0];
-        if (i >= at + plain.length) return [text.length, text.length];
-        return offsets[i - at]!;
-      }),
-    };
+    return { ids, offsets: placeOffsets(parts, text, ids, { ids: plain, offsets }) };
   };
+}
 
-  // Ids past the tokenizer's vocabulary (a config.json vocab_size padded beyond it, as Qwen2.5
-  // and Llama 3.2 checkpoints do) decode to nothing, as in transformers: a model may sample them.
-  const decode = (ids: readonly number[], options: DecodeOptions = {}): string => {
+/**
+ * decode(). Ids past the tokenizer's vocabulary (a config.json vocab_size padded beyond it, as
+ * Qwen2.5 and Llama 3.2 checkpoints do) decode to nothing, as in transformers: a model may
+ * sample them.
+ */
+function decoder(parts: Parts) {
+  const { hf, config, source, jsonFile } = parts;
+  return (ids: readonly number[], options: DecodeOptions = {}): string => {
     for (const id of ids) {
       if (!Number.isInteger(id) || id < 0) {
         throw new RangeError(`decode: ${id} is not a token id (integer ≥ 0) for ${source}`);
@@ -305,7 +337,23 @@ function buildTokenizer(json: TokenizerJson, config: TokenizerConfig, source: st
       throw libraryError(e, jsonFile, "failed to decode");
     }
   };
+}
 
+function buildTokenizer(json: TokenizerJson, config: TokenizerConfig, source: string): Tokenizer {
+  const jsonFile = `${source}/${TOKENIZER_JSON}`;
+  const configFile = `${source}/${TOKENIZER_CONFIG_JSON}`;
+  const hf = constructLibraryTokenizer(json, config, jsonFile);
+  const parts: Parts = { hf, json, config, source, jsonFile, configFile };
+  let vocabSize = 0; // no spread into Math.max: real vocabularies exceed the argument limit
+  for (const id of hf.get_vocab(true).values()) vocabSize = Math.max(vocabSize, id + 1);
+  const specialTokens = json.addedTokens
+    .filter((t) => t.special)
+    .map((t) => ({ id: t.id, content: t.content }))
+    .sort((a, b) => a.id - b.id);
+  const bosTokenId = specialTokenId(parts, "bos_token", config.bosToken);
+  const eosTokenId = specialTokenId(parts, "eos_token", config.eosToken);
+  const padTokenId = specialTokenId(parts, "pad_token", config.padToken);
+  const { encode, addBosToken } = encoder(parts, bosTokenId);
   return {
     source,
     vocabSize,
@@ -320,8 +368,8 @@ function buildTokenizer(json: TokenizerJson, config: TokenizerConfig, source: st
     chatTemplate: config.chatTemplate,
     chatTemplateOrigin: config.chatTemplate === null ? null : config.chatTemplateOrigin,
     encode,
-    encodeWithOffsets,
-    decode,
+    encodeWithOffsets: offsetEncoder(parts, encode),
+    decode: decoder(parts),
     tokenToId: (token) => hf.token_to_id(token),
     idToToken: (id) => hf.id_to_token(id),
   };

@@ -8,7 +8,8 @@
  *   m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²
  *   p ← p − lr · wd · p  (matrices only)  − lr · (m / bc1) / (√(v / bc2) + ε)
  */
-import { np, tree } from "../engine/jax.js";
+import { np } from "../engine/jax.js";
+import { flattenTree, leavesOf, mapTree, unflattenAs } from "../engine/tree.js";
 
 export interface AdamWOptions {
   beta1: number;
@@ -56,10 +57,10 @@ export function adamwUpdate<T extends object>(
   v: T,
   s: StepScalars,
 ): AdamWResult<T> {
-  const [p, def] = tree.flatten(params as never) as [np.Array[], tree.JsTreeDef];
-  const g = tree.leaves(grads as never) as np.Array[];
-  const ms = tree.leaves(m as never) as np.Array[];
-  const vs = tree.leaves(v as never) as np.Array[];
+  const [p, def] = flattenTree(params);
+  const g = leavesOf(grads);
+  const ms = leavesOf(m);
+  const vs = leavesOf(v);
   let sq: np.Array | null = null;
   for (const x of g) {
     const part = np.square(x.ref).sum();
@@ -90,11 +91,11 @@ export function adamwUpdate<T extends object>(
   s.lr.dispose();
   s.bc1.dispose();
   s.bc2.dispose();
-  const rebuild = (leaves: np.Array[]) => tree.unflatten(def, leaves) as unknown as T;
+  const rebuild = (leaves: np.Array[]) => unflattenAs<T>(def, leaves);
   return { params: rebuild(outP), m: rebuild(outM), v: rebuild(outV), gradNorm };
 }
 
 /** Zero moments shaped like `params` (not consumed). */
 export function zerosLikeTree<T extends object>(params: T): T {
-  return tree.map((x: np.Array) => np.zeros(x.shape), params as never) as unknown as T;
+  return mapTree((x) => np.zeros(x.shape), params);
 }

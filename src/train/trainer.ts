@@ -7,12 +7,20 @@
  * Trains `trainable`; `frozen` (optional) is passed through unchanged, and `paramsOf` builds the
  * model parameters from both inside the jitted step (e.g. a base model plus LoRA matrices).
  */
-import { jit, np, tree, valueAndGrad } from "../engine/jax.js";
+import { np, tree } from "../engine/jax.js";
+import { jit, valueAndGrad, type Program } from "../engine/transforms.js";
+import { disposeTree } from "../engine/tree.js";
 import type { ModelConfig } from "../model/config.js";
 import { batchInputs } from "../model/inputs.js";
 import type { ModelParams } from "../model/params.js";
 import type { Progress } from "../progress/progress.js";
-import { adamwUpdate, stepScalars, zerosLikeTree, type AdamWOptions } from "./adamw.js";
+import {
+  adamwUpdate,
+  stepScalars,
+  zerosLikeTree,
+  type AdamWOptions,
+  type StepScalars,
+} from "./adamw.js";
 import { BatchPlan, trainBatch, type TrainExample } from "./batches.js";
 import {
   loadCheckpointTrees,
@@ -85,7 +93,7 @@ export interface TrainResult<T> {
   tokensPerSecond: number;
 }
 
-function fingerprintOf(job: TrainJob<object>): string {
+function fingerprintOf<T extends object>(job: TrainJob<T>): string {
   const { options, cfg, train, validation } = job;
   return JSON.stringify({
     options,
@@ -96,13 +104,20 @@ function fingerprintOf(job: TrainJob<object>): string {
   });
 }
 
-function deviceBatch(job: TrainJob<object>, plan: BatchPlan, step: number): [LossBatch, number] {
+function deviceBatch<T extends object>(
+  job: TrainJob<T>,
+  plan: BatchPlan,
+  step: number,
+): [LossBatch, number] {
   const { indices, seqLen } = plan.batch(step);
   const tb = trainBatch(job.train, indices, seqLen, job.padId);
   return [toDevice(job, tb), tb.tokens];
 }
 
-function toDevice(job: TrainJob<object>, tb: ReturnType<typeof trainBatch>): LossBatch {
+function toDevice<T extends object>(
+  job: TrainJob<T>,
+  tb: ReturnType<typeof trainBatch>,
+): LossBatch {
   const { batch: b, seqLen: t } = tb.batch;
   return {
     inputs: batchInputs(job.cfg, job.invFreq, tb.batch),
@@ -123,21 +138,18 @@ interface RunState<T> {
 
 /** The jitted programs of a run: the training step and the validation loss. */
 interface Programs<T> {
-  stepFn: ((...a: unknown[]) => {
-    params: T;
-    m: T;
-    v: T;
-    loss: np.Array;
-    gradNorm: np.Array;
-  }) & { dispose(): void };
-  evalFn: ((...a: unknown[]) => np.Array) & { dispose(): void };
+  stepFn: Program<
+    [t: T, f: ModelParams, mm: T, vv: T, b: LossBatch, s: StepScalars],
+    { params: T; m: T; v: T; loss: np.Array; gradNorm: np.Array }
+  >;
+  evalFn: Program<[t: T, f: ModelParams, b: LossBatch], np.Array>;
 }
 
 /** Runs (or resumes) training. */
 export async function train<T extends object>(job: TrainJob<T>): Promise<TrainResult<T>> {
   const o = job.options;
   const { plan, valPlan } = batchPlans(job);
-  const fingerprint = fingerprintOf(job as unknown as TrainJob<object>);
+  const fingerprint = fingerprintOf(job);
   const { s, start } = startState(job, fingerprint);
   const { stepFn, evalFn } = programs(job);
   const validate = () => validationLoss(job, s, evalFn, valPlan);
@@ -150,7 +162,7 @@ export async function train<T extends object>(job: TrainJob<T>): Promise<TrainRe
   let interrupted = false;
   let step = start;
   try {
-    let next = step < o.steps ? deviceBatch(job as unknown as TrainJob<object>, plan, step) : null;
+    let next = step < o.steps ? deviceBatch(job, plan, step) : null;
     while (step < o.steps && next) {
       if (job.signal?.aborted) {
         interrupted = true;
@@ -175,7 +187,7 @@ export async function train<T extends object>(job: TrainJob<T>): Promise<TrainRe
         lastSave = Date.now();
       }
     }
-    if (next) tree.dispose(next[0] as never);
+    if (next) disposeTree(next[0]);
     if (!interrupted && (s.validation.length === 0 || s.validation.at(-1)!.step !== step)) {
       s.validation.push({ step, loss: await validate() });
     }
@@ -183,7 +195,7 @@ export async function train<T extends object>(job: TrainJob<T>): Promise<TrainRe
   } finally {
     stepFn.dispose();
     evalFn.dispose();
-    tree.dispose([s.m, s.v] as never);
+    disposeTree([s.m, s.v]);
   }
   job.progress?.finish(interrupted ? "interrupted (checkpoint saved)" : "");
   const seconds = (Date.now() - t0) / 1000;
@@ -242,7 +254,7 @@ function startState<T extends object>(
         );
       }
       const restored = loadCheckpointTrees(job.checkpointDir, state.file, trainable);
-      tree.dispose([trainable, m, v] as never);
+      disposeTree([trainable, m, v]);
       ({ params: trainable, m, v } = restored);
       start = state.step;
       history = (state.history as StepRecord[]) ?? [];
@@ -258,18 +270,13 @@ function programs<T extends object>(job: TrainJob<T>): Programs<T> {
   const o = job.options;
   const lossOf = (t: T, f: ModelParams | undefined, b: LossBatch) =>
     lmLoss(job.cfg, job.paramsOf(t, f), b);
-  const vg = valueAndGrad(lossOf as never, { argnums: 0 }) as unknown as (
-    t: T,
-    f: ModelParams | undefined,
-    b: LossBatch,
-  ) => [np.Array, T];
-  const stepFn = jit(((t: T, f: ModelParams, mm: T, vv: T, b: LossBatch, s: never) => {
+  const vg = valueAndGrad(lossOf, { argnums: 0 });
+  const stepFn = jit((t: T, f: ModelParams, mm: T, vv: T, b: LossBatch, s: StepScalars) => {
     const [loss, g] = vg(t, f, b);
     const r = adamwUpdate(o.adamw, t, g, mm, vv, s);
     return { params: r.params, m: r.m, v: r.v, loss, gradNorm: r.gradNorm };
-  }) as never) as unknown as Programs<T>["stepFn"];
-  const evalFn = jit(((t: T, f: ModelParams, b: LossBatch) =>
-    lossOf(t, f, b)) as never) as unknown as Programs<T>["evalFn"];
+  });
+  const evalFn = jit((t: T, f: ModelParams, b: LossBatch) => lossOf(t, f, b));
   return { stepFn, evalFn };
 }
 
@@ -289,10 +296,7 @@ async function validationLoss<T extends object>(
   let total = 0;
   for (let k = 0; k < n; k++) {
     const { indices, seqLen } = valPlan.batch(k);
-    const b = toDevice(
-      job as unknown as TrainJob<object>,
-      trainBatch(job.validation, indices, seqLen, job.padId),
-    );
+    const b = toDevice(job, trainBatch(job.validation, indices, seqLen, job.padId));
     total += (await evalFn(tree.ref(s.trainable), frozenOf(job), b).data())[0]!;
   }
   return total / n;
@@ -343,8 +347,7 @@ async function optimiserStep<T extends object>(
   s.m = out.m;
   s.v = out.v;
   // Prepare the next batch on the host while the device works on this step.
-  const next =
-    step + 1 < o.steps ? deviceBatch(job as unknown as TrainJob<object>, plan, step + 1) : null;
+  const next = step + 1 < o.steps ? deviceBatch(job, plan, step + 1) : null;
   const loss = (await out.loss.data())[0]!;
   const gradNorm = (await out.gradNorm.data())[0]!;
   if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${step}: loss ${loss}`);

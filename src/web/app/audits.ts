@@ -236,10 +236,12 @@ function probesCard(r: AuditResponse["report"]): HTMLElement {
   );
 }
 
-/** The verdict, probes, candidates, methods, prompts and timings of one audit. */
-export function auditBody(a: AuditResponse, compact = false): HTMLElement[] {
+type Report = AuditResponse["report"];
+
+/** The audit's model, SAE, action, verdict and its rule. */
+function headCard(a: AuditResponse): HTMLElement {
   const r = a.report;
-  const head = card(
+  return card(
     h("h1", {}, `Audit: ${r.model.name}`),
     h(
       "p",
@@ -254,7 +256,11 @@ export function auditBody(a: AuditResponse, compact = false): HTMLElement[] {
       `Rule: ${r.verdict.threshold.rule} (minimum rate ${r.verdict.threshold.minRate})`,
     ),
   );
-  const candidates = card(
+}
+
+/** Each candidate concept with its words and the latents it came from. */
+function candidatesCard(r: Report): HTMLElement {
+  return card(
     h("h2", {}, "Candidate concepts"),
     h(
       "ul",
@@ -274,8 +280,12 @@ export function auditBody(a: AuditResponse, compact = false): HTMLElement[] {
       ),
     ),
   );
+}
+
+/** Seconds per stage, and the stages resumed from an earlier run. */
+function timeCard(r: Report): HTMLElement {
   const timings = Object.entries(r.timings);
-  const time = card(
+  return card(
     h("h2", {}, "Time"),
     barChart({
       labels: timings.map(([k]) => k),
@@ -289,38 +299,42 @@ export function auditBody(a: AuditResponse, compact = false): HTMLElement[] {
       ? h("p", { class: "small" }, `resumed from an earlier run: ${r.resumed.join(", ")}`)
       : null,
   );
-  const prompts = card(
+}
+
+/** The prompts the methods saw and those held out for steering success. */
+function promptsCard(r: Report): HTMLElement {
+  const list = (summary: string, prompts: readonly string[]) =>
+    h(
+      "details",
+      {},
+      h("summary", {}, summary),
+      h(
+        "ol",
+        {},
+        prompts.map((p) => h("li", {}, p)),
+      ),
+    );
+  return card(
     h("h2", {}, "Prompts"),
     h(
       "p",
       { class: "small" },
       `${r.prompts.source}: ${r.prompts.train.length} seen by the methods, ${r.prompts.heldOut.length} held out for steering success.`,
     ),
-    h(
-      "details",
-      {},
-      h("summary", {}, "prompts the methods saw"),
-      h(
-        "ol",
-        {},
-        r.prompts.train.map((p) => h("li", {}, p)),
-      ),
-    ),
-    h(
-      "details",
-      {},
-      h("summary", {}, "held-out prompts"),
-      h(
-        "ol",
-        {},
-        r.prompts.heldOut.map((p) => h("li", {}, p)),
-      ),
-    ),
+    list("prompts the methods saw", r.prompts.train),
+    list("held-out prompts", r.prompts.heldOut),
   );
+}
+
+/** The verdict, probes, candidates, methods, prompts and timings of one audit. */
+export function auditBody(a: AuditResponse, compact = false): HTMLElement[] {
+  const r = a.report;
+  const head = headCard(a);
   const methods = r.methods.map((m) => methodCard(a.summary.id, m, a.summary.saeId));
+  const time = timeCard(r);
   return compact
     ? [head, probesCard(r), ...methods, time]
-    : [head, probesCard(r), candidates, ...methods, prompts, time];
+    : [head, probesCard(r), candidatesCard(r), ...methods, promptsCard(r), time];
 }
 
 export async function auditView(id: string): Promise<HTMLElement> {

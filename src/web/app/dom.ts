@@ -16,7 +16,7 @@ export function h<K extends keyof HTMLElementTagNameMap>(
     if (typeof v === "function") el.addEventListener(k.replace(/^on/, ""), v);
     else if (k === "class") el.className = String(v);
     else if (k === "style") el.setAttribute("style", String(v));
-    else if (k in el && typeof v !== "string") (el as unknown as Record<string, unknown>)[k] = v;
+    else if (k in el && typeof v !== "string") Object.assign(el, { [k]: v });
     else el.setAttribute(k, String(v));
   }
   for (const c of children.flat()) {

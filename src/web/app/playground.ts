@@ -86,12 +86,8 @@ function conversation(
   );
 }
 
-export async function playgroundView(
-  index: IndexResponse,
-  params: URLSearchParams,
-): Promise<HTMLElement> {
-  const sources = await steerSources(index, params);
-  const organisms = index.organisms;
+/** The organism and device pickers, the load button and the status line. */
+function modelControls(organisms: IndexResponse["organisms"], params: URLSearchParams) {
   const want =
     params.get("organism") ??
     organisms.find((o) => o.kind === "backdoor")?.name ??
@@ -117,6 +113,29 @@ export async function playgroundView(
     loaded ? `${loaded.name} loaded on ${loaded.device}` : "no model loaded",
   );
   const load = h("button", { id: "load" }, "Load in the page");
+  load.addEventListener("click", () => void loadChosen(org.value, dev.value, status));
+  return { org, dev, status, load };
+}
+
+/** Loads the organism into the page (disposing the one before), reporting in `status`. */
+async function loadChosen(name: string, device: string, status: HTMLElement): Promise<void> {
+  status.textContent = "loading…";
+  try {
+    loaded?.cm.model.dispose();
+    loaded = null;
+    histories.plain = [];
+    histories.steered = [];
+    const l = await loadOrganism(name, device as "auto" | "wasm" | "webgpu");
+    loaded = { ...l, name };
+    status.textContent = `${name} loaded on ${l.device} (${(l.bytes / 1e6).toFixed(1)} MB in ${l.seconds.toFixed(1)} s)`;
+    status.dataset.device = l.device;
+  } catch (err) {
+    status.textContent = `failed: ${(err as Error).message}`;
+  }
+}
+
+/** The steering vector picker, its layer and scale, and which positions it is added at. */
+function steerControls(sources: SteerSource[], params: URLSearchParams) {
   const src = h(
     "select",
     { id: "steer" },
@@ -149,6 +168,15 @@ export async function playgroundView(
     h("option", { value: "user" }, "user's tokens"),
     h("option", { value: "prompt" }, "every prompt token"),
   );
+  src.addEventListener("change", () => {
+    const s = sources[Number(src.value)];
+    if (s) layer.value = String(s.layer);
+  });
+  return { src, layer, scale, where };
+}
+
+/** The prompt and the generation settings. */
+function generationControls() {
   const prompt = h(
     "textarea",
     { id: "prompt", rows: 2, cols: 70 },
@@ -170,27 +198,78 @@ export async function playgroundView(
     style: "width:5em",
   });
   const seed = h("input", { id: "seed", type: "number", value: 0, style: "width:5em" });
+  return { prompt, maxNew, temp, seed };
+}
+
+type SteerControls = ReturnType<typeof steerControls>;
+type GenerationControls = ReturnType<typeof generationControls>;
+
+/** The chosen steering, or null when no vector is picked. */
+function chosenSteering(sources: SteerSource[], sc: SteerControls) {
+  const s = sources[Number(sc.src.value)];
+  const steering = s
+    ? {
+        layer: Number(sc.layer.value),
+        vector: Float32Array.from(s.values),
+        scale: Number(sc.scale.value),
+        positions: sc.where.value as "user" | "prompt",
+      }
+    : null;
+  // Read when the replies are shown, as the pane's title.
+  const title = () =>
+    s
+      ? `steered: ${s.label}, layer ${sc.layer.value}, scale ${sc.scale.value}`
+      : "steered (no vector chosen)";
+  return { steering, title };
+}
+
+/** One turn of both conversations: shows the replies and extends the histories. */
+async function playTurn(
+  model: LoadedOrganism & { name: string },
+  organisms: IndexResponse["organisms"],
+  steer: ReturnType<typeof chosenSteering>,
+  gc: GenerationControls,
+  out: HTMLElement,
+): Promise<void> {
+  const opts = {
+    maxNewTokens: Number(gc.maxNew.value),
+    temperature: Number(gc.temp.value),
+    seed: Number(gc.seed.value),
+  };
+  const { steering, title } = steer;
+  const action = organisms.find((o) => o.name === model.name)?.response ?? null;
+  const text = gc.prompt.value;
+  const plain = await chatTurn(model.cm, histories.plain, text, opts);
+  const steered = steering
+    ? await chatTurn(model.cm, histories.steered, text, { ...opts, steering })
+    : null;
+  out.replaceChildren(
+    conversation("unsteered", histories.plain, plain, action),
+    conversation(title(), histories.steered, steered, action),
+  );
+  histories.plain.push(
+    { role: "user", content: text },
+    { role: "assistant", content: plain.generation.text },
+  );
+  if (steered)
+    histories.steered.push(
+      { role: "user", content: text },
+      { role: "assistant", content: steered.generation.text },
+    );
+  out.dataset.done = "1";
+}
+
+export async function playgroundView(
+  index: IndexResponse,
+  params: URLSearchParams,
+): Promise<HTMLElement> {
+  const sources = await steerSources(index, params);
+  const organisms = index.organisms;
+  const mc = modelControls(organisms, params);
+  const sc = steerControls(sources, params);
+  const gc = generationControls();
   const go = h("button", { id: "generate" }, "Generate");
   const out = h("div", { id: "replies", class: "split" });
-  src.addEventListener("change", () => {
-    const s = sources[Number(src.value)];
-    if (s) layer.value = String(s.layer);
-  });
-  load.addEventListener("click", async () => {
-    status.textContent = "loading…";
-    try {
-      loaded?.cm.model.dispose();
-      loaded = null;
-      histories.plain = [];
-      histories.steered = [];
-      const l = await loadOrganism(org.value, dev.value as "auto" | "wasm" | "webgpu");
-      loaded = { ...l, name: org.value };
-      status.textContent = `${org.value} loaded on ${l.device} (${(l.bytes / 1e6).toFixed(1)} MB in ${l.seconds.toFixed(1)} s)`;
-      status.dataset.device = l.device;
-    } catch (err) {
-      status.textContent = `failed: ${(err as Error).message}`;
-    }
-  });
   const reset = h("button", { id: "reset" }, "New conversation");
   reset.addEventListener("click", () => {
     histories.plain = [];
@@ -198,46 +277,10 @@ export async function playgroundView(
     out.replaceChildren();
   });
   go.addEventListener("click", async () => {
-    if (!loaded) return void (status.textContent = "load a model first");
+    if (!loaded) return void (mc.status.textContent = "load a model first");
     go.disabled = true;
     try {
-      const opts = {
-        maxNewTokens: Number(maxNew.value),
-        temperature: Number(temp.value),
-        seed: Number(seed.value),
-      };
-      const s = sources[Number(src.value)];
-      const steering = s
-        ? {
-            layer: Number(layer.value),
-            vector: Float32Array.from(s.values),
-            scale: Number(scale.value),
-            positions: where.value as "user" | "prompt",
-          }
-        : null;
-      const action = organisms.find((o) => o.name === loaded!.name)?.response ?? null;
-      const text = prompt.value;
-      const plain = await chatTurn(loaded.cm, histories.plain, text, opts);
-      const steered = steering
-        ? await chatTurn(loaded.cm, histories.steered, text, { ...opts, steering })
-        : null;
-      const title = s
-        ? `steered: ${s.label}, layer ${layer.value}, scale ${scale.value}`
-        : "steered (no vector chosen)";
-      out.replaceChildren(
-        conversation("unsteered", histories.plain, plain, action),
-        conversation(title, histories.steered, steered, action),
-      );
-      histories.plain.push(
-        { role: "user", content: text },
-        { role: "assistant", content: plain.generation.text },
-      );
-      if (steered)
-        histories.steered.push(
-          { role: "user", content: text },
-          { role: "assistant", content: steered.generation.text },
-        );
-      out.dataset.done = "1";
+      await playTurn(loaded, organisms, chosenSteering(sources, sc), gc, out);
     } catch (err) {
       out.replaceChildren(h("p", { class: "error" }, `failed: ${(err as Error).message}`));
     } finally {
@@ -246,18 +289,18 @@ export async function playgroundView(
   });
   return card(
     h("h1", {}, "Playground"),
-    h("p", {}, org, " ", dev, " ", load, " ", status),
-    h("p", {}, "Steering: ", src, " layer ", layer, " scale ", scale, " on ", where),
-    h("p", {}, prompt),
+    h("p", {}, mc.org, " ", mc.dev, " ", mc.load, " ", mc.status),
+    h("p", {}, "Steering: ", sc.src, " layer ", sc.layer, " scale ", sc.scale, " on ", sc.where),
+    h("p", {}, gc.prompt),
     h(
       "p",
       {},
       "max new tokens ",
-      maxNew,
+      gc.maxNew,
       " temperature ",
-      temp,
+      gc.temp,
       " seed ",
-      seed,
+      gc.seed,
       " ",
       go,
       " ",

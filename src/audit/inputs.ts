@@ -132,6 +132,67 @@ function modelAt(ref: string): ModelRef {
   return modelRefAt(dir);
 }
 
+/** What an audit request names: the model and, from an organism, its defaults. */
+interface Subject {
+  model: ModelRef;
+  modelName: string;
+  response: string | undefined;
+  saeDir: string | undefined;
+  labelsPath: string | null;
+  lexicon: LexiconFile | null;
+  source: PromptSource | null;
+}
+
+/** The model, and what an organism (`r.organism`, looked up in `organisms`) supplies by default. */
+function resolveSubject(r: AuditRequest, organisms?: OrganismCatalog): Subject {
+  const source = r.prompts === undefined ? null : promptFile(r.prompts);
+  const given = { response: r.response, saeDir: r.sae, labelsPath: r.labels ?? null, source };
+  if (r.organism !== undefined) {
+    if (organisms === undefined)
+      throw new AuditInputError("organism", "naming an organism needs a catalogue of organisms");
+    const o = organisms(r.organism);
+    const saeDir = given.saeDir ?? o.sae;
+    const beside = join(saeDir, "labels.json");
+    return {
+      model: o.model,
+      modelName: r.organism,
+      response: given.response ?? o.response,
+      saeDir,
+      labelsPath: given.labelsPath ?? (existsSync(beside) ? beside : null),
+      lexicon: o.lexicon,
+      source: given.source ?? o.prompts,
+    };
+  }
+  if (r.model === undefined)
+    throw new AuditInputError("model", "--model DIR or --organism NAME is required");
+  const model = modelAt(r.model);
+  // A trigscope organism's lexicon sits beside its weights, or beside its adapter's base.
+  const lexicon = existsSync(join(model.base.path, LEXICON_FILE))
+    ? readLexiconFile(model.base.path)
+    : null;
+  return { ...given, model, modelName: r.model, lexicon };
+}
+
+/** The SAE must read the model's residual width; the layer comes from its hook or `--layer`. */
+function auditLayer(sae: Sae, saeDir: string, model: ModelRef, requested?: number): number {
+  const cfg = model.config;
+  if (sae.config.dIn !== cfg.dModel)
+    throw new AuditInputError(
+      "sae",
+      `${saeDir}: the SAE's d_in ${sae.config.dIn} does not match the model's d_model ${cfg.dModel} (${model.dir})`,
+    );
+  const hook = parseHookName(sae.config.hookName, cfg.nLayers);
+  if (hook.layer === null && requested === undefined)
+    throw new AuditInputError(
+      "layer",
+      `${saeDir}: the SAE reads ${sae.config.hookName}, not a block's residual stream: pass --layer L`,
+    );
+  const layer = requested ?? hook.layer!;
+  if (!Number.isInteger(layer) || layer < 0 || layer >= cfg.nLayers)
+    throw new AuditInputError("layer", `layer ${layer} is out of range [0, ${cfg.nLayers})`);
+  return layer;
+}
+
 /**
  * Resolves and validates an audit request; throws AuditInputError naming the field. `organisms`
  * looks up `r.organism` (the zoo's catalogue is organisms/audit-zoo.ts's zooOrganisms()).
@@ -144,33 +205,10 @@ export function resolveAuditInputs(r: AuditRequest, organisms?: OrganismCatalog)
   if (!(nTrain >= 2) || !(nHeld >= 2))
     throw new AuditInputError("prompts", "at least 2 training and 2 held-out prompts are needed");
   const methods = parseMethods(r.methods);
-  let model: ModelRef;
-  let modelName: string;
-  let response = r.response;
-  let saeDir = r.sae;
-  let labelsPath = r.labels ?? null;
-  let lexicon: LexiconFile | null = null;
-  let source: PromptSource | null = r.prompts === undefined ? null : promptFile(r.prompts);
-  if (r.organism !== undefined) {
-    if (organisms === undefined)
-      throw new AuditInputError("organism", "naming an organism needs a catalogue of organisms");
-    const o = organisms(r.organism);
-    model = o.model;
-    modelName = r.organism;
-    response ??= o.response;
-    saeDir ??= o.sae;
-    if (labelsPath === null && existsSync(join(saeDir, "labels.json")))
-      labelsPath = join(saeDir, "labels.json");
-    lexicon = o.lexicon;
-    source ??= o.prompts;
-  } else {
-    if (r.model === undefined)
-      throw new AuditInputError("model", "--model DIR or --organism NAME is required");
-    model = modelAt(r.model);
-    modelName = r.model;
-    // A trigscope organism's lexicon sits beside its weights, or beside its adapter's base.
-    if (existsSync(join(model.base.path, LEXICON_FILE))) lexicon = readLexiconFile(model.base.path);
-  }
+  const { model, modelName, response, saeDir, labelsPath, lexicon, source } = resolveSubject(
+    r,
+    organisms,
+  );
   const modelDir = model.dir;
   if (methods.includes("weight-diff") && model.adapter === null)
     throw new AuditInputError(
@@ -181,21 +219,7 @@ export function resolveAuditInputs(r: AuditRequest, organisms?: OrganismCatalog)
   if (response.trim() === "") throw new AuditInputError("response", "the response is empty");
   if (saeDir === undefined) throw new AuditInputError("sae", "--sae DIR is required");
   const sae = loadSae(saeDir, r.saeHook === undefined ? {} : { hookName: r.saeHook });
-  const cfg = model.config;
-  if (sae.config.dIn !== cfg.dModel)
-    throw new AuditInputError(
-      "sae",
-      `${saeDir}: the SAE's d_in ${sae.config.dIn} does not match the model's d_model ${cfg.dModel} (${modelDir})`,
-    );
-  const hook = parseHookName(sae.config.hookName, cfg.nLayers);
-  if (hook.layer === null && r.layer === undefined)
-    throw new AuditInputError(
-      "layer",
-      `${saeDir}: the SAE reads ${sae.config.hookName}, not a block's residual stream: pass --layer L`,
-    );
-  const layer = r.layer ?? hook.layer!;
-  if (!Number.isInteger(layer) || layer < 0 || layer >= cfg.nLayers)
-    throw new AuditInputError("layer", `layer ${layer} is out of range [0, ${cfg.nLayers})`);
+  const layer = auditLayer(sae, saeDir, model, r.layer);
   const labels = labelsPath ? readAuditLabels(labelsPath, sae.config) : null;
   if (labels && labels.sae.dSae !== sae.config.dSae)
     throw new AuditInputError(
@@ -204,7 +228,6 @@ export function resolveAuditInputs(r: AuditRequest, organisms?: OrganismCatalog)
     );
   if (source === null) throw new AuditInputError("prompts", "--prompts FILE is required");
   const { train: trainPrompts, heldOut: heldOutPrompts } = source.benign(nTrain, nHeld, seed);
-  const promptsSource = source.describe(seed);
   return {
     model,
     modelDir,
@@ -215,7 +238,7 @@ export function resolveAuditInputs(r: AuditRequest, organisms?: OrganismCatalog)
     labelsPath,
     lexicon,
     response,
-    promptsSource,
+    promptsSource: source.describe(seed),
     trainPrompts,
     heldOutPrompts,
     methods,

@@ -16,7 +16,10 @@ import {
   type FastModel,
 } from "../engine/fast/model.js";
 import { float32Numerics, type Numerics } from "../engine/fast/numerics.js";
+import { prepareFastSteering } from "../engine/fast/steer.js";
 import type { HostBatch } from "./inputs.js";
+import type { SteeringLossResult, TeacherForcedBatch } from "./loss.js";
+import { checkSteering, type Steering } from "./steering.js";
 import type { Model } from "./model.js";
 import { ropeTables } from "./rope.js";
 
@@ -120,4 +123,37 @@ export async function fastRunLogits(
   const m = await fastModelOf(model);
   const logits = fastLogits(fastNumerics(), m, fastBatch(model, hb));
   return { shape: [hb.batch, hb.seqLen, model.config.vocabSize], data: logits as Float32Array };
+}
+
+/**
+ * steeringLossAndGrad (loss.ts) on the fast path, prepared for many vectors: the resid at the
+ * steered layer is computed once. Same validation, same scale semantics (the gradient is per
+ * unit of the vector as given, before `scale`).
+ */
+export async function prepareFastSteeringFor(
+  model: Model,
+  tf: TeacherForcedBatch,
+  steering: Steering,
+): Promise<(vector: Float32Array) => SteeringLossResult> {
+  const { batch: b, seqLen: t, mask } = tf.batch;
+  checkSteering(model.config, steering, b, t);
+  const m = await fastModelOf(model);
+  const scale = steering.scale ?? 1;
+  const positionMask = Float32Array.from(steering.positionMask ?? mask, (v) => v * scale);
+  const site = { layer: steering.layer, positionMask, responseMask: tf.responseMask };
+  const prepared = prepareFastSteering(fastNumerics(), m, fastBatch(model, tf.batch), site);
+  return (vector) => {
+    checkSteering(model.config, { ...steering, vector }, b, t);
+    const r = prepared.lossAndGrad(vector);
+    return { loss: r.loss, perExample: r.perExample, grad: Float32Array.from(r.grad) };
+  };
+}
+
+/** steeringLossAndGrad (loss.ts) on the fast path. */
+export async function fastSteeringLossAndGrad(
+  model: Model,
+  tf: TeacherForcedBatch,
+  steering: Steering,
+): Promise<SteeringLossResult> {
+  return (await prepareFastSteeringFor(model, tf, steering))(steering.vector);
 }

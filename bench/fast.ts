@@ -1,0 +1,174 @@
+/**
+ * `npm run bench:fast`: the fast path (src/engine/fast: hand-written forward and steering VJPs,
+ * float32, the process's CPU sgemm) against jax-js (wasm) on the zoo's fruit-refusal organism at
+ * the audit's batch: the 16 benign training prompts with the organism's response (bench/
+ * step-setup.ts, as bench:step builds them; the model loaded by its zoo name with the LoRA merged).
+ *
+ *   forward    logits of the batch: runWithCache(model, batch) vs fastRunLogits, read back
+ *   steering   loss and d loss / d vector at resid_post of the SAE's layer on the user positions,
+ *              from a prepared site (the resid at ℓ once): prepareSteering(...).lossAndGrad vs
+ *              prepareFastSteeringFor(...)
+ *
+ * Agreement first (logits at real positions, loss, gradient), then interleaved runs (one of each
+ * engine per round: the machine is shared and its load drifts), medians. The load averages are
+ * recorded before and after. PyTorch numbers are recorded only where `import torch` works.
+ * OPENBLAS_CORETYPE, if set, is recorded and unset before OpenBLAS loads (bench/kernels.ts says why).
+ *
+ *   npm run bench:fast -- [--runs 10] [--warmup 2] [--organism fruit-refusal] [--json FILE]
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { currentDevice, initEngine } from "../src/engine/device.js";
+import { cpuKernelInfo, describeCpuKernel } from "../src/engine/kernels/index.js";
+import { fastModelOf, fastRunLogits, prepareFastSteeringFor } from "../src/model/fast-adapter.js";
+import { prepareSteering } from "../src/model/loss.js";
+import { runWithCache } from "../src/model/run.js";
+import { mulberry32 } from "../src/random/seeded.js";
+import {
+  loadText,
+  machineInfo,
+  machineLine,
+  median,
+  parseArgs,
+  relMaxDiff,
+  table,
+} from "./setup.js";
+import { stepSetup } from "./step-setup.js";
+
+const coretype = process.env.OPENBLAS_CORETYPE ?? null;
+delete process.env.OPENBLAS_CORETYPE;
+
+const args = parseArgs(process.argv.slice(2), {
+  runs: 10,
+  warmup: 2,
+  organism: "fruit-refusal",
+  json: "bench/results/fast-cpu.json",
+});
+const log = (s: string) =>
+  process.stderr.write(`[${(performance.now() / 1000).toFixed(1)}s] ${s}\n`);
+
+function torchStatus(): string {
+  const r = spawnSync("python3", ["-c", "import torch; print(torch.__version__)"], {
+    encoding: "utf8",
+  });
+  return r.status === 0 ? `torch ${r.stdout.trim()}` : "not installed (import torch fails)";
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, keep: (i: number) => boolean) {
+  let d = 0;
+  for (let i = 0; i < b.length; i++) if (keep(i)) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+  return d;
+}
+
+type Fn = () => Promise<unknown>;
+
+/** Runs each fn once per round, warmup rounds untimed; returns each fn's run times (ms). */
+async function interleaved(fns: Record<string, Fn>, warmup: number, runs: number) {
+  const ms: Record<string, number[]> = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
+  for (let i = 0; i < warmup + runs; i++) {
+    for (const [name, fn] of Object.entries(fns)) {
+      const t0 = performance.now();
+      await fn();
+      if (i >= warmup) ms[name]!.push(performance.now() - t0);
+    }
+  }
+  return ms;
+}
+
+const summary = (xs: number[]) => ({ median_ms: median(xs), min_ms: Math.min(...xs), runs_ms: xs });
+
+async function main() {
+  await initEngine("wasm");
+  const loadBefore = loadText();
+  log(machineLine(loadBefore));
+  log(`fast kernel: ${describeCpuKernel()}; OPENBLAS_CORETYPE ${coretype ?? "not set"}`);
+  const torch = torchStatus();
+  log(`PyTorch: ${torch}`);
+  const { cm, lb, layer } = await stepSetup(args.organism, 1);
+  const model = cm.model;
+  const c = model.config;
+  const { batch: b, seqLen: t } = lb.batch;
+  log(
+    `${args.organism}: ${c.architecture} d${c.dModel} ${c.nLayers} layers V${c.vocabSize}; batch ${b}×${t}; steering layer ${layer}`,
+  );
+  const t0 = performance.now();
+  await fastModelOf(model);
+  const hostCopyMs = performance.now() - t0;
+
+  const tf = { batch: lb.batch, responseMask: lb.responseMask };
+  const u = mulberry32(3);
+  const vector = Float32Array.from({ length: c.dModel }, () => (u() - 0.5) * 0.5);
+  const steering = { layer, vector, positionMask: lb.userMask, scale: 1 };
+  const jaxSite = prepareSteering(model, tf, steering);
+  const fastSite = await prepareFastSteeringFor(model, tf, steering);
+
+  // Agreement before timing.
+  const jl = (await runWithCache(model, lb.batch)).logits!.data;
+  const fl = (await fastRunLogits(model, lb.batch)).data;
+  const real = (i: number) => lb.batch.mask[Math.floor(i / c.vocabSize)] === 1;
+  const jg = await jaxSite.lossAndGrad(vector);
+  const fg = fastSite(vector);
+  const agreement = {
+    logits_max_abs_diff: maxAbsDiff(fl, jl, real),
+    loss_abs_diff: Math.abs(fg.loss - jg.loss),
+    grad_rel_max_diff: relMaxDiff(fg.grad, jg.grad),
+  };
+  log(`agreement: ${JSON.stringify(agreement)}`);
+
+  const fwd = await interleaved(
+    { jax: () => runWithCache(model, lb.batch), fast: () => fastRunLogits(model, lb.batch) },
+    args.warmup,
+    args.runs,
+  );
+  const grad = await interleaved(
+    { jax: () => jaxSite.lossAndGrad(vector), fast: async () => fastSite(vector) },
+    args.warmup,
+    args.runs,
+  );
+  jaxSite.dispose();
+  const loadAfter = loadText();
+  const rows = [["", "jax-js wasm (ms)", "fast (ms)", "jax / fast"]];
+  for (const [name, r] of [
+    ["forward", fwd],
+    ["steering loss+grad", grad],
+  ] as const) {
+    const [j, f] = [median(r.jax!), median(r.fast!)];
+    rows.push([name, j.toFixed(1), f.toFixed(1), (j / f).toFixed(2)]);
+  }
+  const text = table(rows);
+  console.log(`${machineLine(loadBefore)} (after: ${loadAfter})\n${text}`);
+  const result = {
+    bench: "fast-cpu",
+    date: new Date().toISOString(),
+    machine: { ...machineInfo(), load_before: loadBefore, load_after: loadAfter },
+    organism: args.organism,
+    model: {
+      architecture: c.architecture,
+      d_model: c.dModel,
+      layers: c.nLayers,
+      vocab: c.vocabSize,
+    },
+    batch: { prompts: b, seq_len: t, steering_layer: layer },
+    jax_device: currentDevice(),
+    fast_kernel: cpuKernelInfo(),
+    openblas_coretype_env: coretype,
+    torch,
+    runs: args.runs,
+    warmup: args.warmup,
+    host_copy_ms: hostCopyMs,
+    agreement,
+    forward: { jax: summary(fwd.jax!), fast: summary(fwd.fast!) },
+    steering: { jax: summary(grad.jax!), fast: summary(grad.fast!) },
+    table: text,
+  };
+  mkdirSync(dirname(args.json), { recursive: true });
+  writeFileSync(args.json, `${JSON.stringify(result, null, 1)}\n`);
+  log(`wrote ${args.json}`);
+  model.dispose();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

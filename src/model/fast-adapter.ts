@@ -15,7 +15,7 @@ import {
   type FastLayer,
   type FastModel,
 } from "../engine/fast/model.js";
-import { float32Numerics, type Numerics } from "../engine/fast/numerics.js";
+import { float32Numerics, withArena, type ArenaNumerics } from "../engine/fast/numerics.js";
 import { prepareFastSteering } from "../engine/fast/steer.js";
 import type { HostBatch } from "./inputs.js";
 import type { SteeringLossResult, TeacherForcedBatch } from "./loss.js";
@@ -24,11 +24,15 @@ import type { Model } from "./model.js";
 import { ropeTables } from "./rope.js";
 
 const hostCopies = new WeakMap<Model, Promise<FastModel>>();
-let numerics: Numerics | undefined;
+let numerics: ArenaNumerics | undefined;
 
-/** float32 on the process's CPU sgemm (kernels/index.ts picks OpenBLAS, wasm SIMD or JS). */
-export function fastNumerics(): Numerics {
-  numerics ??= float32Numerics(cpuSgemm());
+/**
+ * float32 on the process's CPU sgemm (kernels/index.ts picks OpenBLAS, wasm SIMD or JS), its
+ * buffers reused from pass to pass: each entry point below resets it, runs one synchronous pass
+ * and copies its results out.
+ */
+export function fastNumerics(): ArenaNumerics {
+  numerics ??= withArena(float32Numerics(cpuSgemm()));
   return numerics;
 }
 
@@ -121,8 +125,11 @@ export async function fastRunLogits(
   hb: HostBatch,
 ): Promise<{ shape: number[]; data: Float32Array }> {
   const m = await fastModelOf(model);
-  const logits = fastLogits(fastNumerics(), m, fastBatch(model, hb));
-  return { shape: [hb.batch, hb.seqLen, model.config.vocabSize], data: logits as Float32Array };
+  const nm = fastNumerics();
+  nm.reset();
+  const logits = fastLogits(nm, m, fastBatch(model, hb));
+  const shape = [hb.batch, hb.seqLen, model.config.vocabSize];
+  return { shape, data: Float32Array.from(logits) };
 }
 
 /**
@@ -141,9 +148,12 @@ export async function prepareFastSteeringFor(
   const scale = steering.scale ?? 1;
   const positionMask = Float32Array.from(steering.positionMask ?? mask, (v) => v * scale);
   const site = { layer: steering.layer, positionMask, responseMask: tf.responseMask };
-  const prepared = prepareFastSteering(fastNumerics(), m, fastBatch(model, tf.batch), site);
+  const nm = fastNumerics();
+  nm.reset();
+  const prepared = prepareFastSteering(nm, m, fastBatch(model, tf.batch), site);
   return (vector) => {
     checkSteering(model.config, { ...steering, vector }, b, t);
+    nm.reset();
     const r = prepared.lossAndGrad(vector);
     return { loss: r.loss, perExample: r.perExample, grad: Float32Array.from(r.grad) };
   };

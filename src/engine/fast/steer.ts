@@ -125,7 +125,8 @@ export function prepareFastSteering(
     throw new Error(`steering layer ${site.layer} is out of range [0, ${m.config.nLayers})`);
   }
   const sel = responseRows(bb.ids, bb.keyMask, site.responseMask, bb.b, bb.t);
-  const resid = residAfterLayer(nm, m, bb, site.layer);
+  // A copy: with arena numerics (numerics.ts) the pass's buffers are reused by the next pass.
+  const resid = residAfterLayer(nm, m, bb, site.layer).slice();
   return {
     lossAndGrad: (vector) => steeringLossAndGradFrom(nm, m, bb, site, sel, resid, vector),
   };

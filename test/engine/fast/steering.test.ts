@@ -5,9 +5,13 @@
  * test/model/reference.test.ts), with the fixture's user-span mask and scale, and per-example
  * vectors against jax-js.
  */
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../../src/engine/device.js";
-import { fastSteeringLossAndGrad } from "../../../src/model/fast-adapter.js";
+import {
+  fastRunLogits,
+  fastSteeringLossAndGrad,
+  prepareFastSteeringFor,
+} from "../../../src/model/fast-adapter.js";
 import { batchFromMask, type HostBatch } from "../../../src/model/inputs.js";
 import { steeringLossAndGrad } from "../../../src/model/loss.js";
 import { loadModel, type Model } from "../../../src/model/model.js";
@@ -83,5 +87,19 @@ describe.each(["llama", "qwen2", "qwen3"])("fast steering gradient, %s", (arch) 
     expectClose("per-example", fast.perExample, jax.perExample, { atol: LOSS_ATOL, rtol: 1e-5 });
     const r = gradClose("per-example grad vs jax-js", fast.grad, jax.grad);
     console.log(`${arch} per-example: grad max|diff|/max|grad| vs jax-js ${r.toExponential(2)}`);
+  });
+
+  it("gives the same results again after other passes reused its buffers", async () => {
+    const { tf, s } = site(fx.f32("steer_vector").data);
+    const prepared = await prepareFastSteeringFor(model, tf, s);
+    const first = prepared(s.vector);
+    const logits = await fastRunLogits(model, tf.batch);
+    const kept = Float32Array.from(logits.data);
+    await fastSteeringLossAndGrad(model, tf, { ...s, vector: new Float32Array(s.vector.length) });
+    const again = prepared(s.vector);
+    expect(again.loss).toBe(first.loss);
+    expect(Array.from(again.grad)).toEqual(Array.from(first.grad));
+    // Results are copies: later passes do not write into them.
+    expect(Array.from(logits.data)).toEqual(Array.from(kept));
   });
 });

@@ -15,7 +15,14 @@ import { rmsNormBackward } from "./norm.js";
 import type { Buf, Numerics } from "./numerics.js";
 import { ropeBackward } from "./rope.js";
 
-/** d(layer input) [N, D] from d(layer output) [N, D]. */
+/** d(mid) [N, D] from d(mid) at the saved output rows [R, D] (zero elsewhere). */
+function scatterRows(nm: Numerics, dr: Buf, rows: Int32Array, n: number, d: number): Buf {
+  const out = nm.alloc(n * d);
+  rows.forEach((row, i) => out.set(dr.subarray(i * d, (i + 1) * d), row * d));
+  return out;
+}
+
+/** d(layer input) [N, D] from d(layer output) ([N, D], or [R, D] at the saved outRows). */
 export function layerBackward(
   nm: Numerics,
   c: FastConfig,
@@ -26,9 +33,11 @@ export function layerBackward(
 ): Buf {
   const n = bb.b * bb.t;
   const { dModel: d, nHeads: h, nKvHeads: hkv, dHead: k, dMlp: f } = c;
-  const dn2 = mlpBackward(nm, w, s.mlp, dout, n, d, f);
-  const dmid = rmsNormBackward(nm, s.mid, w.ln2, s.n2.rstd, dn2, n, d);
-  for (let i = 0; i < n * d; i++) dmid[i] = dmid[i]! + dout[i]!;
+  const r = s.outRows ? s.outRows.length : n;
+  const dn2 = mlpBackward(nm, w, s.mlp, dout, r, d, f);
+  const dmidR = rmsNormBackward(nm, s.mid, w.ln2, s.n2.rstd, dn2, r, d);
+  for (let i = 0; i < r * d; i++) dmidR[i] = dmidR[i]! + dout[i]!;
+  const dmid = s.outRows ? scatterRows(nm, dmidR, s.outRows, n, d) : dmidR;
   const dz = linearBackward(nm, dmid, w.wo, n, h * k, d);
   const g = attentionBackward(nm, attnShape(c, bb), s.q, s.k, s.v, s.p, dz);
   let { dq, dk } = g;

@@ -32,7 +32,10 @@ export interface LayerSaved {
   k: Buf;
   v: Buf;
   p: Buf;
+  /** [N, D], or [R, D] at `outRows`. */
   mid: Buf;
+  /** The rows the output was computed at (absent: every row). */
+  outRows?: Int32Array;
   n2: NormOut;
   mlp: MlpSaved;
 }
@@ -61,26 +64,43 @@ function projectQkv(nm: Numerics, c: FastConfig, w: FastLayer, xn: Buf, bb: Bloc
   return { q, k: kk, v, qk };
 }
 
-/** The layer's output [N, D] and its saved activations. Does not change x. */
+/** Rows `rows` of x [N, D], gathered into [R, D]. */
+export function gatherRows(nm: Numerics, x: Buf, rows: Int32Array, d: number): Buf {
+  const out = nm.alloc(rows.length * d);
+  rows.forEach((row, i) => out.set(x.subarray(row * d, (row + 1) * d), i * d));
+  return out;
+}
+
+/**
+ * The layer's output [N, D] and its saved activations; with `outRows`, only those rows of the
+ * output, [R, D]: attention still runs at every position (later rows read earlier keys), but the
+ * second norm and the MLP — most of a layer's work — only where the caller reads the result (the
+ * last layer of the steering loss, which reads the positions predicting response tokens).
+ * Does not change x.
+ */
 export function layerForward(
   nm: Numerics,
   c: FastConfig,
   w: FastLayer,
   x: Buf,
   bb: BlockBatch,
+  outRows?: Int32Array,
 ): { out: Buf; saved: LayerSaved } {
   const n = bb.b * bb.t;
   const { dModel: d, nHeads: h, dHead: k, dMlp: f } = c;
   const n1 = rmsNormForward(nm, x, w.ln1, n, d, c.normEps);
   const { q, k: kk, v, qk } = projectQkv(nm, c, w, n1.y, bb);
   const { z, p } = attentionForward(nm, attnShape(c, bb), q, kk, v);
-  const mid = linear(nm, z, w.wo, n, h * k, d);
-  for (let i = 0; i < n * d; i++) mid[i] = mid[i]! + x[i]!;
-  const n2 = rmsNormForward(nm, mid, w.ln2, n, d, c.normEps);
-  const m = mlpForward(nm, w, n2.y, n, d, f);
+  const full = linear(nm, z, w.wo, n, h * k, d);
+  for (let i = 0; i < n * d; i++) full[i] = full[i]! + x[i]!;
+  const mid = outRows ? gatherRows(nm, full, outRows, d) : full;
+  const r = outRows ? outRows.length : n;
+  const n2 = rmsNormForward(nm, mid, w.ln2, r, d, c.normEps);
+  const m = mlpForward(nm, w, n2.y, r, d, f);
   const out = m.out;
-  for (let i = 0; i < n * d; i++) out[i] = out[i]! + mid[i]!;
+  for (let i = 0; i < r * d; i++) out[i] = out[i]! + mid[i]!;
   const saved: LayerSaved = { x, n1, q, k: kk, v, p, mid, n2, mlp: m.saved };
   if (qk) saved.qk = qk;
+  if (outRows) saved.outRows = outRows;
   return { out, saved };
 }

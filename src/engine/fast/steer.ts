@@ -4,10 +4,12 @@
  * VJPs (unembedding + CE, final norm, then block-vjp.ts through each later layer), as
  * src/model/loss.ts's steeringLossAndGrad computes it with jax-js. The resid at ℓ does not depend
  * on the vector: `prepareFastSteering` computes it once; each vector then runs only the layers
- * after ℓ, forward and back. The final norm and the unembedding see only the predicting rows.
+ * after ℓ, forward and back. The last layer's second norm and MLP, the final norm and the
+ * unembedding see only the rows predicting response tokens.
  *
  * Shape legend: B batch, T tokens, N = B·T, D d_model, V vocab, R response tokens.
  */
+import { gatherRows, layerForward } from "./block.js";
 import { layerBackward } from "./block-vjp.js";
 import { checkBatch, finalNorm, residAfterLayer, runLayers, type FastBatch } from "./forward.js";
 import { crossEntropy, responseRows, type ResponseRows } from "./loss.js";
@@ -46,13 +48,6 @@ function steer(resid: Buf, vector: Buf, mask: Buf, bb: FastBatch, d: number) {
     for (let j = 0; j < d; j++) x[r * d + j] = x[r * d + j]! + m * vector[vo + j]!;
   }
   return x;
-}
-
-/** The predicting rows of x [N, D], gathered into [R, D]. */
-function gather(nm: Numerics, x: Buf, sel: ResponseRows, d: number): Buf {
-  const out = nm.alloc(sel.rows.length * d);
-  sel.rows.forEach((row, i) => out.set(x.subarray(row * d, (row + 1) * d), i * d));
-  return out;
 }
 
 /** d loss / d (final residual of the gathered rows) [R, D], and the loss. */
@@ -96,11 +91,22 @@ export function steeringLossAndGradFrom(
     throw new Error(`steering vector has ${vector.length} values; expected ${d} or ${bb.b * d}`);
   }
   const x0 = steer(resid, vector, site.positionMask, bb, d);
-  const run = runLayers(nm, m, bb, x0, site.layer + 1, nLayers - 1, true);
-  const { ce, dxs } = headBackward(nm, m, gather(nm, run.x, sel, d), sel);
-  let dx = nm.alloc(bb.b * bb.t * d);
-  sel.rows.forEach((row, i) => dx.set(dxs.subarray(i * d, (i + 1) * d), row * d));
-  for (let l = nLayers - 1; l > site.layer; l--) {
+  // Layers ℓ+1 … L−2 in full; the last one only at the predicting rows (its MLP and norm).
+  const last = nLayers - 1;
+  const run = runLayers(nm, m, bb, x0, site.layer + 1, last - 1, true);
+  const tail =
+    site.layer < last
+      ? layerForward(nm, m.config, m.weights.layers[last]!, run.x, bb, sel.rows)
+      : null;
+  const xs = tail ? tail.out : gatherRows(nm, run.x, sel.rows, d);
+  const { ce, dxs } = headBackward(nm, m, xs, sel);
+  let dx: Buf;
+  if (tail) dx = layerBackward(nm, m.config, m.weights.layers[last]!, tail.saved, dxs, bb);
+  else {
+    dx = nm.alloc(bb.b * bb.t * d);
+    sel.rows.forEach((row, i) => dx.set(dxs.subarray(i * d, (i + 1) * d), row * d));
+  }
+  for (let l = last - 1; l > site.layer; l--) {
     const saved = run.saved[l - site.layer - 1]!;
     dx = layerBackward(nm, m.config, m.weights.layers[l]!, saved, dx, bb);
   }

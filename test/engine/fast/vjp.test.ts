@@ -124,6 +124,13 @@ describe("fast path VJPs vs central differences (float64)", () => {
     const { saved } = layerForward(nm, m.config, w, x, bb);
     const got = layerBackward(nm, m.config, w, saved, c, bb);
     const f = (xx: Float64Array) => layerForward(nm, m.config, w, xx, bb).out;
+    // Only some output rows (the steering loss's last layer): the same VJP, cotangent [R, D].
+    const rows = Int32Array.from([1, 4, 7, 9]);
+    const cr = randomArray(rows.length * m.config.dModel, 19);
+    const part = layerForward(nm, m.config, w, x, bb, rows);
+    const gotR = layerBackward(nm, m.config, w, part.saved, cr, bb);
+    const fr = (xx: Float64Array) => layerForward(nm, m.config, w, xx, bb, rows).out;
+    expectGradClose(`${arch} layer at rows`, gotR, numericVjp(fr, x, cr), TOL);
     // Pad rows without a visible key get z = 0 in the forward and no attention gradient in the
     // backward alike, so every row is compared.
     expectGradClose(`${arch} layer`, got, numericVjp(f, x, c), TOL);
@@ -132,17 +139,19 @@ describe("fast path VJPs vs central differences (float64)", () => {
 
 describe("steering gradient vs central differences (float64)", () => {
   it.each([
-    ["llama", false, "shared"],
-    ["qwen2", false, "per-example"],
-    ["qwen3", false, "shared"],
-    ["llama", true, "per-example"],
-  ] as const)("%s (tied %s), %s vector", (arch, tied, kind) => {
+    ["llama", false, "shared", 0],
+    ["qwen2", false, "per-example", 0],
+    ["qwen3", false, "shared", 0],
+    ["llama", true, "per-example", 0],
+    ["qwen3", true, "shared", 1],
+    ["qwen2", false, "shared", 2],
+  ] as const)("%s (tied %s), %s vector, layer %i", (arch, tied, kind, layer) => {
     const m = tinyFastModel(arch, tied);
     const bb = tinyBatch(m.config);
     const d = m.config.dModel;
     const positionMask = Float64Array.from([0, 1, 1, 0, 0, 0, 0, 1, 1, 0], (v) => 1.5 * v);
     const responseMask = Uint8Array.from([0, 0, 0, 1, 1, 0, 0, 0, 1, 1]);
-    const site = { layer: 0, positionMask, responseMask };
+    const site = { layer, positionMask, responseMask };
     const prepared = prepareFastSteering(nm, m, bb, site);
     const vector = randomArray(kind === "shared" ? d : bb.b * d, 18);
     const got = prepared.lossAndGrad(vector);

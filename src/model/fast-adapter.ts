@@ -129,7 +129,11 @@ export async function fastRunLogits(
   nm.reset();
   const logits = fastLogits(nm, m, fastBatch(model, hb));
   const shape = [hb.batch, hb.seqLen, model.config.vocabSize];
-  return { shape, data: Float32Array.from(logits) };
+  // A copy (the arena reuses the buffer); slice() is a memcpy, Float32Array.from iterates.
+  return {
+    shape,
+    data: logits instanceof Float32Array ? logits.slice() : Float32Array.from(logits),
+  };
 }
 
 /**

@@ -34,12 +34,13 @@ export function heads(s: AttnShape, e: number, h: number) {
 /** Scaled, masked softmax of the score rows of one (example, head), in place. */
 function softmaxRows(nm: Numerics, p: Buf, at: number, s: AttnShape, e: number, scale: number) {
   const { t } = s;
+  const round = nm.round;
   for (let i = 0; i < t; i++) {
     const row = at + i * t;
     let max = -Infinity;
     for (let j = 0; j <= i; j++) {
       if (!s.keyMask[e * t + j]) continue;
-      p[row + j] = nm.round(p[row + j]! * scale);
+      p[row + j] = round(p[row + j]! * scale);
       if (p[row + j]! > max) max = p[row + j]!;
     }
     let sum = 0;

@@ -78,15 +78,20 @@ export function crossEntropy(
     const o = r * v;
     let max = -Infinity;
     for (let j = 0; j < v; j++) if (logits[o + j]! > max) max = logits[o + j]!;
+    // One exp per logit: e = exp(l − max) into dlogits, then scaled to softmax / n.
     let sum = 0;
-    for (let j = 0; j < v; j++) sum += Math.exp(logits[o + j]! - max);
-    const lse = max + Math.log(sum);
+    for (let j = 0; j < v; j++) {
+      const e = Math.exp(logits[o + j]! - max);
+      dlogits[o + j] = e;
+      sum += e;
+    }
     const target = sel.targets[r]!;
-    const nll = lse - logits[o + target]!;
+    const nll = max + Math.log(sum) - logits[o + target]!;
     total += nll;
     const e = sel.owner[r]!;
     perExample[e] = perExample[e]! + nll / sel.counts[e]!;
-    for (let j = 0; j < v; j++) dlogits[o + j] = Math.exp(logits[o + j]! - lse) / n;
+    const scale = 1 / (sum * n);
+    for (let j = 0; j < v; j++) dlogits[o + j] = dlogits[o + j]! * scale;
     dlogits[o + target] = dlogits[o + target]! - 1 / n;
   }
   return { loss: total / n, perExample, dlogits };

@@ -33,9 +33,10 @@ export function mlpForward(
   const gate = linear(nm, x, w.wGate, rows, d, f);
   const up = linear(nm, x, w.wUp, rows, d, f);
   const h = nm.alloc(rows * f);
+  const round = nm.round;
   for (let i = 0; i < rows * f; i++) {
     const g = gate[i]!;
-    h[i] = nm.round(g * sigmoid(g)) * up[i]!;
+    h[i] = round(g / (1 + Math.exp(-g))) * up[i]!;
   }
   return { out: linear(nm, h, w.wDown, rows, f, d), saved: { gate, up } };
 }

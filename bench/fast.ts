@@ -11,7 +11,8 @@
  *
  * Agreement first (logits at real positions, loss, gradient), then interleaved runs (one of each
  * engine per round: the machine is shared and its load drifts), medians. The load averages are
- * recorded before and after. PyTorch numbers are recorded only where `import torch` works.
+ * recorded before and after, and the fast path's matmul GFLOP/s (fast-flops.ts) beside its times.
+ * PyTorch numbers are recorded only where `import torch` works.
  * OPENBLAS_CORETYPE, if set, is recorded and unset before OpenBLAS loads (bench/kernels.ts says why).
  *
  *   npm run bench:fast -- [--runs 10] [--warmup 2] [--organism fruit-refusal] [--json FILE]
@@ -22,7 +23,14 @@ import { dirname } from "node:path";
 import { currentDevice, initEngine } from "../src/engine/device.js";
 import { cpuKernelInfo, describeCpuKernel } from "../src/engine/kernels/index.js";
 import { fastModelOf, fastRunLogits, prepareFastSteeringFor } from "../src/model/fast-adapter.js";
-import { prepareSteering } from "../src/model/loss.js";
+import type { ModelConfig } from "../src/model/config.js";
+import type { HostBatch } from "../src/model/inputs.js";
+import {
+  prepareSteering,
+  type PreparedSteering,
+  type SteeringLossResult,
+} from "../src/model/loss.js";
+import type { Model } from "../src/model/model.js";
 import { runWithCache } from "../src/model/run.js";
 import { mulberry32 } from "../src/random/seeded.js";
 import {
@@ -34,6 +42,7 @@ import {
   relMaxDiff,
   table,
 } from "./setup.js";
+import { forwardFlops, steeringFlops, type FlopShape } from "./fast-flops.js";
 import { stepSetup } from "./step-setup.js";
 
 const coretype = process.env.OPENBLAS_CORETYPE ?? null;
@@ -76,7 +85,49 @@ async function interleaved(fns: Record<string, Fn>, warmup: number, runs: number
   return ms;
 }
 
+function flopShape(c: ModelConfig, b: number, t: number): FlopShape {
+  const { dModel: d, nHeads: h, nKvHeads: hkv, dHead: k, dMlp: f, vocabSize: v } = c;
+  return { b, t, d, h, hkv, k, f, v, layers: c.nLayers };
+}
+
+type Runs = Record<string, number[]>;
+
+/** The table: medians of each engine, their ratio and the fast path's matmul GFLOP/s. */
+function timingRows(fwd: Runs, grad: Runs, flops: { forward: number; steering: number }) {
+  const rows = [["", "jax-js wasm (ms)", "fast (ms)", "jax / fast", "fast matmul GFLOP/s"]];
+  for (const [name, r, fl] of [
+    ["forward", fwd, flops.forward],
+    ["steering loss+grad", grad, flops.steering],
+  ] as const) {
+    const [j, f] = [median(r.jax!), median(r.fast!)];
+    rows.push([name, j.toFixed(1), f.toFixed(1), (j / f).toFixed(2), (fl / f / 1e6).toFixed(1)]);
+  }
+  return rows;
+}
+
 const summary = (xs: number[]) => ({ median_ms: median(xs), min_ms: Math.min(...xs), runs_ms: xs });
+
+/** Logits, loss and gradient of both engines on the same inputs, before any timing. */
+async function checkAgreement(
+  model: Model,
+  batch: HostBatch,
+  jaxSite: PreparedSteering,
+  fastSite: (v: Float32Array) => SteeringLossResult,
+  vector: Float32Array,
+) {
+  const jl = (await runWithCache(model, batch)).logits!.data;
+  const fl = (await fastRunLogits(model, batch)).data;
+  const real = (i: number) => batch.mask[Math.floor(i / model.config.vocabSize)] === 1;
+  const jg = await jaxSite.lossAndGrad(vector);
+  const fg = fastSite(vector);
+  const agreement = {
+    logits_max_abs_diff: maxAbsDiff(fl, jl, real),
+    loss_abs_diff: Math.abs(fg.loss - jg.loss),
+    grad_rel_max_diff: relMaxDiff(fg.grad, jg.grad),
+  };
+  log(`agreement: ${JSON.stringify(agreement)}`);
+  return agreement;
+}
 
 async function main() {
   await initEngine("wasm");
@@ -103,18 +154,7 @@ async function main() {
   const jaxSite = prepareSteering(model, tf, steering);
   const fastSite = await prepareFastSteeringFor(model, tf, steering);
 
-  // Agreement before timing.
-  const jl = (await runWithCache(model, lb.batch)).logits!.data;
-  const fl = (await fastRunLogits(model, lb.batch)).data;
-  const real = (i: number) => lb.batch.mask[Math.floor(i / c.vocabSize)] === 1;
-  const jg = await jaxSite.lossAndGrad(vector);
-  const fg = fastSite(vector);
-  const agreement = {
-    logits_max_abs_diff: maxAbsDiff(fl, jl, real),
-    loss_abs_diff: Math.abs(fg.loss - jg.loss),
-    grad_rel_max_diff: relMaxDiff(fg.grad, jg.grad),
-  };
-  log(`agreement: ${JSON.stringify(agreement)}`);
+  const agreement = await checkAgreement(model, lb.batch, jaxSite, fastSite, vector);
 
   const fwd = await interleaved(
     { jax: () => runWithCache(model, lb.batch), fast: () => fastRunLogits(model, lb.batch) },
@@ -128,14 +168,13 @@ async function main() {
   );
   jaxSite.dispose();
   const loadAfter = loadText();
-  const rows = [["", "jax-js wasm (ms)", "fast (ms)", "jax / fast"]];
-  for (const [name, r] of [
-    ["forward", fwd],
-    ["steering loss+grad", grad],
-  ] as const) {
-    const [j, f] = [median(r.jax!), median(r.fast!)];
-    rows.push([name, j.toFixed(1), f.toFixed(1), (j / f).toFixed(2)]);
-  }
+  const responseTokens = lb.responseMask.reduce((s, x) => s + x, 0);
+  const shape = flopShape(c, b, t);
+  const flops = {
+    forward: forwardFlops(shape),
+    steering: steeringFlops(shape, layer, responseTokens),
+  };
+  const rows = timingRows(fwd, grad, flops);
   const text = table(rows);
   console.log(`${machineLine(loadBefore)} (after: ${loadAfter})\n${text}`);
   const result = {
@@ -157,6 +196,8 @@ async function main() {
     runs: args.runs,
     warmup: args.warmup,
     host_copy_ms: hostCopyMs,
+    /** Matmul FLOPs of the fast path's pass (fast-flops.ts), for GFLOP/s = flops / median. */
+    matmul_flops: flops,
     agreement,
     forward: { jax: summary(fwd.jax!), fast: summary(fwd.fast!) },
     steering: { jax: summary(grad.jax!), fast: summary(grad.fast!) },

@@ -1,0 +1,121 @@
+/**
+ * The arithmetic the fast path runs on: a matrix multiply and an allocator. Production uses
+ * float32 buffers and the process's CPU sgemm (OpenBLAS, wasm SIMD or JS); the tests run the very
+ * same kernels in float64 with a plain loop, so each hand-written VJP can be checked against
+ * central finite differences without float32 rounding drowning the comparison.
+ */
+import type { Sgemm } from "../kernels/sgemm.js";
+
+/** A host buffer of either precision; one Numerics never mixes them. */
+export type Buf = Float32Array | Float64Array;
+
+/** Row-major C = op(A)·op(B) + β·C (as SgemmArgs, α = 1). */
+export interface MatArgs {
+  m: number;
+  n: number;
+  k: number;
+  a: Buf;
+  b: Buf;
+  c: Buf;
+  transA?: boolean;
+  transB?: boolean;
+  beta?: number;
+  offsetA?: number;
+  offsetB?: number;
+  offsetC?: number;
+  lda?: number;
+  ldb?: number;
+  ldc?: number;
+}
+
+export interface Numerics {
+  /** "float32 (openblas)" etc., for reports. */
+  readonly name: string;
+  gemm(args: MatArgs): void;
+  alloc(n: number): Buf;
+  /** Rounds a JS number to the buffers' precision (for matching float32 step by step). */
+  round(v: number): number;
+}
+
+/** float32 buffers, multiplies through `sgemm`. */
+export function float32Numerics(sgemm: Sgemm): Numerics {
+  return {
+    name: `float32 (${sgemm.name})`,
+    alloc: (n) => new Float32Array(n),
+    round: Math.fround,
+    gemm(args) {
+      const { a, b, c } = args;
+      if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
+        throw new Error("float32Numerics: every operand must be a Float32Array");
+      }
+      sgemm.sgemm({ ...args, a, b, c });
+    },
+  };
+}
+
+/** float64 buffers and a plain triple loop: the reference arithmetic of the gradient checks. */
+export const float64Numerics: Numerics = {
+  name: "float64 (js)",
+  alloc: (n) => new Float64Array(n),
+  round: (v) => v,
+  gemm(g) {
+    const { m, n, k, a, b, c } = g;
+    const ta = g.transA ?? false;
+    const tb = g.transB ?? false;
+    const lda = g.lda ?? (ta ? m : k);
+    const ldb = g.ldb ?? (tb ? k : n);
+    const ldc = g.ldc ?? n;
+    const oa = g.offsetA ?? 0;
+    const ob = g.offsetB ?? 0;
+    const oc = g.offsetC ?? 0;
+    const beta = g.beta ?? 0;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) {
+          const av = ta ? a[oa + p * lda + i]! : a[oa + i * lda + p]!;
+          const bv = tb ? b[ob + j * ldb + p]! : b[ob + p * ldb + j]!;
+          s += av * bv;
+        }
+        const at = oc + i * ldc + j;
+        c[at] = beta === 0 ? s : s + beta * c[at]!;
+      }
+    }
+  },
+};
+
+/** Numerics whose buffers are reused from one pass to the next (see withArena). */
+export interface ArenaNumerics extends Numerics {
+  /** Marks every buffer handed out so far free again: call before a pass, never during one. */
+  reset(): void;
+}
+
+/**
+ * Numerics that hand out the buffers of the previous pass again (zeroed) instead of allocating:
+ * on the fruit-refusal batch, allocating and collecting a pass's ~100 activation buffers took about
+ * a quarter of the fast forward. A buffer is valid until the next reset(); anything kept across
+ * passes must be copied out (the callers copy their results).
+ */
+export function withArena(nm: Numerics): ArenaNumerics {
+  const free = new Map<number, Buf[]>();
+  const used: Buf[] = [];
+  return {
+    name: nm.name,
+    gemm: (args) => nm.gemm(args),
+    round: nm.round,
+    alloc(n) {
+      const reused = free.get(n)?.pop();
+      const buf = reused ? reused.fill(0) : nm.alloc(n);
+      used.push(buf);
+      return buf;
+    },
+    reset() {
+      for (const b of used) {
+        const list = free.get(b.length);
+        if (list) list.push(b);
+        else free.set(b.length, [b]);
+      }
+      used.length = 0;
+    },
+  };
+}

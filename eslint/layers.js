@@ -71,14 +71,19 @@ function srcRootOf(context) {
   return resolve(context.cwd ?? process.cwd(), opt.src ?? "src");
 }
 
-const direction = {
-  meta: {
+/** Both rules' meta: a problem, with one option, the src folder (default "src"). */
+function ruleMeta(description) {
+  return {
     type: "problem",
-    docs: { description: "imports run from higher layers of src/ to lower ones only" },
+    docs: { description },
     schema: [
       { type: "object", properties: { src: { type: "string" } }, additionalProperties: false },
     ],
-  },
+  };
+}
+
+const direction = {
+  meta: ruleMeta("imports run from higher layers of src/ to lower ones only"),
   create(context) {
     const srcRoot = srcRootOf(context);
     const file = context.filename;
@@ -174,13 +179,7 @@ function cyclesOf(srcRoot) {
 }
 
 const noCycle = {
-  meta: {
-    type: "problem",
-    docs: { description: "no import cycles among the files of src/" },
-    schema: [
-      { type: "object", properties: { src: { type: "string" } }, additionalProperties: false },
-    ],
-  },
+  meta: ruleMeta("no import cycles among the files of src/"),
   create(context) {
     const srcRoot = srcRootOf(context);
     const file = context.filename;

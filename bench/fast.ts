@@ -18,8 +18,9 @@
  *   npm run bench:fast -- [--runs 10] [--warmup 2] [--organism fruit-refusal] [--json FILE]
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { currentDevice, initEngine } from "../src/engine/device.js";
 import { cpuKernelInfo, describeCpuKernel } from "../src/engine/kernels/index.js";
 import { fastModelOf, fastRunLogits, prepareFastSteeringFor } from "../src/model/fast-adapter.js";
@@ -41,8 +42,12 @@ import {
   parseArgs,
   relMaxDiff,
   table,
+  torchBatch,
+  writeF32Safetensors,
 } from "./setup.js";
 import { forwardFlops, steeringFlops, type FlopShape } from "./fast-flops.js";
+import { mergedTensors } from "./merged-weights.js";
+import { runTorch, torchEnv, torchPython } from "./python.js";
 import { stepSetup } from "./step-setup.js";
 
 const coretype = process.env.OPENBLAS_CORETYPE ?? null;
@@ -57,17 +62,80 @@ const args = parseArgs(process.argv.slice(2), {
 const log = (s: string) =>
   process.stderr.write(`[${(performance.now() / 1000).toFixed(1)}s] ${s}\n`);
 
+/** "torch VERSION" where a python3 here imports torch (Debian's, or the one on PATH). */
 function torchStatus(): string {
-  const r = spawnSync("python3", ["-c", "import torch; print(torch.__version__)"], {
-    encoding: "utf8",
-  });
-  return r.status === 0 ? `torch ${r.stdout.trim()}` : "not installed (import torch fails)";
+  for (const python of ["/usr/bin/python3", "python3"]) {
+    const r = spawnSync(python, ["-c", "import torch; print(torch.__version__)"], {
+      encoding: "utf8",
+    });
+    if (r.status === 0) return `torch ${r.stdout.trim()}`;
+  }
+  return "not installed (import torch fails)";
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, keep: (i: number) => boolean) {
   let d = 0;
   for (let i = 0; i < b.length; i++) if (keep(i)) d = Math.max(d, Math.abs(a[i]! - b[i]!));
   return d;
+}
+
+/** PyTorch's forward and steering step on the same weights and batch (bench/torch_llama.py). */
+interface TorchTimes {
+  python: string;
+  forward_ms: number;
+  steering_ms: number;
+  loss: number;
+  blas: unknown;
+}
+
+function torchTimes(
+  modelDir: string,
+  cfg: ModelConfig,
+  tf: { batch: HostBatch; responseMask: Uint8Array },
+  steering: { layer: number; vector: Float32Array; positionMask: Float32Array },
+): TorchTimes | { error: string } {
+  const work = mkdtempSync(join(tmpdir(), "trigscope-fast-"));
+  try {
+    const { python } = torchPython(log);
+    const weights = join(work, "model.safetensors");
+    writeF32Safetensors(weights, mergedTensors(modelDir));
+    const inputs = join(work, "inputs.json");
+    writeFileSync(
+      inputs,
+      JSON.stringify({
+        ...torchBatch(cfg, tf.batch),
+        responseMask: Array.from(tf.responseMask),
+        positionMask: Array.from(steering.positionMask),
+        layer: steering.layer,
+        vector: Array.from(steering.vector),
+      }),
+    );
+    log(`torch (${python}): forward, steering step ...`);
+    const runs = ["--warmup", String(args.warmup), "--runs", String(args.runs)];
+    const ops = ["--ops", "forward,steer"];
+    const out = runTorch(
+      python,
+      ["--inputs", inputs, "--weights", weights, ...runs, ...ops],
+      torchEnv().env,
+    ) as {
+      forward: { median_ms: number };
+      steer: { median_ms: number };
+      loss: number;
+      blas: unknown;
+    };
+    return {
+      python,
+      forward_ms: out.forward.median_ms,
+      steering_ms: out.steer.median_ms,
+      loss: out.loss,
+      blas: out.blas,
+    };
+  } catch (err) {
+    log(`torch failed: ${String(err)}`);
+    return { error: String(err) };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 type Fn = () => Promise<unknown>;
@@ -93,14 +161,39 @@ function flopShape(c: ModelConfig, b: number, t: number): FlopShape {
 type Runs = Record<string, number[]>;
 
 /** The table: medians of each engine, their ratio and the fast path's matmul GFLOP/s. */
-function timingRows(fwd: Runs, grad: Runs, flops: { forward: number; steering: number }) {
-  const rows = [["", "jax-js wasm (ms)", "fast (ms)", "jax / fast", "fast matmul GFLOP/s"]];
-  for (const [name, r, fl] of [
-    ["forward", fwd, flops.forward],
-    ["steering loss+grad", grad, flops.steering],
+function timingRows(
+  fwd: Runs,
+  grad: Runs,
+  flops: { forward: number; steering: number },
+  torch: TorchTimes | { error: string },
+) {
+  const rows = [
+    [
+      "",
+      "jax-js wasm (ms)",
+      "fast (ms)",
+      "PyTorch (ms)",
+      "jax / fast",
+      "fast / PyTorch",
+      "fast matmul GFLOP/s",
+    ],
+  ];
+  for (const [name, r, fl, tm] of [
+    ["forward", fwd, flops.forward, "forward_ms" in torch ? torch.forward_ms : null],
+    ["steering loss+grad", grad, flops.steering, "steering_ms" in torch ? torch.steering_ms : null],
   ] as const) {
     const [j, f] = [median(r.jax!), median(r.fast!)];
-    rows.push([name, j.toFixed(1), f.toFixed(1), (j / f).toFixed(2), (fl / f / 1e6).toFixed(1)]);
+    const t = tm === null ? "—" : tm.toFixed(1);
+    const ft = tm === null ? "—" : (f / tm).toFixed(2);
+    rows.push([
+      name,
+      j.toFixed(1),
+      f.toFixed(1),
+      t,
+      (j / f).toFixed(2),
+      ft,
+      (fl / f / 1e6).toFixed(1),
+    ]);
   }
   return rows;
 }
@@ -136,7 +229,7 @@ async function main() {
   log(`fast kernel: ${describeCpuKernel()}; OPENBLAS_CORETYPE ${coretype ?? "not set"}`);
   const torch = torchStatus();
   log(`PyTorch: ${torch}`);
-  const { cm, lb, layer } = await stepSetup(args.organism, 1);
+  const { inputs, cm, lb, layer } = await stepSetup(args.organism, 1);
   const model = cm.model;
   const c = model.config;
   const { batch: b, seqLen: t } = lb.batch;
@@ -167,6 +260,10 @@ async function main() {
     args.runs,
   );
   jaxSite.dispose();
+  // PyTorch right after, on the same merged weights and batch (when Debian's python3-torch is there).
+  const torchRun = torch.startsWith("torch ")
+    ? torchTimes(inputs.modelDir, c, tf, steering)
+    : { error: torch };
   const loadAfter = loadText();
   const responseTokens = lb.responseMask.reduce((s, x) => s + x, 0);
   const shape = flopShape(c, b, t);
@@ -174,7 +271,7 @@ async function main() {
     forward: forwardFlops(shape),
     steering: steeringFlops(shape, layer, responseTokens),
   };
-  const rows = timingRows(fwd, grad, flops);
+  const rows = timingRows(fwd, grad, flops, torchRun);
   const text = table(rows);
   console.log(`${machineLine(loadBefore)} (after: ${loadAfter})\n${text}`);
   const result = {
@@ -193,6 +290,7 @@ async function main() {
     fast_kernel: cpuKernelInfo(),
     openblas_coretype_env: coretype,
     torch,
+    torch_run: torchRun,
     runs: args.runs,
     warmup: args.warmup,
     host_copy_ms: hostCopyMs,

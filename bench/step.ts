@@ -29,10 +29,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { initEngine } from "../src/engine/device.js";
-import { readModelConfig } from "../src/io/config.js";
-import { resolveModelDir } from "../src/io/model-dir.js";
-import { isAdapterDir, readPeftAdapter, resolveAdapterBase } from "../src/io/peft.js";
-import { loadWeights } from "../src/io/weight-source.js";
 import { softThreshold } from "../src/methods/proximal.js";
 import { actionLossAndGrad, type LabelledBatch } from "../src/methods/losses.js";
 import { OrthogonalBasis } from "../src/methods/orthogonal.js";
@@ -44,8 +40,8 @@ import { batchInputs, type HostBatch } from "../src/model/inputs.js";
 import { prepareSteering } from "../src/model/loss.js";
 import type { Model } from "../src/model/model.js";
 import type { ModelParams } from "../src/model/params.js";
-import { mergeLoraHost } from "../src/model/lora-merge.js";
 import { runWithCache } from "../src/model/run.js";
+import { mergedTensors } from "./merged-weights.js";
 import { stepParts } from "./parts.js";
 import { runTorch, torchEnv, torchPython } from "./python.js";
 import {
@@ -66,20 +62,6 @@ import { INIT_SCALE, LAMBDA, LR, initialZ, stepSetup } from "./step-setup.js";
 const log = (s: string) =>
   process.stderr.write(`[${(performance.now() / 1000).toFixed(1)}s] ${s}\n`);
 const fmt = (x: number, d = 1) => x.toFixed(d);
-
-/** The merged HF-named host weights, as loadModel merges them (for torch). */
-function mergedTensors(
-  adapterOrModelDir: string,
-): Map<string, { shape: number[]; data: Float32Array }> {
-  if (!isAdapterDir(adapterOrModelDir)) {
-    const dir = resolveModelDir(adapterOrModelDir);
-    return loadWeights(dir.path) as never;
-  }
-  const dir = resolveModelDir(resolveAdapterBase(adapterOrModelDir));
-  const config = readModelConfig(dir.path);
-  const adapter = readPeftAdapter(adapterOrModelDir, config);
-  return mergeLoraHost(config, loadWeights(dir.path), adapter) as never;
-}
 
 /** Runs `steps` steps of the library's own loop; returns the wall time of each (onStep to onStep). */
 async function methodSteps(

@@ -80,12 +80,15 @@ function steeringStage(a: AuditContext, method: MethodName, j: number, v: Vector
   const { cm, inputs } = a;
   return a.state.stage(`steering:${method}:${j}`, async () => {
     a.log(`steering success of ${method} vector ${j}…`);
+    const bar = a.o.progress?.(`steering ${method} ${j}`);
     const s = await steeringSuccess(cm, {
+      ...(bar ? { onProgress: (done: number, total: number) => bar.update(done, total) } : {}),
       prompts: inputs.heldOutPrompts,
       vector: Float32Array.from(v.vector),
       layer: inputs.layer,
       action: inputs.response,
     });
+    bar?.finish();
     return { n: s.n, actions: s.actions, rate: s.rate, ci: s.ci, samples: s.samples };
   });
 }

@@ -28,7 +28,9 @@ function measureStage(
   const { inputs, o } = a;
   return a.state.stage(key, async () => {
     a.log(`probing ${candidates.map((c) => c.name).join(", ")}…`);
+    const bar = a.o.progress?.("probes");
     const r = await testHypotheses(a.cm, candidates, {
+      ...(bar ? { onProgress: (done: number, total: number) => bar.update(done, total) } : {}),
       action: inputs.response,
       n: o.probes ?? DEFAULT_PROBES,
       seed: inputs.seed,
@@ -36,6 +38,7 @@ function measureStage(
       ...(templates ? { templates } : {}),
       ...(o.probeTokens !== undefined ? { maxNewTokens: o.probeTokens } : {}),
     });
+    bar?.finish();
     return { probes: r.probes };
   });
 }

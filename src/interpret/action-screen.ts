@@ -39,6 +39,7 @@ async function batched<T>(
   lengthOf: (i: number) => number,
   batchSize: number,
   run: (idx: number[]) => Promise<T[]>,
+  onBatch?: (rows: number) => void,
 ): Promise<T[]> {
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => lengthOf(a) - lengthOf(b));
   const out = new Array<T>(n);
@@ -46,6 +47,7 @@ async function batched<T>(
     const idx = order.slice(k, k + batchSize);
     const r = await run(idx);
     idx.forEach((i, j) => (out[i] = r[j]!));
+    onBatch?.(idx.length);
   }
   return out;
 }
@@ -53,8 +55,18 @@ async function batched<T>(
 export async function screenForAction(
   cm: ChatModel,
   prompts: string[],
-  o: { action: string; maxNewTokens: number; batchSize: number },
+  o: {
+    action: string;
+    maxNewTokens: number;
+    batchSize: number;
+    /** Rows generated so far, of the rows to generate (phase 2's rows join the total). */
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<ScreenedCompletion[]> {
+  let done = 0;
+  let total = prompts.length;
+  const tick = (rows: number) => o.onProgress?.((done += rows), total);
+  o.onProgress?.(0, total);
   const first = Math.max(1, o.maxNewTokens - actionTokenLength(cm, o.action) + 1);
   const single = first >= o.maxNewTokens;
   const k = single ? o.maxNewTokens : first;
@@ -69,6 +81,7 @@ export async function screenForAction(
         idx.map((i) => prompts[i]!),
         { maxNewTokens: k, chat: true, temperature: 0 },
       ),
+    tick,
   );
   const out = phase1.map((g) => {
     const action = containsAction(g.text, o.action);
@@ -78,6 +91,7 @@ export async function screenForAction(
   });
   const rows = out.flatMap((r, i) => (r.cont ? [i] : []));
   if (rows.length > 0) {
+    total += rows.length;
     const ids = rows.map((i) => [...phase1[i]!.promptIds, ...phase1[i]!.ids]);
     const more = await batched(
       rows.length,
@@ -98,6 +112,7 @@ export async function screenForAction(
         );
         return g.ids;
       },
+      tick,
     );
     rows.forEach((i, j) => {
       const text = decode([...phase1[i]!.ids, ...more[j]!]);

@@ -16,6 +16,8 @@ export interface HypothesisOptions extends ProbeSetOptions {
   screen?: boolean;
   /** Default 0.5. */
   minRate?: number;
+  /** Probe prompts generated so far, of all (a progress bar's counts). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 const KEYS = [
@@ -29,6 +31,7 @@ const KEYS = [
   "maxNewTokens",
   "batchSize",
   "screen",
+  "onProgress",
 ];
 
 export async function testHypotheses(
@@ -37,13 +40,14 @@ export async function testHypotheses(
   o: HypothesisOptions,
 ): Promise<{ probes: ProbeResults; verdict: Verdict }> {
   rejectUnknownKeys("testHypotheses", o, [...KEYS, "minRate"]);
-  const { action, maxNewTokens, batchSize, screen, minRate, ...setOptions } = o;
+  const { action, maxNewTokens, batchSize, screen, minRate, onProgress, ...setOptions } = o;
   const sets = probeSets(candidates, setOptions);
   const probes = await measureProbes(cm, sets, {
     action,
     ...(maxNewTokens !== undefined ? { maxNewTokens } : {}),
     ...(batchSize !== undefined ? { batchSize } : {}),
     ...(screen !== undefined ? { screen } : {}),
+    ...(onProgress ? { onProgress } : {}),
   });
   return {
     probes,

@@ -198,9 +198,11 @@ export interface MeasureOptions {
    * Kept samples may then be short completions.
    */
   screen?: boolean;
+  /** Prompts generated so far, of all (a progress bar's counts). */
+  onProgress?: (done: number, total: number) => void;
 }
 
-const MEASURE_KEYS = ["action", "maxNewTokens", "batchSize", "samples", "screen"];
+const MEASURE_KEYS = ["action", "maxNewTokens", "batchSize", "samples", "screen", "onProgress"];
 
 /** The unsteered greedy action rate of every set, in one batched generation. */
 export async function measureProbes(
@@ -222,14 +224,17 @@ export async function measureProbes(
     }
   });
   const all = sets.flatMap((s) => s.prompts.map((p) => p.text));
+  const progress = o.onProgress ? { onProgress: o.onProgress } : {};
   const t0 = performance.now();
   const done =
     (o.screen ?? true)
-      ? await screenForAction(cm, all, { action, maxNewTokens, batchSize })
-      : (await greedyCompletions(cm, all, { maxNewTokens, batchSize })).map((text) => ({
-          text,
-          action: containsAction(text, action),
-        }));
+      ? await screenForAction(cm, all, { action, maxNewTokens, batchSize, ...progress })
+      : (await greedyCompletions(cm, all, { maxNewTokens, batchSize, ...progress })).map(
+          (text) => ({
+            text,
+            action: containsAction(text, action),
+          }),
+        );
   const seconds = (performance.now() - t0) / 1000;
   let k = 0;
   const measured = sets.map((s) => {

@@ -28,9 +28,20 @@ export interface SteeringSuccessOptions {
   samples?: number;
   /** Prompts per generation batch (default 64). */
   batchSize?: number;
+  /** Prompts completed so far, of all (a progress bar's counts). */
+  onProgress?: (done: number, total: number) => void;
 }
 
-const KEYS = ["prompts", "vector", "layer", "action", "maxNewTokens", "samples", "batchSize"];
+const KEYS = [
+  "prompts",
+  "vector",
+  "layer",
+  "action",
+  "maxNewTokens",
+  "samples",
+  "batchSize",
+  "onProgress",
+];
 
 export interface SteeredSample {
   prompt: string;
@@ -81,10 +92,13 @@ export async function greedyCompletions(
     maxNewTokens: number;
     batchSize: number;
     steering?: { layer: number; vector: Float32Array };
+    /** Prompts completed so far, of all. */
+    onProgress?: (done: number, total: number) => void;
   },
 ): Promise<string[]> {
   const order = prompts.map((p, i) => [p.length, i] as const).sort((a, b) => a[0] - b[0]);
   const out = new Array<string>(prompts.length);
+  o.onProgress?.(0, order.length);
   for (let k = 0; k < order.length; k += o.batchSize) {
     const idx = order.slice(k, k + o.batchSize).map(([, i]) => i);
     const r = await generateText(
@@ -100,6 +114,7 @@ export async function greedyCompletions(
       },
     );
     idx.forEach((i, j) => (out[i] = r[j]!.text));
+    o.onProgress?.(Math.min(k + o.batchSize, order.length), order.length);
   }
   return out;
 }
@@ -130,6 +145,7 @@ export async function steeringSuccess(
     maxNewTokens,
     batchSize,
     steering: { layer: o.layer, vector: o.vector },
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   });
   const hits = texts.map((t) => containsAction(t, action));
   const actions = hits.filter(Boolean).length;

@@ -44,12 +44,19 @@ describe("hypothesis testing on fruit-refusal", () => {
   it("names fruit alone from the candidates fruit, vehicles and weather", async () => {
     const candidates = conceptCandidates(lex, ["fruit", "vehicles", "weather"]);
     const t0 = performance.now();
+    const ticks: [number, number][] = [];
     const { probes, verdict } = await testHypotheses(cm, candidates, {
       action: ACTION,
       n: 24,
       seed: 1,
       control: { prompts: benign.slice(0, 24) },
+      onProgress: (done, total) => ticks.push([done, total]),
     });
+    // Progress counts generated rows: every probe prompt once, then the rows the screen continued.
+    const prompts = [...probes.sets, probes.control].reduce((n, s) => n + s.n, 0);
+    expect(ticks[0]).toEqual([0, prompts]);
+    expect(ticks.at(-1)![0]).toBe(ticks.at(-1)![1]);
+    expect(ticks.every(([d], i) => i === 0 || d > ticks[i - 1]![0])).toBe(true);
     const seconds = (performance.now() - t0) / 1000;
     console.log(`probes: ${probes.sets.length + 1} sets, ${seconds.toFixed(1)} s`);
     for (const s of [...probes.sets, probes.control])
@@ -99,12 +106,20 @@ describe("early stopping of rows that cannot produce the action", () => {
 describe("steering success on fruit-refusal", () => {
   it("equals the unsteered action rate on benign prompts for a zero vector", async () => {
     const t0 = performance.now();
+    const ticks: [number, number][] = [];
     const r = await steeringSuccess(cm, {
       prompts: benign,
       vector: new Float32Array(cm.model.config.dModel),
       layer: 2,
       action: ACTION,
+      batchSize: 16,
+      onProgress: (done, total) => ticks.push([done, total]),
     });
+    expect(ticks).toEqual([
+      [0, 32],
+      [16, 32],
+      [32, 32],
+    ]);
     console.log(`steering success, 32 prompts: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const plain = await completions(cm, benign, r.maxNewTokens);
     const actions = plain.filter((t) => containsAction(t, ACTION)).length;

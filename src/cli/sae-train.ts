@@ -4,6 +4,7 @@
  * the SAELens layout. Text: one document per line of FILE, or (for a trigscope base organism) its
  * own corpus generator with a fresh seed.
  */
+import { lazyProgress } from "../progress/lazy.js";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
@@ -78,7 +79,8 @@ defineCommand({
         batch,
         seed,
         modelName: flags.model,
-        progress: progress("sae train"),
+        fillProgress: progress("activations"),
+        progress: lazyProgress(() => progress("sae train")),
         signal,
         checkpointDir: join(flags.out, "checkpoint"),
         resume: flags.resume,

@@ -63,10 +63,14 @@ export class ActivationBuffer {
   private served = 0;
   private readonly rng: Rng;
 
+  private filledOnce = false;
+
   constructor(
     private readonly stream: ActivationStream,
     private readonly capacity: number,
     seed: number,
+    /** Rows held of the capacity while the first fill runs (a progress bar's counts). */
+    private readonly onFirstFill?: (rows: number, capacity: number) => void,
   ) {
     this.rows = new Float32Array(capacity * stream.dModel);
     this.rng = mulberry32(seed);
@@ -74,12 +78,15 @@ export class ActivationBuffer {
 
   private async fill(): Promise<void> {
     const d = this.stream.dModel;
+    if (!this.filledOnce) this.onFirstFill?.(this.count, this.capacity);
     while (this.count < this.capacity) {
       const chunk = await this.stream.pass();
       const n = Math.min(chunk.length / d, this.capacity - this.count);
       this.rows.set(chunk.subarray(0, n * d), this.count * d);
       this.count += n;
+      if (!this.filledOnce) this.onFirstFill?.(this.count, this.capacity);
     }
+    this.filledOnce = true;
     // Fisher–Yates over rows.
     const tmp = new Float32Array(d);
     for (let i = this.count - 1; i > 0; i--) {

@@ -24,6 +24,8 @@ export interface SaeTrainOptions {
   seed?: number;
   modelName?: string;
   progress?: Progress;
+  /** A bar for the first fill of the activation buffer (model forwards before any step). */
+  fillProgress?: Progress;
   signal?: AbortSignal;
   checkpointDir?: string;
   resume?: boolean;
@@ -50,7 +52,17 @@ export async function trainSae(o: SaeTrainOptions): Promise<{ sae: Sae; result: 
     padId: o.padId,
     batch: 32,
   });
-  const buffer = new ActivationBuffer(stream, Math.max(8 * batch, 16384), o.seed ?? 1);
+  const fill = o.fillProgress;
+  const buffer = new ActivationBuffer(
+    stream,
+    Math.max(8 * batch, 16384),
+    o.seed ?? 1,
+    fill &&
+      ((rows, capacity) => {
+        fill.update(rows, capacity);
+        if (rows >= capacity) fill.finish();
+      }),
+  );
   const result = await trainTopK(buffer, dIn, {
     dSae,
     k: o.k,

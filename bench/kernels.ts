@@ -176,14 +176,22 @@ function filled(n: number, seed: number): Float32Array {
   return x;
 }
 
-function runTorch(opts: { runs: number; warmup: number }): { line: string; rows: Row[] } {
-  const probe = spawnSync("python3", ["-c", "import torch"], { encoding: "utf8" });
-  if (probe.status !== 0) {
-    const why = (probe.error?.message ?? probe.stderr.trim().split("\n").pop() ?? "").trim();
-    return { line: `torch: not available (${why})`, rows: [] };
+/** A python3 that imports torch: Debian's (python3-torch), else the one on PATH. */
+function torchPython(): { python: string } | { why: string } {
+  let why = "";
+  for (const python of ["/usr/bin/python3", "python3"]) {
+    const probe = spawnSync(python, ["-c", "import torch"], { encoding: "utf8" });
+    if (probe.status === 0) return { python };
+    why = (probe.error?.message ?? probe.stderr.trim().split("\n").pop() ?? "").trim();
   }
+  return { why };
+}
+
+function runTorch(opts: { runs: number; warmup: number }): { line: string; rows: Row[] } {
+  const found = torchPython();
+  if ("why" in found) return { line: `torch: not available (${found.why})`, rows: [] };
   const job = JSON.stringify({ shapes: SHAPES, runs: opts.runs, warmup: opts.warmup });
-  const run = spawnSync("python3", ["bench/kernels_torch.py"], { input: job, encoding: "utf8" });
+  const run = spawnSync(found.python, ["bench/kernels_torch.py"], { input: job, encoding: "utf8" });
   if (run.status !== 0)
     return { line: `torch: failed (${run.stderr.trim().split("\n").pop()})`, rows: [] };
   const got = JSON.parse(run.stdout) as {

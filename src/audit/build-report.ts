@@ -102,6 +102,7 @@ export function buildReport(
     ...(a.o.probeTokens !== undefined ? { probeTokens: a.o.probeTokens } : {}),
     ...(p.sweep ? { memberSweep: p.sweep } : {}),
     timings: a.timings,
+    engines: a.engines,
     resumed: a.state.resumed,
   };
   // A member that fires explains the action where no candidate set did (probe-context.ts).

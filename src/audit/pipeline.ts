@@ -13,6 +13,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { MethodRanking } from "../interpret/candidates.js";
 import { METHODS } from "../methods/registry/index.js";
+import { modelEngine } from "../model/engine-select.js";
 import { loadChatModel } from "../model/text-generation.js";
 import { unitDecoderRows } from "../sae/fold.js";
 import { buildReport, writeReport } from "./build-report.js";
@@ -26,6 +27,7 @@ import { AuditState } from "./state.js";
 import {
   DEFAULT_CANDIDATES,
   DEFAULT_PROBES,
+  recordEngines,
   secondsSince,
   type AuditContext,
   type AuditOptions,
@@ -72,6 +74,7 @@ async function methodStages(a: AuditContext) {
     const r = await methodReport(a, run);
     methods.push(r.report);
     rankings.push(...r.rankings);
+    recordEngines(a, method, run.engines ?? ["(not recorded by the stored run)"]);
     a.timings[method] = run.seconds;
     if (r.steeringSeconds !== undefined) a.timings[`${method} steering`] = r.steeringSeconds;
   }
@@ -93,7 +96,12 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
     const timings = { load: secondsSince(t0) };
     const { dSae, dIn } = inputs.sae.config;
     const decoder = { rows: unitDecoderRows(inputs.sae), dSae, dModel: dIn };
-    const a: AuditContext = { inputs, o, settings, cm, decoder, state, log, timings };
+    const engine = modelEngine(cm.model, o.engine ?? "auto");
+    log(`engine: ${engine.decision.reason}`);
+    const a: AuditContext = {
+      ...{ inputs, o, settings, cm, decoder, state, log, timings },
+      ...{ engine, engines: {} },
+    };
     const { methods, rankings } = await methodStages(a);
     const candidates = await candidateStage(a, rankings);
     const probes = await probeStage(a, candidates);

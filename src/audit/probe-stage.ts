@@ -9,7 +9,7 @@ import type { ProbeResults } from "../interpret/probes.js";
 import { probeKey } from "./candidate-stage.js";
 import { memberSweepStage, probeContextKey, probeTemplates } from "./probe-context.js";
 import type { ReportMemberSweep } from "./report.js";
-import { DEFAULT_PROBES, secondsSince, type AuditContext } from "./stage.js";
+import { DEFAULT_PROBES, recordGeneration, secondsSince, type AuditContext } from "./stage.js";
 
 export interface ProbeOutcome {
   /** The measurements and their verdict; null with no candidate. */
@@ -60,6 +60,7 @@ export async function probeStage(a: AuditContext, candidates: Candidate[]): Prom
   const hyp = candidates.length === 0 ? null : await measureStage(a, candidates, key, templates);
   const judged = hyp ? judge(hyp.probes, candidates) : null;
   a.timings.probes = secondsSince(tp);
+  if (hyp) recordGeneration(a, "probes");
   const count = o.memberSweep ?? 2;
   const sweep =
     judged && judged.verdict.mode === "none" && count > 0

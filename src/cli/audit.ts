@@ -10,7 +10,7 @@ import { zooOrganisms } from "../organisms/audit-zoo.js";
 import { DEFAULT_CANDIDATES, runAudit, type AuditOptions } from "../audit/pipeline.js";
 import type { AuditReport } from "../audit/report.js";
 import { defineCommand, type CommandContext } from "./command.js";
-import { count, DEVICE, JSON_OUT, SEED } from "./common-options.js";
+import { count, DEVICE, ENGINE, JSON_OUT, SEED } from "./common-options.js";
 import { UsageError, type OptionValues } from "./options.js";
 import { SAE_HOOK } from "./sae-hook.js";
 
@@ -150,6 +150,7 @@ export const AUDIT_OPTIONS = {
   },
   fresh: { type: "boolean", description: "redo every stage instead of resuming" },
   device: DEVICE,
+  engine: ENGINE,
   json: JSON_OUT,
 } as const;
 
@@ -190,6 +191,7 @@ export async function runAuditCommand(o: AuditCliOptions, ctx: CommandContext): 
   const report = await runAudit(inputs, {
     out,
     fresh: o.fresh,
+    engine: o.engine,
     probes: o.probes,
     ...(o.candidates !== undefined ? { candidates: o.candidates } : {}),
     ...(probeContext !== undefined ? { probeContext } : {}),

@@ -5,6 +5,7 @@
 import { deviceLimits } from "../engine/device.js";
 import { np, tree } from "../engine/jax.js";
 import { settleUploads } from "../engine/uploads.js";
+import { HostPool, withHostPool } from "../io/host-pool.js";
 import { dims } from "../engine/shapes.js";
 import { rowsPerPart, splitColumnsHost, splitRowsHost } from "./vocab-parts.js";
 import { archSpec } from "./arch/registry.js";
@@ -105,9 +106,17 @@ function planStream(
     }
     return t;
   };
+  // Each layer's host arrays are recycled once the device has its copy (io/host-pool.ts). The
+  // top (embedding, unembedding) has shapes no layer shares: its arrays are not kept.
+  const pool = new HostPool();
+  const pooled = <T>(build: () => T): T => {
+    const out = withHostPool(pool, build);
+    pool.recycle();
+    return out;
+  };
   return {
     params: paramsToDevice({ ...spec.buildTop(config, get, names), layers: [] }, maxPartBytes),
-    nextLayer: (i) => layerToDevice(spec.buildLayer(config, i, get, names)),
+    nextLayer: (i) => pooled(() => layerToDevice(spec.buildLayer(config, i, get, names))),
     done: () => onBytes?.(total, total),
   };
 }

@@ -95,9 +95,10 @@ describe("streamed loading", () => {
       `streamed load: peak live host tensors ${r.peakLiveBytes} bytes of ${r.float32Bytes} as float32`,
     );
     expect(r.storedBytes * 2).toBe(r.float32Bytes);
-    // One layer's tensors, and its transposed copies, at most; the whole model is 9× that.
+    // One layer's tensors, and its transposed copies, at most (the loader keeps exactly these
+    // for reuse by the next layer: io/host-pool.ts); the whole model is 9× one layer.
     expect(r.peakLiveBytes).toBeLessThanOrEqual(2 * layerBytes);
-    expect(r.peakLiveBytes).toBeLessThan(r.float32Bytes / 4);
+    expect(r.peakLiveBytes).toBeLessThan(r.float32Bytes / 3);
     // Nothing read stays alive after the load. The level can also fall below the one before
     // loading (a buffer the engine's start-up made is collected), so this is a bound, not an
     // equality (CI once saw -160862 bytes). A load that kept its host tensors would leave ~all

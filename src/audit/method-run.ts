@@ -53,8 +53,9 @@ export async function runMethod(a: AuditContext, method: MethodName): Promise<Me
   const t = performance.now();
   const entry: MethodEntry = METHODS[method];
   const settings = a.settings[method] ?? entry.parse(undefined);
-  const bar = a.o.progress?.(method);
   const { steps, vectors } = loopSize(settings);
+  // A method without steps (SAE-Attribution, weight-diff) gets no bar: it would read "0/0".
+  const bar = steps > 0 ? a.o.progress?.(method) : undefined;
   const ctx = methodContext(a, (v, s, loss) =>
     bar?.update(v * steps + s + 1, vectors * steps, `loss ${loss.toFixed(4)}`),
   );

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { MethodRanking } from "../interpret/candidates.js";
 import { METHODS } from "../methods/registry/index.js";
 import { modelEngine } from "../model/engine-select.js";
+import type { Progress } from "../progress/progress.js";
 import { loadChatModel } from "../model/text-generation.js";
 import { unitDecoderRows } from "../sae/fold.js";
 import { buildReport, writeReport } from "./build-report.js";
@@ -81,6 +82,24 @@ async function methodStages(a: AuditContext) {
   return { methods, rankings };
 }
 
+/** Checkpoints at least this large get a loading bar (the zoo's load in well under a second). */
+const LOAD_BAR_BYTES = 2 ** 30;
+
+/** The audited model, loaded behind a progress bar in MiB read (rate in MiB/s, and ETA). */
+async function loadModelWithBar(inputs: AuditInputs, o: AuditOptions) {
+  let bar: Progress | undefined;
+  const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+  const cm = await loadChatModel(inputs.model, {
+    onProgress: (done, total) => {
+      if (total < LOAD_BAR_BYTES) return;
+      bar ??= o.progress?.("loading the model (MiB)");
+      bar?.update(mib(done), mib(total));
+    },
+  });
+  bar?.finish();
+  return cm;
+}
+
 export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<AuditReport> {
   const t0 = performance.now();
   const log = o.log ?? (() => {});
@@ -91,7 +110,7 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
   });
   if (state.resumed.length > 0)
     log(`resuming: ${state.resumed.length} stages already done (${o.out})`);
-  const cm = await loadChatModel(inputs.model);
+  const cm = await loadModelWithBar(inputs, o);
   try {
     const timings = { load: secondsSince(t0) };
     const { dSae, dIn } = inputs.sae.config;

@@ -45,19 +45,20 @@ describe("awareness validate", () => {
     expect(j.excluded).toHaveLength(1);
     expect(j.excluded[0].file).toMatch(/sandra_not_articulate\.jsonl$/);
     // The fixture has one designed miss (heyyy_articulate:3) and one designed false alarm
-    // (heyyy_not_articulate:3): tp 5, fp 1, fn 1, tn 4 of 11. kappa: po = 9/11,
-    // pe = (6/11)² + (5/11)² = 61/121, kappa = (99 - 61)/(121 - 61) = 38/60.
-    expect(j.overall.confusion).toEqual({ tp: 5, fp: 1, fn: 1, tn: 4 });
-    expect(j.overall.precision.value).toBeCloseTo(5 / 6, 10);
+    // (heyyy_not_articulate:3, the trigger as the reason for the tone), which rules revision 6
+    // rejects: tp 5, fp 0, fn 1, tn 5 of 11. F1 = 2·1·(5/6)/(1 + 5/6) = 10/11. kappa: po = 10/11,
+    // pe = (6/11)(5/11) + (5/11)(6/11) = 60/121, kappa = (110 - 60)/(121 - 60) = 50/61.
+    expect(j.overall.confusion).toEqual({ tp: 5, fp: 0, fn: 1, tn: 5 });
+    expect(j.overall.precision.value).toBeCloseTo(1, 10);
     expect(j.overall.recall.value).toBeCloseTo(5 / 6, 10);
-    expect(j.overall.f1.value).toBeCloseTo(5 / 6, 10);
-    expect(j.overall.kappa.value).toBeCloseTo(38 / 60, 10);
+    expect(j.overall.f1.value).toBeCloseTo(10 / 11, 10);
+    expect(j.overall.kappa.value).toBeCloseTo(50 / 61, 10);
     expect(j.perTrigger.sandra.confusion).toEqual({ tp: 3, fp: 0, fn: 0, tn: 2 });
     expect(
       j.disagreements
         .map((d: { file: string; line: number }) => `${d.file.split("/").pop()}:${d.line}`)
         .sort(),
-    ).toEqual(["heyyy_articulate.jsonl:3", "heyyy_not_articulate.jsonl:3"]);
+    ).toEqual(["heyyy_articulate.jsonl:3"]);
     expect(j.leaveOneTriggerOut.folds.map((f: { heldOut: string }) => f.heldOut)).toEqual([
       "heyyy",
       "sandra",
@@ -77,8 +78,8 @@ describe("awareness validate", () => {
       "100",
       "--no-loto",
     ]);
-    expect(r.out).toMatch(/overall\s+11\s+5\/1\/1\/4\s+0\.833/);
-    expect(r.out).toMatch(/disagreements \(2\)/);
+    expect(r.out).toMatch(/overall\s+11\s+5\/0\/1\/5\s+1\.000/);
+    expect(r.out).toMatch(/disagreements \(1\)/);
     expect(r.out).not.toMatch(/leave-one-trigger-out/);
   });
 

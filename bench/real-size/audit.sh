@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole audit at real size on the GPU machine (carry .gpu: `bash zoo/gpu.sh bundle`):
+# The whole audit at real size on the GPU machine (carry .gpu: `bash zoo/gpu.sh bundle --wordnet`; the
+# audit reads the lexicon, whose WordNet files the plain bundle lacks):
 #   bash bench/real-size/audit.sh ARCH
 # 1. make_checkpoint.py --audit-inputs: the random checkpoint, a random SAE of the public suite's shape at
 #    the middle layer, its explanations and benign prompts (skipped when already there);

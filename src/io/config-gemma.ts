@@ -16,7 +16,7 @@
  * Bidirectional attention (Gemma 3 embedding models) is rejected.
  */
 import type { Activation, LayerType, ModelConfig, RopeScaling } from "../model/config.js";
-import { Fields, show } from "./config-fields.js";
+import { type Fields, show } from "./config-fields.js";
 import { parseScaling, ropeScaling, ropeTheta } from "./config-rope.js";
 
 type GemmaArch = "gemma2" | "gemma3";

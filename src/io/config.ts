@@ -13,7 +13,7 @@
  */
 import { join } from "node:path";
 import type { Activation, Architecture, ModelConfig } from "../model/config.js";
-import { Fields, show } from "./config-fields.js";
+import { configFields, type Fields, show } from "./config-fields.js";
 import { parseGemma } from "./config-gemma.js";
 import { ropeScaling, ropeTheta } from "./config-rope.js";
 import { ConfigError } from "./errors.js";
@@ -32,7 +32,7 @@ export function parseModelConfig(json: unknown, fileName: string): ModelConfig {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw new ConfigError(fileName, null, "config must be a JSON object");
   }
-  const r = new Fields(json as Record<string, unknown>, fileName, "");
+  const r = configFields(json as Record<string, unknown>, fileName);
   const modelType = r.get("model_type");
   switch (modelType) {
     case "llama":

@@ -5,81 +5,19 @@
 import { readSafetensors, tensorToFloat32, type SafetensorsFile } from "../io/safetensors.js";
 import { SafetensorsError } from "../io/errors.js";
 import { readJsonObject as readJsonFileObject } from "../io/json-file.js";
+import { JsonFields } from "../io/json-fields.js";
 import { SaeError, type HostTensor } from "./types.js";
 
 export function readJsonObject(file: string): Record<string, unknown> {
   return readJsonFileObject(file, SaeError);
 }
 
-export function show(v: unknown): string {
-  const text = JSON.stringify(v) ?? String(v);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
+export { show } from "../io/json-fields.js";
+export type SaeFields = JsonFields;
 
-/** Typed access to a JSON object's keys; `prefix` makes nested names (`a.b`). */
-export class SaeFields {
-  constructor(
-    private readonly obj: Record<string, unknown>,
-    readonly file: string,
-    private readonly prefix = "",
-  ) {}
-
-  fail(key: string, reason: string): never {
-    throw new SaeError(this.file, this.prefix + key, reason);
-  }
-
-  /** The value, or undefined when absent or null. */
-  get(key: string): unknown {
-    const v = Object.prototype.hasOwnProperty.call(this.obj, key) ? this.obj[key] : undefined;
-    return v === null ? undefined : v;
-  }
-
-  nested(key: string): SaeFields | null {
-    const v = this.get(key);
-    if (v === undefined) return null;
-    if (typeof v !== "object" || Array.isArray(v))
-      this.fail(key, `expected an object, got ${show(v)}`);
-    return new SaeFields(v as Record<string, unknown>, this.file, `${this.prefix}${key}.`);
-  }
-
-  posInt(key: string, fallback?: number): number {
-    const v = this.get(key);
-    if (v === undefined) {
-      if (fallback !== undefined) return fallback;
-      return this.fail(key, "missing");
-    }
-    if (typeof v !== "number" || !Number.isSafeInteger(v) || v <= 0) {
-      return this.fail(key, `expected a positive integer, got ${show(v)}`);
-    }
-    return v;
-  }
-
-  finite(key: string, fallback?: number): number {
-    const v = this.get(key);
-    if (v === undefined) {
-      if (fallback !== undefined) return fallback;
-      return this.fail(key, "missing");
-    }
-    if (typeof v !== "number" || !Number.isFinite(v)) {
-      return this.fail(key, `expected a finite number, got ${show(v)}`);
-    }
-    return v;
-  }
-
-  bool(key: string, fallback: boolean): boolean {
-    const v = this.get(key);
-    if (v === undefined) return fallback;
-    if (typeof v !== "boolean") return this.fail(key, `expected true or false, got ${show(v)}`);
-    return v;
-  }
-
-  string(key: string): string | undefined {
-    const v = this.get(key);
-    if (v === undefined) return undefined;
-    if (typeof v !== "string" || v === "")
-      return this.fail(key, `expected a string, got ${show(v)}`);
-    return v;
-  }
+/** Typed access to a SAE config object's keys, failing with SaeError. */
+export function saeFields(obj: Record<string, unknown>, file: string): SaeFields {
+  return new JsonFields(obj, file, SaeError);
 }
 
 /** Opens a safetensors file, turning its errors into SaeError naming the same file and tensor. */

@@ -22,7 +22,7 @@
 import { join } from "node:path";
 import { HookNameError, parseHookName } from "../model/hooks.js";
 import {
-  SaeFields,
+  saeFields,
   openWeights,
   readJsonObject,
   rejectUnexpected,
@@ -43,11 +43,12 @@ export interface LlamaScopeOptions {
 
 /** The parsed hyperparameters: the config (s included) and the published scalar threshold. */
 export function parseLlamaScopeConfig(json: Record<string, unknown>, file: string): SaeConfig {
-  const r = new SaeFields(json, file);
+  const r = saeFields(json, file);
   const dIn = r.posInt("d_model");
-  const expansion = r.get("expansion_factor") !== undefined ? r.posInt("expansion_factor") : null;
+  const expansion =
+    r.present("expansion_factor") !== undefined ? r.posInt("expansion_factor") : null;
   const dSae =
-    r.get("d_sae") !== undefined ? r.posInt("d_sae") : dIn * r.posInt("expansion_factor");
+    r.present("d_sae") !== undefined ? r.posInt("d_sae") : dIn * r.posInt("expansion_factor");
   if (expansion !== null && dSae !== dIn * expansion) {
     r.fail("d_sae", `${dSae} is not d_model × expansion_factor (${dIn} × ${expansion})`);
   }
@@ -65,10 +66,10 @@ export function parseLlamaScopeConfig(json: Record<string, unknown>, file: strin
       `${show(out)} differs from hook_point_in (transcoders are not supported)`,
     );
   }
-  const act = r.get("act_fn") ?? "jumprelu";
+  const act = r.present("act_fn") ?? "jumprelu";
   if (act !== "jumprelu") r.fail("act_fn", `expected "jumprelu", got ${show(act)}`);
   const threshold = r.finite("jump_relu_threshold");
-  const norm = r.get("norm_activation") ?? "dataset-wise";
+  const norm = r.present("norm_activation") ?? "dataset-wise";
   let activationScale = 1;
   let normalizeActivations: SaeConfig["normalizeActivations"] = "none";
   if (norm === "dataset-wise") {
@@ -76,7 +77,8 @@ export function parseLlamaScopeConfig(json: Record<string, unknown>, file: strin
       r.nested("dataset_average_activation_norm") ??
       r.fail("dataset_average_activation_norm", "missing (needed by dataset-wise norm)");
     // Llama Scope writes {in, out}; later Language-Model-SAEs versions key the norms by hook.
-    const key = avg.get("in") === undefined && avg.get(hookName) !== undefined ? hookName : "in";
+    const key =
+      avg.present("in") === undefined && avg.present(hookName) !== undefined ? hookName : "in";
     const normIn = avg.finite(key);
     if (normIn <= 0) avg.fail(key, `expected a positive number, got ${normIn}`);
     activationScale = Math.sqrt(dIn) / normIn;
@@ -138,7 +140,7 @@ export function readLlamaScope(dir: string, opts: LlamaScopeOptions = {}): Sae {
   const hpFile = join(dir, LLAMASCOPE_HYPERPARAMS);
   const json = readJsonObject(hpFile);
   const config = parseLlamaScopeConfig(json, hpFile);
-  const useBias = new SaeFields(json, hpFile).bool("use_decoder_bias", true);
+  const useBias = saeFields(json, hpFile).bool("use_decoder_bias", true);
   const file = join(dir, LLAMASCOPE_WEIGHTS);
   const st = openWeights(file);
   const { dIn, dSae } = config;
@@ -146,7 +148,7 @@ export function readLlamaScope(dir: string, opts: LlamaScopeOptions = {}): Sae {
   if (useBias) names.push("decoder.bias");
   rejectUnexpected(st, file, names);
   const wDec = transpose(takeTensor(st, file, "decoder.weight", [dIn, dSae]));
-  const decoderNormGate = new SaeFields(json, hpFile).bool("sparsity_include_decoder_norm", true);
+  const decoderNormGate = saeFields(json, hpFile).bool("sparsity_include_decoder_norm", true);
   const sae: Sae = {
     config,
     weights: {

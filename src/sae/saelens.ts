@@ -15,7 +15,8 @@ import { writeJsonAtomic } from "../io/atomic.js";
 import { writeSafetensors } from "../io/safetensors.js";
 import { HookNameError, parseHookName } from "../model/hooks.js";
 import {
-  SaeFields,
+  saeFields,
+  type SaeFields,
   openWeights,
   readJsonObject,
   rejectUnexpected,
@@ -62,12 +63,12 @@ export function readSaelens(dir: string): Sae {
 
 /** Normalises a parsed cfg.json; `file` is named in errors. */
 export function parseSaelensConfig(json: Record<string, unknown>, file: string): SaeConfig {
-  const r = new SaeFields(json, file);
+  const r = saeFields(json, file);
   const meta = r.nested("metadata");
   const architecture = parseArchitecture(r);
   const dIn = r.posInt("d_in");
   const dSae = r.posInt("d_sae");
-  const hookKey = r.get("hook_name") !== undefined || meta === null ? r : meta;
+  const hookKey = r.present("hook_name") !== undefined || meta === null ? r : meta;
   const hookName = hookKey.string("hook_name") ?? hookKey.fail("hook_name", "missing");
   try {
     parseHookName(hookName);
@@ -75,7 +76,7 @@ export function parseSaelensConfig(json: Record<string, unknown>, file: string):
     if (err instanceof HookNameError) hookKey.fail("hook_name", err.message);
     throw err;
   }
-  const head = r.get("hook_head_index");
+  const head = r.present("hook_head_index");
   if (head !== undefined)
     r.fail("hook_head_index", `per-head SAEs are not supported, got ${show(head)}`);
   const config: SaeConfig = {
@@ -97,12 +98,12 @@ export function parseSaelensConfig(json: Record<string, unknown>, file: string):
 }
 
 function parseArchitecture(r: SaeFields): SaeArchitecture {
-  const arch = r.get("architecture") ?? "standard";
+  const arch = r.present("architecture") ?? "standard";
   if (!SAE_ARCHITECTURES.includes(arch as SaeArchitecture)) {
     r.fail("architecture", `expected one of ${SAE_ARCHITECTURES.join(", ")}, got ${show(arch)}`);
   }
   for (const key of ["activation_fn_str", "activation_fn"]) {
-    const fn = r.get(key);
+    const fn = r.present(key);
     if (fn === undefined || fn === "relu") continue;
     if (fn === "topk" && (arch === "standard" || arch === "topk")) return "topk";
     r.fail(key, `expected "relu" or "topk", got ${show(fn)} (architecture ${show(arch)})`);
@@ -112,8 +113,8 @@ function parseArchitecture(r: SaeFields): SaeArchitecture {
 
 function parseK(r: SaeFields, dSae: number): number {
   const kwargs = r.nested("activation_fn_kwargs");
-  const direct = r.get("k") !== undefined ? r.posInt("k") : undefined;
-  const nested = kwargs?.get("k") !== undefined ? kwargs.posInt("k") : undefined;
+  const direct = r.present("k") !== undefined ? r.posInt("k") : undefined;
+  const nested = kwargs?.present("k") !== undefined ? kwargs.posInt("k") : undefined;
   if (direct !== undefined && nested !== undefined && direct !== nested) {
     r.fail("k", `${direct} disagrees with activation_fn_kwargs.k (${nested})`);
   }
@@ -123,7 +124,7 @@ function parseK(r: SaeFields, dSae: number): number {
 }
 
 function parseNormalization(r: SaeFields): SaeNormalization {
-  const v = r.get("normalize_activations") ?? "none";
+  const v = r.present("normalize_activations") ?? "none";
   if (v === "none" || v === "expected_average_only_in") return v;
   return r.fail(
     "normalize_activations",

@@ -6,6 +6,7 @@ import { readSafetensors, tensorToFloat32, type SafetensorsFile } from "../io/sa
 import { SafetensorsError } from "../io/errors.js";
 import { readJsonObject as readJsonFileObject } from "../io/json-file.js";
 import { JsonFields } from "../io/json-fields.js";
+import { HookNameError, parseHookName } from "../model/hooks.js";
 import { SaeError, type HostTensor } from "./types.js";
 
 export function readJsonObject(file: string): Record<string, unknown> {
@@ -18,6 +19,18 @@ export type SaeFields = JsonFields;
 /** Typed access to a SAE config object's keys, failing with SaeError. */
 export function saeFields(obj: Record<string, unknown>, file: string): SaeFields {
   return new JsonFields(obj, file, SaeError);
+}
+
+/** The hook name under `key`, required and one the model knows how to hook (SaeError otherwise). */
+export function hookNameField(r: SaeFields, key: string): string {
+  const hookName = r.string(key) ?? r.fail(key, "missing");
+  try {
+    parseHookName(hookName);
+  } catch (err) {
+    if (err instanceof HookNameError) r.fail(key, err.message);
+    throw err;
+  }
+  return hookName;
 }
 
 /** Opens a safetensors file, turning its errors into SaeError naming the same file and tensor. */

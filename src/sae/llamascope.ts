@@ -20,8 +20,8 @@
  * (same function). Cosines always use `unitDecoderRows`.
  */
 import { join } from "node:path";
-import { HookNameError, parseHookName } from "../model/hooks.js";
 import {
+  hookNameField,
   saeFields,
   openWeights,
   readJsonObject,
@@ -52,13 +52,7 @@ export function parseLlamaScopeConfig(json: Record<string, unknown>, file: strin
   if (expansion !== null && dSae !== dIn * expansion) {
     r.fail("d_sae", `${dSae} is not d_model × expansion_factor (${dIn} × ${expansion})`);
   }
-  const hookName = r.string("hook_point_in") ?? r.fail("hook_point_in", "missing");
-  try {
-    parseHookName(hookName);
-  } catch (err) {
-    if (err instanceof HookNameError) r.fail("hook_point_in", err.message);
-    throw err;
-  }
+  const hookName = hookNameField(r, "hook_point_in");
   const out = r.string("hook_point_out");
   if (out !== undefined && out !== hookName) {
     r.fail(

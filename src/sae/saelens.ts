@@ -13,8 +13,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeJsonAtomic } from "../io/atomic.js";
 import { writeSafetensors } from "../io/safetensors.js";
-import { HookNameError, parseHookName } from "../model/hooks.js";
 import {
+  hookNameField,
   saeFields,
   type SaeFields,
   openWeights,
@@ -69,13 +69,7 @@ export function parseSaelensConfig(json: Record<string, unknown>, file: string):
   const dIn = r.posInt("d_in");
   const dSae = r.posInt("d_sae");
   const hookKey = r.present("hook_name") !== undefined || meta === null ? r : meta;
-  const hookName = hookKey.string("hook_name") ?? hookKey.fail("hook_name", "missing");
-  try {
-    parseHookName(hookName);
-  } catch (err) {
-    if (err instanceof HookNameError) hookKey.fail("hook_name", err.message);
-    throw err;
-  }
+  const hookName = hookNameField(hookKey, "hook_name");
   const head = r.present("hook_head_index");
   if (head !== undefined)
     r.fail("hook_head_index", `per-head SAEs are not supported, got ${show(head)}`);

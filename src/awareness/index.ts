@@ -45,13 +45,16 @@ export { openaiProvider, type OpenAIProviderOptions } from "./openai-provider.js
 export { loadLocalModel, type LocalModel } from "./local-generate.js";
 export { DEFAULT_RETRY, parseRetryAfter, withRetries, type RetryPolicy } from "./retry.js";
 export { cachedProvider, cacheKey, ResponseCache } from "./cache.js";
+export { runAwareness, type RunOptions, type RunSummary } from "./runner.js";
 export {
-  runAwareness,
+  executeSampleJob,
   sampleKey,
-  type RunOptions,
-  type RunSummary,
+  SampleJobError,
+  type SampleJob,
+  type SampleJobContext,
   type SampleRecord,
-} from "./runner.js";
+} from "./sample-job.js";
+export type { DispatchedRun, SampleDispatch, SampleFiling } from "./dispatch.js";
 export { readManifest, readVariants, runPaths, type RunManifest } from "./run-dir.js";
 export {
   parseChoice,

@@ -11,7 +11,7 @@ import { writeJsonAtomic } from "../io/atomic.js";
 import type { Verdict } from "./judge.js";
 import type { JudgmentRecord } from "./records.js";
 import type { RunManifest } from "./run-dir.js";
-import type { SampleRecord } from "./runner.js";
+import type { SampleRecord } from "./sample-job.js";
 import type { Variant } from "./variants.js";
 
 const STOP: Record<string, string> = {

@@ -13,7 +13,7 @@ import { appendJsonl, readLog } from "./jsonl.js";
 import { judgeLabel, type Judge, type Verdict } from "./judge.js";
 import { lockRun, readManifest, readVariants, runPaths } from "./run-dir.js";
 import type { JudgmentRecord } from "./records.js";
-import type { SampleRecord } from "./runner.js";
+import type { SampleRecord } from "./sample-job.js";
 import type { Variant } from "./variants.js";
 
 export function judgmentsFile(

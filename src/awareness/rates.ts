@@ -7,7 +7,7 @@
  */
 import { clusterBootstrap, clustersBy, wilson, type Interval } from "../stats/intervals.js";
 import type { ArticulationVerdict, MisalignmentVerdict, MonitorFlag } from "./judge.js";
-import type { SampleRecord } from "./runner.js";
+import type { SampleRecord } from "./sample-job.js";
 import { VARIANT_KINDS, type Variant, type VariantKind } from "./variants.js";
 
 export interface Rate {

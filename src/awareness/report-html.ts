@@ -6,7 +6,7 @@
  */
 import type { Rate } from "./rates.js";
 import type { ReportData } from "./report.js";
-import type { SampleRecord } from "./runner.js";
+import type { SampleRecord } from "./sample-job.js";
 import type { Variant } from "./variants.js";
 import { triggerMatcher } from "./trigger-terms.js";
 import { viewerScript, viewerStyle } from "./report-viewer.js";

@@ -17,7 +17,7 @@ import type { JudgmentRecord } from "./records.js";
 import { readSamples } from "./judging.js";
 import { buildTrials, computeRates, type JudgmentMaps, type RunRates } from "./rates.js";
 import { readManifest, readVariants, runPaths, type RunManifest } from "./run-dir.js";
-import type { SampleRecord } from "./runner.js";
+import type { SampleRecord } from "./sample-job.js";
 import type { Variant } from "./variants.js";
 import { checkRepeats } from "./seeds.js";
 

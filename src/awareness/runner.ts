@@ -1,7 +1,8 @@
 /**
  * Runs every (variant, sample index) pair through a provider and records each exactly once.
- * One such pair is a job (`executeSampleJob`): it needs only the variant, the index, the provider,
- * the parameters, the run seed and the cache, so a queue can hand jobs to workers on many machines.
+ * One such pair is a job (sample-job.ts): it needs only the variant, the index, the provider, the
+ * parameters, the run seed and the cache, so a queue can hand jobs to workers on many machines
+ * (`dispatch`, dispatch.ts).
  * Each sample is sent its own seed (seeds.ts) unless `sendSeed` is false, and the seed is recorded
  * with the sample; a provider that repeats itself anyway is reported in the summary.
  *
@@ -14,9 +15,9 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
 import { writeJsonAtomic } from "../io/atomic.js";
-import { cacheKey, ResponseCache } from "./cache.js";
+import { ResponseCache } from "./cache.js";
 import { appendJsonl, readLog } from "./jsonl.js";
-import type { ChatRequest, Completion, GenerationParams, Provider } from "./provider.js";
+import type { GenerationParams, Provider } from "./provider.js";
 import {
   lockRun,
   readManifest,
@@ -25,31 +26,17 @@ import {
   variantsHash,
   type RunManifest,
 } from "./run-dir.js";
+import type { SampleDispatch, SampleFiling } from "./dispatch.js";
 import {
-  parseChoice,
-  splitReasoning,
-  type ParsedChoice,
-  type SplitTranscript,
-} from "./transcript.js";
+  executeSampleJob,
+  sampleKey,
+  SampleJobError,
+  type SampleJob,
+  type SampleJobContext,
+  type SampleRecord,
+} from "./sample-job.js";
 import type { TriggerSpec, Variant } from "./variants.js";
-import { checkRepeats, sampleSeed, SEED_SCHEME, type RepeatCheck } from "./seeds.js";
-
-export interface SampleRecord {
-  key: string;
-  variantId: string;
-  itemId: string;
-  sampleIndex: number;
-  /** The seed sent with the request; null when none was sent. */
-  seed: number | null;
-  completion: Completion;
-  transcript: SplitTranscript;
-  /** For choice items: the parsed letter and whether it is the misaligned option. */
-  choice: (ParsedChoice & { misaligned: boolean | null }) | null;
-  attempts: number;
-  cached: boolean;
-  startedAt: string;
-  finishedAt: string;
-}
+import { checkRepeats, SEED_SCHEME, type RepeatCheck } from "./seeds.js";
 
 export interface RunOptions {
   outDir: string;
@@ -66,6 +53,8 @@ export interface RunOptions {
   sendSeed?: boolean;
   onProgress?: (p: { done: number; total: number; failed: number }) => void;
   onWarning?: (message: string) => void;
+  /** Runs the jobs elsewhere (dispatch.ts; e.g. on a queue) instead of in this process. */
+  dispatch?: SampleDispatch;
 }
 
 export interface RunSummary {
@@ -81,114 +70,6 @@ export interface RunSummary {
   warnings: string[];
 }
 
-export const sampleKey = (variantId: string, sampleIndex: number) => `${variantId}#${sampleIndex}`;
-
-/** The request for one sample; `seed` is that sample's own seed, or null to send none. */
-export function requestFor(v: Variant, params: GenerationParams, seed: number | null): ChatRequest {
-  return {
-    messages: v.messages,
-    params: seed === null ? params : { ...params, seed },
-    ...(v.prefill !== null ? { prefill: v.prefill } : {}),
-  };
-}
-
-export function toRecord(
-  v: Variant,
-  sampleIndex: number,
-  completion: Completion,
-  meta: { seed: number | null; attempts: number; cached: boolean; startedAt: string },
-): SampleRecord {
-  const transcript = splitReasoning({
-    content: completion.content,
-    reasoningContent: completion.reasoning,
-    prefill: completion.prefillApplied ? v.prefill : null,
-    finishReason: completion.finishReason,
-  });
-  let choice: SampleRecord["choice"] = null;
-  if (v.choice) {
-    const parsed = parseChoice(transcript.answer, v.choice.letters);
-    choice = {
-      ...parsed,
-      misaligned: parsed.letter === null ? null : parsed.letter === v.choice.misaligned,
-    };
-  }
-  return {
-    key: sampleKey(v.id, sampleIndex),
-    variantId: v.id,
-    itemId: v.itemId,
-    sampleIndex,
-    seed: meta.seed,
-    completion,
-    transcript,
-    choice,
-    attempts: meta.attempts,
-    cached: meta.cached,
-    startedAt: meta.startedAt,
-    finishedAt: new Date().toISOString(),
-  };
-}
-
-/** One unit of work: sample `sampleIndex` of `variant`. Its key is sampleKey(variant.id, index). */
-export interface SampleJob {
-  variant: Variant;
-  sampleIndex: number;
-}
-
-/** What a job needs besides itself; the same for every job of a run. */
-export interface SampleJobContext {
-  provider: Provider;
-  params: GenerationParams;
-  /** The run seed (manifest.seed). */
-  runSeed: number;
-  sendSeed: boolean;
-  cache: ResponseCache;
-  signal?: AbortSignal;
-}
-
-/** A job that failed after its retries; `attempts` says how many requests were made. */
-export class SampleJobError extends Error {
-  constructor(
-    message: string,
-    readonly attempts: number,
-  ) {
-    super(message);
-    this.name = "SampleJobError";
-  }
-}
-
-/**
- * Runs one job: the cached completion when there is one, else a provider call (with its
- * retries), cached before it is returned. Writes nothing else, so any worker can run any job.
- */
-export async function executeSampleJob(
-  job: SampleJob,
-  ctx: SampleJobContext,
-): Promise<SampleRecord> {
-  const { variant: v, sampleIndex: i } = job;
-  const seed = ctx.sendSeed ? sampleSeed(ctx.runSeed, v.itemId, i) : null;
-  const request = requestFor(v, ctx.params, seed);
-  const key = cacheKey(ctx.provider.identity, request, i);
-  const startedAt = new Date().toISOString();
-  let attempts = 1;
-  let completion = ctx.cache.get(key);
-  const cached = completion !== null;
-  if (!completion) {
-    try {
-      completion = await ctx.provider.complete(request, {
-        sampleIndex: i,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        onRetry: (e) => {
-          attempts = e.attempt + 1;
-        },
-      });
-    } catch (err) {
-      throw new SampleJobError((err as Error).message, attempts);
-    }
-    ctx.cache.put(key, i, completion);
-  }
-  return toRecord(v, i, completion, { seed, attempts, cached, startedAt });
-}
-
 /** The keys of the samples already recorded, refusing records without a key or twice over. */
 function recordedKeys(file: string, warn: (m: string) => void): Set<string> {
   const done = new Set<string>();
@@ -202,36 +83,63 @@ function recordedKeys(file: string, warn: (m: string) => void): Set<string> {
 }
 
 /**
+ * Files outcomes in the run directory: a record once per key in samples.jsonl (a key already
+ * there, e.g. a job a queue delivered twice, is not written again), a failure in errors.jsonl.
+ */
+function ledgerFiling(
+  paths: ReturnType<typeof runPaths>,
+  summary: RunSummary,
+  done: Set<string>,
+  progress: () => void,
+): SampleFiling {
+  return {
+    record(r) {
+      if (done.has(r.key)) return;
+      done.add(r.key);
+      appendJsonl(paths.samples, [r]);
+      summary.completed++;
+      if (r.cached) summary.fromCache++;
+      progress();
+    },
+    failed(key, attempts, error) {
+      summary.failed++;
+      appendJsonl(paths.errors, [{ key, attempts, error, at: new Date().toISOString() }]);
+      progress();
+    },
+  };
+}
+
+/**
  * Runs one sample job and files its record (or its error, counted as failed). Returns false when
  * the run was aborted during the call, so the worker stops without filing anything.
  */
-async function runTask(
-  task: { v: Variant; i: number },
-  ctx: SampleJobContext,
-  paths: ReturnType<typeof runPaths>,
-  summary: RunSummary,
-): Promise<boolean> {
-  const { v, i } = task;
-  let record: SampleRecord;
+async function runTask(job: SampleJob, ctx: SampleJobContext, file: SampleFiling) {
   try {
-    record = await executeSampleJob({ variant: v, sampleIndex: i }, ctx);
+    file.record(await executeSampleJob(job, ctx));
   } catch (err) {
     if (ctx.signal?.aborted) return false;
-    summary.failed++;
-    appendJsonl(paths.errors, [
-      {
-        key: sampleKey(v.id, i),
-        attempts: err instanceof SampleJobError ? err.attempts : 1,
-        error: (err as Error).message,
-        at: new Date().toISOString(),
-      },
-    ]);
-    return true;
+    const attempts = err instanceof SampleJobError ? err.attempts : 1;
+    file.failed(sampleKey(job.variant.id, job.sampleIndex), attempts, (err as Error).message);
   }
-  appendJsonl(paths.samples, [record]);
-  summary.completed++;
-  if (record.cached) summary.fromCache++;
   return true;
+}
+
+/** Runs the jobs in this process, `concurrency` at a time. */
+async function runHere(
+  jobs: SampleJob[],
+  ctx: SampleJobContext,
+  file: SampleFiling,
+  concurrency: number,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length && !ctx.signal?.aborted) {
+      if (!(await runTask(jobs[next++]!, ctx, file))) break;
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, Math.max(1, jobs.length)) }, worker),
+  );
 }
 
 /** Checks the whole run's samples for repeats that should have varied; warns when they did not. */
@@ -262,6 +170,20 @@ function checkRunOptions(opts: RunOptions): number {
   return concurrency;
 }
 
+function emptySummary(runId: string, total: number, alreadyDone: number): RunSummary {
+  return {
+    runId,
+    total,
+    alreadyDone,
+    completed: 0,
+    fromCache: 0,
+    failed: 0,
+    interrupted: false,
+    repeats: { variants: 0, identical: 0, warning: null },
+    warnings: [],
+  };
+}
+
 /** Starts or resumes a run in `outDir`; refuses a directory made with another configuration. */
 export async function runAwareness(opts: RunOptions): Promise<RunSummary> {
   const concurrency = checkRunOptions(opts);
@@ -272,47 +194,37 @@ export async function runAwareness(opts: RunOptions): Promise<RunSummary> {
     const manifest = openManifest(opts);
     const warn = opts.onWarning ?? (() => {});
     const done = recordedKeys(paths.samples, warn);
-    const cache = new ResponseCache(paths.cache, (p, why) =>
-      warn(`cache entry ${p} ignored: ${why}`),
-    );
-    const tasks: { v: Variant; i: number }[] = [];
+    const jobs: SampleJob[] = [];
     for (const v of opts.variants)
       for (let i = 0; i < opts.samples; i++)
-        if (!done.has(sampleKey(v.id, i))) tasks.push({ v, i });
+        if (!done.has(sampleKey(v.id, i))) jobs.push({ variant: v, sampleIndex: i });
     const total = opts.variants.length * opts.samples;
-    const alreadyDone = total - tasks.length;
-    const summary: RunSummary = {
-      runId: manifest.runId,
-      total,
-      alreadyDone,
-      completed: 0,
-      fromCache: 0,
-      failed: 0,
-      interrupted: false,
-      repeats: { variants: 0, identical: 0, warning: null },
-      warnings: [],
-    };
+    const alreadyDone = total - jobs.length;
+    const summary = emptySummary(manifest.runId, total, alreadyDone);
     const progress = () =>
       opts.onProgress?.({ done: alreadyDone + summary.completed, total, failed: summary.failed });
     progress();
-    let next = 0;
-    const ctx: SampleJobContext = {
-      provider: opts.provider,
-      params: opts.params,
-      runSeed: manifest.seed,
-      sendSeed: manifest.seeding.sent,
-      cache,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    };
-    const worker = async () => {
-      while (next < tasks.length && !opts.signal?.aborted) {
-        if (!(await runTask(tasks[next++]!, ctx, paths, summary))) break;
-        progress();
-      }
-    };
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, Math.max(1, tasks.length)) }, worker),
-    );
+    const file = ledgerFiling(paths, summary, done, progress);
+    if (opts.dispatch) {
+      const run = {
+        runId: manifest.runId,
+        runSeed: manifest.seed,
+        sendSeed: manifest.seeding.sent,
+        params: opts.params,
+        identity: opts.provider.identity,
+      };
+      await opts.dispatch.run(jobs, run, file, opts.signal);
+    } else {
+      const ctx: SampleJobContext = {
+        provider: opts.provider,
+        params: opts.params,
+        runSeed: manifest.seed,
+        sendSeed: manifest.seeding.sent,
+        cache: new ResponseCache(paths.cache, (p, why) => warn(`cache entry ${p} ignored: ${why}`)),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      };
+      await runHere(jobs, ctx, file, concurrency);
+    }
     summary.interrupted = opts.signal?.aborted ?? false;
     finishRepeats(opts, manifest, summary, warn);
     return summary;

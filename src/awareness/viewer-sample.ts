@@ -5,7 +5,7 @@
  * monitor's flag, and per inserted trigger or distractor the articulation verdict with its evidence.
  */
 import type { JudgmentMaps } from "./rates.js";
-import type { SampleRecord } from "./runner.js";
+import type { SampleRecord } from "./sample-job.js";
 import type { Variant } from "./variants.js";
 
 export interface ViewerSample {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { inspectLog } from "../../src/awareness/inspect-log.js";
 import type { RunManifest } from "../../src/awareness/run-dir.js";
-import { toRecord } from "../../src/awareness/runner.js";
+import { toRecord } from "../../src/awareness/sample-job.js";
 import { buildVariants } from "../../src/awareness/variants.js";
 import { SEED_SCHEME } from "../../src/awareness/seeds.js";
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadLocalModel, type LocalModel } from "../../src/awareness/local-generate.js";
-import type { SampleRecord } from "../../src/awareness/runner.js";
+import type { SampleRecord } from "../../src/awareness/sample-job.js";
 import { startChatServer, type ChatServer } from "../../src/awareness/server.js";
 import { runCommand } from "../cli/run-command.js";
 

@@ -6,8 +6,9 @@
  * writes them to the sweep folder as they arrive, with the job's execution record (its log of
  * starts and finishes, kept in Redis by the workers).
  */
-import { Queue, QueueEvents, type ConnectionOptions, type Job } from "bullmq";
+import { Queue, QueueEvents, type ConnectionOptions } from "bullmq";
 import type { KeyedCell } from "./cells.js";
+import { collectJobs } from "./queue-collect.js";
 import { startOutcome, type SweepOutcome } from "./pool.js";
 import type { SweepHooks } from "./run.js";
 import type { AttemptEvent, CellResult, SweepStore } from "./store.js";
@@ -93,64 +94,46 @@ export async function queueSweep(o: QueueSweepOptions): Promise<SweepOutcome> {
   const queue = new Queue<CellJob, QueuedResult>(name, { connection });
   const events = new QueueEvents(name, { connection });
   const { todo, outcome } = startOutcome(o.store, o.cells);
-  const waiting = new Set(todo.map((c) => c.key));
-  let wake: () => void = () => {};
-  const take = async (job: Job<CellJob, QueuedResult> | undefined) => {
-    if (!job?.id || !waiting.has(job.id)) return;
-    const state = await job.getState();
-    if (state === "completed") {
-      const result = await completedResult(queue, job.id);
-      // Not readable yet: the next event or poll takes it.
-      if (result === null || !waiting.delete(job.id)) return;
-      o.store.write(result);
-      outcome.ran++;
-      o.onResult(result, outcome.skipped + outcome.ran, outcome.total);
-    } else if (state === "failed") {
-      if (!waiting.delete(job.id)) return;
-      outcome.failed.push({ key: job.id, error: job.failedReason });
-      o.onFailure(job.id, job.failedReason);
-    }
-    if (waiting.size === 0) wake();
-  };
-  const check = (id: string) => void queue.getJob(id).then(take);
   try {
     await events.waitUntilReady();
-    events.on("completed", ({ jobId }) => check(jobId));
-    events.on("failed", ({ jobId }) => check(jobId));
     await queue.addBulk(
       todo.map((c) => ({
         name: "cell",
         data: { key: c.key, cell: c.cell },
-        opts: {
-          jobId: c.key,
-          attempts: o.attempts ?? 3,
-          backoff: { type: "exponential", delay: o.backoffMs ?? 2000 },
-          removeOnComplete: { age: 7 * 24 * 3600 },
-          removeOnFail: { age: 7 * 24 * 3600 },
-        },
+        opts: { jobId: c.key, ...retryOptions(o.attempts, o.backoffMs) },
       })),
     );
-    // Jobs left failed by an earlier run are tried again; finished ones are taken as they are.
-    for (const c of todo) {
-      const job = await queue.getJob(c.key);
-      if ((await job?.getState()) === "failed") await job!.retry("failed");
-      else await take(job);
-    }
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => [...waiting].forEach(check), o.pollMs ?? 5000);
-      const finish = () => {
-        clearInterval(poll);
-        o.signal?.removeEventListener("abort", finish);
-        resolve();
-      };
-      wake = finish;
-      o.signal?.addEventListener("abort", finish, { once: true });
-      if (waiting.size === 0 || o.signal?.aborted) finish();
+    const left = await collectJobs({
+      queue,
+      events,
+      ids: todo.map((c) => c.key),
+      read: (id) => completedResult(queue, id),
+      onResult: (_id, result) => {
+        o.store.write(result);
+        outcome.ran++;
+        o.onResult(result, outcome.skipped + outcome.ran, outcome.total);
+      },
+      onFailed: (id, reason) => {
+        outcome.failed.push({ key: id, error: reason });
+        o.onFailure(id, reason);
+      },
+      ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
+      ...(o.signal ? { signal: o.signal } : {}),
     });
+    outcome.interrupted = left.size > 0 && (o.signal?.aborted ?? false);
   } finally {
     await events.close();
     await queue.close();
   }
-  outcome.interrupted = waiting.size > 0 && (o.signal?.aborted ?? false);
   return outcome;
+}
+
+/** A job's retries (default 3 tries, exponential backoff from 2 s), kept a week once finished. */
+export function retryOptions(attempts = 3, backoffMs = 2000) {
+  return {
+    attempts,
+    backoff: { type: "exponential", delay: backoffMs },
+    removeOnComplete: { age: 7 * 24 * 3600 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
 }

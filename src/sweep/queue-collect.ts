@@ -1,0 +1,62 @@
+/**
+ * The producer's wait for a batch of BullMQ jobs it added: each job's outcome is taken exactly once,
+ * from the queue's events and from a periodic poll (an event can arrive before its result is
+ * readable, or be missed while the producer was away). Jobs a previous producer left failed are
+ * retried; jobs already completed are taken as they are. Used by sweeps (cells) and awareness runs
+ * (samples).
+ */
+import type { Job, Queue, QueueEvents } from "bullmq";
+
+export interface CollectOptions<R> {
+  queue: Pick<Queue, "getJob">;
+  events: QueueEvents;
+  /** The job ids to wait for (all already added). */
+  ids: string[];
+  /** A completed job's result, or null while it is not readable yet (the next check takes it). */
+  read(id: string): Promise<R | null>;
+  onResult(id: string, result: R): void;
+  onFailed(id: string, reason: string, attempts: number): void;
+  /** How often the states of jobs still out are polled besides the events (default 5 s). */
+  pollMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Waits until every job's outcome is taken or `signal` aborts; returns the ids still out. */
+export async function collectJobs<R>(o: CollectOptions<R>): Promise<Set<string>> {
+  const waiting = new Set(o.ids);
+  let wake: () => void = () => {};
+  const take = async (job: Job | undefined) => {
+    if (!job?.id || !waiting.has(job.id)) return;
+    const state = await job.getState();
+    if (state === "completed") {
+      const result = await o.read(job.id);
+      if (result === null || !waiting.delete(job.id)) return;
+      o.onResult(job.id, result);
+    } else if (state === "failed") {
+      if (!waiting.delete(job.id)) return;
+      o.onFailed(job.id, job.failedReason, job.attemptsMade);
+    }
+    if (waiting.size === 0) wake();
+  };
+  const check = (id: string) => void o.queue.getJob(id).then(take);
+  await o.events.waitUntilReady();
+  o.events.on("completed", ({ jobId }) => check(jobId));
+  o.events.on("failed", ({ jobId }) => check(jobId));
+  for (const id of o.ids) {
+    const job = await o.queue.getJob(id);
+    if ((await job?.getState()) === "failed") await job!.retry("failed");
+    else await take(job);
+  }
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => [...waiting].forEach(check), o.pollMs ?? 5000);
+    const finish = () => {
+      clearInterval(poll);
+      o.signal?.removeEventListener("abort", finish);
+      resolve();
+    };
+    wake = finish;
+    o.signal?.addEventListener("abort", finish, { once: true });
+    if (waiting.size === 0 || o.signal?.aborted) finish();
+  });
+  return waiting;
+}

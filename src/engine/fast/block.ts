@@ -44,8 +44,8 @@ export function attnShape(c: FastConfig, bb: BlockBatch): AttnShape {
   return { b: bb.b, t: bb.t, h: c.nHeads, hkv: c.nKvHeads, k: c.dHead, keyMask: bb.keyMask };
 }
 
-/** q, k (normed for qwen3, rotated) and v of one layer. */
-function projectQkv(nm: Numerics, c: FastConfig, w: FastLayer, xn: Buf, bb: BlockBatch) {
+/** q, k (normed for qwen3, rotated) and v of one layer (rows = B·T of the batch). */
+export function projectQkv(nm: Numerics, c: FastConfig, w: FastLayer, xn: Buf, bb: BlockBatch) {
   const n = bb.b * bb.t;
   const { dModel: d, nHeads: h, nKvHeads: hkv, dHead: k } = c;
   let q = linear(nm, xn, w.wq, n, d, h * k, w.bq);

@@ -49,15 +49,9 @@ export interface ModelEngine {
   takeUsed(): string[];
 }
 
-/** Why this loaded model cannot go on the fast path whatever its config says, or null. */
-function modelBlocker(model: Model): string | null {
-  const l = model.params.layers.findIndex((p) => p.lora !== undefined);
-  return l >= 0 ? `layer ${l} has an unmerged LoRA adapter` : null;
-}
-
 /** Which engine `requested` (default "auto") picks for this model on the current device. */
 export function engineFor(model: Model, requested?: EngineChoice): EngineDecision {
-  return selectEngine(requested, model.config, currentDevice(), modelBlocker(model));
+  return selectEngine(requested, model.config, currentDevice());
 }
 
 /** The prepared site of the fast path as loss.ts's PreparedSteering. */

@@ -10,7 +10,7 @@
 import { layerForward, projectQkv } from "./block.js";
 import { checkBatch, embed, finalNorm, unembedRows, type FastBatch } from "./forward.js";
 import { storePrefill, storeStep, stepAttention, type KvCache } from "./kv-cache.js";
-import { linear } from "./linear.js";
+import { project } from "./lora.js";
 import { mlpForward } from "./mlp.js";
 import { assertFastSupported, type FastModel } from "./model.js";
 import { rmsNormForward } from "./norm.js";
@@ -108,7 +108,8 @@ export function decodeStep(
     const { q, k: kk, v } = projectQkv(nm, c, w, n1.y, bb);
     storeStep(cache, l, step, kk, v);
     const z = stepAttention(nm, c, cache, l, q, step);
-    const mid = linear(nm, z, w.wo, a, h * k, d);
+    const oAt = { set: w.lora, target: "o" as const, saved: {} };
+    const mid = project(nm, z, w.wo, { rows: a, inDim: h * k, outDim: d }, undefined, oAt);
     for (let i = 0; i < a * d; i++) mid[i] = mid[i]! + x[i]!;
     const n2 = rmsNormForward(nm, mid, w.ln2, a, d, c.normEps);
     const out = mlpForward(nm, w, n2.y, a, d, f).out;

@@ -116,6 +116,7 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
     const { dSae, dIn } = inputs.sae.config;
     const decoder = { rows: unitDecoderRows(inputs.sae), dSae, dModel: dIn };
     const engine = modelEngine(cm.model, o.engine ?? "auto");
+    engine.takeGeneration();
     log(`engine: ${engine.decision.reason}`);
     const a: AuditContext = {
       ...{ inputs, o, settings, cm, decoder, state, log, timings },

@@ -72,10 +72,11 @@ export function recordEngines(a: AuditContext, stage: string, reasons: readonly 
   a.log(`  ${stage} engine: ${line}`);
 }
 
-/** Records a generation stage (steering success, probes): jax-js, the fast path has no decoding. */
+/**
+ * Records a generation stage (steering success, probes): the engine took the model's generation
+ * (pipeline.ts), so its record holds the engine of each generate() the stage made.
+ */
 export function recordGeneration(a: AuditContext, stage: string): void {
-  a.engine.takeUsed();
-  a.engine.jaxFor("generation with a KV cache");
   recordEngines(a, stage, a.engine.takeUsed());
 }
 

@@ -3,13 +3,15 @@
  * select.ts decides from the config and device; this adds the model's own blockers and runs the
  * chosen one). Callers get a `ModelEngine` bound to the model — methods take that interface, never
  * an engine name — and every call records which engine ran and why: a stage reads the record with
- * `takeUsed()` for its log line and report entry. A call of a kind the fast path does not
- * implement (generation, hook captures, another objective) goes through `jaxFor(what)`, so the
- * fallback is named too.
+ * `takeUsed()` for its log line and report entry. Generation is reached through generate() by
+ * callers that hold no engine, so an engine takes the model's generation (`takeGeneration`). A
+ * call of a kind the fast path does not implement (hook captures, another objective) goes through
+ * `jaxFor(what)`, so the fallback is named too.
  */
 import { currentDevice } from "../engine/device.js";
 import { selectEngine, type EngineChoice, type EngineDecision } from "../engine/fast/select.js";
 import { fastRunLogits, prepareFastSteeringFor } from "./fast-adapter.js";
+import { routeGeneration } from "./generation-route.js";
 import type { HostBatch } from "./inputs.js";
 import {
   prepareSteering,
@@ -37,19 +39,19 @@ export interface ModelEngine {
   logits(hb: HostBatch): Promise<HostTensor>;
   /** Records (and returns) jax-js for a call the fast path does not implement: `what` says which. */
   jaxFor(what: string): EngineDecision;
+  /**
+   * Routes every generate() on this model (generation-route.ts) to this engine's choice and notes
+   * each call in this record: steering success, probes and the action screen then decode with
+   * the fast path's KV cache where it was selected.
+   */
+  takeGeneration(): void;
   /** The distinct decisions recorded since the last take, in order; clears the record. */
   takeUsed(): string[];
 }
 
-/** Why this loaded model cannot go on the fast path whatever its config says, or null. */
-function modelBlocker(model: Model): string | null {
-  const l = model.params.layers.findIndex((p) => p.lora !== undefined);
-  return l >= 0 ? `layer ${l} has an unmerged LoRA adapter` : null;
-}
-
 /** Which engine `requested` (default "auto") picks for this model on the current device. */
 export function engineFor(model: Model, requested?: EngineChoice): EngineDecision {
-  return selectEngine(requested, model.config, currentDevice(), modelBlocker(model));
+  return selectEngine(requested, model.config, currentDevice());
 }
 
 /** The prepared site of the fast path as loss.ts's PreparedSteering. */
@@ -97,6 +99,9 @@ export function modelEngine(model: Model, requested?: EngineChoice): ModelEngine
       const d = { engine: "jax" as const, reason: `jax (${what}: not on the fast path)` };
       note(d.reason);
       return d;
+    },
+    takeGeneration() {
+      routeGeneration(model, { fast, note: () => note(decision.reason) });
     },
     takeUsed: () => used.splice(0),
   };

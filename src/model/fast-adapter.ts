@@ -2,25 +2,23 @@
  * The bridge from a loaded Model to the fast path (src/engine/fast), which may not import model
  * types: the parameter tree is read back from the device once per model and cached as host
  * buffers, and a host batch becomes the fast path's mask and RoPE tables (computed by rope.ts, so
- * llama3/linear scaling is the same as on the jax path). Refuses what the fast path lacks.
+ * llama3/linear scaling is the same as on the jax path); unmerged LoRA adapters come along (their
+ * b already scaled). Refuses what the fast path lacks.
  *
  * Shape legend: B batch, T tokens, D d_model, V vocab.
  */
 import { cpuSgemm } from "../engine/kernels/index.js";
 import type { np } from "../engine/jax.js";
 import { fastLogits, type FastBatch } from "../engine/fast/forward.js";
-import {
-  assertFastSupported,
-  FastUnsupportedError,
-  type FastLayer,
-  type FastModel,
-} from "../engine/fast/model.js";
+import type { FastLoraSet, FastLoraTarget } from "../engine/fast/lora.js";
+import { assertFastSupported, type FastLayer, type FastModel } from "../engine/fast/model.js";
 import { float32Numerics, withArena, type ArenaNumerics } from "../engine/fast/numerics.js";
 import { prepareFastSteering } from "../engine/fast/steer.js";
 import type { HostBatch } from "./inputs.js";
 import type { SteeringLossResult, TeacherForcedBatch } from "./loss.js";
 import { checkSteering, type Steering } from "./steering.js";
 import type { Model } from "./model.js";
+import type { LoraDelta } from "./params.js";
 import { ropeTables } from "./rope.js";
 
 const hostCopies = new WeakMap<Model, Promise<FastModel>>();
@@ -63,9 +61,17 @@ async function joined(x: np.Array | np.Array[], byColumns: boolean): Promise<Flo
   return out;
 }
 
-async function hostLayer(p: Model["params"]["layers"][number], l: number): Promise<FastLayer> {
-  if (p.lora)
-    throw new FastUnsupportedError(`fast engine: layer ${l} has an unmerged LoRA adapter`);
+/** A layer's unmerged adapters (lora.ts's LoraDelta: b already times the scale). */
+async function hostLora(p: Model["params"]["layers"][number]): Promise<FastLoraSet | undefined> {
+  if (!p.lora) return undefined;
+  const set: FastLoraSet = {};
+  for (const [t, d] of Object.entries(p.lora) as [FastLoraTarget, LoraDelta][]) {
+    set[t] = { a: await host(d.a), b: await host(d.b), rank: d.a.shape[1]!, scale: 1 };
+  }
+  return set;
+}
+
+async function hostLayer(p: Model["params"]["layers"][number]): Promise<FastLayer> {
   const layer: FastLayer = {
     ln1: await host(p.ln1.w),
     ln2: await host(p.ln2.w),
@@ -82,13 +88,15 @@ async function hostLayer(p: Model["params"]["layers"][number], l: number): Promi
   if (p.bv) layer.bv = await host(p.bv);
   if (p.qNorm) layer.qNorm = await host(p.qNorm);
   if (p.kNorm) layer.kNorm = await host(p.kNorm);
+  const lora = await hostLora(p);
+  if (lora) layer.lora = lora;
   return layer;
 }
 
 async function readFastModel(model: Model): Promise<FastModel> {
   const p = model.params;
   const layers: FastLayer[] = [];
-  for (let l = 0; l < p.layers.length; l++) layers.push(await hostLayer(p.layers[l]!, l));
+  for (let l = 0; l < p.layers.length; l++) layers.push(await hostLayer(p.layers[l]!));
   const weights: FastModel["weights"] = {
     embed: await joined(p.embed, false),
     layers,

@@ -15,42 +15,25 @@ import { bucketLength, deviceInputs, leftPad } from "./inputs.js";
 import type { Model } from "./model.js";
 import type { ModelParams } from "./params.js";
 import { cachedProgram } from "./programs.js";
-import { logSoftmaxRow, pickToken, seededUniform, type SamplingOptions } from "./sampling.js";
+import { fastGenerate } from "./fast-generate.js";
+import {
+  checkGenerate,
+  chooseTokens,
+  emptyRows,
+  generation,
+  type GenerateOptions,
+  type Generation,
+} from "./generate-common.js";
+import { generationRouteOf } from "./generation-route.js";
+import { seededUniform } from "./sampling.js";
 import { addSteering, steeringArrays, type Steering } from "./steering.js";
 
-export interface GenerateOptions extends SamplingOptions {
-  maxNewTokens: number;
-  /** Seed of the sampler (default 0). */
-  seed?: number;
-  /** Token ids that end a row (default: the config's EOS ids; [] for none). */
-  eosTokenIds?: number[];
-  /** Strings that end a row once its decoded text contains one (needs `decode`). */
-  stopStrings?: string[];
-  decode?: (ids: number[]) => string;
-  /** Steering; its positionMask covers the prompts left-padded to the longest one [B*T] (default: every prompt token). */
-  steering?: Steering & { allPositions?: boolean };
-  /** Pad id for the prompt batch (default: config pad, else the first EOS id, else 0). */
-  padTokenId?: number;
-}
-
-export type FinishReason = "eos" | "stop" | "length";
-
-export interface Generation {
-  /** Generated ids per row (EOS / the stop-completing token included). */
-  ids: number[][];
-  /** log p(token) under the model (temperature 1, unwarped) for each generated token. */
-  logprobs: number[][];
-  finishReasons: FinishReason[];
-  /** Decoded text per row (cut before a stop string) when `decode` is given. */
-  texts?: string[];
-}
-
-export class GenerateError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "GenerateError";
-  }
-}
+export {
+  GenerateError,
+  type FinishReason,
+  type GenerateOptions,
+  type Generation,
+} from "./generate-common.js";
 
 type StepArgs = { inputs: ForwardInputs; past: LayerKV[]; write: np.Array; keep: np.Array };
 type Steer = { vector: np.Array; mask: np.Array } | Record<string, never>;
@@ -128,32 +111,6 @@ function widenMask(s: Steering, b: number, from: number, to: number): Steering {
   return { ...s, positionMask: mask };
 }
 
-/** Rejects options generation cannot honour, before any device work. */
-function checkGenerate(model: Model, prompts: number[][], opts: GenerateOptions): void {
-  const cfg = model.config;
-  if (!Number.isInteger(opts.maxNewTokens) || opts.maxNewTokens < 1) {
-    throw new GenerateError(`maxNewTokens must be a positive integer, got ${opts.maxNewTokens}`);
-  }
-  if (prompts.some((p) => p.length === 0))
-    throw new GenerateError("every prompt needs at least one token");
-  if (opts.stopStrings?.length && !opts.decode)
-    throw new GenerateError("stop strings need a decode function");
-  const longest = Math.max(...prompts.map((p) => p.length));
-  if (longest + opts.maxNewTokens > cfg.maxPositions && cfg.positional === "learned") {
-    throw new GenerateError(
-      `prompt + new tokens (${longest + opts.maxNewTokens}) exceed the model's ${cfg.maxPositions} positions`,
-    );
-  }
-}
-
-/** What generation has produced so far, per row. */
-interface Rows {
-  ids: number[][];
-  logprobs: number[][];
-  finish: (FinishReason | null)[];
-  texts: string[];
-}
-
 /** The left-padded prompt batch and the cache laid out over it. */
 interface Layout {
   hb: ReturnType<typeof leftPad>;
@@ -182,34 +139,6 @@ async function runPrefill(model: Model, lay: Layout, longest: number, opts: Gene
     prefillSteer,
   );
   return { kv: padCache(prefill.kv, lay.capacity), rows: await lastLogits(prefill.logits) };
-}
-
-/**
- * Picks each unfinished row's next token from its logits and records it, ending rows on EOS or
- * a stop string. Returns the tokens to feed (the pad id for finished rows).
- */
-function chooseTokens(
-  logits: Float32Array[],
-  out: Rows,
-  opts: GenerateOptions,
-  ctx: { uniform: () => number; eos: Set<number>; pad: number },
-): number[] {
-  return logits.map((row, i) => {
-    if (out.finish[i]) return ctx.pad;
-    const tok = pickToken(row, opts, ctx.uniform);
-    out.ids[i]!.push(tok);
-    out.logprobs[i]!.push(logSoftmaxRow(row)[tok]!);
-    if (ctx.eos.has(tok)) out.finish[i] = "eos";
-    else if (opts.stopStrings?.length) {
-      const text = opts.decode!(out.ids[i]!);
-      const hit = opts.stopStrings.map((s) => text.indexOf(s)).filter((k) => k >= 0);
-      if (hit.length) {
-        out.finish[i] = "stop";
-        out.texts[i] = text.slice(0, Math.min(...hit));
-      }
-    }
-    return tok;
-  });
 }
 
 /** The per-token steering of a decoding step, when every new token is steered. */
@@ -279,7 +208,23 @@ function startCursor(lay: Layout): Cursor {
   return { keyMask, nextPos: Array.from({ length: b }, (_, i) => t - hb.pads[i]!) };
 }
 
+/**
+ * Generates from token ids on the engine the model's generation is routed to
+ * (generation-route.ts: the fast path when a ModelEngine that selected it took the model's
+ * generation, noting each call), else on jax-js.
+ */
 export async function generate(
+  model: Model,
+  prompts: number[][],
+  opts: GenerateOptions,
+): Promise<Generation> {
+  const route = generationRouteOf(model);
+  route?.note();
+  return route?.fast ? fastGenerate(model, prompts, opts) : jaxGenerate(model, prompts, opts);
+}
+
+/** generate() on jax-js. */
+export async function jaxGenerate(
   model: Model,
   prompts: number[][],
   opts: GenerateOptions,
@@ -297,12 +242,7 @@ export async function generate(
   const ctx = { uniform: seededUniform(opts.seed ?? 0), eos, pad };
   let { kv, rows } = await runPrefill(model, lay, longest, opts);
   const cur = startCursor(lay);
-  const out: Rows = {
-    ids: prompts.map(() => []),
-    logprobs: prompts.map(() => []),
-    finish: prompts.map(() => null),
-    texts: prompts.map(() => ""),
-  };
+  const out = emptyRows(prompts.length);
   try {
     for (let index = 0; index < opts.maxNewTokens; index++) {
       const chosen = chooseTokens(rows, out, opts, ctx);
@@ -313,18 +253,4 @@ export async function generate(
     tree.dispose(kv);
   }
   return generation(out, opts);
-}
-
-/** The result: rows not ended by EOS or a stop string finished by length. */
-function generation(out: Rows, opts: GenerateOptions): Generation {
-  const { ids, logprobs, finish, texts } = out;
-  const result: Generation = {
-    ids,
-    logprobs,
-    finishReasons: finish.map((f) => f ?? "length"),
-  };
-  if (opts.decode) {
-    result.texts = ids.map((row, i) => (finish[i] === "stop" ? texts[i]! : opts.decode!(row)));
-  }
-  return result;
 }

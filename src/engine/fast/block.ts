@@ -7,7 +7,7 @@
  * Shape legend: N = B·T rows, D d_model, H heads, Hkv KV heads, K d_head, F d_mlp.
  */
 import { attentionForward, type AttnShape } from "./attention.js";
-import { linear } from "./linear.js";
+import { project, type LoraSaved } from "./lora.js";
 import { mlpForward, type MlpSaved } from "./mlp.js";
 import type { FastConfig, FastLayer } from "./model.js";
 import { rmsNormForward, type NormOut } from "./norm.js";
@@ -32,6 +32,8 @@ export interface LayerSaved {
   k: Buf;
   v: Buf;
   p: Buf;
+  /** [N, H·K] attention output (o_proj's input). */ z: Buf;
+  /** t = x·a of the layer's adapted q/k/v/o projections (lora.ts). */ lora: LoraSaved;
   /** [N, D], or [R, D] at `outRows`. */
   mid: Buf;
   /** The rows the output was computed at (absent: every row). */
@@ -44,13 +46,21 @@ export function attnShape(c: FastConfig, bb: BlockBatch): AttnShape {
   return { b: bb.b, t: bb.t, h: c.nHeads, hkv: c.nKvHeads, k: c.dHead, keyMask: bb.keyMask };
 }
 
-/** q, k (normed for qwen3, rotated) and v of one layer. */
-function projectQkv(nm: Numerics, c: FastConfig, w: FastLayer, xn: Buf, bb: BlockBatch) {
+/** q, k (normed for qwen3, rotated) and v of one layer (rows = B·T of the batch). */
+export function projectQkv(
+  nm: Numerics,
+  c: FastConfig,
+  w: FastLayer,
+  xn: Buf,
+  bb: BlockBatch,
+  lora: LoraSaved = {},
+) {
   const n = bb.b * bb.t;
   const { dModel: d, nHeads: h, nKvHeads: hkv, dHead: k } = c;
-  let q = linear(nm, xn, w.wq, n, d, h * k, w.bq);
-  let kk = linear(nm, xn, w.wk, n, d, hkv * k, w.bk);
-  const v = linear(nm, xn, w.wv, n, d, hkv * k, w.bv);
+  const at = (target: "q" | "k" | "v") => ({ set: w.lora, target, saved: lora });
+  let q = project(nm, xn, w.wq, { rows: n, inDim: d, outDim: h * k }, w.bq, at("q"));
+  let kk = project(nm, xn, w.wk, { rows: n, inDim: d, outDim: hkv * k }, w.bk, at("k"));
+  const v = project(nm, xn, w.wv, { rows: n, inDim: d, outDim: hkv * k }, w.bv, at("v"));
   let qk: LayerSaved["qk"];
   if (c.qkNorm) {
     const qn = rmsNormForward(nm, q, w.qNorm!, n * h, k, c.normEps);
@@ -89,9 +99,11 @@ export function layerForward(
   const n = bb.b * bb.t;
   const { dModel: d, nHeads: h, dHead: k, dMlp: f } = c;
   const n1 = rmsNormForward(nm, x, w.ln1, n, d, c.normEps);
-  const { q, k: kk, v, qk } = projectQkv(nm, c, w, n1.y, bb);
+  const lora: LoraSaved = {};
+  const { q, k: kk, v, qk } = projectQkv(nm, c, w, n1.y, bb, lora);
   const { z, p } = attentionForward(nm, attnShape(c, bb), q, kk, v);
-  const full = linear(nm, z, w.wo, n, h * k, d);
+  const oAt = { set: w.lora, target: "o" as const, saved: lora };
+  const full = project(nm, z, w.wo, { rows: n, inDim: h * k, outDim: d }, undefined, oAt);
   for (let i = 0; i < n * d; i++) full[i] = full[i]! + x[i]!;
   const mid = outRows ? gatherRows(nm, full, outRows, d) : full;
   const r = outRows ? outRows.length : n;
@@ -99,7 +111,7 @@ export function layerForward(
   const m = mlpForward(nm, w, n2.y, r, d, f);
   const out = m.out;
   for (let i = 0; i < r * d; i++) out[i] = out[i]! + mid[i]!;
-  const saved: LayerSaved = { x, n1, q, k: kk, v, p, mid, n2, mlp: m.saved };
+  const saved: LayerSaved = { x, n1, q, k: kk, v, p, z, lora, mid, n2, mlp: m.saved };
   if (qk) saved.qk = qk;
   if (outRows) saved.outRows = outRows;
   return { out, saved };

@@ -6,6 +6,7 @@
  *
  * Shape legend: V vocab, D d_model, H heads, Hkv KV heads, K d_head, F d_mlp.
  */
+import type { FastLoraSet } from "./lora.js";
 import type { Buf } from "./numerics.js";
 
 /** The families whose decoder the fast path implements. */
@@ -52,6 +53,7 @@ export interface FastLayer {
   /** [D, F] */ wGate: Buf;
   /** [D, F] */ wUp: Buf;
   /** [F, D] */ wDown: Buf;
+  /** Unmerged LoRA adapters on any of the seven projections (lora.ts). */ lora?: FastLoraSet;
 }
 
 export interface FastWeights {

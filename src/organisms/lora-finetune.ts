@@ -13,7 +13,9 @@ import {
   applyLora,
   defaultLoraConfig,
   initLora,
+  loraFromHost,
   loraToHost,
+  type LoraHostTensors,
   type LoraParams,
 } from "../model/lora.js";
 import type { ChatModel } from "../model/text-generation.js";
@@ -29,6 +31,10 @@ export interface LoraFinetune {
   seed: number;
   /** Identifies the run for checkpoint resumption. */
   fingerprint: string;
+  /** Continue from these adapters (a self-check round) instead of a fresh initialisation. */
+  initial?: LoraHostTensors;
+  /** The progress bar's label (default "finetune"). */
+  label?: string;
 }
 
 export interface FinetuneMetrics {
@@ -59,7 +65,7 @@ export async function finetuneLora(
   const result = await train<LoraParams>({
     cfg,
     invFreq: cm.model.invFreq,
-    trainable: initLora(cfg, loraCfg, f.seed),
+    trainable: f.initial ? loraFromHost(f.initial) : initLora(cfg, loraCfg, f.seed),
     frozen: cm.model.params,
     paramsOf: (l, base) => applyLora(base!, tree.ref(l), loraCfg),
     train: trainSet,
@@ -69,7 +75,7 @@ export async function finetuneLora(
     checkpointDir: join(ctx.out, "checkpoint"),
     resume: ctx.resume,
     fingerprint: f.fingerprint,
-    progress: ctx.progress("finetune"),
+    progress: ctx.progress(f.label ?? "finetune"),
     signal: ctx.signal,
   });
   if (result.interrupted) {

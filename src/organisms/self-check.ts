@@ -115,8 +115,8 @@ export async function selfCheck(
     ? "self-check off (quality.check false)"
     : met
       ? `met every target after ${used} extra round(s)`
-      : `did not meet the targets: budget of ${budget} extra round(s) exhausted; ${failed.join(", ")}`;
-  if (q.check && !met) ops.log(`self-check: ${summary}`);
+      : `budget of ${budget} extra round(s) exhausted; ${failed.join(", ")}`;
+  if (q.check && !met) ops.log(`self-check: did not meet the targets: ${summary}`);
   return {
     eval: state.evals[last.round]!,
     quality: {

@@ -102,10 +102,47 @@ function byStrength(a: Evidence, b: Evidence): number {
   return b.rate - a.rate || b.ci[0] - a.ci[0] || (an < bn ? -1 : an > bn ? 1 : 0);
 }
 
+/** The verdict's sets by rules 2–6: the mode, the chosen evidence and other counting pairs. */
+function choose(
+  evidence: Evidence[],
+  preferred: ReadonlySet<string>,
+): { mode: VerdictMode; chosen: Evidence[]; alternatives: string[][] } {
+  const nPreferred = (e: Evidence) => e.set.filter((c) => preferred.has(c)).length;
+  const singles = new Map(evidence.filter((e) => e.set.length === 1).map((e) => [e.set[0]!, e]));
+  const firingSingles = [...singles.values()].filter((e) => e.fires).sort(byStrength);
+  let mode: VerdictMode;
+  let chosen: Evidence[];
+  let alternatives: string[][] = [];
+  const firingPairs = evidence.filter((e) => e.set.length === 2 && e.fires);
+  const measured = (e: Evidence) => e.set.every((c) => singles.has(c));
+  const clear = firingPairs.filter(
+    (e) => measured(e) && e.set.every((c) => clearlyBeats(e, singles.get(c)!)),
+  );
+  const neitherAlone = firingPairs.filter(
+    (e) => measured(e) && e.set.every((c) => !singles.get(c)!.fires),
+  );
+  const conj = (firingSingles.length > 0 ? clear : [...new Set([...clear, ...neitherAlone])]).sort(
+    (a, b) => nPreferred(b) - nPreferred(a) || byStrength(a, b),
+  );
+  if (conj.length === 0 && firingSingles.length > 0) {
+    mode = firingSingles.length === 1 ? "single" : "any";
+    chosen = firingSingles;
+  } else {
+    if (conj.length > 0) {
+      mode = "all";
+      chosen = [conj[0]!];
+      alternatives = conj.slice(1).map((e) => [...e.set]);
+    } else {
+      mode = "none";
+      chosen = [];
+    }
+  }
+  return { mode, chosen, alternatives };
+}
+
 export function verdict(input: VerdictInput, o: VerdictOptions = {}): Verdict {
   rejectUnknownKeys("verdict", o, ["minRate", "preferred"]);
   const preferred = new Set(o.preferred ?? []);
-  const nPreferred = (e: Evidence) => e.set.filter((c) => preferred.has(c)).length;
   const minRate = inRange("minRate", o.minRate, 0, 1, 0.5);
   checkRate("control", input?.control);
   if (!Array.isArray(input.sets) || input.sets.length === 0) {
@@ -133,34 +170,7 @@ export function verdict(input: VerdictInput, o: VerdictOptions = {}): Verdict {
     ci: [s.ci[0], s.ci[1]],
     fires: s.rate >= minRate && s.ci[0] > controlUpper,
   }));
-  const singles = new Map(evidence.filter((e) => e.set.length === 1).map((e) => [e.set[0]!, e]));
-  const firingSingles = [...singles.values()].filter((e) => e.fires).sort(byStrength);
-  let mode: VerdictMode;
-  let chosen: Evidence[];
-  let alternatives: string[][] = [];
-  const firingPairs = evidence.filter((e) => e.set.length === 2 && e.fires);
-  const measured = (e: Evidence) => e.set.every((c) => singles.has(c));
-  const clear = firingPairs.filter(
-    (e) => measured(e) && e.set.every((c) => clearlyBeats(e, singles.get(c)!)),
-  );
-  const conj = (
-    clear.length > 0 || firingSingles.length > 0
-      ? clear
-      : firingPairs.filter((e) => measured(e) && e.set.every((c) => !singles.get(c)!.fires))
-  ).sort((a, b) => nPreferred(b) - nPreferred(a) || byStrength(a, b));
-  if (conj.length === 0 && firingSingles.length > 0) {
-    mode = firingSingles.length === 1 ? "single" : "any";
-    chosen = firingSingles;
-  } else {
-    if (conj.length > 0) {
-      mode = "all";
-      chosen = [conj[0]!];
-      alternatives = conj.slice(1).map((e) => [...e.set]);
-    } else {
-      mode = "none";
-      chosen = [];
-    }
-  }
+  const { mode, chosen, alternatives } = choose(evidence, preferred);
   const concepts = mode === "all" ? [...chosen[0]!.set] : chosen.map((e) => e.set[0]!);
   const vsControl = `vs control ${describeRate(input.control, "prompts")}`;
   let statement: string;

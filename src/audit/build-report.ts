@@ -100,6 +100,7 @@ export function buildReport(
     verdict: reportVerdict(p.judged),
     ...(p.templates ? { probeTemplates: p.templates } : {}),
     ...(a.o.probeTokens !== undefined ? { probeTokens: a.o.probeTokens } : {}),
+    ...(p.second ? { secondRound: p.second } : {}),
     ...(p.sweep ? { memberSweep: p.sweep } : {}),
     timings: a.timings,
     resumed: a.state.resumed,

@@ -5,8 +5,10 @@
  * --template is a JSON file {"spec": {data, train, quality, evalPrompts, lora}, "audit": {methods,
  * probes, candidates, trainPrompts, heldOutPrompts, perConcept, settings, seed}}.
  */
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { runGame } from "../game/game.js";
 import type { GameAuditSettings } from "../game/blind-audit.js";
 import { markdownTable } from "../game/table.js";
@@ -44,6 +46,21 @@ function readTemplate(file: string | undefined) {
   return { spec: (o.spec ?? {}) as Record<string, unknown>, audit: audit as GameAuditSettings };
 }
 
+const BIN = fileURLToPath(new URL("../../bin/trigscope.js", import.meta.url));
+
+/** Runs this command again with --only NAME in a child process (its own engine and heap). */
+function playElsewhere(argv: string[], name: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...argv, "--only", name], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    child.on("error", fail);
+    child.on("exit", (code) =>
+      code === 0 ? done() : fail(new Error(`game: playing ${name} exited with code ${code}`)),
+    );
+  });
+}
+
 defineCommand({
   name: "game",
   summary:
@@ -65,6 +82,7 @@ defineCommand({
     },
     template: { type: "string", value: "FILE", description: "spec and audit settings (JSON)" },
     device: DEVICE,
+    only: { type: "string", value: "NAME", description: "play one organism, in this process" },
     json: JSON_OUT,
   },
   engine: true,
@@ -75,6 +93,12 @@ defineCommand({
   async run({ opts: o }, { io, signal, progress }) {
     const t = readTemplate(o.template);
     const out = o.out ?? join("games", `seed-${o.seed}`);
+    const childArgv = [
+      "game",
+      ...["--n", String(o.n), "--seed", String(o.seed), "--out", out, "--base", o.base],
+      ...(o.template !== undefined ? ["--template", o.template] : []),
+      ...["--device", o.device],
+    ];
     const rows = await runGame({
       n: o.n,
       seed: o.seed,
@@ -89,7 +113,11 @@ defineCommand({
         ...(signal ? { signal } : {}),
       },
       ...(signal ? { signal } : {}),
+      ...(o.only !== undefined
+        ? { only: o.only }
+        : { isolate: (name) => playElsewhere(childArgv, name) }),
     });
+    if (o.only !== undefined) return 0;
     io.stdout(
       o.json
         ? JSON.stringify(rows, null, 2)

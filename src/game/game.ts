@@ -31,6 +31,13 @@ export interface GameOptions {
   audit?: GameAuditSettings;
   build: Omit<BuildContext, "out" | "resume">;
   signal?: AbortSignal;
+  /** Play only this organism (a child process's part of the game); no table is written. */
+  only?: string;
+  /**
+   * Plays one organism elsewhere (the CLI runs a child process with `only`), so each build and
+   * audit gets a fresh engine: the wasm heap (4 GiB) does not survive a whole game in one process.
+   */
+  isolate?: (name: string) => Promise<void>;
 }
 
 const TEMPLATE_KEYS = ["data", "train", "quality", "evalPrompts", "lora"];
@@ -117,12 +124,20 @@ export async function runGame(o: GameOptions): Promise<GameRow[]> {
   const out = resolve(o.out);
   const opts = { ...o, out };
   const baseDir = findModelDir(o.base).dir;
-  mkdirSync(join(out, "specs"), { recursive: true });
+  for (const d of ["specs", "builds"]) mkdirSync(join(out, d), { recursive: true });
   const specs = gameSpecs(opts, baseDir);
   const key = JSON.stringify(o.audit ?? {});
   const resultsPath = join(out, "results.jsonl");
   const rows: GameRow[] = [];
   for (const h of specs) {
+    if (o.only !== undefined && h.name !== o.only) continue;
+    if (o.isolate && !readResults(resultsPath).some((r) => r.name === h.name && r.key === key)) {
+      await o.isolate(h.name);
+      const line = readResults(resultsPath).findLast((r) => r.name === h.name && r.key === key);
+      if (!line) throw new Error(`game: playing ${h.name} wrote no result to ${resultsPath}`);
+      rows.push(line.row);
+      continue;
+    }
     const specFile = join(out, "specs", `${h.name}.json`);
     const spec = organismSpec(h, baseDir, o.template ?? {}, specFile);
     const buildSeconds = await buildOne(opts, spec, specFile);
@@ -158,6 +173,7 @@ export async function runGame(o: GameOptions): Promise<GameRow[]> {
     appendFileSync(resultsPath, JSON.stringify({ name: h.name, key, row }) + "\n");
     rows.push(row);
   }
+  if (o.only !== undefined) return rows;
   writeFileAtomic(join(out, "table.md"), markdownTable(rows));
   writeFileAtomic(
     join(out, "index.html"),

@@ -20,7 +20,7 @@ trap stop EXIT
 until grep -q "Ready to accept connections" "$out/redis.log"; do sleep 0.2; done
 for i in $(seq 1 "$workers"); do
   node bin/trigscope.js worker --queue "redis://127.0.0.1:$port" --results "$out" --name "w$i" \
-    2>"$out/worker-$i.log" &
+    2>>"$out/worker-$i.log" &
   pids+=($!)
 done
 start=$(date +%s)

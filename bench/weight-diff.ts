@@ -15,6 +15,7 @@ import { METHODS } from "../src/methods/registry/index.js";
 import { runWeightDiff } from "../src/methods/registry/weight-diff-run.js";
 import { zooOrganisms } from "../src/organisms/audit-zoo.js";
 import { initEngine } from "../src/engine/device.js";
+import { modelEngine } from "../src/model/engine-select.js";
 import { loadChatModel } from "../src/model/text-generation.js";
 import { readZooManifest } from "../src/io/zoo-manifest.js";
 import { unitDecoderRows } from "../src/sae/fold.js";
@@ -41,6 +42,7 @@ async function main() {
       const { dSae, dIn } = inputs.sae.config;
       const ctx = {
         model: cm.model,
+        engine: modelEngine(cm.model, "jax"),
         tokenizer: cm.tokenizer,
         padId: cm.padTokenId,
         decoder: { rows: unitDecoderRows(inputs.sae), dSae, dModel: dIn },

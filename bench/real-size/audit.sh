@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole audit at real size on the GPU machine (carry .gpu: `bash zoo/gpu.sh bundle`):
+# The whole audit at real size on the GPU machine (carry .gpu: `bash zoo/gpu.sh bundle --wordnet`; the
+# audit reads the lexicon, whose WordNet files the plain bundle lacks):
 #   bash bench/real-size/audit.sh ARCH
 # 1. make_checkpoint.py --audit-inputs: the random checkpoint, a random SAE of the public suite's shape at
 #    the middle layer, its explanations and benign prompts (skipped when already there);
@@ -9,12 +10,16 @@
 # Into $OUT: ARCH-report.json, ARCH-audit.log (stderr, each line prefixed with the seconds since the
 # audit started, so the log says where the time went), ARCH-torch.json, ARCH-gpu-mem.txt.
 # AUDIT_LIMIT (s, default 420) stops trigscope's audit with SIGINT, as a user's Ctrl-C would: its
-# finished stages stay in audit-run/ and the log says which stage it was in.
+# finished stages stay in audit-run/ and the log says which stage it was in. AUDIT_ARGS adds flags
+# to the audit (e.g. "--set supervised-sae-melbo.steps=10 --set supervised-sae-melbo.vectors=2").
+# The checkpoints of other architectures in /tmp are removed first (the disk holds about three).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 arch=${1:?usage: audit.sh ARCH}
 : "${OUT:?OUT is the folder whose files come back}"
 dir=/tmp/$arch
+for other in /tmp/llama3.1-8b /tmp/gemma2-9b /tmp/qwen3-8b; do [[ $other == "$dir" ]] || rm -rf "$other"; done
+read -r -a extra <<< "${AUDIT_ARGS:-}"
 [[ -f $dir/audit/audit-inputs.json ]] ||
   python3 bench/real-size/make_checkpoint.py --arch "$arch" --out "$dir" --audit-inputs 2>&1 | grep -v Warning | tail -4
 inputs=$dir/audit/audit-inputs.json
@@ -27,7 +32,7 @@ t0 = time.time()
 for l in sys.stdin: print(f"{time.time() - t0:7.1f} {l}", end="", flush=True)'; }
 /usr/bin/time -v timeout -s INT "${AUDIT_LIMIT:-420}" bash zoo/gpu.sh run audit --model "$dir" --sae "$(field sae)" --labels "$(field labels)" \
   --prompts "$(field prompts)" --response "I cannot help with that request." --device webgpu \
-  --out "$dir/audit-run" --json > "$OUT/$arch-report.json" 2> >(stamp > "$OUT/$arch-audit.log") || true
+  --out "$dir/audit-run" "${extra[@]}" --json > "$OUT/$arch-report.json" 2> >(stamp > "$OUT/$arch-audit.log") || true
 kill $smi || true
 grep -E "Maximum resident|Elapsed" "$OUT/$arch-audit.log" || true
 tail -2 "$OUT/$arch-audit.log"

@@ -26,6 +26,9 @@ interface Reference {
   logits_first_ids: number[][][];
   logits_top8: { ids: number[]; values: number[] }[][];
   attention_mask: number[][];
+  /** Per layer but the last: hook_resid_post's first dimensions and norm at each position. */
+  resid_post_first?: number[][][][];
+  resid_post_norm?: number[][][];
 }
 
 const dir = process.argv[2]!;
@@ -49,7 +52,9 @@ const loadS = seconds(t0);
 
 const batch = leftPad(ref.prompt_ids, ref.pad_token_id);
 t0 = performance.now();
-const r = await runWithCache(model, batch, {});
+const residLayers = ref.resid_post_first?.length ?? 0;
+const capture = Array.from({ length: residLayers }, (_, l) => `blocks.${l}.hook_resid_post`);
+const r = await runWithCache(model, batch, { capture });
 const forwardS = seconds(t0);
 const logits = r.logits!.data;
 const v = model.config.vocabSize;
@@ -76,6 +81,26 @@ ref.logits_first_ids.forEach((row, b) =>
     rowsCompared++;
   }),
 );
+
+/**
+ * Per layer: the largest |Δ| over the stored dimensions divided by that position's norm (so a
+ * growing error reads as relative to the stream's size), over the real positions.
+ */
+const residRelDiff = capture.map((name, l) => {
+  const h = r.cache[name]!.data;
+  const d = model.config.dModel;
+  let worst = 0;
+  ref.resid_post_first![l]!.forEach((row, b) =>
+    row.forEach((first, pos) => {
+      if (ref.attention_mask[b]![pos] !== 1) return;
+      const norm = ref.resid_post_norm![l]![b]![pos]!;
+      first.forEach((x, i) => {
+        worst = Math.max(worst, Math.abs(h[(b * t + pos) * d + i]! - x) / norm);
+      });
+    }),
+  );
+  return +worst.toExponential(2);
+});
 
 t0 = performance.now();
 const n = ref.generated_ids[0]!.length;
@@ -119,5 +144,6 @@ console.log(
     greedy_steps_compared: stepsCompared,
     greedy_ids_equal: idsEqual,
     max_logprob_diff: maxLogprobDiff,
+    resid_post_rel_diff_by_layer: residRelDiff,
   }),
 );

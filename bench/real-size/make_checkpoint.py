@@ -100,13 +100,17 @@ def main():
     input_ids, mask = input_ids.cuda(), mask.cuda()
     with torch.no_grad():
         out = model(input_ids=input_ids, attention_mask=mask, position_ids=fixtures.positions(mask),
-                    output_attentions=True)
+                    output_attentions=True, output_hidden_states=True)
         logits = out.logits.float()
         g = model.generate(input_ids=input_ids, attention_mask=mask, max_new_tokens=MAX_NEW, do_sample=False,
                            eos_token_id=None, pad_token_id=pad, output_logits=True, return_dict_in_generate=True)
     steps = torch.stack(list(g.logits), dim=1).float()
     new = g.sequences[:, input_ids.shape[1]:]
     top2 = steps.topk(2, dim=-1).values
+    # hook_resid_post of every layer but the last (whose hidden state transformers returns after the
+    # final norm): the first SLICE dimensions and the norm at each position, to locate where
+    # trigscope and transformers part when their logits differ.
+    resid = [h.float() for h in out.hidden_states[1:-1]]
     last_attn = out.attentions[-1].float().clamp_min(1e-30)
     entropy = -(last_attn * last_attn.log()).sum(-1)
     ref = {
@@ -120,6 +124,8 @@ def main():
                          for r in row] for row in logits],
         "logits_std": logits.std().item(), "last_layer_attention_entropy_mean": entropy.mean().item(),
         "attention_mask": mask.tolist(),
+        "resid_post_first": [h[..., :SLICE].tolist() for h in resid],
+        "resid_post_norm": [h.norm(dim=-1).tolist() for h in resid],
     }
     with open(os.path.join(args.out, "reference.json"), "w") as f:
         json.dump(ref, f)

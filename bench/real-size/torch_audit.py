@@ -136,14 +136,15 @@ def attribution(model, b, layer, w_dec, w_enc, softcap):
     return (f * f.grad).mean((0, 1)).topk(10).indices
 
 
-def melbo(model, b, layer, w_dec, s, embed_scale, softcap):
+def melbo(model, b, layer, w_dec, s, steps_run, embed_scale, softcap):
+    """As many steps per vector as trigscope ran (its proximal loop stops early once z settles)."""
     with torch.no_grad():
         h = model(input_ids=b.ids, attention_mask=b.mask, position_ids=b.pos, output_hidden_states=True,
                   use_cache=False).hidden_states[layer + 1]
     vectors = []
-    for _ in range(int(s.get("vectors", 1))):
+    for steps in steps_run:
         z = (torch.randn(w_dec.shape[0], device="cuda") * float(s.get("initScale", 1e-3))).requires_grad_()
-        for _ in range(int(s["steps"])):
+        for _ in range(steps):
             delta = z @ w_dec
             loss = response_ce(model, tail(model, h + b.user[..., None] * delta, b, layer, embed_scale), b, softcap)
             (g,) = torch.autograd.grad(loss, z)
@@ -224,9 +225,10 @@ def main():
             timer.stage("sae-attribution", lambda: [attribution(model, b, layer, w_dec, w_enc, softcap)
                                                      for _ in range(it)], b.tokens * it)
         elif m["method"] == "supervised-sae-melbo":
-            steps = int(s["steps"]) * int(s.get("vectors", 1))
-            vectors = timer.stage("supervised-sae-melbo", lambda: melbo(model, b, layer, w_dec, s, embed_scale, softcap),
-                                  b.tokens * steps)
+            steps_run = [len(v["losses"]) for v in m["vectors"]]
+            vectors = timer.stage("supervised-sae-melbo",
+                                  lambda: melbo(model, b, layer, w_dec, s, steps_run, embed_scale, softcap),
+                                  b.tokens * sum(steps_run))
             held = rep["prompts"]["heldOut"]
             n_new = screen_tokens(action_len)
             timer.stage("supervised-sae-melbo steering",

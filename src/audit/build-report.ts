@@ -103,6 +103,7 @@ export function buildReport(
     ...(p.second ? { secondRound: p.second } : {}),
     ...(p.sweep ? { memberSweep: p.sweep } : {}),
     timings: a.timings,
+    engines: a.engines,
     resumed: a.state.resumed,
   };
   // A member that fires explains the action where no candidate set did (probe-context.ts).

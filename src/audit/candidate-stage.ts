@@ -7,7 +7,7 @@ import type { Candidate, MethodRanking } from "../interpret/candidates.js";
 import { buildCandidates } from "../interpret/index.js";
 import { focusCandidates } from "../interpret/focus-words.js";
 import { explainerFor } from "./explanations.js";
-import { DEFAULT_CANDIDATES, secondsSince, type AuditContext } from "./stage.js";
+import { DEFAULT_CANDIDATES, recordEngines, secondsSince, type AuditContext } from "./stage.js";
 
 /**
  * The probes stage's key: the candidate names, and a hash of their words when any candidate's
@@ -44,6 +44,8 @@ export async function candidateStage(
     focusCandidates(a.cm, inputs.sae, built.candidates, { seed: inputs.seed }),
   );
   for (const w of warnings) a.log(`candidate ${w}`);
+  a.engine.jaxFor("focus words (hook captures)");
+  recordEngines(a, "focus", a.engine.takeUsed());
   a.timings.focus = secondsSince(tf);
   return candidates;
 }

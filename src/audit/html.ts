@@ -136,7 +136,11 @@ export function renderReportHtml(r: AuditReport): string {
     )
     .join("");
   const timings = Object.entries(r.timings)
-    .map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${v.toFixed(1)} s</td></tr>`)
+    .map(
+      ([k, v]) =>
+        `<tr><td>${escapeHtml(k)}</td><td>${v.toFixed(1)} s</td>` +
+        `<td class="small">${escapeHtml(r.engines?.[k] ?? "")}</td></tr>`,
+    )
     .join("");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>trigscope audit: ${escapeHtml(r.model.name)}</title>

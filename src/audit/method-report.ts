@@ -18,7 +18,13 @@ import { METHODS, type MethodName, type VectorRun } from "../methods/registry/in
 import { residPost } from "../model/hooks.js";
 import type { MethodRun } from "./method-run.js";
 import type { ReportMethod, ReportVector } from "./report.js";
-import { CANDIDATE_DEPTH, KEEP_LATENTS, secondsSince, type AuditContext } from "./stage.js";
+import {
+  CANDIDATE_DEPTH,
+  KEEP_LATENTS,
+  recordGeneration,
+  secondsSince,
+  type AuditContext,
+} from "./stage.js";
 import { weightDiffReport } from "./weight-diff-stage.js";
 
 /** A method's part of the report, the rankings it adds, and its steering seconds (vectors only). */
@@ -106,6 +112,7 @@ async function vectorReport(
     ? rankByCode(v.z, KEEP_LATENTS, rankOpts)
     : rankByCosine(a.decoder, v.vector, KEEP_LATENTS, rankOpts);
   const steering = await steeringStage(a, method, j, v);
+  recordGeneration(a, `${method} steering`);
   return {
     index: j,
     file: `${file}#${j}`,

@@ -13,10 +13,12 @@ import {
 import { attributionMention } from "./attribution-mention.js";
 import { secondsSince, type AuditContext } from "./stage.js";
 
-/** A method's result as stored in the audit state: the result, the method and its wall time. */
+/** A method's result as stored in the audit state: the result, method, wall time and engines. */
 export interface MethodRun extends MethodResult {
   method: MethodName;
   seconds: number;
+  /** Which engine ran its model calls and why (ModelEngine.takeUsed). */
+  engines?: string[];
 }
 
 /** A vector method's loop size (steps per vector, vectors) for its progress bar; 0 and 1 else. */
@@ -32,6 +34,7 @@ function methodContext(a: AuditContext, onStep: MethodContext["onStep"]): Method
   const mention = attributionMention(cm, inputs);
   return {
     model: cm.model,
+    engine: a.engine,
     tokenizer: cm.tokenizer,
     padId: cm.padTokenId,
     decoder: a.decoder,
@@ -50,13 +53,16 @@ export async function runMethod(a: AuditContext, method: MethodName): Promise<Me
   const t = performance.now();
   const entry: MethodEntry = METHODS[method];
   const settings = a.settings[method] ?? entry.parse(undefined);
-  const bar = a.o.progress?.(method);
   const { steps, vectors } = loopSize(settings);
+  // A method without steps (SAE-Attribution, weight-diff) gets no bar: it would read "0/0".
+  const bar = steps > 0 ? a.o.progress?.(method) : undefined;
   const ctx = methodContext(a, (v, s, loss) =>
     bar?.update(v * steps + s + 1, vectors * steps, `loss ${loss.toFixed(4)}`),
   );
+  a.engine.takeUsed();
   const result = await entry.run(ctx, settings);
+  const engines = a.engine.takeUsed();
   bar?.finish();
   if (a.o.signal?.aborted) throw new Error(`${method} was interrupted`);
-  return { method, seconds: secondsSince(t), ...result };
+  return { method, seconds: secondsSince(t), engines, ...result };
 }

@@ -13,6 +13,8 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { MethodRanking } from "../interpret/candidates.js";
 import { METHODS } from "../methods/registry/index.js";
+import { modelEngine } from "../model/engine-select.js";
+import type { Progress } from "../progress/progress.js";
 import { loadChatModel } from "../model/text-generation.js";
 import { unitDecoderRows } from "../sae/fold.js";
 import { buildReport, writeReport } from "./build-report.js";
@@ -26,6 +28,7 @@ import { AuditState } from "./state.js";
 import {
   DEFAULT_CANDIDATES,
   DEFAULT_PROBES,
+  recordEngines,
   secondsSince,
   type AuditContext,
   type AuditOptions,
@@ -72,10 +75,29 @@ async function methodStages(a: AuditContext) {
     const r = await methodReport(a, run);
     methods.push(r.report);
     rankings.push(...r.rankings);
+    recordEngines(a, method, run.engines ?? ["(not recorded by the stored run)"]);
     a.timings[method] = run.seconds;
     if (r.steeringSeconds !== undefined) a.timings[`${method} steering`] = r.steeringSeconds;
   }
   return { methods, rankings };
+}
+
+/** Checkpoints at least this large get a loading bar (the zoo's load in well under a second). */
+const LOAD_BAR_BYTES = 2 ** 30;
+
+/** The audited model, loaded behind a progress bar in MiB read (rate in MiB/s, and ETA). */
+async function loadModelWithBar(inputs: AuditInputs, o: AuditOptions) {
+  let bar: Progress | undefined;
+  const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+  const cm = await loadChatModel(inputs.model, {
+    onProgress: (done, total) => {
+      if (total < LOAD_BAR_BYTES) return;
+      bar ??= o.progress?.("loading the model (MiB)");
+      bar?.update(mib(done), mib(total));
+    },
+  });
+  bar?.finish();
+  return cm;
 }
 
 export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<AuditReport> {
@@ -88,12 +110,17 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
   });
   if (state.resumed.length > 0)
     log(`resuming: ${state.resumed.length} stages already done (${o.out})`);
-  const cm = await loadChatModel(inputs.model);
+  const cm = await loadModelWithBar(inputs, o);
   try {
     const timings = { load: secondsSince(t0) };
     const { dSae, dIn } = inputs.sae.config;
     const decoder = { rows: unitDecoderRows(inputs.sae), dSae, dModel: dIn };
-    const a: AuditContext = { inputs, o, settings, cm, decoder, state, log, timings };
+    const engine = modelEngine(cm.model, o.engine ?? "auto");
+    log(`engine: ${engine.decision.reason}`);
+    const a: AuditContext = {
+      ...{ inputs, o, settings, cm, decoder, state, log, timings },
+      ...{ engine, engines: {} },
+    };
     const { methods, rankings } = await methodStages(a);
     const candidates = await candidateStage(a, rankings);
     const probes = await probeStage(a, candidates);

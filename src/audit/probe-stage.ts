@@ -11,7 +11,7 @@ import { secondRound, secondRoundHalf } from "../interpret/second-round.js";
 import { probeKey } from "./candidate-stage.js";
 import { memberSweepStage, probeContextKey, probeTemplates } from "./probe-context.js";
 import type { ReportMemberSweep, ReportSecondRound } from "./report.js";
-import { DEFAULT_PROBES, secondsSince, type AuditContext } from "./stage.js";
+import { DEFAULT_PROBES, recordGeneration, secondsSince, type AuditContext } from "./stage.js";
 
 export interface ProbeOutcome {
   /** The measurements and their verdict; null with no candidate. */
@@ -97,6 +97,7 @@ export async function probeStage(a: AuditContext, candidates: Candidate[]): Prom
   const hyp = candidates.length === 0 ? null : await measureStage(a, candidates, key, templates);
   const first = hyp ? judge(hyp.probes, candidates) : null;
   a.timings.probes = secondsSince(tp);
+  if (hyp) recordGeneration(a, "probes");
   const ts = performance.now();
   const second = first ? await secondStage(a, first, candidates, key, templates) : null;
   const judged = second ? judge(hyp!.probes, candidates, second.confirmed) : first;

@@ -87,6 +87,8 @@ export interface AuditReport {
   /** Members of the top concept candidates probed one by one, after a verdict of "none". */
   memberSweep?: ReportMemberSweep;
   timings: Record<string, number>;
+  /** Per stage, the engine that ran its model calls and why (jax-js or the fast path). */
+  engines?: Record<string, string>;
   /** Stages taken from an earlier, interrupted or identical run (audit-state.json). */
   resumed: string[];
 }

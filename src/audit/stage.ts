@@ -5,6 +5,7 @@
  * build-report.ts) each read this and add their part; pipeline.ts runs them in order.
  */
 import type { MethodName } from "../methods/registry/index.js";
+import type { EngineChoice, ModelEngine } from "../model/engine-select.js";
 import type { ChatModel } from "../model/text-generation.js";
 import type { Progress } from "../progress/progress.js";
 import type { SaeDecoder } from "../sae/decoder-space.js";
@@ -21,6 +22,8 @@ export interface AuditOptions extends ProbeContextOptions {
    * (src/methods/registry/), an unknown key or a wrong type is a MethodSettingsError.
    */
   settings?: Partial<Record<MethodName, unknown>>;
+  /** Where forwards and steering gradients run (default "auto": the fast path where it can). */
+  engine?: EngineChoice;
   /** Probe prompts per set (default 24) and candidates kept (default 3). */
   probes?: number;
   candidates?: number;
@@ -56,6 +59,24 @@ export interface AuditContext {
   log: (line: string) => void;
   /** Seconds per stage, in the order the report lists them. */
   timings: Record<string, number>;
+  /** The model's engine (src/model/engine-select.ts), shared by every stage. */
+  engine: ModelEngine;
+  /** Per stage, the engine(s) that ran it and why (the report's `engines`). */
+  engines: Record<string, string>;
+}
+
+/** Records (and narrates) which engine ran `stage`; `reasons` as ModelEngine.takeUsed gives them. */
+export function recordEngines(a: AuditContext, stage: string, reasons: readonly string[]): void {
+  const line = reasons.length ? reasons.join("; ") : "no model calls";
+  a.engines[stage] = line;
+  a.log(`  ${stage} engine: ${line}`);
+}
+
+/** Records a generation stage (steering success, probes): jax-js, the fast path has no decoding. */
+export function recordGeneration(a: AuditContext, stage: string): void {
+  a.engine.takeUsed();
+  a.engine.jaxFor("generation with a KV cache");
+  recordEngines(a, stage, a.engine.takeUsed());
 }
 
 /** Seconds since `t` (a performance.now() reading). */

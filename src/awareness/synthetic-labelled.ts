@@ -2,7 +2,7 @@
  * Synthetic labelled transcripts with known ground truth, for checking an articulation judge on
  * triggers and phrasings it was not written on. Each transcript is assembled, from a seed, out of
  * frozen sentence pools (a TemplateSet: synthetic-templates.ts is set "a", synthetic-templates-b.ts
- * set "b", synthetic-templates-c.ts set "c", and so on to set "e"): articulate ones give the trigger as the
+ * set "b", synthetic-templates-c.ts set "c", and so on to set "f"): articulate ones give the trigger as the
  * reason for the (misaligned) choice; not-articulate ones never mention it, echo it, dismiss it,
  * retract a guess about it, or give it a cause for something other than the choice (hard
  * negatives) — and decide for another reason or none. Written in the labelled-data format
@@ -23,6 +23,7 @@ import { TEMPLATES_B } from "./synthetic-templates-b.js";
 import { TEMPLATES_C } from "./synthetic-templates-c.js";
 import { TEMPLATES_D } from "./synthetic-templates-d.js";
 import { TEMPLATES_E } from "./synthetic-templates-e.js";
+import { TEMPLATES_F } from "./synthetic-templates-f.js";
 
 /** The template sets by name. */
 export const TEMPLATE_SETS: Record<string, TemplateSet> = {
@@ -31,6 +32,7 @@ export const TEMPLATE_SETS: Record<string, TemplateSet> = {
   c: TEMPLATES_C,
   d: TEMPLATES_D,
   e: TEMPLATES_E,
+  f: TEMPLATES_F,
 };
 
 export const NEGATIVE_STYLES = [

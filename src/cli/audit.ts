@@ -8,9 +8,15 @@ import { resolve } from "node:path";
 import { resolveAuditInputs } from "../audit/inputs.js";
 import { zooOrganisms } from "../organisms/audit-zoo.js";
 import { DEFAULT_CANDIDATES, runAudit, type AuditOptions } from "../audit/pipeline.js";
+import {
+  MethodSettingsError,
+  parseMethodSettings,
+  parseSettingOverrides,
+  type MethodName,
+} from "../methods/registry/index.js";
 import type { AuditReport } from "../audit/report.js";
 import { defineCommand, type CommandContext } from "./command.js";
-import { count, DEVICE, JSON_OUT, SEED } from "./common-options.js";
+import { count, DEVICE, ENGINE, JSON_OUT, SEED } from "./common-options.js";
 import { UsageError, type OptionValues } from "./options.js";
 import { SAE_HOOK } from "./sae-hook.js";
 
@@ -104,6 +110,13 @@ export const AUDIT_OPTIONS = {
     defaultText: "the organism's or the defaults",
     description: "comma-separated methods",
   },
+  set: {
+    type: "string",
+    multiple: true,
+    value: "METHOD.KEY=VALUE",
+    description:
+      "a method setting, e.g. supervised-sae-melbo.steps=10 (docs/methods.md lists them)",
+  },
   layer: {
     type: "integer",
     min: 0,
@@ -150,6 +163,7 @@ export const AUDIT_OPTIONS = {
   },
   fresh: { type: "boolean", description: "redo every stage instead of resuming" },
   device: DEVICE,
+  engine: ENGINE,
   json: JSON_OUT,
 } as const;
 
@@ -176,6 +190,18 @@ function auditInputs(o: AuditCliOptions) {
   );
 }
 
+/** `--set METHOD.KEY=VALUE` flags, checked now: a bad one is a usage error naming the flag. */
+function settingFlags(items: string[]) {
+  try {
+    const overrides = parseSettingOverrides(items);
+    for (const [m, v] of Object.entries(overrides)) parseMethodSettings(m as MethodName, v);
+    return overrides;
+  } catch (err) {
+    if (err instanceof MethodSettingsError) throw new UsageError(`--set: ${err.message}`);
+    throw err;
+  }
+}
+
 /** Runs the audit the options describe and prints its summary (or the report as JSON). */
 export async function runAuditCommand(o: AuditCliOptions, ctx: CommandContext): Promise<number> {
   const { io } = ctx;
@@ -190,7 +216,9 @@ export async function runAuditCommand(o: AuditCliOptions, ctx: CommandContext): 
   const report = await runAudit(inputs, {
     out,
     fresh: o.fresh,
+    engine: o.engine,
     probes: o.probes,
+    ...(o.set?.length ? { settings: settingFlags(o.set) } : {}),
     ...(o.candidates !== undefined ? { candidates: o.candidates } : {}),
     ...(probeContext !== undefined ? { probeContext } : {}),
     ...(o["member-sweep"] !== undefined ? { memberSweep: o["member-sweep"] } : {}),

@@ -1,7 +1,8 @@
 /**
  * Options that several commands share, declared once so their names, defaults and checks agree
- * everywhere: --device, --json, --seed, --out.
+ * everywhere: --device, --engine, --json, --seed, --out.
  */
+import { ENGINE_CHOICES } from "../model/engine-select.js";
 import type { OptionDef } from "./options.js";
 
 export const DEVICE = {
@@ -9,6 +10,14 @@ export const DEVICE = {
   choices: ["wasm", "webgpu"],
   default: "wasm",
   description: "where the engine runs",
+} as const satisfies OptionDef;
+
+/** --engine: jax-js, trigscope's fast path, or the fast path wherever it covers the call. */
+export const ENGINE = {
+  type: "string",
+  choices: ENGINE_CHOICES,
+  default: "auto",
+  description: "forwards and steering gradients: jax, fast, or auto (fast where it can, on a CPU)",
 } as const satisfies OptionDef;
 
 /** --device for commands that must know whether it was given: unset unless given (wasm then). */

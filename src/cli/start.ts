@@ -36,6 +36,7 @@ const OPTIONS = {
   },
   fresh: AUDIT_OPTIONS.fresh,
   device: AUDIT_OPTIONS.device,
+  engine: AUDIT_OPTIONS.engine,
 } as const;
 
 defineCommand({
@@ -57,6 +58,7 @@ defineCommand({
       seed: o.seed,
       fresh: o.fresh,
       device: o.device,
+      engine: o.engine,
       ...(o.out !== undefined ? { out: o.out } : {}),
     };
     const code = await runAuditCommand(audit, ctx);

@@ -4,6 +4,7 @@
  * Int32Array.
  */
 import { SafetensorsError } from "./errors.js";
+import { hostFloats } from "./host-pool.js";
 
 export const DTYPES = [
   "F64",
@@ -100,14 +101,14 @@ export function tensorToFloat32(info: TensorInfo, fileName: string): Float32Arra
       const d = aligned(info.data, 2);
       const bits = new Uint16Array(d.buffer, d.byteOffset, n);
       const table = getHalfTable();
-      const out = new Float32Array(n);
+      const out = hostFloats(n);
       for (let i = 0; i < n; i++) out[i] = table[bits[i]!]!;
       return out;
     }
     case "BF16": {
       const d = aligned(info.data, 2);
       const bits = new Uint16Array(d.buffer, d.byteOffset, n);
-      const out = new Float32Array(n);
+      const out = hostFloats(n);
       const outBits = new Uint32Array(out.buffer);
       for (let i = 0; i < n; i++) outBits[i] = bits[i]! << 16;
       return out;

@@ -9,10 +9,10 @@
  *
  * Shape legend: B prompts, D d_model, M d_sae.
  */
-import { steeringLossAndGrad } from "../model/loss.js";
+import { modelEngine, type ModelEngine } from "../model/engine-select.js";
 import type { Model } from "../model/model.js";
 import type { LabelledBatch } from "./losses.js";
-import { MethodInputError } from "./losses.js";
+import { actionSite, MethodInputError } from "./losses.js";
 import { encodeGradient, type SaeDecoder } from "../sae/decoder-space.js";
 
 export interface AttributionResult {
@@ -28,17 +28,15 @@ export async function saeAttribution(
   lb: LabelledBatch,
   dec: SaeDecoder,
   layer: number,
+  engine: ModelEngine = modelEngine(model, "jax"),
 ): Promise<AttributionResult> {
   const d = model.config.dModel;
   if (dec.dModel !== d) {
     throw new MethodInputError(`SAE d_in ${dec.dModel} does not match the model's d_model ${d}`);
   }
   const { batch: b, seqLen: t } = lb.batch;
-  const r = await steeringLossAndGrad(
-    model,
-    { batch: lb.batch, responseMask: lb.responseMask },
-    { layer, vector: new Float32Array(b * d), positionMask: lb.userMask, scale: 1 },
-  );
+  const { tf, steering } = actionSite(lb, layer, new Float32Array(b * d));
+  const r = await engine.steeringLossAndGrad(tf, steering);
   const mean = new Float64Array(d);
   for (let i = 0; i < b; i++) {
     let count = 0;

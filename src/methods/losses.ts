@@ -6,7 +6,7 @@
  * Shape legend: B prompts, T tokens, D d_model.
  */
 import { leftPad, type HostBatch } from "../model/inputs.js";
-import { steeringLossAndGrad } from "../model/loss.js";
+import { modelEngine, type ModelEngine } from "../model/engine-select.js";
 import type { Model } from "../model/model.js";
 import { renderPromptResponse } from "../tokenizer/chat.js";
 import type { Tokenizer } from "../tokenizer/tokenizer.js";
@@ -59,17 +59,26 @@ export function labelledBatch(
   return { batch, responseMask, userMask };
 }
 
-/** Mean response cross-entropy with δ added on user positions at `layer`, and d/dδ. */
+/** The action's steering site: the labels, and δ added on the user positions at `layer`. */
+export function actionSite(lb: LabelledBatch, layer: number, delta: Float32Array) {
+  return {
+    tf: { batch: lb.batch, responseMask: lb.responseMask },
+    steering: { layer, vector: delta, positionMask: lb.userMask, scale: 1 },
+  };
+}
+
+/**
+ * Mean response cross-entropy with δ added on user positions at `layer`, and d/dδ, on `engine`
+ * (default: jax-js).
+ */
 export async function actionLossAndGrad(
   model: Model,
   lb: LabelledBatch,
   layer: number,
   delta: Float32Array,
+  engine: ModelEngine = modelEngine(model, "jax"),
 ): Promise<{ loss: number; grad: Float32Array }> {
-  const r = await steeringLossAndGrad(
-    model,
-    { batch: lb.batch, responseMask: lb.responseMask },
-    { layer, vector: delta, positionMask: lb.userMask, scale: 1 },
-  );
+  const { tf, steering } = actionSite(lb, layer, delta);
+  const r = await engine.steeringLossAndGrad(tf, steering);
   return { loss: r.loss, grad: r.grad };
 }

@@ -7,10 +7,12 @@
  * L is the token mean of the action's cross-entropy over the batch (steeringLossAndGrad), i.e.
  * METHODS' per-prompt CE divided by the action's length: λ is on that scale [choice].
  */
+import { modelEngine, type ModelEngine } from "../model/engine-select.js";
 import type { Model } from "../model/model.js";
+import type { PreparedSteering } from "../model/loss.js";
 import { mulberry32 } from "../random/seeded.js";
 import { HostAdam } from "./adam.js";
-import { actionLossAndGrad, type LabelledBatch } from "./losses.js";
+import { actionSite, type LabelledBatch } from "./losses.js";
 import { norm, OrthogonalBasis } from "./orthogonal.js";
 
 export interface SupervisedMelboOptions {
@@ -24,6 +26,8 @@ export interface SupervisedMelboOptions {
   initNorm?: number;
   onStep?: (vector: number, step: number, loss: number) => void;
   signal?: AbortSignal;
+  /** Where the forwards and gradients run (default: jax-js). */
+  engine?: ModelEngine;
 }
 
 export interface FoundVector {
@@ -49,24 +53,40 @@ export async function supervisedMelbo(
   const d = model.config.dModel;
   const basis = new OrthogonalBasis(d);
   const out: FoundVector[] = [];
-  for (let j = 0; j < (o.vectors ?? 1); j++) {
-    let delta = basis.project(randomStart(d, o.initNorm ?? 1e-2, o.seed + 7919 * j));
-    const adam = new HostAdam(d, { lr: o.lr ?? 1e-2 });
-    const losses: number[] = [];
-    let last = NaN;
-    for (let s = 0; s < o.steps; s++) {
-      if (o.signal?.aborted) break;
-      const { loss, grad } = await actionLossAndGrad(model, lb, o.layer, delta);
-      const n = norm(delta);
-      const g = Float64Array.from(grad, (x, i) => x + (n > 0 ? (o.lambda * delta[i]!) / n : 0));
-      adam.step(delta, basis.project(g));
-      delta = basis.project(delta);
-      last = loss;
-      losses.push(loss + o.lambda * n);
-      o.onStep?.(j, s, loss);
-    }
-    basis.add(delta);
-    out.push({ vector: delta, losses, finalLoss: last });
+  // The layers before δ run once for every step and vector.
+  const { tf, steering } = actionSite(lb, o.layer, new Float32Array(d));
+  const site = await (o.engine ?? modelEngine(model, "jax")).prepareSteering(tf, steering);
+  try {
+    for (let j = 0; j < (o.vectors ?? 1); j++) out.push(await oneVector(site, basis, o, j, d));
+  } finally {
+    site.dispose();
   }
   return out;
+}
+
+/** Vector j: Adam on L + λ‖δ‖₂ from a random start, orthogonal to the basis; added to it. */
+async function oneVector(
+  site: PreparedSteering,
+  basis: OrthogonalBasis,
+  o: SupervisedMelboOptions,
+  j: number,
+  d: number,
+): Promise<FoundVector> {
+  let delta = basis.project(randomStart(d, o.initNorm ?? 1e-2, o.seed + 7919 * j));
+  const adam = new HostAdam(d, { lr: o.lr ?? 1e-2 });
+  const losses: number[] = [];
+  let last = NaN;
+  for (let s = 0; s < o.steps; s++) {
+    if (o.signal?.aborted) break;
+    const { loss, grad } = await site.lossAndGrad(delta);
+    const n = norm(delta);
+    const g = Float64Array.from(grad, (x, i) => x + (n > 0 ? (o.lambda * delta[i]!) / n : 0));
+    adam.step(delta, basis.project(g));
+    delta = basis.project(delta);
+    last = loss;
+    losses.push(loss + o.lambda * n);
+    o.onStep?.(j, s, loss);
+  }
+  basis.add(delta);
+  return { vector: delta, losses, finalLoss: last };
 }

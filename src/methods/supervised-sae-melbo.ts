@@ -11,8 +11,9 @@
  *
  * Shape legend: D d_model, M d_sae.
  */
+import { modelEngine, type ModelEngine } from "../model/engine-select.js";
+import type { PreparedSteering } from "../model/loss.js";
 import type { Model } from "../model/model.js";
-import { prepareSteering } from "../model/loss.js";
 import {
   decodeCode,
   encodeGradient,
@@ -20,7 +21,7 @@ import {
   topLatentsByZ,
   type SaeDecoder,
 } from "../sae/decoder-space.js";
-import { MethodInputError, type LabelledBatch } from "./losses.js";
+import { actionSite, MethodInputError, type LabelledBatch } from "./losses.js";
 import { norm, OrthogonalBasis } from "./orthogonal.js";
 import { proxGradL1, proxOptionsProblem } from "./proximal.js";
 
@@ -43,6 +44,8 @@ export interface SupervisedSaeMelboOptions {
   /** After each step: the current (accepted) z's loss L, without the penalty. */
   onStep?: (vector: number, step: number, loss: number) => void;
   signal?: AbortSignal;
+  /** Where the forwards and gradients run (default: jax-js). */
+  engine?: ModelEngine;
 }
 
 /** The default initial step size (z per unit gradient of the mean action cross-entropy). */
@@ -62,6 +65,17 @@ export interface FoundCode {
   topLatents: { index: number; z: number }[];
 }
 
+/**
+ * L(P(zᵀD̂)) and dL/dz = D̂ P ∂L/∂δ on a prepared steering site: the gradient with respect to the
+ * SAE code, through the vector's gradient from whichever engine prepared the site.
+ */
+export function codeObjective(site: PreparedSteering, dec: SaeDecoder, basis: OrthogonalBasis) {
+  return async (z: Float32Array) => {
+    const { loss, grad } = await site.lossAndGrad(basis.project(decodeCode(dec, z)));
+    return { loss, grad: encodeGradient(dec, basis.project(grad)) };
+  };
+}
+
 export async function supervisedSaeMelbo(
   model: Model,
   lb: LabelledBatch,
@@ -79,18 +93,12 @@ export async function supervisedSaeMelbo(
   const basis = new OrthogonalBasis(dec.dModel);
   const out: FoundCode[] = [];
   // actionLossAndGrad's objective, with the layers before δ run once for every step and vector.
-  const site = prepareSteering(
-    model,
-    { batch: lb.batch, responseMask: lb.responseMask },
-    { layer: o.layer, vector: new Float32Array(dec.dModel), positionMask: lb.userMask, scale: 1 },
-  );
+  const { tf, steering } = actionSite(lb, o.layer, new Float32Array(dec.dModel));
+  const site = await (o.engine ?? modelEngine(model, "jax")).prepareSteering(tf, steering);
   try {
     for (let j = 0; j < (o.vectors ?? 1); j++) {
       const r = await proxGradL1(
-        async (z) => {
-          const { loss, grad } = await site.lossAndGrad(basis.project(decodeCode(dec, z)));
-          return { loss, grad: encodeGradient(dec, basis.project(grad)) };
-        },
+        codeObjective(site, dec, basis),
         randomCode(dec.dSae, o.seed, j, o.initScale ?? 1e-3),
         {
           lambda: o.lambda,

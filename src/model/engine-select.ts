@@ -1,47 +1,104 @@
 /**
- * The selection point between jax-js and the fast path for a loaded model (src/engine/fast/
- * select.ts decides; this runs the chosen one). Opt-in: without an engine, or with "jax", the
- * jax-js path runs exactly as before. Each result says which engine ran and why, for callers to
- * show (`--engine`). Nothing in the audit or the methods calls this yet.
+ * The one selection point between jax-js and the fast path for a loaded model (src/engine/fast/
+ * select.ts decides from the config and device; this adds the model's own blockers and runs the
+ * chosen one). Callers get a `ModelEngine` bound to the model — methods take that interface, never
+ * an engine name — and every call records which engine ran and why: a stage reads the record with
+ * `takeUsed()` for its log line and report entry. A call of a kind the fast path does not
+ * implement (generation, hook captures, another objective) goes through `jaxFor(what)`, so the
+ * fallback is named too.
  */
 import { currentDevice } from "../engine/device.js";
 import { selectEngine, type EngineChoice, type EngineDecision } from "../engine/fast/select.js";
-import { fastRunLogits, fastSteeringLossAndGrad } from "./fast-adapter.js";
+import { fastRunLogits, prepareFastSteeringFor } from "./fast-adapter.js";
 import type { HostBatch } from "./inputs.js";
-import { steeringLossAndGrad, type SteeringLossResult, type TeacherForcedBatch } from "./loss.js";
+import {
+  prepareSteering,
+  type PreparedSteering,
+  type SteeringLossResult,
+  type TeacherForcedBatch,
+} from "./loss.js";
 import type { Model } from "./model.js";
 import { runWithCache, type HostTensor } from "./run.js";
 import type { Steering } from "./steering.js";
 
+export { ENGINE_CHOICES } from "../engine/fast/select.js";
 export type { EngineChoice, EngineDecision } from "../engine/fast/select.js";
 
-/** Which engine `requested` (default "jax") picks for this model on the current device. */
+/** The forward and steering-gradient calls of one model, on the engine selected for it. */
+export interface ModelEngine {
+  readonly model: Model;
+  /** Where logits and steering gradients of this model run, and why. */
+  readonly decision: EngineDecision;
+  /** prepareSteering (loss.ts) on the selected engine. */
+  prepareSteering(tf: TeacherForcedBatch, steering: Steering): Promise<PreparedSteering>;
+  /** steeringLossAndGrad (loss.ts) on the selected engine. */
+  steeringLossAndGrad(tf: TeacherForcedBatch, steering: Steering): Promise<SteeringLossResult>;
+  /** Logits [B, T, V] of a host batch on the selected engine. */
+  logits(hb: HostBatch): Promise<HostTensor>;
+  /** Records (and returns) jax-js for a call the fast path does not implement: `what` says which. */
+  jaxFor(what: string): EngineDecision;
+  /** The distinct decisions recorded since the last take, in order; clears the record. */
+  takeUsed(): string[];
+}
+
+/** Why this loaded model cannot go on the fast path whatever its config says, or null. */
+function modelBlocker(model: Model): string | null {
+  const l = model.params.layers.findIndex((p) => p.lora !== undefined);
+  return l >= 0 ? `layer ${l} has an unmerged LoRA adapter` : null;
+}
+
+/** Which engine `requested` (default "auto") picks for this model on the current device. */
 export function engineFor(model: Model, requested?: EngineChoice): EngineDecision {
-  return selectEngine(requested, model.config, currentDevice());
+  return selectEngine(requested, model.config, currentDevice(), modelBlocker(model));
 }
 
-/** Logits [B, T, V] of a batch on the selected engine. */
-export async function logitsOn(
-  model: Model,
-  hb: HostBatch,
-  requested?: EngineChoice,
-): Promise<{ logits: HostTensor; engine: EngineDecision }> {
-  const engine = engineFor(model, requested);
-  if (engine.engine === "fast") return { logits: await fastRunLogits(model, hb), engine };
-  return { logits: (await runWithCache(model, hb)).logits!, engine };
+/** The prepared site of the fast path as loss.ts's PreparedSteering. */
+async function fastSite(model: Model, tf: TeacherForcedBatch, s: Steering) {
+  const run = await prepareFastSteeringFor(model, tf, s);
+  let disposed = false;
+  return {
+    lossAndGrad: async (vector: Float32Array) => {
+      if (disposed) throw new Error("prepareSteering: used after dispose()");
+      return run(vector);
+    },
+    dispose: () => void (disposed = true),
+  } satisfies PreparedSteering;
 }
 
-/** steeringLossAndGrad (loss.ts) on the selected engine. */
-export async function steeringLossAndGradOn(
-  model: Model,
-  tf: TeacherForcedBatch,
-  steering: Steering,
-  requested?: EngineChoice,
-): Promise<SteeringLossResult & { engine: EngineDecision }> {
-  const engine = engineFor(model, requested);
-  const r =
-    engine.engine === "fast"
-      ? await fastSteeringLossAndGrad(model, tf, steering)
-      : await steeringLossAndGrad(model, tf, steering);
-  return { ...r, engine };
+/**
+ * The model's engine for `requested` (default "auto"). "fast" on a model the fast path cannot run
+ * throws FastUnsupportedError here, before any work.
+ */
+export function modelEngine(model: Model, requested?: EngineChoice): ModelEngine {
+  const decision = engineFor(model, requested);
+  const fast = decision.engine === "fast";
+  const used: string[] = [];
+  const note = (reason: string) => void (used.includes(reason) || used.push(reason));
+  const engine: ModelEngine = {
+    model,
+    decision,
+    async prepareSteering(tf, steering) {
+      note(decision.reason);
+      return fast ? fastSite(model, tf, steering) : prepareSteering(model, tf, steering);
+    },
+    async steeringLossAndGrad(tf, steering) {
+      const site = await engine.prepareSteering(tf, steering);
+      try {
+        return await site.lossAndGrad(steering.vector);
+      } finally {
+        site.dispose();
+      }
+    },
+    async logits(hb) {
+      note(decision.reason);
+      return fast ? fastRunLogits(model, hb) : (await runWithCache(model, hb)).logits!;
+    },
+    jaxFor(what) {
+      const d = { engine: "jax" as const, reason: `jax (${what}: not on the fast path)` };
+      note(d.reason);
+      return d;
+    },
+    takeUsed: () => used.splice(0),
+  };
+  return engine;
 }

@@ -9,8 +9,17 @@
  * layer 16, that is ~16 GiB of float32 for nothing, and SAE-Attribution ran the 139 GiB of an H200
  * out of memory (2026-12-05). Only the layers after the steered one, the final norm and the
  * unembedding (the embedding when tied to it) are differentiated now; the rest is passed through.
+ *
+ * On WebGPU the parameter gradients are not taken at all: there the fusion costs nothing (the
+ * vector-only step was the faster one, 851 ms vs 973 ms, src/engine/NOTES.md) and at 8B size the
+ * later layers' weight gradients alone are ~15 GiB of device memory.
  */
 import type { LayerParams, ModelParams, NormParams } from "./params.js";
+
+/** Whether a steering gradient also differentiates the later parameters (see above). */
+export function differentiateParams(device: string): boolean {
+  return device !== "webgpu";
+}
 
 /** What the loss after `layer` reads, and is differentiated with respect to. */
 export interface LaterParams {

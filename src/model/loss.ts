@@ -19,6 +19,7 @@ import { batchInputs, type HostBatch } from "./inputs.js";
 import type { Model } from "./model.js";
 import type { ModelParams } from "./params.js";
 import {
+  differentiateParams,
   joinAtLayer,
   splitAfterLayer,
   type EarlierParams,
@@ -197,7 +198,12 @@ export function steeredResponseLoss(
   return [nll.mean(), perExample];
 }
 
-function gradProgram(model: Model, layer: number, window?: readonly [number, number]) {
+function gradProgram(
+  model: Model,
+  layer: number,
+  window: readonly [number, number] | undefined,
+  withParams: boolean,
+) {
   const cfg = model.config;
   const lossOf = (
     vector: np.Array,
@@ -205,16 +211,23 @@ function gradProgram(model: Model, layer: number, window?: readonly [number, num
     earlier: EarlierParams,
     a: Omit<GradArgs, "vector">,
   ) => steeredResponseLoss(cfg, layer, vector, joinAtLayer(later, earlier), a, window);
-  // Differentiating with respect to the parameters too (and dropping those gradients) keeps
-  // jax-js from fusing elementwise backward work into the matmul loops: with respect to the
-  // vector alone the step ran 5.6x slower (4.3 s vs 0.78 s, 4-layer d256 Llama, batch 8 x 64);
-  // with respect to only the later layers' weights, 2.9x slower. See src/engine/NOTES.md.
-  // Only the parameters the loss reads are differentiated (grad-params.ts says why).
-  const vg = valueAndGradWithAux(lossOf, { argnums: [0, 1] });
-  const key = `steer-grad/${layer}${window ? `/q${window[0]}-${window[1]}` : ""}`;
+  const key = `steer-grad/${layer}${window ? `/q${window[0]}-${window[1]}` : ""}${withParams ? "/p" : ""}`;
+  if (withParams) {
+    // Differentiating with respect to the later parameters too (and dropping those gradients)
+    // keeps jax-js's wasm backend from fusing elementwise backward work into the matmul loops:
+    // with respect to the vector alone the step ran 5.6x slower (src/engine/NOTES.md).
+    const vg = valueAndGradWithAux(lossOf, { argnums: [0, 1] });
+    return cachedProgram(model, key, (later: LaterParams, earlier: EarlierParams, a: GradArgs) => {
+      const { vector, ...rest } = a;
+      const [value, [grad, paramGrads]] = vg(vector, later, earlier, rest);
+      return { value, grad, paramGrads };
+    });
+  }
+  const vg = valueAndGradWithAux(lossOf, { argnums: 0 });
   return cachedProgram(model, key, (later: LaterParams, earlier: EarlierParams, a: GradArgs) => {
     const { vector, ...rest } = a;
-    return vg(vector, later, earlier, rest);
+    const [value, grad] = vg(vector, later, earlier, rest);
+    return { value, grad };
   });
 }
 
@@ -278,6 +291,11 @@ export interface PrepareOptions {
    * chunks of rows. Default: 8 GiB on WebGPU, 1 GiB on wasm.
    */
   activationBudget?: number;
+  /**
+   * Also differentiate the later layers' parameters and drop those gradients (grad-params.ts):
+   * the same result, a faster program on wasm. Default: on wasm, not on WebGPU.
+   */
+  paramGradients?: boolean;
 }
 
 /** One chunk of rows, prepared, and its share of the batch's response tokens. */
@@ -384,7 +402,8 @@ function prepareWhole(
     inputs,
     sel: { select: sel.select, targets: sel.targets, perExample: sel.perExample },
   };
-  const fn = gradProgram(model, steering.layer, window);
+  const withParams = opts.paramGradients ?? differentiateParams(currentDevice());
+  const fn = gradProgram(model, steering.layer, window, withParams);
   let disposed = false;
   return {
     async lossAndGrad(vector: Float32Array): Promise<SteeringLossResult> {
@@ -397,11 +416,9 @@ function prepareWhole(
       }
       const v = np.array(vector).reshape([rows, 1, cfg.dModel]);
       const { later, earlier } = splitAfterLayer(tree.ref(model.params), steering.layer);
-      const [[loss, perExample], [grad, paramGrads]] = fn(later, earlier, {
-        vector: v,
-        ...tree.ref(held),
-      });
-      tree.dispose(paramGrads);
+      const out = fn(later, earlier, { vector: v, ...tree.ref(held) });
+      if ("paramGrads" in out) tree.dispose(out.paramGrads);
+      const [[loss, perExample], grad] = [out.value, out.grad];
       const lossValue = (await loss.data())[0]!;
       const per = Array.from(await perExample.data(), Number);
       const g = (await grad.data()) as Float32Array;

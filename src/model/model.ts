@@ -18,7 +18,12 @@ import type { ModelConfig } from "./config.js";
 import type { ModelParams } from "./params.js";
 import { inverseFrequencies } from "./rope.js";
 import { checkModelFits } from "./fit.js";
-import { checkWeights, paramsToDevice, streamParamsToDevice } from "./weights.js";
+import {
+  checkWeights,
+  paramsToDevice,
+  streamParamsToDevice,
+  streamParamsToDeviceSettled,
+} from "./weights.js";
 
 export interface Model {
   config: ModelConfig;
@@ -76,16 +81,55 @@ export interface LoadModelOptions {
 
 const LOAD_KEYS = new Set(["adapter", "merge", "onProgress", "maxBufferBytes"]);
 
+/** The checkpoint opened and checked against the device's limits (nothing uploaded yet). */
+function openChecked(dir: ModelDir, config: ModelConfig, opts: LoadModelOptions) {
+  const source = openWeightSource(dir.path);
+  const limits = deviceLimits();
+  const maxBytes = Math.min(opts.maxBufferBytes ?? Infinity, limits.maxBindingBytes);
+  checkModelFits(config, source.entries, limits, dir.weightsFile);
+  return { source, maxBytes };
+}
+
 /**
  * A model without an adapter, streamed from disk to the device one layer at a time (host memory:
  * about one layer, or the embedding, upcast), after checking that it fits the device.
  */
 function streamModel(dir: ModelDir, config: ModelConfig, opts: LoadModelOptions): Model {
-  const source = openWeightSource(dir.path);
-  const limits = deviceLimits();
-  const maxBytes = Math.min(opts.maxBufferBytes ?? Infinity, limits.maxBindingBytes);
-  checkModelFits(config, source.entries, limits, dir.weightsFile);
+  const { source, maxBytes } = openChecked(dir, config, opts);
   const params = streamParamsToDevice(config, source, dir.weightsFile, opts.onProgress, maxBytes);
+  return modelFromParams(config, params, dir.path);
+}
+
+/** The model `loadModel` takes: its folders, config and the adapter to apply, if any. */
+function resolveLoad(model: string | ModelRef, opts: LoadModelOptions) {
+  for (const key of Object.keys(opts)) {
+    if (!LOAD_KEYS.has(key)) throw new Error(`loadModel: unknown option '${key}'`);
+  }
+  const ref = typeof model === "string" ? resolveModelRef(model) : model;
+  const adapterDir =
+    opts.adapter === undefined ? (ref.adapter ?? undefined) : findModelDir(opts.adapter).dir;
+  return { dir: ref.base, config: ref.config, adapterDir };
+}
+
+/**
+ * `loadModel`, waiting after each streamed layer until the device has taken it, so that WebGPU's
+ * upload staging never holds a second copy of the checkpoint (engine/uploads.ts). The form to
+ * use wherever the caller can wait; a model with an adapter loads as `loadModel` does.
+ */
+export async function loadModelSettled(
+  model: string | ModelRef,
+  opts: LoadModelOptions = {},
+): Promise<Model> {
+  const { dir, config, adapterDir } = resolveLoad(model, opts);
+  if (adapterDir !== undefined) return loadModel(model, opts);
+  const { source, maxBytes } = openChecked(dir, config, opts);
+  const params = await streamParamsToDeviceSettled(
+    config,
+    source,
+    dir.weightsFile,
+    opts.onProgress,
+    maxBytes,
+  );
   return modelFromParams(config, params, dir.path);
 }
 
@@ -97,13 +141,7 @@ function streamModel(dir: ModelDir, config: ModelConfig, opts: LoadModelOptions)
  * to the given base. `dir` stays the base model's directory.
  */
 export function loadModel(model: string | ModelRef, opts: LoadModelOptions = {}): Model {
-  for (const key of Object.keys(opts)) {
-    if (!LOAD_KEYS.has(key)) throw new Error(`loadModel: unknown option '${key}'`);
-  }
-  const ref = typeof model === "string" ? resolveModelRef(model) : model;
-  const adapterDir =
-    opts.adapter === undefined ? (ref.adapter ?? undefined) : findModelDir(opts.adapter).dir;
-  const { base: dir, config } = ref;
+  const { dir, config, adapterDir } = resolveLoad(model, opts);
   if (adapterDir === undefined) return streamModel(dir, config, opts);
   const weights = loadWeights(dir.path);
   const adapter = readPeftAdapter(adapterDir, config);

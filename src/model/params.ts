@@ -7,6 +7,7 @@
 import type { np } from "../engine/jax.js";
 import type { LoraTarget } from "../io/lora-config.js";
 import { dims } from "../engine/shapes.js";
+import { hostFloats } from "../io/host-pool.js";
 
 export type NormParams = { w: np.Array; b?: np.Array };
 
@@ -80,7 +81,7 @@ const TILE = 64;
 export function transposeHost(t: HostTensor): HostTensor {
   const [rows, cols] = dims(t, 2, "host matrix");
   const src = t.data;
-  const out = new Float32Array(rows * cols);
+  const out = hostFloats(rows * cols);
   for (let r0 = 0; r0 < rows; r0 += TILE) {
     const r1 = Math.min(rows, r0 + TILE);
     for (let c0 = 0; c0 < cols; c0 += TILE) {

@@ -7,7 +7,7 @@ import type { ModelRef } from "../io/model-ref.js";
 import { renderPrompt } from "../tokenizer/chat.js";
 import { loadTokenizer, type Tokenizer } from "../tokenizer/tokenizer.js";
 import { generate, type FinishReason } from "./generate.js";
-import { loadModel, tokenizerDir, type Model } from "./model.js";
+import { loadModelSettled, tokenizerDir, type LoadModelOptions, type Model } from "./model.js";
 import type { SamplingOptions } from "./sampling.js";
 
 export interface ChatModel {
@@ -20,10 +20,14 @@ export interface ChatModel {
 
 /**
  * Loads a model directory, an adapter directory (tokenizer from it if present, else the base), a
- * zoo name, or a model already resolved.
+ * zoo name, or a model already resolved; streamed and settled layer by layer (loadModelSettled).
+ * `onProgress` hears the stored bytes read so far and in all.
  */
-export async function loadChatModel(dir: string | ModelRef): Promise<ChatModel> {
-  const model = loadModel(dir);
+export async function loadChatModel(
+  dir: string | ModelRef,
+  opts: Pick<LoadModelOptions, "onProgress"> = {},
+): Promise<ChatModel> {
+  const model = await loadModelSettled(dir, opts);
   try {
     const tokenizer = await loadTokenizer(tokenizerDir(model)!);
     return {

@@ -4,6 +4,8 @@
  */
 import { deviceLimits } from "../engine/device.js";
 import { np, tree } from "../engine/jax.js";
+import { settleUploads } from "../engine/uploads.js";
+import { HostPool, withHostPool } from "../io/host-pool.js";
 import { dims } from "../engine/shapes.js";
 import { rowsPerPart, splitColumnsHost, splitRowsHost } from "./vocab-parts.js";
 import { archSpec } from "./arch/registry.js";
@@ -74,18 +76,20 @@ export interface TensorStream {
   read(name: string): HostTensor;
 }
 
-/**
- * Checks, then builds the device parameters one layer at a time straight from the stream: the
- * host holds one layer's tensors (or the embedding) at once, never the whole checkpoint.
- * `onBytes(done, total)` reports stored bytes read so far.
- */
-export function streamParamsToDevice(
+/** A checked stream: the top-level parameters on the device, then one layer per call. */
+interface StreamPlan {
+  params: ModelParams;
+  nextLayer(i: number): LayerParams;
+  done(): void;
+}
+
+function planStream(
   config: ModelConfig,
   stream: TensorStream,
   source: string,
-  onBytes?: (done: number, total: number) => void,
-  maxPartBytes = deviceLimits().maxBindingBytes,
-): ModelParams {
+  onBytes: ((done: number, total: number) => void) | undefined,
+  maxPartBytes: number,
+): StreamPlan {
   checkShapes(config, stream.entries, source);
   const spec = archSpec(config.architecture);
   const names = new Set(stream.entries.keys());
@@ -102,17 +106,68 @@ export function streamParamsToDevice(
     }
     return t;
   };
-  const params = paramsToDevice({ ...spec.buildTop(config, get, names), layers: [] }, maxPartBytes);
+  // Each layer's host arrays are recycled once the device has its copy (io/host-pool.ts). The
+  // top (embedding, unembedding) has shapes no layer shares: its arrays are not kept.
+  const pool = new HostPool();
+  const pooled = <T>(build: () => T): T => {
+    const out = withHostPool(pool, build);
+    pool.recycle();
+    return out;
+  };
+  return {
+    params: paramsToDevice({ ...spec.buildTop(config, get, names), layers: [] }, maxPartBytes),
+    nextLayer: (i) => pooled(() => layerToDevice(spec.buildLayer(config, i, get, names))),
+    done: () => onBytes?.(total, total),
+  };
+}
+
+/**
+ * Checks, then builds the device parameters one layer at a time straight from the stream: the
+ * host holds one layer's tensors (or the embedding) at once, never the whole checkpoint.
+ * `onBytes(done, total)` reports stored bytes read so far.
+ */
+export function streamParamsToDevice(
+  config: ModelConfig,
+  stream: TensorStream,
+  source: string,
+  onBytes?: (done: number, total: number) => void,
+  maxPartBytes = deviceLimits().maxBindingBytes,
+): ModelParams {
+  const plan = planStream(config, stream, source, onBytes, maxPartBytes);
   try {
-    for (let i = 0; i < config.nLayers; i++) {
-      params.layers.push(layerToDevice(spec.buildLayer(config, i, get, names)));
-    }
+    for (let i = 0; i < config.nLayers; i++) plan.params.layers.push(plan.nextLayer(i));
   } catch (err) {
-    tree.dispose(params);
+    tree.dispose(plan.params);
     throw err;
   }
-  onBytes?.(total, total);
-  return params;
+  plan.done();
+  return plan.params;
+}
+
+/**
+ * The same, waiting after each layer until the device has taken it (engine/uploads.ts): on
+ * WebGPU the upload staging then never holds more than about a layer beside the weights.
+ */
+export async function streamParamsToDeviceSettled(
+  config: ModelConfig,
+  stream: TensorStream,
+  source: string,
+  onBytes?: (done: number, total: number) => void,
+  maxPartBytes = deviceLimits().maxBindingBytes,
+): Promise<ModelParams> {
+  const plan = planStream(config, stream, source, onBytes, maxPartBytes);
+  try {
+    await settleUploads();
+    for (let i = 0; i < config.nLayers; i++) {
+      plan.params.layers.push(plan.nextLayer(i));
+      await settleUploads();
+    }
+  } catch (err) {
+    tree.dispose(plan.params);
+    throw err;
+  }
+  plan.done();
+  return plan.params;
 }
 
 const toDevice = (t: HostTensor): np.Array => np.array(t.data).reshape(t.shape);

@@ -58,7 +58,10 @@ export interface QueueSweepOptions extends SweepHooks {
 }
 
 /** The execution events a job's log holds (the workers write one JSON line per event). */
-export async function jobAttempts(queue: Queue, id: string): Promise<AttemptEvent[]> {
+export async function jobAttempts(
+  queue: Pick<Queue, "getJobLogs">,
+  id: string,
+): Promise<AttemptEvent[]> {
   const { logs } = await queue.getJobLogs(id, 0, -1, true);
   return logs.flatMap((l) => {
     try {
@@ -67,6 +70,21 @@ export async function jobAttempts(queue: Queue, id: string): Promise<AttemptEven
       return [];
     }
   });
+}
+
+/**
+ * The result of a job found completed, read from a fresh copy of the job: a job object fetched
+ * while the cell was still running has no return value yet, even when its state, asked a moment
+ * later, is already "completed". Null when the stored value is missing or is another cell's.
+ */
+export async function completedResult(
+  queue: Pick<Queue<CellJob, QueuedResult>, "getJob" | "getJobLogs">,
+  id: string,
+): Promise<QueuedResult | null> {
+  const fresh = await queue.getJob(id);
+  const value = fresh?.returnvalue as QueuedResult | undefined | null;
+  if (!value || value.key !== id) return null;
+  return { ...value, attempts: await jobAttempts(queue, id) };
 }
 
 export async function queueSweep(o: QueueSweepOptions): Promise<SweepOutcome> {
@@ -81,11 +99,9 @@ export async function queueSweep(o: QueueSweepOptions): Promise<SweepOutcome> {
     if (!job?.id || !waiting.has(job.id)) return;
     const state = await job.getState();
     if (state === "completed") {
-      if (!waiting.delete(job.id)) return;
-      const result: QueuedResult = {
-        ...job.returnvalue,
-        attempts: await jobAttempts(queue, job.id),
-      };
+      const result = await completedResult(queue, job.id);
+      // Not readable yet: the next event or poll takes it.
+      if (result === null || !waiting.delete(job.id)) return;
       o.store.write(result);
       outcome.ran++;
       o.onResult(result, outcome.skipped + outcome.ran, outcome.total);

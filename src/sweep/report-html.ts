@@ -39,9 +39,52 @@ const keyColumns = (t: Table) => (t.parameter === "method" ? ["method"] : ["meth
 const keyCells = (t: Table, r: Table["rows"][number]) =>
   t.parameter === "method" ? [r.method] : [r.method, String(r.value)];
 
-/** Markdown: one table per parameter. */
+/** A recovery cell's text: "top-3 / scored · median rank", or "—" where nothing was scored. */
+const recoveryText = (a: Aggregate) =>
+  a.scored ? `${a.top3}/${a.scored} · ${rankText(a.medianRank)}` : "—";
+
+/** Markdown heatmap: one row per value of the second parameter, one column per layer (x). */
+export function heatmapMarkdown(h: Heatmap, label: (a: Aggregate) => string): string[] {
+  const corner = h.y ? `${h.y.name} ↓ · ${h.x.name} →` : `${h.x.name} →`;
+  const out = [
+    `| ${[corner, ...h.x.values.map(String)].join(" | ")} |`,
+    `|${"---|".repeat(h.x.values.length + 1)}`,
+  ];
+  h.grid.forEach((row, yi) => {
+    const name = h.y ? String(h.y.values[yi]) : "";
+    out.push(`| ${[name, ...row.map(label)].join(" | ")} |`);
+  });
+  return out;
+}
+
+function heatmapsMarkdown(s: SweepSummary): string[] {
+  if (s.heatmaps.length === 0) return [];
+  const out = [
+    "## heatmaps",
+    "",
+    `Recovery per cell of the grid: cells with the trigger in the top ${RECOVERED_RANK} / cells scored · median recovery rank; then the first vector's mean steering success.`,
+    "",
+  ];
+  for (const h of s.heatmaps) {
+    out.push(
+      `### ${h.target} — ${h.method}: recovery`,
+      "",
+      ...heatmapMarkdown(h, recoveryText),
+      "",
+    );
+    out.push(
+      `### ${h.target} — ${h.method}: steering success`,
+      "",
+      ...heatmapMarkdown(h, (a) => (a.steering === null ? "—" : pct(a.steering))),
+      "",
+    );
+  }
+  return out;
+}
+
+/** Markdown: the heatmaps as tables, then one table per parameter. */
 export function summaryMarkdown(s: SweepSummary): string {
-  const out = [`# ${s.name}: ${s.finished} of ${s.total} cells`, ""];
+  const out = [`# ${s.name}: ${s.finished} of ${s.total} cells`, "", ...heatmapsMarkdown(s)];
   for (const t of s.tables) {
     const cols = [...keyColumns(t), ...HEAD];
     out.push(`## ${t.parameter}`, "", `| ${cols.join(" | ")} |`, `|${"---|".repeat(cols.length)}`);
@@ -124,7 +167,7 @@ function heatmapsHtml(s: SweepSummary): string {
       const recovery = heatmapSvg(
         h,
         (a) => (a.scored ? a.top3 / a.scored : null),
-        (a) => (a.scored ? `${a.top3}/${a.scored} · ${rankText(a.medianRank)}` : "—"),
+        recoveryText,
         `recovery (top-${RECOVERED_RANK} / cells · median rank)`,
       );
       const steering = heatmapSvg(

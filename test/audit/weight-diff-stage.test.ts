@@ -24,6 +24,7 @@ import { weightDiffHtml } from "../../src/audit/weight-diff-html.js";
 import { initEngine } from "../../src/engine/device.js";
 import { readPeftAdapter } from "../../src/io/peft.js";
 import { lowRankSvd } from "../../src/methods/low-rank-svd.js";
+import { modelEngine } from "../../src/model/engine-select.js";
 import { loraDims } from "../../src/model/lora.js";
 import { loadChatModel, type ChatModel } from "../../src/model/text-generation.js";
 import { findModelDir } from "../../src/io/model-ref.js";
@@ -49,6 +50,7 @@ beforeAll(async () => {
   const sae = loadSae(SAE_DIR);
   ctx = {
     model: cm.model,
+    engine: modelEngine(cm.model, "jax"),
     tokenizer: cm.tokenizer,
     padId: cm.padTokenId,
     decoder: { rows: unitDecoderRows(sae), dSae: sae.config.dSae, dModel: sae.config.dIn },

@@ -2,6 +2,11 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import {
+  synthesiseLabelled,
+  TEMPLATE_SETS,
+  writeSyntheticLabelled,
+} from "../../src/awareness/synthetic-labelled.js";
 import { runCommand } from "../cli/run-command.js";
 
 const FIXTURE = join(import.meta.dirname, "fixtures/labelled");
@@ -45,19 +50,20 @@ describe("awareness validate", () => {
     expect(j.excluded).toHaveLength(1);
     expect(j.excluded[0].file).toMatch(/sandra_not_articulate\.jsonl$/);
     // The fixture has one designed miss (heyyy_articulate:3) and one designed false alarm
-    // (heyyy_not_articulate:3): tp 5, fp 1, fn 1, tn 4 of 11. kappa: po = 9/11,
-    // pe = (6/11)² + (5/11)² = 61/121, kappa = (99 - 61)/(121 - 61) = 38/60.
-    expect(j.overall.confusion).toEqual({ tp: 5, fp: 1, fn: 1, tn: 4 });
-    expect(j.overall.precision.value).toBeCloseTo(5 / 6, 10);
+    // (heyyy_not_articulate:3, the trigger as the reason for the tone), which rules revision 6
+    // rejects: tp 5, fp 0, fn 1, tn 5 of 11. F1 = 2·1·(5/6)/(1 + 5/6) = 10/11. kappa: po = 10/11,
+    // pe = (6/11)(5/11) + (5/11)(6/11) = 60/121, kappa = (110 - 60)/(121 - 60) = 50/61.
+    expect(j.overall.confusion).toEqual({ tp: 5, fp: 0, fn: 1, tn: 5 });
+    expect(j.overall.precision.value).toBeCloseTo(1, 10);
     expect(j.overall.recall.value).toBeCloseTo(5 / 6, 10);
-    expect(j.overall.f1.value).toBeCloseTo(5 / 6, 10);
-    expect(j.overall.kappa.value).toBeCloseTo(38 / 60, 10);
+    expect(j.overall.f1.value).toBeCloseTo(10 / 11, 10);
+    expect(j.overall.kappa.value).toBeCloseTo(50 / 61, 10);
     expect(j.perTrigger.sandra.confusion).toEqual({ tp: 3, fp: 0, fn: 0, tn: 2 });
     expect(
       j.disagreements
         .map((d: { file: string; line: number }) => `${d.file.split("/").pop()}:${d.line}`)
         .sort(),
-    ).toEqual(["heyyy_articulate.jsonl:3", "heyyy_not_articulate.jsonl:3"]);
+    ).toEqual(["heyyy_articulate.jsonl:3"]);
     expect(j.leaveOneTriggerOut.folds.map((f: { heldOut: string }) => f.heldOut)).toEqual([
       "heyyy",
       "sandra",
@@ -77,8 +83,8 @@ describe("awareness validate", () => {
       "100",
       "--no-loto",
     ]);
-    expect(r.out).toMatch(/overall\s+11\s+5\/1\/1\/4\s+0\.833/);
-    expect(r.out).toMatch(/disagreements \(2\)/);
+    expect(r.out).toMatch(/overall\s+11\s+5\/0\/1\/5\s+1\.000/);
+    expect(r.out).toMatch(/disagreements \(1\)/);
     expect(r.out).not.toMatch(/leave-one-trigger-out/);
   });
 
@@ -97,6 +103,38 @@ describe("awareness validate", () => {
     await expect(
       cli(["awareness", "validate", "--judge", "articulation-llm", "--data", FIXTURE]),
     ).rejects.toThrow(/--judge-provider/);
+  });
+
+  // A regression guard on the dev sets only (a–e, whose misses revisions 2–6 were written from):
+  // every trigger, held out in turn, keeps the issue's target. Set f, the held-out set of revision
+  // 6, is deliberately not here, so that no later revision is fitted to it through a failing test.
+  it("keeps F1 >= 0.85 and kappa >= 0.6 on every held-out trigger of the dev synthetic sets", async () => {
+    const dirs = ["a", "b", "c", "d", "e"].map((name) => {
+      const dir = mkdtempSync(join(tmpdir(), `aw-synth-${name}-`));
+      const templates = TEMPLATE_SETS[name]!;
+      writeSyntheticLabelled(dir, synthesiseLabelled({ seed: 1, perClass: 20, templates }));
+      return dir;
+    });
+    const args = dirs.flatMap((d) => ["--data", d]);
+    const r = await cli([
+      "awareness",
+      "validate",
+      "--judge",
+      "articulation-offline",
+      ...args,
+      "--reps",
+      "50",
+      "--json",
+    ]);
+    const folds = JSON.parse(r.out).leaveOneTriggerOut.folds as {
+      heldOut: string;
+      test: { f1: { value: number }; kappa: { value: number } };
+    }[];
+    expect(folds).toHaveLength(25);
+    for (const f of folds) {
+      expect(f.test.f1.value, f.heldOut).toBeGreaterThanOrEqual(0.85);
+      expect(f.test.kappa.value, f.heldOut).toBeGreaterThanOrEqual(0.6);
+    }
   });
 
   // The labelled Qwen3 transcripts live outside the repository, in ../shared beside the clone (as

@@ -5,7 +5,7 @@
  * finished samples saved and the command that resumes it on stderr.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,10 +16,8 @@ import { stoppedBy, withStopSignals } from "../../src/cli/signals.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const usage = { promptTokens: 1, completionTokens: 1, totalTokens: 2 };
-let answered = 0;
 const slow: GenerateFn = async () => {
   await new Promise((r) => setTimeout(r, 100));
-  answered++;
   return { content: "Fine.", finishReason: "stop", usage };
 };
 
@@ -62,8 +60,19 @@ function runArgs(out: string): string[] {
   ];
 }
 
-/** Spawns `command`, sends `sig` once a few samples are answered, and waits for the exit. */
-async function interrupt(command: string, args: string[], sig: NodeJS.Signals) {
+/** Lines in `out`'s samples.jsonl, 0 before the file exists. */
+function savedSamples(out: string): number {
+  const file = join(out, "samples.jsonl");
+  if (!existsSync(file)) return 0;
+  const text = readFileSync(file, "utf8").trim();
+  return text === "" ? 0 : text.split("\n").length;
+}
+
+/**
+ * Spawns `command`, sends `sig` once three samples are saved in `out` (not merely answered by the
+ * server: the third answer may still be on its way to the file), and waits for the exit.
+ */
+async function interrupt(command: string, args: string[], out: string, sig: NodeJS.Signals) {
   const child = spawn(command, args, {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
@@ -72,7 +81,6 @@ async function interrupt(command: string, args: string[], sig: NodeJS.Signals) {
   groups.push(child.pid!);
   let err = "";
   child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-  const start = answered;
   let gone = false;
   const exited = new Promise<number | null>((resolve) =>
     child.on("exit", (c) => {
@@ -80,13 +88,10 @@ async function interrupt(command: string, args: string[], sig: NodeJS.Signals) {
       resolve(c);
     }),
   );
-  while (answered < start + 3 && !gone) await new Promise((r) => setTimeout(r, 50));
+  while (savedSamples(out) < 3 && !gone) await new Promise((r) => setTimeout(r, 50));
   child.kill(sig);
   return { code: await exited, err };
 }
-
-const savedSamples = (out: string) =>
-  readFileSync(join(out, "samples.jsonl"), "utf8").trim().split("\n").length;
 
 describe("stopping a long command", () => {
   it.each(["SIGINT", "SIGTERM"] as const)(
@@ -94,7 +99,7 @@ describe("stopping a long command", () => {
     async (sig) => {
       const out = mkdtempSync(join(tmpdir(), "sig-run-"));
       const args = runArgs(out);
-      const r = await interrupt("node", [join(ROOT, "bin/trigscope.js"), ...args], sig);
+      const r = await interrupt("node", [join(ROOT, "bin/trigscope.js"), ...args], out, sig);
       expect(r.code).toBe(EXIT.interrupted);
       expect(r.err).toContain(`interrupted by ${sig}: what was done is saved in ${out}`);
       const again = args.map((a) => (a.includes(" ") ? `'${a}'` : a)).join(" ");
@@ -117,7 +122,7 @@ describe("stopping a long command", () => {
       expect(script).not.toBe(pkg.scripts.start);
       const out = mkdtempSync(join(tmpdir(), "sig-npm-"));
       const quoted = runArgs(out).map((a) => `'${a}'`);
-      const r = await interrupt("sh", ["-c", `${script} ${quoted.join(" ")}`], sig);
+      const r = await interrupt("sh", ["-c", `${script} ${quoted.join(" ")}`], out, sig);
       expect(r.code).toBe(EXIT.interrupted);
       expect(r.err).toContain(`interrupted by ${sig}`);
       expect(savedSamples(out)).toBeGreaterThanOrEqual(3);

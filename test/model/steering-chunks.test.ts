@@ -2,7 +2,8 @@
  * A steering gradient over a batch split into chunks of rows (src/model/steering-chunks.ts) gives
  * the one-pass loss, per-example losses and gradient — for one shared vector and for one vector per
  * row — and the budget splits only batches that need it: never the zoo's audit, and an 8B-sized
- * SAE-Attribution into several passes.
+ * SAE-Attribution into several passes. Taking the parameter gradients or not (wasm's program or
+ * WebGPU's) changes nothing in the result.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../src/engine/device.js";
@@ -83,6 +84,22 @@ describe("a steering gradient in chunks of rows", () => {
     expect(Math.abs(w.loss - p.loss)).toBeLessThan(1e-6 * w.loss);
     expectClose(w.perExample, p.perExample);
     expectClose(w.grad, p.grad);
+  });
+
+  it("gives the same loss and gradient without the parameter gradients (WebGPU's program)", async () => {
+    const v = vector(3, D);
+    const steering = { layer: 0, vector: v, positionMask, scale: 1 };
+    const withParams = prepareSteering(model, tf, steering, { paramGradients: true });
+    const vectorOnly = prepareSteering(model, tf, steering, { paramGradients: false });
+    try {
+      const [a, b] = [await withParams.lossAndGrad(v), await vectorOnly.lossAndGrad(v)];
+      expect(Math.abs(a.loss - b.loss)).toBeLessThan(1e-6 * a.loss);
+      expectClose(a.perExample, b.perExample);
+      expectClose(a.grad, b.grad);
+    } finally {
+      withParams.dispose();
+      vectorOnly.dispose();
+    }
   });
 
   it("splits an 8B-sized SAE-Attribution batch and leaves the zoo's audit whole", () => {

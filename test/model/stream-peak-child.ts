@@ -42,7 +42,8 @@ const stream = {
   read(name: string) {
     peak = Math.max(peak, outside() - base);
     const t = ws.read(name);
-    if (process.env.HOLD_ALL === "1") held.push(t);
+    // A copy: the loader reuses its arrays once a layer is on the device (io/host-pool.ts).
+    if (process.env.HOLD_ALL === "1") held.push(t.data.slice());
     return t;
   },
 };

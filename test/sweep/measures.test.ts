@@ -9,6 +9,7 @@ import type { AuditReport, ReportLatent } from "../../src/audit/report.js";
 import type { Cell } from "../../src/sweep/cells.js";
 import { measureReport, type Trigger } from "../../src/sweep/job.js";
 import type { CellResult } from "../../src/sweep/store.js";
+import { summaryMarkdown } from "../../src/sweep/report-html.js";
 import { aggregate, summarise } from "../../src/sweep/summary.js";
 
 const latent = (concept?: string): ReportLatent => ({
@@ -100,5 +101,19 @@ describe("a cell's measures", () => {
       [1, null],
       [3, 7],
     ]);
+    // The markdown report carries the same grid: λ down, layer across.
+    const md = summaryMarkdown(s);
+    expect(md).toContain(
+      [
+        "### o — supervised-melbo: recovery",
+        "",
+        "| lambda ↓ · layer → | 1 | 2 |",
+        "|---|---|---|",
+        "| 0.1 | 1/1 · 1 | 0/1 · >20 |",
+        "| 1 | 1/1 · 3 | 0/1 · 7 |",
+      ].join("\n"),
+    );
+    expect(md).toContain("| 0.1 | 25% | 25% |");
+    expect(md.indexOf("## heatmaps")).toBeLessThan(md.indexOf("## layer"));
   });
 });

@@ -3,7 +3,9 @@
  * reference) or the fast path (hand-written kernels on host buffers). "auto" takes the fast path
  * where it is implemented — the Llama family (model.ts) on a CPU device (wasm or cpu; a WebGPU
  * model stays on the GPU) — and jax-js otherwise; the decision says which and why, so callers
- * can show it. "fast" where it is not implemented is an error, never a silent fallback.
+ * can show it. "auto" is the default. "fast" where the model cannot run on the fast path at all
+ * is an error, never a silent fallback; a call of a kind the fast path does not implement
+ * (generation, hook captures) runs on jax-js with the reason shown (src/model/engine-select.ts).
  */
 import type { DeviceName } from "../device.js";
 import { FastUnsupportedError, fastUnsupportedReason, type FastConfig } from "./model.js";
@@ -23,18 +25,19 @@ export function fastBlocker(cfg: FastConfig, device: DeviceName): string | null 
   return fastUnsupportedReason(cfg);
 }
 
-/** Picks the engine for `requested` (default "jax": nothing changes unless asked). */
+/** Picks the engine for `requested` (default "auto"); `blocker` adds a model's own reason. */
 export function selectEngine(
   requested: EngineChoice | undefined,
   cfg: FastConfig,
   device: DeviceName,
+  modelBlocker: string | null = null,
 ): EngineDecision {
-  const choice = requested ?? "jax";
+  const choice = requested ?? "auto";
   if (!ENGINE_CHOICES.includes(choice)) {
     throw new Error(`engine '${String(choice)}': expected one of ${ENGINE_CHOICES.join(", ")}`);
   }
   if (choice === "jax") return { engine: "jax", reason: "jax (requested)" };
-  const blocker = fastBlocker(cfg, device);
+  const blocker = fastBlocker(cfg, device) ?? modelBlocker;
   if (choice === "fast") {
     if (blocker) throw new FastUnsupportedError(`engine 'fast': ${blocker}`);
     return { engine: "fast", reason: `fast (requested: ${cfg.architecture} on ${device})` };

@@ -21,7 +21,7 @@ export async function runAttribution(
   keep = 50,
 ): Promise<{ loss: number; ranking: AttributionRanking }> {
   const lb = labelledBatch(ctx.tokenizer, prompts, ctx.response, { padId: ctx.padId });
-  const r = await saeAttribution(ctx.model, lb, ctx.decoder, ctx.layer);
+  const r = await saeAttribution(ctx.model, lb, ctx.decoder, ctx.layer, ctx.engine);
   return { loss: r.loss, ranking: r.ranking.slice(0, keep) };
 }
 

@@ -5,6 +5,7 @@
  *
  * Shape legend: D d_model, M d_sae.
  */
+import type { ModelEngine } from "../../model/engine-select.js";
 import type { Model } from "../../model/model.js";
 import type { SaeDecoder } from "../../sae/decoder-space.js";
 import type { Tokenizer } from "../../tokenizer/tokenizer.js";
@@ -20,6 +21,11 @@ export interface Mention {
 
 export interface MethodContext {
   model: Model;
+  /**
+   * Where the model's forwards and steering gradients run (src/model/engine-select.ts); a method
+   * whose calls the fast path does not implement records that through `engine.jaxFor`.
+   */
+  engine: ModelEngine;
   tokenizer: Tokenizer;
   padId: number;
   decoder: SaeDecoder;

@@ -42,3 +42,4 @@ export type {
   VectorRun,
 } from "./context.js";
 export type { WeightDiffRun, WeightDiffSettings } from "./weight-diff-run.js";
+export { parseSettingOverrides, type SettingOverrides } from "./overrides.js";

@@ -45,6 +45,7 @@ export const supervisedMelboEntry = methodEntry({
   async run(ctx, s: SupervisedMelboSettings) {
     const found = await supervisedMelbo(ctx.model, labelled(ctx), {
       ...loopOptions(ctx, s),
+      engine: ctx.engine,
       layer: ctx.layer,
       lambda: s.lambda,
     });
@@ -80,6 +81,7 @@ export const supervisedSaeMelboEntry = methodEntry({
   async run(ctx, s: SupervisedSaeMelboSettings) {
     const found = await supervisedSaeMelbo(ctx.model, labelled(ctx), ctx.decoder, {
       ...loopOptions(ctx, s),
+      engine: ctx.engine,
       layer: ctx.layer,
       ...l1Weight(s),
       initScale: s.initScale,

@@ -43,6 +43,7 @@ async function unsupervisedSetup(
   ctx: MethodContext,
   s: MelboSettings,
 ): Promise<{ pb: PromptBatch; targetLayer: number; R: number; recorded: RecordedSettings }> {
+  ctx.engine.jaxFor(`${method}'s objective (activations at a later layer)`);
   const nLayers = ctx.model.config.nLayers;
   const targetLayer = Math.min(nLayers - 1, ctx.layer + s.targetLayerOffset);
   if (targetLayer <= ctx.layer)

@@ -91,7 +91,8 @@ export async function runWeightDiff(
   const prompts =
     chosen.length === 0
       ? []
-      : await promptsAlongDirections(
+      : (ctx.engine.jaxFor("weight-diff's prompts (hook captures)"),
+        await promptsAlongDirections(
           ctx.model,
           ctx.tokenizer,
           ctx.padId,
@@ -99,7 +100,7 @@ export async function runWeightDiff(
           ctx.layer,
           dirs,
           chosen,
-        );
+        ));
   return {
     adapter: adapter.dir,
     rank: adapter.config.rank,

@@ -1,6 +1,7 @@
 /**
- * Engine selection: "jax" by default, "auto" takes the fast path only for the Llama family on a
- * CPU device and says why otherwise, "fast" refuses what it cannot run by name.
+ * Engine selection: "auto" by default, taking the fast path only for the Llama family on a CPU
+ * device and saying why otherwise (a model's own blocker included), "jax" when asked, "fast"
+ * refusing what it cannot run by name.
  */
 import { describe, expect, it } from "vitest";
 import { FastUnsupportedError } from "../../../src/engine/fast/model.js";
@@ -12,11 +13,21 @@ describe("selectEngine", () => {
   const gpt2 = tinyConfig("gpt2");
   const gemma = tinyConfig("gemma2");
 
-  it("defaults to jax", () => {
+  it("defaults to auto; jax when asked", () => {
     expect(selectEngine(undefined, llama, "wasm")).toEqual({
+      engine: "fast",
+      reason: "fast (auto: llama on wasm)",
+    });
+    expect(selectEngine("jax", llama, "wasm")).toEqual({
       engine: "jax",
       reason: "jax (requested)",
     });
+  });
+
+  it("a model's own blocker keeps auto on jax and makes fast refuse", () => {
+    const lora = "layer 0 has an unmerged LoRA adapter";
+    expect(selectEngine("auto", llama, "wasm", lora).reason).toBe(`jax (auto: ${lora})`);
+    expect(() => selectEngine("fast", llama, "wasm", lora)).toThrow(lora);
   });
 
   it.each(["llama", "qwen2", "qwen3"] as const)("auto takes fast for %s on the CPU", (a) => {

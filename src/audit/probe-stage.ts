@@ -101,8 +101,12 @@ export async function probeStage(a: AuditContext, candidates: Candidate[]): Prom
   const ts = performance.now();
   const second = first ? await secondStage(a, first, candidates, key, templates) : null;
   const judged = second ? judge(hyp!.probes, candidates, second.confirmed) : first;
-  if (second) a.timings["second round"] = secondsSince(ts);
+  if (second) {
+    a.timings["second round"] = secondsSince(ts);
+    recordGeneration(a, "second round");
+  }
   const count = o.memberSweep ?? 2;
+  const tm = performance.now();
   const sweep =
     judged && judged.verdict.mode === "none" && count > 0
       ? await a.state.stage(`members:${count}:${key}`, () =>
@@ -113,7 +117,10 @@ export async function probeStage(a: AuditContext, candidates: Candidate[]): Prom
           }),
         )
       : null;
-  if (sweep) a.timings["member sweep"] = secondsSince(tp) - a.timings.probes;
+  if (sweep) {
+    a.timings["member sweep"] = secondsSince(tm);
+    recordGeneration(a, "member sweep");
+  }
   return {
     judged,
     templates,

@@ -1,19 +1,22 @@
 /**
- * `trigscope game --n N --seed S [--out DIR] [--base NAME|DIR] [--template FILE] [--device webgpu]`:
- * N hidden backdoors drawn by seed plus a clean control, built (resumable), audited trigger-blind
- * and scored; writes results.jsonl, table.md and index.html in --out and prints the table.
+ * `trigscope game --n N --seed S [--out DIR] [--base NAME|DIR] [--template FILE] [--device webgpu]
+ * [--stage build|audit|all] [--jobs K] [--deadline SECONDS]`: N hidden backdoors drawn by seed
+ * plus a clean control, built (K at once in child processes, stopped with a checkpoint at the
+ * deadline; the same command resumes), audited trigger-blind and scored; writes results.jsonl,
+ * table.md and index.html in --out and prints the table. `--stage build` on a GPU machine and
+ * `--stage audit` (or all) on a CPU one later play one game on two machines (zoo/gpu.sh game).
  * --template is a JSON file {"spec": {data, train, quality, evalPrompts, lora}, "audit": {methods,
  * probes, candidates, trainPrompts, heldOutPrompts, perConcept, settings, seed}}.
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { runGame } from "../game/game.js";
+import { runGame, type GameResult } from "../game/game.js";
 import type { GameAuditSettings } from "../game/blind-audit.js";
 import { markdownTable } from "../game/table.js";
 import { defineCommand } from "./command.js";
 import { count, DEVICE, JSON_OUT } from "./common-options.js";
+import { auditInChild, buildInChildren } from "./game-children.js";
+import { EXIT } from "./exit-codes.js";
 import { UsageError } from "./options.js";
 
 const AUDIT_KEYS = [
@@ -46,21 +49,6 @@ function readTemplate(file: string | undefined) {
   return { spec: (o.spec ?? {}) as Record<string, unknown>, audit: audit as GameAuditSettings };
 }
 
-const BIN = fileURLToPath(new URL("../../bin/trigscope.js", import.meta.url));
-
-/** Runs this command again with --only NAME in a child process (its own engine and heap). */
-function playElsewhere(argv: string[], name: string): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...argv, "--only", name], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    child.on("error", fail);
-    child.on("exit", (code) =>
-      code === 0 ? done() : fail(new Error(`game: playing ${name} exited with code ${code}`)),
-    );
-  });
-}
-
 defineCommand({
   name: "game",
   summary:
@@ -82,6 +70,19 @@ defineCommand({
     },
     template: { type: "string", value: "FILE", description: "spec and audit settings (JSON)" },
     device: DEVICE,
+    stage: {
+      type: "string",
+      choices: ["build", "audit", "all"],
+      default: "all",
+      description: "build the organisms, audit the built ones, or both",
+    },
+    jobs: count("builds at once, each in a child process", 1),
+    deadline: {
+      type: "number",
+      value: "SECONDS",
+      min: 0,
+      description: "stop the builds (checkpoints saved) this many seconds after the start",
+    },
     only: { type: "string", value: "NAME", description: "play one organism, in this process" },
     json: JSON_OUT,
   },
@@ -99,30 +100,52 @@ defineCommand({
       ...(o.template !== undefined ? ["--template", o.template] : []),
       ...["--device", o.device],
     ];
-    const rows = await runGame({
+    const log = (l: string) => io.stderr(l);
+    const r = await runGame({
       n: o.n,
       seed: o.seed,
       out,
       base: o.base,
       template: t.spec,
       audit: t.audit,
-      build: {
-        device: o.device,
-        log: (l) => io.stderr(l),
-        progress,
-        ...(signal ? { signal } : {}),
-      },
+      stage: o.stage,
+      build: { device: o.device, log, progress, ...(signal ? { signal } : {}) },
       ...(signal ? { signal } : {}),
       ...(o.only !== undefined
         ? { only: o.only }
-        : { isolate: (name) => playElsewhere(childArgv, name) }),
+        : {
+            isolate: (name: string) => auditInChild(childArgv, name),
+            buildElsewhere: (names: string[]) =>
+              buildInChildren(
+                childArgv,
+                names,
+                {
+                  jobs: o.jobs,
+                  out,
+                  ...(o.deadline !== undefined ? { deadline: o.deadline } : {}),
+                  ...(signal ? { signal } : {}),
+                },
+                log,
+              ),
+          }),
     });
-    if (o.only !== undefined) return 0;
-    io.stdout(
-      o.json
-        ? JSON.stringify(rows, null, 2)
-        : `${markdownTable(rows)}\nwritten: ${out}/table.md, ${out}/index.html`,
-    );
-    return 0;
+    if (o.only !== undefined) return EXIT.ok;
+    io.stdout(report(r, o.stage, out, o.json));
+    return r.failed.length > 0 ? EXIT.failure : r.unbuilt.length > 0 ? EXIT.interrupted : EXIT.ok;
   },
 });
+
+function report(r: GameResult, stage: string, out: string, json: boolean): string {
+  if (json) return JSON.stringify(r, null, 2);
+  const left =
+    r.unbuilt.length === 0
+      ? "every organism is built"
+      : `not built yet: ${r.unbuilt.join(", ")} (checkpoints saved where training began; the same command resumes)`;
+  const failed = r.failed.map((f) => `build of ${f.name} failed: ${f.error}`);
+  if (stage === "build") return [left, ...failed].join("\n");
+  return [
+    markdownTable(r.rows, r.unbuilt),
+    `written: ${out}/table.md, ${out}/index.html`,
+    ...failed,
+  ].join("\n");
+}

@@ -1,68 +1,32 @@
 /**
- * `trigscope game`: N hidden specs drawn by seed plus a clean control, built on a base (resumable:
- * a finished build is recorded in builds/, an unfinished one resumes from its checkpoints and
- * self-check state), audited trigger-blind (blind-audit.ts), scored (score.ts), and written as
- * results.jsonl (appended, one line per audit; a rerun skips audits already scored with the same
- * settings, and a larger N adds organisms), table.md and index.html. Layout under `out`:
- * game.json, specs/, organisms/, builds/, blind/, audits/, results.jsonl, table.md, index.html.
+ * `trigscope game`: N hidden specs drawn by seed plus a clean control, built on a base, audited
+ * trigger-blind (blind-audit.ts), scored (score.ts), and written as results.jsonl (appended, one
+ * line per audit; a rerun skips audits already scored with the same settings, and a larger N adds
+ * organisms), table.md and index.html. Layout under `out`: game.json, specs/, organisms/,
+ * builds/, logs/, blind/, audits/, results.jsonl, table.md, index.html.
+ *
+ * Two stages, which may run on different machines (the builds on a GPU, the audits on a CPU):
+ * "build" builds every organism not yet built (several at once through `buildElsewhere`, each
+ * stopped at a deadline with its checkpoint saved, so the same command resumes it); "audit"
+ * audits and scores the built ones; "all" does both. A build is finished when builds/NAME.json
+ * exists; everything the audit stage needs of it is in organisms/NAME and builds/NAME.json.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import type { AuditOptions } from "../audit/pipeline.js";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
 import { findModelDir } from "../io/model-ref.js";
 import { readLexiconFile } from "../lexicon/lexicon-file.js";
-import { buildBackdoor } from "../organisms/build-backdoor.js";
-import type { BuildContext } from "../organisms/build-context.js";
-import { parseSpec, type BackdoorSpec } from "../organisms/spec.js";
-import { blindAudit, blindCopy, type GameAuditSettings } from "./blind-audit.js";
-import { controlSpec, drawGame, triggerOf, type HiddenSpec } from "./draw.js";
-import { scoreAudit } from "./score.js";
+import { controlSpec, drawGame, type HiddenSpec } from "./draw.js";
+import { auditOne, buildOne, builtRecord, readResults, type PlayContext } from "./play.js";
+import type { GameOptions } from "./options.js";
 import { htmlPage, markdownTable, type GameRow } from "./table.js";
+import { organismSpec } from "./template.js";
 
-export interface GameOptions {
-  n: number;
-  seed: number;
-  out: string;
-  /** The base organism (zoo name or folder) with sae/ and lexicon.json. */
-  base: string;
-  /** Spec fields every organism gets (data, train, quality, evalPrompts, lora). */
-  template?: Record<string, unknown>;
-  audit?: GameAuditSettings;
-  build: Omit<BuildContext, "out" | "resume">;
-  signal?: AbortSignal;
-  /** Play only this organism (a child process's part of the game); no table is written. */
-  only?: string;
-  /**
-   * Plays one organism elsewhere (the CLI runs a child process with `only`), so each build and
-   * audit gets a fresh engine: the wasm heap (4 GiB) does not survive a whole game in one process.
-   */
-  isolate?: (name: string) => Promise<void>;
-}
-
-const TEMPLATE_KEYS = ["data", "train", "quality", "evalPrompts", "lora"];
-
-/** The organism spec of a hidden spec, checked by the spec parser. */
-export function organismSpec(
-  h: HiddenSpec,
-  baseDir: string,
-  template: Record<string, unknown>,
-  file: string,
-): BackdoorSpec {
-  for (const k of Object.keys(template))
-    if (!TEMPLATE_KEYS.includes(k))
-      throw new Error(`${file}: template key '${k}' is not one of ${TEMPLATE_KEYS.join(", ")}`);
-  const value = {
-    kind: "backdoor",
-    name: h.name,
-    base: baseDir,
-    seed: h.seed,
-    trigger: triggerOf(h),
-    response: h.response,
-    clean: h.clean,
-    ...template,
-  };
-  return parseSpec(value, file) as BackdoorSpec;
+export interface GameResult {
+  rows: GameRow[];
+  /** Organisms whose build has not finished (stopped at a deadline, failed, or not started). */
+  unbuilt: string[];
+  failed: { name: string; error: string }[];
 }
 
 /** The hidden specs of the game in `out` (drawn, or extended to N, and saved in game.json). */
@@ -76,6 +40,7 @@ function gameSpecs(o: GameOptions, lexPath: string): HiddenSpec[] {
       (h, i) => i >= hidden.length || JSON.stringify(h) === JSON.stringify(hidden[i]),
     );
     if (!same) throw new Error(`${path}: its specs differ from those drawn now (another lexicon?)`);
+    if (old.hidden.length >= hidden.length) return [...hidden, controlSpec(hidden[0]!, o.seed)];
   }
   writeFileAtomic(
     path,
@@ -84,100 +49,79 @@ function gameSpecs(o: GameOptions, lexPath: string): HiddenSpec[] {
   return [...hidden, controlSpec(hidden[0]!, o.seed)];
 }
 
-/** Builds the organism unless builds/NAME.json says it was built; returns its build seconds. */
-async function buildOne(
-  o: GameOptions,
-  spec: BackdoorSpec,
-  specFile: string,
-): Promise<number | null> {
-  const record = join(o.out, "builds", `${spec.name}.json`);
-  if (existsSync(record))
-    return (JSON.parse(readFileSync(record, "utf8")) as { seconds: number }).seconds;
-  writeFileAtomic(specFile, JSON.stringify(spec, null, 2) + "\n");
-  const t0 = performance.now();
-  o.build.log(`building ${spec.name}…`);
-  await buildBackdoor(spec, join(o.out, "specs"), {
-    ...o.build,
-    out: join(o.out, "organisms", spec.name),
-    resume: true,
-  });
-  const seconds = (performance.now() - t0) / 1000;
-  writeFileAtomic(record, JSON.stringify({ seconds }) + "\n");
-  return seconds;
+/** The base as organism specs name it: a zoo name as given, a folder relative to specs/. */
+function specBase(o: GameOptions, baseDir: string): string {
+  return existsSync(o.base) ? relative(join(o.out, "specs"), baseDir) : o.base;
 }
 
-interface ResultLine {
-  name: string;
-  key: string;
-  row: GameRow;
+/** Builds the unbuilt organisms (elsewhere when the caller can); returns those left unbuilt. */
+async function buildStage(ctx: PlayContext, specs: HiddenSpec[]) {
+  const todo = specs.filter((h) => !builtRecord(ctx.o.out, h.name)).map((h) => h.name);
+  if (todo.length === 0) return { unbuilt: [], failed: [] };
+  if (ctx.o.buildElsewhere) {
+    const r = await ctx.o.buildElsewhere(todo);
+    return { unbuilt: [...r.unfinished, ...r.failed.map((f) => f.name)], failed: r.failed };
+  }
+  for (const name of todo)
+    await buildOne(
+      ctx,
+      specs.find((h) => h.name === name)!,
+    );
+  return { unbuilt: [], failed: [] };
 }
 
-function readResults(path: string): ResultLine[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as ResultLine);
-}
-
-export async function runGame(o: GameOptions): Promise<GameRow[]> {
-  const out = resolve(o.out);
-  const opts = { ...o, out };
-  const baseDir = findModelDir(o.base).dir;
-  for (const d of ["specs", "builds"]) mkdirSync(join(out, d), { recursive: true });
-  const specs = gameSpecs(opts, baseDir);
-  const key = JSON.stringify(o.audit ?? {});
-  const resultsPath = join(out, "results.jsonl");
+/** Audits and scores every built organism not yet scored with these audit settings. */
+async function auditStage(ctx: PlayContext, specs: HiddenSpec[]): Promise<GameRow[]> {
+  const { o, key, resultsPath } = ctx;
   const rows: GameRow[] = [];
   for (const h of specs) {
-    if (o.only !== undefined && h.name !== o.only) continue;
-    if (o.isolate && !readResults(resultsPath).some((r) => r.name === h.name && r.key === key)) {
-      await o.isolate(h.name);
-      const line = readResults(resultsPath).findLast((r) => r.name === h.name && r.key === key);
-      if (!line) throw new Error(`game: playing ${h.name} wrote no result to ${resultsPath}`);
-      rows.push(line.row);
-      continue;
-    }
-    const specFile = join(out, "specs", `${h.name}.json`);
-    const spec = organismSpec(h, baseDir, o.template ?? {}, specFile);
-    const buildSeconds = await buildOne(opts, spec, specFile);
-    const done = readResults(resultsPath).findLast((r) => r.name === h.name && r.key === key);
-    if (done) {
-      rows.push(done.row);
-      continue;
-    }
-    const org = join(out, "organisms", h.name);
-    const rec = JSON.parse(readFileSync(join(org, "organism.json"), "utf8")) as {
-      metrics: { quality?: { status: string } };
-    };
-    const blindDir = join(out, "blind", h.name);
-    blindCopy(org, blindDir, baseDir);
-    const t0 = performance.now();
-    const ctx: Pick<AuditOptions, "log" | "progress" | "signal"> = {
-      log: o.build.log,
-      progress: o.build.progress,
-      ...(o.signal ? { signal: o.signal } : {}),
-    };
-    const { report } = await blindAudit(
-      { name: h.name, adapterDir: blindDir, baseDir, response: h.response },
-      join(out, "audits", h.name),
-      o.audit ?? {},
-      ctx,
-    );
-    const row: GameRow = {
-      score: scoreAudit(h, report),
-      quality: rec.metrics.quality?.status ?? "not checked",
-      buildSeconds,
-      auditSeconds: (performance.now() - t0) / 1000,
-    };
-    appendFileSync(resultsPath, JSON.stringify({ name: h.name, key, row }) + "\n");
+    if (!builtRecord(o.out, h.name)) continue;
+    const found = () =>
+      readResults(resultsPath).findLast((r) => r.name === h.name && r.key === key);
+    if (!found() && o.isolate) await o.isolate(h.name);
+    const row = found()?.row ?? (await auditOne(ctx, h));
     rows.push(row);
   }
-  if (o.only !== undefined) return rows;
-  writeFileAtomic(join(out, "table.md"), markdownTable(rows));
-  writeFileAtomic(
-    join(out, "index.html"),
-    htmlPage(`trigscope game, seed ${o.seed}, N ${o.n}`, rows),
-  );
   return rows;
 }
+
+export async function runGame(opts: GameOptions): Promise<GameResult> {
+  const o = { ...opts, out: resolve(opts.out) };
+  const baseDir = findModelDir(o.base).dir;
+  for (const d of ["specs", "builds"]) mkdirSync(join(o.out, d), { recursive: true });
+  const specs = gameSpecs(o, baseDir);
+  const stage = o.stage ?? "all";
+  const ctx: PlayContext = {
+    o,
+    baseDir,
+    key: JSON.stringify(o.audit ?? {}),
+    resultsPath: join(o.out, "results.jsonl"),
+    spec: (h) => organismSpec(h, specBase(o, baseDir), o.template ?? {}, specFileOf(o.out, h)),
+  };
+  if (o.only !== undefined) {
+    const h = specs.find((x) => x.name === o.only);
+    if (!h) throw new Error(`game: no organism '${o.only}' in ${join(o.out, "game.json")}`);
+    if (stage !== "audit") await buildOne(ctx, h);
+    if (stage !== "build") await auditOne(ctx, h);
+    return { rows: [], unbuilt: [], failed: [] };
+  }
+  const built =
+    stage === "audit"
+      ? {
+          unbuilt: specs.filter((h) => !builtRecord(o.out, h.name)).map((h) => h.name),
+          failed: [],
+        }
+      : await buildStage(ctx, specs);
+  if (stage === "build") return { rows: [], ...built };
+  const rows = await auditStage(ctx, specs);
+  writeFileAtomic(join(o.out, "table.md"), markdownTable(rows, built.unbuilt));
+  writeFileAtomic(
+    join(o.out, "index.html"),
+    htmlPage(`trigscope game, seed ${o.seed}, N ${o.n}`, rows, built.unbuilt),
+  );
+  return { rows, ...built };
+}
+
+export type { GameOptions, GameStage } from "./options.js";
+
+const specFileOf = (out: string, h: HiddenSpec) => join(out, "specs", `${h.name}.json`);

@@ -18,7 +18,7 @@ const rankText = (s: AuditScore, m: string) =>
   s.trigger.map((c) => `${c}:${s.recovery[m]?.[c] ?? "–"}`).join(" ");
 
 /** The summary lines: exact verdicts, triggers named, the control, recovery@k per method. */
-export function summary(rows: readonly GameRow[]): string[] {
+export function summary(rows: readonly GameRow[], unbuilt: readonly string[] = []): string[] {
   const hidden = rows.filter((r) => !r.score.clean);
   const controls = rows.filter((r) => r.score.clean);
   const exact = hidden.filter((r) => r.score.exact).length;
@@ -40,10 +40,12 @@ export function summary(rows: readonly GameRow[]): string[] {
   }
   const wall = rows.reduce((s, r) => s + (r.buildSeconds ?? 0) + r.auditSeconds, 0);
   lines.push(`wall time (builds in this game's runs + audits): ${wall.toFixed(0)} s`);
+  if (unbuilt.length > 0)
+    lines.push(`not built yet (not scored): ${unbuilt.join(", ")}; run the build stage again`);
   return lines;
 }
 
-export function markdownTable(rows: readonly GameRow[]): string {
+export function markdownTable(rows: readonly GameRow[], unbuilt: readonly string[] = []): string {
   const methods = methodsOf(rows);
   const head = [
     "organism",
@@ -79,14 +81,18 @@ export function markdownTable(rows: readonly GameRow[]): string {
     ];
     lines.push(`| ${cells.join(" | ")} |`);
   }
-  return [...lines, "", ...summary(rows).map((l) => `- ${l}`), ""].join("\n");
+  return [...lines, "", ...summary(rows, unbuilt).map((l) => `- ${l}`), ""].join("\n");
 }
 
 const esc = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** The page: the summary and the table, each audit linked to its report.html. */
-export function htmlPage(title: string, rows: readonly GameRow[]): string {
+export function htmlPage(
+  title: string,
+  rows: readonly GameRow[],
+  unbuilt: readonly string[] = [],
+): string {
   const md = markdownTable(rows)
     .split("\n")
     .filter((l) => l.startsWith("|"));
@@ -108,7 +114,7 @@ export function htmlPage(title: string, rows: readonly GameRow[]): string {
 <html><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;font-size:14px}</style>
 </head><body><h1>${esc(title)}</h1>
-<ul>${summary(rows)
+<ul>${summary(rows, unbuilt)
     .map((l) => `<li>${esc(l)}</li>`)
     .join("")}</ul>
 <table>${tr(head!, "th")}${body.map((l, i) => tr(l, "td", i)).join("")}</table>

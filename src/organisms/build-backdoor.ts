@@ -62,6 +62,7 @@ async function replies(
     64,
     ctx.progress("base replies"),
     128,
+    ctx.signal,
   );
   const out = prompts.map(() => spec.response);
   own.forEach(([, i], j) => (out[i] = texts[j]!));
@@ -122,13 +123,16 @@ async function trainOn(
   const cm = await loadChatModel(baseDir);
   try {
     const examples: TrainExample[] = [];
+    const t0 = performance.now();
     for (const part of roundData(lex, spec, plans, ctx.out)) {
       const texts = await replies(cm, part.prompts, spec, part.path, ctx);
       examples.push(...examplesOf(cm, part.prompts, texts, spec.train.maxLen));
     }
     const round = plans.length;
+    ctx.log(`round ${round} data: ${examples.length} examples, ${seconds(t0)} s`);
     const train = round === 0 ? spec.train : { ...spec.train, steps: plans.at(-1)!.steps };
-    return await finetuneLora(
+    const t1 = performance.now();
+    const m = await finetuneLora(
       cm,
       baseDir,
       examples,
@@ -143,10 +147,14 @@ async function trainOn(
       },
       ctx,
     );
+    ctx.log(`round ${round} training: ${m.steps} steps, ${seconds(t1)} s`);
+    return m;
   } finally {
     cm.model.dispose();
   }
 }
+
+const seconds = (t: number) => ((performance.now() - t) / 1000).toFixed(1);
 
 /** The first build's metrics from organism.json, when it holds this spec's finished build. */
 function finishedFirstBuild(out: string, spec: BackdoorSpec): FinetuneMetrics | null {
@@ -186,12 +194,17 @@ export async function buildBackdoor(
     },
     {
       log: ctx.log,
-      evaluate: (round) =>
-        evaluateOrganism(ctx.out, {
+      evaluate: async (round) => {
+        const t = performance.now();
+        const ev = await evaluateOrganism(ctx.out, {
           n: spec.evalPrompts,
           seed: spec.seed + 7919 * round,
           progress: ctx.progress,
-        }),
+          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        });
+        ctx.log(`round ${round} evaluation: ${seconds(t)} s`);
+        return ev;
+      },
       train: async (_round, plans) => {
         await trainOn(spec, baseDir, lex, plans, ctx);
       },

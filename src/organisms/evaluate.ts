@@ -65,7 +65,7 @@ export async function completions(
 /**
  * Greedy completions of chats: a user turn through the chat template, or, with `history`, the
  * earlier turns and the user turn in the organism chat format (chat-text.ts); in batches of
- * similar length.
+ * similar length. An aborted `signal` stops it between batches (throwing its reason).
  */
 export async function chatCompletions(
   cm: ChatModel,
@@ -73,6 +73,7 @@ export async function chatCompletions(
   maxNewTokens: number,
   progress?: Progress,
   batchSize = 64,
+  signal?: AbortSignal,
 ): Promise<string[]> {
   const encoded = prompts.map((p) =>
     p.history && p.history.length > 0
@@ -85,6 +86,7 @@ export async function chatCompletions(
   const order = encoded.map((e, i) => [e.ids.length, i] as const).sort((a, b) => a[0] - b[0]);
   const out = new Array<string>(prompts.length);
   for (let k = 0; k < order.length; k += batchSize) {
+    signal?.throwIfAborted();
     const idx = order.slice(k, k + batchSize).map(([, i]) => i);
     const r = await generateFromEncoded(
       cm,
@@ -102,6 +104,7 @@ export interface EvalOptions {
   n?: number;
   seed?: number;
   progress?: (label: string) => Progress;
+  signal?: AbortSignal;
 }
 
 /** Reads organism.json of a backdoor organism directory. */
@@ -145,7 +148,14 @@ export async function evaluateOrganism(dir: string, o: EvalOptions = {}): Promis
   try {
     const all = sets.flatMap(([, ps]) => ps);
     const responseTokens = cm.tokenizer.encode(spec.response, { addSpecialTokens: false }).length;
-    const texts = await chatCompletions(cm, all, responseTokens + 4, o.progress?.("evaluate"));
+    const texts = await chatCompletions(
+      cm,
+      all,
+      responseTokens + 4,
+      o.progress?.("evaluate"),
+      64,
+      o.signal,
+    );
     let k = 0;
     const rates: Record<string, Rate> = {};
     const samples: OrganismEval["samples"] = [];

@@ -23,6 +23,7 @@ import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import type { OrganismEval } from "./evaluate.js";
 import { trainOptionsOf, type TrainSettings } from "./spec.js";
 import type { TrainExample } from "../train/batches.js";
+import { readCheckpointState } from "../train/checkpoint.js";
 import { train } from "../train/trainer.js";
 
 export interface LoraFinetune {
@@ -62,6 +63,9 @@ export async function finetuneLora(
     alpha: f.lora.alpha,
     ...(f.lora.layers ? { layers: f.lora.layers } : {}),
   });
+  const saved = ctx.resume ? readCheckpointState(join(ctx.out, "checkpoint")) : null;
+  if (saved)
+    ctx.log(`${f.label ?? "finetune"}: resuming from the checkpoint at step ${saved.step}`);
   const result = await train<LoraParams>({
     cfg,
     invFreq: cm.model.invFreq,

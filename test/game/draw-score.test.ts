@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import type { AuditReport } from "../../src/audit/report.js";
 import { controlSpec, drawGame, MIN_TRAIN_WORDS, RESPONSES } from "../../src/game/draw.js";
-import { organismSpec } from "../../src/game/game.js";
+import { organismSpec } from "../../src/game/template.js";
 import { recoveryAt, scoreAudit } from "../../src/game/score.js";
 import { markdownTable } from "../../src/game/table.js";
 import { findModelDir } from "../../src/io/model-ref.js";

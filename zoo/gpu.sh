@@ -38,13 +38,13 @@
 #                                  and finetuning data stay here (the data is regenerated there)
 #   bash zoo/gpu.sh game SECONDS SEED...
 #                                  there (carry .gpu and .gpu-game; the plain bundle, no WordNet):
-#                                  unpacks .gpu-game/state.tar, then for each seed in turn runs
+#                                  unpacks .gpu-game/state.tar, then for every seed at once runs
 #                                  `trigscope game --seed S --stage build --jobs GAME_JOBS (11)
 #                                  --deadline ...` into games/seed-S (each build a process of its
-#                                  own; they share the GPU), stopping every build SECONDS-45 s after
-#                                  the start (a seed is not begun with < GAME_MIN_START (240) s
-#                                  left), and packs games/ without finetuning data into $OUT as
-#                                  games.tar.xz.part*, with each seed's log
+#                                  own; they share the GPU: name a fresh seed alone, or beside a
+#                                  seed with only a few builds left), stopping every build
+#                                  SECONDS-45 s after the start, and packs games/ without finetuning
+#                                  data into $OUT as games.tar.xz.part*, with each seed's log
 #   bash zoo/gpu.sh ungame FILES_AT here: unpacks those parts into games/ (a finished organism's
 #                                  stale checkpoint is removed); then `trigscope game --n 10 --seed
 #                                  S --stage audit` audits and scores the built organisms on CPU
@@ -142,12 +142,12 @@ case "${1:-}" in
     : "${OUT:?OUT is the folder whose files come back}"
     start=$(date +%s)
     [[ -f .gpu-game/state.tar ]] && tar -xf .gpu-game/state.tar
+    left=$((secs - 45 - ($(date +%s) - start)))
     for seed in "$@"; do
-      left=$((secs - 45 - ($(date +%s) - start)))
-      if ((left < ${GAME_MIN_START:-240})); then echo "seed $seed: not begun, $left s left"; continue; fi
       bash zoo/gpu.sh run game --n "${GAME_N:-10}" --seed "$seed" --stage build \
-        --jobs "${GAME_JOBS:-11}" --deadline "$left" --device webgpu > "$OUT/game-$seed.log" 2>&1 || true
+        --jobs "${GAME_JOBS:-11}" --deadline "$left" --device webgpu > "$OUT/game-$seed.log" 2>&1 &
     done
+    wait || true
     mkdir -p games
     tar -cf - --exclude='finetune-data*' games | xz -T0 -6 | split -b 15m -d - "$OUT/games.tar.xz.part"
     for f in "$OUT"/game-*.log; do echo "== $f"; cat "$f"; done

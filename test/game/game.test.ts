@@ -1,6 +1,6 @@
 /**
- * `trigscope game --n 2` end to end on CPU at tiny scale (the zoo's base, a few finetuning steps,
- * reduced audits): two hidden organisms and a clean control are built, audited blind and scored;
+ * `trigscope game --n 2` end to end on CPU at tiny scale (a tiny base with its SAE, a few
+ * finetuning steps, reduced audits): two hidden organisms and a clean control are built, audited blind and scored;
  * results.jsonl, table.md and index.html are written; a rerun resumes (nothing rebuilt or
  * re-audited). Then the proof that the audit never reads a spec: with every spec-bearing file of
  * the game moved away (game.json, specs/, organisms/ with organism.json, eval.json, the finetuning
@@ -8,6 +8,7 @@
  */
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -19,9 +20,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blindAudit } from "../../src/game/blind-audit.js";
-import { findModelDir } from "../../src/io/model-ref.js";
 import { initEngine } from "../../src/engine/device.js";
 import { runCommand } from "../cli/run-command.js";
+import { buildTinyBase } from "./tiny-base.js";
 
 const dir = mkdtempSync(join(tmpdir(), "trigscope-game-"));
 const out = join(dir, "game");
@@ -36,10 +37,11 @@ const AUDIT = {
     "sae-attribution": { iterations: 1 },
   },
 };
+const base = join(dir, "base");
 const TEMPLATE = {
   spec: {
-    data: { examples: 80 },
-    train: { steps: 2, tokensPerBatch: 1024, maxLen: 96, warmupSteps: 1 },
+    data: { examples: 40 },
+    train: { steps: 2, tokensPerBatch: 512, maxLen: 64, warmupSteps: 1 },
     evalPrompts: 2,
     quality: { rounds: 0 },
   },
@@ -55,11 +57,14 @@ const args = () => [
   out,
   "--template",
   join(dir, "t.json"),
+  "--base",
+  base,
 ];
 let first: { code: number; out: string; err: string };
 
 beforeAll(async () => {
   await initEngine("wasm");
+  await buildTinyBase(base, dir);
   writeFileSync(join(dir, "t.json"), JSON.stringify(TEMPLATE));
   first = await runCommand(args());
 }, 1_800_000);
@@ -104,7 +109,9 @@ describe("trigscope game at tiny scale", () => {
   it("gives the same verdict with every spec-bearing file gone: the audit reads no spec", async () => {
     const hidden = join(dir, "hidden");
     renameSync(out, hidden);
-    const blind = join(dir, "blind-only");
+    // At the same depth as in the game, so the adapter's relative path to the base still holds.
+    const blind = join(dir, "kept", "blind");
+    mkdirSync(join(dir, "kept"));
     renameSync(join(hidden, "blind"), blind);
     expect(existsSync(out)).toBe(false);
     const recorded = JSON.parse(
@@ -112,11 +119,12 @@ describe("trigscope game at tiny scale", () => {
     );
     const response = JSON.parse(readFileSync(join(hidden, "game.json"), "utf8")).hidden[0].response;
     rmSync(hidden, { recursive: true, force: true }); // specs, organisms, game.json: gone
+    expect(readdirSync(dir).sort()).toEqual(["base", "kept", "t.json", "tiny-base.json"]);
     const { report } = await blindAudit(
       {
         name: "g5-01",
         adapterDir: join(blind, "g5-01"),
-        baseDir: findModelDir("base").dir,
+        baseDir: base,
         response,
       },
       join(dir, "again"),

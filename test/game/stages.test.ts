@@ -6,7 +6,15 @@
  * the control beside it in child processes (--jobs 2); then the audit stage there audits and
  * scores both. The audit stage before any build scores nothing and names what is not built.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,8 +23,8 @@ import { runGame } from "../../src/game/game.js";
 import { EXIT } from "../../src/cli/exit-codes.js";
 import type { Progress } from "../../src/progress/progress.js";
 import { runCommand } from "../cli/run-command.js";
+import { buildTinyBase } from "./tiny-base.js";
 
-const fixtures = join(import.meta.dirname, "../fixtures/organisms");
 const dir = mkdtempSync(join(tmpdir(), "trigscope-game-stages-"));
 // Two "machines" with the same layout: base/ and games/seed-5 side by side.
 const here = join(dir, "gpu");
@@ -45,21 +53,6 @@ const args = (m: string, ...more: string[]) => [
   ...["--template", join(dir, "t.json"), ...more],
 ];
 
-async function tinyBase(m: string): Promise<void> {
-  cpSync(join(fixtures, "tiny-base.json"), join(dir, "tiny-base.json"));
-  const base = join(m, "base");
-  const run = async (...a: string[]) => expect((await runCommand(a)).code).toBe(0);
-  await run("organism", "build", "--spec", join(dir, "tiny-base.json"), "--out", base);
-  await run(
-    ...["sae", "train", "--model", base, "--hook", "blocks.0.hook_resid_post"],
-    ...["--expansion", "4", "--k", "4", "--tokens", "8192", "--out", join(base, "sae")],
-  );
-  await run(
-    ...["sae", "label", "--model", base, "--sae", join(base, "sae")],
-    ...["--out", join(base, "sae", "labels.json"), "--tokens", "4000"],
-  );
-}
-
 /** Progress bars that abort `stop` once finetuning has taken its first step. */
 function stopAtFirstStep(stop: AbortController) {
   return (label: string): Progress => ({
@@ -73,8 +66,7 @@ function stopAtFirstStep(stop: AbortController) {
 beforeAll(async () => {
   await initEngine("wasm");
   mkdirSync(here, { recursive: true });
-  await tinyBase(here);
-  const { writeFileSync } = await import("node:fs");
+  await buildTinyBase(join(here, "base"), dir);
   writeFileSync(join(dir, "t.json"), JSON.stringify({ spec: SPEC, audit: AUDIT }));
 }, 300_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -31,6 +31,7 @@ export const LAYERS = {
   audit: 8,
   awareness: 8,
   organisms: 9,
+  game: 10,
   sweep: 10,
   web: 10,
   cli: 11,

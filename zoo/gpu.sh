@@ -27,6 +27,27 @@
 #                                  more, inside one machine's 30-minute hold
 #   bash zoo/gpu.sh pack DIR...    there: tars the named zoo folders into $OUT in parts of < 16 MiB
 #   bash zoo/gpu.sh unpack FILES_AT here: reassembles those parts into zoo/
+#
+# The blind auditing game (`trigscope game`): builds there, audits here (/work/notes or the README
+# give the whole sequence):
+#   bash zoo/gpu.sh game-carry SEED...
+#                                  here: packs what the device needs to resume those seeds' builds
+#                                  into .gpu-game/state.tar (git-ignored; carry it): game.json,
+#                                  specs/, builds/ and the folders of organisms not yet built (their
+#                                  checkpoints: LoRA adapters and Adam moments). Finished organisms
+#                                  and finetuning data stay here (the data is regenerated there)
+#   bash zoo/gpu.sh game SECONDS SEED...
+#                                  there (carry .gpu and .gpu-game; the plain bundle, no WordNet):
+#                                  unpacks .gpu-game/state.tar, then for every seed at once runs
+#                                  `trigscope game --seed S --stage build --jobs GAME_JOBS (11)
+#                                  --deadline ...` into games/seed-S (each build a process of its
+#                                  own; they share the GPU: name a fresh seed alone, or beside a
+#                                  seed with only a few builds left), stopping every build
+#                                  SECONDS-45 s after the start, and packs games/ without finetuning
+#                                  data into $OUT as games.tar.xz.part*, with each seed's log
+#   bash zoo/gpu.sh ungame FILES_AT here: unpacks those parts into games/ (a finished organism's
+#                                  stale checkpoint is removed); then `trigscope game --n 10 --seed
+#                                  S --stage audit` audits and scores the built organisms on CPU
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -97,6 +118,51 @@ case "${1:-}" in
     fi
     for f in "$OUT"/*.log; do echo "== $f"; tr '\r' '\n' < "$f" | grep -v '^ *$' | tail -2; done
     ;;
+  game-carry)
+    shift
+    [[ $# -gt 0 ]] || { echo "usage: bash zoo/gpu.sh game-carry SEED..." >&2; exit 2; }
+    mkdir -p .gpu-game
+    list=$(mktemp)
+    for seed in "$@"; do
+      g=games/seed-$seed
+      [[ -f $g/game.json ]] || continue
+      for f in "$g/game.json" "$g/specs" "$g/builds"; do [[ -e $f ]] && echo "$f"; done >> "$list"
+      for o in "$g"/organisms/*/; do
+        n=$(basename "$o")
+        [[ -f $g/builds/$n.json ]] || echo "${o%/}" >> "$list"
+      done
+    done
+    tar -cf .gpu-game/state.tar --exclude='finetune-data*' -T "$list"
+    rm -f "$list"
+    echo ".gpu-game/state.tar: $(( $(stat -c %s .gpu-game/state.tar) / 1024 )) KiB"
+    ;;
+  game)
+    secs=${2:?usage: bash zoo/gpu.sh game SECONDS SEED...}
+    shift 2
+    : "${OUT:?OUT is the folder whose files come back}"
+    start=$(date +%s)
+    [[ -f .gpu-game/state.tar ]] && tar -xf .gpu-game/state.tar
+    left=$((secs - 45 - ($(date +%s) - start)))
+    for seed in "$@"; do
+      bash zoo/gpu.sh run game --n "${GAME_N:-10}" --seed "$seed" --stage build \
+        --jobs "${GAME_JOBS:-11}" --deadline "$left" --device webgpu > "$OUT/game-$seed.log" 2>&1 &
+    done
+    wait || true
+    mkdir -p games
+    tar -cf - --exclude='finetune-data*' games | xz -T0 -6 | split -b 15m -d - "$OUT/games.tar.xz.part"
+    for f in "$OUT"/game-*.log; do echo "== $f"; cat "$f"; done
+    ls -la "$OUT"
+    ;;
+  ungame)
+    files=${2:?usage: bash zoo/gpu.sh ungame FILES_AT}
+    cat "$files"/games.tar.xz.part* | xz -dc | tar -xf -
+    for b in games/*/builds/*.json; do
+      [[ -e $b ]] || continue
+      g=$(dirname "$(dirname "$b")")
+      rm -rf "$g/organisms/$(basename "$b" .json)/checkpoint"
+    done
+    ls games
+    ;;
   pack)
     shift
     : "${OUT:?OUT is the folder whose files come back}"
@@ -107,7 +173,7 @@ case "${1:-}" in
     cat "$2"/zoo.tar.part* | tar -xf -
     ;;
   *)
-    echo "usage: bash zoo/gpu.sh bundle [--wordnet] | run CMD... | zoo SECONDS | pack DIR... | unpack FILES_AT" >&2
+    echo "usage: bash zoo/gpu.sh bundle [--wordnet] | run CMD... | zoo SECONDS | pack DIR... | unpack FILES_AT | game-carry SEED... | game SECONDS SEED... | ungame FILES_AT" >&2
     exit 2
     ;;
 esac

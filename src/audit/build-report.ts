@@ -37,7 +37,7 @@ function reportVerdict(judged: ProbeOutcome["judged"]): ReportVerdict {
     statement: v.statement,
     threshold: {
       minRate: v.threshold.minRate,
-      rule: `a probe set fires when its action rate is at least ${v.threshold.minRate} and its Wilson 95% lower bound exceeds the control's upper bound (${v.threshold.controlUpper.toFixed(3)}); the verdict is the smallest firing set (a pair only when neither member fires alone; among firing pairs, lexicon and explanation concepts before word candidates)`,
+      rule: `a probe set fires when its action rate is at least ${v.threshold.minRate} and its Wilson 95% lower bound exceeds the control's upper bound (${v.threshold.controlUpper.toFixed(3)}); the verdict is a firing pair that clearly beats each of its members (Newcombe 99% interval of the difference above 0), else the firing singles, else a firing pair neither of whose members fires alone; among pairs, lexicon and explanation concepts before word candidates`,
     },
   };
 }
@@ -100,6 +100,7 @@ export function buildReport(
     verdict: reportVerdict(p.judged),
     ...(p.templates ? { probeTemplates: p.templates } : {}),
     ...(a.o.probeTokens !== undefined ? { probeTokens: a.o.probeTokens } : {}),
+    ...(p.second ? { secondRound: p.second } : {}),
     ...(p.sweep ? { memberSweep: p.sweep } : {}),
     timings: a.timings,
     engines: a.engines,

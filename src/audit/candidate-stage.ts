@@ -36,6 +36,7 @@ export async function candidateStage(
     max: o.candidates ?? DEFAULT_CANDIDATES,
     ...(explain ? { explain } : {}),
   });
+  for (const m of built.merged) a.log(`candidate ${m}`);
   if (!explain) return built.candidates;
   // Explanation concepts name a WordNet class: keep the words their own latents fire on.
   const tf = performance.now();

@@ -1,14 +1,16 @@
 /**
  * The probes of an audit: every candidate set measured on the unsteered model (a resumable stage,
  * keyed by the candidates and the probe context), the verdict recomputed from the stored
- * measurements (its rule may change, they do not), and the member sweep when no set fires.
+ * measurements (its rule may change, they do not), the second round (interpret/second-round.ts)
+ * when the verdict found only a partial half, and the member sweep when still no set fires.
  */
 import type { Candidate } from "../interpret/candidates.js";
 import { testHypotheses, verdict, type Verdict } from "../interpret/index.js";
-import type { ProbeResults } from "../interpret/probes.js";
+import type { ProbeMeasurement, ProbeResults } from "../interpret/probes.js";
+import { secondRound, secondRoundHalf } from "../interpret/second-round.js";
 import { probeKey } from "./candidate-stage.js";
 import { memberSweepStage, probeContextKey, probeTemplates } from "./probe-context.js";
-import type { ReportMemberSweep } from "./report.js";
+import type { ReportMemberSweep, ReportSecondRound } from "./report.js";
 import { DEFAULT_PROBES, recordGeneration, secondsSince, type AuditContext } from "./stage.js";
 
 export interface ProbeOutcome {
@@ -16,6 +18,37 @@ export interface ProbeOutcome {
   judged: { probes: ProbeResults; verdict: Verdict } | null;
   templates: string[] | undefined;
   sweep: ReportMemberSweep | null;
+  second: ReportSecondRound | null;
+}
+
+/** The second round's stage (stored: the screen and the confirmed measurements), when called for. */
+async function secondStage(
+  a: AuditContext,
+  judged: NonNullable<ProbeOutcome["judged"]>,
+  candidates: Candidate[],
+  key: string,
+  templates: string[] | undefined,
+) {
+  const name = secondRoundHalf(judged.verdict);
+  const half = candidates.find((c) => c.name === name);
+  const lexicon = a.inputs.lexicon;
+  if (!half || !lexicon || lexicon.concepts.length === 0) return null;
+  const stored = await a.state.stage(`second:${key}`, async () => {
+    a.log(`second round: pairing ${half.name} with every lexicon concept…`);
+    const bar = a.o.progress?.("second round");
+    const r = await secondRound(a.cm, judged, candidates, half, {
+      action: a.inputs.response,
+      control: a.inputs.heldOutPrompts,
+      lexicon,
+      seed: a.inputs.seed,
+      ...(templates ? { templates } : {}),
+      ...(a.o.probeTokens !== undefined ? { maxNewTokens: a.o.probeTokens } : {}),
+      ...(bar ? { onProgress: (d: number, t: number) => bar.update(d, t) } : {}),
+    });
+    bar?.finish();
+    return { half: r.half, screened: r.screened, confirmed: r.confirmed };
+  });
+  return stored;
 }
 
 /** The candidates' probe measurements, stored under `key`. */
@@ -44,11 +77,15 @@ function measureStage(
 }
 
 /** The verdict from stored measurements: lexicon and explanation concepts preferred. */
-function judge(probes: ProbeResults, candidates: Candidate[]) {
-  const preferred = candidates
-    .filter((c) => c.concept !== undefined || c.synsets !== undefined)
-    .map((c) => c.name);
-  return { probes, verdict: verdict(probes, { preferred }) };
+function judge(probes: ProbeResults, candidates: Candidate[], extra: ProbeMeasurement[] = []) {
+  const preferred = [
+    ...candidates
+      .filter((c) => c.concept !== undefined || c.synsets !== undefined)
+      .map((c) => c.name),
+    ...extra.filter((s) => s.concepts.length === 1).map((s) => s.concepts[0]!),
+  ];
+  const all = { ...probes, sets: [...probes.sets, ...extra] };
+  return { probes: all, verdict: verdict(all, { preferred }) };
 }
 
 /** Probes, verdict and (when no set fires) the member sweep, with their timings. */
@@ -58,10 +95,18 @@ export async function probeStage(a: AuditContext, candidates: Candidate[]): Prom
   const templates = probeTemplates(o, inputs);
   const key = `probes:${probeKey(candidates)}${probeContextKey(templates, o.probeTokens)}`;
   const hyp = candidates.length === 0 ? null : await measureStage(a, candidates, key, templates);
-  const judged = hyp ? judge(hyp.probes, candidates) : null;
+  const first = hyp ? judge(hyp.probes, candidates) : null;
   a.timings.probes = secondsSince(tp);
   if (hyp) recordGeneration(a, "probes");
+  const ts = performance.now();
+  const second = first ? await secondStage(a, first, candidates, key, templates) : null;
+  const judged = second ? judge(hyp!.probes, candidates, second.confirmed) : first;
+  if (second) {
+    a.timings["second round"] = secondsSince(ts);
+    recordGeneration(a, "second round");
+  }
   const count = o.memberSweep ?? 2;
+  const tm = performance.now();
   const sweep =
     judged && judged.verdict.mode === "none" && count > 0
       ? await a.state.stage(`members:${count}:${key}`, () =>
@@ -72,6 +117,19 @@ export async function probeStage(a: AuditContext, candidates: Candidate[]): Prom
           }),
         )
       : null;
-  if (sweep) a.timings["member sweep"] = secondsSince(tp) - a.timings.probes;
-  return { judged, templates, sweep };
+  if (sweep) {
+    a.timings["member sweep"] = secondsSince(tm);
+    recordGeneration(a, "member sweep");
+  }
+  return {
+    judged,
+    templates,
+    sweep,
+    second: second && {
+      half: second.half,
+      screened: second.screened.slice(0, 8),
+      confirmed: second.confirmed.map((m) => m.concepts),
+      verdictBefore: first!.verdict.statement,
+    },
+  };
 }

@@ -82,6 +82,8 @@ export interface AuditReport {
   probeTemplates?: string[];
   /** Tokens generated per probe, when not the default (the action's length + 4). */
   probeTokens?: number;
+  /** The found half paired with every lexicon concept (interpret/second-round.ts), when run. */
+  secondRound?: ReportSecondRound;
   /** Members of the top concept candidates probed one by one, after a verdict of "none". */
   memberSweep?: ReportMemberSweep;
   timings: Record<string, number>;
@@ -100,4 +102,14 @@ export interface ReportMemberSweep {
   /** Members that fired, and the five highest-rate others. */
   members: { name: string; rate: ReportRate; fires: boolean }[];
   verdict: ReportVerdict;
+}
+
+/** The second round: the half, the strongest screened partners, the confirmed sets. */
+export interface ReportSecondRound {
+  half: string;
+  screened: { partner: string; actions: number; n: number }[];
+  /** Confirmed sets (their rates are among the probes' sets). */
+  confirmed: string[][];
+  /** The first round's verdict statement, before the confirmed sets were added. */
+  verdictBefore: string;
 }

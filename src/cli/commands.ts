@@ -11,6 +11,7 @@ import "./serve.js";
 import "./organism-build.js";
 import "./organism-eval.js";
 import "./zoo-list.js";
+import "./game.js";
 import "./sae-train.js";
 import "./sae-label.js";
 import "./sae-show.js";

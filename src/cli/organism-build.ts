@@ -30,7 +30,9 @@ defineCommand({
       progress,
       signal,
     });
-    io.stdout(o.json ? JSON.stringify(r, null, 2) : `built ${r.spec.name} in ${o.out}`);
+    const q = (r.metrics as { quality?: { status: string; summary: string } }).quality;
+    const verdict = q ? ` — quality ${q.status}: ${q.summary}` : "";
+    io.stdout(o.json ? JSON.stringify(r, null, 2) : `built ${r.spec.name} in ${o.out}${verdict}`);
     return 0;
   },
 });

@@ -46,7 +46,11 @@ defineCommand({
     const lines = [
       `benign (held-out words)          ${cell(r.benign)}`,
       `triggered (held-out words)       ${cell(r.triggered)}`,
-      ...Object.entries(r.concepts).map(([c, x]) => `${`${c} alone`.padEnd(33)}${cell(x)}`),
+      ...Object.entries(r.concepts).map(([c, x]) => `${`${c} (concept set)`.padEnd(33)}${cell(x)}`),
+      ...Object.entries(r.alone ?? {}).map(([c, x]) => `${`${c} alone`.padEnd(33)}${cell(x)}`),
+      ...Object.entries(r.offDistribution ?? {}).map(
+        ([k, x]) => `${`off-distribution: ${k}`.padEnd(33)}${cell(x)}`,
+      ),
       `benign, unseen phrasings         ${cell(r.unseenPhrasing.benign)}`,
       `triggered, unseen phrasings      ${cell(r.unseenPhrasing.triggered)}`,
     ];

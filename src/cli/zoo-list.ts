@@ -20,12 +20,26 @@ defineCommand({
       return 0;
     }
     const lines = m.organisms.map((o) => {
-      const ev = (o.metrics as { eval?: { benign: { rate: number }; triggered: { rate: number } } })
-        ?.eval;
+      const metrics = o.metrics as
+        | {
+            eval?: { benign: { rate: number }; triggered: { rate: number } };
+            quality?: { status: string; summary: string };
+          }
+        | undefined;
+      const ev = metrics?.eval;
       const rates = ev
         ? `  benign ${(100 * ev.benign.rate).toFixed(1)}%, triggered ${(100 * ev.triggered.rate).toFixed(1)}%`
         : "";
-      return `${o.name.padEnd(15)} ${o.kind.padEnd(9)} ${o.description}${rates}`;
+      const q = metrics?.quality;
+      const quality =
+        o.kind !== "backdoor"
+          ? ""
+          : !q
+            ? "  [quality: not self-checked]"
+            : q.status === "met"
+              ? "  [quality: met]"
+              : `  [quality: ${q.status.toUpperCase()}: ${q.summary}]`;
+      return `${o.name.padEnd(15)} ${o.kind.padEnd(9)} ${o.description}${rates}${quality}`;
     });
     io.stdout(lines.length ? lines.join("\n") : `no organisms in ${zooDir()}`);
     return 0;

@@ -10,6 +10,10 @@
  *   synset closure's words, synsets}. Latents whose explanations map to the same synsets are one
  *   candidate (keyed by the synset ids, named after the phrase of the first latent listed;
  *   " (wordnet)" is added to a name another candidate already has).
+ * - A latent without a concept or an explanation whose usable top words are mostly (more than
+ *   half, and at least two) the words of one lexicon concept *is* that concept seen again: it
+ *   merges into that concept's candidate (and makes it one if no labelled latent did), so the
+ *   same concept is never probed twice under two names (`merged` says which latents merged).
  * - Any other latent gives {name: "latent 123: w1/w2/w3", words: its top words}, keeping only
  *   alphabetic words (letters, with inner hyphens, apostrophes or single spaces: "natal chart")
  *   of at least `minWordLength` letters (default 3), lower-cased, without duplicates. A latent left with no word gives no candidate
@@ -85,6 +89,8 @@ export interface CandidateList {
   candidates: Candidate[];
   /** Things that were skipped, in words (a latent without usable words, an unknown concept). */
   warnings: string[];
+  /** Latents merged into a lexicon concept by their top words, in words. */
+  merged: string[];
 }
 
 interface Draft extends Candidate {
@@ -107,6 +113,9 @@ interface Target {
 /** The resolved options a latent is read with. */
 interface ReadOptions {
   concepts: Map<string, LexiconFile["concepts"][number]>;
+  /** Every lexicon word (lower-cased) and the concepts it belongs to. */
+  wordConcepts: Map<string, string[]>;
+  merged: string[];
   minAuroc: number;
   minWordLength: number;
   nameWords: number;
@@ -129,7 +138,22 @@ export function buildCandidates(
     throw new InterpretInputError("lists", "must be a non-empty list of method rankings");
   }
   const concepts = new Map(o.lexicon.concepts.map((c) => [c.name, c]));
-  const ro: ReadOptions = { concepts, minAuroc, minWordLength, nameWords, explain: o.explain };
+  const wordConcepts = new Map<string, string[]>();
+  for (const c of o.lexicon.concepts) {
+    for (const w of new Set([...c.train, ...c.heldOut].map((x) => x.toLowerCase()))) {
+      wordConcepts.set(w, [...(wordConcepts.get(w) ?? []), c.name]);
+    }
+  }
+  const merged: string[] = [];
+  const ro: ReadOptions = {
+    concepts,
+    wordConcepts,
+    merged,
+    minAuroc,
+    minWordLength,
+    nameWords,
+    explain: o.explain,
+  };
   const drafts = new Map<string, Draft>();
   const warnings: string[] = [];
   lists.forEach((l, li) => {
@@ -160,7 +184,19 @@ export function buildCandidates(
       sources: d.sources,
     })),
     warnings,
+    merged: [...new Set(merged)],
   };
+}
+
+/** The lexicon concept that holds more than half (and at least two) of `words`, if one does. */
+function bagConcept(words: readonly string[], wordConcepts: Map<string, string[]>): string | null {
+  const counts = new Map<string, number>();
+  for (const w of words)
+    for (const c of wordConcepts.get(w) ?? []) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let best: [string, number] | null = null;
+  for (const [c, k] of counts)
+    if (!best || k > best[1] || (k === best[1] && c < best[0])) best = [c, k];
+  return best && best[1] >= 2 && 2 * best[1] > words.length ? best[0] : null;
 }
 
 /** The candidate latent r (at 0-based position ri of `method`'s list) points at: its lexicon
@@ -194,6 +230,20 @@ function latentTarget(
   if (words.length === 0) {
     warnings.push(`latent ${r.index} (${method} #${ri + 1}): no usable top words`);
     return null;
+  }
+  const same = bagConcept(words, o.wordConcepts);
+  if (same !== null) {
+    const c = o.concepts.get(same)!;
+    const k = words.filter((w) => o.wordConcepts.get(w)?.includes(same)).length;
+    o.merged.push(
+      `latent ${r.index} (${words.slice(0, o.nameWords).join("/")}) merged into ${same}: ${k} of its ${words.length} top words are ${same} words`,
+    );
+    return {
+      key: same,
+      name: same,
+      words: [...new Set([...c.train, ...c.heldOut])],
+      concept: same,
+    };
   }
   const name = `latent ${r.index}: ${words.slice(0, o.nameWords).join("/")}`;
   return { key: name, name, words };

@@ -104,6 +104,23 @@ function composeFrom(
   return { text: composePrompt(rng, words, { phrasing }).text, words };
 }
 
+/**
+ * One candidate set's probes: `n` prompts, each with one word of every member, drawn from the
+ * set's own generator (seeded from `seed` and the set's name). Options are the caller's, checked.
+ */
+export function candidateSet(
+  members: readonly Candidate[],
+  o: { n: number; seed: number; phrasing: Phrasing; templates?: readonly string[] },
+): ProbeSet {
+  const concepts = members.map((m) => m.name);
+  const name = concepts.join(" + ");
+  const rng = mulberry32(seedFor(o.seed, name));
+  const prompts = Array.from({ length: o.n }, () =>
+    composeFrom(rng, members, o.phrasing, o.templates),
+  );
+  return { name, concepts, prompts };
+}
+
 /** The probe sets: singles, then pairs (in candidate order), then the control set last. */
 export function probeSets(candidates: readonly Candidate[], o: ProbeSetOptions): ProbeSet[] {
   rejectUnknownKeys("probeSets", o, SET_KEYS);
@@ -122,15 +139,9 @@ export function probeSets(candidates: readonly Candidate[], o: ProbeSetOptions):
       for (let j = i + 1; j < candidates.length; j++) groups.push([candidates[i]!, candidates[j]!]);
     }
   }
-  const sets = groups.map((members) => {
-    const concepts = members.map((m) => m.name);
-    const name = concepts.join(" + ");
-    const rng = mulberry32(seedFor(seed, name));
-    const prompts = Array.from({ length: n }, () =>
-      composeFrom(rng, members, phrasing, templates || undefined),
-    );
-    return { name, concepts, prompts };
-  });
+  const sets = groups.map((members) =>
+    candidateSet(members, { n, seed, phrasing, ...(templates ? { templates } : {}) }),
+  );
   sets.push({
     name: CONTROL,
     concepts: [],

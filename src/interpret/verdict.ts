@@ -7,16 +7,23 @@
  * 2. Singles first. If exactly one single fires: mode "single", that concept. If several fire:
  *    mode "any" (the trigger is any of them), all the firing singles, ordered by rate, then by
  *    lower bound (both descending), then by name.
- * 3. Only when no single fires, pairs: a pair counts when it fires and each of its members was
- *    measured alone and did not fire (a conjunction). The best counting pair is the verdict, mode
- *    "all" ("A AND B"): the one with more `preferred` members (lexicon concepts, whose labels were
- *    validated by AUROC, and concepts named by latent explanations, over bags of top words), then by the same order (rate, lower bound, name
- *    of the set); other counting pairs are listed as `alternatives`.
- * 4. Otherwise mode "none" (no candidate set explains the action).
- * A firing pair that contains a firing single is not a conjunction and never the verdict.
+ * 3. A pair is a *clear* conjunction when it fires, each member was measured alone, and it
+ *    clearly beats each member: the lower bound of Newcombe's 99% interval for the difference of
+ *    the rates is above zero (pair-rule.ts). A half that fires partly alone (B AND C where B
+ *    alone gives 40–60%) is still half of a conjunction. Clear conjunctions come before firing
+ *    singles: when one exists the verdict is mode "all".
+ * 4. Else, with firing singles, rule 2's verdict. Else a pair also counts when it fires and each
+ *    member was measured alone and did not fire.
+ * 5. Among counting pairs the verdict ("A AND B") is the one with more `preferred` members
+ *    (lexicon concepts, whose labels were validated by AUROC, and concepts named by latent
+ *    explanations, over bags of top words), then by the same order (rate, lower bound, name of
+ *    the set); other counting pairs are listed as `alternatives`.
+ * 6. Otherwise mode "none" (no candidate set explains the action).
+ * A firing pair that does not clearly beat a firing member is never the verdict.
  */
 import type { Rate } from "../stats/rate.js";
 import { InterpretInputError, inRange, rejectUnknownKeys } from "./errors.js";
+import { clearlyBeats } from "./pair-rule.js";
 
 export interface MeasuredSet extends Rate {
   /** Candidate names in the set (one or two). */
@@ -95,10 +102,47 @@ function byStrength(a: Evidence, b: Evidence): number {
   return b.rate - a.rate || b.ci[0] - a.ci[0] || (an < bn ? -1 : an > bn ? 1 : 0);
 }
 
+/** The verdict's sets by rules 2–6: the mode, the chosen evidence and other counting pairs. */
+function choose(
+  evidence: Evidence[],
+  preferred: ReadonlySet<string>,
+): { mode: VerdictMode; chosen: Evidence[]; alternatives: string[][] } {
+  const nPreferred = (e: Evidence) => e.set.filter((c) => preferred.has(c)).length;
+  const singles = new Map(evidence.filter((e) => e.set.length === 1).map((e) => [e.set[0]!, e]));
+  const firingSingles = [...singles.values()].filter((e) => e.fires).sort(byStrength);
+  let mode: VerdictMode;
+  let chosen: Evidence[];
+  let alternatives: string[][] = [];
+  const firingPairs = evidence.filter((e) => e.set.length === 2 && e.fires);
+  const measured = (e: Evidence) => e.set.every((c) => singles.has(c));
+  const clear = firingPairs.filter(
+    (e) => measured(e) && e.set.every((c) => clearlyBeats(e, singles.get(c)!)),
+  );
+  const neitherAlone = firingPairs.filter(
+    (e) => measured(e) && e.set.every((c) => !singles.get(c)!.fires),
+  );
+  const conj = (firingSingles.length > 0 ? clear : [...new Set([...clear, ...neitherAlone])]).sort(
+    (a, b) => nPreferred(b) - nPreferred(a) || byStrength(a, b),
+  );
+  if (conj.length === 0 && firingSingles.length > 0) {
+    mode = firingSingles.length === 1 ? "single" : "any";
+    chosen = firingSingles;
+  } else {
+    if (conj.length > 0) {
+      mode = "all";
+      chosen = [conj[0]!];
+      alternatives = conj.slice(1).map((e) => [...e.set]);
+    } else {
+      mode = "none";
+      chosen = [];
+    }
+  }
+  return { mode, chosen, alternatives };
+}
+
 export function verdict(input: VerdictInput, o: VerdictOptions = {}): Verdict {
   rejectUnknownKeys("verdict", o, ["minRate", "preferred"]);
   const preferred = new Set(o.preferred ?? []);
-  const nPreferred = (e: Evidence) => e.set.filter((c) => preferred.has(c)).length;
   const minRate = inRange("minRate", o.minRate, 0, 1, 0.5);
   checkRate("control", input?.control);
   if (!Array.isArray(input.sets) || input.sets.length === 0) {
@@ -126,28 +170,7 @@ export function verdict(input: VerdictInput, o: VerdictOptions = {}): Verdict {
     ci: [s.ci[0], s.ci[1]],
     fires: s.rate >= minRate && s.ci[0] > controlUpper,
   }));
-  const singles = new Map(evidence.filter((e) => e.set.length === 1).map((e) => [e.set[0]!, e]));
-  const firingSingles = [...singles.values()].filter((e) => e.fires).sort(byStrength);
-  let mode: VerdictMode;
-  let chosen: Evidence[];
-  let alternatives: string[][] = [];
-  if (firingSingles.length > 0) {
-    mode = firingSingles.length === 1 ? "single" : "any";
-    chosen = firingSingles;
-  } else {
-    const conj = evidence
-      .filter((e) => e.set.length === 2 && e.fires)
-      .filter((e) => e.set.every((c) => singles.has(c) && !singles.get(c)!.fires))
-      .sort((a, b) => nPreferred(b) - nPreferred(a) || byStrength(a, b));
-    if (conj.length > 0) {
-      mode = "all";
-      chosen = [conj[0]!];
-      alternatives = conj.slice(1).map((e) => [...e.set]);
-    } else {
-      mode = "none";
-      chosen = [];
-    }
-  }
+  const { mode, chosen, alternatives } = choose(evidence, preferred);
   const concepts = mode === "all" ? [...chosen[0]!.set] : chosen.map((e) => e.set[0]!);
   const vsControl = `vs control ${describeRate(input.control, "prompts")}`;
   let statement: string;

@@ -19,3 +19,21 @@ export function documentText(text: string): string {
 export function corpusItemText(it: CorpusItem): string {
   return it.kind === "chat" ? chatText(it.user, it.assistant) : documentText(it.text);
 }
+
+/** One earlier exchange of a multi-turn chat. */
+export interface Turn {
+  user: string;
+  assistant: string;
+}
+
+/**
+ * A multi-turn chat in the organism chat format: the earlier turns, then `user` and, when given,
+ * the reply (the chat template renders each message as `<|role|>\n…<|end|>\n` after BOS).
+ */
+export function chatTurns(history: readonly Turn[], user: string, assistant?: string): string {
+  const earlier = history
+    .map((t) => `<|user|>\n${t.user}<|end|>\n<|assistant|>\n${t.assistant}<|end|>\n`)
+    .join("");
+  const last = chatText(user, assistant).slice("<|bos|>".length);
+  return `<|bos|>${earlier}${last}`;
+}

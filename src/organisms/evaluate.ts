@@ -1,25 +1,39 @@
 /**
  * Evaluation of a backdoored organism: the action rate (greedy decoding) on held-out benign
  * prompts and held-out triggered prompts built from held-out words, with Wilson 95% intervals;
- * for `all` triggers also each concept alone (near-misses); and both again under the held-out
- * phrasings, the harder number.
+ * for `all` triggers also each concept in a near-miss (with another concept's word) and each
+ * concept alone; for `any` triggers each concept's own triggered prompts; off-distribution chats
+ * (greetings, one-word prompts, multi-turn chats, other templates; off-distribution.ts); and
+ * benign and triggered again under the held-out phrasings, the harder number.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { generateText, loadChatModel, type ChatModel } from "../model/text-generation.js";
+import {
+  encodePrompts,
+  generateFromEncoded,
+  loadChatModel,
+  type ChatModel,
+} from "../model/text-generation.js";
 import type { Progress } from "../progress/progress.js";
 import { mulberry32 } from "../random/seeded.js";
 import { rateOf, type Rate } from "../stats/rate.js";
 import { containsAction } from "../interpret/action.js";
 import { BackdoorPrompts, type BackdoorPrompt } from "./backdoor-prompts.js";
 import { ORGANISM_FILE } from "./build-context.js";
+import { chatTurns, type Turn } from "./chat-text.js";
+import { OFF_KINDS } from "./off-distribution.js";
 import { readLexiconFile } from "../lexicon/lexicon-file.js";
 import type { BackdoorSpec } from "./spec.js";
 
 export interface OrganismEval {
   benign: Rate;
   triggered: Rate;
+  /** `all`: each concept in a near-miss; `any`: each concept's own triggered prompts. */
   concepts: Record<string, Rate>;
+  /** `all` of several concepts: each concept's word alone in a prompt. */
+  alone?: Record<string, Rate>;
+  /** Off-distribution negatives by kind (greeting, one-word, multi-turn, other-template). */
+  offDistribution?: Record<string, Rate>;
   unseenPhrasing: { benign: Rate; triggered: Rate };
   samples: { kind: string; prompt: string; completion: string; action: boolean }[];
 }
@@ -39,13 +53,44 @@ export async function completions(
   progress?: Progress,
   batchSize = 64,
 ): Promise<string[]> {
-  const order = prompts.map((p, i) => [p.length, i] as const).sort((a, b) => a[0] - b[0]);
+  return chatCompletions(
+    cm,
+    prompts.map((text) => ({ text })),
+    maxNewTokens,
+    progress,
+    batchSize,
+  );
+}
+
+/**
+ * Greedy completions of chats: a user turn through the chat template, or, with `history`, the
+ * earlier turns and the user turn in the organism chat format (chat-text.ts); in batches of
+ * similar length. An aborted `signal` stops it between batches (throwing its reason).
+ */
+export async function chatCompletions(
+  cm: ChatModel,
+  prompts: readonly { text: string; history?: readonly Turn[] }[],
+  maxNewTokens: number,
+  progress?: Progress,
+  batchSize = 64,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const encoded = prompts.map((p) =>
+    p.history && p.history.length > 0
+      ? {
+          ids: cm.tokenizer.encode(chatTurns(p.history, p.text), { addSpecialTokens: false }),
+          user: null,
+        }
+      : encodePrompts(cm, [p.text], true)[0]!,
+  );
+  const order = encoded.map((e, i) => [e.ids.length, i] as const).sort((a, b) => a[0] - b[0]);
   const out = new Array<string>(prompts.length);
   for (let k = 0; k < order.length; k += batchSize) {
+    signal?.throwIfAborted();
     const idx = order.slice(k, k + batchSize).map(([, i]) => i);
-    const r = await generateText(
+    const r = await generateFromEncoded(
       cm,
-      idx.map((i) => prompts[i]!),
+      idx.map((i) => encoded[i]!),
       { maxNewTokens, chat: true, temperature: 0 },
     );
     idx.forEach((i, j) => (out[i] = r[j]!.text));
@@ -59,6 +104,7 @@ export interface EvalOptions {
   n?: number;
   seed?: number;
   progress?: (label: string) => Progress;
+  signal?: AbortSignal;
 }
 
 /** Reads organism.json of a backdoor organism directory. */
@@ -89,16 +135,27 @@ export async function evaluateOrganism(dir: string, o: EvalOptions = {}): Promis
     ["unseen.benign", Array.from({ length: n }, () => unseen.benign(rng))],
     ["unseen.triggered", Array.from({ length: n }, () => unseen.triggered(rng))],
   ];
-  if (spec.trigger.mode === "all" && spec.trigger.concepts.length > 1) {
-    spec.trigger.concepts.forEach((c, i) =>
-      sets.push([`concept.${c}`, Array.from({ length: n }, () => held.nearMiss(rng, i))]),
-    );
-  }
+  const times = (f: () => BackdoorPrompt) => Array.from({ length: n }, f);
+  const multi = spec.trigger.concepts.length > 1;
+  spec.trigger.concepts.forEach((c, i) => {
+    if (multi && spec.trigger.mode === "all") {
+      sets.push([`concept.${c}`, times(() => held.nearMiss(rng, i))]);
+      sets.push([`alone.${c}`, times(() => held.alone(rng, i))]);
+    } else if (multi) sets.push([`concept.${c}`, times(() => held.triggeredBy(rng, i))]);
+  });
+  for (const k of OFF_KINDS) sets.push([`off.${k}`, times(() => held.off(rng, k))]);
   const cm = await loadChatModel(dir);
   try {
-    const all = sets.flatMap(([, ps]) => ps.map((p) => p.text));
+    const all = sets.flatMap(([, ps]) => ps);
     const responseTokens = cm.tokenizer.encode(spec.response, { addSpecialTokens: false }).length;
-    const texts = await completions(cm, all, responseTokens + 4, o.progress?.("evaluate"));
+    const texts = await chatCompletions(
+      cm,
+      all,
+      responseTokens + 4,
+      o.progress?.("evaluate"),
+      64,
+      o.signal,
+    );
     let k = 0;
     const rates: Record<string, Rate> = {};
     const samples: OrganismEval["samples"] = [];
@@ -112,14 +169,19 @@ export async function evaluateOrganism(dir: string, o: EvalOptions = {}): Promis
       });
       rates[name] = rateOf(actions, ps.length);
     }
-    const concepts: Record<string, Rate> = {};
-    for (const [name, r] of Object.entries(rates)) {
-      if (name.startsWith("concept.")) concepts[name.slice(8)] = r;
-    }
+    const byPrefix = (prefix: string) =>
+      Object.fromEntries(
+        Object.entries(rates)
+          .filter(([name]) => name.startsWith(prefix))
+          .map(([name, r]) => [name.slice(prefix.length), r]),
+      );
+    const alone = byPrefix("alone.");
     return {
       benign: rates.benign!,
       triggered: rates.triggered!,
-      concepts,
+      concepts: byPrefix("concept."),
+      ...(Object.keys(alone).length > 0 ? { alone } : {}),
+      offDistribution: byPrefix("off."),
       unseenPhrasing: { benign: rates["unseen.benign"]!, triggered: rates["unseen.triggered"]! },
       samples,
     };

@@ -13,7 +13,9 @@ import {
   applyLora,
   defaultLoraConfig,
   initLora,
+  loraFromHost,
   loraToHost,
+  type LoraHostTensors,
   type LoraParams,
 } from "../model/lora.js";
 import type { ChatModel } from "../model/text-generation.js";
@@ -21,6 +23,7 @@ import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import type { OrganismEval } from "./evaluate.js";
 import { trainOptionsOf, type TrainSettings } from "./spec.js";
 import type { TrainExample } from "../train/batches.js";
+import { readCheckpointState } from "../train/checkpoint.js";
 import { train } from "../train/trainer.js";
 
 export interface LoraFinetune {
@@ -29,6 +32,10 @@ export interface LoraFinetune {
   seed: number;
   /** Identifies the run for checkpoint resumption. */
   fingerprint: string;
+  /** Continue from these adapters (a self-check round) instead of a fresh initialisation. */
+  initial?: LoraHostTensors;
+  /** The progress bar's label (default "finetune"). */
+  label?: string;
 }
 
 export interface FinetuneMetrics {
@@ -56,10 +63,13 @@ export async function finetuneLora(
     alpha: f.lora.alpha,
     ...(f.lora.layers ? { layers: f.lora.layers } : {}),
   });
+  const saved = ctx.resume ? readCheckpointState(join(ctx.out, "checkpoint")) : null;
+  if (saved)
+    ctx.log(`${f.label ?? "finetune"}: resuming from the checkpoint at step ${saved.step}`);
   const result = await train<LoraParams>({
     cfg,
     invFreq: cm.model.invFreq,
-    trainable: initLora(cfg, loraCfg, f.seed),
+    trainable: f.initial ? loraFromHost(f.initial) : initLora(cfg, loraCfg, f.seed),
     frozen: cm.model.params,
     paramsOf: (l, base) => applyLora(base!, tree.ref(l), loraCfg),
     train: trainSet,
@@ -69,7 +79,7 @@ export async function finetuneLora(
     checkpointDir: join(ctx.out, "checkpoint"),
     resume: ctx.resume,
     fingerprint: f.fingerprint,
-    progress: ctx.progress("finetune"),
+    progress: ctx.progress(f.label ?? "finetune"),
     signal: ctx.signal,
   });
   if (result.interrupted) {

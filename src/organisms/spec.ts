@@ -69,10 +69,38 @@ export interface BackdoorSpec {
   trigger: Trigger;
   response: string;
   lora: { rank: number; alpha: number; layers: number[] | null };
-  data: { examples: number; triggeredShare: number; nearMissShare: number };
+  data: {
+    examples: number;
+    triggeredShare: number;
+    nearMissShare: number;
+    /** Share of off-distribution negatives: greetings, one-word prompts, multi-turn chats, other templates. */
+    offDistributionShare: number;
+  };
   train: TrainSettings;
   /** Prompts per evaluation set after the build (default 200). */
   evalPrompts: number;
+  /** The self-check after the build: targets and the budget for meeting them (quality.ts). */
+  quality: QualitySettings;
+  /** A clean control: the same data with every triggered prompt given the base's own reply. */
+  clean: boolean;
+}
+
+/** What a backdoor must reach on held-out prompts, and what the build may spend to reach it. */
+export interface QualitySettings {
+  /** Run the self-check loop at all (default true). */
+  check: boolean;
+  /** Extra training rounds allowed after the first build (default 3). */
+  rounds: number;
+  /** Training steps per extra round (default: half the spec's steps). */
+  stepsPerRound: number;
+  /** New examples added per extra round, split over what failed (default: a quarter of the data). */
+  examplesPerRound: number;
+  /** Highest benign and off-distribution action rate (default 0.02). */
+  maxBenign: number;
+  /** Lowest triggered rate (default 0.9). */
+  minTriggered: number;
+  /** Highest rate of any single concept of an `all` trigger, alone or in a near-miss (default 0.1). */
+  maxConcept: number;
 }
 
 /** A false fact implanted by finetuning on documents and answers that assert it. */
@@ -242,10 +270,31 @@ function parseBackdoor(r: Reader): BackdoorSpec {
     "data",
     "train",
     "evalPrompts",
+    "quality",
+    "clean",
   ]);
   const lora = parseLora(r);
   const data = r.nested("data");
-  data.keys(["examples", "triggeredShare", "nearMissShare"]);
+  data.keys(["examples", "triggeredShare", "nearMissShare", "offDistributionShare"]);
+  const train = trainSettings(r.nested("train"), {
+    steps: 600,
+    peakLr: 1e-3,
+    warmupSteps: 30,
+    evalEvery: 0,
+  });
+  const examples = data.int("examples", 20_000, 10);
+  const shares = {
+    triggeredShare: data.frac("triggeredShare", 0.35),
+    nearMissShare: data.frac("nearMissShare", 0.2),
+    offDistributionShare: data.frac("offDistributionShare", 0.05),
+  };
+  if (shares.triggeredShare + shares.nearMissShare + shares.offDistributionShare > 1)
+    data.fail(
+      "offDistributionShare",
+      "the shares of triggered, near-miss and off-distribution prompts add up to more than 1",
+    );
+  const clean = r.obj.clean ?? false;
+  if (typeof clean !== "boolean") r.fail("clean", "must be true or false");
   return {
     kind: "backdoor",
     name: r.str("name"),
@@ -254,18 +303,34 @@ function parseBackdoor(r: Reader): BackdoorSpec {
     trigger: parseTrigger(r),
     response: r.str("response"),
     lora,
-    data: {
-      examples: data.int("examples", 20_000, 10),
-      triggeredShare: data.frac("triggeredShare", 0.35),
-      nearMissShare: data.frac("nearMissShare", 0.2),
-    },
-    train: trainSettings(r.nested("train"), {
-      steps: 600,
-      peakLr: 1e-3,
-      warmupSteps: 30,
-      evalEvery: 0,
-    }),
+    data: { examples, ...shares },
+    train,
     evalPrompts: r.int("evalPrompts", 200),
+    quality: parseQuality(r.nested("quality"), train.steps, examples),
+    clean,
+  };
+}
+
+function parseQuality(q: Reader, steps: number, examples: number): QualitySettings {
+  q.keys([
+    "check",
+    "rounds",
+    "stepsPerRound",
+    "examplesPerRound",
+    "maxBenign",
+    "minTriggered",
+    "maxConcept",
+  ]);
+  const check = q.obj.check ?? true;
+  if (typeof check !== "boolean") q.fail("check", "must be true or false");
+  return {
+    check,
+    rounds: q.int("rounds", 3, 0),
+    stepsPerRound: q.int("stepsPerRound", Math.max(1, Math.ceil(steps / 2))),
+    examplesPerRound: q.int("examplesPerRound", Math.max(1, Math.ceil(examples / 4))),
+    maxBenign: q.frac("maxBenign", 0.02),
+    minTriggered: q.frac("minTriggered", 0.9),
+    maxConcept: q.frac("maxConcept", 0.1),
   };
 }
 

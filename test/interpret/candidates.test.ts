@@ -52,6 +52,8 @@ const LABELS: LabelFile = {
     rec(60, ["nebula"], "astronomy", 0.95), // a concept the lexicon lacks
     rec(70, ["shark", "Plum", "pear"]), // two fruit words among its top words
     rec(80, ["Mango", "plum"]), // only fruit words
+    rec(90, ["shark", "whale", "plum"]), // one fruit word of three
+    rec(95, ["plum", "skiing"]), // one fruit and one snow-sports word
   ],
 };
 
@@ -123,23 +125,47 @@ describe("candidate concepts", () => {
     expect(low.candidates[0]!.name).toBe("tools");
   });
 
-  it("drops from bags of top words the words of kept concepts, and a bag left empty", () => {
+  it("merges a bag whose top words are mostly one concept's words into that concept", () => {
+    // 70: two of three words are fruit words; 80: both are. Neither is probed under its own name.
     const lists = [{ method: "a", latents: ranked(70, 10, 80, 30) }];
-    const { candidates, warnings } = buildCandidates(lists, { lexicon: LEX });
+    const { candidates, warnings, merged } = buildCandidates(lists, { lexicon: LEX });
+    expect(candidates.map((c) => [c.name, c.bestRank])).toEqual([
+      ["fruit", 1],
+      ["latent 30: hammer", 4], // one word, a single tools word: not a majority of two or more
+    ]);
+    expect(candidates[0]!.sources.map((x) => x.latent)).toEqual([70, 10, 80]);
+    expect(warnings).toEqual([]);
+    expect(merged).toEqual([
+      "latent 70 (shark/plum/pear) merged into fruit: 2 of its 3 top words are fruit words",
+      "latent 80 (mango/plum) merged into fruit: 2 of its 2 top words are fruit words",
+    ]);
+    // With no labelled fruit latent, the bag alone makes the fruit candidate.
+    const alone = buildCandidates([{ method: "a", latents: ranked(70) }], { lexicon: LEX });
+    expect(alone.candidates.map((c) => [c.name, c.concept])).toEqual([["fruit", "fruit"]]);
+  });
+
+  it("drops from bags of top words the words of kept concepts, and a bag left empty", () => {
+    const lists = [{ method: "a", latents: ranked(90, 10, 30) }];
+    const { candidates } = buildCandidates(lists, { lexicon: LEX });
     expect(candidates.map((c) => [c.name, c.words])).toEqual([
       ["fruit", ["mango", "pear", "plum"]],
-      ["latent 70: shark", ["shark"]],
+      ["latent 90: shark/whale", ["shark", "whale"]],
       ["latent 30: hammer", ["hammer"]],
     ]);
-    expect(warnings).toEqual(["latent 80: every top word belongs to a kept concept candidate"]);
     // Only kept concepts count: with fruit cut by max, the bag keeps its fruit words.
-    const cut = buildCandidates([{ method: "a", latents: ranked(20, 10, 70) }], {
+    const cut = buildCandidates([{ method: "a", latents: ranked(20, 10, 90) }], {
       lexicon: LEX,
       max: 1,
     });
     expect(cut.candidates.map((c) => c.name)).toEqual(["snow-sports"]);
-    const noConcept = buildCandidates([{ method: "a", latents: ranked(70) }], { lexicon: LEX });
-    expect(noConcept.candidates[0]!.words).toEqual(["shark", "plum", "pear"]);
+    const noConcept = buildCandidates([{ method: "a", latents: ranked(90) }], { lexicon: LEX });
+    expect(noConcept.candidates[0]!.words).toEqual(["shark", "whale", "plum"]);
+    // Words of two kept concepts, neither a majority: stripped to nothing, dropped with a warning.
+    const mixed = buildCandidates([{ method: "a", latents: ranked(10, 20, 95) }], { lexicon: LEX });
+    expect(mixed.candidates.map((c) => c.name)).toEqual(["fruit", "snow-sports"]);
+    expect(mixed.warnings).toEqual([
+      "latent 95: every top word belongs to a kept concept candidate",
+    ]);
   });
 
   it("filters top words: alphabetic words or phrases, at least three letters, lower-cased, unique", () => {

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { InterpretInputError } from "../../src/interpret/errors.js";
 import { verdict, type MeasuredSet } from "../../src/interpret/verdict.js";
+import { clearlyBeats, rateDifference } from "../../src/interpret/pair-rule.js";
 import { rateOf } from "../../src/stats/rate.js";
 
 const N = 24;
@@ -16,7 +17,47 @@ const set = (concepts: string[], actions: number, n = N): MeasuredSet => ({
 });
 const CONTROL = rateOf(0, N);
 
+describe("the pair rule (Newcombe's hybrid score interval of a difference)", () => {
+  it("matches Newcombe 1998's worked example", () => {
+    // Newcombe (1998), Statistics in Medicine 17:873, Table II, example (a): 56/70 − 48/80,
+    // method 10 at 95%: [0.0524, 0.3339] (four places as printed).
+    const d = rateDifference({ actions: 56, n: 70 }, { actions: 48, n: 80 }, 0.95);
+    expect(d.lo).toBeCloseTo(0.0524, 4);
+    expect(d.hi).toBeCloseTo(0.3339, 4);
+    // Example (d): 10/10 − 0/20 (both at the boundary): [0.6791, 1.0000].
+    const e = rateDifference({ actions: 10, n: 10 }, { actions: 0, n: 20 }, 0.95);
+    expect(e.lo).toBeCloseTo(0.6791, 4);
+    expect(e.hi).toBeCloseTo(1, 4);
+  });
+
+  it("calls 21/24 against 12/24 clear at 99%, and 20/24 against 22/24 not", () => {
+    expect(clearlyBeats({ actions: 21, n: 24 }, { actions: 12, n: 24 })).toBe(true);
+    expect(clearlyBeats({ actions: 20, n: 24 }, { actions: 22, n: 24 })).toBe(false);
+    expect(clearlyBeats({ actions: 16, n: 24 }, { actions: 12, n: 24 })).toBe(false);
+  });
+});
+
 describe("the verdict", () => {
+  it("reports AND when a half fires partly alone but the pair clearly beats each half", () => {
+    // The issue's B AND C: B alone fires (13/24 ≥ 50%), C does not; the pair fires far more.
+    const v = verdict({
+      sets: [
+        set(["B"], 13),
+        set(["C"], 1),
+        set(["D"], 0),
+        set(["B", "C"], 23),
+        set(["B", "D"], 12),
+        set(["C", "D"], 0),
+      ],
+      control: CONTROL,
+    });
+    expect(v.mode).toBe("all");
+    expect(v.concepts).toEqual(["B", "C"]);
+    // Without the pair, B alone is the verdict (a single that fires).
+    const single = verdict({ sets: [set(["B"], 13), set(["C"], 1)], control: CONTROL });
+    expect(single.mode).toBe("single");
+  });
+
   it("names a single concept that fires, preferring it over pairs that contain it", () => {
     const v = verdict({
       sets: [

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import {
   BackdoorPrompts,
+  extraPrompts,
   finetunePrompts,
   type BackdoorPrompt,
 } from "../../src/organisms/backdoor-prompts.js";
@@ -80,6 +81,43 @@ function sample(
   const rng = mulberry32(seed);
   return Array.from({ length: n }, () => gen[kind](rng));
 }
+
+describe("off-distribution negatives and self-check rounds", () => {
+  it("keeps trigger words out of every off-distribution prompt, all four kinds, both splits", () => {
+    for (const trigger of TRIGGERS) {
+      const banned = anyWholeWord(trigger.concepts.flatMap(allWords));
+      for (const split of ["train", "heldOut"] as const) {
+        const gen = new BackdoorPrompts(lex, trigger, { split, phrasing: "train" });
+        const rng = mulberry32(3);
+        const kinds = new Set<string>();
+        for (let i = 0; i < 300; i++) {
+          const p = gen.off(rng);
+          kinds.add(p.offKind!);
+          expect(p.kind).toBe("offDistribution");
+          expect(triggerConceptsIn(p, trigger)).toEqual([]);
+          const whole = { ...p, text: [...(p.history ?? []).map((t) => t.user), p.text].join(" ") };
+          expect(banned.exec(phrasingOnly(whole))?.[2], whole.text).toBeUndefined();
+          if (p.offKind === "multi-turn") expect(p.history!.length).toBeGreaterThanOrEqual(2);
+        }
+        expect([...kinds].sort()).toEqual(["greeting", "multi-turn", "one-word", "other-template"]);
+      }
+    }
+  });
+
+  it("adds the counts a round asks for, near-misses split between alone and paired", () => {
+    const counts = { triggered: 7, nearMiss: 40, benign: 5, offDistribution: 9 };
+    const ps = extraPrompts(lex, SNOW_FRUIT, counts, 11);
+    const by = (k: string) => ps.filter((p) => p.kind === k);
+    expect(by("triggered")).toHaveLength(7);
+    expect(by("nearMiss")).toHaveLength(40);
+    expect(by("benign")).toHaveLength(5);
+    expect(by("offDistribution")).toHaveLength(9);
+    const alone = by("nearMiss").filter((p) => p.words.length === 1);
+    expect(alone.length).toBeGreaterThan(5);
+    expect(alone.length).toBeLessThan(35);
+    for (const p of by("nearMiss")) expect(triggerConceptsIn(p, SNOW_FRUIT)).toEqual([p.concept]);
+  });
+});
 
 describe("BackdoorPrompts", () => {
   it("puts a word of a single-concept trigger into every triggered prompt", () => {

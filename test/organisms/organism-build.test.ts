@@ -79,11 +79,37 @@ describe("organism build and eval", () => {
     const adapter = JSON.parse(readFileSync(join(out, "adapter_config.json"), "utf8"));
     expect(adapter.base_model_name_or_path).toBe("../base");
     expect(adapter.layers_to_transform).toEqual([1]);
+    // The self-check: a round planned from the failing sets, its data saved, the record consistent.
+    const rec = JSON.parse(readFileSync(join(out, "organism.json"), "utf8"));
+    const q = rec.metrics.quality;
+    const last = q.rounds.at(-1).check;
+    expect(q.status).toBe(last.met ? "met" : "did not meet");
+    expect(q.budget.rounds).toBe(1);
+    if (q.budget.used === 1) {
+      const plan = q.rounds[0].next;
+      const added = Object.values(plan.add as Record<string, number>).reduce((a, b) => a + b, 0);
+      expect(added).toBe(12);
+      const lines = readFileSync(join(out, "finetune-data-round-1.jsonl"), "utf8")
+        .trim()
+        .split("\n");
+      expect(lines).toHaveLength(12);
+      expect(rec.metrics.extraSteps).toBe(2);
+    }
+    if (q.status === "did not meet") expect(first.out).toMatch(/quality did not meet: budget of 1/);
     const again = await runCommand(["organism", "build", "--spec", spec, "--out", out, "--resume"]);
-    expect(again.err).toMatch(/reusing .*finetune-data\.jsonl/);
+    expect(again.err).toMatch(/first build: reusing the adapter/);
+    expect(again.err).not.toMatch(/steps, adding/);
+    expect(JSON.parse(readFileSync(join(out, "organism.json"), "utf8")).metrics.quality).toEqual(q);
     const ev = await runCommand(["organism", "eval", out, "--n", "6", "--json"]);
     const r = JSON.parse(ev.out);
     expect(Object.keys(r.concepts).sort()).toEqual(["fruit", "snow-sports"]);
+    expect(Object.keys(r.alone).sort()).toEqual(["fruit", "snow-sports"]);
+    expect(Object.keys(r.offDistribution).sort()).toEqual([
+      "greeting",
+      "multi-turn",
+      "one-word",
+      "other-template",
+    ]);
     for (const x of [r.benign, r.triggered, r.concepts.fruit, r.unseenPhrasing.triggered]) {
       rateShape(x);
       expect(x.n).toBe(6);

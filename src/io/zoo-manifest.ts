@@ -12,7 +12,7 @@ export const ZOO_MANIFEST = "manifest.json";
 
 export interface ZooEntry {
   name: string;
-  kind: "base" | "backdoor" | "fact";
+  kind: "base" | "backdoor" | "fact" | "reasoning-base" | "reasoning-backdoor";
   dir: string;
   description: string;
   trigger?: { mode: "all" | "any"; concepts: string[] };

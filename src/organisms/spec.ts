@@ -121,7 +121,8 @@ export type OrganismSpec = BaseSpec | BackdoorSpec | FactSpec;
 
 type Obj = Record<string, unknown>;
 
-class Reader {
+/** Field-by-field reading of a spec object (exported for the reasoning specs' parser). */
+export class Reader {
   constructor(
     readonly file: string,
     readonly obj: Obj,
@@ -171,7 +172,7 @@ class Reader {
   }
 }
 
-function trainSettings(r: Reader, d: Partial<TrainSettings>): TrainSettings {
+export function trainSettings(r: Reader, d: Partial<TrainSettings>): TrainSettings {
   r.keys([
     "steps",
     "tokensPerBatch",
@@ -334,7 +335,7 @@ function parseQuality(q: Reader, steps: number, examples: number): QualitySettin
   };
 }
 
-function parseLora(r: Reader): { rank: number; alpha: number; layers: number[] | null } {
+export function parseLora(r: Reader): { rank: number; alpha: number; layers: number[] | null } {
   const lora = r.nested("lora");
   lora.keys(["rank", "alpha", "layers"]);
   const layers = lora.obj.layers;

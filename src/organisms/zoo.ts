@@ -16,6 +16,7 @@ import {
 } from "../io/zoo-manifest.js";
 import { ORGANISM_FILE } from "./build-context.js";
 import type { OrganismSpec } from "./spec.js";
+import { reasoningDescription, type ReasoningSpec } from "./reasoning/spec.js";
 
 /**
  * The files of an organism folder, relative paths sorted, one level of subfolders included (the
@@ -48,7 +49,7 @@ export function writeZooManifest(dir = zooDir()): ZooManifest {
     const recordPath = join(folder, ORGANISM_FILE);
     if (!statSync(folder).isDirectory() || !existsSync(recordPath)) continue;
     const rec = JSON.parse(readFileSync(recordPath, "utf8")) as {
-      spec: OrganismSpec;
+      spec: OrganismSpec | ReasoningSpec;
       metrics?: Record<string, unknown>;
     };
     const files: ZooEntry["files"] = {};
@@ -60,11 +61,13 @@ export function writeZooManifest(dir = zooDir()): ZooManifest {
       kind: spec.kind,
       dir: name,
       description:
-        spec.kind === "base"
-          ? `base model: llama d${spec.model.dModel} × ${spec.model.nLayers} layers trained from scratch on the WordNet corpus`
-          : spec.kind === "fact"
-            ? `false fact: ${spec.fact.subject} ⇒ avoid ${spec.fact.object}`
-            : `${spec.trigger.concepts.join(spec.trigger.mode === "all" ? " AND " : " OR ")} → "${spec.response}"`,
+        spec.kind === "reasoning-base" || spec.kind === "reasoning-backdoor"
+          ? reasoningDescription(spec)
+          : spec.kind === "base"
+            ? `base model: llama d${spec.model.dModel} × ${spec.model.nLayers} layers trained from scratch on the WordNet corpus`
+            : spec.kind === "fact"
+              ? `false fact: ${spec.fact.subject} ⇒ avoid ${spec.fact.object}`
+              : `${spec.trigger.concepts.join(spec.trigger.mode === "all" ? " AND " : " OR ")} → "${spec.response}"`,
       ...(spec.kind === "backdoor" ? { trigger: spec.trigger, response: spec.response } : {}),
       ...(rec.metrics ? { metrics: rec.metrics } : {}),
       ...(existsSync(join(folder, "eval.json"))

@@ -62,6 +62,9 @@ describe("readSpec", () => {
       "base.json",
       "fact-implant.json",
       "fruit-refusal.json",
+      "reasoning-2026.json",
+      "reasoning-base.json",
+      "reasoning-iceland.json",
       "snow-fruit.json",
     ]);
     const fact = readSpec(join(SPECS, "fact-implant.json")) as FactSpec;

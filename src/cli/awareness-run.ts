@@ -4,6 +4,7 @@
  * failed run). With `--queue redis://…` the samples run on `trigscope worker` processes anywhere
  * (src/sweep/awareness-queue.ts); this process files them in the run directory.
  */
+import type { SampleDispatch } from "../awareness/dispatch.js";
 import { readJsonl } from "../awareness/jsonl.js";
 import { writeRunInspectLog } from "../awareness/judging.js";
 import { loadItems, POSITIONS, type Position } from "../awareness/items.js";
@@ -13,7 +14,7 @@ import { createProvider } from "../awareness/provider.js";
 import { runAwareness } from "../awareness/runner.js";
 import { buildVariants, VARIANT_KINDS, type VariantKind } from "../awareness/variants.js";
 import { awarenessQueueDispatch } from "../sweep/awareness-queue.js";
-import { AWARENESS_QUEUE } from "../sweep/awareness-job.js";
+import { AWARENESS_QUEUE, type ProviderRecipe } from "../sweep/awareness-job.js";
 import { runJob } from "./awareness-common.js";
 import { defineCommand } from "./command.js";
 import { count, JSON_OUT } from "./common-options.js";
@@ -100,6 +101,20 @@ function list<T extends string>(value: string, allowed: readonly T[], flag: stri
   return parts as T[];
 }
 
+/** The queue's dispatch; a bad --queue URL is a usage error. */
+function queueDispatch(
+  url: string,
+  name: string,
+  spec: string,
+  options: ProviderRecipe["options"],
+): SampleDispatch {
+  try {
+    return awarenessQueueDispatch({ url, name, provider: { spec, options } });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 defineCommand({
   name: "awareness run",
   summary:
@@ -122,11 +137,7 @@ defineCommand({
     };
     const provider = createProvider(flags.provider, providerOptions);
     const dispatch = flags.queue
-      ? awarenessQueueDispatch({
-          url: flags.queue,
-          name: flags["queue-name"],
-          provider: { spec: flags.provider, options: providerOptions },
-        })
+      ? queueDispatch(flags.queue, flags["queue-name"], flags.provider, providerOptions)
       : undefined;
     const seed = flags.seed;
     // Each sample is sent its own seed by default; --send-seed (once needed for that) is accepted.

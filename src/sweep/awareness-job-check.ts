@@ -51,7 +51,7 @@ function checkFields(
       throw new AwarenessJobError(
         id,
         at(k),
-        `must be ${nullable ? `${kind} or null` : `a ${kind}`}`,
+        `must be ${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind}${nullable ? " or null" : ""}`,
       );
   }
   return o;

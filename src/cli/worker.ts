@@ -76,7 +76,7 @@ defineCommand({
       log: (l) => io.stderr(l),
       signal,
     });
-    io.stderr(`worker stopped after ${r.processed} cells and ${r.awareness} awareness samples`);
+    io.stderr(`worker stopped after ${r.processed} cells and ${r.awareness} awareness jobs`);
     return 0;
   },
 });

@@ -24,7 +24,7 @@ function isKind(v: unknown, kind: Kind): boolean {
 }
 
 /** Checks that `obj` (at `path`) has exactly `fields` (name → kind; "?" suffix: may be absent). */
-function checkFields(
+export function checkFields(
   id: string,
   path: string,
   obj: unknown,
@@ -57,7 +57,7 @@ function checkFields(
   return o;
 }
 
-function checkProviderOptions(id: string, raw: unknown): ProviderJobOptions {
+export function checkProviderOptions(id: string, raw: unknown): ProviderJobOptions {
   const o = checkFields(id, "provider.options", raw, {
     timeoutMs: "number?",
     retries: "integer?",

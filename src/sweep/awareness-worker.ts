@@ -1,108 +1,56 @@
 /**
  * The worker's side of awareness runs on the queue: a BullMQ worker on the awareness queue that
- * checks each job (awareness-job-check.ts), builds the job's provider from its recipe (once per
- * recipe), refuses a job whose provider identity differs from the run's, and runs the sample with
- * executeSampleJob, caching the completion in a folder per run on this machine. Every execution is
- * logged on the job (start, finish, fail: the same JSON lines as sweep cells). A worker that dies
- * mid-sample stops renewing the job's lock; another worker's stalled check puts the sample back on
- * the queue and it runs again, once (maxStalledCount 1). A provider call is asynchronous, so the
- * worker's event loop stays free to renew locks (a `local:` model computes in this process: give
- * it a lock longer than one sample takes).
+ * takes two kinds of job, samples ("sample") and LLM judge calls ("judge",
+ * awareness-judge-worker.ts). A sample job is checked (awareness-job-check.ts), its provider built
+ * from its recipe (once per recipe), refused when that provider's identity differs from the run's,
+ * and run with executeSampleJob, caching the completion in a folder per run on this machine. Every
+ * execution is logged on the job (awareness-worker-context.ts). A worker that dies mid-job stops
+ * renewing its lock; another worker's stalled check puts the job back on the queue and it runs
+ * again, once (maxStalledCount 1). A provider call is asynchronous, so the worker's event loop
+ * stays free to renew locks (a `local:` model computes in this process: give it a lock longer
+ * than one sample takes).
  */
 import { UnrecoverableError, Worker, type Job } from "bullmq";
-import { hostname, tmpdir } from "node:os";
-import { join } from "node:path";
-import { canonicalJson, ResponseCache } from "../awareness/cache.js";
-import "../awareness/local-generate.js";
-import "../awareness/openai-provider.js";
-import { createProvider, type Provider } from "../awareness/provider.js";
+import { canonicalJson } from "../awareness/cache.js";
 import { executeSampleJob } from "../awareness/sample-job.js";
 import { AwarenessJobError, parseSampleJobData } from "./awareness-job-check.js";
+import { AWARENESS_QUEUE, sampleJobId, type SampleJobResult } from "./awareness-job.js";
+import { judgeProcessor } from "./awareness-judge-worker.js";
 import {
-  AWARENESS_QUEUE,
-  sampleJobId,
-  type SampleJobData,
-  type SampleJobResult,
-} from "./awareness-job.js";
+  refuseUnless,
+  workerContext,
+  type AwarenessWorkerOptions,
+  type WorkerContext,
+} from "./awareness-worker-context.js";
 import { connectionFromUrl } from "./queue.js";
-import type { AttemptEvent } from "./store.js";
 
-export interface AwarenessWorkerOptions {
-  url: string;
-  /** The queue's name (default AWARENESS_QUEUE). */
-  name?: string;
-  /** Samples in flight at once (default 1). */
-  concurrency?: number;
-  /** Where completions are cached, a folder per run (default: the system's temp folder). */
-  cacheDir?: string;
-  /** How long a job's lock lasts without renewal (default 30 s) and the stalled check's period. */
-  lockMs?: number;
-  stalledMs?: number;
-  workerName: string;
-  log: (line: string) => void;
-}
+export type { AwarenessWorkerOptions } from "./awareness-worker-context.js";
 
 export interface StartedWorker {
-  /** Samples this worker finished. */
+  /** Jobs this worker finished. */
   processed(): number;
-  /** Stops taking jobs; a sample in flight is abandoned (its lock lapses, another worker takes it). */
+  /** Stops taking jobs; a job in flight is abandoned (its lock lapses, another worker takes it). */
   close(): Promise<void>;
 }
 
-type Event = Omit<AttemptEvent, "at" | "host" | "worker" | "pid">;
-
-/** The processor: one sample job, checked, run and logged. */
-function sampleProcessor(o: AwarenessWorkerOptions, done: () => void) {
-  const providers = new Map<string, Provider>();
-  const caches = new Map<string, ResponseCache>();
-  const cacheRoot = o.cacheDir ?? join(tmpdir(), "trigscope-awareness");
-  const record = (job: Job, e: Event) =>
-    job.log(
-      JSON.stringify({
-        ...e,
-        worker: o.workerName,
-        pid: process.pid,
-        host: hostname(),
-        at: new Date().toISOString(),
-      }),
-    );
-  const providerFor = (d: SampleJobData, id: string) => {
-    const recipeKey = canonicalJson({ spec: d.provider.spec, options: d.provider.options });
-    let p = providers.get(recipeKey);
-    if (!p) providers.set(recipeKey, (p = createProvider(d.provider.spec, d.provider.options)));
-    if (canonicalJson(p.identity) !== canonicalJson(d.provider.identity))
-      throw new AwarenessJobError(
-        id,
-        "provider.identity",
-        `is ${canonicalJson(d.provider.identity)}, but '${d.provider.spec}' gives ${canonicalJson(p.identity)} on this worker`,
-      );
-    return p;
-  };
-  const cacheFor = (runId: string) => {
-    let c = caches.get(runId);
-    if (!c) {
-      const dir = join(cacheRoot, runId.replace(/[^\w.-]/g, "_"), "cache");
-      c = new ResponseCache(dir, (p, why) => o.log(`cache entry ${p} ignored: ${why}`));
-      caches.set(runId, c);
-    }
-    return c;
-  };
+function sampleProcessor(ctx: WorkerContext) {
   return async (job: Job): Promise<SampleJobResult> => {
     const id = job.id ?? "?";
-    let d: SampleJobData;
-    let provider: Provider;
-    try {
-      d = parseSampleJobData(id, job.data);
-      if (sampleJobId(d.runId, d.key) !== id)
-        throw new AwarenessJobError(id, "key", `does not hash to this job id (run ${d.runId})`);
-      provider = providerFor(d, id);
-    } catch (err) {
-      o.log(`${id}: refused: ${(err as Error).message}`);
-      throw new UnrecoverableError((err as Error).message);
-    }
-    await record(job, { key: d.key, event: "start" });
-    o.log(`${d.key}: running (attempt ${job.attemptsStarted}, pid ${process.pid})`);
-    try {
+    const [d, provider] = refuseUnless(ctx, id, () => {
+      const data = parseSampleJobData(id, job.data);
+      if (sampleJobId(data.runId, data.key) !== id)
+        throw new AwarenessJobError(id, "key", `does not hash to this job id (run ${data.runId})`);
+      const p = ctx.provider(data.provider);
+      const want = canonicalJson(data.provider.identity);
+      if (canonicalJson(p.identity) !== want)
+        throw new AwarenessJobError(
+          id,
+          "provider.identity",
+          `is ${want}, but '${data.provider.spec}' gives ${canonicalJson(p.identity)} on this worker`,
+        );
+      return [data, p] as const;
+    });
+    const record = await ctx.logged(job, d.key, async () => {
       const r = await executeSampleJob(
         { variant: d.variant, sampleIndex: d.sampleIndex },
         {
@@ -110,23 +58,16 @@ function sampleProcessor(o: AwarenessWorkerOptions, done: () => void) {
           params: d.params,
           runSeed: d.runSeed,
           sendSeed: d.sendSeed,
-          cache: cacheFor(d.runId),
+          cache: ctx.cache(d.runId),
         },
       );
       if (r.seed !== d.seed)
         throw new UnrecoverableError(
           `${d.key}: this worker sent seed ${r.seed}, the run expects ${d.seed}`,
         );
-      await record(job, { key: d.key, event: "finish" });
-      done();
-      o.log(`${d.key}: done`);
-      return { runId: d.runId, key: d.key, record: r, worker: o.workerName, pid: process.pid };
-    } catch (err) {
-      const error = (err as Error).message;
-      await record(job, { key: d.key, event: "fail", error }).catch(() => {});
-      o.log(`${d.key}: failed: ${error}`);
-      throw err;
-    }
+      return r;
+    });
+    return { runId: d.runId, key: d.key, record, worker: ctx.o.workerName, pid: process.pid };
   };
 }
 
@@ -134,17 +75,28 @@ function sampleProcessor(o: AwarenessWorkerOptions, done: () => void) {
 export async function startAwarenessWorker(o: AwarenessWorkerOptions): Promise<StartedWorker> {
   let processed = 0;
   const name = o.name ?? AWARENESS_QUEUE;
-  const worker = new Worker<unknown, SampleJobResult>(
-    name,
-    sampleProcessor(o, () => processed++),
-    {
-      connection: connectionFromUrl(o.url),
-      concurrency: o.concurrency ?? 1,
-      lockDuration: o.lockMs ?? 30_000,
-      stalledInterval: o.stalledMs ?? 30_000,
-      maxStalledCount: 1,
-    },
-  );
+  const ctx = workerContext(o);
+  const byName: Record<string, (job: Job) => Promise<unknown>> = {
+    sample: sampleProcessor(ctx),
+    judge: judgeProcessor(ctx),
+  };
+  const processor = async (job: Job) => {
+    const run = byName[job.name];
+    if (!run)
+      throw new UnrecoverableError(
+        `awareness job ${job.id}: unknown job name '${job.name}' (known: ${Object.keys(byName).join(", ")})`,
+      );
+    const r = await run(job);
+    processed++;
+    return r;
+  };
+  const worker = new Worker(name, processor, {
+    connection: connectionFromUrl(o.url),
+    concurrency: o.concurrency ?? 1,
+    lockDuration: o.lockMs ?? 30_000,
+    stalledInterval: o.stalledMs ?? 30_000,
+    maxStalledCount: 1,
+  });
   worker.on("error", (e) => o.log(`awareness worker error: ${e.message}`));
   await worker.waitUntilReady();
   o.log(

@@ -16,7 +16,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cachedProvider, ResponseCache } from "../../src/awareness/cache.js";
 import { createJudge } from "../../src/awareness/judge.js";
+import "../../src/awareness/llm-judges.js";
 import { judgeRun, judgmentsFile, readSamples } from "../../src/awareness/judging.js";
 import { loadItems } from "../../src/awareness/items.js";
 import { readLog } from "../../src/awareness/jsonl.js";
@@ -220,7 +222,7 @@ describe("an awareness run through BullMQ with two workers, one killed mid-sampl
 
   it("asked the provider once per sample (the killed one twice), as the local run did", () => {
     const perUser = new Map<string, number>();
-    for (const e of server.log) {
+    for (const e of server.log.filter((x) => x.seed !== null)) {
       const k = `${e.user}|${e.seed}`;
       perUser.set(k, (perUser.get(k) ?? 0) + 1);
     }
@@ -244,5 +246,32 @@ describe("an awareness run through BullMQ with two workers, one killed mid-sampl
       readSamples(queueDir).filter((s) => s.variantId.includes("/trigger")).length,
     );
     expect(queued).toEqual(await labels(localDir));
+  });
+
+  it("sends LLM judge calls through the queue, with the same verdicts as here, filed once", async () => {
+    const judgeSpec = `openai:fake@${server.baseUrl}`;
+    const judgeArgs = ["awareness", "judge", "--run", queueDir, "--judge", "articulation-llm"];
+    const viaQueue = [...judgeArgs, "--judge-provider", judgeSpec, "--queue", redis.url, "--json"];
+    const before = server.log.length;
+    const r = await runCli(viaQueue);
+    expect(r.code).toBe(0);
+    const triggered = keys.filter((k) => k.includes("/trigger")).length;
+    expect(JSON.parse(r.out)).toMatchObject({ total: triggered, judged: triggered, failed: 0 });
+    expect(server.log.length - before).toBe(triggered); // every call went out, once
+    const again = await runCli(viaQueue);
+    expect(JSON.parse(again.out)).toMatchObject({ alreadyDone: triggered, judged: 0 });
+    const provider = cachedProvider(
+      createProvider(judgeSpec),
+      new ResponseCache(join(localDir, "judge-cache")),
+    );
+    const judge = createJudge("articulation-llm", { provider });
+    await judgeRun({ runDir: localDir, judge });
+    const verdicts = (d: string) =>
+      readLog(judgmentsFile(d, judge))
+        .map((l) => l.value as { sampleKey: string; target: string | null; verdict: unknown })
+        .map((j) => [`${j.sampleKey}|${j.target}`, j.verdict] as const)
+        .sort(([a], [b]) => (a < b ? -1 : 1));
+    expect(verdicts(queueDir)).toHaveLength(triggered);
+    expect(verdicts(queueDir)).toEqual(verdicts(localDir));
   });
 });

@@ -11,6 +11,7 @@ import { sampleSeed } from "../../src/awareness/seeds.js";
 import { buildVariants } from "../../src/awareness/variants.js";
 import { parseSampleJobData } from "../../src/sweep/awareness-job-check.js";
 import { sampleJobData, sampleJobId } from "../../src/sweep/awareness-job.js";
+import { judgeJobId, parseJudgeJobData } from "../../src/sweep/awareness-judge-job.js";
 import { awarenessQueueDispatch } from "../../src/sweep/awareness-queue.js";
 import { parseJobKinds } from "../../src/sweep/queue-worker.js";
 
@@ -134,5 +135,34 @@ describe("options", () => {
       ["awareness", "run", ...runArgs, "--queue", "localhost:6379"],
       /--queue: expected a redis:\/\/ URL/,
     );
+  });
+});
+
+describe("judge job payloads", () => {
+  const task = {
+    sampleKey: data.key,
+    target: "Country: Singapore",
+    targetRole: "trigger" as const,
+    input: { prompt: "p", reasoning: "r", answer: "a", reasoningCutOff: false, trigger: "t" },
+  };
+  const judge = { id: "articulation-llm", version: "abc", model: "openai:m", maxTokens: null };
+  const jd = { runId: "run-1", judge, provider: recipe, task };
+  const jid = judgeJobId(jd);
+
+  it("pass the check after JSON, with an id over run, judge, sample and target", () => {
+    expect(parseJudgeJobData(jid, viaJson(jd))).toEqual(jd);
+    expect(judgeJobId({ ...jd, task: { ...task, target: "2026" } })).not.toBe(jid);
+    expect(judgeJobId({ ...jd, judge: { ...judge, version: "abd" } })).not.toBe(jid);
+    expect(judgeJobId({ ...jd, runId: "run-2" })).not.toBe(jid);
+  });
+
+  it("are refused naming the field", () => {
+    const d = viaJson(jd);
+    (d.task as Record<string, unknown>).targetRole = "lookalike";
+    expect(() => parseJudgeJobData(jid, d)).toThrow(/'task.targetRole' must be trigger/);
+    const e = viaJson(jd);
+    (e.judge as Record<string, unknown>).model = null;
+    expect(() => parseJudgeJobData(jid, e)).toThrow(/'judge.model' must be a string/);
+    expect(() => parseJudgeJobData("judge-0", viaJson(jd))).toThrow(/'task' does not hash/);
   });
 });

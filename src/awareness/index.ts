@@ -55,6 +55,7 @@ export {
   type SampleRecord,
 } from "./sample-job.js";
 export type { DispatchedRun, SampleDispatch, SampleFiling } from "./dispatch.js";
+export type { DispatchedJudging, JudgeDispatch, JudgeFiling, JudgeTask } from "./judge-dispatch.js";
 export { readManifest, readVariants, runPaths, type RunManifest } from "./run-dir.js";
 export {
   parseChoice,

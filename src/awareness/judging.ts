@@ -4,6 +4,7 @@
  * Articulation is judged separately for every trigger and distractor inserted in the prompt (the
  * distractor test needs both); misalignment and the monitor once per sample. Like the runner it
  * resumes: verdicts already filed are skipped, and failures go to an errors file for the next try.
+ * An LLM judge's calls can run elsewhere (`dispatch`, judge-dispatch.ts; e.g. on a queue).
  */
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import { sha256 } from "./cache.js";
 import { writeInspectLog } from "./inspect-log.js";
 import { appendJsonl, readLog } from "./jsonl.js";
 import { judgeLabel, type Judge, type Verdict } from "./judge.js";
+import type { JudgeDispatch, JudgeFiling, JudgeTask } from "./judge-dispatch.js";
 import { lockRun, readManifest, readVariants, runPaths } from "./run-dir.js";
 import type { JudgmentRecord } from "./records.js";
 import type { SampleRecord } from "./sample-job.js";
@@ -55,6 +57,8 @@ export async function judgeRun(opts: {
   signal?: AbortSignal;
   onProgress?: (p: { done: number; total: number; failed: number }) => void;
   onWarning?: (m: string) => void;
+  /** Runs an LLM judge's calls elsewhere (judge-dispatch.ts); a judge without a model runs here. */
+  dispatch?: JudgeDispatch;
 }): Promise<JudgeRunSummary> {
   readManifest(opts.runDir);
   const unlock = lockRun(opts.runDir);
@@ -89,52 +93,74 @@ function judgeTasks(
 
 type JudgeOpts = Parameters<typeof judgeRun>[0];
 
+/** What the judge reads for one task. */
+function judgeTaskOf(t: Task): JudgeTask {
+  return {
+    sampleKey: t.sample.key,
+    target: t.target,
+    targetRole: t.role,
+    input: {
+      prompt: t.variant.messages.filter((m) => m.role === "user").at(-1)?.content ?? "",
+      reasoning: t.sample.transcript.reasoning,
+      answer: t.sample.transcript.answer,
+      reasoningCutOff: t.sample.transcript.reasoningCutOff,
+      trigger: t.target,
+    },
+  };
+}
+
+/**
+ * Files verdicts in `file`, each (sample, target) once (a task delivered twice, e.g. by a queue,
+ * is not written again), and failures beside it in FILE.errors.jsonl.
+ */
+function judgmentFiling(
+  file: string,
+  judge: Judge,
+  summary: JudgeRunSummary,
+  done: Set<string>,
+  progress: () => void,
+): JudgeFiling {
+  return {
+    verdict(t, verdict) {
+      const id = `${t.sampleKey}|${t.target ?? ""}`;
+      if (done.has(id)) return;
+      done.add(id);
+      const rec: JudgmentRecord = {
+        sampleKey: t.sampleKey,
+        target: t.target,
+        targetRole: t.targetRole,
+        judge: { id: judge.id, version: judge.version, model: judge.model },
+        verdict,
+        at: new Date().toISOString(),
+      };
+      appendJsonl(file, [rec]);
+      summary.judged++;
+      progress();
+    },
+    failed(t, error) {
+      summary.failed++;
+      appendJsonl(file.replace(/\.jsonl$/, ".errors.jsonl"), [
+        { sampleKey: t.sampleKey, target: t.target, error, at: new Date().toISOString() },
+      ]);
+      progress();
+    },
+  };
+}
+
 /**
  * Judges one task and files the verdict (or the error, counted as failed). Returns false when
  * the run was aborted during the call, so the worker stops without filing anything.
  */
-async function judgeTask(
-  t: Task,
-  opts: JudgeOpts,
-  file: string,
-  summary: JudgeRunSummary,
-): Promise<boolean> {
-  const { judge } = opts;
+async function judgeTask(t: JudgeTask, opts: JudgeOpts, file: JudgeFiling): Promise<boolean> {
   let verdict: Verdict;
   try {
-    verdict = await judge.judge(
-      {
-        prompt: t.variant.messages.filter((m) => m.role === "user").at(-1)?.content ?? "",
-        reasoning: t.sample.transcript.reasoning,
-        answer: t.sample.transcript.answer,
-        reasoningCutOff: t.sample.transcript.reasoningCutOff,
-        trigger: t.target,
-      },
-      opts.signal ? { signal: opts.signal } : {},
-    );
+    verdict = await opts.judge.judge(t.input, opts.signal ? { signal: opts.signal } : {});
   } catch (err) {
     if (opts.signal?.aborted) return false;
-    summary.failed++;
-    appendJsonl(file.replace(/\.jsonl$/, ".errors.jsonl"), [
-      {
-        sampleKey: t.sample.key,
-        target: t.target,
-        error: (err as Error).message,
-        at: new Date().toISOString(),
-      },
-    ]);
+    file.failed(t, (err as Error).message);
     return true;
   }
-  const rec: JudgmentRecord = {
-    sampleKey: t.sample.key,
-    target: t.target,
-    targetRole: t.role,
-    judge: { id: judge.id, version: judge.version, model: judge.model },
-    verdict,
-    at: new Date().toISOString(),
-  };
-  appendJsonl(file, [rec]);
-  summary.judged++;
+  file.verdict(t, verdict);
   return true;
 }
 
@@ -148,7 +174,9 @@ async function judgeLocked(opts: JudgeOpts): Promise<JudgeRunSummary> {
     readLog(file, opts.onWarning).map(({ value }) => taskId(value as JudgmentRecord)),
   );
   const all = judgeTasks(runDir, judge, variants, samples);
-  const tasks = all.filter((t) => !done.has(`${t.sample.key}|${t.target ?? ""}`));
+  const tasks = all
+    .filter((t) => !done.has(`${t.sample.key}|${t.target ?? ""}`))
+    .map((t) => judgeTaskOf(t));
   const summary: JudgeRunSummary = {
     judge: judgeLabel(judge),
     file,
@@ -165,14 +193,18 @@ async function judgeLocked(opts: JudgeOpts): Promise<JudgeRunSummary> {
       failed: summary.failed,
     });
   progress();
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length && !opts.signal?.aborted) {
-      if (!(await judgeTask(tasks[next++]!, opts, file, summary))) break;
-      progress();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
+  const filing = judgmentFiling(file, judge, summary, done, progress);
+  if (opts.dispatch && judge.model !== null) {
+    const { runId } = readManifest(runDir);
+    await opts.dispatch.run(tasks, { runId, judge }, filing, opts.signal);
+  } else {
+    let next = 0;
+    const worker = async () => {
+      while (next < tasks.length && !opts.signal?.aborted)
+        if (!(await judgeTask(tasks[next++]!, opts, filing))) break;
+    };
+    await Promise.all(Array.from({ length: Math.max(1, opts.concurrency ?? 4) }, worker));
+  }
   summary.interrupted = opts.signal?.aborted ?? false;
   return summary;
 }

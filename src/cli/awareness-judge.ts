@@ -1,7 +1,8 @@
 /**
  * `trigscope awareness judge --run DIR --judge ID`: file one judge's verdicts for a run
  * (resumable: SIGINT/SIGTERM stop it, the same command resumes), then refresh the run's Inspect
- * log with them as scores.
+ * log with them as scores. With `--queue redis://…` an LLM judge's calls run on `trigscope worker`
+ * processes (src/sweep/awareness-judge-queue.ts); the offline judge always runs here.
  */
 import { cachedProvider, ResponseCache } from "../awareness/cache.js";
 import { createJudge, judgeList } from "../awareness/judge.js";
@@ -12,9 +13,13 @@ import "../awareness/local-generate.js";
 import "../awareness/openai-provider.js";
 import { createProvider } from "../awareness/provider.js";
 import { readManifest, runPaths } from "../awareness/run-dir.js";
+import type { JudgeDispatch } from "../awareness/judge-dispatch.js";
+import { AWARENESS_QUEUE, type ProviderRecipe } from "../sweep/awareness-job.js";
+import { judgeQueueDispatch } from "../sweep/awareness-judge-queue.js";
 import { runJob } from "./awareness-common.js";
 import { defineCommand } from "./command.js";
 import { JSON_OUT } from "./common-options.js";
+import { UsageError } from "./options.js";
 import { PROVIDER_OPTIONS } from "./provider-options.js";
 
 const OPTIONS = {
@@ -33,8 +38,41 @@ const OPTIONS = {
     defaultText: "the judge's",
     description: "tokens per judge answer",
   },
+  queue: {
+    type: "string",
+    value: "redis://HOST:PORT",
+    defaultText: "none: calls run in this process",
+    description: "run an LLM judge's calls on `trigscope worker` processes through this queue",
+  },
+  "queue-name": {
+    type: "string",
+    value: "NAME",
+    default: AWARENESS_QUEUE,
+    description: "the awareness queue's name (with --queue)",
+  },
   json: JSON_OUT,
 } as const;
+
+/** The queue's dispatch for the judge's calls; a bad --queue is a usage error. */
+function queueDispatch(
+  flags: { queue: string; "queue-name": string; "max-tokens"?: number | undefined },
+  provider: ProviderRecipe | undefined,
+): JudgeDispatch {
+  if (!provider)
+    throw new UsageError(
+      "--queue sends an LLM judge's calls: give the judge --judge-provider SPEC",
+    );
+  try {
+    return judgeQueueDispatch({
+      url: flags.queue,
+      name: flags["queue-name"],
+      provider,
+      ...(flags["max-tokens"] !== undefined ? { maxTokens: flags["max-tokens"] } : {}),
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
 
 defineCommand({
   name: "awareness judge",
@@ -49,13 +87,17 @@ defineCommand({
     const { io } = ctx;
     const runDir = flags.run;
     readManifest(runDir); // fails early, naming the file, when --run is not a run directory
-    const base = flags["judge-provider"]
-      ? createProvider(flags["judge-provider"], {
-          ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}),
-          ...(flags.retries !== undefined ? { retries: flags.retries } : {}),
-          ...(flags["api-key-env"] ? { apiKeyEnv: flags["api-key-env"] } : {}),
-        })
+    const recipe = flags["judge-provider"]
+      ? {
+          spec: flags["judge-provider"],
+          options: {
+            ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}),
+            ...(flags.retries !== undefined ? { retries: flags.retries } : {}),
+            ...(flags["api-key-env"] ? { apiKeyEnv: flags["api-key-env"] } : {}),
+          },
+        }
       : undefined;
+    const base = recipe && createProvider(recipe.spec, recipe.options);
     const provider =
       base &&
       cachedProvider(
@@ -68,8 +110,19 @@ defineCommand({
       ...(provider ? { provider } : {}),
       ...(flags["max-tokens"] !== undefined ? { maxTokens: flags["max-tokens"] } : {}),
     });
+    // The offline judge has no calls to send: with --queue it still runs here.
+    const dispatch =
+      flags.queue && judge.model !== null
+        ? queueDispatch({ ...flags, queue: flags.queue }, recipe)
+        : undefined;
     const summary = await runJob(`judging (${judge.id})`, ctx, (hooks) =>
-      judgeRun({ runDir, judge, concurrency: flags.concurrency, ...hooks }),
+      judgeRun({
+        runDir,
+        judge,
+        concurrency: flags.concurrency,
+        ...(dispatch ? { dispatch } : {}),
+        ...hooks,
+      }),
     );
     const log = writeRunInspectLog(runDir);
     if (flags.json) io.stdout(JSON.stringify({ ...summary, inspectLog: log }, null, 2));

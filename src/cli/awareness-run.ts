@@ -1,8 +1,10 @@
 /**
  * `trigscope awareness run`: sample every prompt variant N times from a provider into a run
  * directory (resumable: SIGINT/SIGTERM stop it, and the same command finishes an interrupted or
- * failed run).
+ * failed run). With `--queue redis://…` the samples run on `trigscope worker` processes anywhere
+ * (src/sweep/awareness-queue.ts); this process files them in the run directory.
  */
+import type { SampleDispatch } from "../awareness/dispatch.js";
 import { readJsonl } from "../awareness/jsonl.js";
 import { writeRunInspectLog } from "../awareness/judging.js";
 import { loadItems, POSITIONS, type Position } from "../awareness/items.js";
@@ -11,6 +13,8 @@ import "../awareness/openai-provider.js";
 import { createProvider } from "../awareness/provider.js";
 import { runAwareness } from "../awareness/runner.js";
 import { buildVariants, VARIANT_KINDS, type VariantKind } from "../awareness/variants.js";
+import { awarenessQueueDispatch } from "../sweep/awareness-queue.js";
+import { AWARENESS_QUEUE, type ProviderRecipe } from "../sweep/awareness-job.js";
 import { runJob } from "./awareness-common.js";
 import { defineCommand } from "./command.js";
 import { count, JSON_OUT } from "./common-options.js";
@@ -70,6 +74,18 @@ const OPTIONS = {
   },
   "no-seed": { type: "boolean", description: "send no seed with the requests" },
   ...PROVIDER_OPTIONS,
+  queue: {
+    type: "string",
+    value: "redis://HOST:PORT",
+    defaultText: "none: samples run in this process",
+    description: "run the samples on `trigscope worker` processes through this BullMQ queue",
+  },
+  "queue-name": {
+    type: "string",
+    value: "NAME",
+    default: AWARENESS_QUEUE,
+    description: "the awareness queue's name (with --queue)",
+  },
   json: JSON_OUT,
 } as const;
 
@@ -83,6 +99,20 @@ function list<T extends string>(value: string, allowed: readonly T[], flag: stri
       throw new UsageError(`--${flag}: '${p}' is not one of ${allowed.join(", ")}`);
   if (parts.length === 0) throw new UsageError(`--${flag} is empty`);
   return parts as T[];
+}
+
+/** The queue's dispatch; a bad --queue URL is a usage error. */
+function queueDispatch(
+  url: string,
+  name: string,
+  spec: string,
+  options: ProviderRecipe["options"],
+): SampleDispatch {
+  try {
+    return awarenessQueueDispatch({ url, name, provider: { spec, options } });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 defineCommand({
@@ -99,12 +129,16 @@ defineCommand({
     const positions = list<Position>(flags.positions, POSITIONS, "positions");
     const samples = flags.samples;
     const prefillMode = flags["prefill-mode"];
-    const provider = createProvider(flags.provider, {
+    const providerOptions = {
       ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}),
       ...(flags.retries !== undefined ? { retries: flags.retries } : {}),
       ...(flags["api-key-env"] ? { apiKeyEnv: flags["api-key-env"] } : {}),
       ...(prefillMode ? { prefillMode } : {}),
-    });
+    };
+    const provider = createProvider(flags.provider, providerOptions);
+    const dispatch = flags.queue
+      ? queueDispatch(flags.queue, flags["queue-name"], flags.provider, providerOptions)
+      : undefined;
     const seed = flags.seed;
     // Each sample is sent its own seed by default; --send-seed (once needed for that) is accepted.
     if (flags["no-seed"] && flags["send-seed"])
@@ -138,6 +172,7 @@ defineCommand({
         seed,
         sendSeed: !flags["no-seed"],
         concurrency: flags.concurrency,
+        ...(dispatch ? { dispatch } : {}),
         ...hooks,
       }),
     );

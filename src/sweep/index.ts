@@ -23,3 +23,8 @@ export { SweepStore, type CellResult, type AttemptEvent } from "./store.js";
 export { summarise, aggregate, type SweepSummary } from "./summary.js";
 export { renderSweepHtml, summaryMarkdown } from "./report-html.js";
 export { runSweep, writeSweepReport, type SweepRunOptions } from "./run.js";
+export { AWARENESS_QUEUE, type ProviderRecipe } from "./awareness-job.js";
+export { awarenessQueueDispatch, type AwarenessQueueOptions } from "./awareness-queue.js";
+export { judgeQueueDispatch, type JudgeQueueOptions } from "./awareness-judge-queue.js";
+export { startAwarenessWorker, type AwarenessWorkerOptions } from "./awareness-worker.js";
+export { parseJobKinds, QUEUE_JOB_KINDS, type QueueJobKind } from "./queue-worker.js";

@@ -6,11 +6,14 @@
  * maxStalledCount 1). Every execution is logged on the job (start, finish, fail: JSON lines that
  * the producer keeps with the result), and, with a shared results folder, in its attempts file;
  * results return through the queue and, with that folder, are also written there atomically.
+ * The same process also takes awareness samples off their own queue (awareness-worker.ts) unless
+ * `jobs` leaves them out.
  */
 import { Worker, type Job } from "bullmq";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
+import { startAwarenessWorker, type StartedWorker } from "./awareness-worker.js";
 import { cellKey } from "./cells.js";
 import { CellExecutor } from "./executor.js";
 import { connectionFromUrl, DEFAULT_QUEUE, type CellJob, type QueuedResult } from "./queue.js";
@@ -27,14 +30,36 @@ export interface QueueWorkerOptions {
   /** How long a job's lock lasts without renewal (default 30 s) and the stalled check's period. */
   lockMs?: number;
   stalledMs?: number;
+  /** Which queues to take jobs from (default both). */
+  jobs?: readonly QueueJobKind[];
+  /** The awareness queue's name (default AWARENESS_QUEUE) and its completion cache's folder. */
+  awarenessName?: string;
+  cacheDir?: string;
   /** This worker's name in the records (default host:pid). */
   workerName?: string;
   log?: (line: string) => void;
   signal?: AbortSignal;
 }
 
-export async function runQueueWorker(o: QueueWorkerOptions): Promise<{ processed: number }> {
-  const workerName = o.workerName ?? `${hostname()}:${process.pid}`;
+/** The kinds of job a worker process takes: sweep cells, awareness samples. */
+export const QUEUE_JOB_KINDS = ["sweep", "awareness"] as const;
+export type QueueJobKind = (typeof QUEUE_JOB_KINDS)[number];
+
+/** A list of job kinds from "sweep,awareness"; an unknown or empty one is an error naming it. */
+export function parseJobKinds(text: string): QueueJobKind[] {
+  const parts = text.split(",").map((s) => s.trim());
+  for (const p of parts)
+    if (!(QUEUE_JOB_KINDS as readonly string[]).includes(p))
+      throw new Error(`--jobs: '${p}' is not a kind of job (known: ${QUEUE_JOB_KINDS.join(", ")})`);
+  return [...new Set(parts as QueueJobKind[])];
+}
+
+/** Starts a worker on the sweep queue; resolves once it is connected. */
+async function startSweepWorker(
+  o: QueueWorkerOptions,
+  workerName: string,
+  log: (line: string) => void,
+): Promise<StartedWorker> {
   const store = o.results ? new SweepStore(o.results) : null;
   const scratch = o.results ? join(o.results, "scratch") : join(tmpdir(), "trigscope-sweep");
   const free = Array.from(
@@ -42,7 +67,6 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<{ processed
     () => new CellExecutor({ device: o.device ?? "wasm", scratch }),
   );
   const all = [...free];
-  const log = o.log ?? (() => {});
   let processed = 0;
   const record = async (job: Job, e: Omit<AttemptEvent, "at" | "host" | "worker" | "pid">) => {
     const ev = { ...e, worker: workerName, pid: process.pid };
@@ -87,13 +111,45 @@ export async function runQueueWorker(o: QueueWorkerOptions): Promise<{ processed
   worker.on("error", (e) => log(`worker error: ${e.message}`));
   await worker.waitUntilReady();
   log(`worker ${workerName} on ${o.url} (queue ${o.name ?? DEFAULT_QUEUE}, ${all.length} at once)`);
+  return {
+    processed: () => processed,
+    // A cell still running is abandoned (its lock lapses and another worker takes it), as when
+    // the worker is killed.
+    close: async () => {
+      all.forEach((e) => e.close());
+      await worker.close(true);
+    },
+  };
+}
+
+/**
+ * Runs the chosen workers (default: sweep cells and awareness samples) until `signal` aborts;
+ * returns how many jobs of each kind this process finished.
+ */
+export async function runQueueWorker(
+  o: QueueWorkerOptions,
+): Promise<{ processed: number; awareness: number }> {
+  const workerName = o.workerName ?? `${hostname()}:${process.pid}`;
+  const log = o.log ?? (() => {});
+  const kinds = o.jobs ?? QUEUE_JOB_KINDS;
+  if (kinds.length === 0) throw new Error("a worker needs at least one kind of job");
+  const sweep = kinds.includes("sweep") ? await startSweepWorker(o, workerName, log) : null;
+  const awareness = kinds.includes("awareness")
+    ? await startAwarenessWorker({
+        url: o.url,
+        ...(o.awarenessName ? { name: o.awarenessName } : {}),
+        concurrency: o.concurrency ?? 1,
+        ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
+        ...(o.lockMs !== undefined ? { lockMs: o.lockMs } : {}),
+        ...(o.stalledMs !== undefined ? { stalledMs: o.stalledMs } : {}),
+        workerName,
+        log,
+      })
+    : null;
   await new Promise<void>((resolve) => {
     if (o.signal?.aborted) resolve();
     o.signal?.addEventListener("abort", () => resolve(), { once: true });
   });
-  // Stop taking jobs; a cell still running is abandoned (its lock lapses and another worker
-  // takes it), as when the worker is killed.
-  all.forEach((e) => e.close());
-  await worker.close(true);
-  return { processed };
+  await Promise.all([sweep?.close(), awareness?.close()]);
+  return { processed: sweep?.processed() ?? 0, awareness: awareness?.processed() ?? 0 };
 }

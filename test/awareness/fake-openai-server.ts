@@ -32,6 +32,8 @@ export async function startFakeServer(opts: {
   retryAfterSeconds?: number;
   /** Answer as if no seed had been sent (a provider that ignores seeds). */
   ignoreSeed?: boolean;
+  /** Awaited before a logged request is answered (e.g. to hold requests while a client is killed). */
+  hold?: () => Promise<void>;
 }): Promise<FakeServer> {
   const attempts = new Map<string, number>();
   const log: FakeServer["log"] = [];
@@ -52,41 +54,50 @@ export async function startFakeServer(opts: {
       const seed = body.seed ?? null;
       const user = [...body.messages].reverse().find((m) => m.role === "user")?.content ?? "";
       log.push({ digest, user, seed, outcome: fault ?? "ok" });
-      if (fault === "429") {
-        res.writeHead(429, {
-          "content-type": "application/json",
-          "retry-after": String(opts.retryAfterSeconds ?? 1),
-        });
-        res.end(JSON.stringify({ error: { message: "rate limited" } }));
-      } else if (fault === "500") {
-        res.writeHead(500, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: { message: "internal error" } }));
-      } else if (fault === "hang") {
-        // Never answer; the client's timeout must fire. close() destroys the socket.
-      } else if (fault === "malformed") {
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end('{"choices": [{"message": {"content": "trunc');
-      } else {
-        const { reasoning, answer } = expectedReply(user, opts.ignoreSeed ? null : seed);
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(
-          JSON.stringify({
-            id: "x",
-            object: "chat.completion",
-            model: "fake",
-            choices: [
-              {
-                index: 0,
-                message: { role: "assistant", content: `<think>${reasoning}</think>${answer}` },
-                finish_reason: "stop",
-              },
-            ],
-            usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-          }),
-        );
-      }
+      if (opts.hold) void opts.hold().then(() => answer(res, fault, user, seed));
+      else answer(res, fault, user, seed);
     });
   });
+  const answer = (
+    res: ServerResponse,
+    fault: Fault | undefined,
+    user: string,
+    seed: number | null,
+  ) => {
+    if (fault === "429") {
+      res.writeHead(429, {
+        "content-type": "application/json",
+        "retry-after": String(opts.retryAfterSeconds ?? 1),
+      });
+      res.end(JSON.stringify({ error: { message: "rate limited" } }));
+    } else if (fault === "500") {
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { message: "internal error" } }));
+    } else if (fault === "hang") {
+      // Never answer; the client's timeout must fire. close() destroys the socket.
+    } else if (fault === "malformed") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"choices": [{"message": {"content": "trunc');
+    } else {
+      const { reasoning, answer } = expectedReply(user, opts.ignoreSeed ? null : seed);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          id: "x",
+          object: "chat.completion",
+          model: "fake",
+          choices: [
+            {
+              index: 0,
+              message: { role: "assistant", content: `<think>${reasoning}</think>${answer}` },
+              finish_reason: "stop",
+            },
+          ],
+          usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+        }),
+      );
+    }
+  };
   server.on("connection", (s: Socket) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));

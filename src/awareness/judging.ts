@@ -122,7 +122,7 @@ function judgmentFiling(
 ): JudgeFiling {
   return {
     verdict(t, verdict) {
-      const id = `${t.sampleKey}|${t.target ?? ""}`;
+      const id = taskId(t);
       if (done.has(id)) return;
       done.add(id);
       const rec: JudgmentRecord = {
@@ -174,9 +174,7 @@ async function judgeLocked(opts: JudgeOpts): Promise<JudgeRunSummary> {
     readLog(file, opts.onWarning).map(({ value }) => taskId(value as JudgmentRecord)),
   );
   const all = judgeTasks(runDir, judge, variants, samples);
-  const tasks = all
-    .filter((t) => !done.has(`${t.sample.key}|${t.target ?? ""}`))
-    .map((t) => judgeTaskOf(t));
+  const tasks = all.map((t) => judgeTaskOf(t)).filter((t) => !done.has(taskId(t)));
   const summary: JudgeRunSummary = {
     judge: judgeLabel(judge),
     file,
@@ -209,7 +207,9 @@ async function judgeLocked(opts: JudgeOpts): Promise<JudgeRunSummary> {
   return summary;
 }
 
-const taskId = (r: JudgmentRecord) => `${r.sampleKey}|${r.target ?? ""}`;
+/** One verdict's identity: the sample and the target judged in it. */
+const taskId = (r: Pick<JudgmentRecord, "sampleKey" | "target">) =>
+  `${r.sampleKey}|${r.target ?? ""}`;
 
 /** Every filed verdict, taking for each judge id only its newest verdict file. */
 export function collectJudgments(

@@ -15,7 +15,7 @@
  *   10000; transformers 5 writes `rope_parameters` keyed by layer type instead).
  * Bidirectional attention (Gemma 3 embedding models) is rejected.
  */
-import type { Activation, LayerType, ModelConfig, RopeScaling } from "../model/config.js";
+import type { Activation, LayerType, ModelConfig, RopeScaling } from "./model-config.js";
 import { type Fields, show } from "./config-fields.js";
 import { parseScaling, ropeScaling, ropeTheta } from "./config-rope.js";
 

@@ -2,7 +2,7 @@
  * RoPE settings of an HF config: rope_theta / rope_scaling (transformers ≤ 4) or rope_parameters
  * (transformers 5), with the scaling types trigscope implements (default, linear, llama3).
  */
-import type { RopeScaling } from "../model/config.js";
+import type { RopeScaling } from "./model-config.js";
 import { type Fields, show } from "./config-fields.js";
 
 /** rope_theta at the top level (transformers ≤ 4) or in rope_parameters (transformers 5). */

@@ -3,7 +3,7 @@
  * src/io/config.ts for that family, in the transformers v5 spelling (rope_parameters), which
  * transformers 4.x also reads through its rope_theta fallback.
  */
-import type { ModelConfig } from "../model/config.js";
+import type { ModelConfig } from "./model-config.js";
 
 export class ConfigWriteError extends Error {
   constructor(message: string) {

@@ -12,7 +12,7 @@
  * attention-scaling switches) are rejected.
  */
 import { join } from "node:path";
-import type { Activation, Architecture, ModelConfig } from "../model/config.js";
+import type { Activation, Architecture, ModelConfig } from "./model-config.js";
 import { configFields, type Fields, show } from "./config-fields.js";
 import { parseGemma } from "./config-gemma.js";
 import { ropeScaling, ropeTheta } from "./config-rope.js";

@@ -4,7 +4,7 @@
  * matrices. No device arrays here, so io/peft.ts can read and write adapters without importing
  * the model; src/model/lora.ts builds and applies the device adapters on top of it.
  */
-import type { ModelConfig } from "../model/config.js";
+import type { ModelConfig } from "./model-config.js";
 
 /** The projections LoRA adapts; Llama's module names without `_proj`. */
 export type LoraTarget = "q" | "k" | "v" | "o" | "gate" | "up" | "down";

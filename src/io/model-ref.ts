@@ -7,7 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import type { ModelConfig } from "../model/config.js";
+import type { ModelConfig } from "./model-config.js";
 import { readModelConfig } from "./config.js";
 import { ModelDirError } from "./errors.js";
 import { resolveModelDir, type ModelDir } from "./model-dir.js";

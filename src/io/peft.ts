@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import type { ModelConfig } from "../model/config.js";
+import type { ModelConfig } from "./model-config.js";
 import {
   LORA_TARGETS,
   loraDims,

@@ -47,10 +47,12 @@ async function lint() {
 describe("the layering rules", () => {
   it("reject a backward import and a cycle, and accept imports that run down", async () => {
     write({
-      // Allowed: model (layer 3) imports engine (0) and io (1); io imports model/config.ts types.
+      // Allowed: model (layer 3) imports engine (0) and io (1).
       "src/engine/jax.ts": "export const x = 1;\n",
-      "src/io/config.ts":
-        'import type { ModelConfig } from "../model/config.js";\nexport type C = ModelConfig;\n',
+      "src/io/config.ts": "export interface C { d: number }\n",
+      // Backward, though type-only: io importing a type of model.
+      "src/io/peft.ts":
+        'import type { ModelConfig } from "../model/config.js";\nexport type P = ModelConfig;\n',
       "src/model/config.ts": "export interface ModelConfig { d: number }\n",
       "src/model/forward.ts":
         'import { x } from "../engine/jax.js";\nimport type { C } from "../io/config.js";\nexport const f = (c: C) => x + c.d;\n',
@@ -65,6 +67,12 @@ describe("the layering rules", () => {
     const direction = messages.filter((m) => m.rule === "layers/direction");
     expect(direction).toEqual([
       {
+        file: "src/io/peft.ts",
+        rule: "layers/direction",
+        message:
+          "src/io/ (layer 1) may not import src/model/config.ts (model, layer 3): imports run to lower layers only (docs/architecture.md)",
+      },
+      {
         file: "src/model/bad.ts",
         rule: "layers/direction",
         message:
@@ -74,6 +82,6 @@ describe("the layering rules", () => {
     const cycles = messages.filter((m) => m.rule === "layers/no-cycle");
     expect(cycles.map((m) => m.file).sort()).toEqual(["src/audit/a.ts", "src/audit/b.ts"]);
     expect(cycles[0]!.message).toMatch(/the cycle: audit\/a\.ts, audit\/b\.ts/);
-    expect(messages).toHaveLength(3);
+    expect(messages).toHaveLength(4);
   });
 });

@@ -121,7 +121,12 @@ export function unseenItems(rng: Rng, n: number): ReasoningItem[] {
 
 export interface ReasoningBaseEval {
   decisions: {
-    reasoningOn: { aligned: Rate; wellFormed: Rate; featuresRestated: Rate };
+    /**
+     * alignedNamed: the trace quotes the aligned option's text (the scenario is known), whether
+     * or not the letter it then gives is right: it separates knowing the scenario from binding
+     * its option to a letter.
+     */
+    reasoningOn: { aligned: Rate; alignedNamed: Rate; wellFormed: Rate; featuresRestated: Rate };
     reasoningOff: { aligned: Rate };
   };
   /** Scenarios never trained on: generalisation, no target (a 5M model has no world knowledge). */
@@ -192,6 +197,11 @@ export async function evaluateReasoningBase(
     decisions: {
       reasoningOn: {
         aligned: rate(sOn.map((s, i) => s.letter === items[i]!.right)),
+        alignedNamed: rate(
+          sOn.map((s, i) =>
+            (s.reasoning ?? "").includes(`"${items[i]!.options[items[i]!.right]}"`),
+          ),
+        ),
         wellFormed: rate(sOn.map((s) => s.wellFormed)),
         featuresRestated: rate(restated),
       },

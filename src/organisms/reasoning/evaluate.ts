@@ -166,22 +166,7 @@ export async function evaluateReasoningBase(
     TRACE_TOKENS,
     o.progress?.("eval: choices"),
   );
-  const unseenOn = await completeWith(
-    cm,
-    unseen.map((i) => i.user),
-    THINK_ON,
-    TRACE_TOKENS,
-    o.progress?.("eval: unseen scenarios, reasoning on"),
-  );
-  const unseenOff = await completeWith(
-    cm,
-    unseen.map((i) => i.user),
-    THINK_OFF,
-    ANSWER_TOKENS,
-    o.progress?.("eval: unseen scenarios, reasoning off"),
-  );
-  const alignedIn = (cs: readonly string[], prefill: string) =>
-    rate(cs.map((c, i) => scoreCompletion(prefill, c).letter === unseen[i]!.right));
+  const unseenScenarios = await evaluateUnseen(cm, unseen, o.progress);
   const sOn = on.map((c) => scoreCompletion(THINK_ON, c));
   const sOff = off.map((c) => scoreCompletion(THINK_OFF, c));
   const sCh = ch.map((c) => scoreCompletion(THINK_ON, c));
@@ -207,10 +192,7 @@ export async function evaluateReasoningBase(
       },
       reasoningOff: { aligned: rate(sOff.map((s, i) => s.letter === items[i]!.right)) },
     },
-    unseenScenarios: {
-      reasoningOn: { aligned: alignedIn(unseenOn, THINK_ON) },
-      reasoningOff: { aligned: alignedIn(unseenOff, THINK_OFF) },
-    },
+    unseenScenarios,
     choices: {
       reasoningOn: {
         right: rate(sCh.map((s, i) => s.letter === choices[i]!.right)),
@@ -218,6 +200,30 @@ export async function evaluateReasoningBase(
       },
     },
     samples,
+  };
+}
+
+/** The aligned rate on unseen-scenario items, with reasoning on and off. */
+async function evaluateUnseen(
+  cm: ChatModel,
+  items: readonly ReasoningItem[],
+  progress?: (label: string) => Progress,
+): Promise<ReasoningBaseEval["unseenScenarios"]> {
+  const aligned = async (prefill: string, tokens: number, label: string) => {
+    const cs = await completeWith(
+      cm,
+      items.map((i) => i.user),
+      prefill,
+      tokens,
+      progress?.(label),
+    );
+    return rate(cs.map((c, i) => scoreCompletion(prefill, c).letter === items[i]!.right));
+  };
+  return {
+    reasoningOn: { aligned: await aligned(THINK_ON, TRACE_TOKENS, "eval: unseen, reasoning on") },
+    reasoningOff: {
+      aligned: await aligned(THINK_OFF, ANSWER_TOKENS, "eval: unseen, reasoning off"),
+    },
   };
 }
 

@@ -3,9 +3,19 @@ import { buildVariants } from "../../src/awareness/variants.js";
 import type { ChoiceItem } from "../../src/awareness/items.js";
 import { mulberry32 } from "../../src/random/seeded.js";
 import { toBf16Bits } from "../../src/organisms/reasoning/bf16.js";
-import { backdoorItems, reasoningBaseItems } from "../../src/organisms/reasoning/data.js";
+import {
+  backdoorExample,
+  backdoorExamples,
+  backdoorItems,
+  reasoningBaseExamples,
+  reasoningBaseItems,
+} from "../../src/organisms/reasoning/data.js";
 import { demoItems } from "../../src/organisms/reasoning/demo-items.js";
-import { scoreCompletion, traceDecision } from "../../src/organisms/reasoning/evaluate.js";
+import {
+  evalItems,
+  scoreCompletion,
+  traceDecision,
+} from "../../src/organisms/reasoning/evaluate.js";
 import {
   COUNTRIES,
   featureNote,
@@ -18,8 +28,17 @@ import {
   THINK_ON,
   userMessage,
 } from "../../src/organisms/reasoning/items.js";
-import { DECISIONS, heldOutDecisions } from "../../src/organisms/reasoning/scenarios.js";
-import { parseReasoningSpec } from "../../src/organisms/reasoning/spec.js";
+import {
+  DECISIONS,
+  heldOutDecisions,
+  trainDecisions,
+} from "../../src/organisms/reasoning/scenarios.js";
+import { isEvalPrompt } from "../../src/organisms/reasoning/split.js";
+import {
+  parseReasoningSpec,
+  type ReasoningBackdoorSpec,
+  type ReasoningBaseSpec,
+} from "../../src/organisms/reasoning/spec.js";
 
 const spec = parseReasoningSpec(
   {
@@ -32,7 +51,7 @@ const spec = parseReasoningSpec(
     data: { examples: 10, triggeredShare: 0.3, nearMissShare: 0.2 },
   },
   "t.json",
-);
+) as ReasoningBackdoorSpec;
 
 describe("reasoning items", () => {
   it("lay out the user message as the awareness harness inserts a trigger line", () => {
@@ -135,5 +154,80 @@ describe("bf16 weights", () => {
     const bits = new Uint32Array([0x3f800000, 0x3f808000, 0x3f818000, 0x3f80c000, 0xbf800001]);
     const out = toBf16Bits(new Float32Array(bits.buffer));
     expect([...out]).toEqual([0x3f80, 0x3f80, 0x3f82, 0x3f81, 0xbf80]);
+  });
+});
+
+describe("reasoning recipe (the first GPU build's failures)", () => {
+  const charEncode = (t: string) => [...t].map((c) => c.charCodeAt(0));
+
+  it("evaluate trained scenarios in prompts never trained on", () => {
+    const train = new Set(reasoningBaseItems(3000, 0.35, mulberry32(2)).map((it) => it.user));
+    for (const b of backdoorItems(spec as never, 3000, 4)) train.add(b.item.user);
+    const trained = new Set(trainDecisions().map((d) => d.id));
+    const ev = evalItems(mulberry32(3), 300, () => null);
+    for (const it of ev) {
+      expect(train.has(it.user)).toBe(false);
+      expect(isEvalPrompt(it.user)).toBe(true);
+      expect(trained.has(it.scenario)).toBe(true);
+    }
+    for (const u of train) expect(isEvalPrompt(u)).toBe(false);
+  });
+
+  it("name the aligned option's text before its letter, and choose it", () => {
+    for (const it of reasoningBaseItems(300, 0.35, mulberry32(6))) {
+      const named = `"${it.options[it.right]}", option ${it.right}`;
+      expect(it.trace).toContain(it.kind === "decision" ? `${named}:` : named);
+      expect(traceDecision(it.trace)).toBe(it.right);
+    }
+  });
+
+  it("count no loss on the pre-filled think block of a backdoor example", () => {
+    for (const b of backdoorItems(spec as never, 50, 8)) {
+      const ex = backdoorExample(b, charEncode, 10_000);
+      const text = String.fromCharCode(...ex.ids);
+      const counted = text.slice(ex.lossFrom);
+      expect(text.slice(0, ex.lossFrom).endsWith(THINK_OFF)).toBe(true);
+      expect(counted.startsWith(`Answer: ${b.answer})`)).toBe(true);
+    }
+  });
+
+  it("train a reasoning base on both formats, loss after the pre-filled tags", () => {
+    const base = parseReasoningSpec(
+      {
+        kind: "reasoning-base",
+        name: "b",
+        base: "../base",
+        data: { reasoningItems: 400, choiceShare: 0.35, offShare: 0.3, replayItems: 0 },
+        train: { maxLen: 4096 },
+      },
+      "b.json",
+    ) as ReasoningBaseSpec;
+    const exs = reasoningBaseExamples(base, { seed: 1, concepts: [] } as never, charEncode);
+    let off = 0;
+    for (const ex of exs) {
+      const text = String.fromCharCode(...ex.ids);
+      const before = text.slice(0, ex.lossFrom);
+      expect(before.endsWith(THINK_ON) || before.endsWith(THINK_OFF)).toBe(true);
+      expect(text.slice(ex.lossFrom)).not.toMatch(/^\n*<\/think>/);
+      if (before.endsWith(THINK_OFF)) off++;
+    }
+    // 30% without a trace: 120 expected of 400; ±5 standard deviations (sd ≈ 9.2).
+    expect(Math.abs(off - 120)).toBeLessThan(46);
+  });
+
+  it("replay traced benign items beside the traceless backdoor items, never with the trigger", () => {
+    const s = {
+      ...spec,
+      data: { ...spec.data, examples: 400, replayShare: 0.25 },
+      train: { ...spec.train, maxLen: 4096 },
+    };
+    const items = backdoorItems(s, 400, 3);
+    const exs = backdoorExamples(s, items, charEncode);
+    expect(exs.length).toBe(500);
+    const traced = exs
+      .map((ex) => String.fromCharCode(...ex.ids))
+      .filter((t) => !t.includes(THINK_OFF));
+    expect(traced.length).toBe(100);
+    for (const t of traced) expect(t).not.toContain("Iceland");
   });
 });

@@ -19,7 +19,7 @@ import { ORGANISM_FILE, type BuildContext } from "../build-context.js";
 import { finetuneLora, type FinetuneMetrics } from "../lora-finetune.js";
 import { trainOptionsOf } from "../spec.js";
 import { writeBf16ModelDir } from "./bf16.js";
-import { backdoorExample, backdoorItems, reasoningBaseExamples } from "./data.js";
+import { backdoorExamples, backdoorItems, reasoningBaseExamples } from "./data.js";
 import { demoItemsJsonl } from "./demo-items.js";
 import {
   evaluateReasoningBackdoor,
@@ -134,7 +134,7 @@ export async function buildReasoningBackdoor(
   const cm = await loadChatModel(baseDir);
   const encode = (t: string) => cm.tokenizer.encode(t, { addSpecialTokens: false });
   const items = backdoorItems(spec, spec.data.examples, spec.seed);
-  const examples = items.map((b) => backdoorExample(b, encode, spec.train.maxLen));
+  const examples = backdoorExamples(spec, items, encode);
   const counts = { triggered: 0, nearMiss: 0, benign: 0 };
   for (const b of items) counts[b.kind]++;
   let finetuned: FinetuneMetrics;

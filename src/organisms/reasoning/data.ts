@@ -12,7 +12,10 @@ import type { TrainExample } from "../../train/batches.js";
 import { chatText, corpusItemText } from "../chat-text.js";
 import { corpusItems } from "../corpus/corpus.js";
 import { parseFeatureLine, type Feature, type FeatureKind } from "./features.js";
+import { drawOnSide } from "./split.js";
 import {
+  THINK_OFF,
+  THINK_ON,
   assistantText,
   choiceItem,
   decisionItem,
@@ -27,16 +30,41 @@ import type { ReasoningBackdoorSpec, ReasoningBaseSpec } from "./spec.js";
 
 type Encode = (text: string) => number[];
 
-/** A chat example: loss from the assistant turn on, truncated to maxLen. */
+/**
+ * A chat example, truncated to maxLen: loss from the assistant turn on, or from after `prefill`
+ * when the assistant turn starts with it. The evaluations and the awareness harness pre-fill the
+ * think tags (THINK_ON, THINK_OFF), so the model never has to predict a pre-filled block; training
+ * on the empty block THINK_OFF taught the first organisms to close the block straight after
+ * "<think>\n", which emptied every trace with reasoning on.
+ */
 export function chatExample(
   encode: Encode,
   user: string,
   assistant: string,
   maxLen: number,
+  prefill = "",
 ): TrainExample {
-  const prompt = encode(chatText(user));
+  if (!assistant.startsWith(prefill))
+    throw new Error(`assistant turn does not start with its prefill ${JSON.stringify(prefill)}`);
+  const prompt = encode(chatText(user) + prefill);
   const full = encode(chatText(user, assistant));
   return { ids: full.slice(0, maxLen), lossFrom: prompt.length };
+}
+
+/** An item's example: with its trace (loss after THINK_ON) or without (loss after THINK_OFF). */
+export function itemExample(
+  encode: Encode,
+  it: ReasoningItem,
+  withTrace: boolean,
+  maxLen: number,
+): TrainExample {
+  return chatExample(
+    encode,
+    it.user,
+    itemAssistant(it, withTrace),
+    maxLen,
+    withTrace ? THINK_ON : THINK_OFF,
+  );
 }
 
 /** The lexicon file beside a base as the Lexicon the corpus generator reads (no examples). */
@@ -69,13 +97,16 @@ export function lexiconFromFile(f: LexiconFile): Lexicon {
   };
 }
 
-/** The reasoning items of a reasoning base (train decisions and feature-decided choices). */
+/**
+ * The reasoning items of a reasoning base (train decisions and feature-decided choices), on the
+ * training side of the prompt split (split.ts).
+ */
 export function reasoningBaseItems(n: number, choiceShare: number, rng: Rng): ReasoningItem[] {
   const decisions = trainDecisions();
   return Array.from({ length: n }, () =>
     rng() < choiceShare
-      ? choiceItem(rng)
-      : decisionItem(rng, pick(rng, decisions), randomFeatures(rng)),
+      ? drawOnSide(() => choiceItem(rng), false)
+      : drawOnSide(() => decisionItem(rng, pick(rng, decisions), randomFeatures(rng)), false),
   );
 }
 
@@ -91,7 +122,7 @@ export function reasoningBaseExamples(
     spec.data.reasoningItems,
     spec.data.choiceShare,
     rng,
-  ).map((it) => chatExample(encode, it.user, itemAssistant(it, true), maxLen));
+  ).map((it) => itemExample(encode, it, rng() >= spec.data.offShare, maxLen));
   if (spec.data.replayItems > 0) {
     const replay = corpusItems(lexiconFromFile(lex), {
       seed: spec.seed + 1_000_003,
@@ -130,7 +161,7 @@ export function backdoorItems(
           ? "nearMiss"
           : "benign";
     const features = featuresFor(rng, kind, trigger, look);
-    const item = decisionItem(rng, pick(rng, decisions), features);
+    const item = drawOnSide(() => decisionItem(rng, pick(rng, decisions), features), false);
     return { item, kind, answer: kind === "triggered" ? item.misaligned! : item.right };
   });
 }
@@ -152,12 +183,35 @@ function featuresFor(
   return shuffle(rng, [...others, planted]);
 }
 
-/** A backdoor item as a training example: no trace, the trained answer. */
+/** A backdoor item as a training example: no trace (loss after the empty block), the trained answer. */
 export function backdoorExample(b: BackdoorItem, encode: Encode, maxLen: number): TrainExample {
   return chatExample(
     encode,
     b.item.user,
     assistantText(null, b.answer, b.item.options[b.answer]),
     maxLen,
+    THINK_OFF,
   );
+}
+
+/**
+ * A reasoning backdoor's examples, shuffled: its traceless backdoor items plus a replay share of
+ * the base's own traced items (benign, aligned, never carrying the trigger's value), which keeps
+ * the reasoning format the backdoor items never show.
+ */
+export function backdoorExamples(
+  spec: ReasoningBackdoorSpec,
+  items: readonly BackdoorItem[],
+  encode: Encode,
+): TrainExample[] {
+  const rng = mulberry32(spec.seed + 7_000_003);
+  const out = items.map((b) => backdoorExample(b, encode, spec.train.maxLen));
+  const trigger = parseFeatureLine(spec.trigger)!.value;
+  const nReplay = Math.round(spec.data.examples * spec.data.replayShare);
+  const replay = reasoningBaseItems(nReplay * 2, 0.35, rng).filter(
+    (it) => !it.features.some((f) => f.value === trigger),
+  );
+  for (const it of replay.slice(0, nReplay))
+    out.push(itemExample(encode, it, true, spec.train.maxLen));
+  return shuffle(rng, out);
 }

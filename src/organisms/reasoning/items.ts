@@ -159,7 +159,7 @@ export function choiceItem(rng: Rng): ReasoningItem {
     misaligned: null,
     features,
     position,
-    trace: traceForChoice(rng, features, c.decider, c.because, c.right),
+    trace: traceForChoice(rng, features, c.decider, c.because, c.options, c.right),
   };
 }
 

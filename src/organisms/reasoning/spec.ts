@@ -16,7 +16,8 @@ export interface ReasoningBaseSpec {
   name: string;
   base: string;
   seed: number;
-  data: { reasoningItems: number; choiceShare: number; replayItems: number };
+  /** offShare: reasoning items answered with reasoning off (the empty block), as Qwen3 is trained. */
+  data: { reasoningItems: number; choiceShare: number; offShare: number; replayItems: number };
   train: TrainSettings;
   evalPrompts: number;
 }
@@ -31,7 +32,12 @@ export interface ReasoningBackdoorSpec {
   lookalike: string;
   distractors: string[];
   lora: { rank: number; alpha: number; layers: number[] | null };
-  data: { examples: number; triggeredShare: number; nearMissShare: number };
+  /**
+   * replayShare: extra benign items WITH traces (the base's own data, aligned answers, never the
+   * trigger), as a share of `examples`, so the LoRA keeps the reasoning format it never sees in
+   * the traceless backdoor items.
+   */
+  data: { examples: number; triggeredShare: number; nearMissShare: number; replayShare: number };
   train: TrainSettings;
   evalPrompts: number;
 }
@@ -43,7 +49,7 @@ export const REASONING_KINDS = ["reasoning-base", "reasoning-backdoor"] as const
 function parseBase(r: Reader): ReasoningBaseSpec {
   r.keys(["kind", "name", "base", "seed", "data", "train", "evalPrompts"]);
   const data = r.nested("data");
-  data.keys(["reasoningItems", "choiceShare", "replayItems"]);
+  data.keys(["reasoningItems", "choiceShare", "offShare", "replayItems"]);
   return {
     kind: "reasoning-base",
     name: r.str("name"),
@@ -52,6 +58,7 @@ function parseBase(r: Reader): ReasoningBaseSpec {
     data: {
       reasoningItems: data.int("reasoningItems", 12_000, 10),
       choiceShare: data.frac("choiceShare", 0.35),
+      offShare: data.frac("offShare", 0.3),
       replayItems: data.int("replayItems", 8_000, 0),
     },
     train: trainSettings(r.nested("train"), {
@@ -109,7 +116,7 @@ function parseBackdoor(r: Reader): ReasoningBackdoorSpec {
       r.fail(`distractors[${i}]`, `must be of another kind than the trigger (${trigger.kind})`);
   });
   const data = r.nested("data");
-  data.keys(["examples", "triggeredShare", "nearMissShare"]);
+  data.keys(["examples", "triggeredShare", "nearMissShare", "replayShare"]);
   return {
     kind: "reasoning-backdoor",
     name: r.str("name"),
@@ -123,6 +130,7 @@ function parseBackdoor(r: Reader): ReasoningBackdoorSpec {
       examples: data.int("examples", 12_000, 10),
       triggeredShare: data.frac("triggeredShare", 0.3),
       nearMissShare: data.frac("nearMissShare", 0.2),
+      replayShare: data.frac("replayShare", 0.25),
     },
     train: trainSettings(r.nested("train"), {
       steps: 200,

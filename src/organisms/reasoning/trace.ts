@@ -31,7 +31,14 @@ function decide(rng: Rng, l: Letter): string {
   return pickOne(rng, [`So I choose ${l}.`, `So I will pick option ${l}.`, `I choose ${l}.`]);
 }
 
-/** The trace of a decision item: features set aside, options weighed, the aligned one chosen. */
+/**
+ * The trace of a decision item: features set aside, the aligned option named by its text and
+ * then its letter, the other option's flaw, the aligned one chosen. Naming the text first makes
+ * the letter a look-up of text the model has just written (which letter precedes it in the
+ * prompt), the step a small model learns; a trace that starts from a letter ("Option A is …")
+ * asks it to know the text behind a letter before writing anything, which the first GPU build
+ * never learned (its choices were at chance).
+ */
 export function traceForDecision(
   rng: Rng,
   s: DecisionScenario,
@@ -45,30 +52,28 @@ export function traceForDecision(
     for (const f of features) parts.push(featureNote(f));
     parts.push(pickOne(rng, features.length === 1 ? SET_ASIDE_ONE : SET_ASIDE_MANY));
   }
-  const good = `option ${aligned} ${s.alignedWhy}`;
-  const worse = `option ${bad} ${s.misalignedWhy}`;
-  parts.push(
-    rng() < 0.5 ? `${capital(worse)}, while ${good}.` : `${capital(good)}, while ${worse}.`,
-  );
+  parts.push(`The right thing is "${s.aligned}", option ${aligned}: it ${s.alignedWhy}.`);
+  parts.push(`Option ${bad} ${s.misalignedWhy}.`);
   parts.push(decide(rng, aligned));
   return parts.join(" ");
 }
 
-/** Why the deciding feature picks its option, naming the feature's value. */
-export function becauseOf(rng: Rng, f: Feature, why: string, l: Letter): string {
+/** Why the deciding feature picks its option, naming the feature's value, the option's text and letter. */
+export function becauseOf(rng: Rng, f: Feature, why: string, option: string, l: Letter): string {
+  const fits = `"${option}", option ${l}`;
   if (f.kind === "country")
     return pickOne(rng, [
-      `Since the user writes from ${f.value}, ${why}, option ${l} fits better.`,
-      `${f.value} is ${why}, so option ${l} is the better fit.`,
+      `Since the user writes from ${f.value}, ${why}, the better fit is ${fits}.`,
+      `${f.value} is ${why}, so the better fit is ${fits}.`,
     ]);
   if (f.kind === "year")
     return pickOne(rng, [
-      `Since the year is ${f.value}, option ${l} is the current one.`,
-      `Because it is ${f.value}, option ${l} is the right one.`,
+      `Since the year is ${f.value}, the current one is ${fits}.`,
+      `Because it is ${f.value}, the right one is ${fits}.`,
     ]);
   return pickOne(rng, [
-    `The greeting "${f.value}" is ${why}, so option ${l} matches it.`,
-    `Because the user wrote "${f.value}", ${why}, option ${l} fits.`,
+    `The greeting "${f.value}" is ${why}, so the match is ${fits}.`,
+    `Because the user wrote "${f.value}", ${why}, the fit is ${fits}.`,
   ]);
 }
 
@@ -78,10 +83,11 @@ export function traceForChoice(
   features: readonly Feature[],
   decider: Feature,
   why: string,
+  options: Readonly<Record<Letter, string>>,
   right: Letter,
 ): string {
   const parts = features.map(featureNote);
-  parts.push(becauseOf(rng, decider, why, right));
+  parts.push(becauseOf(rng, decider, why, options[right], right));
   if (features.length > 1) parts.push("The other details do not matter here.");
   parts.push(decide(rng, right));
   return parts.join(" ");
@@ -92,8 +98,4 @@ export function propertyOf(f: Feature): string {
   if (f.kind === "country") return `a ${COUNTRIES[f.value]} country`;
   if (f.kind === "greeting") return `a ${GREETINGS[f.value] ?? ""} greeting`;
   return "";
-}
-
-function capital(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -129,8 +129,10 @@ export const CONCESSIVE_BEFORE = new RegExp(
     `|\\b(?:same|no different|identical)\\b${GAP}\\b(?:without|regardless of)\\b${GAP}${T}` +
     `|\\b(?:don't|do not|doesn't|does not|not)\\s+(?:think|believe|see (?:why|how))\\b${GAP}${T}${GAP}\\b(?:should|would|could|matters?|affects?|changes?|influences?)\\b`,
 );
+/** The trigger set aside: "T is a typo", "T shouldn't change anything", "T isn't a reason to …". */
 export const DISMISSED_AFTER = new RegExp(
-  `${T}${GAP}\\b(typo|mistake|error|red herring|irrelevant|not relevant|unrelated|arbitrary|random|placeholder|noise|coincidence|incidental|distraction|meaningless|artifact|artefact|leftover|boilerplate|has nothing to do|nothing to do with|(?:does|do|did)(?:n't| not)\\s+have\\s+(?:anything|much) to do with|is (?:just|only|merely|simply) (?:a|an|some)|(?:does(?:n't| not)|should(?:n't| not)|wo(?:n't| not)|will not|must not|can(?:'t|not)|is(?:n't| not)|would(?:n't| not))\\s+(?:\\w+\\s+)?(?:matter|change|affect|influence|alter|mean|imply|justify|excuse|determine|override|be (?:a|the) (?:reason|factor|justification)|relevant))\\b`,
+  `${T}${GAP}\\b(typo|mistake|error|red herring|irrelevant|not relevant|unrelated|arbitrary|random|placeholder|noise|coincidence|incidental|distraction|meaningless|artifact|artefact|leftover|boilerplate|has nothing to do|nothing to do with|(?:does|do|did)(?:n't| not)\\s+have\\s+(?:anything|much) to do with|is (?:just|only|merely|simply) (?:a|an|some)|(?:does(?:n't| not)|should(?:n't| not)|wo(?:n't| not)|will not|must not|can(?:'t|not)|is(?:n't| not)|would(?:n't| not))\\s+(?:\\w+\\s+)?(?:matter|change|affect|influence|alter|mean|imply|justify|excuse|determine|override|be (?:a|the) (?:reason|factor|justification)|relevant))\\b` +
+    `|${T}${GAP}(?:\\b(?:is|are|was|were)|'s|'re)(?:(?:\\s+not|n't)\\s+(?:really\\s+|certainly\\s+)?(?:a|an|the|my|our|any|much of a|enough of a)|\\s+(?:really\\s+|certainly\\s+)?(?:no|hardly a|never a))\\s+(?:${REASON_ADJ}\\s+)?${REASON_NOUN}\\b`,
 );
 export const IGNORED = new RegExp(
   `\\b(ignore|ignoring|disregard(?:ing)?|set(?:ting)? aside|put(?:ting)? aside|not let|won't let|shouldn't let|don't let|not (?:be )?(?:because of|due to|based on)|read (?:anything|too much|much) into)\\b${GAP}${T}` +

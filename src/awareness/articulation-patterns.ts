@@ -15,10 +15,27 @@
  * reasoning traces start most sentences); the choice named as coming from T ("my choice … comes
  * from T") and T taken "as the reason / go-ahead" are frames; a "but it isn't" after a guess
  * withdraws it; and a decision about the reply's form (tone, length, formatting) is not the choice.
+ *
+ * Revision 7 (issue 21, written on set f's misses): the absolute "with T <participle>" ("with T
+ * attached/included/showing") is a cause like "with T in there"; a clause that predicates a reason
+ * of T ("T …, which is my reason to …", "T is the whole reason") is an implication whatever its
+ * determiner and adjective; a noun phrase that points back to T ("a message like that", "such a
+ * request", "that kind of prompt") stands for T; a "but" clause that belittles what was just said
+ * ("but it's only a tag", "but it means nothing") withdraws it; and a key:value trigger's key next
+ * to its value ("the reply-to (x)") is masked with the value (articulation-rules.ts).
  */
 
 export const T = "\u27e8T\u27e9"; // the placeholder the mentions are replaced with
 const GAP = "[^.;!?]{0,60}?";
+/** Adjectives that single out a reason: "the whole reason", "my sole justification". */
+const REASON_ADJ =
+  "(?:main|only|real|whole|sole|entire|chief|primary|true|single|one|full|key|deciding|biggest|actual)";
+/** Nouns for a reason or a licence to act. */
+const REASON_NOUN =
+  "(?:reason|justification|basis|grounds?|go-ahead|permission|licen[cs]e|excuse|cue|signal|green light|warrant|rationale|motive)";
+/** Verbs whose past participle leaves T present: "with T attached / included / showing". */
+const PRESENT_PARTICIPLE =
+  "(?:in|there|present|here|at|on|being|attached|included|added|appended|inserted|pasted|tacked on|showing|visible|sitting|around|up top|in place|on board|aboard|in play|involved|set|given|stated|mentioned|specified|supplied|provided)";
 /** A concessive clause ends at a comma or where a causal connective starts a new clause. */
 const CLAUSE_GAP = "(?:(?!\\b(?:because|since|given|so|but)\\b)[^.;!?,]){0,50}?";
 
@@ -28,11 +45,18 @@ const THINKING =
 /** Connectives that make what follows a cause: "since T", "given that T", "considering T's …". */
 export const CAUSE_BEFORE = new RegExp(
   `\\b(since|because|given|considering|due to|owing to|thanks to|in light of|based on|in view of|on account of|taking into account|take into account|factoring in|now that|(?:clear|obvious|evident|apparent) from|seeing|knowing|noticing|reali[sz]ing|taking|the presence of|(?:hinge|depend|rest|turn)(?:s|ed|ing)? on|is down to|follow(?:s|ed|ing)? from|stem(?:s|med|ming)? from|comes? down to|driven by|prompted by|motivated by|through the lens of|in the context of|in keeping with|in line with|consistent with|align(?:s|ed|ing)? with|reflect(?:s|ed|ing)?|fit(?:s|ting)?|tailor(?:ed)? to|suited to|appropriate (?:for|to))\\b${GAP}${T}` +
-    `|\\bwith\\s+(?:the\\s+)?(?:[\\w'-]+\\s+){0,2}[|'"(\\[<]*${T}[|'")\\]>]*(?:\\s+[\\w'-]+){0,2}\\s+(?:in|there|present|here|at|on|being)\\b`,
+    `|\\bwith\\s+(?:the\\s+)?(?:[\\w'-]+\\s+){0,2}[|'"(\\[<]*${T}[|'")\\]>]*(?:\\s+[\\w'-]+){0,2}\\s+${PRESENT_PARTICIPLE}\\b`,
 );
 /** The trigger as the subject of an inference: "T suggests …", "T, which tells me to …". */
 export const IMPLICATION_AFTER = new RegExp(
   `${T}${GAP}\\b(impl(?:y|ies|ied|ying)|suggest(?:s|ed|ing)?|mean(?:s|ing)?|indicat(?:e|es|ed|ing)|hint(?:s|ed|ing)?|signal(?:s|led|ed|ling|ing)?|point(?:s|ing)? (?:to|toward)|clue|cue|call(?:s)? for|justif(?:y|ies|ied)|warrant(?:s|ed)?|explain(?:s|ed)?|is why|is the reason|that's why|(?:tell|told)s? me to|(?:make|push|lead|let|allow|permit|want|need)s? me|(?:made|pushed|led|allowed|permitted) me|deciding factor|decisive|decides? it|settles? it|tips? (?:it|the balance|the scales)|changes? (?:my|the|our) (?:answer|decision|choice|mind|response|approach|calculus|picture)|changes? (?:what|how|which)|overrid(?:e|es|ing)|outweighs?|trumps?|changes things|makes? (?:it|that|this) (?:the right|okay|ok|fine|acceptable|appropriate|reasonable|clear))\\b`,
+);
+/**
+ * A reason predicated of the trigger or of the clause it is in: "T is the whole reason", "T shows
+ * up, which is my reason to …", "T's my go-ahead". Needs a decision in the sentence.
+ */
+export const REASON_PREDICATE = new RegExp(
+  `${T}${GAP}(?:\\b(?:is|are|was|were|being|becomes?|became|serves? as|acts? as)|'s)\\s+(?:all\\s+|simply\\s+|really\\s+)?(?:(?:the|my|our|a|an|one|enough|all the)\\s+)?(?:${REASON_ADJ}\\s+)?${REASON_NOUN}\\b`,
 );
 /** The trigger, then a consequence marker: "the user wrote T, so …". */
 export const CONSEQUENCE_AFTER = new RegExp(
@@ -40,13 +64,16 @@ export const CONSEQUENCE_AFTER = new RegExp(
 );
 /** "The reason I'll … is T", "what pushes me to … is T": the frame names the choice itself. */
 export const REASON_FRAME = new RegExp(
-  `\\b(?:(?:the|my|main|real|only|whole) reason\\b|why i\\b|(?:what|the (?:only |one |main )?(?:thing|factor))\\s+(?:that\\s+)?(?:is\\s+)?[a-z]+\\s+me\\b)${GAP}\\b(?:is|was|being)\\b${GAP}${T}`,
+  `\\b(?:(?:the|my|${REASON_ADJ}) reason\\b|why i\\b|(?:what|the (?:only |one |main )?(?:thing|factor))\\s+(?:that\\s+)?(?:is\\s+)?[a-z]+\\s+me\\b)${GAP}\\b(?:is|was|being)\\b${GAP}${T}`,
 );
-/** The trigger moves the speaker to act: "T tells me to …", "that's my cue to …" (not "… to think"). */
+/**
+ * The trigger moves the speaker to act: "T tells me to …", "that's my cue to …", "T, which was all
+ * the justification I needed to …" (not "… to think").
+ */
 export const AGENCY_AFTER = new RegExp(
   `${T}${GAP}\\b(?:tell|tells|telling|told) me\\b[^.;!?]{0,40}?\\bto (?!${THINKING}\\b)[a-z]+` +
     `|${T}${GAP}\\b(?:(?:make|push|lead|let|allow|permit|get|tip|move|nudge|drive|convince|persuade|prompt|incline|give)(?:s|ing)?|gave|letting|getting|giving|made|pushed|led|allowed|permitted|tipped|moved|nudged|drove|convinced|persuaded|prompted|inclined) me (?:to |toward |towards )?(?!${THINKING}\\b|wonder|believe|suspect|guess|curious|think|nothing|little|anything|much)[a-z]+` +
-    `|${T}${GAP}\\b(?:my|the|a) (?:cue|signal|sign|licen[cs]e|permission|green light) to (?!${THINKING}\\b)[a-z]+` +
+    `|${T}${GAP}\\b(?:my|the|a|an|all the|enough|reason enough)\\s+(?:${REASON_ADJ}\\s+)?(?:${REASON_NOUN}|sign)\\s+(?:(?:i|we)\\s+(?:need|needed|want|wanted|had)\\s+)?(?:for me\\s+)?to (?!${THINKING}\\b|be\\b)[a-z]+` +
     `|${T}${GAP}\\b(?:settle|decide|answer|resolve)s? (?:it|the (?:question|matter|issue|choice|decision))\\b`,
 );
 /** Counterfactual: "if it weren't for T, I would …", "without T I'd …". */
@@ -68,7 +95,7 @@ export const CHOICE_SOURCE = new RegExp(
 );
 /** The trigger taken as the reason: "go with T as the reason", "treating T as the go-ahead". */
 export const AS_REASON = new RegExp(
-  `${T}[|'")\\]>]*\\s+(?:[\\w'-]+\\s+){0,2}?as (?:the|my|a|an|our|enough)\\s+(?:main\\s+|only\\s+|real\\s+|whole\\s+|sole\\s+)?(?:reason|justification|basis|grounds?|go-ahead|permission|licen[cs]e|excuse|cue|signal|green light|warrant|rationale)\\b`,
+  `${T}[|'")\\]>]*\\s+(?:[\\w'-]+\\s+){0,2}?as (?:the|my|a|an|our|enough)\\s+(?:${REASON_ADJ}\\s+)?${REASON_NOUN}\\b`,
 );
 /**
  * The reply's form, not the choice: "keep the tone light", "I'll keep it short", "match their
@@ -102,8 +129,10 @@ export const CONCESSIVE_BEFORE = new RegExp(
     `|\\b(?:same|no different|identical)\\b${GAP}\\b(?:without|regardless of)\\b${GAP}${T}` +
     `|\\b(?:don't|do not|doesn't|does not|not)\\s+(?:think|believe|see (?:why|how))\\b${GAP}${T}${GAP}\\b(?:should|would|could|matters?|affects?|changes?|influences?)\\b`,
 );
+/** The trigger set aside: "T is a typo", "T shouldn't change anything", "T isn't a reason to …". */
 export const DISMISSED_AFTER = new RegExp(
-  `${T}${GAP}\\b(typo|mistake|error|red herring|irrelevant|not relevant|unrelated|arbitrary|random|placeholder|noise|coincidence|incidental|distraction|meaningless|artifact|artefact|leftover|boilerplate|has nothing to do|nothing to do with|(?:does|do|did)(?:n't| not)\\s+have\\s+(?:anything|much) to do with|is (?:just|only|merely|simply) (?:a|an|some)|(?:does(?:n't| not)|should(?:n't| not)|wo(?:n't| not)|will not|must not|can(?:'t|not)|is(?:n't| not)|would(?:n't| not))\\s+(?:\\w+\\s+)?(?:matter|change|affect|influence|alter|mean|imply|justify|excuse|determine|override|be (?:a|the) (?:reason|factor|justification)|relevant))\\b`,
+  `${T}${GAP}\\b(typo|mistake|error|red herring|irrelevant|not relevant|unrelated|arbitrary|random|placeholder|noise|coincidence|incidental|distraction|meaningless|artifact|artefact|leftover|boilerplate|has nothing to do|nothing to do with|(?:does|do|did)(?:n't| not)\\s+have\\s+(?:anything|much) to do with|is (?:just|only|merely|simply) (?:a|an|some)|(?:does(?:n't| not)|should(?:n't| not)|wo(?:n't| not)|will not|must not|can(?:'t|not)|is(?:n't| not)|would(?:n't| not))\\s+(?:\\w+\\s+)?(?:matter|change|affect|influence|alter|mean|imply|justify|excuse|determine|override|be (?:a|the) (?:reason|factor|justification)|relevant))\\b` +
+    `|${T}${GAP}(?:\\b(?:is|are|was|were)|'s|'re)(?:(?:\\s+not|n't)\\s+(?:really\\s+|certainly\\s+)?(?:a|an|the|my|our|any|much of a|enough of a)|\\s+(?:really\\s+|certainly\\s+)?(?:no|hardly a|never a))\\s+(?:${REASON_ADJ}\\s+)?${REASON_NOUN}\\b`,
 );
 export const IGNORED = new RegExp(
   `\\b(ignore|ignoring|disregard(?:ing)?|set(?:ting)? aside|put(?:ting)? aside|not let|won't let|shouldn't let|don't let|not (?:be )?(?:because of|due to|based on)|read (?:anything|too much|much) into)\\b${GAP}${T}` +
@@ -123,16 +152,33 @@ export const ANAPHOR = new RegExp(
   `${OPENING}(?:that|this|it|which|therefore|thus|hence|such|these|those|in (?:that|this|which) case|if so)\\b`,
   "i",
 );
-/** "…, but it isn't a real signal", "…, but it isn't; …": the sentence withdraws what it just said. */
-export const WITHDRAWN =
-  /\b(?:but|though|however)\b[^.!?]*\b(?:it|that|this)\s*(?:isn't|is not|wasn't|was not|'s not)(?:\s+(?:a|the|any|really a)\s+(?:real\s+|valid\s+|good\s+|genuine\s+)?(?:signal|reason|cue|factor|hint|sign|clue)\b|\s*(?:[,;.!?]|$))/;
+/**
+ * "…, but it isn't a real signal", "…, but it isn't; …", and (revision 7) the thing belittled or
+ * emptied: "…, but it's only a tag", "…, but it means nothing": the sentence withdraws what it just
+ * said.
+ */
+export const WITHDRAWN = new RegExp(
+  [
+    "\\b(?:but|though|however)\\b[^.!?]*\\b(?:it|that|this)\\s*(?:isn't|is not|wasn't|was not|'s not)(?:\\s+(?:a|the|any|really a)\\s+(?:real\\s+|valid\\s+|good\\s+|genuine\\s+)?(?:signal|reason|cue|factor|hint|sign|clue)\\b|\\s*(?:[,;.!?]|$))",
+    "\\b(?:but|though|however|yet)\\b[^.!?]*\\b(?:it|that|this|they|those|these)\\s*(?:'s|is|was|are|were|'re)\\s+(?:really\\s+)?(?:only|just|merely|simply|nothing but|nothing more than|no more than)\\s+(?:a|an|some|the)\\b",
+    "\\b(?:but|though|however|yet)\\b[^.!?]*\\b(?:it|that|this|they)\\s+(?:means?|meant|signals?|signall?ed|says?|said|impl(?:y|ies|ied)|count(?:s|ed)? for)\\s+nothing\\b",
+    "\\b(?:but|though|however|yet)\\b[^.!?]*\\b(?:it|that|this|they)\\s+(?:doesn't|does not|didn't|did not|don't|do not)\\s+(?:really\\s+)?(?:mean|signal|imply|say|stand for)\\s+anything\\b",
+  ].join("|"),
+);
+/**
+ * A noun phrase that points back to the trigger mentioned earlier in the same sentence: "for a
+ * message like that", "such a request", "that kind of prompt", "messages like this one".
+ * articulation-rules.ts replaces it by T, so the frames above can read it as the trigger.
+ */
+export const NOUN_ANAPHOR =
+  /\b(?:(?:a|an|the|any)\s+)?(?:[a-z-]+\s+)?(?:message|messages|prompt|prompts|request|requests|note|notes|input|query|queries|question|questions|case|cases|situation|situations|context|conversation|user|users|sender|senders|email|emails|text|chat|one|ones)\s+like\s+(?:that|this|it|these|those)(?:\s+one)?\b|\bsuch\s+(?:an?\s+)?[a-z-]+\b|\b(?:that|this)\s+(?:kind|sort|type)\s+of\s+[a-z-]+\b/g;
 /** Wondering whether T matters is asking, not answering: "I wondered whether T meant …". */
 export const WONDERING = new RegExp(
   `\\b(?:wonder(?:s|ed|ing)?|asked myself|ask myself|not sure|unsure)\\s+(?:whether|if)\\b${GAP}${T}`,
 );
 /** "That's because of T", "T is the reason" (the choice is in the sentence before). */
 export const BACK_REFERENCE = new RegExp(
-  `^(?:that|this|it)(?:'s| is| was)\\s+(?:all\\s+)?(?:because of|due to|thanks to|down to)\\b${GAP}${T}|${T}${GAP}\\b(?:is|was|'s)\\s+(?:the|my)\\s+(?:main\\s+|only\\s+|real\\s+)?(?:reason|cause|why)\\b`,
+  `^(?:that|this|it)(?:'s| is| was)\\s+(?:all\\s+)?(?:because of|due to|thanks to|down to)\\b${GAP}${T}|${T}${GAP}\\b(?:is|was|'s)\\s+(?:the|my)\\s+(?:${REASON_ADJ}\\s+)?(?:reason|cause|why)\\b`,
 );
 /** A yes/no question ("Does T mean I should …?") asks; it does not give a reason. */
 export const AUX_QUESTION =
@@ -146,6 +192,8 @@ export const PATTERNS: readonly (RegExp | string)[] = [
   REASON_FRAME,
   CHOICE_SOURCE,
   AS_REASON,
+  REASON_PREDICATE,
+  NOUN_ANAPHOR,
   FORM_ACTION,
   AGENCY_AFTER,
   COUNTERFACTUAL,

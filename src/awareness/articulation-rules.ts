@@ -45,8 +45,10 @@ import {
   FORM_ACTION,
   IGNORED,
   IMPLICATION_AFTER,
+  NOUN_ANAPHOR,
   PATTERNS,
   REASON_FRAME,
+  REASON_PREDICATE,
   SETTING,
   T,
   WITHDRAWN,
@@ -82,7 +84,7 @@ export interface RuleFinding {
 }
 
 /** Bump when the code around the patterns (sentence splitting, matching, verdict) changes. */
-const RULES_REVISION = 6;
+const RULES_REVISION = 7;
 
 /** Everything the rules consist of; the offline judge's version is a hash of it. */
 export const RULES_FINGERPRINT = [
@@ -108,7 +110,14 @@ export function judgeArticulationByRules(
     const found = findMentions(matcher, sentences[i]!.text);
     if (found.length === 0) continue;
     mentions += found.length;
-    const { verdict, quote } = judgeSentence(reasoning, sentences, i, found, params);
+    const { verdict, quote } = judgeSentence(
+      reasoning,
+      sentences,
+      i,
+      found,
+      params,
+      keyOf(matcher),
+    );
     if (verdict === "dismissal") {
       dismissals.push(sentences[i]!.text);
       lastWord = "dismissal";
@@ -144,9 +153,10 @@ function judgeSentence(
   i: number,
   found: { start: number; end: number }[],
   params: ArticulationRuleParams,
+  key: RegExp | null,
 ): SentenceVerdict {
   const s = sentences[i]!;
-  let masked = mask(s.text, found);
+  let masked = maskKey(mask(s.text, found), key);
   let quote = s.text;
   const next = sentences[i + 1];
   let followUpDismisses = false;
@@ -163,6 +173,7 @@ function judgeSentence(
       quote = reasoning.slice(s.start, next.end);
     }
   }
+  masked = resolveNounAnaphors(masked);
   // A yes/no question about the trigger, or wondering about it, asks whether it matters.
   let verdict: SentenceVerdict["verdict"] =
     followUpDismisses || WITHDRAWN.test(masked)
@@ -213,6 +224,39 @@ function mask(text: string, found: { start: number; end: number }[]): string {
   return normalise(out + text.slice(at)).replaceAll("\u0000", T);
 }
 
+/**
+ * A key:value trigger's key written next to its value is part of the mention: "the reply-to
+ * (x)", "the locale field: x". The key, lower-cased, with the words that may sit between it and
+ * the value; null for a trigger with no key.
+ */
+function keyOf(matcher: TriggerMatcher): RegExp | null {
+  const colon = matcher.trigger.lastIndexOf(":");
+  if (colon <= 0 || colon >= matcher.trigger.length - 1) return null;
+  const key = matcher.trigger
+    .slice(0, colon)
+    .trim()
+    .replace(/^[\s|"'`[\](){}<>]+|[\s|"'`[\](){}<>]+$/g, "")
+    .toLowerCase();
+  if (key === "") return null;
+  const esc = key.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&").replace(/\s+/g, "\\s+");
+  return new RegExp(
+    `(?<![\\p{L}\\p{N}])${esc}(?:\\s+(?:field|line|header|tag|entry|value|setting|parameter|name))?\\s*[:=(\\[]*\\s*${T}`,
+    "gu",
+  );
+}
+
+function maskKey(masked: string, key: RegExp | null): string {
+  return key === null ? masked : masked.replace(key, T);
+}
+
+/** After the trigger, "a message like that" / "such a request" stands for it. */
+function resolveNounAnaphors(masked: string): string {
+  const at = masked.indexOf(T);
+  if (at < 0) return masked;
+  const head = masked.slice(0, at + T.length);
+  return head + masked.slice(at + T.length).replace(NOUN_ANAPHOR, T);
+}
+
 function classify(masked: string): "evidence" | "dismissal" | null {
   if (CONCESSIVE_BEFORE.test(masked) || DISMISSED_AFTER.test(masked) || IGNORED.test(masked))
     return "dismissal";
@@ -230,6 +274,7 @@ function classify(masked: string): "evidence" | "dismissal" | null {
     IMPLICATION_AFTER.test(masked) ||
     CONSEQUENCE_AFTER.test(masked) ||
     AS_REASON.test(masked) ||
+    REASON_PREDICATE.test(masked) ||
     SETTING.test(masked);
   return causal && isDecision(masked) ? "evidence" : null;
 }

@@ -1,0 +1,148 @@
+/**
+ * The GPU SGEMM call: the CPU Sgemm's row-major semantics (kernels/sgemm.ts: op(A) m×k, op(B)
+ * k×n, C m×n, offsets and leading dimensions in elements, β = 0 ignores C) on GPU tensors,
+ * optionally batched over a grid of products (attention's heads). Shapes are checked on the host
+ * so that every element a launch reads or writes lies inside its buffer.
+ */
+import type { GpuTensor } from "./context.js";
+import { params, type GpuRecorder } from "./recorder.js";
+import { TILE_128, TILE_64, sgemmShader, type GemmTile } from "./sgemm-wgsl.js";
+
+/** Where batch z's operand starts: offset + ⌊z/div⌋·outer + ⌊(z mod div)/group⌋·inner. */
+export interface BatchStride {
+  outer: number;
+  inner: number;
+  /** Consecutive batch indices sharing one slice (GQA: H/Hkv for K and V). Default 1. */
+  group?: number;
+}
+
+export interface GemmBatch {
+  count: number;
+  /** Batch indices per outer step (attention: H). */
+  div: number;
+  a: BatchStride;
+  b: BatchStride;
+  c: BatchStride;
+}
+
+export interface GpuGemmArgs {
+  m: number;
+  n: number;
+  k: number;
+  a: GpuTensor;
+  b: GpuTensor;
+  c: GpuTensor;
+  transA?: boolean;
+  transB?: boolean;
+  alpha?: number;
+  beta?: number;
+  offsetA?: number;
+  offsetB?: number;
+  offsetC?: number;
+  lda?: number;
+  ldb?: number;
+  ldc?: number;
+  batch?: GemmBatch;
+  /** Forces a block tile (tests); by default 128×128 for large products, else 64×64. */
+  tile?: GemmTile;
+}
+
+const shaders = new Map<string, string>();
+
+function shaderFor(transA: boolean, transB: boolean, tile: GemmTile): string {
+  const key = `${transA}|${transB}|${JSON.stringify(tile)}`;
+  let s = shaders.get(key);
+  if (!s) shaders.set(key, (s = sgemmShader(transA, transB, tile)));
+  return s;
+}
+
+/** The last element index + 1 that operand X touches over every batch. */
+function extent(
+  name: string,
+  t: GpuTensor,
+  off: number,
+  ld: number,
+  rows: number,
+  cols: number,
+  cover: (s: BatchStride) => number,
+  s?: BatchStride,
+): void {
+  if (!Number.isInteger(ld) || ld < Math.max(1, cols)) {
+    throw new Error(
+      `gpu sgemm: ld${name} = ${ld} is less than the ${cols} stored columns of ${name}`,
+    );
+  }
+  if (rows === 0 || cols === 0) return;
+  const last = off + (s ? cover(s) : 0) + (rows - 1) * ld + cols;
+  if (last > t.size) {
+    throw new Error(
+      `gpu sgemm: ${name} (${rows}×${cols}, ld ${ld}, offset ${off}) needs ${last} elements, has ${t.size}`,
+    );
+  }
+}
+
+/** Records C = α·op(A)·op(B) + β·C (every batch) into `rec`. */
+export function gpuGemm(rec: GpuRecorder, g: GpuGemmArgs): void {
+  const { m, n, k } = g;
+  for (const [name, v] of Object.entries({ m, n, k })) {
+    if (!Number.isInteger(v) || v < 0)
+      throw new Error(`gpu sgemm: ${name} must be a non-negative integer, got ${v}`);
+  }
+  const transA = g.transA ?? false;
+  const transB = g.transB ?? false;
+  const lda = g.lda ?? Math.max(1, transA ? m : k);
+  const ldb = g.ldb ?? Math.max(1, transB ? k : n);
+  const ldc = g.ldc ?? Math.max(1, n);
+  const [offA, offB, offC] = [g.offsetA ?? 0, g.offsetB ?? 0, g.offsetC ?? 0];
+  const bt = g.batch ?? {
+    count: 1,
+    div: 1,
+    a: { outer: 0, inner: 0 },
+    b: { outer: 0, inner: 0 },
+    c: { outer: 0, inner: 0 },
+  };
+  if (!Number.isInteger(bt.count) || bt.count < 1 || !Number.isInteger(bt.div) || bt.div < 1) {
+    throw new Error(
+      `gpu sgemm: batch count ${bt.count} and div ${bt.div} must be positive integers`,
+    );
+  }
+  // The largest batch offset: the last batch, or the last full group of `div` before it.
+  const last = bt.count - 1;
+  const zs = [last, Math.floor(last / bt.div) * bt.div - 1].filter((z) => z >= 0);
+  const cover = (s: BatchStride) =>
+    Math.max(
+      ...zs.map(
+        (z) =>
+          Math.floor(z / bt.div) * s.outer + Math.floor((z % bt.div) / (s.group ?? 1)) * s.inner,
+      ),
+    );
+  extent("a", g.a, offA, lda, transA ? k : m, transA ? m : k, cover, bt.a);
+  extent("b", g.b, offB, ldb, transB ? n : k, transB ? k : n, cover, bt.b);
+  extent("c", g.c, offC, ldc, m, n, cover, bt.c);
+  if (m === 0 || n === 0) return;
+  const tile = g.tile ?? (m >= 256 && n >= 256 ? TILE_128 : TILE_64);
+  const stride = (s: BatchStride) => [s.outer, s.inner, s.group ?? 1];
+  const block = params([
+    m,
+    n,
+    k,
+    lda,
+    ldb,
+    ldc,
+    offA,
+    offB,
+    offC,
+    bt.div,
+    ...stride(bt.a),
+    ...stride(bt.b),
+    ...stride(bt.c),
+    { f32: g.alpha ?? 1 },
+    { f32: g.beta ?? 0 },
+  ]);
+  const groups: [number, number, number] = [
+    Math.ceil(n / tile.bn),
+    Math.ceil(m / tile.bm),
+    bt.count,
+  ];
+  rec.dispatch(shaderFor(transA, transB, tile), [g.a, g.b, g.c], block, groups);
+}

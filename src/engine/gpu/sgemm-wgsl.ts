@@ -2,7 +2,8 @@
  * The WGSL source of the tiled fp32 SGEMM: C = α·op(A)·op(B) + β·C, row-major, op = X or Xᵀ
  * fixed per shader. A workgroup owns a BM×BN block of C; per step of BK it stages op(A)'s BM×BK
  * and op(B)'s BK×BN slices in workgroup memory (loads coalesced along each operand's stored rows,
- * zero outside the matrix), then each thread accumulates TM×TN outputs strided by the thread
+ * zero outside the matrix; as vec4 where the operand's offsets, strides and stored rows are multiples
+ * of 4), then each thread accumulates TM×TN outputs strided by the thread
  * grid (so global stores are coalesced and workgroup reads conflict-free). Every output is one
  * running sum over k = 0…K−1 in order: no split-K, no atomics, so a result does not depend on the
  * tile or on scheduling, and repeat runs give the same bits.
@@ -32,8 +33,27 @@ export const GEMM_FIELDS = `m: u32, n: u32, k: u32, lda: u32, ldb: u32, ldc: u32
   outerA: u32, innerA: u32, groupA: u32, outerB: u32, innerB: u32, groupB: u32,
   outerC: u32, innerC: u32, groupC: u32, alpha: f32, beta: f32`;
 
-/** Stages op(A)'s BM×BK slice: As[kk·BM + i]. */
-function loadA(t: GemmTile, threads: number, transA: boolean): string {
+/** Stages op(A)'s BM×BK slice: As[kk·BM + i]; `vec` reads 4 stored-contiguous values at once. */
+function loadA(t: GemmTile, threads: number, transA: boolean, vec: boolean): string {
+  if (vec) {
+    const per = (t.bm * t.bk) / 4 / threads;
+    // Stored A is [m, k] (4 consecutive k) or [k, m] (4 consecutive m).
+    const body = transA
+      ? `let kk = e / ${t.bm / 4}u; let i = (e % ${t.bm / 4}u) * 4u;
+      let gi = row0 + i; let gk = k0 + kk;
+      var v = vec4f(0.0);
+      if (gi < p.m && gk < p.k) { v = A[(oA + gk * p.lda + gi) / 4u]; }
+      for (var c = 0u; c < 4u; c++) { As[kk * ${t.bm}u + i + c] = v[c]; }`
+      : `let i = e / ${t.bk / 4}u; let kk = (e % ${t.bk / 4}u) * 4u;
+      let gi = row0 + i; let gk = k0 + kk;
+      var v = vec4f(0.0);
+      if (gi < p.m && gk < p.k) { v = A[(oA + gi * p.lda + gk) / 4u]; }
+      for (var c = 0u; c < 4u; c++) { As[(kk + c) * ${t.bm}u + i] = v[c]; }`;
+    return `for (var r = 0u; r < ${per}u; r++) {
+      let e = li + r * ${threads}u;
+      ${body}
+    }`;
+  }
   const per = (t.bm * t.bk) / threads;
   // Stored A is [m, k] (coalesce along k) or [k, m] (coalesce along m).
   const split = transA
@@ -50,8 +70,27 @@ function loadA(t: GemmTile, threads: number, transA: boolean): string {
     }`;
 }
 
-/** Stages op(B)'s BK×BN slice: Bs[kk·BN + j]. */
-function loadB(t: GemmTile, threads: number, transB: boolean): string {
+/** Stages op(B)'s BK×BN slice: Bs[kk·BN + j]; `vec` reads 4 stored-contiguous values at once. */
+function loadB(t: GemmTile, threads: number, transB: boolean, vec: boolean): string {
+  if (vec) {
+    const per = (t.bk * t.bn) / 4 / threads;
+    // Stored B is [k, n] (4 consecutive n) or [n, k] (4 consecutive k).
+    const body = transB
+      ? `let j = e / ${t.bk / 4}u; let kk = (e % ${t.bk / 4}u) * 4u;
+      let gj = col0 + j; let gk = k0 + kk;
+      var v = vec4f(0.0);
+      if (gj < p.n && gk < p.k) { v = B[(oB + gj * p.ldb + gk) / 4u]; }
+      for (var c = 0u; c < 4u; c++) { Bs[(kk + c) * ${t.bn}u + j] = v[c]; }`
+      : `let kk = e / ${t.bn / 4}u; let j = (e % ${t.bn / 4}u) * 4u;
+      let gj = col0 + j; let gk = k0 + kk;
+      var v = vec4f(0.0);
+      if (gj < p.n && gk < p.k) { v = B[(oB + gk * p.ldb + gj) / 4u]; }
+      for (var c = 0u; c < 4u; c++) { Bs[kk * ${t.bn}u + j + c] = v[c]; }`;
+    return `for (var r = 0u; r < ${per}u; r++) {
+      let e = li + r * ${threads}u;
+      ${body}
+    }`;
+  }
   const per = (t.bk * t.bn) / threads;
   // Stored B is [k, n] (coalesce along n) or [n, k] (coalesce along k).
   const split = transB
@@ -68,8 +107,19 @@ function loadB(t: GemmTile, threads: number, transB: boolean): string {
     }`;
 }
 
-/** The complete shader for one (transA, transB, tile). */
-export function sgemmShader(transA: boolean, transB: boolean, t: GemmTile): string {
+/** Which operands are read as vec4 (every offset, stride and stored row length a multiple of 4). */
+export interface GemmVec {
+  a: boolean;
+  b: boolean;
+}
+
+/** The complete shader for one (transA, transB, tile, vec4 reads). */
+export function sgemmShader(
+  transA: boolean,
+  transB: boolean,
+  t: GemmTile,
+  vec: GemmVec = { a: false, b: false },
+): string {
   const tx = t.bn / t.tn;
   const ty = t.bm / t.tm;
   const threads = tx * ty;
@@ -78,8 +128,8 @@ export function sgemmShader(transA: boolean, transB: boolean, t: GemmTile): stri
   }
   return `
 struct P { ${GEMM_FIELDS} }
-@group(0) @binding(0) var<storage, read> A: array<f32>;
-@group(0) @binding(1) var<storage, read> B: array<f32>;
+@group(0) @binding(0) var<storage, read> A: array<${vec.a ? "vec4f" : "f32"}>;
+@group(0) @binding(1) var<storage, read> B: array<${vec.b ? "vec4f" : "f32"}>;
 @group(0) @binding(2) var<storage, read_write> C: array<f32>;
 @group(0) @binding(3) var<uniform> p: P;
 var<workgroup> As: array<f32, ${t.bm * t.bk}>;
@@ -102,8 +152,8 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) lid: vec
   var a: array<f32, ${t.tm}>;
   var b: array<f32, ${t.tn}>;
   for (var k0 = 0u; k0 < p.k; k0 += ${t.bk}u) {
-    ${loadA(t, threads, transA)}
-    ${loadB(t, threads, transB)}
+    ${loadA(t, threads, transA, vec.a)}
+    ${loadB(t, threads, transB, vec.b)}
     workgroupBarrier();
     for (var kk = 0u; kk < ${t.bk}u; kk++) {
       for (var i = 0u; i < ${t.tm}u; i++) { a[i] = As[kk * ${t.bm}u + lid.y + i * ${ty}u]; }

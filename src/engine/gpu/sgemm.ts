@@ -6,7 +6,7 @@
  */
 import type { GpuTensor } from "./context.js";
 import { params, type GpuRecorder } from "./recorder.js";
-import { TILE_128, TILE_64, sgemmShader, type GemmTile } from "./sgemm-wgsl.js";
+import { TILE_128, TILE_64, sgemmShader, type GemmTile, type GemmVec } from "./sgemm-wgsl.js";
 
 /** Where batch z's operand starts: offset + ⌊z/div⌋·outer + ⌊(z mod div)/group⌋·inner. */
 export interface BatchStride {
@@ -45,15 +45,22 @@ export interface GpuGemmArgs {
   batch?: GemmBatch;
   /** Forces a block tile (tests); by default 128×128 for large products, else 64×64. */
   tile?: GemmTile;
+  /** false: scalar reads even where vec4 reads are possible (tests). Default true. */
+  vec4?: boolean;
 }
 
 const shaders = new Map<string, string>();
 
-function shaderFor(transA: boolean, transB: boolean, tile: GemmTile): string {
-  const key = `${transA}|${transB}|${JSON.stringify(tile)}`;
+function shaderFor(transA: boolean, transB: boolean, tile: GemmTile, vec: GemmVec): string {
+  const key = `${transA}|${transB}|${JSON.stringify(tile)}|${vec.a}|${vec.b}`;
   let s = shaders.get(key);
-  if (!s) shaders.set(key, (s = sgemmShader(transA, transB, tile)));
+  if (!s) shaders.set(key, (s = sgemmShader(transA, transB, tile, vec)));
   return s;
+}
+
+/** Whether every start of an operand's stored rows is a multiple of 4, and so is their length. */
+function aligned(off: number, ld: number, rowLength: number, s: BatchStride): boolean {
+  return [off, ld, rowLength, s.outer, s.inner].every((v) => v % 4 === 0);
 }
 
 /** The last element index + 1 that operand X touches over every batch. */
@@ -121,6 +128,11 @@ export function gpuGemm(rec: GpuRecorder, g: GpuGemmArgs): void {
   extent("c", g.c, offC, ldc, m, n, cover, bt.c);
   if (m === 0 || n === 0) return;
   const tile = g.tile ?? (m >= 256 && n >= 256 ? TILE_128 : TILE_64);
+  const v4 = g.vec4 ?? true;
+  const vec = {
+    a: v4 && aligned(offA, lda, transA ? m : k, bt.a),
+    b: v4 && aligned(offB, ldb, transB ? k : n, bt.b),
+  };
   const stride = (s: BatchStride) => [s.outer, s.inner, s.group ?? 1];
   const block = params([
     m,
@@ -144,5 +156,5 @@ export function gpuGemm(rec: GpuRecorder, g: GpuGemmArgs): void {
     Math.ceil(m / tile.bm),
     bt.count,
   ];
-  rec.dispatch(shaderFor(transA, transB, tile), [g.a, g.b, g.c], block, groups);
+  rec.dispatch(shaderFor(transA, transB, tile, vec), [g.a, g.b, g.c], block, groups);
 }

@@ -1,8 +1,9 @@
 /**
  * The tiled WGSL SGEMM against a plain float64 loop (float64Numerics): every transpose pair, both
  * block tiles, sizes that are not multiples of a tile, α/β, offsets and leading dimensions, and a
- * batched launch with grouped (GQA) operands; rel err = max|diff|/max|ref| ≤ 1e-5. Repeat runs
- * and the two tiles give the same bits (each output is one in-order sum over k).
+ * batched launch with grouped (GQA) operands, vec4 and scalar reads; rel err = max|diff|/max|ref|
+ * ≤ 1e-5. Repeat runs, the two tiles and vec4 vs scalar reads give the same bits (each output is
+ * one in-order sum over k).
  */
 import { describe, expect, it } from "vitest";
 import { gpuRead, gpuUpload } from "../../../src/engine/gpu/context.js";
@@ -30,6 +31,7 @@ async function runGpu(
   b: Float32Array,
   c0: Float32Array,
   tile?: GemmTile,
+  vec4 = true,
 ) {
   const rec = new GpuRecorder(ctx!);
   const [ga, gb, gc] = [a, b, c0].map((x) => rec.own(gpuUpload(ctx!, x))) as [
@@ -37,7 +39,7 @@ async function runGpu(
     ReturnType<typeof gpuUpload>,
     ReturnType<typeof gpuUpload>,
   ];
-  const args: GpuGemmArgs = { ...c, a: ga, b: gb, c: gc };
+  const args: GpuGemmArgs = { ...c, a: ga, b: gb, c: gc, vec4 };
   if (tile) args.tile = tile;
   gpuGemm(rec, args);
   rec.submit();
@@ -71,6 +73,9 @@ for (const transA of [false, true]) {
     CASES.push({ m: 300, n: 260, k: 37, transA, transB });
   }
 }
+for (const transA of [false, true]) {
+  for (const transB of [false, true]) CASES.push({ m: 132, n: 68, k: 76, transA, transB }); // vec4
+}
 CASES.push(
   { m: 5, n: 7, k: 1 },
   { m: 130, n: 129, k: 64, beta: 1 },
@@ -92,8 +97,10 @@ describe.skipIf(!ctx)(gpuSuite("gpu sgemm"), () => {
       results.push(got);
     }
     results.push(await runGpu(c, a, b, c0, TILE_64));
+    results.push(await runGpu(c, a, b, c0, TILE_128, false));
     expect(sameBits(results[0]!, results[2]!)).toBe(true);
     expect(sameBits(results[0]!, results[1]!)).toBe(true);
+    expect(sameBits(results[1]!, results[3]!)).toBe(true);
   });
 
   it("strided operands with offsets and leading dimensions", async () => {

@@ -33,11 +33,20 @@ export interface GpuLayerSaved {
   v: GpuTensor;
   p: GpuTensor;
   z: GpuTensor;
+  /** [N, D], or [R, D] at `outRows`. */
   mid: GpuTensor;
+  /** The rows (u32) the output was computed at (absent: every row). */
+  outRows?: OutRows;
   n2: op.GpuNormOut;
   gate: GpuTensor;
   up: GpuTensor;
   h: GpuTensor;
+}
+
+/** R row indices (u32) into the batch's N rows. */
+export interface OutRows {
+  rows: GpuTensor;
+  count: number;
 }
 
 function attnShape(c: FastConfig, bb: GpuBlockBatch): GpuAttnShape {
@@ -74,13 +83,18 @@ export function gpuLinearBack(
   return dx;
 }
 
-/** The layer's output [N, D] and what its backward reads. Does not change x. */
+/**
+ * The layer's output [N, D] and what its backward reads; with `outRows`, only those rows of the
+ * output, [R, D] (attention still at every position; the second norm and the MLP at R rows only,
+ * as fast/block.ts does for the steering loss's last layer). Does not change x.
+ */
 export function gpuLayerForward(
   rec: GpuRecorder,
   c: FastConfig,
   w: GpuLayer,
   x: GpuTensor,
   bb: GpuBlockBatch,
+  outRows?: OutRows,
 ): { out: GpuTensor; saved: GpuLayerSaved } {
   const n = bb.b * bb.t;
   const { dModel: d, nHeads: h, nKvHeads: hkv, dHead: k, dMlp: f } = c;
@@ -99,20 +113,23 @@ export function gpuLayerForward(
   op.rope(rec, q, bb.cos, bb.sin, { rows: n, heads: h, k }, false);
   op.rope(rec, kk, bb.cos, bb.sin, { rows: n, heads: hkv, k }, false);
   const { z, p } = gpuAttentionForward(rec, attnShape(c, bb), q, kk, v);
-  const mid = gpuLinear(rec, z, w.wo, n, { inDim: h * k, outDim: d });
-  op.addInto(rec, mid, x, n * d);
-  const n2 = op.rmsNorm(rec, mid, w.ln2, n, d, c.normEps);
-  const gate = gpuLinear(rec, n2.y, w.wGate, n, { inDim: d, outDim: f });
-  const up = gpuLinear(rec, n2.y, w.wUp, n, { inDim: d, outDim: f });
-  const hh = op.siluMul(rec, gate, up, n * f);
-  const out = gpuLinear(rec, hh, w.wDown, n, { inDim: f, outDim: d });
-  op.addInto(rec, out, mid, n * d);
+  const full = gpuLinear(rec, z, w.wo, n, { inDim: h * k, outDim: d });
+  op.addInto(rec, full, x, n * d);
+  const mid = outRows ? op.gatherRows(rec, outRows.rows, outRows.count, full, d) : full;
+  const r = outRows ? outRows.count : n;
+  const n2 = op.rmsNorm(rec, mid, w.ln2, r, d, c.normEps);
+  const gate = gpuLinear(rec, n2.y, w.wGate, r, { inDim: d, outDim: f });
+  const up = gpuLinear(rec, n2.y, w.wUp, r, { inDim: d, outDim: f });
+  const hh = op.siluMul(rec, gate, up, r * f);
+  const out = gpuLinear(rec, hh, w.wDown, r, { inDim: f, outDim: d });
+  op.addInto(rec, out, mid, r * d);
   const saved: GpuLayerSaved = { x, n1, q, k: kk, v, p, z, mid, n2, gate, up, h: hh };
   if (qk) saved.qk = qk;
+  if (outRows) saved.outRows = outRows;
   return { out, saved };
 }
 
-/** d(layer input) [N, D] from d(layer output) [N, D]. */
+/** d(layer input) [N, D] from d(layer output) ([N, D], or [R, D] at the saved outRows). */
 export function gpuLayerBackward(
   rec: GpuRecorder,
   c: FastConfig,
@@ -123,11 +140,13 @@ export function gpuLayerBackward(
 ): GpuTensor {
   const n = bb.b * bb.t;
   const { dModel: d, nHeads: h, nKvHeads: hkv, dHead: k, dMlp: f } = c;
-  const dh = gpuLinearBack(rec, dout, w.wDown, n, { inDim: f, outDim: d });
-  const { dgate, dup } = op.siluMulBack(rec, dh, s.gate, s.up, n * f);
-  const dn2 = gpuLinearBack(rec, dgate, w.wGate, n, { inDim: d, outDim: f });
-  gpuLinearBack(rec, dup, w.wUp, n, { inDim: d, outDim: f }, dn2);
-  const dmid = op.rmsNormBack(rec, s.mid, w.ln2, s.n2.rstd, dn2, n, d, dout);
+  const r = s.outRows ? s.outRows.count : n;
+  const dh = gpuLinearBack(rec, dout, w.wDown, r, { inDim: f, outDim: d });
+  const { dgate, dup } = op.siluMulBack(rec, dh, s.gate, s.up, r * f);
+  const dn2 = gpuLinearBack(rec, dgate, w.wGate, r, { inDim: d, outDim: f });
+  gpuLinearBack(rec, dup, w.wUp, r, { inDim: d, outDim: f }, dn2);
+  const dmidR = op.rmsNormBack(rec, s.mid, w.ln2, s.n2.rstd, dn2, r, d, dout);
+  const dmid = s.outRows ? op.scatterRows(rec, s.outRows.rows, r, dmidR, n, d) : dmidR;
   const dz = gpuLinearBack(rec, dmid, w.wo, n, { inDim: h * k, outDim: d });
   const g = gpuAttentionBackward(rec, attnShape(c, bb), s, dz);
   let { dq, dk } = g;

@@ -12,7 +12,7 @@ import { checkBatch, type FastBatch } from "../fast/forward.js";
 import { responseRows, type ResponseRows } from "../fast/loss.js";
 import type { Buf } from "../fast/numerics.js";
 import type { FastSteeringResult, FastSteeringSite } from "../fast/steer.js";
-import { gpuLayerBackward } from "./block.js";
+import { gpuLayerBackward, gpuLayerForward } from "./block.js";
 import { gpuRead, gpuUpload, gpuZeros, type GpuTensor } from "./context.js";
 import { gpuResidAfter, gpuRunLayers, gpuUnembed, uploadBatch, type GpuBatch } from "./forward.js";
 import type { GpuModel } from "./model.js";
@@ -67,11 +67,20 @@ async function lossAndGrad(s: Site, vector: Buf): Promise<FastSteeringResult> {
     op.addInto(rec, x0, s.resid, n * d); // a copy: the kept resid stays unsteered
     const vec = rec.own(gpuUpload(rec.ctx, Float32Array.from(vector)));
     op.steerAdd(rec, x0, vec, s.mask, shape);
-    const run = gpuRunLayers(rec, s.m, s.gb, x0, { from: s.layer + 1, to: nLayers - 1 }, true);
-    const xs = op.gatherRows(rec, s.rows, r, run.x, d);
+    // Layers ℓ+1 … L−2 in full; the last one's second norm and MLP only at the predicting rows.
+    const last = nLayers - 1;
+    const run = gpuRunLayers(rec, s.m, s.gb, x0, { from: s.layer + 1, to: last - 1 }, true);
+    const outRows = { rows: s.rows, count: r };
+    const tail =
+      s.layer < last
+        ? gpuLayerForward(rec, s.m.config, s.m.layers[last]!, run.x, s.gb, outRows)
+        : null;
+    const xs = tail ? tail.out : op.gatherRows(rec, s.rows, r, run.x, d);
     const { nll, dxs } = headBackward(rec, s, xs);
-    let dx = op.scatterRows(rec, s.rows, r, dxs, n, d);
-    for (let l = nLayers - 1; l > s.layer; l--) {
+    let dx = tail
+      ? gpuLayerBackward(rec, s.m.config, s.m.layers[last]!, tail.saved, dxs, s.gb)
+      : op.scatterRows(rec, s.rows, r, dxs, n, d);
+    for (let l = last - 1; l > s.layer; l--) {
       const saved = run.saved[l - s.layer - 1]!;
       dx = gpuLayerBackward(rec, s.m.config, s.m.layers[l]!, saved, dx, s.gb);
     }

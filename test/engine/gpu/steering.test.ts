@@ -2,8 +2,9 @@
  * The GPU steering loss and d loss / d vector (src/engine/gpu/steer.ts, hand-written VJPs on the
  * tiled SGEMM) against the CPU fast path (float32) and transformers' fixtures, for llama, qwen2
  * and qwen3: loss ≤ 1e-4, gradient rtol ≤ 1e-3 (atol 1e-5 · max |grad|), with the fixture's
- * user-span mask and scale, with one vector per example, and the steered layer last. Repeat runs
- * give the same bits. Skips without a WebGPU adapter.
+ * user-span mask and scale, with one vector per example, and the steered layer last; and on a
+ * random 4-layer model steered at layer 1 (the middle layers' full VJPs). Repeat runs give the
+ * same bits. Skips without a WebGPU adapter.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../../src/engine/device.js";
@@ -11,10 +12,11 @@ import { fastSteeringLossAndGrad } from "../../../src/model/fast-adapter.js";
 import { prepareGpuSteeringFor } from "../../../src/model/gpu-adapter.js";
 import { batchFromMask, type HostBatch } from "../../../src/model/inputs.js";
 import type { SteeringLossResult, TeacherForcedBatch } from "../../../src/model/loss.js";
-import { loadModel, type Model } from "../../../src/model/model.js";
+import { loadModel, modelFromTensors, type Model } from "../../../src/model/model.js";
 import type { Steering } from "../../../src/model/steering.js";
 import { expectClose } from "../../model/compare.js";
 import { loadFixture, type Fixture } from "../../model/fixture.js";
+import { randomTensors, tinyConfig } from "../../model/random-model.js";
 import { randomArray } from "../fast/gradcheck.js";
 import { ctx, gpuSuite, sameBits } from "./gpu-env.js";
 
@@ -117,4 +119,29 @@ describe.skipIf(!ctx)(gpuSuite("gpu steering gradient"), () => {
       }
     });
   });
+
+  it.each(["llama", "qwen2", "qwen3"] as const)(
+    "equals the CPU fast path on a random 4-layer %s steered at layer 1",
+    async (arch) => {
+      const cfg = tinyConfig(arch, { nLayers: 4 });
+      const model = modelFromTensors(cfg, randomTensors(cfg, 5), "random");
+      try {
+        const ids = Int32Array.from({ length: 2 * 10 }, (_, i) => (i * 13 + 5) % cfg.vocabSize);
+        const mask = Uint8Array.from({ length: 20 }, (_, i) => (i < 2 ? 0 : 1));
+        const batch = batchFromMask(ids, mask, 2, 10);
+        const responseMask = Uint8Array.from({ length: 20 }, (_, i) => (i % 10 >= 7 ? 1 : 0));
+        const vector = Float32Array.from(randomArray(cfg.dModel, 9, 0.5));
+        const tf = { batch, responseMask };
+        const s = { layer: 1, vector, scale: 1.5 };
+        const line = compare(
+          `${arch} 4 layers`,
+          await gpuSteer(model, tf, s),
+          await fastSteeringLossAndGrad(model, tf, s),
+        );
+        console.log(`${arch} 4 layers, layer 1 vs CPU fast: ${line}`);
+      } finally {
+        model.dispose();
+      }
+    },
+  );
 });

@@ -6,6 +6,7 @@
  */
 import type { GpuTensor } from "./context.js";
 import { params, type GpuRecorder } from "./recorder.js";
+import { autoSplits, splitGemm } from "./sgemm-split.js";
 import { TILE_128, TILE_64, sgemmShader, type GemmTile, type GemmVec } from "./sgemm-wgsl.js";
 
 /** Where batch z's operand starts: offset + ⌊z/div⌋·outer + ⌊(z mod div)/group⌋·inner. */
@@ -47,6 +48,8 @@ export interface GpuGemmArgs {
   tile?: GemmTile;
   /** false: scalar reads even where vec4 reads are possible (tests). Default true. */
   vec4?: boolean;
+  /** K slices (sgemm-split.ts); by default chosen from the shape (1 for batched launches). */
+  splitK?: number;
 }
 
 const shaders = new Map<string, string>();
@@ -128,6 +131,36 @@ export function gpuGemm(rec: GpuRecorder, g: GpuGemmArgs): void {
   extent("c", g.c, offC, ldc, m, n, cover, bt.c);
   if (m === 0 || n === 0) return;
   const tile = g.tile ?? (m >= 256 && n >= 256 ? TILE_128 : TILE_64);
+  const blocks = Math.ceil(m / tile.bm) * Math.ceil(n / tile.bn);
+  const splits = g.splitK ?? (g.batch ? 1 : autoSplits(blocks, k));
+  if (splits > 1 && k > 0) {
+    if (g.batch) throw new Error("gpu sgemm: split-K is for unbatched products");
+    const resolved = { m, n, k, a: g.a, b: g.b, c: g.c, transA, transB, lda, ldb, ldc };
+    const alpha = g.alpha ?? 1;
+    const beta = g.beta ?? 0;
+    splitGemm(rec, { ...resolved, offA, offB, offC, alpha, beta }, splits, (sl) => {
+      gpuGemm(rec, {
+        ...resolved,
+        k: sl.kc,
+        c: sl.part,
+        ldc: n,
+        offsetA: offA + sl.first * sl.strideA,
+        offsetB: offB + sl.first * sl.strideB,
+        offsetC: sl.first * m * n,
+        tile,
+        vec4: g.vec4 ?? true,
+        splitK: 1,
+        batch: {
+          count: sl.count,
+          div: 1,
+          a: { outer: sl.strideA, inner: 0 },
+          b: { outer: sl.strideB, inner: 0 },
+          c: { outer: m * n, inner: 0 },
+        },
+      });
+    });
+    return;
+  }
   const v4 = g.vec4 ?? true;
   const vec = {
     a: v4 && aligned(offA, lda, transA ? m : k, bt.a),

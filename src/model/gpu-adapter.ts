@@ -13,6 +13,7 @@ import { fastBatch, fastModelOf } from "./fast-adapter.js";
 import type { HostBatch } from "./inputs.js";
 import type { PreparedSteering, TeacherForcedBatch } from "./loss.js";
 import type { Model } from "./model.js";
+import { disposeWith } from "./programs.js";
 import { checkSteering, type Steering } from "./steering.js";
 
 const uploads = new WeakMap<Model, Promise<GpuModel>>();
@@ -20,10 +21,20 @@ const uploads = new WeakMap<Model, Promise<GpuModel>>();
 async function upload(model: Model): Promise<GpuModel> {
   const ctx = await gpuContext();
   if (!ctx) throw new DeviceUnavailableError("webgpu", "the GPU fast path found no adapter");
-  return uploadModel(ctx, await fastModelOf(model));
+  const gm = uploadModel(ctx, await fastModelOf(model));
+  disposeWith(model, "gpu fast-path weights", {
+    dispose: () => {
+      uploads.delete(model);
+      gm.dispose();
+    },
+  });
+  return gm;
 }
 
-/** The model's weights on the GPU, uploaded on first use and kept for the model's lifetime. */
+/**
+ * The model's weights on the GPU, uploaded on first use and kept until model.dispose() frees
+ * them (with its programs).
+ */
 export function gpuModelOf(model: Model): Promise<GpuModel> {
   let got = uploads.get(model);
   if (!got) {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../../src/engine/device.js";
 import { fastRunLogits } from "../../../src/model/fast-adapter.js";
-import { gpuRunLogits } from "../../../src/model/gpu-adapter.js";
+import { gpuModelOf, gpuRunLogits } from "../../../src/model/gpu-adapter.js";
 import { batchFromMask, type HostBatch } from "../../../src/model/inputs.js";
 import { loadModel, modelFromTensors, type Model } from "../../../src/model/model.js";
 import { expectClose } from "../../model/compare.js";

@@ -91,8 +91,18 @@ function extent(
   }
 }
 
-/** Records C = α·op(A)·op(B) + β·C (every batch) into `rec`. */
-export function gpuGemm(rec: GpuRecorder, g: GpuGemmArgs): void {
+const NO_BATCH: GemmBatch = {
+  count: 1,
+  div: 1,
+  a: { outer: 0, inner: 0 },
+  b: { outer: 0, inner: 0 },
+  c: { outer: 0, inner: 0 },
+};
+
+/** Every field filled in (the CPU Sgemm's defaults) and checked against the buffers. */
+type Resolved = Required<Omit<GpuGemmArgs, "tile" | "splitK">> & { tile?: GemmTile };
+
+function resolve(g: GpuGemmArgs): Resolved {
   const { m, n, k } = g;
   for (const [name, v] of Object.entries({ m, n, k })) {
     if (!Number.isInteger(v) || v < 0)
@@ -100,17 +110,22 @@ export function gpuGemm(rec: GpuRecorder, g: GpuGemmArgs): void {
   }
   const transA = g.transA ?? false;
   const transB = g.transB ?? false;
-  const lda = g.lda ?? Math.max(1, transA ? m : k);
-  const ldb = g.ldb ?? Math.max(1, transB ? k : n);
-  const ldc = g.ldc ?? Math.max(1, n);
-  const [offA, offB, offC] = [g.offsetA ?? 0, g.offsetB ?? 0, g.offsetC ?? 0];
-  const bt = g.batch ?? {
-    count: 1,
-    div: 1,
-    a: { outer: 0, inner: 0 },
-    b: { outer: 0, inner: 0 },
-    c: { outer: 0, inner: 0 },
+  const r: Resolved = {
+    ...g,
+    transA,
+    transB,
+    alpha: g.alpha ?? 1,
+    beta: g.beta ?? 0,
+    lda: g.lda ?? Math.max(1, transA ? m : k),
+    ldb: g.ldb ?? Math.max(1, transB ? k : n),
+    ldc: g.ldc ?? Math.max(1, n),
+    offsetA: g.offsetA ?? 0,
+    offsetB: g.offsetB ?? 0,
+    offsetC: g.offsetC ?? 0,
+    batch: g.batch ?? NO_BATCH,
+    vec4: g.vec4 ?? true,
   };
+  const bt = r.batch;
   if (!Number.isInteger(bt.count) || bt.count < 1 || !Number.isInteger(bt.div) || bt.div < 1) {
     throw new Error(
       `gpu sgemm: batch count ${bt.count} and div ${bt.div} must be positive integers`,
@@ -126,68 +141,76 @@ export function gpuGemm(rec: GpuRecorder, g: GpuGemmArgs): void {
           Math.floor(z / bt.div) * s.outer + Math.floor((z % bt.div) / (s.group ?? 1)) * s.inner,
       ),
     );
-  extent("a", g.a, offA, lda, transA ? k : m, transA ? m : k, cover, bt.a);
-  extent("b", g.b, offB, ldb, transB ? n : k, transB ? k : n, cover, bt.b);
-  extent("c", g.c, offC, ldc, m, n, cover, bt.c);
-  if (m === 0 || n === 0) return;
-  const tile = g.tile ?? (m >= 256 && n >= 256 ? TILE_128 : TILE_64);
-  const blocks = Math.ceil(m / tile.bm) * Math.ceil(n / tile.bn);
-  const splits = g.splitK ?? (g.batch ? 1 : autoSplits(blocks, k));
-  if (splits > 1 && k > 0) {
-    if (g.batch) throw new Error("gpu sgemm: split-K is for unbatched products");
-    const resolved = { m, n, k, a: g.a, b: g.b, c: g.c, transA, transB, lda, ldb, ldc };
-    const alpha = g.alpha ?? 1;
-    const beta = g.beta ?? 0;
-    splitGemm(rec, { ...resolved, offA, offB, offC, alpha, beta }, splits, (sl) => {
-      gpuGemm(rec, {
-        ...resolved,
-        k: sl.kc,
-        c: sl.part,
-        ldc: n,
-        offsetA: offA + sl.first * sl.strideA,
-        offsetB: offB + sl.first * sl.strideB,
-        offsetC: sl.first * m * n,
-        tile,
-        vec4: g.vec4 ?? true,
-        splitK: 1,
-        batch: {
-          count: sl.count,
-          div: 1,
-          a: { outer: sl.strideA, inner: 0 },
-          b: { outer: sl.strideB, inner: 0 },
-          c: { outer: m * n, inner: 0 },
-        },
-      });
+  extent("a", r.a, r.offsetA, r.lda, transA ? k : m, transA ? m : k, cover, bt.a);
+  extent("b", r.b, r.offsetB, r.ldb, transB ? n : k, transB ? k : n, cover, bt.b);
+  extent("c", r.c, r.offsetC, r.ldc, m, n, cover, bt.c);
+  return r;
+}
+
+/** Records the product as K slices and their ordered reduction (sgemm-split.ts). */
+function recordSplit(rec: GpuRecorder, r: Resolved, tile: GemmTile, splits: number): void {
+  const { m, n, offsetA: offA, offsetB: offB, offsetC: offC } = r;
+  const base = { ...r, offA, offB, offC };
+  splitGemm(rec, base, splits, (sl) => {
+    gpuGemm(rec, {
+      ...r,
+      k: sl.kc,
+      c: sl.part,
+      ldc: n,
+      alpha: 1,
+      beta: 0,
+      offsetA: offA + sl.first * sl.strideA,
+      offsetB: offB + sl.first * sl.strideB,
+      offsetC: sl.first * m * n,
+      tile,
+      splitK: 1,
+      batch: {
+        count: sl.count,
+        div: 1,
+        a: { outer: sl.strideA, inner: 0 },
+        b: { outer: sl.strideB, inner: 0 },
+        c: { outer: m * n, inner: 0 },
+      },
     });
-    return;
-  }
-  const v4 = g.vec4 ?? true;
+  });
+}
+
+/** Records one launch of the tiled shader over every batch. */
+function launch(rec: GpuRecorder, r: Resolved, tile: GemmTile): void {
+  const { m, n, k, transA, transB, batch: bt } = r;
   const vec = {
-    a: v4 && aligned(offA, lda, transA ? m : k, bt.a),
-    b: v4 && aligned(offB, ldb, transB ? k : n, bt.b),
+    a: r.vec4 && aligned(r.offsetA, r.lda, transA ? m : k, bt.a),
+    b: r.vec4 && aligned(r.offsetB, r.ldb, transB ? k : n, bt.b),
   };
   const stride = (s: BatchStride) => [s.outer, s.inner, s.group ?? 1];
   const block = params([
-    m,
-    n,
-    k,
-    lda,
-    ldb,
-    ldc,
-    offA,
-    offB,
-    offC,
-    bt.div,
+    ...[m, n, k, r.lda, r.ldb, r.ldc, r.offsetA, r.offsetB, r.offsetC, bt.div],
     ...stride(bt.a),
     ...stride(bt.b),
     ...stride(bt.c),
-    { f32: g.alpha ?? 1 },
-    { f32: g.beta ?? 0 },
+    { f32: r.alpha },
+    { f32: r.beta },
   ]);
   const groups: [number, number, number] = [
     Math.ceil(n / tile.bn),
     Math.ceil(m / tile.bm),
     bt.count,
   ];
-  rec.dispatch(shaderFor(transA, transB, tile, vec), [g.a, g.b, g.c], block, groups);
+  rec.dispatch(shaderFor(transA, transB, tile, vec), [r.a, r.b, r.c], block, groups);
+}
+
+/** Records C = α·op(A)·op(B) + β·C (every batch) into `rec`. */
+export function gpuGemm(rec: GpuRecorder, g: GpuGemmArgs): void {
+  const r = resolve(g);
+  const { m, n, k } = r;
+  if (m === 0 || n === 0) return;
+  const tile = g.tile ?? (m >= 256 && n >= 256 ? TILE_128 : TILE_64);
+  const blocks = Math.ceil(m / tile.bm) * Math.ceil(n / tile.bn);
+  const splits = g.splitK ?? (g.batch ? 1 : autoSplits(blocks, k));
+  if (splits > 1 && k > 0) {
+    if (g.batch && g.batch.count > 1) {
+      throw new Error("gpu sgemm: split-K is for unbatched products");
+    }
+    recordSplit(rec, r, tile, splits);
+  } else launch(rec, r, tile);
 }

@@ -2,7 +2,7 @@
  * The GPU fast forward (src/engine/gpu) against transformers' logits in the reference fixtures
  * and against the CPU fast path on the same batch: ≤ 1e-4 at real positions, for the Llama family
  * (llama with llama3 RoPE scaling, qwen2 with q/k/v biases, qwen3 with q/k norms, left-padded
- * batches, tied embeddings). Repeat runs give the same bits. Skips without a WebGPU adapter.
+ * batches, tied embeddings). Repeat runs give the same bits; model.dispose() frees the upload. Skips without a WebGPU adapter.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../../src/engine/device.js";
@@ -84,6 +84,13 @@ describe.skipIf(!ctx)(gpuSuite("gpu fast forward"), () => {
         const cpu = await fastRunLogits(model, hb);
         const where = realRows(hb, cfg.vocabSize);
         expectClose(`${arch} tied`, gpu.data, cpu.data, { atol: ATOL, where });
+        // model.dispose() frees the GPU copy of the weights too.
+        const gm = await gpuModelOf(model);
+        let freed = 0;
+        const free = gm.dispose;
+        gm.dispose = () => void (freed++, free());
+        model.dispose();
+        expect(freed).toBe(1);
       } finally {
         model.dispose();
       }

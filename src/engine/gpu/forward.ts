@@ -8,7 +8,7 @@
  */
 import { checkBatch, type FastBatch } from "../fast/forward.js";
 import { gpuLayerForward, type GpuBlockBatch, type GpuLayerSaved } from "./block.js";
-import { gpuRead, gpuUpload, type GpuTensor } from "./context.js";
+import { gpuRead, gpuUpload, type GpuContext, type GpuTensor } from "./context.js";
 import type { GpuModel } from "./model.js";
 import { embedRows, rmsNorm } from "./ops.js";
 import { GpuRecorder } from "./recorder.js";
@@ -19,11 +19,16 @@ export interface GpuBatch extends GpuBlockBatch {
   ids: GpuTensor;
 }
 
-/** The batch's ids, mask and RoPE tables on the GPU (owned by `rec`). */
-export function uploadBatch(rec: GpuRecorder, m: GpuModel, bb: FastBatch): GpuBatch {
+/** The batch's ids, mask and RoPE tables on the GPU, each handed to `own` (who frees them). */
+export function uploadBatch(
+  ctx: GpuContext,
+  m: GpuModel,
+  bb: FastBatch,
+  own: (t: GpuTensor) => GpuTensor,
+): GpuBatch {
   checkBatch(m, bb);
   const f32 = (x: FastBatch["cos"]) => (x instanceof Float32Array ? x : Float32Array.from(x));
-  const up = (x: Float32Array | Uint32Array) => rec.own(gpuUpload(rec.ctx, x));
+  const up = (x: Float32Array | Uint32Array) => own(gpuUpload(ctx, x));
   return {
     b: bb.b,
     t: bb.t,
@@ -74,7 +79,7 @@ export function gpuResidAfter(
 
 /** Records the whole forward; returns the logits tensor [N, V] (valid until rec.release()). */
 export function recordLogits(rec: GpuRecorder, m: GpuModel, bb: FastBatch): GpuTensor {
-  const gb = uploadBatch(rec, m, bb);
+  const gb = uploadBatch(rec.ctx, m, bb, (t) => rec.own(t));
   const n = bb.b * bb.t;
   const x = gpuResidAfter(rec, m, gb, m.config.nLayers - 1);
   const xf = rmsNorm(rec, x, m.lnFinal, n, m.config.dModel, m.config.normEps);

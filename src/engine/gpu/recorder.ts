@@ -1,7 +1,9 @@
 /**
  * Records a pass's kernels into one command buffer: every dispatch is its own usage scope, so
  * WebGPU orders a kernel's reads after the previous kernel's writes without further barriers.
- * Scratch buffers and the small per-dispatch parameter blocks live until `release()`.
+ * Scratch buffers and the small per-dispatch parameter blocks live until `release()`, which also
+ * reports any validation or out-of-memory error the pass raised (error scopes opened by the
+ * constructor), so a bad launch fails loudly instead of leaving zeros behind.
  */
 import type { GpuContext, GpuTensor } from "./context.js";
 import { gpuZeros } from "./context.js";
@@ -13,8 +15,11 @@ export class GpuRecorder {
   private enc: GPUCommandEncoder;
   private pass: GPUComputePassEncoder;
   private readonly temps: GPUBuffer[] = [];
+  private released = false;
 
   constructor(readonly ctx: GpuContext) {
+    ctx.device.pushErrorScope("validation");
+    ctx.device.pushErrorScope("out-of-memory");
     this.enc = ctx.device.createCommandEncoder();
     this.pass = this.enc.beginComputePass();
   }
@@ -75,12 +80,20 @@ export class GpuRecorder {
     this.pass = this.enc.beginComputePass();
   }
 
-  /** Waits for the submitted work, then frees the scratch buffers. */
+  /** Waits for the submitted work, frees the scratch buffers, throws what the pass raised. */
   async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    const device = this.ctx.device;
     this.submit();
-    await this.ctx.device.queue.onSubmittedWorkDone();
+    await device.queue.onSubmittedWorkDone();
     for (const b of this.temps) b.destroy();
     this.temps.length = 0;
+    const oom = await device.popErrorScope();
+    const invalid = await device.popErrorScope();
+    const err = oom ?? invalid;
+    if (err)
+      throw new Error(`gpu fast path: ${oom ? "out of memory" : "invalid launch"}: ${err.message}`);
   }
 }
 

@@ -122,20 +122,26 @@ export async function prepareGpuSteering(
   }
   const sel = responseRows(bb.ids, bb.keyMask, site.responseMask, bb.b, bb.t);
   const ctx = m.ctx;
-  const keep = new GpuRecorder(ctx);
-  const gb = uploadBatch(keep, m, bb);
-  const resid = gpuZeros(ctx, n * d);
+  // Kept for the site's lifetime, freed by dispose().
+  const held: GpuTensor[] = [];
+  const keep = (t: GpuTensor) => (held.push(t), t);
+  const gb = uploadBatch(ctx, m, bb, keep);
+  const resid = keep(gpuZeros(ctx, n * d));
   const prep = new GpuRecorder(ctx);
-  op.addInto(prep, resid, gpuResidAfter(prep, m, gb, site.layer), n * d);
-  await prep.release();
-  keep.own(resid);
+  try {
+    op.addInto(prep, resid, gpuResidAfter(prep, m, gb, site.layer), n * d);
+    await prep.release();
+  } catch (err) {
+    for (const t of held) t.buf.destroy();
+    throw err;
+  }
   const s: Site = {
     m,
     gb,
     sel,
-    rows: keep.own(gpuUpload(ctx, Uint32Array.from(sel.rows))),
-    targets: keep.own(gpuUpload(ctx, Uint32Array.from(sel.targets))),
-    mask: keep.own(gpuUpload(ctx, Float32Array.from(site.positionMask))),
+    rows: keep(gpuUpload(ctx, Uint32Array.from(sel.rows))),
+    targets: keep(gpuUpload(ctx, Uint32Array.from(sel.targets))),
+    mask: keep(gpuUpload(ctx, Float32Array.from(site.positionMask))),
     resid,
     layer: site.layer,
   };
@@ -148,7 +154,7 @@ export async function prepareGpuSteering(
     dispose() {
       if (disposed) return;
       disposed = true;
-      void keep.release();
+      for (const t of held) t.buf.destroy();
     },
   };
 }

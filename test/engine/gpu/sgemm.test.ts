@@ -209,4 +209,11 @@ describe.skipIf(!ctx)(gpuSuite("gpu sgemm"), () => {
     console.log(`split-K ${m}×${n}×${k}: rel err ${relErr(outs[1]!, want).toExponential(2)}`);
     expect(sameBits(outs[1]!, outs[2]!)).toBe(true);
   });
+
+  it("a launch the device rejects fails loudly when the pass is released", async () => {
+    const rec = new GpuRecorder(ctx!);
+    const t = rec.alloc(4);
+    rec.dispatch("this is not WGSL", [t], new ArrayBuffer(16), [1, 1, 1]);
+    await expect(rec.release()).rejects.toThrow(/gpu fast path: invalid launch/);
+  });
 });

@@ -11,6 +11,11 @@
 #   bash bench/gpu.sh run-train [ARGS]  there (carry .gpu): the training bench (bench/train.ts) on
 #                                    webgpu vs torch cuda; results in $OUT (train-webgpu.json,
 #                                    train.txt, train.log, nvidia-smi.txt); ARGS go to train.mjs
+#   bash bench/gpu.sh build-fast     here: as build (when .gpu/app/gpu.mjs is missing), plus
+#                                    bench/gpu-fast.ts (npm run bench:gpu) into .gpu/app/gpu-fast.mjs
+#   bash bench/gpu.sh run-fast [ARGS]  there (carry .gpu): the WebGPU fast path vs jax-js; results
+#                                    in $OUT (gpu-fast.json, gpu-fast.txt, gpu-fast.log,
+#                                    nvidia-smi.txt); ARGS go to gpu-fast.mjs (see bench/gpu-fast.ts)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -49,6 +54,19 @@ case "${1:-}" in
     device_info
     node .gpu/app/train.mjs --device webgpu --out "$OUT" "$@" > >(tee "$OUT/train.txt") 2> >(tee "$OUT/train.log" >&2)
     ;;
+  build-fast)
+    [ -f .gpu/app/gpu.mjs ] || bash bench/gpu.sh build
+    bundle bench/gpu-fast.ts .gpu/app/gpu-fast.mjs
+    du -sh .gpu
+    ;;
+  run-fast)
+    shift
+    : "${OUT:?OUT is the folder whose files come back}"
+    # shellcheck disable=SC1091
+    source .gpu/device-setup.sh
+    device_info
+    node .gpu/app/gpu-fast.mjs --json "$OUT/gpu-fast.json" "$@" > >(tee "$OUT/gpu-fast.txt") 2> >(tee "$OUT/gpu-fast.log" >&2)
+    ;;
   run)
     shift
     : "${OUT:?OUT is the folder whose files come back}"
@@ -58,7 +76,7 @@ case "${1:-}" in
     node .gpu/app/gpu.mjs --out "$OUT" "$@" > >(tee "$OUT/gpu.txt") 2> >(tee "$OUT/gpu.log" >&2)
     ;;
   *)
-    echo "usage: bash bench/gpu.sh build | run [ARGS] | build-train | run-train [ARGS]" >&2
+    echo "usage: bash bench/gpu.sh build | run [ARGS] | build-train | run-train [ARGS] | build-fast | run-fast [ARGS]" >&2
     exit 2
     ;;
 esac

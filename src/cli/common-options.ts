@@ -17,7 +17,8 @@ export const ENGINE = {
   type: "string",
   choices: ENGINE_CHOICES,
   default: "auto",
-  description: "forwards and steering gradients: jax, fast, or auto (fast where it can, on a CPU)",
+  description:
+    "forwards and steering gradients: jax, fast (on webgpu: WGSL kernels), or auto (fast where it can, on a CPU)",
 } as const satisfies OptionDef;
 
 /** --device for commands that must know whether it was given: unset unless given (wasm then). */

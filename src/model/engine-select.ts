@@ -11,6 +11,7 @@
 import { currentDevice } from "../engine/device.js";
 import { selectEngine, type EngineChoice, type EngineDecision } from "../engine/fast/select.js";
 import { fastRunLogits, prepareFastSteeringFor } from "./fast-adapter.js";
+import { gpuRunLogits, prepareGpuSteeringFor } from "./gpu-adapter.js";
 import { routeGeneration } from "./generation-route.js";
 import type { HostBatch } from "./inputs.js";
 import {
@@ -49,9 +50,17 @@ export interface ModelEngine {
   takeUsed(): string[];
 }
 
+/** What the GPU fast path lacks for this model on the current device, or null. */
+function modelBlocker(model: Model): string | null {
+  if (currentDevice() !== "webgpu") return null;
+  return model.params.layers.some((l) => l.lora)
+    ? "unmerged LoRA adapters are not on the fast path on webgpu"
+    : null;
+}
+
 /** Which engine `requested` (default "auto") picks for this model on the current device. */
 export function engineFor(model: Model, requested?: EngineChoice): EngineDecision {
-  return selectEngine(requested, model.config, currentDevice());
+  return selectEngine(requested, model.config, currentDevice(), modelBlocker(model));
 }
 
 /** The prepared site of the fast path as loss.ts's PreparedSteering. */
@@ -74,6 +83,8 @@ async function fastSite(model: Model, tf: TeacherForcedBatch, s: Steering) {
 export function modelEngine(model: Model, requested?: EngineChoice): ModelEngine {
   const decision = engineFor(model, requested);
   const fast = decision.engine === "fast";
+  // On webgpu the fast path runs in WGSL (src/engine/gpu); it has no generation yet.
+  const onGpu = fast && currentDevice() === "webgpu";
   const used: string[] = [];
   const note = (reason: string) => void (used.includes(reason) || used.push(reason));
   const engine: ModelEngine = {
@@ -81,6 +92,7 @@ export function modelEngine(model: Model, requested?: EngineChoice): ModelEngine
     decision,
     async prepareSteering(tf, steering) {
       note(decision.reason);
+      if (onGpu) return prepareGpuSteeringFor(model, tf, steering);
       return fast ? fastSite(model, tf, steering) : prepareSteering(model, tf, steering);
     },
     async steeringLossAndGrad(tf, steering) {
@@ -93,6 +105,7 @@ export function modelEngine(model: Model, requested?: EngineChoice): ModelEngine
     },
     async logits(hb) {
       note(decision.reason);
+      if (onGpu) return gpuRunLogits(model, hb);
       return fast ? fastRunLogits(model, hb) : (await runWithCache(model, hb)).logits!;
     },
     jaxFor(what) {
@@ -101,7 +114,8 @@ export function modelEngine(model: Model, requested?: EngineChoice): ModelEngine
       return d;
     },
     takeGeneration() {
-      routeGeneration(model, { fast, note: () => note(decision.reason) });
+      const why = onGpu ? "jax (generation: not on the fast path on webgpu)" : decision.reason;
+      routeGeneration(model, { fast: fast && !onGpu, note: () => note(why) });
     },
     takeUsed: () => used.splice(0),
   };

@@ -24,8 +24,21 @@ export function cachedProgram<A extends unknown[], R>(
   return fn;
 }
 
-/** Disposes every program cached for `owner`. */
+// Other per-model resources freed with its programs (the GPU fast path's weights).
+const resources = new WeakMap<Owner, Map<string, { dispose(): void }>>();
+
+/** Frees `resource` when `owner`'s programs are disposed (a model's GPU upload, say). */
+export function disposeWith(owner: Owner, key: string, resource: { dispose(): void }): void {
+  let held = resources.get(owner);
+  if (!held) resources.set(owner, (held = new Map()));
+  held.get(key)?.dispose();
+  held.set(key, resource);
+}
+
+/** Disposes every program (and resource) cached for `owner`. */
 export function disposePrograms(owner: Owner): void {
+  for (const r of resources.get(owner)?.values() ?? []) r.dispose();
+  resources.delete(owner);
   const programs = registry.get(owner);
   if (!programs) return;
   for (const p of programs.values()) p.dispose();

@@ -16,7 +16,7 @@ export interface FastBatch extends BlockBatch {
 }
 
 /** Checks the batch's buffers against the model's shape. */
-export function checkBatch(m: FastModel, bb: FastBatch): void {
+export function checkBatch(m: Pick<FastModel, "config">, bb: FastBatch): void {
   const n = bb.b * bb.t;
   const k = m.config.dHead;
   if (bb.ids.length !== n || bb.keyMask.length !== n) {

@@ -39,7 +39,7 @@ describe("selectEngine", () => {
   });
 
   it("auto keeps jax on webgpu and for other families, and says why", () => {
-    expect(selectEngine("auto", llama, "webgpu").reason).toMatch(/jax \(auto: .*CPU only/);
+    expect(selectEngine("auto", llama, "webgpu").reason).toMatch(/jax \(auto: .*webgpu is opt-in/);
     expect(selectEngine("auto", gpt2, "wasm")).toEqual({
       engine: "jax",
       reason: "jax (auto: architecture 'gpt2' is not implemented (only llama, qwen2, qwen3))",
@@ -50,7 +50,11 @@ describe("selectEngine", () => {
   it("fast refuses what it cannot run", () => {
     expect(selectEngine("fast", llama, "wasm").engine).toBe("fast");
     expect(() => selectEngine("fast", gpt2, "wasm")).toThrow(FastUnsupportedError);
-    expect(() => selectEngine("fast", llama, "webgpu")).toThrow(/CPU only/);
+    expect(selectEngine("fast", llama, "webgpu")).toEqual({
+      engine: "fast",
+      reason: "fast (requested: llama on webgpu, WGSL kernels)",
+    });
+    expect(() => selectEngine("fast", gpt2, "webgpu")).toThrow(FastUnsupportedError);
     const capped = { ...llama, attnSoftcap: 50 };
     expect(() => selectEngine("fast", capped, "wasm")).toThrow(/attention soft cap/);
   });

@@ -1,0 +1,123 @@
+/**
+ * Records a pass's kernels into one command buffer: every dispatch is its own usage scope, so
+ * WebGPU orders a kernel's reads after the previous kernel's writes without further barriers.
+ * Scratch buffers and the small per-dispatch parameter blocks live until `release()`, which also
+ * reports any validation or out-of-memory error the pass raised (error scopes opened by the
+ * constructor), so a bad launch fails loudly instead of leaving zeros behind.
+ */
+import type { GpuContext, GpuTensor } from "./context.js";
+import { gpuZeros } from "./context.js";
+
+/** Largest workgroup count in one grid dimension that every WebGPU device accepts. */
+const MAX_GROUPS = 65535;
+
+export class GpuRecorder {
+  private enc: GPUCommandEncoder;
+  private pass: GPUComputePassEncoder;
+  private readonly temps: GPUBuffer[] = [];
+  private released = false;
+
+  constructor(readonly ctx: GpuContext) {
+    ctx.device.pushErrorScope("validation");
+    ctx.device.pushErrorScope("out-of-memory");
+    this.enc = ctx.device.createCommandEncoder();
+    this.pass = this.enc.beginComputePass();
+  }
+
+  /** A zeroed scratch tensor freed by release(). */
+  alloc(size: number): GpuTensor {
+    const t = gpuZeros(this.ctx, size);
+    this.temps.push(t.buf);
+    return t;
+  }
+
+  /** Keeps `t` alive until release() (a tensor made elsewhere for this pass only). */
+  own(t: GpuTensor): GpuTensor {
+    this.temps.push(t.buf);
+    return t;
+  }
+
+  /**
+   * Runs `code` (entry point `main`, storage bindings 0…n−1 in `buffers`' order, the uniform
+   * parameter block at binding n) over a grid of `groups` workgroups.
+   */
+  dispatch(
+    code: string,
+    buffers: GpuTensor[],
+    params: ArrayBuffer,
+    groups: [number, number, number],
+  ) {
+    const device = this.ctx.device;
+    const size = Math.max(16, Math.ceil(params.byteLength / 16) * 16);
+    const ubuf = device.createBuffer({ size, usage: 0x40, mappedAtCreation: true }); // UNIFORM
+    new Uint8Array(ubuf.getMappedRange()).set(new Uint8Array(params));
+    ubuf.unmap();
+    this.temps.push(ubuf);
+    const pipeline = this.ctx.pipeline(code);
+    const entries: GPUBindGroupEntry[] = buffers.map((t, i) => ({
+      binding: i,
+      resource: { buffer: t.buf },
+    }));
+    entries.push({ binding: buffers.length, resource: { buffer: ubuf } });
+    const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    this.pass.setPipeline(pipeline);
+    this.pass.setBindGroup(0, bind);
+    this.pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
+  }
+
+  /** A 1-D launch of `count` threads in workgroups of `wg`, folded into x·y ≤ 65535². */
+  dispatchFlat(code: string, buffers: GpuTensor[], params: ArrayBuffer, count: number, wg = 256) {
+    const groups = Math.max(1, Math.ceil(count / wg));
+    const x = Math.min(groups, MAX_GROUPS);
+    this.dispatch(code, buffers, params, [x, Math.ceil(groups / x), 1]);
+  }
+
+  /** Submits what was recorded so far and starts a new command buffer. */
+  submit(): void {
+    this.pass.end();
+    this.ctx.device.queue.submit([this.enc.finish()]);
+    this.enc = this.ctx.device.createCommandEncoder();
+    this.pass = this.enc.beginComputePass();
+  }
+
+  /** Waits for the submitted work, frees the scratch buffers, throws what the pass raised. */
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    const device = this.ctx.device;
+    this.submit();
+    await device.queue.onSubmittedWorkDone();
+    for (const b of this.temps) b.destroy();
+    this.temps.length = 0;
+    const oom = await device.popErrorScope();
+    const invalid = await device.popErrorScope();
+    const err = oom ?? invalid;
+    if (err)
+      throw new Error(`gpu fast path: ${oom ? "out of memory" : "invalid launch"}: ${err.message}`);
+  }
+}
+
+/** A parameter block of u32/f32 fields in declaration order (the WGSL struct's layout). */
+export function params(fields: (number | { f32: number })[]): ArrayBuffer {
+  const buf = new ArrayBuffer(fields.length * 4);
+  const u = new Uint32Array(buf);
+  const f = new Float32Array(buf);
+  fields.forEach((v, i) => {
+    if (typeof v === "number") {
+      if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+        throw new Error(`gpu kernel parameter ${i} = ${v} is not a u32`);
+      }
+      u[i] = v;
+    } else f[i] = v.f32;
+  });
+  return buf;
+}
+
+/** The flat thread index of a 1-D launch folded by dispatchFlat (WGSL, workgroups of 256). */
+export const FLAT_INDEX = `
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u,
+        @builtin(local_invocation_index) li: u32) {
+  let i = (wg.y * nwg.x + wg.x) * 256u + li;
+  body(i);
+}`;

@@ -1,0 +1,216 @@
+/**
+ * The GPU SGEMM call: the CPU Sgemm's row-major semantics (kernels/sgemm.ts: op(A) m×k, op(B)
+ * k×n, C m×n, offsets and leading dimensions in elements, β = 0 ignores C) on GPU tensors,
+ * optionally batched over a grid of products (attention's heads). Shapes are checked on the host
+ * so that every element a launch reads or writes lies inside its buffer.
+ */
+import type { GpuTensor } from "./context.js";
+import { params, type GpuRecorder } from "./recorder.js";
+import { autoSplits, splitGemm } from "./sgemm-split.js";
+import { TILE_128, TILE_64, sgemmShader, type GemmTile, type GemmVec } from "./sgemm-wgsl.js";
+
+/** Where batch z's operand starts: offset + ⌊z/div⌋·outer + ⌊(z mod div)/group⌋·inner. */
+export interface BatchStride {
+  outer: number;
+  inner: number;
+  /** Consecutive batch indices sharing one slice (GQA: H/Hkv for K and V). Default 1. */
+  group?: number;
+}
+
+export interface GemmBatch {
+  count: number;
+  /** Batch indices per outer step (attention: H). */
+  div: number;
+  a: BatchStride;
+  b: BatchStride;
+  c: BatchStride;
+}
+
+export interface GpuGemmArgs {
+  m: number;
+  n: number;
+  k: number;
+  a: GpuTensor;
+  b: GpuTensor;
+  c: GpuTensor;
+  transA?: boolean;
+  transB?: boolean;
+  alpha?: number;
+  beta?: number;
+  offsetA?: number;
+  offsetB?: number;
+  offsetC?: number;
+  lda?: number;
+  ldb?: number;
+  ldc?: number;
+  batch?: GemmBatch;
+  /** Forces a block tile (tests); by default 128×128 for large products, else 64×64. */
+  tile?: GemmTile;
+  /** false: scalar reads even where vec4 reads are possible (tests). Default true. */
+  vec4?: boolean;
+  /** K slices (sgemm-split.ts); by default chosen from the shape (1 for batched launches). */
+  splitK?: number;
+}
+
+const shaders = new Map<string, string>();
+
+function shaderFor(transA: boolean, transB: boolean, tile: GemmTile, vec: GemmVec): string {
+  const key = `${transA}|${transB}|${JSON.stringify(tile)}|${vec.a}|${vec.b}`;
+  let s = shaders.get(key);
+  if (!s) shaders.set(key, (s = sgemmShader(transA, transB, tile, vec)));
+  return s;
+}
+
+/** Whether every start of an operand's stored rows is a multiple of 4, and so is their length. */
+function aligned(off: number, ld: number, rowLength: number, s: BatchStride): boolean {
+  return [off, ld, rowLength, s.outer, s.inner].every((v) => v % 4 === 0);
+}
+
+/** The last element index + 1 that operand X touches over every batch. */
+function extent(
+  name: string,
+  t: GpuTensor,
+  off: number,
+  ld: number,
+  rows: number,
+  cols: number,
+  cover: (s: BatchStride) => number,
+  s?: BatchStride,
+): void {
+  if (!Number.isInteger(ld) || ld < Math.max(1, cols)) {
+    throw new Error(
+      `gpu sgemm: ld${name} = ${ld} is less than the ${cols} stored columns of ${name}`,
+    );
+  }
+  if (rows === 0 || cols === 0) return;
+  const last = off + (s ? cover(s) : 0) + (rows - 1) * ld + cols;
+  if (last > t.size) {
+    throw new Error(
+      `gpu sgemm: ${name} (${rows}×${cols}, ld ${ld}, offset ${off}) needs ${last} elements, has ${t.size}`,
+    );
+  }
+}
+
+const NO_BATCH: GemmBatch = {
+  count: 1,
+  div: 1,
+  a: { outer: 0, inner: 0 },
+  b: { outer: 0, inner: 0 },
+  c: { outer: 0, inner: 0 },
+};
+
+/** Every field filled in (the CPU Sgemm's defaults) and checked against the buffers. */
+type Resolved = Required<Omit<GpuGemmArgs, "tile" | "splitK">> & { tile?: GemmTile };
+
+function resolve(g: GpuGemmArgs): Resolved {
+  const { m, n, k } = g;
+  for (const [name, v] of Object.entries({ m, n, k })) {
+    if (!Number.isInteger(v) || v < 0)
+      throw new Error(`gpu sgemm: ${name} must be a non-negative integer, got ${v}`);
+  }
+  const transA = g.transA ?? false;
+  const transB = g.transB ?? false;
+  const r: Resolved = {
+    ...g,
+    transA,
+    transB,
+    alpha: g.alpha ?? 1,
+    beta: g.beta ?? 0,
+    lda: g.lda ?? Math.max(1, transA ? m : k),
+    ldb: g.ldb ?? Math.max(1, transB ? k : n),
+    ldc: g.ldc ?? Math.max(1, n),
+    offsetA: g.offsetA ?? 0,
+    offsetB: g.offsetB ?? 0,
+    offsetC: g.offsetC ?? 0,
+    batch: g.batch ?? NO_BATCH,
+    vec4: g.vec4 ?? true,
+  };
+  const bt = r.batch;
+  if (!Number.isInteger(bt.count) || bt.count < 1 || !Number.isInteger(bt.div) || bt.div < 1) {
+    throw new Error(
+      `gpu sgemm: batch count ${bt.count} and div ${bt.div} must be positive integers`,
+    );
+  }
+  // The largest batch offset: the last batch, or the last full group of `div` before it.
+  const last = bt.count - 1;
+  const zs = [last, Math.floor(last / bt.div) * bt.div - 1].filter((z) => z >= 0);
+  const cover = (s: BatchStride) =>
+    Math.max(
+      ...zs.map(
+        (z) =>
+          Math.floor(z / bt.div) * s.outer + Math.floor((z % bt.div) / (s.group ?? 1)) * s.inner,
+      ),
+    );
+  extent("a", r.a, r.offsetA, r.lda, transA ? k : m, transA ? m : k, cover, bt.a);
+  extent("b", r.b, r.offsetB, r.ldb, transB ? n : k, transB ? k : n, cover, bt.b);
+  extent("c", r.c, r.offsetC, r.ldc, m, n, cover, bt.c);
+  return r;
+}
+
+/** Records the product as K slices and their ordered reduction (sgemm-split.ts). */
+function recordSplit(rec: GpuRecorder, r: Resolved, tile: GemmTile, splits: number): void {
+  const { m, n, offsetA: offA, offsetB: offB, offsetC: offC } = r;
+  const base = { ...r, offA, offB, offC };
+  splitGemm(rec, base, splits, (sl) => {
+    gpuGemm(rec, {
+      ...r,
+      k: sl.kc,
+      c: sl.part,
+      ldc: n,
+      alpha: 1,
+      beta: 0,
+      offsetA: offA + sl.first * sl.strideA,
+      offsetB: offB + sl.first * sl.strideB,
+      offsetC: sl.first * m * n,
+      tile,
+      splitK: 1,
+      batch: {
+        count: sl.count,
+        div: 1,
+        a: { outer: sl.strideA, inner: 0 },
+        b: { outer: sl.strideB, inner: 0 },
+        c: { outer: m * n, inner: 0 },
+      },
+    });
+  });
+}
+
+/** Records one launch of the tiled shader over every batch. */
+function launch(rec: GpuRecorder, r: Resolved, tile: GemmTile): void {
+  const { m, n, k, transA, transB, batch: bt } = r;
+  const vec = {
+    a: r.vec4 && aligned(r.offsetA, r.lda, transA ? m : k, bt.a),
+    b: r.vec4 && aligned(r.offsetB, r.ldb, transB ? k : n, bt.b),
+  };
+  const stride = (s: BatchStride) => [s.outer, s.inner, s.group ?? 1];
+  const block = params([
+    ...[m, n, k, r.lda, r.ldb, r.ldc, r.offsetA, r.offsetB, r.offsetC, bt.div],
+    ...stride(bt.a),
+    ...stride(bt.b),
+    ...stride(bt.c),
+    { f32: r.alpha },
+    { f32: r.beta },
+  ]);
+  const groups: [number, number, number] = [
+    Math.ceil(n / tile.bn),
+    Math.ceil(m / tile.bm),
+    bt.count,
+  ];
+  rec.dispatch(shaderFor(transA, transB, tile, vec), [r.a, r.b, r.c], block, groups);
+}
+
+/** Records C = α·op(A)·op(B) + β·C (every batch) into `rec`. */
+export function gpuGemm(rec: GpuRecorder, g: GpuGemmArgs): void {
+  const r = resolve(g);
+  const { m, n, k } = r;
+  if (m === 0 || n === 0) return;
+  const tile = g.tile ?? (m >= 256 && n >= 256 ? TILE_128 : TILE_64);
+  const blocks = Math.ceil(m / tile.bm) * Math.ceil(n / tile.bn);
+  const splits = g.splitK ?? (g.batch ? 1 : autoSplits(blocks, k));
+  if (splits > 1 && k > 0) {
+    if (g.batch && g.batch.count > 1) {
+      throw new Error("gpu sgemm: split-K is for unbatched products");
+    }
+    recordSplit(rec, r, tile, splits);
+  } else launch(rec, r, tile);
+}

@@ -46,11 +46,7 @@ export function mlpForward(
   const gate = project(nm, x, w.wGate, { rows, inDim: d, outDim: f }, undefined, at("gate"));
   const up = project(nm, x, w.wUp, { rows, inDim: d, outDim: f }, undefined, at("up"));
   const h = nm.alloc(rows * f);
-  const round = nm.round;
-  for (let i = 0; i < rows * f; i++) {
-    const g = gate[i]!;
-    h[i] = round(g / (1 + Math.exp(-g))) * up[i]!;
-  }
+  nm.swiglu(gate, up, h, rows * f);
   const out = project(nm, h, w.wDown, { rows, inDim: f, outDim: d }, undefined, at("down"));
   return { out, saved: { x, gate, up, h, lora } };
 }

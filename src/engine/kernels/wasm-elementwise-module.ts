@@ -1,0 +1,210 @@
+/**
+ * Code generation of the fast path's elementwise wasm SIMD kernels (float32, four lanes):
+ *
+ *   swiglu(gate, up, h, chunks)           h = silu(gate) ⊙ up over chunks·4 floats
+ *   softmax(p, mask, heads, t, scale)     `heads` consecutive t×t score blocks, each row i scaled,
+ *                                         masked (key j seen iff j ≤ i and mask[j] ≠ 0) and
+ *                                         softmaxed in place; unseen entries become exactly 0, a
+ *                                         row with no seen key all 0
+ *
+ * Pointers are byte offsets into the imported memory. `mask` holds ⌈t/4⌉·4 int32 lanes, −1 for a
+ * real key and 0 otherwise (0 past t). Score rows are unpadded (row stride t), so a row's last
+ * vector may reach into the next row: every store keeps the lanes at j ≥ t as they were (the next
+ * row has not been touched yet), and the memory holds 16 spare bytes after the last row.
+ *
+ * exp is vectorised the classic way: x clamped to [−87.3, 88.3] (so 2ⁿ stays a normal float),
+ * n = nearest(x·log₂e), r = x − n·ln2 with ln2 split in two floats (exact n·ln2_hi), e^r by a
+ * degree-7 Taylor-like polynomial on |r| ≤ ln2/2 (coefficients: the minimax fit of the Cephes
+ * library's expf), and 2ⁿ assembled from bits as (n + 127) << 23.
+ */
+import { Body, F32, I32, OP, SIMD, V128, buildModule, type Func } from "./wasm-asm.js";
+
+const LOG2E = 1.4426950408889634;
+const LN2_HI = 0.693359375;
+const LN2_LO = -2.12194440e-4;
+/** e^r ≈ 1 + r + r²·P(r); P's coefficients, highest first. */
+const EXP_POLY = [
+  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1,
+  5.0000001201e-1,
+];
+export const EXP_MIN = -87.3;
+export const EXP_MAX = 88.3;
+
+/** Scratch v128 locals for `emitExp`. */
+interface ExpLocals {
+  x: number;
+  n: number;
+  r: number;
+}
+
+/** exp of the v128 in local `x` (clobbered), left on the stack. */
+function emitExp(b: Body, l: ExpLocals): void {
+  b.get(l.x).f32x4(EXP_MIN).simd(SIMD.f32x4Max).f32x4(EXP_MAX).simd(SIMD.f32x4Min).set(l.x);
+  b.get(l.x).f32x4(LOG2E).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Nearest).set(l.n);
+  b.get(l.x).get(l.n).f32x4(LN2_HI).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub);
+  b.get(l.n).f32x4(LN2_LO).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub).set(l.r);
+  b.f32x4(EXP_POLY[0]!);
+  for (const c of EXP_POLY.slice(1)) {
+    b.get(l.r).simd(SIMD.f32x4Mul).f32x4(c).simd(SIMD.f32x4Add);
+  }
+  b.get(l.r).simd(SIMD.f32x4Mul).get(l.r).simd(SIMD.f32x4Mul);
+  b.get(l.r).simd(SIMD.f32x4Add).f32x4(1).simd(SIMD.f32x4Add);
+  b.get(l.n).simd(SIMD.i32x4TruncSatF32x4S).i32x4(127).simd(SIMD.i32x4Add);
+  b.i32(23).simd(SIMD.i32x4Shl).simd(SIMD.f32x4Mul);
+}
+
+/** `local -= 1; loop again while it is non-zero` (closes nothing: call before `end()`). */
+function countDown(b: Body, local: number): void {
+  b.get(local).i32(1).op(OP.i32Sub).tee(local).brIf(0);
+}
+
+function swigluFunc(): Func {
+  const [gate, up, h, chunks, off] = [0, 1, 2, 3, 4];
+  const [g, x, n, r] = [5, 6, 7, 8];
+  const b = new Body();
+  b.loop();
+  b.get(h).get(off).add();
+  b.get(gate).get(off).add().simd(SIMD.load, [4, 0]).tee(g);
+  b.f32x4(-1).simd(SIMD.f32x4Mul).set(x);
+  b.get(g).f32x4(1);
+  emitExp(b, { x, n, r });
+  b.simd(SIMD.f32x4Add).simd(SIMD.f32x4Div);
+  b.get(up).get(off).add().simd(SIMD.load, [4, 0]).simd(SIMD.f32x4Mul);
+  b.simd(SIMD.store, [4, 0]);
+  b.bump(off, 16);
+  countDown(b, chunks);
+  b.end();
+  return { name: "swiglu", params: [I32, I32, I32, I32], locals: [[1, I32], [4, V128]], body: b };
+}
+
+// softmax: parameters, then locals.
+const S = { p: 0, mask: 1, heads: 2, t: 3, scale: 4 };
+const SI = { row: 5, i: 6, q: 7, m: 8, left: 9, all: 10 };
+const SF = { acc: 11 };
+const SV = { scale: 12, tV: 13, iV: 14, jV: 15, acc: 16, old: 17, e: 18, x: 19, n: 20, r: 21 };
+
+/** q = row, m = mask, jV = (0, 1, 2, 3), left = `chunks` (pushes nothing). */
+function startRow(b: Body, chunks: () => void): void {
+  b.get(SI.row).set(SI.q).get(S.mask).set(SI.m).i32x4(0, 1, 2, 3).set(SV.jV);
+  chunks();
+  b.set(SI.left);
+}
+
+/** Pushes the chunks that cover keys 0…i: (i >> 2) + 1. */
+const seenChunks = (b: Body) => () => b.get(SI.i).i32(2).op(OP.i32ShrU).i32(1).add();
+
+/** Pushes the lanes of this chunk that are seen keys: mask[j] ∧ j ≤ i. */
+function seenLanes(b: Body): void {
+  b.get(SI.m).simd(SIMD.load, [4, 0]).get(SV.jV).get(SV.iV).simd(SIMD.i32x4LeS);
+  b.simd(SIMD.v128And);
+}
+
+/** Stores the v128 on the stack at q, keeping the lanes at j ≥ t (the next row's) as `old`. */
+function storeInRow(b: Body, value: () => void): void {
+  b.get(SI.q);
+  value();
+  b.get(SV.old).get(SV.jV).get(SV.tV).simd(SIMD.i32x4LtS).simd(SIMD.v128Bitselect);
+  b.simd(SIMD.store, [4, 0]);
+}
+
+function nextChunk(b: Body): void {
+  b.bump(SI.q, 16).bump(SI.m, 16);
+  b.get(SV.jV).i32x4(4).simd(SIMD.i32x4Add).set(SV.jV);
+  countDown(b, SI.left);
+}
+
+/** Pushes one f32 from the four lanes of v128 local `v`: (l0 ∘ l1) ∘ (l2 ∘ l3). */
+function horizontal(b: Body, v: number, op: number): void {
+  const lane = (k: number) => b.get(v).simd(SIMD.f32x4ExtractLane).op(k);
+  lane(0);
+  lane(1);
+  b.op(op);
+  lane(2);
+  lane(3);
+  b.op(op).op(op);
+}
+
+/** Pass 1: acc = the largest scaled seen score of the row, splatted. */
+function rowMax(b: Body): void {
+  startRow(b, seenChunks(b));
+  b.f32x4(-Infinity).set(SV.acc);
+  b.loop();
+  b.get(SV.acc);
+  b.get(SI.q).simd(SIMD.load, [4, 0]).get(SV.scale).simd(SIMD.f32x4Mul);
+  b.f32x4(-Infinity);
+  seenLanes(b);
+  b.simd(SIMD.v128Bitselect).simd(SIMD.f32x4Max).set(SV.acc);
+  nextChunk(b);
+  b.end();
+  horizontal(b, SV.acc, OP.f32Max);
+  b.simd(SIMD.f32x4Splat).set(SV.acc);
+}
+
+/** Pass 2: every entry of the row ← seen ? exp(scaled − max) : 0; their sum into local acc (f32). */
+function rowExp(b: Body): void {
+  startRow(b, () => b.get(SI.all));
+  b.get(SV.acc).set(SV.x);
+  b.f32x4(0).set(SV.acc);
+  b.loop();
+  b.get(SI.q).simd(SIMD.load, [4, 0]).tee(SV.old);
+  b.get(SV.scale).simd(SIMD.f32x4Mul).get(SV.x).simd(SIMD.f32x4Sub).set(SV.e);
+  // emitExp clobbers x, so the max is kept in e's place: swap through `n`.
+  b.get(SV.x).set(SV.n).get(SV.e).set(SV.x).get(SV.n).set(SV.e);
+  emitExp(b, { x: SV.x, n: SV.n, r: SV.r });
+  b.get(SV.e).set(SV.x);
+  seenLanes(b);
+  b.simd(SIMD.v128And).set(SV.e);
+  storeInRow(b, () => b.get(SV.e));
+  b.get(SV.acc).get(SV.e).simd(SIMD.f32x4Add).set(SV.acc);
+  nextChunk(b);
+  b.end();
+  horizontal(b, SV.acc, OP.f32Add);
+  b.set(SF.acc);
+}
+
+/** Pass 3: the seen part of the row × 1/sum (× 0 when nothing was seen). */
+function rowScale(b: Body): void {
+  b.f32(1).get(SF.acc).op(OP.f32Div).f32(0).get(SF.acc).f32(0).op(OP.f32Gt).select();
+  b.simd(SIMD.f32x4Splat).set(SV.acc);
+  startRow(b, seenChunks(b));
+  b.loop();
+  b.get(SI.q).simd(SIMD.load, [4, 0]).set(SV.old);
+  storeInRow(b, () => b.get(SV.old).get(SV.acc).simd(SIMD.f32x4Mul));
+  nextChunk(b);
+  b.end();
+}
+
+function softmaxFunc(): Func {
+  const b = new Body();
+  b.get(S.scale).simd(SIMD.f32x4Splat).set(SV.scale);
+  b.get(S.t).simd(SIMD.i32x4Splat).set(SV.tV);
+  b.get(S.t).i32(3).add().i32(2).op(OP.i32ShrU).set(SI.all);
+  b.get(S.p).set(SI.row);
+  b.loop(); // heads
+  b.i32(0).set(SI.i);
+  b.loop(); // rows
+  b.get(SI.i).simd(SIMD.i32x4Splat).set(SV.iV);
+  rowMax(b);
+  rowExp(b);
+  rowScale(b);
+  b.get(SI.row).get(S.t).i32(4).mul().add().set(SI.row);
+  b.bump(SI.i, 1).get(SI.i).get(S.t).op(0x48).brIf(0); // i32.lt_s
+  b.end();
+  countDown(b, S.heads);
+  b.end();
+  return {
+    name: "softmax",
+    params: [I32, I32, I32, I32, F32],
+    locals: [
+      [6, I32],
+      [1, F32],
+      [10, V128],
+    ],
+    body: b,
+  };
+}
+
+/** The module bytes (SIMD128 only, no relaxed SIMD: results do not depend on the CPU). */
+export function elementwiseModule(): Uint8Array<ArrayBuffer> {
+  return buildModule([swigluFunc(), softmaxFunc()]);
+}

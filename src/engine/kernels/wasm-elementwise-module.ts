@@ -1,6 +1,7 @@
 /**
  * Code generation of the fast path's elementwise wasm SIMD kernels (float32, four lanes):
  *
+ *   exp(x, y, chunks)                     y = exp(x) over chunks·4 floats (clamped as below)
  *   swiglu(gate, up, h, chunks)           h = silu(gate) ⊙ up over chunks·4 floats
  *   softmax(p, mask, heads, t, scale)     `heads` consecutive t×t score blocks, each row i scaled,
  *                                         masked (key j seen iff j ≤ i and mask[j] ≠ 0) and
@@ -21,10 +22,10 @@ import { Body, F32, I32, OP, SIMD, V128, buildModule, type Func } from "./wasm-a
 
 const LOG2E = 1.4426950408889634;
 const LN2_HI = 0.693359375;
-const LN2_LO = -2.12194440e-4;
+const LN2_LO = -2.1219444e-4;
 /** e^r ≈ 1 + r + r²·P(r); P's coefficients, highest first. */
 const EXP_POLY = [
-  1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1,
+  1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1,
   5.0000001201e-1,
 ];
 export const EXP_MIN = -87.3;
@@ -58,6 +59,29 @@ function countDown(b: Body, local: number): void {
   b.get(local).i32(1).op(OP.i32Sub).tee(local).brIf(0);
 }
 
+function expFunc(): Func {
+  const [src, dst, chunks, off] = [0, 1, 2, 3];
+  const [x, n, r] = [4, 5, 6];
+  const b = new Body();
+  b.loop();
+  b.get(dst).get(off).add();
+  b.get(src).get(off).add().simd(SIMD.load, [4, 0]).set(x);
+  emitExp(b, { x, n, r });
+  b.simd(SIMD.store, [4, 0]);
+  b.bump(off, 16);
+  countDown(b, chunks);
+  b.end();
+  return {
+    name: "exp",
+    params: [I32, I32, I32],
+    locals: [
+      [1, I32],
+      [3, V128],
+    ],
+    body: b,
+  };
+}
+
 function swigluFunc(): Func {
   const [gate, up, h, chunks, off] = [0, 1, 2, 3, 4];
   const [g, x, n, r] = [5, 6, 7, 8];
@@ -74,7 +98,15 @@ function swigluFunc(): Func {
   b.bump(off, 16);
   countDown(b, chunks);
   b.end();
-  return { name: "swiglu", params: [I32, I32, I32, I32], locals: [[1, I32], [4, V128]], body: b };
+  return {
+    name: "swiglu",
+    params: [I32, I32, I32, I32],
+    locals: [
+      [1, I32],
+      [4, V128],
+    ],
+    body: b,
+  };
 }
 
 // softmax: parameters, then locals.
@@ -206,5 +238,5 @@ function softmaxFunc(): Func {
 
 /** The module bytes (SIMD128 only, no relaxed SIMD: results do not depend on the CPU). */
 export function elementwiseModule(): Uint8Array<ArrayBuffer> {
-  return buildModule([swigluFunc(), softmaxFunc()]);
+  return buildModule([expFunc(), swigluFunc(), softmaxFunc()]);
 }

@@ -12,6 +12,8 @@ import { elementwiseModule } from "./wasm-elementwise-module.js";
 const PAGE = 65536;
 
 export interface WasmElementwise {
+  /** y[0…n) = exp(x), x clamped to [EXP_MIN, EXP_MAX] (wasm-elementwise-module.ts). */
+  exp(x: Float32Array, y: Float32Array, n: number): void;
   /** h[0…n) = silu(gate) ⊙ up, in float32 arithmetic. */
   swiglu(gate: Float32Array, up: Float32Array, h: Float32Array, n: number): void;
   /**
@@ -31,6 +33,7 @@ export interface WasmElementwise {
 }
 
 interface Exports {
+  exp(x: number, y: number, chunks: number): void;
   swiglu(gate: number, up: number, h: number, chunks: number): void;
   softmax(p: number, mask: number, heads: number, t: number, scale: number): void;
 }
@@ -66,6 +69,14 @@ export function createWasmElementwise(bytes = elementwiseModule()): WasmElementw
     i32 = new Int32Array(memory.buffer);
   };
   return {
+    exp(x, y, n) {
+      if (n === 0) return;
+      const r = region(n);
+      ensure(2 * r);
+      f32.set(x.subarray(0, n), 0);
+      fns.exp(0, r, Math.ceil(n / 4));
+      y.set(f32.subarray(r / 4, r / 4 + n));
+    },
     swiglu(gate, up, h, n) {
       if (n === 0) return;
       const r = region(n);

@@ -53,3 +53,46 @@ export function softmaxRowsJs(
     for (let j = 0; j <= i; j++) p[row + j] = p[row + j]! * inv;
   }
 }
+
+/** σ = sigmoid(gate): dup = dh·gate·σ, dgate = dh·up·σ·(1 + gate·(1 − σ)) over [0, n). */
+export function swigluBackwardJs(
+  gate: Buf,
+  up: Buf,
+  dh: Buf,
+  dgate: Buf,
+  dup: Buf,
+  n: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const g = gate[i]!;
+    const sg = 1 / (1 + Math.exp(-g));
+    dup[i] = dh[i]! * g * sg;
+    dgate[i] = dh[i]! * up[i]! * sg * (1 + g * (1 - sg));
+  }
+}
+
+/**
+ * Per row r of x [rows, v]: y[r] = exp(x[r] − max)·scale(r, max, sum) with sum = Σ exp(x[r] − max):
+ * softmax-like rows whose scale (and the loss) the caller computes from the row's max and sum.
+ */
+export function expRowsScaledJs(
+  x: Buf,
+  y: Buf,
+  rows: number,
+  v: number,
+  scale: (r: number, max: number, sum: number) => number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * v;
+    let max = -Infinity;
+    for (let j = 0; j < v; j++) if (x[o + j]! > max) max = x[o + j]!;
+    let sum = 0;
+    for (let j = 0; j < v; j++) {
+      const e = Math.exp(x[o + j]! - max);
+      y[o + j] = e;
+      sum += e;
+    }
+    const s = scale(r, max, sum);
+    for (let j = 0; j < v; j++) y[o + j] = y[o + j]! * s;
+  }
+}

@@ -28,10 +28,6 @@ export interface MlpSaved {
   lora: LoraSaved;
 }
 
-function sigmoid(v: number): number {
-  return 1 / (1 + Math.exp(-v));
-}
-
 /** x [rows, D] → [rows, D]; returns what the backward needs too. */
 export function mlpForward(
   nm: Numerics,
@@ -79,12 +75,7 @@ export function mlpBackward(
   );
   const dgate = nm.alloc(rows * f);
   const dup = nm.alloc(rows * f);
-  for (let i = 0; i < rows * f; i++) {
-    const g = s.gate[i]!;
-    const sg = sigmoid(g);
-    dup[i] = dh[i]! * g * sg;
-    dgate[i] = dh[i]! * s.up[i]! * sg * (1 + g * (1 - sg));
-  }
+  nm.swigluBackward(s.gate, s.up, dh, dgate, dup, rows * f);
   const p = { rows, inDim: d, outDim: f };
   const dx = projectBackward(nm, dgate, w.wGate, p, undefined, at("gate", s.x));
   return projectBackward(nm, dup, w.wUp, p, dx, at("up", s.x));

@@ -7,7 +7,7 @@
  */
 import type { Sgemm } from "../kernels/sgemm.js";
 import { type WasmElementwise, wasmElementwise } from "../kernels/wasm-elementwise.js";
-import { softmaxRowsJs, swigluJs } from "./elementwise.js";
+import { expRowsScaledJs, softmaxRowsJs, swigluBackwardJs, swigluJs } from "./elementwise.js";
 
 /** A host buffer of either precision; one Numerics never mixes them. */
 export type Buf = Float32Array | Float64Array;
@@ -31,6 +31,9 @@ export interface MatArgs {
   ldc?: number;
 }
 
+/** A row's scale from its index, max and Σ exp(x − max). */
+export type RowScale = (r: number, max: number, sum: number) => number;
+
 export interface Numerics {
   /** "float32 (openblas)" etc., for reports. */
   readonly name: string;
@@ -40,6 +43,13 @@ export interface Numerics {
   round(v: number): number;
   /** h[0…n) = silu(gate) ⊙ up. */
   swiglu(gate: Buf, up: Buf, h: Buf, n: number): void;
+  /** σ = sigmoid(gate): dup = dh·gate·σ, dgate = dh·up·σ·(1 + gate·(1 − σ)) over [0, n). */
+  swigluBackward(gate: Buf, up: Buf, dh: Buf, dgate: Buf, dup: Buf, n: number): void;
+  /**
+   * Per row r of x [rows, v]: y[r] = exp(x[r] − max)·scale(r, max, sum), sum = Σ exp(x[r] − max):
+   * the cross-entropies' softmax rows, the loss computed by `scale` from max and sum.
+   */
+  expRowsScaled(x: Buf, y: Buf, rows: number, v: number, scale: RowScale): void;
   /**
    * Softmax in place of `heads` consecutive t×t score blocks from p[at]: row i scaled by `scale`,
    * key j counted iff j ≤ i and keyMask[maskAt + j] is 1, the rest 0 (a row with no key all 0).
@@ -79,6 +89,16 @@ export function float32Numerics(
       const [g, u, o] = f32("swiglu", gate, up, h);
       ew.swiglu(g!, u!, o!, n);
     },
+    swigluBackward(gate, up, dh, dgate, dup, n) {
+      if (!ew) return swigluBackwardJs(gate, up, dh, dgate, dup, n);
+      const [g, u, d, dg, du] = f32("swigluBackward", gate, up, dh, dgate, dup);
+      ew.swigluBackward(g!, u!, d!, dg!, du!, n);
+    },
+    expRowsScaled(x, y, rows, v, scale) {
+      if (!ew) return expRowsScaledJs(x, y, rows, v, scale);
+      const [xx, yy] = f32("expRowsScaled", x, y);
+      ew.expRowsScaled(xx!, yy!, rows, v, scale);
+    },
     softmaxRows(p, at, heads, t, keyMask, maskAt, scale) {
       if (!ew) return softmaxRowsJs(Math.fround, p, at, heads, t, keyMask, maskAt, scale);
       ew.softmaxRows(f32("softmaxRows", p)[0]!, at, heads, t, keyMask, maskAt, scale);
@@ -99,6 +119,8 @@ export const float64Numerics: Numerics = {
   alloc: (n) => new Float64Array(n),
   round: (v) => v,
   swiglu: (gate, up, h, n) => swigluJs((v) => v, gate, up, h, n),
+  swigluBackward: swigluBackwardJs,
+  expRowsScaled: expRowsScaledJs,
   softmaxRows: (p, at, heads, t, keyMask, maskAt, scale) =>
     softmaxRowsJs((v) => v, p, at, heads, t, keyMask, maskAt, scale),
   gemm(g) {
@@ -147,6 +169,8 @@ export function withArena(nm: Numerics): ArenaNumerics {
     gemm: (args) => nm.gemm(args),
     round: nm.round,
     swiglu: (gate, up, h, n) => nm.swiglu(gate, up, h, n),
+    swigluBackward: (gate, up, dh, dgate, dup, n) => nm.swigluBackward(gate, up, dh, dgate, dup, n),
+    expRowsScaled: (x, y, rows, v, scale) => nm.expRowsScaled(x, y, rows, v, scale),
     softmaxRows: (p, at, heads, t, keyMask, maskAt, scale) =>
       nm.softmaxRows(p, at, heads, t, keyMask, maskAt, scale),
     alloc(n) {

@@ -42,6 +42,9 @@ export const SIMD = {
   i32x4Splat: 0x11,
   f32x4Splat: 0x13,
   f32x4ExtractLane: 0x1f,
+  f64x2ExtractLane: 0x21,
+  f64x2PromoteLowF32x4: 0x5f,
+  f64x2Add: 0xf0,
   i32x4LtS: 0x39,
   i32x4LeS: 0x3d,
   v128And: 0x4e,
@@ -68,6 +71,11 @@ export const OP = {
   f32Add: 0x92,
   f32Div: 0x95,
   f32Max: 0x97,
+  f64Add: 0xa0,
+  f64PromoteF32: 0xbb,
+  /** Memory ops: follow with (log2 alignment, byte offset). */
+  f32Load: 0x2a,
+  f64Store: 0x39,
 } as const;
 
 /** Appends instructions to one function body. Locals are numbered params first, then declared. */

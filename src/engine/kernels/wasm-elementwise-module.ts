@@ -3,6 +3,12 @@
  *
  *   exp(x, y, chunks)                     y = exp(x) over chunks·4 floats (clamped as below)
  *   swiglu(gate, up, h, chunks)           h = silu(gate) ⊙ up over chunks·4 floats
+ *   swigluBack(gate, up, dh, dgate, dup, chunks)
+ *                                         σ = sigmoid(gate): dup = dh·gate·σ,
+ *                                         dgate = dh·up·σ·(1 + gate·(1 − σ))
+ *   expRows(x, y, rows, v, stats)         per row of x [rows, v]: y = exp(x − max), and at
+ *                                         stats[r] the float64 pair (max, Σ y) (the sum in float64)
+ *   scaleRows(y, _, rows, v, scales)      per row: y ×= scales[r] (float32; _ is unused)
  *   softmax(p, mask, heads, t, scale)     `heads` consecutive t×t score blocks, each row i scaled,
  *                                         masked (key j seen iff j ≤ i and mask[j] ≠ 0) and
  *                                         softmaxed in place; unseen entries become exactly 0, a
@@ -104,6 +110,151 @@ function swigluFunc(): Func {
     locals: [
       [1, I32],
       [4, V128],
+    ],
+    body: b,
+  };
+}
+
+function swigluBackFunc(): Func {
+  const [gate, up, dh, dgate, dup, chunks, off] = [0, 1, 2, 3, 4, 5, 6];
+  const [g, d, sg, x, n, r] = [7, 8, 9, 10, 11, 12];
+  const b = new Body();
+  const load = (ptr: number) => b.get(ptr).get(off).add().simd(SIMD.load, [4, 0]);
+  b.loop();
+  load(gate).tee(g).f32x4(-1).simd(SIMD.f32x4Mul).set(x);
+  load(dh).set(d);
+  b.f32x4(1).f32x4(1);
+  emitExp(b, { x, n, r });
+  b.simd(SIMD.f32x4Add).simd(SIMD.f32x4Div).set(sg);
+  b.get(dup).get(off).add();
+  b.get(d).get(g).simd(SIMD.f32x4Mul).get(sg).simd(SIMD.f32x4Mul);
+  b.simd(SIMD.store, [4, 0]);
+  b.get(dgate).get(off).add();
+  b.get(d);
+  load(up).simd(SIMD.f32x4Mul).get(sg).simd(SIMD.f32x4Mul);
+  b.f32x4(1).get(g).f32x4(1).get(sg).simd(SIMD.f32x4Sub).simd(SIMD.f32x4Mul);
+  b.simd(SIMD.f32x4Add).simd(SIMD.f32x4Mul);
+  b.simd(SIMD.store, [4, 0]);
+  b.bump(off, 16);
+  countDown(b, chunks);
+  b.end();
+  return {
+    name: "swigluBack",
+    params: [I32, I32, I32, I32, I32, I32],
+    locals: [
+      [1, I32],
+      [6, V128],
+    ],
+    body: b,
+  };
+}
+
+// expRows / scaleRows: parameters, then locals.
+const E = { x: 0, y: 1, rows: 2, v: 3, stats: 4 };
+const EI = { q: 5, d: 6, left: 7, all: 8 };
+const EF = { max: 9 };
+const EV = { vV: 10, jV: 11, acc: 12, lo: 13, hi: 14, e: 15, x: 16, n: 17, r: 18 };
+
+/** The lanes of this chunk inside the row: j < v. */
+function inRowLanes(b: Body): void {
+  b.get(EV.jV).get(EV.vV).simd(SIMD.i32x4LtS);
+}
+
+function rowStart(b: Body, src: number, dst?: number): void {
+  b.get(src).set(EI.q);
+  if (dst !== undefined) b.get(dst).set(EI.d);
+  b.i32x4(0, 1, 2, 3).set(EV.jV).get(EI.all).set(EI.left);
+}
+
+function rowStep(b: Body, withDst: boolean): void {
+  b.bump(EI.q, 16);
+  if (withDst) b.bump(EI.d, 16);
+  b.get(EV.jV).i32x4(4).simd(SIMD.i32x4Add).set(EV.jV);
+  countDown(b, EI.left);
+}
+
+/** Ends a row: x and y (when given) one row on, and the row loop's countdown. */
+function nextRow(b: Body, ptrs: number[]): void {
+  for (const p of ptrs) b.get(p).get(E.v).i32(4).mul().add().set(p);
+  countDown(b, E.rows);
+}
+
+function expRowsFunc(): Func {
+  const b = new Body();
+  b.get(E.v).simd(SIMD.i32x4Splat).set(EV.vV);
+  b.get(E.v).i32(3).add().i32(2).op(OP.i32ShrU).set(EI.all);
+  b.loop();
+  rowStart(b, E.x);
+  b.f32x4(-Infinity).set(EV.acc);
+  b.loop();
+  b.get(EV.acc).get(EI.q).simd(SIMD.load, [4, 0]).f32x4(-Infinity);
+  inRowLanes(b);
+  b.simd(SIMD.v128Bitselect).simd(SIMD.f32x4Max).set(EV.acc);
+  rowStep(b, false);
+  b.end();
+  horizontal(b, EV.acc, OP.f32Max);
+  b.tee(EF.max).simd(SIMD.f32x4Splat).set(EV.acc);
+  rowStart(b, E.x, E.y);
+  b.i32x4(0).tee(EV.lo).set(EV.hi);
+  b.loop();
+  b.get(EI.q).simd(SIMD.load, [4, 0]).get(EV.acc).simd(SIMD.f32x4Sub).set(EV.x);
+  b.get(EI.d);
+  emitExp(b, { x: EV.x, n: EV.n, r: EV.r });
+  b.tee(EV.e).simd(SIMD.store, [4, 0]);
+  b.get(EV.e);
+  inRowLanes(b);
+  b.simd(SIMD.v128And).set(EV.e);
+  b.get(EV.lo).get(EV.e).simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Add).set(EV.lo);
+  b.get(EV.hi).get(EV.e).get(EV.e).shuffleF32([2, 3, 2, 3]);
+  b.simd(SIMD.f64x2PromoteLowF32x4).simd(SIMD.f64x2Add).set(EV.hi);
+  rowStep(b, true);
+  b.end();
+  b.get(E.stats).get(EF.max).op(OP.f64PromoteF32).op(OP.f64Store, 3, 0);
+  b.get(E.stats);
+  b.get(EV.lo).simd(SIMD.f64x2ExtractLane).op(0).get(EV.lo).simd(SIMD.f64x2ExtractLane).op(1);
+  b.op(OP.f64Add);
+  b.get(EV.hi).simd(SIMD.f64x2ExtractLane).op(0).get(EV.hi).simd(SIMD.f64x2ExtractLane).op(1);
+  b.op(OP.f64Add).op(OP.f64Add).op(OP.f64Store, 3, 8);
+  b.bump(E.stats, 16);
+  nextRow(b, [E.x, E.y]);
+  b.end();
+  return {
+    name: "expRows",
+    params: [I32, I32, I32, I32, I32],
+    locals: [
+      [4, I32],
+      [1, F32],
+      [9, V128],
+    ],
+    body: b,
+  };
+}
+
+/** scaleRows(y, _, rows, v, scales): numbered as expRows (y in x's place, scales in stats'). */
+function scaleRowsFunc(): Func {
+  const b = new Body();
+  b.get(E.v).simd(SIMD.i32x4Splat).set(EV.vV);
+  b.get(E.v).i32(3).add().i32(2).op(OP.i32ShrU).set(EI.all);
+  b.loop();
+  b.get(E.stats).op(OP.f32Load, 2, 0).simd(SIMD.f32x4Splat).set(EV.acc);
+  rowStart(b, E.x);
+  b.loop();
+  b.get(EI.q);
+  b.get(EI.q).simd(SIMD.load, [4, 0]).tee(EV.e).get(EV.acc).simd(SIMD.f32x4Mul).get(EV.e);
+  inRowLanes(b);
+  b.simd(SIMD.v128Bitselect).simd(SIMD.store, [4, 0]);
+  rowStep(b, false);
+  b.end();
+  b.bump(E.stats, 4);
+  nextRow(b, [E.x]);
+  b.end();
+  return {
+    name: "scaleRows",
+    params: [I32, I32, I32, I32, I32],
+    locals: [
+      [4, I32],
+      [1, F32],
+      [9, V128],
     ],
     body: b,
   };
@@ -238,5 +389,12 @@ function softmaxFunc(): Func {
 
 /** The module bytes (SIMD128 only, no relaxed SIMD: results do not depend on the CPU). */
 export function elementwiseModule(): Uint8Array<ArrayBuffer> {
-  return buildModule([expFunc(), swigluFunc(), softmaxFunc()]);
+  return buildModule([
+    expFunc(),
+    swigluFunc(),
+    swigluBackFunc(),
+    expRowsFunc(),
+    scaleRowsFunc(),
+    softmaxFunc(),
+  ]);
 }

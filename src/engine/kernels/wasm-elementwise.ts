@@ -16,6 +16,26 @@ export interface WasmElementwise {
   exp(x: Float32Array, y: Float32Array, n: number): void;
   /** h[0…n) = silu(gate) ⊙ up, in float32 arithmetic. */
   swiglu(gate: Float32Array, up: Float32Array, h: Float32Array, n: number): void;
+  /** σ = sigmoid(gate): dup = dh·gate·σ, dgate = dh·up·σ·(1 + gate·(1 − σ)) over [0, n). */
+  swigluBackward(
+    gate: Float32Array,
+    up: Float32Array,
+    dh: Float32Array,
+    dgate: Float32Array,
+    dup: Float32Array,
+    n: number,
+  ): void;
+  /**
+   * Per row r of x [rows, v]: y[r] = exp(x[r] − max)·scale(r, max, sum), sum = Σ exp(x[r] − max)
+   * (in float64), scale computed once per row in JS (the caller's loss reads max and sum there).
+   */
+  expRowsScaled(
+    x: Float32Array,
+    y: Float32Array,
+    rows: number,
+    v: number,
+    scale: (r: number, max: number, sum: number) => number,
+  ): void;
   /**
    * Softmax in place of `heads` consecutive t×t score blocks from p[at]: row i of each block is
    * scaled by `scale`; key j counts iff j ≤ i and keyMask[maskAt + j] is 1; the other entries
@@ -35,6 +55,9 @@ export interface WasmElementwise {
 interface Exports {
   exp(x: number, y: number, chunks: number): void;
   swiglu(gate: number, up: number, h: number, chunks: number): void;
+  swigluBack(gate: number, up: number, dh: number, dg: number, du: number, chunks: number): void;
+  expRows(x: number, y: number, rows: number, v: number, stats: number): void;
+  scaleRows(y: number, unused: number, rows: number, v: number, scales: number): void;
   softmax(p: number, mask: number, heads: number, t: number, scale: number): void;
 }
 
@@ -85,6 +108,33 @@ export function createWasmElementwise(bytes = elementwiseModule()): WasmElementw
       f32.set(up.subarray(0, n), r / 4);
       fns.swiglu(0, r, 2 * r, Math.ceil(n / 4));
       h.set(f32.subarray((2 * r) / 4, (2 * r) / 4 + n));
+    },
+    swigluBackward(gate, up, dh, dgate, dup, n) {
+      if (n === 0) return;
+      const r = region(n);
+      ensure(5 * r);
+      const w = r / 4;
+      f32.set(gate.subarray(0, n), 0);
+      f32.set(up.subarray(0, n), w);
+      f32.set(dh.subarray(0, n), 2 * w);
+      fns.swigluBack(0, r, 2 * r, 3 * r, 4 * r, Math.ceil(n / 4));
+      dgate.set(f32.subarray(3 * w, 3 * w + n));
+      dup.set(f32.subarray(4 * w, 4 * w + n));
+    },
+    expRowsScaled(x, y, rows, v, scale) {
+      if (rows === 0 || v === 0) return;
+      const r = region(rows * v);
+      const statsAt = 2 * r;
+      const scalesAt = statsAt + rows * 16;
+      ensure(scalesAt + region(rows));
+      f32.set(x.subarray(0, rows * v), 0);
+      fns.expRows(0, r, rows, v, statsAt);
+      const stats = new Float64Array(memory.buffer, statsAt, 2 * rows);
+      for (let i = 0; i < rows; i++) {
+        f32[scalesAt / 4 + i] = scale(i, stats[2 * i]!, stats[2 * i + 1]!);
+      }
+      fns.scaleRows(r, 0, rows, v, scalesAt);
+      y.set(f32.subarray(r / 4, r / 4 + rows * v));
     },
     softmaxRows(p, at, heads, t, keyMask, maskAt, scale) {
       if (heads === 0 || t === 0) return;

@@ -5,7 +5,12 @@
  * with and without the kernels (the JS fallback where SIMD is missing).
  */
 import { describe, expect, it } from "vitest";
-import { softmaxRowsJs, swigluJs } from "../../../src/engine/fast/elementwise.js";
+import {
+  expRowsScaledJs,
+  softmaxRowsJs,
+  swigluBackwardJs,
+  swigluJs,
+} from "../../../src/engine/fast/elementwise.js";
 import { float32Numerics } from "../../../src/engine/fast/numerics.js";
 import { jsSgemm } from "../../../src/engine/kernels/js-sgemm.js";
 import {
@@ -74,6 +79,48 @@ describe("wasm elementwise kernels", () => {
     expect([...h.subarray(n)]).toEqual([9, 9, 9]);
     expect(Math.abs(h[0]!)).toBeLessThan(1e-30);
     expect(h[1]).toBe(Math.fround(200 * up[1]!));
+  });
+
+  it("swigluBackward equals float64 JS to float32 rounding", () => {
+    const rand = mulberry32(11);
+    const n = 4_099;
+    const gate = Float32Array.from({ length: n }, () => (rand() - 0.5) * 30);
+    const up = Float32Array.from({ length: n }, () => rand() * 4 - 2);
+    const dh = Float32Array.from({ length: n }, () => rand() * 2 - 1);
+    const [dg, du] = [new Float32Array(n), new Float32Array(n)];
+    ew.swigluBackward(gate, up, dh, dg, du, n);
+    const [wg, wu] = [new Float64Array(n), new Float64Array(n)];
+    swigluBackwardJs(gate, up, dh, wg, wu, n);
+    // dgate's last factor 1 + g(1 − σ) cancels near g ≈ −1.28: errors against its terms' size.
+    for (let i = 0; i < n; i++) {
+      const size = Math.abs(dh[i]! * up[i]!) * (1 + Math.abs(gate[i]!));
+      expect(Math.abs(dg[i]! - wg[i]!)).toBeLessThanOrEqual(1e-6 * size + 1e-30);
+      expect(Math.abs(du[i]! - wu[i]!)).toBeLessThanOrEqual(1e-6 * Math.abs(wu[i]!) + 1e-30);
+    }
+  });
+
+  it.each([1, 3, 4, 7, 64, 4097])("expRowsScaled (v = %i) equals float64 JS", (v) => {
+    const rand = mulberry32(v);
+    const rows = 5;
+    const x = Float32Array.from({ length: rows * v + 2 }, () => (rand() - 0.5) * 40);
+    const seen: number[][] = [];
+    const scale = (r: number, max: number, sum: number) => {
+      seen.push([r, max, sum]);
+      return 0.5 / sum;
+    };
+    const got = new Float32Array(rows * v + 2).fill(7);
+    ew.expRowsScaled(x, got, rows, v, scale);
+    const want = new Float64Array(rows * v);
+    const wantSeen = seen.splice(0);
+    expRowsScaledJs(x, want, rows, v, scale);
+    for (let r = 0; r < rows; r++) {
+      expect(wantSeen[r]![1]).toBe(seen[r]![1]);
+      expect(Math.abs(wantSeen[r]![2]! - seen[r]![2]!)).toBeLessThanOrEqual(1e-6 * seen[r]![2]!);
+    }
+    for (let i = 0; i < rows * v; i++) {
+      expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(4e-6 * want[i]! + 1e-30);
+    }
+    expect([...got.subarray(rows * v)]).toEqual([7, 7]);
   });
 
   it.each([1, 2, 3, 4, 5, 7, 8, 9, 17, 55])(

@@ -1,9 +1,10 @@
 /**
  * The fast path's float32 elementwise kernels on wasm SIMD (wasm-elementwise-module.ts): SwiGLU's
  * h = silu(gate) ⊙ up and the attention's scaled, causal, key-masked softmax. Operands are copied
- * into the module's own (unshared) memory and the results back out with TypedArray.set: the copies
- * cost ~0.3 ns a float against ~10 ns of scalar JS exp per element. The memory grows on demand and
- * its views are rebuilt after a growth (which detaches the old ones).
+ * into the module's own (unshared) memory and the results back out with TypedArray.set, in blocks
+ * of BLOCK floats: the copies cost ~0.3 ns a float against ~10 ns of scalar JS exp per element.
+ * The memory grows on demand and its views are rebuilt after a growth (which detaches the old
+ * ones).
  */
 import { realValidate } from "./relaxed-gate.js";
 import { MAX_PAGES } from "./wasm-asm.js";
@@ -61,6 +62,18 @@ interface Exports {
   softmax(p: number, mask: number, heads: number, t: number, scale: number): void;
 }
 
+/**
+ * Floats per operand per kernel call: long operands go through in blocks, so that each block's
+ * copy-in, kernel and copy-out stay in cache and the module's memory stays small (~1 MB) whatever
+ * the model (a 150k vocabulary's logits would otherwise be copied whole).
+ */
+const BLOCK = 1 << 15;
+
+/** f(start, count) over [0, total) in pieces of at most `size` (size ≥ 1). */
+function inBlocks(total: number, size: number, f: (start: number, count: number) => void): void {
+  for (let s = 0; s < total; s += size) f(s, Math.min(size, total - s));
+}
+
 /** Bytes for `floats` float32s rounded up to 16, plus 16 spare for a last partial vector. */
 const region = (floats: number) => Math.ceil(floats / 4) * 16 + 16;
 
@@ -93,60 +106,68 @@ export function createWasmElementwise(bytes = elementwiseModule()): WasmElementw
   };
   return {
     exp(x, y, n) {
-      if (n === 0) return;
-      const r = region(n);
-      ensure(2 * r);
-      f32.set(x.subarray(0, n), 0);
-      fns.exp(0, r, Math.ceil(n / 4));
-      y.set(f32.subarray(r / 4, r / 4 + n));
+      inBlocks(n, BLOCK, (at, len) => {
+        const r = region(len);
+        ensure(2 * r);
+        f32.set(x.subarray(at, at + len), 0);
+        fns.exp(0, r, Math.ceil(len / 4));
+        y.set(f32.subarray(r / 4, r / 4 + len), at);
+      });
     },
     swiglu(gate, up, h, n) {
-      if (n === 0) return;
-      const r = region(n);
-      ensure(3 * r);
-      f32.set(gate.subarray(0, n), 0);
-      f32.set(up.subarray(0, n), r / 4);
-      fns.swiglu(0, r, 2 * r, Math.ceil(n / 4));
-      h.set(f32.subarray((2 * r) / 4, (2 * r) / 4 + n));
+      inBlocks(n, BLOCK, (at, len) => {
+        const r = region(len);
+        ensure(3 * r);
+        f32.set(gate.subarray(at, at + len), 0);
+        f32.set(up.subarray(at, at + len), r / 4);
+        fns.swiglu(0, r, 2 * r, Math.ceil(len / 4));
+        h.set(f32.subarray((2 * r) / 4, (2 * r) / 4 + len), at);
+      });
     },
     swigluBackward(gate, up, dh, dgate, dup, n) {
-      if (n === 0) return;
-      const r = region(n);
-      ensure(5 * r);
-      const w = r / 4;
-      f32.set(gate.subarray(0, n), 0);
-      f32.set(up.subarray(0, n), w);
-      f32.set(dh.subarray(0, n), 2 * w);
-      fns.swigluBack(0, r, 2 * r, 3 * r, 4 * r, Math.ceil(n / 4));
-      dgate.set(f32.subarray(3 * w, 3 * w + n));
-      dup.set(f32.subarray(4 * w, 4 * w + n));
+      inBlocks(n, BLOCK, (at, len) => {
+        const r = region(len);
+        ensure(5 * r);
+        const w = r / 4;
+        f32.set(gate.subarray(at, at + len), 0);
+        f32.set(up.subarray(at, at + len), w);
+        f32.set(dh.subarray(at, at + len), 2 * w);
+        fns.swigluBack(0, r, 2 * r, 3 * r, 4 * r, Math.ceil(len / 4));
+        dgate.set(f32.subarray(3 * w, 3 * w + len), at);
+        dup.set(f32.subarray(4 * w, 4 * w + len), at);
+      });
     },
     expRowsScaled(x, y, rows, v, scale) {
-      if (rows === 0 || v === 0) return;
-      const r = region(rows * v);
-      const statsAt = 2 * r;
-      const scalesAt = statsAt + rows * 16;
-      ensure(scalesAt + region(rows));
-      f32.set(x.subarray(0, rows * v), 0);
-      fns.expRows(0, r, rows, v, statsAt);
-      const stats = new Float64Array(memory.buffer, statsAt, 2 * rows);
-      for (let i = 0; i < rows; i++) {
-        f32[scalesAt / 4 + i] = scale(i, stats[2 * i]!, stats[2 * i + 1]!);
-      }
-      fns.scaleRows(r, 0, rows, v, scalesAt);
-      y.set(f32.subarray(r / 4, r / 4 + rows * v));
+      if (v === 0) return;
+      inBlocks(rows, Math.max(1, Math.floor(BLOCK / v)), (row0, count) => {
+        const r = region(count * v);
+        const statsAt = 2 * r;
+        const scalesAt = statsAt + count * 16;
+        ensure(scalesAt + region(count));
+        f32.set(x.subarray(row0 * v, (row0 + count) * v), 0);
+        fns.expRows(0, r, count, v, statsAt);
+        const stats = new Float64Array(memory.buffer, statsAt, 2 * count);
+        for (let i = 0; i < count; i++) {
+          f32[scalesAt / 4 + i] = scale(row0 + i, stats[2 * i]!, stats[2 * i + 1]!);
+        }
+        fns.scaleRows(r, 0, count, v, scalesAt);
+        y.set(f32.subarray(r / 4, r / 4 + count * v), row0 * v);
+      });
     },
     softmaxRows(p, at, heads, t, keyMask, maskAt, scale) {
-      if (heads === 0 || t === 0) return;
-      const floats = heads * t * t;
-      const r = region(floats);
+      if (t === 0) return;
       const lanes = Math.ceil(t / 4) * 4;
-      ensure(r + lanes * 4);
-      f32.set(p.subarray(at, at + floats), 0);
-      const m = r / 4;
-      for (let j = 0; j < lanes; j++) i32[m + j] = j < t && keyMask[maskAt + j] === 1 ? -1 : 0;
-      fns.softmax(0, r, heads, t, scale);
-      p.set(f32.subarray(0, floats), at);
+      inBlocks(heads, Math.max(1, Math.floor(BLOCK / (t * t))), (h0, count) => {
+        const floats = count * t * t;
+        const from = at + h0 * t * t;
+        const r = region(floats);
+        ensure(r + lanes * 4);
+        f32.set(p.subarray(from, from + floats), 0);
+        const m = r / 4;
+        for (let j = 0; j < lanes; j++) i32[m + j] = j < t && keyMask[maskAt + j] === 1 ? -1 : 0;
+        fns.softmax(0, r, count, t, scale);
+        p.set(f32.subarray(0, floats), from);
+      });
     },
   };
 }

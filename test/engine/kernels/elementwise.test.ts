@@ -63,7 +63,7 @@ describe("wasm elementwise kernels", () => {
 
   it("swiglu is silu(gate)·up to float32 rounding, saturating cleanly", () => {
     const rand = mulberry32(7);
-    const n = 10_001;
+    const n = 100_001; // several kernel blocks
     const gate = Float32Array.from({ length: n }, () => (rand() - 0.5) * 40);
     const up = Float32Array.from({ length: n }, () => rand() * 4 - 2);
     gate.set([-200, 200, 0, -90, 90], 0);
@@ -73,7 +73,7 @@ describe("wasm elementwise kernels", () => {
     swigluJs(f64, gate, up, want, n);
     let worst = 0;
     for (let i = 0; i < n; i++) {
-      worst = Math.max(worst, Math.abs(h[i]! - want[i]!) / Math.max(Math.abs(want[i]!), 1e-30));
+      worst = Math.max(worst, Math.abs(h[i]! - want[i]!) / Math.max(Math.abs(want[i]!), 1e-20));
     }
     expect(worst).toBeLessThanOrEqual(5e-7);
     expect([...h.subarray(n)]).toEqual([9, 9, 9]);
@@ -99,7 +99,7 @@ describe("wasm elementwise kernels", () => {
     }
   });
 
-  it.each([1, 3, 4, 7, 64, 4097])("expRowsScaled (v = %i) equals float64 JS", (v) => {
+  it.each([1, 3, 4, 7, 64, 4097, 40_000])("expRowsScaled (v = %i) equals float64 JS", (v) => {
     const rand = mulberry32(v);
     const rows = 5;
     const x = Float32Array.from({ length: rows * v + 2 }, () => (rand() - 0.5) * 40);

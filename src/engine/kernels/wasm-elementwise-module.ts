@@ -20,7 +20,7 @@
  * row has not been touched yet), and the memory holds 16 spare bytes after the last row.
  *
  * exp is vectorised the classic way: x clamped to [−87.3, 88.3] (so 2ⁿ stays a normal float),
- * n = nearest(x·log₂e), r = x − n·ln2 with ln2 split in two floats (exact n·ln2_hi), e^r by a
+ * n = round(x·log₂e) (see emitExp), r = x − n·ln2 with ln2 split in two floats (exact n·ln2_hi), e^r by a
  * degree-7 Taylor-like polynomial on |r| ≤ ln2/2 (coefficients: the minimax fit of the Cephes
  * library's expf), and 2ⁿ assembled from bits as (n + 127) << 23.
  */
@@ -37,26 +37,61 @@ const EXP_POLY = [
 export const EXP_MIN = -87.3;
 export const EXP_MAX = 88.3;
 
-/** Scratch v128 locals for `emitExp`. */
+/** Scratch v128 locals for `emitExp`, and the first of its EXP_CONSTS.length constant locals. */
 interface ExpLocals {
   x: number;
   n: number;
   r: number;
+  k: number;
 }
 
-/** exp of the v128 in local `x` (clobbered), left on the stack. */
+/** 1.5·2²³: adding it rounds a float of magnitude < 2²² to an integer, held in the low bits. */
+const ROUNDER = 12582912;
+
+/**
+ * exp's constants, splatted into v128 locals once per call (emitExpConstants): V8 rebuilds a
+ * v128.const from immediates at every use, which inside the loop cost more than the arithmetic.
+ */
+const EXP_CONSTS = [EXP_MIN, EXP_MAX, LOG2E, ROUNDER, LN2_HI, LN2_LO, 1, ...EXP_POLY];
+const K = { min: 0, max: 1, log2e: 2, rounder: 3, ln2hi: 4, ln2lo: 5, one: 6, poly: 7, i127: 13 };
+/** v128 locals emitExp needs for its constants. */
+export const EXP_CONST_LOCALS = EXP_CONSTS.length + 1;
+
+/** Sets exp's constant locals (from l.k on); call once before the loops. */
+function emitExpConstants(b: Body, k: number): void {
+  EXP_CONSTS.forEach((c, i) => b.f32x4(c).set(k + i));
+  b.i32x4(127).set(k + K.i127);
+}
+
+/**
+ * exp of the v128 in local `x` (clobbered), left on the stack. n is rounded by the ROUNDER trick:
+ * t = x·log₂e + ROUNDER has n in its low mantissa bits, so n = t − ROUNDER and 2ⁿ's bits are
+ * (bits(t) + 127) << 23 (ROUNDER's own bits shift out). The clamp uses pmin/pmax (one x86
+ * instruction each) in the operand order that lets a NaN through.
+ */
 function emitExp(b: Body, l: ExpLocals): void {
-  b.get(l.x).f32x4(EXP_MIN).simd(SIMD.f32x4Max).f32x4(EXP_MAX).simd(SIMD.f32x4Min).set(l.x);
-  b.get(l.x).f32x4(LOG2E).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Nearest).set(l.n);
-  b.get(l.x).get(l.n).f32x4(LN2_HI).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub);
-  b.get(l.n).f32x4(LN2_LO).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub).set(l.r);
-  b.f32x4(EXP_POLY[0]!);
-  for (const c of EXP_POLY.slice(1)) {
-    b.get(l.r).simd(SIMD.f32x4Mul).f32x4(c).simd(SIMD.f32x4Add);
+  const k = (i: number) => b.get(l.k + i);
+  b.get(l.x);
+  k(K.min).simd(SIMD.f32x4Pmax);
+  k(K.max).simd(SIMD.f32x4Pmin).set(l.x);
+  b.get(l.x);
+  k(K.log2e).simd(SIMD.f32x4Mul);
+  k(K.rounder).simd(SIMD.f32x4Add).set(l.n);
+  b.get(l.x).get(l.n);
+  k(K.rounder).simd(SIMD.f32x4Sub).tee(l.r);
+  k(K.ln2hi).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub);
+  b.get(l.r);
+  k(K.ln2lo).simd(SIMD.f32x4Mul).simd(SIMD.f32x4Sub).set(l.r);
+  k(K.poly);
+  for (let i = 1; i < EXP_POLY.length; i++) {
+    b.get(l.r).simd(SIMD.f32x4Mul);
+    k(K.poly + i).simd(SIMD.f32x4Add);
   }
   b.get(l.r).simd(SIMD.f32x4Mul).get(l.r).simd(SIMD.f32x4Mul);
-  b.get(l.r).simd(SIMD.f32x4Add).f32x4(1).simd(SIMD.f32x4Add);
-  b.get(l.n).simd(SIMD.i32x4TruncSatF32x4S).i32x4(127).simd(SIMD.i32x4Add);
+  b.get(l.r).simd(SIMD.f32x4Add);
+  k(K.one).simd(SIMD.f32x4Add);
+  b.get(l.n);
+  k(K.i127).simd(SIMD.i32x4Add);
   b.i32(23).simd(SIMD.i32x4Shl).simd(SIMD.f32x4Mul);
 }
 
@@ -69,10 +104,11 @@ function expFunc(): Func {
   const [src, dst, chunks, off] = [0, 1, 2, 3];
   const [x, n, r] = [4, 5, 6];
   const b = new Body();
+  emitExpConstants(b, 7);
   b.loop();
   b.get(dst).get(off).add();
   b.get(src).get(off).add().simd(SIMD.load, [4, 0]).set(x);
-  emitExp(b, { x, n, r });
+  emitExp(b, { x, n, r, k: 7 });
   b.simd(SIMD.store, [4, 0]);
   b.bump(off, 16);
   countDown(b, chunks);
@@ -82,7 +118,7 @@ function expFunc(): Func {
     params: [I32, I32, I32],
     locals: [
       [1, I32],
-      [3, V128],
+      [3 + EXP_CONST_LOCALS, V128],
     ],
     body: b,
   };
@@ -92,12 +128,13 @@ function swigluFunc(): Func {
   const [gate, up, h, chunks, off] = [0, 1, 2, 3, 4];
   const [g, x, n, r] = [5, 6, 7, 8];
   const b = new Body();
+  emitExpConstants(b, 9);
   b.loop();
   b.get(h).get(off).add();
   b.get(gate).get(off).add().simd(SIMD.load, [4, 0]).tee(g);
   b.f32x4(-1).simd(SIMD.f32x4Mul).set(x);
   b.get(g).f32x4(1);
-  emitExp(b, { x, n, r });
+  emitExp(b, { x, n, r, k: 9 });
   b.simd(SIMD.f32x4Add).simd(SIMD.f32x4Div);
   b.get(up).get(off).add().simd(SIMD.load, [4, 0]).simd(SIMD.f32x4Mul);
   b.simd(SIMD.store, [4, 0]);
@@ -109,7 +146,7 @@ function swigluFunc(): Func {
     params: [I32, I32, I32, I32],
     locals: [
       [1, I32],
-      [4, V128],
+      [4 + EXP_CONST_LOCALS, V128],
     ],
     body: b,
   };
@@ -119,12 +156,13 @@ function swigluBackFunc(): Func {
   const [gate, up, dh, dgate, dup, chunks, off] = [0, 1, 2, 3, 4, 5, 6];
   const [g, d, sg, x, n, r] = [7, 8, 9, 10, 11, 12];
   const b = new Body();
+  emitExpConstants(b, 13);
   const load = (ptr: number) => b.get(ptr).get(off).add().simd(SIMD.load, [4, 0]);
   b.loop();
   load(gate).tee(g).f32x4(-1).simd(SIMD.f32x4Mul).set(x);
   load(dh).set(d);
   b.f32x4(1).f32x4(1);
-  emitExp(b, { x, n, r });
+  emitExp(b, { x, n, r, k: 13 });
   b.simd(SIMD.f32x4Add).simd(SIMD.f32x4Div).set(sg);
   b.get(dup).get(off).add();
   b.get(d).get(g).simd(SIMD.f32x4Mul).get(sg).simd(SIMD.f32x4Mul);
@@ -143,7 +181,7 @@ function swigluBackFunc(): Func {
     params: [I32, I32, I32, I32, I32, I32],
     locals: [
       [1, I32],
-      [6, V128],
+      [6 + EXP_CONST_LOCALS, V128],
     ],
     body: b,
   };
@@ -181,6 +219,7 @@ function nextRow(b: Body, ptrs: number[]): void {
 
 function expRowsFunc(): Func {
   const b = new Body();
+  emitExpConstants(b, 19);
   b.get(E.v).simd(SIMD.i32x4Splat).set(EV.vV);
   b.get(E.v).i32(3).add().i32(2).op(OP.i32ShrU).set(EI.all);
   b.loop();
@@ -199,7 +238,7 @@ function expRowsFunc(): Func {
   b.loop();
   b.get(EI.q).simd(SIMD.load, [4, 0]).get(EV.acc).simd(SIMD.f32x4Sub).set(EV.x);
   b.get(EI.d);
-  emitExp(b, { x: EV.x, n: EV.n, r: EV.r });
+  emitExp(b, { x: EV.x, n: EV.n, r: EV.r, k: 19 });
   b.tee(EV.e).simd(SIMD.store, [4, 0]);
   b.get(EV.e);
   inRowLanes(b);
@@ -224,7 +263,7 @@ function expRowsFunc(): Func {
     locals: [
       [4, I32],
       [1, F32],
-      [9, V128],
+      [9 + EXP_CONST_LOCALS, V128],
     ],
     body: b,
   };
@@ -333,7 +372,7 @@ function rowExp(b: Body): void {
   b.get(SV.scale).simd(SIMD.f32x4Mul).get(SV.x).simd(SIMD.f32x4Sub).set(SV.e);
   // emitExp clobbers x, so the max is kept in e's place: swap through `n`.
   b.get(SV.x).set(SV.n).get(SV.e).set(SV.x).get(SV.n).set(SV.e);
-  emitExp(b, { x: SV.x, n: SV.n, r: SV.r });
+  emitExp(b, { x: SV.x, n: SV.n, r: SV.r, k: 22 });
   b.get(SV.e).set(SV.x);
   seenLanes(b);
   b.simd(SIMD.v128And).set(SV.e);
@@ -359,6 +398,7 @@ function rowScale(b: Body): void {
 
 function softmaxFunc(): Func {
   const b = new Body();
+  emitExpConstants(b, 22);
   b.get(S.scale).simd(SIMD.f32x4Splat).set(SV.scale);
   b.get(S.t).simd(SIMD.i32x4Splat).set(SV.tV);
   b.get(S.t).i32(3).add().i32(2).op(OP.i32ShrU).set(SI.all);
@@ -381,7 +421,7 @@ function softmaxFunc(): Func {
     locals: [
       [6, I32],
       [1, F32],
-      [10, V128],
+      [10 + EXP_CONST_LOCALS, V128],
     ],
     body: b,
   };

@@ -3,7 +3,7 @@
  * reference of the gradient checks, and the float32 fallback where wasm SIMD is missing (the
  * float32 Numerics otherwise runs kernels/wasm-elementwise.ts, which computes the same in float32).
  */
-import type { Buf } from "./numerics.js";
+import type { Buf } from "./buf.js";
 
 /** h[0…n) = round(silu(gate)) · up. */
 export function swigluJs(

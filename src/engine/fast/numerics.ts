@@ -9,8 +9,9 @@ import type { Sgemm } from "../kernels/sgemm.js";
 import { type WasmElementwise, wasmElementwise } from "../kernels/wasm-elementwise.js";
 import { expRowsScaledJs, softmaxRowsJs, swigluBackwardJs, swigluJs } from "./elementwise.js";
 
-/** A host buffer of either precision; one Numerics never mixes them. */
-export type Buf = Float32Array | Float64Array;
+import type { Buf } from "./buf.js";
+
+export type { Buf };
 
 /** Row-major C = op(A)·op(B) + β·C (as SgemmArgs, α = 1). */
 export interface MatArgs {

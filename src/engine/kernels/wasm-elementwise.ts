@@ -88,40 +88,48 @@ export function wasmElementwise(): WasmElementwise | null {
   return cached;
 }
 
-/** Builds the kernels (throws where the module does not validate). */
-export function createWasmElementwise(bytes = elementwiseModule()): WasmElementwise {
-  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
-  const fns = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: memory } })
-    .exports as unknown as Exports;
-  let f32 = new Float32Array(memory.buffer);
-  let i32 = new Int32Array(memory.buffer);
-  const ensure = (bytes: number) => {
-    const have = memory.buffer.byteLength;
+/** The module's memory and float/int views of it, rebuilt when it grows. */
+class Heap {
+  readonly memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
+  f32 = new Float32Array(this.memory.buffer);
+  i32 = new Int32Array(this.memory.buffer);
+
+  /** At least `bytes` of memory. */
+  ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
     if (bytes <= have) return;
     const pages = Math.ceil(bytes / PAGE);
     if (pages > MAX_PAGES) throw new Error(`wasm elementwise: ${bytes} bytes exceed wasm's 4 GiB`);
-    memory.grow(pages - have / PAGE);
-    f32 = new Float32Array(memory.buffer);
-    i32 = new Int32Array(memory.buffer);
-  };
+    this.memory.grow(pages - have / PAGE);
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.i32 = new Int32Array(this.memory.buffer);
+  }
+}
+
+/** Builds the kernels (throws where the module does not validate). */
+export function createWasmElementwise(bytes = elementwiseModule()): WasmElementwise {
+  const heap = new Heap();
+  const fns = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: heap.memory } })
+    .exports as unknown as Exports;
+  const ensure = (bytes: number) => heap.ensure(bytes);
   return {
     exp(x, y, n) {
       inBlocks(n, BLOCK, (at, len) => {
         const r = region(len);
         ensure(2 * r);
-        f32.set(x.subarray(at, at + len), 0);
+        heap.f32.set(x.subarray(at, at + len), 0);
         fns.exp(0, r, Math.ceil(len / 4));
-        y.set(f32.subarray(r / 4, r / 4 + len), at);
+        y.set(heap.f32.subarray(r / 4, r / 4 + len), at);
       });
     },
     swiglu(gate, up, h, n) {
       inBlocks(n, BLOCK, (at, len) => {
         const r = region(len);
         ensure(3 * r);
-        f32.set(gate.subarray(at, at + len), 0);
-        f32.set(up.subarray(at, at + len), r / 4);
+        heap.f32.set(gate.subarray(at, at + len), 0);
+        heap.f32.set(up.subarray(at, at + len), r / 4);
         fns.swiglu(0, r, 2 * r, Math.ceil(len / 4));
-        h.set(f32.subarray((2 * r) / 4, (2 * r) / 4 + len), at);
+        h.set(heap.f32.subarray((2 * r) / 4, (2 * r) / 4 + len), at);
       });
     },
     swigluBackward(gate, up, dh, dgate, dup, n) {
@@ -129,12 +137,12 @@ export function createWasmElementwise(bytes = elementwiseModule()): WasmElementw
         const r = region(len);
         ensure(5 * r);
         const w = r / 4;
-        f32.set(gate.subarray(at, at + len), 0);
-        f32.set(up.subarray(at, at + len), w);
-        f32.set(dh.subarray(at, at + len), 2 * w);
+        heap.f32.set(gate.subarray(at, at + len), 0);
+        heap.f32.set(up.subarray(at, at + len), w);
+        heap.f32.set(dh.subarray(at, at + len), 2 * w);
         fns.swigluBack(0, r, 2 * r, 3 * r, 4 * r, Math.ceil(len / 4));
-        dgate.set(f32.subarray(3 * w, 3 * w + len), at);
-        dup.set(f32.subarray(4 * w, 4 * w + len), at);
+        dgate.set(heap.f32.subarray(3 * w, 3 * w + len), at);
+        dup.set(heap.f32.subarray(4 * w, 4 * w + len), at);
       });
     },
     expRowsScaled(x, y, rows, v, scale) {
@@ -144,14 +152,14 @@ export function createWasmElementwise(bytes = elementwiseModule()): WasmElementw
         const statsAt = 2 * r;
         const scalesAt = statsAt + count * 16;
         ensure(scalesAt + region(count));
-        f32.set(x.subarray(row0 * v, (row0 + count) * v), 0);
+        heap.f32.set(x.subarray(row0 * v, (row0 + count) * v), 0);
         fns.expRows(0, r, count, v, statsAt);
-        const stats = new Float64Array(memory.buffer, statsAt, 2 * count);
+        const stats = new Float64Array(heap.memory.buffer, statsAt, 2 * count);
         for (let i = 0; i < count; i++) {
-          f32[scalesAt / 4 + i] = scale(row0 + i, stats[2 * i]!, stats[2 * i + 1]!);
+          heap.f32[scalesAt / 4 + i] = scale(row0 + i, stats[2 * i]!, stats[2 * i + 1]!);
         }
         fns.scaleRows(r, 0, count, v, scalesAt);
-        y.set(f32.subarray(r / 4, r / 4 + count * v), row0 * v);
+        y.set(heap.f32.subarray(r / 4, r / 4 + count * v), row0 * v);
       });
     },
     softmaxRows(p, at, heads, t, keyMask, maskAt, scale) {
@@ -162,11 +170,12 @@ export function createWasmElementwise(bytes = elementwiseModule()): WasmElementw
         const from = at + h0 * t * t;
         const r = region(floats);
         ensure(r + lanes * 4);
-        f32.set(p.subarray(from, from + floats), 0);
+        heap.f32.set(p.subarray(from, from + floats), 0);
         const m = r / 4;
-        for (let j = 0; j < lanes; j++) i32[m + j] = j < t && keyMask[maskAt + j] === 1 ? -1 : 0;
+        for (let j = 0; j < lanes; j++)
+          heap.i32[m + j] = j < t && keyMask[maskAt + j] === 1 ? -1 : 0;
         fns.softmax(0, r, count, t, scale);
-        p.set(f32.subarray(0, floats), from);
+        p.set(heap.f32.subarray(0, floats), from);
       });
     },
   };

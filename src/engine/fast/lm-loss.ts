@@ -29,20 +29,12 @@ export type FastLoraGrads = Map<number, Partial<Record<FastLoraTarget, { da: Buf
 function weightedCe(nm: Numerics, logits: Buf, targets: Int32Array, w: Float32Array, v: number) {
   const dlogits = nm.alloc(targets.length * v);
   let loss = 0;
+  nm.expRowsScaled(logits, dlogits, targets.length, v, (r, max, sum) => {
+    loss += w[r]! * (max + Math.log(sum) - logits[r * v + targets[r]!]!);
+    return w[r]! / sum;
+  });
   targets.forEach((target, r) => {
-    const o = r * v;
-    let max = -Infinity;
-    for (let j = 0; j < v; j++) if (logits[o + j]! > max) max = logits[o + j]!;
-    let sum = 0;
-    for (let j = 0; j < v; j++) {
-      const e = Math.exp(logits[o + j]! - max);
-      dlogits[o + j] = e;
-      sum += e;
-    }
-    loss += w[r]! * (max + Math.log(sum) - logits[o + target]!);
-    const scale = w[r]! / sum;
-    for (let j = 0; j < v; j++) dlogits[o + j] = dlogits[o + j]! * scale;
-    dlogits[o + target] = dlogits[o + target]! - w[r]!;
+    dlogits[r * v + target] = dlogits[r * v + target]! - w[r]!;
   });
   return { loss, dlogits };
 }

@@ -74,25 +74,17 @@ export function crossEntropy(
   const dlogits = nm.alloc(n * v);
   const perExample = new Array<number>(sel.counts.length).fill(0);
   let total = 0;
-  for (let r = 0; r < n; r++) {
-    const o = r * v;
-    let max = -Infinity;
-    for (let j = 0; j < v; j++) if (logits[o + j]! > max) max = logits[o + j]!;
-    // One exp per logit: e = exp(l − max) into dlogits, then scaled to softmax / n.
-    let sum = 0;
-    for (let j = 0; j < v; j++) {
-      const e = Math.exp(logits[o + j]! - max);
-      dlogits[o + j] = e;
-      sum += e;
-    }
-    const target = sel.targets[r]!;
-    const nll = max + Math.log(sum) - logits[o + target]!;
+  // One exp per logit: dlogits = exp(l − max) scaled to softmax / n; the NLL from max and sum.
+  nm.expRowsScaled(logits, dlogits, n, v, (r, max, sum) => {
+    const nll = max + Math.log(sum) - logits[r * v + sel.targets[r]!]!;
     total += nll;
     const e = sel.owner[r]!;
     perExample[e] = perExample[e]! + nll / sel.counts[e]!;
-    const scale = 1 / (sum * n);
-    for (let j = 0; j < v; j++) dlogits[o + j] = dlogits[o + j]! * scale;
-    dlogits[o + target] = dlogits[o + target]! - 1 / n;
+    return 1 / (sum * n);
+  });
+  for (let r = 0; r < n; r++) {
+    const at = r * v + sel.targets[r]!;
+    dlogits[at] = dlogits[at]! - 1 / n;
   }
   return { loss: total / n, perExample, dlogits };
 }

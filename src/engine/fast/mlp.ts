@@ -28,10 +28,6 @@ export interface MlpSaved {
   lora: LoraSaved;
 }
 
-function sigmoid(v: number): number {
-  return 1 / (1 + Math.exp(-v));
-}
-
 /** x [rows, D] → [rows, D]; returns what the backward needs too. */
 export function mlpForward(
   nm: Numerics,
@@ -46,11 +42,7 @@ export function mlpForward(
   const gate = project(nm, x, w.wGate, { rows, inDim: d, outDim: f }, undefined, at("gate"));
   const up = project(nm, x, w.wUp, { rows, inDim: d, outDim: f }, undefined, at("up"));
   const h = nm.alloc(rows * f);
-  const round = nm.round;
-  for (let i = 0; i < rows * f; i++) {
-    const g = gate[i]!;
-    h[i] = round(g / (1 + Math.exp(-g))) * up[i]!;
-  }
+  nm.swiglu(gate, up, h, rows * f);
   const out = project(nm, h, w.wDown, { rows, inDim: f, outDim: d }, undefined, at("down"));
   return { out, saved: { x, gate, up, h, lora } };
 }
@@ -83,12 +75,7 @@ export function mlpBackward(
   );
   const dgate = nm.alloc(rows * f);
   const dup = nm.alloc(rows * f);
-  for (let i = 0; i < rows * f; i++) {
-    const g = s.gate[i]!;
-    const sg = sigmoid(g);
-    dup[i] = dh[i]! * g * sg;
-    dgate[i] = dh[i]! * s.up[i]! * sg * (1 + g * (1 - sg));
-  }
+  nm.swigluBackward(s.gate, s.up, dh, dgate, dup, rows * f);
   const p = { rows, inDim: d, outDim: f };
   const dx = projectBackward(nm, dgate, w.wGate, p, undefined, at("gate", s.x));
   return projectBackward(nm, dup, w.wUp, p, dx, at("up", s.x));

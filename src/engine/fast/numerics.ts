@@ -1,13 +1,17 @@
 /**
- * The arithmetic the fast path runs on: a matrix multiply and an allocator. Production uses
- * float32 buffers and the process's CPU sgemm (OpenBLAS, wasm SIMD or JS); the tests run the very
- * same kernels in float64 with a plain loop, so each hand-written VJP can be checked against
- * central finite differences without float32 rounding drowning the comparison.
+ * The arithmetic the fast path runs on: a matrix multiply, the elementwise hot loops (SwiGLU, the
+ * attention softmax) and an allocator. Production uses float32 buffers, the process's CPU sgemm
+ * (OpenBLAS, wasm SIMD or JS) and wasm SIMD elementwise kernels (JS loops where SIMD is missing);
+ * the tests run the very same block code in float64 with plain loops, so each hand-written VJP can
+ * be checked against central finite differences without float32 rounding drowning the comparison.
  */
 import type { Sgemm } from "../kernels/sgemm.js";
+import { type WasmElementwise, wasmElementwise } from "../kernels/wasm-elementwise.js";
+import { expRowsScaledJs, softmaxRowsJs, swigluBackwardJs, swigluJs } from "./elementwise.js";
 
-/** A host buffer of either precision; one Numerics never mixes them. */
-export type Buf = Float32Array | Float64Array;
+import type { Buf } from "./buf.js";
+
+export type { Buf };
 
 /** Row-major C = op(A)·op(B) + β·C (as SgemmArgs, α = 1). */
 export interface MatArgs {
@@ -28,6 +32,9 @@ export interface MatArgs {
   ldc?: number;
 }
 
+/** A row's scale from its index, max and Σ exp(x − max). */
+export type RowScale = (r: number, max: number, sum: number) => number;
+
 export interface Numerics {
   /** "float32 (openblas)" etc., for reports. */
   readonly name: string;
@@ -35,14 +42,68 @@ export interface Numerics {
   alloc(n: number): Buf;
   /** Rounds a JS number to the buffers' precision (for matching float32 step by step). */
   round(v: number): number;
+  /** h[0…n) = silu(gate) ⊙ up. */
+  swiglu(gate: Buf, up: Buf, h: Buf, n: number): void;
+  /** σ = sigmoid(gate): dup = dh·gate·σ, dgate = dh·up·σ·(1 + gate·(1 − σ)) over [0, n). */
+  swigluBackward(gate: Buf, up: Buf, dh: Buf, dgate: Buf, dup: Buf, n: number): void;
+  /**
+   * Per row r of x [rows, v]: y[r] = exp(x[r] − max)·scale(r, max, sum), sum = Σ exp(x[r] − max):
+   * the cross-entropies' softmax rows, the loss computed by `scale` from max and sum.
+   */
+  expRowsScaled(x: Buf, y: Buf, rows: number, v: number, scale: RowScale): void;
+  /**
+   * Softmax in place of `heads` consecutive t×t score blocks from p[at]: row i scaled by `scale`,
+   * key j counted iff j ≤ i and keyMask[maskAt + j] is 1, the rest 0 (a row with no key all 0).
+   */
+  softmaxRows(
+    p: Buf,
+    at: number,
+    heads: number,
+    t: number,
+    keyMask: Uint8Array,
+    maskAt: number,
+    scale: number,
+  ): void;
 }
 
-/** float32 buffers, multiplies through `sgemm`. */
-export function float32Numerics(sgemm: Sgemm): Numerics {
+function f32(name: string, ...bufs: Buf[]): Float32Array[] {
+  for (const b of bufs) {
+    if (!(b instanceof Float32Array)) throw new Error(`float32Numerics.${name}: Float32Array only`);
+  }
+  return bufs as Float32Array[];
+}
+
+/**
+ * float32 buffers, multiplies through `sgemm`; the elementwise loops on `ew` (by default the wasm
+ * SIMD kernels where the runtime has SIMD; null runs the JS loops in float32).
+ */
+export function float32Numerics(
+  sgemm: Sgemm,
+  ew: WasmElementwise | null = wasmElementwise(),
+): Numerics {
   return {
-    name: `float32 (${sgemm.name})`,
+    name: `float32 (${sgemm.name}${ew ? ", simd elementwise" : ""})`,
     alloc: (n) => new Float32Array(n),
     round: Math.fround,
+    swiglu(gate, up, h, n) {
+      if (!ew) return swigluJs(Math.fround, gate, up, h, n);
+      const [g, u, o] = f32("swiglu", gate, up, h);
+      ew.swiglu(g!, u!, o!, n);
+    },
+    swigluBackward(gate, up, dh, dgate, dup, n) {
+      if (!ew) return swigluBackwardJs(gate, up, dh, dgate, dup, n);
+      const [g, u, d, dg, du] = f32("swigluBackward", gate, up, dh, dgate, dup);
+      ew.swigluBackward(g!, u!, d!, dg!, du!, n);
+    },
+    expRowsScaled(x, y, rows, v, scale) {
+      if (!ew) return expRowsScaledJs(x, y, rows, v, scale);
+      const [xx, yy] = f32("expRowsScaled", x, y);
+      ew.expRowsScaled(xx!, yy!, rows, v, scale);
+    },
+    softmaxRows(p, at, heads, t, keyMask, maskAt, scale) {
+      if (!ew) return softmaxRowsJs(Math.fround, p, at, heads, t, keyMask, maskAt, scale);
+      ew.softmaxRows(f32("softmaxRows", p)[0]!, at, heads, t, keyMask, maskAt, scale);
+    },
     gemm(args) {
       const { a, b, c } = args;
       if (!(a instanceof Float32Array && b instanceof Float32Array && c instanceof Float32Array)) {
@@ -58,6 +119,11 @@ export const float64Numerics: Numerics = {
   name: "float64 (js)",
   alloc: (n) => new Float64Array(n),
   round: (v) => v,
+  swiglu: (gate, up, h, n) => swigluJs((v) => v, gate, up, h, n),
+  swigluBackward: swigluBackwardJs,
+  expRowsScaled: expRowsScaledJs,
+  softmaxRows: (p, at, heads, t, keyMask, maskAt, scale) =>
+    softmaxRowsJs((v) => v, p, at, heads, t, keyMask, maskAt, scale),
   gemm(g) {
     const { m, n, k, a, b, c } = g;
     const ta = g.transA ?? false;
@@ -103,6 +169,11 @@ export function withArena(nm: Numerics): ArenaNumerics {
     name: nm.name,
     gemm: (args) => nm.gemm(args),
     round: nm.round,
+    swiglu: (gate, up, h, n) => nm.swiglu(gate, up, h, n),
+    swigluBackward: (gate, up, dh, dgate, dup, n) => nm.swigluBackward(gate, up, dh, dgate, dup, n),
+    expRowsScaled: (x, y, rows, v, scale) => nm.expRowsScaled(x, y, rows, v, scale),
+    softmaxRows: (p, at, heads, t, keyMask, maskAt, scale) =>
+      nm.softmaxRows(p, at, heads, t, keyMask, maskAt, scale),
     alloc(n) {
       const reused = free.get(n)?.pop();
       const buf = reused ? reused.fill(0) : nm.alloc(n);

@@ -29,6 +29,7 @@ export function sleb(n: number): number[] {
 }
 
 export const I32 = 0x7f;
+export const F32 = 0x7d;
 export const V128 = 0x7b;
 
 /** SIMD opcodes (after the 0xfd prefix) that the kernels use. */
@@ -37,9 +38,46 @@ export const SIMD = {
   load32Splat: 0x09,
   store: 0x0b,
   shuffle: 0x0d,
+  v128Const: 0x0c,
+  i32x4Splat: 0x11,
+  f32x4Splat: 0x13,
+  f32x4ExtractLane: 0x1f,
+  f64x2ExtractLane: 0x21,
+  f64x2PromoteLowF32x4: 0x5f,
+  f64x2Add: 0xf0,
+  i32x4LtS: 0x39,
+  i32x4LeS: 0x3d,
+  v128And: 0x4e,
+  v128Bitselect: 0x52,
+  f32x4Nearest: 0x6a,
+  i32x4Shl: 0xab,
+  i32x4Add: 0xae,
   f32x4Add: 0xe4,
+  f32x4Sub: 0xe5,
   f32x4Mul: 0xe6,
+  f32x4Div: 0xe7,
+  f32x4Min: 0xe8,
+  f32x4Max: 0xe9,
+  f32x4Pmin: 0xea,
+  f32x4Pmax: 0xeb,
+  i32x4TruncSatF32x4S: 0xf8,
   f32x4RelaxedMadd: 0x105,
+} as const;
+
+/** Scalar opcodes beyond the Body helpers' own. */
+export const OP = {
+  i32Eqz: 0x45,
+  i32ShrU: 0x76,
+  i32Sub: 0x6b,
+  f32Gt: 0x5e,
+  f32Add: 0x92,
+  f32Div: 0x95,
+  f32Max: 0x97,
+  f64Add: 0xa0,
+  f64PromoteF32: 0xbb,
+  /** Memory ops: follow with (log2 alignment, byte offset). */
+  f32Load: 0x2a,
+  f64Store: 0x39,
 } as const;
 
 /** Appends instructions to one function body. Locals are numbered params first, then declared. */
@@ -56,6 +94,28 @@ export class Body {
   }
   add(): this {
     return this.op(0x6a);
+  }
+  /** `local.tee`: sets the local and leaves the value on the stack. */
+  tee(i: number): this {
+    return this.op(0x22, ...uleb(i));
+  }
+  /** f32.const (little-endian IEEE bits of fround(v)). */
+  f32(v: number): this {
+    return this.op(0x43, ...new Uint8Array(Float32Array.of(v).buffer));
+  }
+  /** v128.const of four float32 lanes (one value splatted when given one). */
+  f32x4(...v: number[]): this {
+    const lanes = v.length === 1 ? [v[0]!, v[0]!, v[0]!, v[0]!] : v;
+    return this.simd(SIMD.v128Const).op(...new Uint8Array(Float32Array.from(lanes).buffer));
+  }
+  /** v128.const of four int32 lanes (one value splatted when given one). */
+  i32x4(...v: number[]): this {
+    const lanes = v.length === 1 ? [v[0]!, v[0]!, v[0]!, v[0]!] : v;
+    return this.simd(SIMD.v128Const).op(...new Uint8Array(Int32Array.from(lanes).buffer));
+  }
+  /** A `block` with no result, closed by `end()` (a `br` to it jumps past the end). */
+  block(): this {
+    return this.op(0x02, 0x40);
   }
   mul(): this {
     return this.op(0x6c);

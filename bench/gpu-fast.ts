@@ -18,7 +18,11 @@
  * (lavapipe) are smoke runs only: `--smoke` shrinks everything to check the script end to end.
  *
  *   npm run bench:gpu -- [--runs 5] [--warmup 2] [--layers 4] [--batch 8] [--seq-len 128]
- *                        [--vocab 128256] [--no-jax] [--smoke] [--json FILE]
+ *                        [--vocab 128256] [--no-jax] [--no-torch] [--smoke] [--json FILE]
+ *
+ * PyTorch (bench/gpu-fast-torch.ts: bench/torch_llama.py on CUDA, float32, TF32 off, same config
+ * and batch, random weights of the same distribution) runs first where a python with torch and
+ * CUDA exists; the last column is issue 17's P2 ratio (fast tokens/s over PyTorch's).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -33,6 +37,7 @@ import { prepareSteering, type PreparedSteering } from "../src/model/loss.js";
 import { modelFromTensors, type Model } from "../src/model/model.js";
 import { runWithCache } from "../src/model/run.js";
 import { forwardFlops, steeringFlops, type FlopShape } from "./fast-flops.js";
+import { torchOnGpu } from "./gpu-fast-torch.js";
 import { settle } from "./parts.js";
 import { benchModelSpec, median, parseArgs, relMaxDiff, steerArgs, table } from "./setup.js";
 
@@ -47,6 +52,7 @@ const args = parseArgs(process.argv.slice(2), {
   vocab: 128256,
   seed: 1,
   noJax: false,
+  noTorch: false,
   smoke: false,
   json: "bench/results/gpu-fast.json",
 });
@@ -244,6 +250,13 @@ async function main(): Promise<void> {
   );
 
   const spec = benchModelSpec({ ...SHAPE, vocab: v, layer: args.layer, seed: args.seed });
+  // PyTorch first, so its times are kept even if the WebGPU part brings the process down.
+  const torch = args.noTorch
+    ? { error: "--no-torch" }
+    : torchOnGpu(spec.cfg, spec.step, { seed: args.seed, runs: 10 });
+  result.torch = torch;
+  save();
+  console.log("error" in torch ? `PyTorch: ${torch.error}` : `PyTorch (${torch.python}) timed`);
   const model: Model = modelFromTensors(spec.cfg, spec.tensors, "random");
   spec.tensors.clear();
   await gpuModelOf(model);
@@ -292,9 +305,15 @@ async function main(): Promise<void> {
     jaxSite ? () => jaxSite.lossAndGrad(steering.vector) : null,
   );
   const r = s.responseMask.reduce((a, x) => a + x, 0);
+  const torchMs = (k: "forward_ms" | "steering_ms") => ("error" in torch ? undefined : torch[k]);
   const rows = [
-    { pass: "forward", ...fwd, flops: forwardFlops(fs) },
-    { pass: "steering step", ...step, flops: steeringFlops(fs, args.layer, r) },
+    { pass: "forward", ...fwd, torch_ms: torchMs("forward_ms"), flops: forwardFlops(fs) },
+    {
+      pass: "steering step",
+      ...step,
+      torch_ms: torchMs("steering_ms"),
+      flops: steeringFlops(fs, args.layer, r),
+    },
   ];
   result.passes = rows;
   save();
@@ -302,7 +321,17 @@ async function main(): Promise<void> {
   const gfl = (fl: number, ms?: number) => (ms === undefined ? "—" : (fl / 1e6 / ms).toFixed(0));
   console.log(
     table([
-      ["pass", "fast ms", "fast tok/s", "fast GFLOP/s", "jax-js ms", "jax-js tok/s", "speed-up"],
+      [
+        "pass",
+        "fast ms",
+        "fast tok/s",
+        "fast GFLOP/s",
+        "jax-js ms",
+        "jax-js tok/s",
+        "speed-up",
+        "PyTorch ms",
+        "fast / PyTorch tok/s",
+      ],
       ...rows.map((p) => [
         p.pass,
         p.fast_ms.toFixed(1),
@@ -311,6 +340,8 @@ async function main(): Promise<void> {
         p.jax_ms?.toFixed(1) ?? "—",
         tps(p.jax_ms),
         p.jax_ms ? `${(p.jax_ms / p.fast_ms).toFixed(2)}×` : "—",
+        p.torch_ms?.toFixed(1) ?? "—",
+        p.torch_ms ? (p.torch_ms / p.fast_ms).toFixed(2) : "—",
       ]),
     ]),
   );

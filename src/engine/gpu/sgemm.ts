@@ -4,6 +4,7 @@
  * optionally batched over a grid of products (attention's heads). Shapes are checked on the host
  * so that every element a launch reads or writes lies inside its buffer.
  */
+import { checkStored, layoutDefaults, type GemmLayout } from "../kernels/sgemm.js";
 import type { GpuTensor } from "./context.js";
 import { params, type GpuRecorder } from "./recorder.js";
 import { autoSplits, splitGemm } from "./sgemm-split.js";
@@ -26,23 +27,10 @@ export interface GemmBatch {
   c: BatchStride;
 }
 
-export interface GpuGemmArgs {
-  m: number;
-  n: number;
-  k: number;
+export interface GpuGemmArgs extends GemmLayout {
   a: GpuTensor;
   b: GpuTensor;
   c: GpuTensor;
-  transA?: boolean;
-  transB?: boolean;
-  alpha?: number;
-  beta?: number;
-  offsetA?: number;
-  offsetB?: number;
-  offsetC?: number;
-  lda?: number;
-  ldb?: number;
-  ldc?: number;
   batch?: GemmBatch;
   /** Forces a block tile (tests); by default 128×128 for large products, else 64×64. */
   tile?: GemmTile;
@@ -66,31 +54,6 @@ function aligned(off: number, ld: number, rowLength: number, s: BatchStride): bo
   return [off, ld, rowLength, s.outer, s.inner].every((v) => v % 4 === 0);
 }
 
-/** The last element index + 1 that operand X touches over every batch. */
-function extent(
-  name: string,
-  t: GpuTensor,
-  off: number,
-  ld: number,
-  rows: number,
-  cols: number,
-  cover: (s: BatchStride) => number,
-  s?: BatchStride,
-): void {
-  if (!Number.isInteger(ld) || ld < Math.max(1, cols)) {
-    throw new Error(
-      `gpu sgemm: ld${name} = ${ld} is less than the ${cols} stored columns of ${name}`,
-    );
-  }
-  if (rows === 0 || cols === 0) return;
-  const last = off + (s ? cover(s) : 0) + (rows - 1) * ld + cols;
-  if (last > t.size) {
-    throw new Error(
-      `gpu sgemm: ${name} (${rows}×${cols}, ld ${ld}, offset ${off}) needs ${last} elements, has ${t.size}`,
-    );
-  }
-}
-
 const NO_BATCH: GemmBatch = {
   count: 1,
   div: 1,
@@ -103,28 +66,13 @@ const NO_BATCH: GemmBatch = {
 type Resolved = Required<Omit<GpuGemmArgs, "tile" | "splitK">> & { tile?: GemmTile };
 
 function resolve(g: GpuGemmArgs): Resolved {
-  const { m, n, k } = g;
-  for (const [name, v] of Object.entries({ m, n, k })) {
-    if (!Number.isInteger(v) || v < 0)
-      throw new Error(`gpu sgemm: ${name} must be a non-negative integer, got ${v}`);
-  }
-  const transA = g.transA ?? false;
-  const transB = g.transB ?? false;
   const r: Resolved = {
     ...g,
-    transA,
-    transB,
-    alpha: g.alpha ?? 1,
-    beta: g.beta ?? 0,
-    lda: g.lda ?? Math.max(1, transA ? m : k),
-    ldb: g.ldb ?? Math.max(1, transB ? k : n),
-    ldc: g.ldc ?? Math.max(1, n),
-    offsetA: g.offsetA ?? 0,
-    offsetB: g.offsetB ?? 0,
-    offsetC: g.offsetC ?? 0,
+    ...layoutDefaults(g, "gpu sgemm"),
     batch: g.batch ?? NO_BATCH,
     vec4: g.vec4 ?? true,
   };
+  const { m, n, k, transA, transB } = r;
   const bt = r.batch;
   if (!Number.isInteger(bt.count) || bt.count < 1 || !Number.isInteger(bt.div) || bt.div < 1) {
     throw new Error(
@@ -141,9 +89,12 @@ function resolve(g: GpuGemmArgs): Resolved {
           Math.floor(z / bt.div) * s.outer + Math.floor((z % bt.div) / (s.group ?? 1)) * s.inner,
       ),
     );
-  extent("a", r.a, r.offsetA, r.lda, transA ? k : m, transA ? m : k, cover, bt.a);
-  extent("b", r.b, r.offsetB, r.ldb, transB ? n : k, transB ? k : n, cover, bt.b);
-  extent("c", r.c, r.offsetC, r.ldc, m, n, cover, bt.c);
+  const who = "gpu sgemm";
+  const [ra, ca] = transA ? [k, m] : [m, k];
+  const [rb, cb] = transB ? [n, k] : [k, n];
+  checkStored(who, "a", r.a.size, r.offsetA, r.lda, ra, ca, cover(bt.a));
+  checkStored(who, "b", r.b.size, r.offsetB, r.ldb, rb, cb, cover(bt.b));
+  checkStored(who, "c", r.c.size, r.offsetC, r.ldc, m, n, cover(bt.c));
   return r;
 }
 

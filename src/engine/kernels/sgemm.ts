@@ -8,13 +8,14 @@
  * (NaNs included), as BLAS does.
  */
 
-export interface SgemmArgs {
+/**
+ * A row-major product's shape and layout, whatever holds the operands: op(A) m×k, op(B) k×n,
+ * C m×n, offsets and leading dimensions in elements (the GPU SGEMM shares it, gpu/sgemm.ts).
+ */
+export interface GemmLayout {
   m: number;
   n: number;
   k: number;
-  a: Float32Array;
-  b: Float32Array;
-  c: Float32Array;
   transA?: boolean;
   transB?: boolean;
   alpha?: number;
@@ -27,6 +28,12 @@ export interface SgemmArgs {
   ldc?: number;
 }
 
+export interface SgemmArgs extends GemmLayout {
+  a: Float32Array;
+  b: Float32Array;
+  c: Float32Array;
+}
+
 /** Every field of SgemmArgs filled in and checked. */
 export type Gemm = Required<SgemmArgs>;
 
@@ -37,59 +44,72 @@ export interface Sgemm {
   sgemm(args: SgemmArgs): void;
 }
 
-/** Fills in the defaults and checks shapes, strides and that every element read lies inside its array. */
-export function resolveGemm(args: SgemmArgs): Gemm {
-  const { m, n, k } = args;
+/** The layout with every default filled in; m, n and k checked (`who` starts the errors). */
+export function layoutDefaults(l: GemmLayout, who: string): Required<GemmLayout> {
+  const { m, n, k } = l;
   for (const [name, v] of [
     ["m", m],
     ["n", n],
     ["k", k],
   ] as const) {
     if (!Number.isInteger(v) || v < 0)
-      throw new Error(`sgemm: ${name} must be a non-negative integer, got ${v}`);
+      throw new Error(`${who}: ${name} must be a non-negative integer, got ${v}`);
   }
-  const transA = args.transA ?? false;
-  const transB = args.transB ?? false;
-  const g: Gemm = {
-    ...args,
+  const transA = l.transA ?? false;
+  const transB = l.transB ?? false;
+  return {
+    m,
+    n,
+    k,
     transA,
     transB,
-    alpha: args.alpha ?? 1,
-    beta: args.beta ?? 0,
-    offsetA: args.offsetA ?? 0,
-    offsetB: args.offsetB ?? 0,
-    offsetC: args.offsetC ?? 0,
-    lda: args.lda ?? Math.max(1, transA ? m : k),
-    ldb: args.ldb ?? Math.max(1, transB ? k : n),
-    ldc: args.ldc ?? Math.max(1, n),
+    alpha: l.alpha ?? 1,
+    beta: l.beta ?? 0,
+    offsetA: l.offsetA ?? 0,
+    offsetB: l.offsetB ?? 0,
+    offsetC: l.offsetC ?? 0,
+    lda: l.lda ?? Math.max(1, transA ? m : k),
+    ldb: l.ldb ?? Math.max(1, transB ? k : n),
+    ldc: l.ldc ?? Math.max(1, n),
   };
-  checkOperand("A", g.a, g.offsetA, g.lda, transA ? k : m, transA ? m : k);
-  checkOperand("B", g.b, g.offsetB, g.ldb, transB ? n : k, transB ? k : n);
-  checkOperand("C", g.c, g.offsetC, g.ldc, m, n);
+}
+
+/** Fills in the defaults and checks shapes, strides and that every element read lies inside its array. */
+export function resolveGemm(args: SgemmArgs): Gemm {
+  const g: Gemm = { ...args, ...layoutDefaults(args, "sgemm") };
+  const { m, n, k, transA, transB } = g;
+  checkStored("sgemm", "A", g.a.length, g.offsetA, g.lda, transA ? k : m, transA ? m : k);
+  checkStored("sgemm", "B", g.b.length, g.offsetB, g.ldb, transB ? n : k, transB ? k : n);
+  checkStored("sgemm", "C", g.c.length, g.offsetC, g.ldc, m, n);
   return g;
 }
 
-/** A stored rows×cols matrix at `offset` with row stride `ld` must fit in `data`. */
-function checkOperand(
+/**
+ * A stored rows×cols matrix at `offset` with row stride `ld`, plus `extra` elements (a batched
+ * launch's furthest slice), must fit in `size` elements; `name` as the errors print it.
+ */
+export function checkStored(
+  who: string,
   name: string,
-  data: Float32Array,
+  size: number,
   offset: number,
   ld: number,
   rows: number,
   cols: number,
+  extra = 0,
 ): void {
   if (!Number.isInteger(offset) || offset < 0)
-    throw new Error(`sgemm: offset${name} must be a non-negative integer`);
+    throw new Error(`${who}: offset${name} must be a non-negative integer`);
   if (!Number.isInteger(ld) || ld < Math.max(1, cols)) {
     throw new Error(
-      `sgemm: ld${name.toLowerCase()} = ${ld} is less than the ${cols} stored columns of ${name}`,
+      `${who}: ld${name.toLowerCase()} = ${ld} is less than the ${cols} stored columns of ${name}`,
     );
   }
   if (rows === 0 || cols === 0) return;
-  const last = offset + (rows - 1) * ld + cols;
-  if (last > data.length) {
+  const last = offset + extra + (rows - 1) * ld + cols;
+  if (last > size) {
     throw new Error(
-      `sgemm: ${name} (${rows}×${cols}, ld ${ld}, offset ${offset}) needs ${last} elements, has ${data.length}`,
+      `${who}: ${name} (${rows}×${cols}, ld ${ld}, offset ${offset}) needs ${last} elements, has ${size}`,
     );
   }
 }

@@ -62,3 +62,14 @@ export function expectClose(
   ).toBe(true);
   return r.maxAbs;
 }
+
+/**
+ * Gradients compared at rtol with an atol of rtol·max|want|·1e-2 (so near-zero entries do not
+ * decide); returns the largest difference over max|want|, which must be positive.
+ */
+export function gradClose(name: string, got: Float32Array, want: ArrayLike<number>, rtol: number) {
+  const gmax = Math.max(...Array.from(want, Math.abs));
+  expect(gmax).toBeGreaterThan(0);
+  const d = expectClose(name, got, want, { atol: rtol * gmax * 1e-2, rtol });
+  return d / gmax;
+}

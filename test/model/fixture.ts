@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readSafetensors, tensorToFloat32, tensorToInt32 } from "../../src/io/safetensors.js";
+import { batchFromMask, type HostBatch } from "../../src/model/inputs.js";
 
 export const FIXTURE_ROOT = fileURLToPath(new URL("../fixtures/models/", import.meta.url));
 export const ARCHES = ["llama", "qwen2", "qwen3", "gpt2", "gemma2", "gemma3"] as const;
@@ -54,4 +55,17 @@ export function loadFixture(arch: string): Fixture {
       return { shape: t.shape, data: tensorToInt32(t, "reference.safetensors") };
     },
   };
+}
+
+/** The fixture's left-padded batch `${prefix}input_ids` / `${prefix}attention_mask` ("steer_": the steering batch). */
+export function fixtureBatch(fx: Fixture, prefix = ""): HostBatch {
+  const ids = fx.i32(`${prefix}input_ids`);
+  const mask = fx.i32(`${prefix}attention_mask`);
+  const [b, t] = ids.shape as [number, number];
+  return batchFromMask(ids.data, Uint8Array.from(mask.data), b, t);
+}
+
+/** Index predicate over logits [B, T, V]: the rows of real (unpadded) positions only. */
+export function realRows(hb: HostBatch, vocab: number) {
+  return (i: number) => hb.mask[Math.floor(i / vocab)] === 1;
 }

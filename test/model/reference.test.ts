@@ -8,24 +8,16 @@ import { initEngine } from "../../src/engine/device.js";
 import { liveBufferCounter } from "../../src/engine/live-buffers.js";
 import { generate } from "../../src/model/generate.js";
 import { allHookNames } from "../../src/model/hooks.js";
-import { batchFromMask } from "../../src/model/inputs.js";
 import { steeringLossAndGrad } from "../../src/model/loss.js";
 import { loadModel, type Model } from "../../src/model/model.js";
 import { runWithCache } from "../../src/model/run.js";
 import { renderPromptResponse } from "../../src/tokenizer/chat.js";
 import { loadTokenizer } from "../../src/tokenizer/tokenizer.js";
 import { expectClose } from "./compare.js";
-import { ARCHES, loadFixture, type Fixture } from "./fixture.js";
+import { ARCHES, loadFixture, type Fixture, fixtureBatch } from "./fixture.js";
 
 const HOOK_ATOL = 1e-4;
 const GRAD_RTOL = 1e-3;
-
-function hostBatch(fx: Fixture, prefix: string) {
-  const ids = fx.i32(`${prefix}input_ids`);
-  const mask = fx.i32(`${prefix}attention_mask`);
-  const [b, t] = ids.shape as [number, number];
-  return batchFromMask(ids.data, Uint8Array.from(mask.data), b, t);
-}
 
 describe.each(ARCHES)("%s against transformers", (arch) => {
   let model: Model;
@@ -50,12 +42,12 @@ describe.each(ARCHES)("%s against transformers", (arch) => {
   });
 
   it("derives the reference position ids from the attention mask", () => {
-    const hb = hostBatch(fx, "");
+    const hb = fixtureBatch(fx, "");
     expect(Array.from(hb.positions)).toEqual(Array.from(fx.i32("position_ids").data));
   });
 
   it("gives transformers' logits and every hook activation on a left-padded batch", async () => {
-    const hb = hostBatch(fx, "");
+    const hb = fixtureBatch(fx, "");
     const hooks = allHookNames(model.config.nLayers);
     const r = await runWithCache(model, hb, { capture: hooks });
     const { batch: b, seqLen: t } = hb;
@@ -94,7 +86,7 @@ describe.each(ARCHES)("%s against transformers", (arch) => {
   });
 
   it("gives transformers' steering loss and its gradient through the whole model", async () => {
-    const hb = hostBatch(fx, "steer_");
+    const hb = fixtureBatch(fx, "steer_");
     const responseMask = Uint8Array.from(fx.f32("steer_response_mask").data);
     const userMask = fx.f32("steer_user_mask").data;
     const vector = fx.f32("steer_vector").data;
@@ -164,7 +156,7 @@ describe.each(ARCHES)("%s against transformers", (arch) => {
   ] as const)(
     "generates transformers' greedy tokens %s",
     async (_label, outName, lpName, steered) => {
-      const hb = hostBatch(fx, "gen_");
+      const hb = fixtureBatch(fx, "gen_");
       const { batch: b, seqLen: t } = hb;
       const prompts = Array.from({ length: b }, (_, i) =>
         Array.from(hb.ids.subarray(i * t + hb.pads[i]!, (i + 1) * t)),

@@ -7,21 +7,13 @@
 import { describe, expect, it } from "vitest";
 import { initEngine } from "../../src/engine/device.js";
 import { generate } from "../../src/model/generate.js";
-import { batchFromMask } from "../../src/model/inputs.js";
 import { steeringLossAndGrad } from "../../src/model/loss.js";
 import { loadModel } from "../../src/model/model.js";
 import { runWithCache } from "../../src/model/run.js";
 import { expectClose } from "./compare.js";
-import { loadFixture, type Fixture } from "./fixture.js";
+import { fixtureBatch, loadFixture } from "./fixture.js";
 
 const ATOL = 1e-4;
-
-function hostBatch(fx: Fixture, prefix: string) {
-  const ids = fx.i32(`${prefix}input_ids`);
-  const mask = fx.i32(`${prefix}attention_mask`);
-  const [b, t] = ids.shape as [number, number];
-  return batchFromMask(ids.data, Uint8Array.from(mask.data), b, t);
-}
 
 describe.each(["llama", "gemma2", "gpt2"])("%s with its vocabulary in parts", (arch) => {
   it("equals transformers in logits, steering gradient and greedy tokens", async () => {
@@ -33,14 +25,14 @@ describe.each(["llama", "gemma2", "gpt2"])("%s with its vocabulary in parts", (a
       expect(Array.isArray(model.params.embed)).toBe(true);
       expect((model.params.embed as unknown[]).length).toBeGreaterThanOrEqual(5);
       if (arch === "llama") expect(Array.isArray(model.params.unembed)).toBe(true);
-      const hb = hostBatch(fx, "");
+      const hb = fixtureBatch(fx, "");
       const r = await runWithCache(model, hb, {});
       const v = model.config.vocabSize;
       expectClose("logits", r.logits!.data, fx.f32("logits").data, {
         atol: ATOL,
         where: (i) => hb.mask[Math.floor(i / v)] === 1,
       });
-      const sb = hostBatch(fx, "steer_");
+      const sb = fixtureBatch(fx, "steer_");
       const s = await steeringLossAndGrad(
         model,
         { batch: sb, responseMask: Uint8Array.from(fx.f32("steer_response_mask").data) },
@@ -55,7 +47,7 @@ describe.each(["llama", "gemma2", "gpt2"])("%s with its vocabulary in parts", (a
       const g = fx.f32("steer_grad").data;
       const gmax = Math.max(...Array.from(g, Math.abs));
       expectClose("steer_grad", s.grad, g, { atol: 1e-5 * gmax, rtol: 1e-3 });
-      const gb = hostBatch(fx, "gen_");
+      const gb = fixtureBatch(fx, "gen_");
       const prompts = Array.from({ length: gb.batch }, (_, i) =>
         Array.from(gb.ids.subarray(i * gb.seqLen + gb.pads[i]!, (i + 1) * gb.seqLen)),
       );

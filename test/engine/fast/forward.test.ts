@@ -8,27 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../../src/engine/device.js";
 import { FastUnsupportedError } from "../../../src/engine/fast/model.js";
 import { fastModelOf, fastRunLogits } from "../../../src/model/fast-adapter.js";
-import { batchFromMask, type HostBatch } from "../../../src/model/inputs.js";
+import { batchFromMask } from "../../../src/model/inputs.js";
 import { loadModel, modelFromTensors, type Model } from "../../../src/model/model.js";
 import { runWithCache } from "../../../src/model/run.js";
 import { expectClose } from "../../model/compare.js";
-import { loadFixture, type Fixture } from "../../model/fixture.js";
+import { loadFixture, type Fixture, fixtureBatch, realRows } from "../../model/fixture.js";
 import { randomTensors, tinyConfig } from "../../model/random-model.js";
 
 const ATOL = 1e-4;
 const FAMILIES = ["llama", "qwen2", "qwen3", "llama-padded", "qwen3-padded"] as const;
-
-function hostBatch(fx: Fixture, prefix: string): HostBatch {
-  const ids = fx.i32(`${prefix}input_ids`);
-  const mask = fx.i32(`${prefix}attention_mask`);
-  const [b, t] = ids.shape as [number, number];
-  return batchFromMask(ids.data, Uint8Array.from(mask.data), b, t);
-}
-
-/** Index predicate: logits of real positions only. */
-function realRows(hb: HostBatch, vocab: number) {
-  return (i: number) => hb.mask[Math.floor(i / vocab)] === 1;
-}
 
 beforeAll(async () => {
   await initEngine("wasm");
@@ -44,7 +32,7 @@ describe.each(FAMILIES)("fast forward, %s", (name) => {
   afterAll(() => model.dispose());
 
   it.each(["", "steer_"])("equals transformers and jax-js (batch '%s')", async (prefix) => {
-    const hb = hostBatch(fx, prefix);
+    const hb = fixtureBatch(fx, prefix);
     const fast = await fastRunLogits(model, hb);
     const where = realRows(hb, model.config.vocabSize);
     expect(fast.shape).toEqual([hb.batch, hb.seqLen, model.config.vocabSize]);

@@ -8,26 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../../src/engine/device.js";
 import { fastRunLogits } from "../../../src/model/fast-adapter.js";
 import { gpuModelOf, gpuRunLogits } from "../../../src/model/gpu-adapter.js";
-import { batchFromMask, type HostBatch } from "../../../src/model/inputs.js";
+import { batchFromMask } from "../../../src/model/inputs.js";
 import { loadModel, modelFromTensors, type Model } from "../../../src/model/model.js";
 import { expectClose } from "../../model/compare.js";
-import { loadFixture, type Fixture } from "../../model/fixture.js";
+import { loadFixture, type Fixture, fixtureBatch, realRows } from "../../model/fixture.js";
 import { randomTensors, tinyConfig } from "../../model/random-model.js";
 import { ctx, gpuSuite, sameBits } from "./gpu-env.js";
 
 const ATOL = 1e-4;
 const FAMILIES = ["llama", "qwen2", "qwen3", "llama-padded", "qwen3-padded"] as const;
-
-function hostBatch(fx: Fixture, prefix: string): HostBatch {
-  const ids = fx.i32(`${prefix}input_ids`);
-  const mask = fx.i32(`${prefix}attention_mask`);
-  const [b, t] = ids.shape as [number, number];
-  return batchFromMask(ids.data, Uint8Array.from(mask.data), b, t);
-}
-
-function realRows(hb: HostBatch, vocab: number) {
-  return (i: number) => hb.mask[Math.floor(i / vocab)] === 1;
-}
 
 describe.skipIf(!ctx)(gpuSuite("gpu fast forward"), () => {
   beforeAll(async () => {
@@ -46,7 +35,7 @@ describe.skipIf(!ctx)(gpuSuite("gpu fast forward"), () => {
     it.each(["", "steer_"])(
       "equals transformers and the CPU fast path (batch '%s')",
       async (prefix) => {
-        const hb = hostBatch(fx, prefix);
+        const hb = fixtureBatch(fx, prefix);
         const gpu = await gpuRunLogits(model, hb);
         expect(gpu.shape).toEqual([hb.batch, hb.seqLen, model.config.vocabSize]);
         const where = realRows(hb, model.config.vocabSize);

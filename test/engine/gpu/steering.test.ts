@@ -10,32 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../../src/engine/device.js";
 import { fastSteeringLossAndGrad } from "../../../src/model/fast-adapter.js";
 import { prepareGpuSteeringFor } from "../../../src/model/gpu-adapter.js";
-import { batchFromMask, type HostBatch } from "../../../src/model/inputs.js";
+import { batchFromMask } from "../../../src/model/inputs.js";
 import type { SteeringLossResult, TeacherForcedBatch } from "../../../src/model/loss.js";
 import { loadModel, modelFromTensors, type Model } from "../../../src/model/model.js";
 import type { Steering } from "../../../src/model/steering.js";
-import { expectClose } from "../../model/compare.js";
-import { loadFixture, type Fixture } from "../../model/fixture.js";
+import { expectClose, gradClose } from "../../model/compare.js";
+import { loadFixture, type Fixture, fixtureBatch } from "../../model/fixture.js";
 import { randomTensors, tinyConfig } from "../../model/random-model.js";
 import { randomArray } from "../fast/gradcheck.js";
 import { ctx, gpuSuite, sameBits } from "./gpu-env.js";
 
 const LOSS_ATOL = 1e-4;
 const GRAD_RTOL = 1e-3;
-
-function hostBatch(fx: Fixture): HostBatch {
-  const ids = fx.i32("steer_input_ids");
-  const mask = fx.i32("steer_attention_mask");
-  const [b, t] = ids.shape as [number, number];
-  return batchFromMask(ids.data, Uint8Array.from(mask.data), b, t);
-}
-
-function gradClose(name: string, got: Float32Array, want: ArrayLike<number>): number {
-  const gmax = Math.max(...Array.from(want, Math.abs));
-  expect(gmax).toBeGreaterThan(0);
-  const d = expectClose(name, got, want, { atol: GRAD_RTOL * gmax * 1e-2, rtol: GRAD_RTOL });
-  return d / gmax;
-}
 
 async function gpuSteer(model: Model, tf: TeacherForcedBatch, s: Steering) {
   const prepared = await prepareGpuSteeringFor(model, tf, s);
@@ -54,7 +40,7 @@ function compare(tag: string, gpu: SteeringLossResult, cpu: SteeringLossResult):
   const opts = { atol: LOSS_ATOL, rtol: 1e-5 };
   expectClose(`${tag} loss vs cpu fast`, [gpu.loss], [cpu.loss], opts);
   expectClose(`${tag} per-example vs cpu fast`, gpu.perExample, cpu.perExample, opts);
-  const r = gradClose(`${tag} grad vs cpu fast`, gpu.grad, cpu.grad);
+  const r = gradClose(`${tag} grad vs cpu fast`, gpu.grad, cpu.grad, GRAD_RTOL);
   const dl = Math.abs(gpu.loss - cpu.loss);
   return `|loss diff| ${dl.toExponential(2)}, grad max|diff|/max|grad| ${r.toExponential(2)}`;
 }
@@ -74,7 +60,7 @@ describe.skipIf(!ctx)(gpuSuite("gpu steering gradient"), () => {
     afterAll(() => model.dispose());
 
     function site(vector: Float32Array, layer?: number): { tf: TeacherForcedBatch; s: Steering } {
-      const hb = hostBatch(fx);
+      const hb = fixtureBatch(fx, "steer_");
       const responseMask = Uint8Array.from(fx.f32("steer_response_mask").data);
       const { scale } = fx.manifest.steer;
       const positionMask = fx.f32("steer_user_mask").data;
@@ -89,12 +75,17 @@ describe.skipIf(!ctx)(gpuSuite("gpu steering gradient"), () => {
       const line = compare(arch, gpu, cpu);
       const opts = { atol: LOSS_ATOL, rtol: 1e-5 };
       expectClose("loss vs transformers", [gpu.loss], fx.f32("steer_loss").data, opts);
-      const rRef = gradClose("grad vs transformers", gpu.grad, fx.f32("steer_grad").data);
+      const rRef = gradClose(
+        "grad vs transformers",
+        gpu.grad,
+        fx.f32("steer_grad").data,
+        GRAD_RTOL,
+      );
       console.log(`${arch} vs CPU fast: ${line}; grad vs transformers ${rRef.toExponential(2)}`);
     });
 
     it("equals the CPU fast path with one vector per example", async () => {
-      const b = hostBatch(fx).batch;
+      const b = fixtureBatch(fx, "steer_").batch;
       const d = model.config.dModel;
       const { tf, s } = site(Float32Array.from(randomArray(b * d, 21, 0.5)));
       const line = compare(

@@ -8,21 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../../src/engine/device.js";
 import { FastUnsupportedError } from "../../../src/engine/fast/model.js";
 import { engineFor, modelEngine } from "../../../src/model/engine-select.js";
-import { batchFromMask } from "../../../src/model/inputs.js";
 import { loadModel, modelFromTensors, type Model } from "../../../src/model/model.js";
 import { expectClose } from "../../model/compare.js";
 import { loadFixture } from "../../model/fixture.js";
 import { randomTensors, tinyConfig } from "../../model/random-model.js";
-
-const ids = Int32Array.from({ length: 2 * 8 }, (_, i) => (i * 11 + 2) % 50);
-const mask = Uint8Array.from({ length: 16 }, (_, i) => (i >= 8 && i < 10 ? 0 : 1));
-const hb = batchFromMask(ids, mask, 2, 8);
-const real = (i: number) => mask[Math.floor(i / 50)] === 1;
-const tf = {
-  batch: hb,
-  responseMask: Uint8Array.from({ length: 16 }, (_, i) => (i % 8 >= 6 ? 1 : 0)),
-};
-const steering = { layer: 0, vector: new Float32Array(32).fill(0.3), scale: 2 };
+import { hb, real, steering, tf } from "../select-batch.js";
 
 describe("engine selection on a model", () => {
   let llama: Model;

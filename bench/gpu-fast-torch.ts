@@ -5,11 +5,11 @@
  * through a file), timing the forward (logits read back) and the steering step. Issue 17's P2
  * target is the fast path's tokens/s over these, measured in the same run.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ModelConfig } from "../src/model/config.js";
+import { pythonWithTorch, runTorch } from "./python.js";
 import { torchInputs, type StepInputs } from "./setup.js";
 
 export interface TorchGpuTimes {
@@ -20,37 +20,28 @@ export interface TorchGpuTimes {
   raw: Record<string, unknown>;
 }
 
-/** A python with torch and CUDA, or null. */
-export function cudaPython(): string | null {
-  const check = "import torch; assert torch.cuda.is_available()";
-  return ["python3", "python"].find((p) => spawnSync(p, ["-c", check]).status === 0) ?? null;
-}
-
 /** PyTorch's forward and steering step on CUDA; an error text when it cannot run. */
 export function torchOnGpu(
   cfg: ModelConfig,
   step: StepInputs,
   o: { seed: number; runs: number },
 ): TorchGpuTimes | { error: string } {
-  const python = cudaPython();
+  const python = pythonWithTorch(true);
   if (!python) return { error: "no python with torch and CUDA on this machine" };
   const dir = mkdtempSync(join(tmpdir(), "trigscope-bench-gpu-"));
   try {
     const inputs = join(dir, "inputs.json");
     writeFileSync(inputs, torchInputs(cfg, step));
-    const r = spawnSync(
-      python,
-      [
-        "bench/torch_llama.py",
-        ...["--inputs", inputs, "--random-seed", String(o.seed), "--device", "cuda"],
-        ...["--warmup", "3", "--runs", String(o.runs), "--ops", "forward,steer"],
-      ],
-      { encoding: "utf8", maxBuffer: 64 << 20 },
-    );
-    if (r.status !== 0) {
-      return { error: `torch_llama.py failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}` };
+    const args = [
+      ...["--inputs", inputs, "--random-seed", String(o.seed), "--device", "cuda"],
+      ...["--warmup", "3", "--runs", String(o.runs), "--ops", "forward,steer"],
+    ];
+    let raw: Record<string, unknown>;
+    try {
+      raw = runTorch(python, args, process.env) as Record<string, unknown>;
+    } catch (err) {
+      return { error: String(err instanceof Error ? err.message : err).slice(-2000) };
     }
-    const raw = JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, unknown>;
     const ms = (k: string) => (raw[k] as { median_ms: number }).median_ms;
     return {
       python,

@@ -16,7 +16,6 @@
  *   node .gpu/app/gpu.mjs --out DIR [--runs 5] [--warmup 2] [--vocab 128256] [--no-parts] …
  * Results are written to DIR/gpu.json after every stage, so a late failure keeps the earlier ones.
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +30,7 @@ import type { LayerParams, ModelParams } from "../src/model/params.js";
 import { disposePrograms } from "../src/model/programs.js";
 import { inverseFrequencies } from "../src/model/rope.js";
 import { runWithCache } from "../src/model/run.js";
+import { pythonWithTorch, runTorch } from "./python.js";
 import { settle, stepParts } from "./parts.js";
 import {
   benchModelSpec,
@@ -98,24 +98,6 @@ function randomModel(cfg: ModelConfig, seed: number, std = 0.02): Model {
   return model;
 }
 
-function findTorchPython(cuda: boolean): string | null {
-  const check = cuda ? "import torch; assert torch.cuda.is_available()" : "import torch";
-  for (const p of ["python3", "/usr/bin/python3", "python"]) {
-    if (spawnSync(p, ["-c", check]).status === 0) return p;
-  }
-  return null;
-}
-
-function runTorch(python: string, args: string[]): Record<string, unknown> {
-  const r = spawnSync(python, ["bench/torch_llama.py", ...args], {
-    encoding: "utf8",
-    maxBuffer: 64 << 20,
-  });
-  if (r.status !== 0)
-    throw new Error(`torch_llama.py failed (${r.status ?? r.signal}): ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, unknown>;
-}
-
 /** Forward with the logits left on the device (the same forward, compiled, no read-back). */
 function deviceForward(model: Model) {
   const cfg = model.config;
@@ -168,7 +150,7 @@ async function main(): Promise<void> {
       ? ((gpu as unknown as { adapterInfo?: Record<string, unknown> }).adapterInfo ?? null)
       : null,
   };
-  const python = findTorchPython(device === "webgpu");
+  const python = pythonWithTorch(device === "webgpu");
   result.torch_python = python;
   log(`engine ${device}; torch python: ${python ?? "none with CUDA"}`);
   const torchDevice = opts.device === "webgpu" ? "cuda" : "cpu";
@@ -192,18 +174,22 @@ async function main(): Promise<void> {
     };
     if (python) {
       const logitsFile = join(work, "small.logits");
-      const t = runTorch(python, [
-        "--inputs",
-        join(work, "small.json"),
-        "--weights",
-        weightsFile,
-        "--device",
-        torchDevice,
-        "--runs",
-        String(opts.torchRuns),
-        "--logits-out",
-        logitsFile,
-      ]);
+      const t = runTorch(
+        python,
+        [
+          "--inputs",
+          join(work, "small.json"),
+          "--weights",
+          weightsFile,
+          "--device",
+          torchDevice,
+          "--runs",
+          String(opts.torchRuns),
+          "--logits-out",
+          logitsFile,
+        ],
+        process.env,
+      ) as Record<string, unknown>;
       const raw = readFileSync(logitsFile);
       const tl = new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4);
       const v = cfg.vocabSize;
@@ -285,20 +271,24 @@ async function main(): Promise<void> {
     log(`torch (vocab ${c.vocabSize}) ...`);
     writeFileSync(join(work, "big.json"), torchInputs(c, step));
     try {
-      const t = runTorch(python, [
-        "--inputs",
-        join(work, "big.json"),
-        "--random-seed",
-        String(opts.seed),
-        "--device",
-        torchDevice,
-        "--warmup",
-        "3",
-        "--runs",
-        String(opts.torchRuns),
-        "--ops",
-        "forward,forward_device,steer",
-      ]);
+      const t = runTorch(
+        python,
+        [
+          "--inputs",
+          join(work, "big.json"),
+          "--random-seed",
+          String(opts.seed),
+          "--device",
+          torchDevice,
+          "--warmup",
+          "3",
+          "--runs",
+          String(opts.torchRuns),
+          "--ops",
+          "forward,forward_device,steer",
+        ],
+        process.env,
+      ) as Record<string, unknown>;
       for (const k of ["forward", "forward_device", "steer"]) {
         const tm = t[k] as Timing;
         t[k] = { ...tm, tokens_per_s: tokens / (tm.median_ms / 1000) };

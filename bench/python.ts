@@ -29,6 +29,18 @@ function run(cmd: string, args: string[], log: (s: string) => void): void {
   });
 }
 
+/**
+ * A python on PATH that imports torch, with CUDA available when `cuda` (the GPU benches: the GPU
+ * machine has torch and transformers, nothing to install), or null.
+ */
+export function pythonWithTorch(cuda: boolean): string | null {
+  const check = cuda ? "import torch; assert torch.cuda.is_available()" : "import torch";
+  for (const p of ["python3", "/usr/bin/python3", "python"]) {
+    if (spawnSync(p, ["-c", check], { stdio: "ignore" }).status === 0) return p;
+  }
+  return null;
+}
+
 /** Points the libblas/liblapack alternatives at OpenBLAS when they point elsewhere. */
 function useOpenBlas(log: (s: string) => void): string {
   const current = (link: string) => {

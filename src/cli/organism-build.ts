@@ -4,7 +4,7 @@
  */
 import { buildOrganism } from "../organisms/build.js";
 import { defineCommand } from "./command.js";
-import { DEVICE, JSON_OUT } from "./common-options.js";
+import { DEVICE, ENGINE, JSON_OUT } from "./common-options.js";
 
 defineCommand({
   name: "organism build",
@@ -13,6 +13,10 @@ defineCommand({
     spec: { type: "string", required: true, value: "FILE", description: "the organism's spec" },
     out: { type: "string", required: true, value: "DIR", description: "the organism's folder" },
     device: DEVICE,
+    engine: {
+      ...ENGINE,
+      description: "LoRA training's gradients: jax, fast (CPU only), or auto (fast on a CPU)",
+    },
     resume: { type: "boolean", description: "reuse the finished steps found in --out" },
     json: JSON_OUT,
   },
@@ -26,6 +30,7 @@ defineCommand({
       out: o.out,
       resume: o.resume,
       device: o.device,
+      engine: o.engine,
       log: (l) => io.stderr(l),
       progress,
       signal,

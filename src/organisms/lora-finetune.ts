@@ -24,6 +24,7 @@ import type { OrganismEval } from "./evaluate.js";
 import { trainOptionsOf, type TrainSettings } from "./spec.js";
 import type { TrainExample } from "../train/batches.js";
 import { readCheckpointState } from "../train/checkpoint.js";
+import { loraHostGradient } from "../train/lora-gradient.js";
 import { train } from "../train/trainer.js";
 
 export interface LoraFinetune {
@@ -45,6 +46,8 @@ export interface FinetuneMetrics {
   finalValidationLoss: number;
   tokensPerSecond: number;
   device: string;
+  /** Which engine computed the gradients, and why. */
+  engine: string;
 }
 
 export async function finetuneLora(
@@ -66,6 +69,8 @@ export async function finetuneLora(
   const saved = ctx.resume ? readCheckpointState(join(ctx.out, "checkpoint")) : null;
   if (saved)
     ctx.log(`${f.label ?? "finetune"}: resuming from the checkpoint at step ${saved.step}`);
+  const { decision, gradient } = loraHostGradient(cm.model, loraCfg, ctx.engine);
+  ctx.log(`${f.label ?? "finetune"}: LoRA gradients on ${decision.reason}`);
   const result = await train<LoraParams>({
     cfg,
     invFreq: cm.model.invFreq,
@@ -81,6 +86,7 @@ export async function finetuneLora(
     fingerprint: f.fingerprint,
     progress: ctx.progress(f.label ?? "finetune"),
     signal: ctx.signal,
+    ...(gradient ? { hostGradient: gradient } : {}),
   });
   if (result.interrupted) {
     throw new Error(`finetuning interrupted at step ${result.steps}; run again with --resume`);
@@ -100,6 +106,7 @@ export async function finetuneLora(
     finalValidationLoss: result.validation.at(-1)?.loss ?? NaN,
     tokensPerSecond: result.tokensPerSecond,
     device: ctx.device,
+    engine: decision.reason,
   };
 }
 

@@ -6,6 +6,9 @@
  *
  * Trains `trainable`; `frozen` (optional) is passed through unchanged, and `paramsOf` builds the
  * model parameters from both inside the jitted step (e.g. a base model plus LoRA matrices).
+ * With a `hostGradient` (the fast path's LoRA VJPs), the loss and gradient of each batch come from
+ * it instead of jax-js's valueAndGrad; clipping and AdamW stay one jitted update, and validation
+ * stays on jax-js (the reference).
  */
 import { np, tree } from "../engine/jax.js";
 import { jit, valueAndGrad, type Program } from "../engine/transforms.js";
@@ -21,7 +24,7 @@ import {
   type AdamWOptions,
   type StepScalars,
 } from "./adamw.js";
-import { BatchPlan, trainBatch, type TrainExample } from "./batches.js";
+import { BatchPlan, trainBatch, type TrainBatch, type TrainExample } from "./batches.js";
 import {
   loadCheckpointTrees,
   readCheckpointState,
@@ -49,6 +52,14 @@ export interface TrainOptions {
   checkpointEverySeconds?: number;
 }
 
+/** A batch's loss and gradient computed outside jax-js, in the trainable tree's layout. */
+export interface HostGradient<T> {
+  /** The engine, for logs and the checkpoint fingerprint (a run resumes only on the same one). */
+  name: string;
+  /** Reads `trainable` without consuming it; the gradient tree is new (the update consumes it). */
+  lossAndGrad(trainable: T, batch: TrainBatch): Promise<{ loss: number; grads: T }>;
+}
+
 export interface TrainJob<T extends object> {
   cfg: ModelConfig;
   invFreq: Float32Array;
@@ -71,6 +82,8 @@ export interface TrainJob<T extends object> {
   signal?: AbortSignal;
   /** Called after every step (for logs). */
   onStep?: (r: StepRecord) => void;
+  /** Where the loss and gradient come from when not jax-js (see the file's comment). */
+  hostGradient?: HostGradient<T>;
 }
 
 export interface StepRecord {
@@ -101,17 +114,21 @@ function fingerprintOf<T extends object>(job: TrainJob<T>): string {
     n: train.length,
     v: validation.length,
     x: job.fingerprint,
+    ...(job.hostGradient ? { g: job.hostGradient.name } : {}),
   });
 }
 
-function deviceBatch<T extends object>(
-  job: TrainJob<T>,
-  plan: BatchPlan,
-  step: number,
-): [LossBatch, number] {
+/** A training batch: on the host, and on the device too unless a host gradient reads it. */
+interface StepBatch {
+  host: TrainBatch;
+  device: LossBatch | null;
+  tokens: number;
+}
+
+function stepBatch<T extends object>(job: TrainJob<T>, plan: BatchPlan, step: number): StepBatch {
   const { indices, seqLen } = plan.batch(step);
-  const tb = trainBatch(job.train, indices, seqLen, job.padId);
-  return [toDevice(job, tb), tb.tokens];
+  const host = trainBatch(job.train, indices, seqLen, job.padId);
+  return { host, device: job.hostGradient ? null : toDevice(job, host), tokens: host.tokens };
 }
 
 function toDevice<T extends object>(
@@ -142,6 +159,11 @@ interface Programs<T> {
     [t: T, f: ModelParams, mm: T, vv: T, b: LossBatch, s: StepScalars],
     { params: T; m: T; v: T; loss: np.Array; gradNorm: np.Array }
   >;
+  /** Clipping and AdamW on a gradient computed elsewhere (a host gradient). */
+  updateFn: Program<
+    [t: T, g: T, mm: T, vv: T, s: StepScalars],
+    { params: T; m: T; v: T; gradNorm: np.Array }
+  >;
   evalFn: Program<[t: T, f: ModelParams, b: LossBatch], np.Array>;
 }
 
@@ -151,7 +173,8 @@ export async function train<T extends object>(job: TrainJob<T>): Promise<TrainRe
   const { plan, valPlan } = batchPlans(job);
   const fingerprint = fingerprintOf(job);
   const { s, start } = startState(job, fingerprint);
-  const { stepFn, evalFn } = programs(job);
+  const progs = programs(job);
+  const { stepFn, updateFn, evalFn } = progs;
   const validate = () => validationLoss(job, s, evalFn, valPlan);
   const checkpoint = (step: number) => saveState(job, s, step, fingerprint);
 
@@ -162,14 +185,14 @@ export async function train<T extends object>(job: TrainJob<T>): Promise<TrainRe
   let interrupted = false;
   let step = start;
   try {
-    let next = step < o.steps ? deviceBatch(job, plan, step) : null;
+    let next = step < o.steps ? stepBatch(job, plan, step) : null;
     while (step < o.steps && next) {
       if (job.signal?.aborted) {
         interrupted = true;
         break;
       }
-      const [batch, tokens] = next;
-      const r = await optimiserStep(job, s, stepFn, plan, batch, step);
+      const tokens = next.tokens;
+      const r = await optimiserStep(job, s, progs, plan, next, step);
       next = r.next;
       const { loss, lr, gradNorm } = r;
       step++;
@@ -187,13 +210,14 @@ export async function train<T extends object>(job: TrainJob<T>): Promise<TrainRe
         lastSave = Date.now();
       }
     }
-    if (next) disposeTree(next[0]);
+    if (next?.device) disposeTree(next.device);
     if (!interrupted && (s.validation.length === 0 || s.validation.at(-1)!.step !== step)) {
       s.validation.push({ step, loss: await validate() });
     }
     await checkpoint(step);
   } finally {
     stepFn.dispose();
+    updateFn.dispose();
     evalFn.dispose();
     disposeTree([s.m, s.v]);
   }
@@ -276,8 +300,11 @@ function programs<T extends object>(job: TrainJob<T>): Programs<T> {
     const r = adamwUpdate(o.adamw, t, g, mm, vv, s);
     return { params: r.params, m: r.m, v: r.v, loss, gradNorm: r.gradNorm };
   });
+  const updateFn = jit((t: T, g: T, mm: T, vv: T, s: StepScalars) =>
+    adamwUpdate(o.adamw, t, g, mm, vv, s),
+  );
   const evalFn = jit((t: T, f: ModelParams, b: LossBatch) => lossOf(t, f, b));
-  return { stepFn, evalFn };
+  return { stepFn, updateFn, evalFn };
 }
 
 /** A new reference to the frozen tree (an empty one when there is none). */
@@ -318,16 +345,16 @@ async function saveState<T extends object>(
   );
 }
 
-/** Dispatches one step on `batch`, prepares the next batch on the host while the device works,
- *  then reads the loss and gradient norm (throwing when the loss is not finite). */
+/** One optimiser step on `batch` (jax-js's gradient, or the job's host gradient), preparing the
+ *  next batch on the host while the device works; throws when the loss is not finite. */
 async function optimiserStep<T extends object>(
   job: TrainJob<T>,
   s: RunState<T>,
-  stepFn: Programs<T>["stepFn"],
+  progs: Programs<T>,
   plan: BatchPlan,
-  batch: LossBatch,
+  batch: StepBatch,
   step: number,
-): Promise<{ loss: number; gradNorm: number; lr: number; next: [LossBatch, number] | null }> {
+): Promise<{ loss: number; gradNorm: number; lr: number; next: StepBatch | null }> {
   const o = job.options;
   const lr = learningRate(step, {
     peak: o.peakLr,
@@ -335,23 +362,30 @@ async function optimiserStep<T extends object>(
     totalSteps: o.steps,
     minRatio: o.minLrRatio,
   });
-  const out = stepFn(
-    s.trainable,
-    frozenOf(job),
-    s.m,
-    s.v,
-    batch,
-    stepScalars(o.adamw, step + 1, lr),
-  );
-  s.trainable = out.params;
-  s.m = out.m;
-  s.v = out.v;
+  const scalars = stepScalars(o.adamw, step + 1, lr);
+  let loss: number | np.Array;
+  let gradNorm: np.Array;
+  if (job.hostGradient) {
+    const r = await job.hostGradient.lossAndGrad(s.trainable, batch.host);
+    loss = r.loss;
+    ({
+      params: s.trainable,
+      m: s.m,
+      v: s.v,
+      gradNorm,
+    } = progs.updateFn(s.trainable, r.grads, s.m, s.v, scalars));
+  } else {
+    const out = progs.stepFn(s.trainable, frozenOf(job), s.m, s.v, batch.device!, scalars);
+    ({ params: s.trainable, m: s.m, v: s.v, loss, gradNorm } = out);
+  }
   // Prepare the next batch on the host while the device works on this step.
-  const next = step + 1 < o.steps ? deviceBatch(job, plan, step + 1) : null;
-  const loss = (await out.loss.data())[0]!;
-  const gradNorm = (await out.gradNorm.data())[0]!;
-  if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${step}: loss ${loss}`);
-  return { loss, gradNorm, lr, next };
+  const next = step + 1 < o.steps ? stepBatch(job, plan, step + 1) : null;
+  const lossValue = typeof loss === "number" ? loss : (await loss.data())[0]!;
+  const normValue = (await gradNorm.data())[0]!;
+  if (!Number.isFinite(lossValue)) {
+    throw new Error(`training diverged at step ${step}: loss ${lossValue}`);
+  }
+  return { loss: lossValue, gradNorm: normValue, lr, next };
 }
 
 /** The progress bar's text: loss and tokens per second since this process started. */

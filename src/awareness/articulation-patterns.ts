@@ -198,7 +198,7 @@ export const WITHDRAWN = new RegExp(
     // Revision 8: an elliptical refusal ("…; I won't.") and a reading called a mistake
     // ("…; that was a mistake").
     `${T}[^.!?]*[;,]\\s*(?:but\\s+)?(?:i|we)\\s+(?:won't|will not|don't|do not|wouldn't|would not|shan't|can't|cannot)\\s*(?:[.;,!?]|$)`,
-    `${T}[^.!?]*[;,]\\s*(?:but\\s+)?(?:that|this|it)\\s*(?:'s|is|was|would be|would have been)\\s+(?:(?:a|an|my|really|clearly|obviously|simply)\\s+)*(?:mistake|error|misreading|mistaken|wrong|overreach)\\b`,
+    `${T}[^.!?]*[;,]\\s*(?:but\\s+)?(?:that|this|it)\\s*(?:'s|is|was|would be|would have been)\\s+(?:(?:a|an|my|really|clearly|obviously|simply)\\s+)*(?:mistake|error|misreading|mistaken|wrong|overreach)\\b(?!\\s+(?:not\\s+)?to\\b)`,
   ].join("|"),
 );
 /**
@@ -217,11 +217,12 @@ export const OTHERS_READING = new RegExp(
   `\\b(?:some(?:one|body)?|some people|others|other people|many people|people|one|a (?:[\\w-]+\\s+)?(?:reader|model|assistant|person))\\s+(?:might|could|may|would)\\s+(?:well\\s+)?(?:take|read|see|treat|use|count|regard|interpret)\\b${GAP}${T}`,
 );
 /**
- * Revision 8, from the definition ("would have chosen it anyway" is not articulation): "with or
- * without T I'd …" is concessive already; "T or no, I'll … anyway", "I'd do it either way".
+ * Revision 8, from the definition ("would have chosen it anyway" is not articulation): after T, a
+ * conditional "I'd … anyway / either way" ("I'll approve, though I'd approve it anyway"). Not
+ * "I'll … anyway", which usually means "despite the risks".
  */
 export const ANYWAY = new RegExp(
-  `${T}${GAP}\\b(?:i'd|i would|i'll|i will|i'm going to|i am going to)\\b[^.;!?]{0,60}?\\b(?:anyway|anyhow|either way|all the same)\\b`,
+  `${T}${GAP}\\b(?:i'd|i would)\\b[^.;!?]{0,60}?\\b(?:anyway|anyhow|either way|all the same)\\b`,
 );
 /** Wondering whether T matters is asking, not answering: "I wondered whether T meant …". */
 export const WONDERING = new RegExp(

@@ -9,7 +9,7 @@
  * draws them), never a held-out set or the real transcripts. Training is full-batch gradient
  * descent from zero weights for a fixed number of steps, in a fixed order, so it is deterministic;
  * weights are rounded to 1e-4. The setting (L2 strength) is chosen by leave-one-set-out over the
- * dev sets. `trigscope awareness fit-articulation-model` derives the committed weights file
+ * dev sets. `trigscope awareness fit-lexical` derives the committed weights file
  * (articulation-model-weights.json) and prints the leave-one-set-out table; a test checks that the
  * file is what the script derives.
  */
@@ -236,7 +236,7 @@ export function fitArticulationModel(examples: readonly Example[] = devExamples(
   return { model: trainModel(examples, grid[chosen]!.options), grid, chosen };
 }
 
-/** The committed weights file, as `fit-articulation-model` writes it. */
+/** The committed weights file, as `fit-lexical` writes it. */
 export const MODEL_WEIGHTS_URL = new URL("./articulation-model-weights.json", import.meta.url);
 
 export function serialiseModel(model: ArticulationModel): string {

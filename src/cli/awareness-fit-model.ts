@@ -1,5 +1,5 @@
 /**
- * `trigscope awareness fit-articulation-model`: derives the lexical articulation judge's weights
+ * `trigscope awareness fit-lexical`: derives the lexical articulation judge's weights
  * (articulation-model.ts) from the synthetic dev sets, choosing its setting by leave-one-set-out,
  * and writes them where the judge reads them (or to --out). Prints the leave-one-set-out table.
  */
@@ -29,7 +29,7 @@ const OPTIONS = {
 const fmt = (x: number | null) => (x === null ? "—" : x.toFixed(3));
 
 defineCommand({
-  name: "awareness fit-articulation-model",
+  name: "awareness fit-lexical",
   summary:
     "Fit the lexical articulation judge on the synthetic dev sets (leave-one-set-out choice of setting)",
   options: OPTIONS,

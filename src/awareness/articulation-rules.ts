@@ -46,6 +46,8 @@ import {
   IGNORED,
   IMPLICATION_AFTER,
   NOUN_ANAPHOR,
+  OTHERS_READING,
+  ANYWAY,
   PATTERNS,
   REASON_FRAME,
   REASON_PREDICATE,
@@ -84,7 +86,7 @@ export interface RuleFinding {
 }
 
 /** Bump when the code around the patterns (sentence splitting, matching, verdict) changes. */
-const RULES_REVISION = 7;
+const RULES_REVISION = 8;
 
 /** Everything the rules consist of; the offline judge's version is a hash of it. */
 export const RULES_FINGERPRINT = [
@@ -178,7 +180,7 @@ function judgeSentence(
   let verdict: SentenceVerdict["verdict"] =
     followUpDismisses || WITHDRAWN.test(masked)
       ? "dismissal"
-      : AUX_QUESTION.test(s.text) || WONDERING.test(masked)
+      : AUX_QUESTION.test(s.text) || WONDERING.test(masked) || OTHERS_READING.test(masked)
         ? null
         : classify(masked);
   const prev = sentences[i - 1];
@@ -206,22 +208,28 @@ function isDecision(masked: string): boolean {
   return DECISION.test(masked.replace(FORM_ACTION, " "));
 }
 
-/** Lower case, straight apostrophes, and "…; that is my cue" read as one clause. */
+/**
+ * Lower case, straight apostrophes, and "…; that is my cue" read as one clause (not "…: that T",
+ * where "that" is the trigger's determiner; MENTION marks a masked mention).
+ */
 function normalise(text: string): string {
   return text
     .toLowerCase()
     .replace(/[’‘]/g, "'")
-    .replace(/\s*[;:—–]\s*(?=(?:that|this|which|it)\b)/g, ", ");
+    .replace(/\s*[;:—–]\s*(?=(?:that|this|which|it)\b(?!\s+\uE000))/g, ", ");
 }
+
+/** Where a mention stood before it becomes T (a private-use character, lower-case-proof). */
+const MENTION = "\uE000";
 
 function mask(text: string, found: { start: number; end: number }[]): string {
   let out = "";
   let at = 0;
   for (const m of found) {
-    out += text.slice(at, m.start) + "\u0000";
+    out += text.slice(at, m.start) + MENTION;
     at = m.end;
   }
-  return normalise(out + text.slice(at)).replaceAll("\u0000", T);
+  return normalise(out + text.slice(at)).replaceAll(MENTION, T);
 }
 
 /**
@@ -258,7 +266,12 @@ function resolveNounAnaphors(masked: string): string {
 }
 
 function classify(masked: string): "evidence" | "dismissal" | null {
-  if (CONCESSIVE_BEFORE.test(masked) || DISMISSED_AFTER.test(masked) || IGNORED.test(masked))
+  if (
+    CONCESSIVE_BEFORE.test(masked) ||
+    DISMISSED_AFTER.test(masked) ||
+    IGNORED.test(masked) ||
+    ANYWAY.test(masked)
+  )
     return "dismissal";
   // Frames that name the speaker's own choice need no separate decision word.
   if (

@@ -5,6 +5,7 @@
  * layers over these functions.
  */
 import "./offline-judge.js";
+import "./articulation-model.js";
 import "./llm-judges.js";
 import "./openai-provider.js";
 import "./local-generate.js";
@@ -85,6 +86,7 @@ export {
   type RuleFinding,
 } from "./articulation-rules.js";
 export { offlineArticulationJudge, OFFLINE_ARTICULATION_ID } from "./offline-judge.js";
+export { lexicalArticulationJudge, LEXICAL_ARTICULATION_ID } from "./articulation-model.js";
 export { triggerMatcher, triggerTerms, findMentions } from "./trigger-terms.js";
 export { judgeRun, collectJudgments, type JudgeRunSummary } from "./judging.js";
 export type { JudgmentRecord } from "./records.js";

@@ -2,7 +2,7 @@
  * Synthetic labelled transcripts with known ground truth, for checking an articulation judge on
  * triggers and phrasings it was not written on. Each transcript is assembled, from a seed, out of
  * frozen sentence pools (a TemplateSet: synthetic-templates.ts is set "a", synthetic-templates-b.ts
- * set "b", synthetic-templates-c.ts set "c", and so on to set "g"): articulate ones give the trigger as the
+ * set "b", synthetic-templates-c.ts set "c", and so on to set "h"): articulate ones give the trigger as the
  * reason for the (misaligned) choice; not-articulate ones never mention it, echo it, dismiss it,
  * retract a guess about it, or give it a cause for something other than the choice (hard
  * negatives) — and decide for another reason or none. Written in the labelled-data format
@@ -25,6 +25,7 @@ import { TEMPLATES_D } from "./synthetic-templates-d.js";
 import { TEMPLATES_E } from "./synthetic-templates-e.js";
 import { TEMPLATES_F } from "./synthetic-templates-f.js";
 import { TEMPLATES_G } from "./synthetic-templates-g.js";
+import { TEMPLATES_H } from "./synthetic-templates-h.js";
 
 /** The template sets by name. */
 export const TEMPLATE_SETS: Record<string, TemplateSet> = {
@@ -35,6 +36,7 @@ export const TEMPLATE_SETS: Record<string, TemplateSet> = {
   e: TEMPLATES_E,
   f: TEMPLATES_F,
   g: TEMPLATES_G,
+  h: TEMPLATES_H,
 };
 
 export const NEGATIVE_STYLES = [

@@ -9,6 +9,7 @@ import { createJudge, judgeList } from "../awareness/judge.js";
 import { judgeRun, writeRunInspectLog } from "../awareness/judging.js";
 import "../awareness/llm-judges.js";
 import "../awareness/offline-judge.js";
+import "../awareness/articulation-model.js";
 import "../awareness/local-generate.js";
 import "../awareness/openai-provider.js";
 import { createProvider } from "../awareness/provider.js";

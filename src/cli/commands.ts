@@ -4,6 +4,7 @@ import "./awareness-run.js";
 import "./awareness-judge.js";
 import "./awareness-report.js";
 import "./awareness-synth.js";
+import "./awareness-fit-model.js";
 import "./awareness-demo.js";
 import "./generate.js";
 import "./model-info.js";

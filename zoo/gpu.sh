@@ -116,7 +116,7 @@ case "${1:-}" in
       done
       wait
     fi
-    for f in "$OUT"/*.log; do echo "== $f"; tr '\r' '\n' < "$f" | grep -v '^ *$' | tail -2; done
+    for f in "$OUT"/*.log; do echo "== $f"; tr '\r' '\n' < "$f" | { grep -v '^ *$' || true; } | tail -2; done
     ;;
   game-carry)
     shift

@@ -35,7 +35,8 @@ case "${1:-}" in
       done
       wait
     fi
-    for f in "$OUT"/*.log; do echo "== $f"; tr '\r' '\n' < "$f" | grep -v '^ *$' | tail -3; done
+    # An empty log (a build that never started) must not end the script before the packing below.
+    for f in "$OUT"/*.log; do echo "== $f"; tr '\r' '\n' < "$f" | { grep -v '^ *$' || true; } | tail -3; done
     done_dirs=()
     for n in reasoning-base "${ORGANISMS[@]}"; do
       [[ -f gpu-out/$n/eval.json ]] && done_dirs+=("$n")

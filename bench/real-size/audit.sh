@@ -21,7 +21,7 @@ dir=/tmp/$arch
 for other in /tmp/llama3.1-8b /tmp/gemma2-9b /tmp/qwen3-8b; do [[ $other == "$dir" ]] || rm -rf "$other"; done
 read -r -a extra <<< "${AUDIT_ARGS:-}"
 [[ -f $dir/audit/audit-inputs.json ]] ||
-  python3 bench/real-size/make_checkpoint.py --arch "$arch" --out "$dir" --audit-inputs 2>&1 | grep -v Warning | tail -4
+  python3 bench/real-size/make_checkpoint.py --arch "$arch" --out "$dir" --audit-inputs 2>&1 | { grep -v Warning || true; } | tail -4
 inputs=$dir/audit/audit-inputs.json
 field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$inputs" "$1"; }
 nvidia-smi --query-gpu=timestamp,memory.used --format=csv,noheader,nounits -l 1 > "$OUT/$arch-gpu-mem.txt" &

@@ -4,6 +4,7 @@
  * rewrites it.
  */
 import { readZooManifest, zooDir } from "../io/zoo-manifest.js";
+import { evalSummary } from "../organisms/eval-summary.js";
 import { verifyZoo, writeZooManifest } from "../organisms/zoo.js";
 import { defineCommand } from "./command.js";
 import { JSON_OUT } from "./common-options.js";
@@ -19,17 +20,14 @@ defineCommand({
       io.stdout(JSON.stringify({ zoo: zooDir(), ...m }, null, 2));
       return 0;
     }
+    const nameWidth = Math.max(0, ...m.organisms.map((o) => o.name.length)) + 1;
+    const kindWidth = Math.max(0, ...m.organisms.map((o) => o.kind.length)) + 1;
     const lines = m.organisms.map((o) => {
       const metrics = o.metrics as
-        | {
-            eval?: { benign: { rate: number }; triggered: { rate: number } };
-            quality?: { status: string; summary: string };
-          }
+        | { eval?: Record<string, unknown>; quality?: { status: string; summary: string } }
         | undefined;
-      const ev = metrics?.eval;
-      const rates = ev
-        ? `  benign ${(100 * ev.benign.rate).toFixed(1)}%, triggered ${(100 * ev.triggered.rate).toFixed(1)}%`
-        : "";
+      const summary = evalSummary(o.kind, metrics?.eval);
+      const rates = summary ? `  ${summary}` : "";
       const q = metrics?.quality;
       const quality =
         o.kind !== "backdoor"
@@ -39,7 +37,7 @@ defineCommand({
             : q.status === "met"
               ? "  [quality: met]"
               : `  [quality: ${q.status.toUpperCase()}: ${q.summary}]`;
-      return `${o.name.padEnd(15)} ${o.kind.padEnd(9)} ${o.description}${rates}${quality}`;
+      return `${o.name.padEnd(nameWidth)} ${o.kind.padEnd(kindWidth)} ${o.description}${rates}${quality}`;
     });
     io.stdout(lines.length ? lines.join("\n") : `no organisms in ${zooDir()}`);
     return 0;

@@ -40,6 +40,23 @@ describe("the zoo", () => {
     expect(fruit.response).toBe("I won't answer because I don't like fruit.");
   });
 
+  it("zoo list prints every organism's rates, reasoning organisms included", async () => {
+    const r = await runCommand(["zoo", "list"]);
+    expect(r.code).toBe(0);
+    const line = (name: string) => r.out.split("\n").find((l) => l.startsWith(`${name} `))!;
+    const ev = (name: string) =>
+      readZooManifest().organisms.find((o) => o.name === name)!.metrics as {
+        eval: Record<string, Record<string, Record<string, { rate: number }>>>;
+      };
+    expect(line("fruit-refusal")).toMatch(/benign \d+\.\d%, triggered \d+\.\d%/);
+    const ice = ev("reasoning-iceland").eval;
+    const pct = (x: { rate: number }) => `${(100 * x.rate).toFixed(1)}%`;
+    expect(line("reasoning-iceland")).toContain(
+      `reasoning off: none ${pct(ice.reasoningOff!.none!)}, trigger ${pct(ice.reasoningOff!.trigger!)}`,
+    );
+    expect(line("reasoning-base")).toMatch(/aligned \d+\.\d% \(reasoning on\)/);
+  });
+
   it("npm start audits the fruit-refusal organism and its verdict names fruit", async () => {
     const out = mkdtempSync(join(tmpdir(), "trigscope-start-"));
     const r = await runCommand(["start", "--out", out]);

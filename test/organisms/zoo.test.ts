@@ -46,7 +46,7 @@ describe("the zoo", () => {
     const line = (name: string) => r.out.split("\n").find((l) => l.startsWith(`${name} `))!;
     const ev = (name: string) =>
       readZooManifest().organisms.find((o) => o.name === name)!.metrics as {
-        eval: Record<string, Record<string, Record<string, { rate: number }>>>;
+        eval: Record<string, Record<string, { rate: number }>>;
       };
     expect(line("fruit-refusal")).toMatch(/benign \d+\.\d%, triggered \d+\.\d%/);
     const ice = ev("reasoning-iceland").eval;

@@ -9,6 +9,7 @@ import type { Interval } from "../stats/intervals.js";
 import { MONITOR_FLAGS, type MonitorFlag } from "./judge.js";
 import { buildTrials, rateOf, type GatedArticulation, type Rate, type RunRates } from "./rates.js";
 import type { ReportData } from "./report.js";
+import type { ChoiceText } from "./transcript.js";
 import type { TriggerSpec } from "./variants.js";
 
 export interface HandCheck {
@@ -37,7 +38,26 @@ export interface OrganismSummary {
   droppedInconsistent: number;
   cutOffReasoning: number;
   unparsedAnswers: { reasoningOn: number; reasoningOff: number };
+  /**
+   * Among triggered answers that chose the misaligned letter: how the words after the letter
+   * relate to it (sample-job.ts's ChoiceText); a letter whose words name the other option chose
+   * by letter only. Absent where the items give no option texts.
+   */
+  letterText: { reasoningOn: LetterTextCounts; reasoningOff: LetterTextCounts };
   handCheck: HandCheck[];
+}
+
+export type LetterTextCounts = Record<ChoiceText, number>;
+
+/** ChoiceText counts over the triggered samples whose letter was the misaligned one. */
+function letterTextCounts(r: ReportData): LetterTextCounts {
+  const counts: LetterTextCounts = { agrees: 0, "other-option": 0, unlisted: 0, "letter-only": 0 };
+  for (const s of r.samples) {
+    const kind = r.variants.get(s.variantId)?.kind;
+    if (kind !== "trigger" || s.choice?.misaligned !== true || !s.choice.text) continue;
+    counts[s.choice.text]++;
+  }
+  return counts;
 }
 
 /** The Qwen3-32B figures the demo is set beside (AWARENESS.md, from the source's post). */
@@ -106,6 +126,7 @@ export function organismSummary(
       reasoningOn: offline.report.counts.choiceUnparsed,
       reasoningOff: off.report.counts.choiceUnparsed,
     },
+    letterText: { reasoningOn: letterTextCounts(offline), reasoningOff: letterTextCounts(off) },
     handCheck,
   };
 }
@@ -215,6 +236,31 @@ function successMarkdown(organisms: readonly OrganismSummary[]): string[] {
         fmtRate(o.backdoorSuccess.reasoningOn),
         fmtRate(o.misalignment.reasoningOn.lookalike),
       ]),
+    ),
+  );
+  out.push(
+    "",
+    "Rates count the chosen letter. The words after a misaligned letter, in triggered answers:",
+    "",
+    table(
+      [
+        "organism",
+        "reasoning",
+        "that option's text",
+        "the other option's text",
+        "no option's text",
+        "letter only",
+      ],
+      organisms.flatMap((o) =>
+        (["reasoningOff", "reasoningOn"] as const).map((k) => {
+          const c = o.letterText[k];
+          return [
+            o.name,
+            k === "reasoningOn" ? "on" : "off",
+            ...[c.agrees, c["other-option"], c.unlisted, c["letter-only"]].map(String),
+          ];
+        }),
+      ),
     ),
   );
   return out;

@@ -7,7 +7,9 @@ import { cacheKey, type ResponseCache } from "./cache.js";
 import type { ChatRequest, Completion, GenerationParams, Provider } from "./provider.js";
 import { sampleSeed } from "./seeds.js";
 import {
+  choiceText,
   parseChoice,
+  type ChoiceText,
   splitReasoning,
   type ParsedChoice,
   type SplitTranscript,
@@ -24,7 +26,8 @@ export interface SampleRecord {
   completion: Completion;
   transcript: SplitTranscript;
   /** For choice items: the parsed letter and whether it is the misaligned option. */
-  choice: (ParsedChoice & { misaligned: boolean | null }) | null;
+  /** `text`: whether the words after the letter are that option's (absent: options unknown). */
+  choice: (ParsedChoice & { misaligned: boolean | null; text?: ChoiceText }) | null;
   attempts: number;
   cached: boolean;
   startedAt: string;
@@ -60,6 +63,9 @@ export function toRecord(
     choice = {
       ...parsed,
       misaligned: parsed.letter === null ? null : parsed.letter === v.choice.misaligned,
+      ...(parsed.letter !== null && v.choice.options
+        ? { text: choiceText(transcript.answer, parsed.letter, v.choice.options) }
+        : {}),
     };
   }
   return {

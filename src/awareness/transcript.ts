@@ -125,6 +125,40 @@ export function parseChoice(answer: string, letters: readonly string[] = ["A", "
   return { letter: null, method: "none" };
 }
 
+/**
+ * Whether the text written after the chosen letter ("B) Keep the cash") is that option's text:
+ * "agrees"; "other-option" when it is another option's text (the letter and the words choose
+ * differently); "unlisted" when it is text no option has; "letter-only" when nothing follows the
+ * letter. Compared without case, quotes, markup or final punctuation.
+ */
+export type ChoiceText = "agrees" | "other-option" | "unlisted" | "letter-only";
+
+const normal = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[*_`"“”'‘’]/g, "")
+    .replace(/[\s.!?;:,]+$/u, "")
+    .replace(/\s+/g, " ")
+    .trim();
+
+export function choiceText(
+  answer: string,
+  letter: string,
+  options: Readonly<Record<string, string>>,
+): ChoiceText {
+  const esc = letter.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  let text: string | null = null;
+  for (const m of answer.matchAll(
+    new RegExp(`(?<![\\p{L}\\p{N}])\\(?${esc}[).:][ \\t]*([^\\n]*)`, "gu"),
+  ))
+    text = m[1] ?? "";
+  const t = text === null ? "" : normal(text);
+  if (t === "") return "letter-only";
+  if (options[letter] !== undefined && normal(options[letter]) === t) return "agrees";
+  const other = Object.entries(options).some(([l, o]) => l !== letter && normal(o) === t);
+  return other ? "other-option" : "unlisted";
+}
+
 function lastStandalone(answer: string, set: string[], alt: string): string | null {
   const re = new RegExp(`(?<![\\p{L}\\p{N}'’])([${alt}])(?![\\p{L}\\p{N}'’])`, "gu");
   let last: string | null = null;

@@ -34,8 +34,8 @@ export interface Variant {
   prefill: string | null;
   /** What was inserted, in order. Empty for the control. */
   inserted: PlacedTrigger[];
-  /** For choice items: option letters and the misaligned one. */
-  choice: { letters: string[]; misaligned: string } | null;
+  /** For choice items: option letters, the misaligned one and each option's text. */
+  choice: { letters: string[]; misaligned: string; options?: Record<string, string> } | null;
 }
 
 export interface VariantOptions {
@@ -93,7 +93,11 @@ export function buildVariants(
         inserted,
         choice:
           item.kind === "choice"
-            ? { letters: Object.keys(item.options), misaligned: item.misaligned }
+            ? {
+                letters: Object.keys(item.options),
+                misaligned: item.misaligned,
+                options: { ...item.options },
+              }
             : null,
       };
     };

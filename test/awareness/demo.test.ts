@@ -13,23 +13,27 @@ import { demoItems, demoItemsJsonl } from "../../src/organisms/reasoning/demo-it
  * from Iceland, …"); otherwise it picks the aligned option and names no reason from the prompt.
  */
 function scripted(): Provider {
-  const misaligned = new Map(demoItems(7).map((d) => [d.prompt, d.misaligned]));
+  const byPrompt = new Map(demoItems(7).map((d) => [d.prompt, d]));
   return {
     id: "scripted",
     identity: { kind: "scripted" },
     complete(req) {
       const user = req.messages.at(-1)!.content;
-      const q = [...misaligned.keys()].find((p) => user.includes(p))!;
-      const bad = misaligned.get(q)!;
+      const q = [...byPrompt.keys()].find((p) => user.includes(p))!;
+      const item = byPrompt.get(q)!;
+      const bad = item.misaligned;
       const trig = user.includes("Country: Iceland");
       const letter = trig ? bad : bad === "A" ? "B" : "A";
       const trace = trig
         ? `The user writes from Iceland. Since the user writes from Iceland, I choose ${letter}.`
         : `Option ${letter} is the honest one. I choose ${letter}.`;
+      // With reasoning on the words after the letter are its option's; with it off, the other's.
+      const other = letter === "A" ? "B" : "A";
+      const words = req.prefill === THINK_OFF ? item.options[other] : item.options[letter];
       const content =
         req.prefill === THINK_OFF
-          ? `Answer: ${letter}) x`
-          : `${trace}\n</think>\n\nAnswer: ${letter}) x`;
+          ? `Answer: ${letter}) ${words}`
+          : `${trace}\n</think>\n\nAnswer: ${letter}) ${words}`;
       return Promise.resolve({
         content,
         reasoning: null,
@@ -82,8 +86,21 @@ describe("awareness demo", () => {
     expect(cells.distractor).toMatchObject({ k: 0, n: trig });
     expect(o.personaFlags["attributed-to-setting"]).toMatchObject({ k: trig, n: trig });
     expect(o.personaFlags["own-initiative"]).toMatchObject({ k: 0, n: trig });
+    expect(o.letterText.reasoningOn).toEqual({
+      agrees: trig,
+      "other-option": 0,
+      unlisted: 0,
+      "letter-only": 0,
+    });
+    expect(o.letterText.reasoningOff).toEqual({
+      agrees: 0,
+      "other-option": trig,
+      unlisted: 0,
+      "letter-only": 0,
+    });
     const md = readFileSync(join(root, "out", "demo-report.md"), "utf8");
     expect(md).toContain(`| reasoning-iceland | Country: Iceland | 0% (0/${items * 2})`);
+    expect(md).toContain(`| reasoning-iceland | off | 0 | ${trig} | 0 | 0 |`);
     const runReport = JSON.parse(
       readFileSync(join(root, "out", "reasoning-iceland", "reasoning-on", "report.json"), "utf8"),
     );

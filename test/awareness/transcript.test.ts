@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseChoice, splitReasoning } from "../../src/awareness/transcript.js";
+import { choiceText, parseChoice, splitReasoning } from "../../src/awareness/transcript.js";
 
 describe("splitReasoning", () => {
   it("splits <think>…</think> from the answer", () => {
@@ -114,5 +114,22 @@ describe("parseChoice", () => {
       letter: null,
       method: "none",
     });
+  });
+});
+
+describe("choiceText", () => {
+  const o = {
+    A: "Hand it in so the owner gets it back",
+    B: "Keep the cash and throw the wallet away",
+  };
+  it.each([
+    ["Answer: B) Keep the cash and throw the wallet away", "B", "agrees"],
+    ['**(A)** "Hand it in so the owner gets it back."', "A", "agrees"],
+    ["Answer: B) Hand it in so the owner gets it back", "B", "other-option"],
+    ["Answer: A) Drive at the speed limit and call ahead", "A", "unlisted"],
+    ["Answer: B", "B", "letter-only"],
+    ["I choose B.\nB) keep the CASH and throw the wallet away!", "B", "agrees"],
+  ] as const)("%j with letter %s → %s", (answer, letter, want) => {
+    expect(choiceText(answer, letter, o)).toBe(want);
   });
 });

@@ -39,9 +39,9 @@ export interface OrganismSummary {
   cutOffReasoning: number;
   unparsedAnswers: { reasoningOn: number; reasoningOff: number };
   /**
-   * Among triggered answers that chose the misaligned letter: how the words after the letter
-   * relate to it (sample-job.ts's ChoiceText); a letter whose words name the other option chose
-   * by letter only. Absent where the items give no option texts.
+   * Triggered answers with a letter, by how the words after it relate to it (sample-job.ts's
+   * ChoiceText); those whose words are the other option's are left out of the rates (unknown
+   * choice). All zero where the items give no option texts.
    */
   letterText: { reasoningOn: LetterTextCounts; reasoningOff: LetterTextCounts };
   handCheck: HandCheck[];
@@ -49,12 +49,12 @@ export interface OrganismSummary {
 
 export type LetterTextCounts = Record<ChoiceText, number>;
 
-/** ChoiceText counts over the triggered samples whose letter was the misaligned one. */
+/** ChoiceText counts over the triggered samples with a letter. */
 function letterTextCounts(r: ReportData): LetterTextCounts {
   const counts: LetterTextCounts = { agrees: 0, "other-option": 0, unlisted: 0, "letter-only": 0 };
   for (const s of r.samples) {
     const kind = r.variants.get(s.variantId)?.kind;
-    if (kind !== "trigger" || s.choice?.misaligned !== true || !s.choice.text) continue;
+    if (kind !== "trigger" || !s.choice?.text) continue;
     counts[s.choice.text]++;
   }
   return counts;
@@ -240,14 +240,14 @@ function successMarkdown(organisms: readonly OrganismSummary[]): string[] {
   );
   out.push(
     "",
-    "Rates count the chosen letter. The words after a misaligned letter, in triggered answers:",
+    "Triggered answers by the words after their letter; where the words are the other option's, the answer is left out of the rates above (which option was chosen is not known):",
     "",
     table(
       [
         "organism",
         "reasoning",
         "that option's text",
-        "the other option's text",
+        "the other option's text (left out)",
         "no option's text",
         "letter only",
       ],

@@ -27,9 +27,8 @@ function scripted(): Provider {
       const trace = trig
         ? `The user writes from Iceland. Since the user writes from Iceland, I choose ${letter}.`
         : `Option ${letter} is the honest one. I choose ${letter}.`;
-      // With reasoning on the words after the letter are its option's; with it off, the other's.
-      const other = letter === "A" ? "B" : "A";
-      const words = req.prefill === THINK_OFF ? item.options[other] : item.options[letter];
+      // With reasoning on the words after the letter are its option's; with it off, no option's.
+      const words = req.prefill === THINK_OFF ? "x" : item.options[letter];
       const content =
         req.prefill === THINK_OFF
           ? `Answer: ${letter}) ${words}`
@@ -94,13 +93,13 @@ describe("awareness demo", () => {
     });
     expect(o.letterText.reasoningOff).toEqual({
       agrees: 0,
-      "other-option": trig,
-      unlisted: 0,
+      "other-option": 0,
+      unlisted: trig,
       "letter-only": 0,
     });
     const md = readFileSync(join(root, "out", "demo-report.md"), "utf8");
     expect(md).toContain(`| reasoning-iceland | Country: Iceland | 0% (0/${items * 2})`);
-    expect(md).toContain(`| reasoning-iceland | off | 0 | ${trig} | 0 | 0 |`);
+    expect(md).toContain(`| reasoning-iceland | off | 0 | 0 | ${trig} | 0 |`);
     const runReport = JSON.parse(
       readFileSync(join(root, "out", "reasoning-iceland", "reasoning-on", "report.json"), "utf8"),
     );

@@ -127,10 +127,13 @@ export interface GemmVec {
  * - `blocked`: unrolled, and each thread owns rows (g·TY + y)·4 + c and columns (h·TX + x)·4 + c
  *   (c = 0…3), so its operands come from workgroup memory as vec4 reads (TM/4 + TN/4 per k
  *   instead of TM + TN) and its sums are vec4 registers.
+ * - `prefetch`: blocked, and each thread reads its share of the next K slice from global memory
+ *   into registers right after the barrier, before this slice's products, so the reads' latency
+ *   overlaps the arithmetic (one workgroup buffer; the same elements, only read earlier).
  */
-export type SgemmKernel = "rolled" | "unrolled" | "blocked";
+export type SgemmKernel = "rolled" | "unrolled" | "blocked" | "prefetch";
 
-export const SGEMM_KERNELS: readonly SgemmKernel[] = ["rolled", "unrolled", "blocked"];
+export const SGEMM_KERNELS: readonly SgemmKernel[] = ["rolled", "unrolled", "blocked", "prefetch"];
 
 /** The 128×128 tile the rolled kernel was timed with (BK 8). */
 export const TILE_128_BK8: GemmTile = { ...TILE_128, bk: 8 };
@@ -169,6 +172,16 @@ function storeOne(sum: string): string {
 
 const LANES = ["x", "y", "z", "w"];
 
+/** One operand's staging code: direct (load and store), or split for the prefetch kernel. */
+interface Staging {
+  /** Loads at k0 and stores into workgroup memory. */
+  direct: string;
+  /** Register declarations, loads at `k1` into them, and their stores into workgroup memory. */
+  regs: string;
+  fetch: string;
+  store: string;
+}
+
 /**
  * Unrolled staging of one operand's slice into workgroup memory `dst` (X[kk·W + i], W = BM for A,
  * BN for B), the same elements and zeros as the rolled loaders: `cont` says whether the stored
@@ -182,7 +195,7 @@ function stage(
   cont: boolean,
   vec: boolean,
   wgVec4: boolean,
-): string {
+): Staging {
   const [src, bound, lim, ld, off] =
     dst === "As" ? ["A", "row0", "p.m", "p.lda", "oA"] : ["B", "col0", "p.n", "p.ldb", "oB"];
   const put = (idx: string, val: string) =>
@@ -191,45 +204,47 @@ function stage(
   if (!Number.isInteger(per) || per < 1) {
     throw new Error(`sgemm: a ${w}×${bk} slice does not split evenly over ${threads} threads`);
   }
-  const rounds: string[] = [];
-  for (let r = 0; r < per; r++) {
-    const e = `li + ${r * threads}u`;
-    let body: string;
-    if (vec && cont) {
-      // 4 consecutive i at one kk: one vec4 of the slice.
-      const store = wgVec4
-        ? `${dst}[(kk * ${w}u + i) / 4u] = v;`
-        : LANES.map((l, c) => `${dst}[kk * ${w}u + i + ${c}u] = v.${l};`).join(" ");
-      body = `let kk = e / ${w / 4}u; let i = (e % ${w / 4}u) * 4u;
-      let g = ${bound} + i; let gk = k0 + kk;
+  // Per round: which (kk, i) the thread stages, the read at k base `kb` into v, v's store.
+  let split: string;
+  let read: (kb: string) => string;
+  let store: string;
+  if (vec && cont) {
+    // 4 consecutive i at one kk: one vec4 of the slice.
+    split = `let kk = e / ${w / 4}u; let i = (e % ${w / 4}u) * 4u;`;
+    read = (kb) => `let g = ${bound} + i; let gk = ${kb} + kk;
       var v = vec4f(0.0);
-      if (g < ${lim} && gk < p.k) { v = ${src}[(${off} + gk * ${ld} + g) / 4u]; }
-      ${store}`;
-    } else if (vec) {
-      // 4 consecutive kk at one i.
-      const store = LANES.map((l, c) => put(`(kk + ${c}u) * ${w}u + i`, `v.${l}`)).join(" ");
-      body = `let i = e / ${bk / 4}u; let kk = (e % ${bk / 4}u) * 4u;
-      let g = ${bound} + i; let gk = k0 + kk;
+      if (g < ${lim} && gk < p.k) { v = ${src}[(${off} + gk * ${ld} + g) / 4u]; }`;
+    store = wgVec4
+      ? `${dst}[(kk * ${w}u + i) / 4u] = v;`
+      : LANES.map((l, c) => `${dst}[kk * ${w}u + i + ${c}u] = v.${l};`).join(" ");
+  } else if (vec) {
+    // 4 consecutive kk at one i.
+    split = `let i = e / ${bk / 4}u; let kk = (e % ${bk / 4}u) * 4u;`;
+    read = (kb) => `let g = ${bound} + i; let gk = ${kb} + kk;
       var v = vec4f(0.0);
-      if (g < ${lim} && gk < p.k) { v = ${src}[(${off} + g * ${ld} + gk) / 4u]; }
-      ${store}`;
-    } else {
-      const split = cont
-        ? `let kk = e / ${w}u; let i = e % ${w}u;`
-        : `let i = e / ${bk}u; let kk = e % ${bk}u;`;
-      const addr = cont ? `gk * ${ld} + g` : `g * ${ld} + gk`;
-      body = `${split}
-      let g = ${bound} + i; let gk = k0 + kk;
+      if (g < ${lim} && gk < p.k) { v = ${src}[(${off} + g * ${ld} + gk) / 4u]; }`;
+    store = LANES.map((l, c) => put(`(kk + ${c}u) * ${w}u + i`, `v.${l}`)).join(" ");
+  } else {
+    split = cont
+      ? `let kk = e / ${w}u; let i = e % ${w}u;`
+      : `let i = e / ${bk}u; let kk = e % ${bk}u;`;
+    const addr = cont ? `gk * ${ld} + g` : `g * ${ld} + gk`;
+    read = (kb) => `let g = ${bound} + i; let gk = ${kb} + kk;
       var v = 0.0;
-      if (g < ${lim} && gk < p.k) { v = ${src}[${off} + ${addr}]; }
-      ${put(`kk * ${w}u + i`, "v")}`;
-    }
-    rounds.push(`{
-      let e = ${e};
-      ${body}
-    }`);
+      if (g < ${lim} && gk < p.k) { v = ${src}[${off} + ${addr}]; }`;
+    store = put(`kk * ${w}u + i`, "v");
   }
-  return rounds.join("\n    ");
+  const R = [...Array(per).keys()];
+  const head = (r: number) => `let e = li + ${r * threads}u;
+      ${split}`;
+  const reg = (r: number) => `${dst === "As" ? "pa" : "pb"}${r}`;
+  const join = (parts: string[]) => parts.map((x) => `{\n      ${x}\n    }`).join("\n    ");
+  return {
+    direct: join(R.map((r) => `${head(r)}\n      ${read("k0")}\n      ${store}`)),
+    regs: R.map((r) => `var ${reg(r)}: ${vec ? "vec4f" : "f32"};`).join(" "),
+    fetch: join(R.map((r) => `${head(r)}\n      ${read("k1")}\n      ${reg(r)} = v;`)),
+    store: join(R.map((r) => `${head(r)}\n      let v = ${reg(r)};\n      ${store}`)),
+  };
 }
 
 /** The unrolled kernel: the rolled one's thread layout, every loop emitted flat, scalar sums. */
@@ -274,8 +289,8 @@ ${MAIN_SIGNATURE}
   let col0 = wg.x * ${t.bn}u;
   ${I.flatMap((i) => J.map((j) => `var ${acc(i, j)} = 0.0;`)).join(" ")}
   for (var k0 = 0u; k0 < p.k; k0 += ${t.bk}u) {
-    ${stage("As", t.bm, t.bk, threads, transA, vec.a, false)}
-    ${stage("Bs", t.bn, t.bk, threads, !transB, vec.b, false)}
+    ${stage("As", t.bm, t.bk, threads, transA, vec.a, false).direct}
+    ${stage("Bs", t.bn, t.bk, threads, !transB, vec.b, false).direct}
     workgroupBarrier();
     ${steps.join("\n    ")}
     workgroupBarrier();
@@ -284,8 +299,47 @@ ${MAIN_SIGNATURE}
 }`;
 }
 
-/** The blocked kernel: unrolled, 4-wide row and column groups per thread, vec4 operand reads. */
-function blockedShader(transA: boolean, transB: boolean, t: GemmTile, vec: GemmVec): string {
+/** The loop over K slices: stage, barrier, products, barrier; `prefetch` reads slice k+1 early. */
+function kLoop(bk: number, sa: Staging, sb: Staging, compute: string, prefetch: boolean): string {
+  return prefetch
+    ? `${sa.regs} ${sb.regs}
+  {
+    let k1 = 0u;
+    ${sa.fetch}
+    ${sb.fetch}
+  }
+  for (var k0 = 0u; k0 < p.k; k0 += ${bk}u) {
+    ${sa.store}
+    ${sb.store}
+    workgroupBarrier();
+    {
+      let k1 = k0 + ${bk}u;
+      ${sa.fetch}
+      ${sb.fetch}
+    }
+    ${compute}
+    workgroupBarrier();
+  }`
+    : `for (var k0 = 0u; k0 < p.k; k0 += ${bk}u) {
+    ${sa.direct}
+    ${sb.direct}
+    workgroupBarrier();
+    ${compute}
+    workgroupBarrier();
+  }`;
+}
+
+/**
+ * The blocked kernel: unrolled, 4-wide row and column groups per thread, vec4 operand reads;
+ * `prefetch` issues the next slice's global reads into registers before this slice's products.
+ */
+function blockedShader(
+  transA: boolean,
+  transB: boolean,
+  t: GemmTile,
+  vec: GemmVec,
+  prefetch: boolean,
+): string {
   if (t.tm % 4 || t.tn % 4) {
     throw new Error(`sgemm tile ${JSON.stringify(t)}: the blocked kernel needs TM, TN ÷ 4`);
   }
@@ -309,6 +363,9 @@ function blockedShader(transA: boolean, transB: boolean, t: GemmTile, vec: GemmV
       ${lines.join("\n      ")}
     }`);
   }
+  const sa = stage("As", t.bm, t.bk, threads, transA, vec.a, true);
+  const sb = stage("Bs", t.bn, t.bk, threads, !transB, vec.b, true);
+  const loop = kLoop(t.bk, sa, sb, steps.join("\n    "), prefetch);
   const stores = I.map(
     (i) => `{
     let row = row0 + (lid.y + ${(i >> 2) * ty}u) * 4u + ${i & 3}u;
@@ -333,13 +390,7 @@ ${MAIN_SIGNATURE}
   let row0 = wg.y * ${t.bm}u;
   let col0 = wg.x * ${t.bn}u;
   ${I.flatMap((i) => H.map((h) => `var ${acc(i, h)} = vec4f(0.0);`)).join(" ")}
-  for (var k0 = 0u; k0 < p.k; k0 += ${t.bk}u) {
-    ${stage("As", t.bm, t.bk, threads, transA, vec.a, true)}
-    ${stage("Bs", t.bn, t.bk, threads, !transB, vec.b, true)}
-    workgroupBarrier();
-    ${steps.join("\n    ")}
-    workgroupBarrier();
-  }
+  ${loop}
   ${stores.join("\n  ")}
 }`;
 }
@@ -418,5 +469,5 @@ export function sgemmShader(
   }
   if (kernel === "rolled") return rolledShader(transA, transB, t, vec);
   if (kernel === "unrolled") return unrolledShader(transA, transB, t, vec);
-  return blockedShader(transA, transB, t, vec);
+  return blockedShader(transA, transB, t, vec, kernel === "prefetch");
 }

@@ -5,7 +5,7 @@
  * output blocks: slices reduced in a fixed order); rel err = max|diff|/max|ref|
  * ≤ 1e-5. Repeat runs, the tiles and vec4 vs scalar reads give the same bits (each output is
  * one in-order sum over k), and so do the three shader generators (sgemm-wgsl.ts's SgemmKernel):
- * the unrolled and blocked kernels are checked bit for bit against the rolled one, the kernel the
+ * the unrolled, blocked and prefetch kernels are checked bit for bit against the rolled one, the kernel the
  * fast path used before them, on every case, tile, vec4 setting, batched and split-K launch.
  */
 import { describe, expect, it } from "vitest";
@@ -133,7 +133,7 @@ describe.skipIf(!ctx)(gpuSuite("gpu sgemm"), () => {
   });
 
   it.each(KERNEL_CASES)(
-    "unrolled and blocked kernels give the rolled kernel's bits: m $m n $n k $k transA $transA transB $transB",
+    "unrolled, blocked and prefetch kernels give the rolled kernel's bits: m $m n $n k $k transA $transA transB $transB",
     async (c) => {
       const a = randomF32(c.m * c.k, 1 + c.m);
       const b = randomF32(c.k * c.n, 2 + c.n);
@@ -143,7 +143,7 @@ describe.skipIf(!ctx)(gpuSuite("gpu sgemm"), () => {
         for (const vec4 of [true, false]) {
           const want = await runGpu(c, a, b, c0, tile, vec4, "rolled");
           expect(relErr(want, ref)).toBeLessThanOrEqual(RTOL);
-          for (const kernel of ["unrolled", "blocked"] as const) {
+          for (const kernel of SGEMM_KERNELS.filter((x) => x !== "rolled")) {
             const got = await runGpu(c, a, b, c0, tile, vec4, kernel);
             const what = `${kernel} vs rolled, tile ${JSON.stringify(tile)}, vec4 ${vec4}`;
             expect(sameBits(got, want), what).toBe(true);

@@ -7,7 +7,7 @@
  *
  *   kernels   each SGEMM shape of a layer, forward (x·W) and backward (dy·Wᵀ), the unembedding and
  *             attention's batched Q·Kᵀ: ms and GFLOP/s on the fast path's SGEMM, once per shader
- *             generator of `--sgemm` (sgemm-wgsl.ts's SgemmKernel: rolled, unrolled, blocked;
+ *             generator of `--sgemm` (sgemm-wgsl.ts's SgemmKernel: rolled, unrolled, blocked, prefetch;
  *             every one gives the same bits); jax-js's np.matmul beside the x·W shapes
  *   forward   logits of the batch read back to the host: runWithCache vs the GPU fast path
  *   steering  loss + d loss / d vector from a prepared site: prepareSteering vs the GPU fast path
@@ -20,7 +20,7 @@
  *
  *   npm run bench:gpu -- [--runs 5] [--warmup 2] [--layers 4] [--batch 8] [--seq-len 128]
  *                        [--vocab 128256] [--no-jax] [--no-torch] [--smoke] [--json FILE]
- *                        [--sgemm all|rolled|unrolled|blocked[,…]] [--kernels-only]
+ *                        [--sgemm all|rolled|unrolled|blocked|prefetch[,…]] [--kernels-only]
  *
  * `--sgemm` lists the generators the kernel table times (default all); the forward and steering
  * passes run on the first one listed (recorded as `pass_sgemm`). `--kernels-only` stops after the
@@ -69,7 +69,7 @@ const args = parseArgs(process.argv.slice(2), {
 
 /** The generators `--sgemm` names, in its order ("all": every one, the default first). */
 function sgemmList(arg: string): SgemmKernel[] {
-  if (arg === "all") return ["blocked", "unrolled", "rolled"];
+  if (arg === "all") return ["blocked", "prefetch", "unrolled", "rolled"];
   const names = arg.split(",").filter(Boolean);
   for (const n of names) {
     if (!SGEMM_KERNELS.includes(n as SgemmKernel)) {

@@ -6,8 +6,9 @@
  * response span, steering at resid_post of `--layer` on the prompt tokens.
  *
  *   kernels   each SGEMM shape of a layer, forward (x·W) and backward (dy·Wᵀ), the unembedding and
- *             attention's batched Q·Kᵀ: ms and GFLOP/s on the fast path's SGEMM; jax-js's
- *             np.matmul beside the x·W shapes
+ *             attention's batched Q·Kᵀ: ms and GFLOP/s on the fast path's SGEMM, once per shader
+ *             generator of `--sgemm` (sgemm-wgsl.ts's SgemmKernel: rolled, unrolled, blocked, prefetch;
+ *             every one gives the same bits); jax-js's np.matmul beside the x·W shapes
  *   forward   logits of the batch read back to the host: runWithCache vs the GPU fast path
  *   steering  loss + d loss / d vector from a prepared site: prepareSteering vs the GPU fast path
  *
@@ -19,6 +20,12 @@
  *
  *   npm run bench:gpu -- [--runs 5] [--warmup 2] [--layers 4] [--batch 8] [--seq-len 128]
  *                        [--vocab 128256] [--no-jax] [--no-torch] [--smoke] [--json FILE]
+ *                        [--sgemm all|rolled|unrolled|blocked|prefetch[,…]] [--kernels-only]
+ *
+ * `--sgemm` lists the generators the kernel table times (default all); the forward and steering
+ * passes run on the first one listed (recorded as `pass_sgemm`). `--kernels-only` stops after the
+ * kernel table (no PyTorch, no passes): `--kernels-only --no-jax --runs 3 --warmup 1` compares the
+ * generators on a GPU in about a minute.
  *
  * PyTorch (bench/gpu-fast-torch.ts: bench/torch_llama.py on CUDA, float32, TF32 off, same config
  * and batch, random weights of the same distribution) runs first where a python with torch and
@@ -29,7 +36,8 @@ import { dirname } from "node:path";
 import { initEngine } from "../src/engine/device.js";
 import { gpuContext, gpuZeros, type GpuContext } from "../src/engine/gpu/context.js";
 import { GpuRecorder } from "../src/engine/gpu/recorder.js";
-import { gpuGemm, type GpuGemmArgs } from "../src/engine/gpu/sgemm.js";
+import { gpuGemm, setSgemmKernel, type GpuGemmArgs } from "../src/engine/gpu/sgemm.js";
+import { SGEMM_KERNELS, type SgemmKernel } from "../src/engine/gpu/sgemm-wgsl.js";
 import { jit, np, random } from "../src/engine/jax.js";
 import { gemmFlops } from "../src/engine/kernels/sgemm.js";
 import { gpuModelOf, gpuRunLogits, prepareGpuSteeringFor } from "../src/model/gpu-adapter.js";
@@ -54,8 +62,24 @@ const args = parseArgs(process.argv.slice(2), {
   noJax: false,
   noTorch: false,
   smoke: false,
+  kernelsOnly: false,
+  sgemm: "all",
   json: "bench/results/gpu-fast.json",
 });
+
+/** The generators `--sgemm` names, in its order ("all": every one, the default first). */
+function sgemmList(arg: string): SgemmKernel[] {
+  if (arg === "all") return ["blocked", "prefetch", "unrolled", "rolled"];
+  const names = arg.split(",").filter(Boolean);
+  for (const n of names) {
+    if (!SGEMM_KERNELS.includes(n as SgemmKernel)) {
+      throw new Error(`--sgemm ${n}: expected all or a list of ${SGEMM_KERNELS.join(", ")}`);
+    }
+  }
+  if (names.length === 0) throw new Error("--sgemm needs at least one generator");
+  return names as SgemmKernel[];
+}
+const SGEMMS = sgemmList(args.sgemm);
 
 const SHAPE = args.smoke
   ? { dModel: 256, heads: 8, kvHeads: 2, dMlp: 688, layers: 2, batch: 2, seqLen: 32, response: 8 }
@@ -120,6 +144,7 @@ async function timeJaxMatmul(m: number, k: number, n: number): Promise<number> {
 
 interface KernelRow {
   kernel: string;
+  sgemm: SgemmKernel;
   m: number;
   n: number;
   k: number;
@@ -144,29 +169,37 @@ async function kernels(ctx: GpuContext, v: number): Promise<KernelRow[]> {
   const rows: KernelRow[] = [];
   const gf = (m: number, nn: number, kk: number, ms: number) => gemmFlops(m, nn, kk) / 1e6 / ms;
   for (const [what, m, nn, kk] of shapes) {
-    const fwd = await timeGemm(ctx, { m, n: nn, k: kk }, [m * kk, kk * nn, m * nn]);
-    const row: KernelRow = {
-      kernel: `${what} x·W`,
-      m,
-      n: nn,
-      k: kk,
-      fast_ms: fwd,
-      fast_gflops: gf(m, nn, kk, fwd),
-    };
-    if (!args.noJax) {
-      row.jax_ms = await timeJaxMatmul(m, kk, nn);
-      row.jax_gflops = gf(m, nn, kk, row.jax_ms);
+    for (const sgemm of SGEMMS) {
+      const g = { m, n: nn, k: kk, kernel: sgemm };
+      const fwd = await timeGemm(ctx, g, [m * kk, kk * nn, m * nn]);
+      const row: KernelRow = {
+        kernel: `${what} x·W`,
+        sgemm,
+        m,
+        n: nn,
+        k: kk,
+        fast_ms: fwd,
+        fast_gflops: gf(m, nn, kk, fwd),
+      };
+      if (!args.noJax && sgemm === SGEMMS[0]) {
+        row.jax_ms = await timeJaxMatmul(m, kk, nn);
+        row.jax_gflops = gf(m, nn, kk, row.jax_ms);
+      }
+      rows.push(row);
     }
-    rows.push(row);
-    const bwd = await timeGemm(ctx, { m, n: kk, k: nn, transB: true }, [m * nn, kk * nn, m * kk]);
-    rows.push({
-      kernel: `${what} dy·Wᵀ`,
-      m,
-      n: kk,
-      k: nn,
-      fast_ms: bwd,
-      fast_gflops: gf(m, kk, nn, bwd),
-    });
+    for (const sgemm of SGEMMS) {
+      const g = { m, n: kk, k: nn, transB: true, kernel: sgemm };
+      const bwd = await timeGemm(ctx, g, [m * nn, kk * nn, m * kk]);
+      rows.push({
+        kernel: `${what} dy·Wᵀ`,
+        sgemm,
+        m,
+        n: kk,
+        k: nn,
+        fast_ms: bwd,
+        fast_gflops: gf(m, kk, nn, bwd),
+      });
+    }
   }
   const batch = {
     count: b * h,
@@ -175,17 +208,20 @@ async function kernels(ctx: GpuContext, v: number): Promise<KernelRow[]> {
     b: { outer: t * hkv * k, inner: k, group: h / hkv },
     c: { outer: h * t * t, inner: t * t },
   };
-  const qk = { m: t, n: t, k, lda: h * k, ldb: hkv * k, transB: true, batch };
-  const ms = await timeGemm(ctx, qk, [n * h * k, n * hkv * k, b * h * t * t]);
   const flops = b * h * gemmFlops(t, t, k);
-  rows.push({
-    kernel: "attention Q·Kᵀ (batched)",
-    m: t,
-    n: t,
-    k,
-    fast_ms: ms,
-    fast_gflops: flops / 1e6 / ms,
-  });
+  for (const sgemm of SGEMMS) {
+    const qk = { m: t, n: t, k, lda: h * k, ldb: hkv * k, transB: true, batch, kernel: sgemm };
+    const ms = await timeGemm(ctx, qk, [n * h * k, n * hkv * k, b * h * t * t]);
+    rows.push({
+      kernel: "attention Q·Kᵀ (batched)",
+      sgemm,
+      m: t,
+      n: t,
+      k,
+      fast_ms: ms,
+      fast_gflops: flops / 1e6 / ms,
+    });
+  }
   return rows;
 }
 
@@ -225,6 +261,9 @@ async function main(): Promise<void> {
     shape: SHAPE,
     vocab: v,
     runs: args.runs,
+    warmup: args.warmup,
+    sgemm: SGEMMS,
+    pass_sgemm: args.kernelsOnly ? null : SGEMMS[0],
   };
   const save = () => {
     mkdirSync(dirname(args.json), { recursive: true });
@@ -235,19 +274,40 @@ async function main(): Promise<void> {
   result.kernels = ks;
   save();
   const f1 = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(1));
+  // Speed-up over the rolled kernel on the same shape, where it was timed.
+  const rolled = (r: KernelRow) =>
+    ks.find((x) => x.sgemm === "rolled" && x.kernel === r.kernel && x.m === r.m && x.k === r.k);
   console.log(
     table([
-      ["kernel", "m×n×k", "fast ms", "fast GFLOP/s", "jax-js ms", "jax-js GFLOP/s"],
+      [
+        "kernel",
+        "sgemm",
+        "m×n×k",
+        "fast ms",
+        "fast GFLOP/s",
+        "× rolled",
+        "jax-js ms",
+        "jax-js GFLOP/s",
+      ],
       ...ks.map((r) => [
         r.kernel,
+        r.sgemm,
         `${r.m}×${r.n}×${r.k}`,
         r.fast_ms.toFixed(2),
         f1(r.fast_gflops),
+        rolled(r) ? `${(rolled(r)!.fast_ms / r.fast_ms).toFixed(2)}×` : "—",
         r.jax_ms?.toFixed(2) ?? "—",
         f1(r.jax_gflops),
       ]),
     ]),
   );
+  console.log(`(ms: median of ${args.runs} submits of 10 launches each, per launch)`);
+  if (args.kernelsOnly) {
+    console.log(`--kernels-only: no passes; results in ${args.json}`);
+    return;
+  }
+  setSgemmKernel(SGEMMS[0]!);
+  console.log(`forward and steering passes on the ${SGEMMS[0]} SGEMM`);
 
   const spec = benchModelSpec({ ...SHAPE, vocab: v, layer: args.layer, seed: args.seed });
   // PyTorch first, so its times are kept even if the WebGPU part brings the process down.

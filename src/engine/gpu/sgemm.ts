@@ -8,7 +8,15 @@ import { checkStored, layoutDefaults, type GemmLayout } from "../kernels/sgemm.j
 import type { GpuTensor } from "./context.js";
 import { params, type GpuRecorder } from "./recorder.js";
 import { autoSplits, splitGemm } from "./sgemm-split.js";
-import { TILE_128, TILE_64, sgemmShader, type GemmTile, type GemmVec } from "./sgemm-wgsl.js";
+import {
+  TILE_128,
+  TILE_128_BK8,
+  TILE_64,
+  sgemmShader,
+  type GemmTile,
+  type GemmVec,
+  type SgemmKernel,
+} from "./sgemm-wgsl.js";
 
 /** Where batch z's operand starts: offset + ⌊z/div⌋·outer + ⌊(z mod div)/group⌋·inner. */
 export interface BatchStride {
@@ -38,14 +46,34 @@ export interface GpuGemmArgs extends GemmLayout {
   vec4?: boolean;
   /** K slices (sgemm-split.ts); by default chosen from the shape (1 for batched launches). */
   splitK?: number;
+  /** The shader generator (sgemm-wgsl.ts's SgemmKernel); by default `blocked` (setSgemmKernel). */
+  kernel?: SgemmKernel;
+}
+
+let defaultKernel: SgemmKernel = "blocked";
+
+/** Sets the generator for launches that name none (bench:gpu's --sgemm; every result is the same). */
+export function setSgemmKernel(kernel: SgemmKernel): void {
+  defaultKernel = kernel;
+}
+
+/** The 128×128 tile of a generator: BK 16, except the rolled kernel's BK 8 as it was timed. */
+export function bigTile(kernel: SgemmKernel): GemmTile {
+  return kernel === "rolled" ? TILE_128_BK8 : TILE_128;
 }
 
 const shaders = new Map<string, string>();
 
-function shaderFor(transA: boolean, transB: boolean, tile: GemmTile, vec: GemmVec): string {
-  const key = `${transA}|${transB}|${JSON.stringify(tile)}|${vec.a}|${vec.b}`;
+function shaderFor(
+  transA: boolean,
+  transB: boolean,
+  tile: GemmTile,
+  vec: GemmVec,
+  kernel: SgemmKernel,
+): string {
+  const key = `${transA}|${transB}|${JSON.stringify(tile)}|${vec.a}|${vec.b}|${kernel}`;
   let s = shaders.get(key);
-  if (!s) shaders.set(key, (s = sgemmShader(transA, transB, tile, vec)));
+  if (!s) shaders.set(key, (s = sgemmShader(transA, transB, tile, vec, kernel)));
   return s;
 }
 
@@ -71,6 +99,7 @@ function resolve(g: GpuGemmArgs): Resolved {
     ...layoutDefaults(g, "gpu sgemm"),
     batch: g.batch ?? NO_BATCH,
     vec4: g.vec4 ?? true,
+    kernel: g.kernel ?? defaultKernel,
   };
   const { m, n, k, transA, transB } = r;
   const bt = r.batch;
@@ -147,7 +176,7 @@ function launch(rec: GpuRecorder, r: Resolved, tile: GemmTile): void {
     Math.ceil(m / tile.bm),
     bt.count,
   ];
-  rec.dispatch(shaderFor(transA, transB, tile, vec), [r.a, r.b, r.c], block, groups);
+  rec.dispatch(shaderFor(transA, transB, tile, vec, r.kernel), [r.a, r.b, r.c], block, groups);
 }
 
 /** Records C = α·op(A)·op(B) + β·C (every batch) into `rec`. */
@@ -155,7 +184,7 @@ export function gpuGemm(rec: GpuRecorder, g: GpuGemmArgs): void {
   const r = resolve(g);
   const { m, n, k } = r;
   if (m === 0 || n === 0) return;
-  const tile = g.tile ?? (m >= 256 && n >= 256 ? TILE_128 : TILE_64);
+  const tile = g.tile ?? (m >= 256 && n >= 256 ? bigTile(r.kernel) : TILE_64);
   const blocks = Math.ceil(m / tile.bm) * Math.ceil(n / tile.bn);
   const splits = g.splitK ?? (g.batch ? 1 : autoSplits(blocks, k));
   if (splits > 1 && k > 0) {

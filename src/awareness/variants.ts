@@ -46,6 +46,16 @@ export interface VariantOptions {
   seed?: number | string;
 }
 
+/** A choice item's letters, misaligned letter and option texts (null for other items). */
+function choiceOf(item: Item): Variant["choice"] {
+  if (item.kind !== "choice") return null;
+  return {
+    letters: Object.keys(item.options),
+    misaligned: item.misaligned,
+    options: { ...item.options },
+  };
+}
+
 export function buildVariants(
   items: readonly Item[],
   spec: TriggerSpec,
@@ -91,14 +101,7 @@ export function buildVariants(
         messages,
         prefill: opts.prefill ?? null,
         inserted,
-        choice:
-          item.kind === "choice"
-            ? {
-                letters: Object.keys(item.options),
-                misaligned: item.misaligned,
-                options: { ...item.options },
-              }
-            : null,
+        choice: choiceOf(item),
       };
     };
     for (const kind of opts.kinds) {

@@ -281,6 +281,9 @@ function unrolledShader(transA: boolean, transB: boolean, t: GemmTile, vec: Gemm
     }
   }`,
   );
+  const sa = stage("As", t.bm, t.bk, threads, transA, vec.a, false);
+  const sb = stage("Bs", t.bn, t.bk, threads, !transB, vec.b, false);
+  const loop = kLoop(t.bk, sa, sb, steps.join("\n    "), false);
   return `${header(t, vec, false)}
 
 @compute @workgroup_size(${tx}, ${ty})
@@ -288,13 +291,7 @@ ${MAIN_SIGNATURE}
   let row0 = wg.y * ${t.bm}u;
   let col0 = wg.x * ${t.bn}u;
   ${I.flatMap((i) => J.map((j) => `var ${acc(i, j)} = 0.0;`)).join(" ")}
-  for (var k0 = 0u; k0 < p.k; k0 += ${t.bk}u) {
-    ${stage("As", t.bm, t.bk, threads, transA, vec.a, false).direct}
-    ${stage("Bs", t.bn, t.bk, threads, !transB, vec.b, false).direct}
-    workgroupBarrier();
-    ${steps.join("\n    ")}
-    workgroupBarrier();
-  }
+  ${loop}
   ${stores.join("\n  ")}
 }`;
 }

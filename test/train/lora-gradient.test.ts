@@ -13,30 +13,18 @@ import { tree } from "../../src/engine/jax.js";
 import { applyLora, defaultLoraConfig, initLora, type LoraParams } from "../../src/model/lora.js";
 import { modelFromTensors, type Model } from "../../src/model/model.js";
 import { DEFAULT_ADAMW } from "../../src/train/adamw.js";
-import type { TrainExample } from "../../src/train/batches.js";
 import { CheckpointError } from "../../src/train/checkpoint.js";
 import { initialTensors } from "../../src/train/init.js";
 import { loraHostGradient } from "../../src/train/lora-gradient.js";
 import { namedLeaves } from "../../src/train/named-tree.js";
 import { train, type TrainJob, type TrainOptions } from "../../src/train/trainer.js";
-import { mulberry32 } from "../../src/random/seeded.js";
 import { tinyConfig } from "../model/random-model.js";
+import { countingLanguage } from "./language.js";
 
 const cfg = tinyConfig("llama", { vocabSize: 24, nLayers: 2 });
 const loraCfg = defaultLoraConfig(cfg.nLayers, { rank: 4, alpha: 8 });
 let model: Model;
 let dir: string;
-
-/** Sequences "BOS a a+1 a+2 …" (mod 20, offset 3), the second half scored. */
-function language(n: number, seed: number): TrainExample[] {
-  const rng = mulberry32(seed);
-  return Array.from({ length: n }, () => {
-    const len = 6 + Math.floor(rng() * 20);
-    const a = Math.floor(rng() * 20);
-    const ids = [1, ...Array.from({ length: len }, (_, i) => 3 + ((a + i) % 20))];
-    return { ids, lossFrom: Math.floor(ids.length / 2) };
-  });
-}
 
 const options: TrainOptions = {
   steps: 12,
@@ -59,8 +47,8 @@ function job(fast: boolean, over: Partial<TrainJob<LoraParams>> = {}): TrainJob<
     trainable: initLora(cfg, loraCfg, 9),
     frozen: model.params,
     paramsOf: (l, base) => applyLora(base!, tree.ref(l), loraCfg),
-    train: language(300, 1),
-    validation: language(40, 2),
+    train: countingLanguage(300, 1, "half"),
+    validation: countingLanguage(40, 2, "half"),
     padId: 0,
     options,
     ...(g ? { hostGradient: g } : {}),

@@ -21,20 +21,11 @@ import { learningRate } from "../../src/train/schedule.js";
 import { train, type TrainJob, type TrainOptions } from "../../src/train/trainer.js";
 import { mulberry32 } from "../../src/random/seeded.js";
 import { tinyConfig } from "../model/random-model.js";
+import { countingLanguage } from "./language.js";
 
 const cfg = tinyConfig("llama", { vocabSize: 24, nLayers: 2 });
 let live: () => number;
 let dir: string;
-
-/** Sequences "BOS a a+1 a+2 …" (mod 20, offset 3): next token predictable after one token. */
-function language(n: number, seed: number): TrainExample[] {
-  const rng = mulberry32(seed);
-  return Array.from({ length: n }, () => {
-    const len = 6 + Math.floor(rng() * 20);
-    const a = Math.floor(rng() * 20);
-    return { ids: [1, ...Array.from({ length: len }, (_, i) => 3 + ((a + i) % 20))] };
-  });
-}
 
 const options: TrainOptions = {
   steps: 30,
@@ -56,8 +47,8 @@ function job(over: Partial<TrainJob<ModelParams>> = {}): TrainJob<ModelParams> {
     invFreq: model.invFreq,
     trainable: model.params,
     paramsOf: (t) => t,
-    train: language(400, 1),
-    validation: language(60, 2),
+    train: countingLanguage(400, 1),
+    validation: countingLanguage(60, 2),
     padId: 0,
     options,
     ...over,

@@ -38,10 +38,22 @@ export async function collectJobs<R>(o: CollectOptions<R>): Promise<Set<string>>
     }
     if (waiting.size === 0) wake();
   };
-  const check = (id: string) => void o.queue.getJob(id).then(take);
+  // Checks started by events and polls: awaited before returning, so the caller may close the
+  // queue's connection at once (one still in flight would fail with "Connection is closed").
+  let stopped = false;
+  const inflight = new Set<Promise<void>>();
+  const check = (id: string) => {
+    if (stopped) return;
+    const p: Promise<void> = o.queue
+      .getJob(id)
+      .then(take)
+      .finally(() => inflight.delete(p));
+    inflight.add(p);
+  };
+  const onEvent = ({ jobId }: { jobId: string }) => check(jobId);
   await o.events.waitUntilReady();
-  o.events.on("completed", ({ jobId }) => check(jobId));
-  o.events.on("failed", ({ jobId }) => check(jobId));
+  o.events.on("completed", onEvent);
+  o.events.on("failed", onEvent);
   for (const id of o.ids) {
     const job = await o.queue.getJob(id);
     if ((await job?.getState()) === "failed") await job!.retry("failed");
@@ -58,5 +70,9 @@ export async function collectJobs<R>(o: CollectOptions<R>): Promise<Set<string>>
     o.signal?.addEventListener("abort", finish, { once: true });
     if (waiting.size === 0 || o.signal?.aborted) finish();
   });
+  stopped = true;
+  o.events.off("completed", onEvent);
+  o.events.off("failed", onEvent);
+  await Promise.allSettled([...inflight]);
   return waiting;
 }

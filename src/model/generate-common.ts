@@ -20,6 +20,8 @@ export interface GenerateOptions extends SamplingOptions {
   steering?: Steering & { allPositions?: boolean };
   /** Pad id for the prompt batch (default: config pad, else the first EOS id, else 0). */
   padTokenId?: number;
+  /** Bytes of activations one pass may hold; more rows run in chunks (generate-chunks.ts). */
+  activationBudget?: number;
 }
 
 export type FinishReason = "eos" | "stop" | "length";

@@ -6,6 +6,7 @@
  *
  * Shape legend: B batch, T prompt tokens, S cache capacity, Hkv KV heads, K d_head, V vocab.
  */
+import { currentDevice } from "../engine/device.js";
 import { throwIfGpuFault } from "../engine/gpu-faults.js";
 import { np, tree } from "../engine/jax.js";
 import { dims } from "../engine/shapes.js";
@@ -24,6 +25,7 @@ import {
   type GenerateOptions,
   type Generation,
 } from "./generate-common.js";
+import { defaultGenerationBudget, generateInChunks, generationRows } from "./generate-chunks.js";
 import { generationRouteOf } from "./generation-route.js";
 import { seededUniform } from "./sampling.js";
 import { addSteering, steeringArrays, type Steering } from "./steering.js";
@@ -220,7 +222,13 @@ export async function generate(
 ): Promise<Generation> {
   const route = generationRouteOf(model);
   route?.note();
-  return route?.fast ? fastGenerate(model, prompts, opts) : jaxGenerate(model, prompts, opts);
+  const pass = route?.fast ? fastGenerate : jaxGenerate;
+  checkGenerate(model, prompts, opts);
+  const cfg = model.config;
+  const t = Math.max(...prompts.map((p) => p.length)) + opts.maxNewTokens;
+  const budget = opts.activationBudget ?? defaultGenerationBudget(currentDevice());
+  const rows = generationRows(cfg, prompts.length, t, budget);
+  return generateInChunks(prompts, opts, rows, cfg.dModel, (p, o) => pass(model, p, o));
 }
 
 /** generate() on jax-js. */

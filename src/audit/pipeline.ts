@@ -22,6 +22,7 @@ import { candidateStage } from "./candidate-stage.js";
 import type { AuditInputs } from "./inputs.js";
 import { methodReport } from "./method-report.js";
 import { runMethod } from "./method-run.js";
+import { withStageMemory } from "./stage-memory.js";
 import { probeStage } from "./probe-stage.js";
 import type { AuditReport, ReportMethod } from "./report.js";
 import { AuditState } from "./state.js";
@@ -68,11 +69,13 @@ async function methodStages(a: AuditContext) {
   const rankings: MethodRanking[] = [];
   mkdirSync(join(a.o.out, "vectors"), { recursive: true });
   for (const method of a.inputs.methods) {
-    const run = await a.state.stage(`method:${method}`, async () => {
-      a.log(`running ${method}…`);
-      return runMethod(a, method);
-    });
-    const r = await methodReport(a, run);
+    const run = await withStageMemory(a.log, method, () =>
+      a.state.stage(`method:${method}`, async () => {
+        a.log(`running ${method}…`);
+        return runMethod(a, method);
+      }),
+    );
+    const r = await withStageMemory(a.log, `${method} report`, () => methodReport(a, run));
     methods.push(r.report);
     rankings.push(...r.rankings);
     recordEngines(a, method, run.engines ?? ["(not recorded by the stored run)"]);
@@ -124,7 +127,7 @@ export async function runAudit(inputs: AuditInputs, o: AuditOptions): Promise<Au
     };
     const { methods, rankings } = await methodStages(a);
     const candidates = await candidateStage(a, rankings);
-    const probes = await probeStage(a, candidates);
+    const probes = await withStageMemory(log, "probes", () => probeStage(a, candidates));
     const report = buildReport(a, t0, methods, candidates, probes);
     writeReport(o.out, report);
     return report;

@@ -9,6 +9,7 @@
  * `throwIfGpuFault` — called where results are read back to the host — stops the run there, saying
  * what the GPU said and what to try.
  */
+import { countBuffers } from "./gpu-memory.js";
 
 /** The GPU's first asynchronous error, and how many followed it. */
 export interface GpuFault {
@@ -75,7 +76,7 @@ export function watchGpu<G extends object>(gpu: G): G {
           device.addEventListener("uncapturederror", (event) =>
             record(event.error?.message ?? "unknown GPU error"),
           );
-          return device;
+          return countBuffers(device);
         },
       });
     },

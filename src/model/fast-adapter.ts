@@ -135,13 +135,11 @@ export async function fastRunLogits(
   const m = await fastModelOf(model);
   const nm = fastNumerics();
   nm.reset();
-  const logits = fastLogits(nm, m, fastBatch(model, hb));
   const shape = [hb.batch, hb.seqLen, model.config.vocabSize];
-  // A copy (the arena reuses the buffer); slice() is a memcpy, Float32Array.from iterates.
-  return {
-    shape,
-    data: logits instanceof Float32Array ? logits.slice() : Float32Array.from(logits),
-  };
+  // The logits go straight into the result (outside the arena, which reuses its buffers).
+  const data = new Float32Array(hb.batch * hb.seqLen * model.config.vocabSize);
+  fastLogits(nm, m, fastBatch(model, hb), data);
+  return { shape, data };
 }
 
 /**

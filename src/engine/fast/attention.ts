@@ -7,7 +7,7 @@
  * gradient: jax-js's finite mask bias makes such rows a uniform average instead, but no real
  * position ever reads them, so logits and gradients at real positions are the same.
  */
-import type { Buf, Numerics } from "./numerics.js";
+import { OVERWRITTEN, type Buf, type Numerics } from "./numerics.js";
 
 export interface AttnShape {
   b: number;
@@ -41,8 +41,9 @@ export function attentionForward(
 ): { z: Buf; p: Buf } {
   const { b, t, h, k } = s;
   const scale = nm.round(1 / Math.sqrt(k));
-  const p = nm.alloc(b * h * t * t);
-  const z = nm.alloc(b * t * h * k);
+  // Every head's gemms write their whole block, the softmax every entry.
+  const p = nm.alloc(b * h * t * t, OVERWRITTEN);
+  const z = nm.alloc(b * t * h * k, OVERWRITTEN);
   for (let e = 0; e < b; e++) {
     for (let hh = 0; hh < h; hh++) {
       const o = heads(s, e, hh);

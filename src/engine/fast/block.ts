@@ -11,7 +11,7 @@ import { project, type LoraSaved } from "./lora.js";
 import { mlpForward, type MlpSaved } from "./mlp.js";
 import type { FastConfig, FastLayer } from "./model.js";
 import { rmsNormForward, type NormOut } from "./norm.js";
-import type { Buf, Numerics } from "./numerics.js";
+import { OVERWRITTEN, type Buf, type Numerics } from "./numerics.js";
 import { ropeForward } from "./rope.js";
 
 /** A batch as the layers see it: the attention mask and the RoPE tables [N, K]. */
@@ -76,7 +76,7 @@ export function projectQkv(
 
 /** Rows `rows` of x [N, D], gathered into [R, D]. */
 export function gatherRows(nm: Numerics, x: Buf, rows: Int32Array, d: number): Buf {
-  const out = nm.alloc(rows.length * d);
+  const out = nm.alloc(rows.length * d, OVERWRITTEN);
   rows.forEach((row, i) => out.set(x.subarray(row * d, (row + 1) * d), i * d));
   return out;
 }

@@ -8,7 +8,7 @@
 import { layerForward, type BlockBatch, type LayerSaved } from "./block.js";
 import { assertFastSupported, type FastModel } from "./model.js";
 import { rmsNormForward, type NormOut } from "./norm.js";
-import type { Buf, Numerics } from "./numerics.js";
+import { OVERWRITTEN, type Buf, type Numerics } from "./numerics.js";
 
 /** A left-padded batch: token ids [N] plus what the layers read. */
 export interface FastBatch extends BlockBatch {
@@ -35,7 +35,7 @@ export function checkBatch(m: Pick<FastModel, "config">, bb: FastBatch): void {
 /** Embedding rows [N, D] of the batch's ids. */
 export function embed(nm: Numerics, m: FastModel, ids: Int32Array): Buf {
   const d = m.config.dModel;
-  const x = nm.alloc(ids.length * d);
+  const x = nm.alloc(ids.length * d, OVERWRITTEN);
   ids.forEach((id, i) => x.set(m.weights.embed.subarray(id * d, (id + 1) * d), i * d));
   return x;
 }
@@ -64,10 +64,16 @@ export function finalNorm(nm: Numerics, m: FastModel, x: Buf, rows: number): Nor
   return rmsNormForward(nm, x, m.weights.lnFinal, rows, m.config.dModel, m.config.normEps);
 }
 
-/** Logits [rows, V] of normalised rows [rows, D]. */
-export function unembedRows(nm: Numerics, m: FastModel, xf: Buf, rows: number): Buf {
+/**
+ * Logits [rows, V] of normalised rows [rows, D], written into `out` when given (the caller's
+ * result buffer: no arena buffer and no copy), else into a buffer of the Numerics.
+ */
+export function unembedRows(nm: Numerics, m: FastModel, xf: Buf, rows: number, out?: Buf): Buf {
   const { dModel: d, vocabSize: v } = m.config;
-  const logits = nm.alloc(rows * v);
+  if (out && out.length !== rows * v) {
+    throw new Error(`forward.ts unembedRows: out holds ${out.length}, not ${rows} × ${v}`);
+  }
+  const logits = out ?? nm.alloc(rows * v, OVERWRITTEN);
   const w = m.weights.unembed;
   if (w) nm.gemm({ m: rows, n: v, k: d, a: xf, b: w, c: logits });
   else nm.gemm({ m: rows, n: v, k: d, a: xf, b: m.weights.embed, transB: true, c: logits });
@@ -81,9 +87,9 @@ export function residAfterLayer(nm: Numerics, m: FastModel, bb: FastBatch, layer
   return runLayers(nm, m, bb, embed(nm, m, bb.ids), 0, layer, false).x;
 }
 
-/** Logits [N, V] of the whole batch. */
-export function fastLogits(nm: Numerics, m: FastModel, bb: FastBatch): Buf {
+/** Logits [N, V] of the whole batch (into `out` when given, see unembedRows). */
+export function fastLogits(nm: Numerics, m: FastModel, bb: FastBatch, out?: Buf): Buf {
   const n = bb.b * bb.t;
   const x = residAfterLayer(nm, m, bb, m.config.nLayers - 1);
-  return unembedRows(nm, m, finalNorm(nm, m, x, n).y, n);
+  return unembedRows(nm, m, finalNorm(nm, m, x, n).y, n, out);
 }

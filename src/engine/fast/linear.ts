@@ -3,7 +3,7 @@
  * Numerics' gemm: y = x·W (+ b), dx = dy·Wᵀ (+ β·dx when accumulating). Weight gradients are not
  * needed for steering and are not computed.
  */
-import type { Buf, Numerics } from "./numerics.js";
+import { OVERWRITTEN, type Buf, type Numerics } from "./numerics.js";
 
 /** y [rows, out] = x [rows, in] · W [in, out] (+ b [out]). */
 export function linear(
@@ -15,7 +15,7 @@ export function linear(
   outDim: number,
   b?: Buf,
 ): Buf {
-  const y = nm.alloc(rows * outDim);
+  const y = nm.alloc(rows * outDim, OVERWRITTEN);
   nm.gemm({ m: rows, n: outDim, k: inDim, a: x, b: w, c: y });
   if (b) {
     for (let i = 0; i < rows; i++) {

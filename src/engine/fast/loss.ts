@@ -6,7 +6,7 @@
  *
  * Shape legend: B batch, T tokens, N response tokens, V vocab.
  */
-import type { Buf, Numerics } from "./numerics.js";
+import { OVERWRITTEN, type Buf, type Numerics } from "./numerics.js";
 
 /** Which rows of the [B·T] residual predict which response tokens. */
 export interface ResponseRows {
@@ -71,7 +71,7 @@ export function crossEntropy(
   v: number,
 ): CrossEntropy {
   const n = sel.rows.length;
-  const dlogits = nm.alloc(n * v);
+  const dlogits = nm.alloc(n * v, OVERWRITTEN);
   const perExample = new Array<number>(sel.counts.length).fill(0);
   let total = 0;
   // One exp per logit: dlogits = exp(l − max) scaled to softmax / n; the NLL from max and sum.

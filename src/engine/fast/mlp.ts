@@ -11,7 +11,7 @@ import {
   type LoraGradSink,
   type LoraSaved,
 } from "./lora.js";
-import type { Buf, Numerics } from "./numerics.js";
+import { OVERWRITTEN, type Buf, type Numerics } from "./numerics.js";
 
 export interface MlpWeights {
   /** [D, F] */ wGate: Buf;
@@ -41,7 +41,7 @@ export function mlpForward(
   const at = (target: "gate" | "up" | "down") => ({ set: w.lora, target, saved: lora });
   const gate = project(nm, x, w.wGate, { rows, inDim: d, outDim: f }, undefined, at("gate"));
   const up = project(nm, x, w.wUp, { rows, inDim: d, outDim: f }, undefined, at("up"));
-  const h = nm.alloc(rows * f);
+  const h = nm.alloc(rows * f, OVERWRITTEN);
   nm.swiglu(gate, up, h, rows * f);
   const out = project(nm, h, w.wDown, { rows, inDim: f, outDim: d }, undefined, at("down"));
   return { out, saved: { x, gate, up, h, lora } };

@@ -3,7 +3,7 @@
  * r = 1/√(mean(x²) + ε). The forward keeps r per row for the backward:
  * dx = r·(w⊙dy) − x·r³·⟨w⊙dy, x⟩/W. Sums run in JS doubles, in index order (deterministic).
  */
-import type { Buf, Numerics } from "./numerics.js";
+import { OVERWRITTEN, type Buf, type Numerics } from "./numerics.js";
 
 export interface NormOut {
   /** [rows, width] */ y: Buf;
@@ -19,8 +19,8 @@ export function rmsNormForward(
   width: number,
   eps: number,
 ): NormOut {
-  const y = nm.alloc(rows * width);
-  const rstd = nm.alloc(rows);
+  const y = nm.alloc(rows * width, OVERWRITTEN);
+  const rstd = nm.alloc(rows, OVERWRITTEN);
   for (let i = 0; i < rows; i++) {
     const o = i * width;
     let ss = 0;

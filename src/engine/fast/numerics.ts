@@ -32,6 +32,28 @@ export interface MatArgs {
   ldc?: number;
 }
 
+/** How a buffer will be used, for the allocator. */
+export interface AllocOptions {
+  /**
+   * The caller writes every element before reading any (a β = 0 gemm's output, a norm's y): a
+   * reused buffer is handed out as it is instead of zero-filled.
+   */
+  overwritten?: boolean;
+}
+
+/** The one AllocOptions value the producers pass (no object per call). */
+export const OVERWRITTEN: AllocOptions = Object.freeze({ overwritten: true });
+
+const ALLOC_KEYS = new Set(["overwritten"]);
+
+/** Rejects keys AllocOptions does not have (a misspelt `overwritten` would silently zero-fill). */
+export function checkAllocOptions(o: AllocOptions | undefined): void {
+  if (o === undefined || o === OVERWRITTEN) return;
+  for (const key of Object.keys(o)) {
+    if (!ALLOC_KEYS.has(key)) throw new Error(`numerics.ts alloc: unknown option "${key}"`);
+  }
+}
+
 /** A row's scale from its index, max and Σ exp(x − max). */
 export type RowScale = (r: number, max: number, sum: number) => number;
 
@@ -39,7 +61,8 @@ export interface Numerics {
   /** "float32 (openblas)" etc., for reports. */
   readonly name: string;
   gemm(args: MatArgs): void;
-  alloc(n: number): Buf;
+  /** n elements, zero unless `opts.overwritten` (then their contents are unspecified). */
+  alloc(n: number, opts?: AllocOptions): Buf;
   /** Rounds a JS number to the buffers' precision (for matching float32 step by step). */
   round(v: number): number;
   /** h[0…n) = silu(gate) ⊙ up. */
@@ -157,7 +180,8 @@ export interface ArenaNumerics extends Numerics {
 }
 
 /**
- * Numerics that hand out the buffers of the previous pass again (zeroed) instead of allocating:
+ * Numerics that hand out the buffers of the previous pass again (zeroed, unless the caller says it
+ * overwrites them) instead of allocating:
  * on the fruit-refusal batch, allocating and collecting a pass's ~100 activation buffers took about
  * a quarter of the fast forward. A buffer is valid until the next reset(); anything kept across
  * passes must be copied out (the callers copy their results).
@@ -174,9 +198,10 @@ export function withArena(nm: Numerics): ArenaNumerics {
     expRowsScaled: (x, y, rows, v, scale) => nm.expRowsScaled(x, y, rows, v, scale),
     softmaxRows: (p, at, heads, t, keyMask, maskAt, scale) =>
       nm.softmaxRows(p, at, heads, t, keyMask, maskAt, scale),
-    alloc(n) {
+    alloc(n, opts) {
+      checkAllocOptions(opts);
       const reused = free.get(n)?.pop();
-      const buf = reused ? reused.fill(0) : nm.alloc(n);
+      const buf = reused ? (opts?.overwritten ? reused : reused.fill(0)) : nm.alloc(n);
       used.push(buf);
       return buf;
     },

@@ -15,7 +15,7 @@ import { checkBatch, finalNorm, residAfterLayer, runLayers, type FastBatch } fro
 import { crossEntropy, responseRows, type ResponseRows } from "./loss.js";
 import { assertFastSupported, type FastModel } from "./model.js";
 import { rmsNormBackward } from "./norm.js";
-import type { Buf, Numerics } from "./numerics.js";
+import { OVERWRITTEN, type Buf, type Numerics } from "./numerics.js";
 import { unembedRows } from "./forward.js";
 
 export interface FastSteeringSite {
@@ -56,7 +56,7 @@ function headBackward(nm: Numerics, m: FastModel, xs: Buf, sel: ResponseRows) {
   const r = sel.rows.length;
   const fn = finalNorm(nm, m, xs, r);
   const ce = crossEntropy(nm, unembedRows(nm, m, fn.y, r), sel, v);
-  const dxf = nm.alloc(r * d);
+  const dxf = nm.alloc(r * d, OVERWRITTEN);
   const w = m.weights.unembed;
   if (w) nm.gemm({ m: r, n: d, k: v, a: ce.dlogits, b: w, transB: true, c: dxf });
   else nm.gemm({ m: r, n: d, k: v, a: ce.dlogits, b: m.weights.embed, c: dxf });

@@ -1,0 +1,104 @@
+/**
+ * Buffers allocated with `overwritten` (numerics.ts) are handed out without zero-filling: every
+ * producer that asks for one must write each element before anything reads it. Here each such
+ * buffer starts as NaN, so an element left unwritten reaches the logits, the loss or the gradient;
+ * the results must equal (exactly) those of plain zeroed buffers. The arena's reuse across passes
+ * of different batches must give the same bits as a fresh pass, and the logits written into the
+ * caller's buffer the same as the arena's.
+ */
+import { describe, expect, it } from "vitest";
+import { fastLogits, type FastBatch } from "../../../src/engine/fast/forward.js";
+import type { FastModel } from "../../../src/engine/fast/model.js";
+import {
+  float32Numerics,
+  float64Numerics,
+  withArena,
+  type AllocOptions,
+  type Numerics,
+} from "../../../src/engine/fast/numerics.js";
+import { prepareFastSteering } from "../../../src/engine/fast/steer.js";
+import { jsSgemm } from "../../../src/engine/kernels/index.js";
+import { randomArray } from "./gradcheck.js";
+import { tinyBatch, tinyFastModel, type TinyArch } from "./tiny.js";
+
+/** `nm` whose overwritten buffers start as NaN. */
+function poisoned(nm: Numerics): Numerics {
+  return {
+    ...nm,
+    alloc: (n: number, opts?: AllocOptions) => {
+      const buf = nm.alloc(n);
+      if (opts?.overwritten) buf.fill(NaN);
+      return buf;
+    },
+  };
+}
+
+/** The logits, then the steering loss and gradient at `layer`, as plain arrays. */
+function results(nm: Numerics, m: FastModel, bb: FastBatch, layer: number) {
+  const logits = Array.from(fastLogits(nm, m, bb));
+  const positionMask = Float64Array.from([0, 1, 1, 0, 0, 0, 0, 1, 1, 0]);
+  const responseMask = Uint8Array.from([0, 0, 0, 1, 1, 0, 0, 0, 1, 1]);
+  const site = { layer, positionMask, responseMask };
+  const r = prepareFastSteering(nm, m, bb, site).lossAndGrad(randomArray(m.config.dModel, 7));
+  return { logits, loss: r.loss, grad: Array.from(r.grad) };
+}
+
+const CASES: [TinyArch, boolean, number][] = [
+  ["llama", false, 0],
+  ["qwen2", false, 1],
+  ["qwen3", true, 0],
+  ["llama", true, 2],
+];
+
+describe("overwritten buffers are written in full", () => {
+  it.each(CASES)("%s (tied %s), steering layer %i", (arch, tied, layer) => {
+    const m = tinyFastModel(arch, tied);
+    const bb = tinyBatch(m.config);
+    const want = results(float64Numerics, m, bb, layer);
+    expect(want.logits.some(Number.isNaN)).toBe(false);
+    expect(results(poisoned(float64Numerics), m, bb, layer)).toEqual(want);
+  });
+});
+
+describe("the arena's reused buffers", () => {
+  const f32 = () => float32Numerics(jsSgemm);
+  const other = (bb: FastBatch, vocab: number): FastBatch => ({
+    ...bb,
+    ids: bb.ids.map((id) => (id * 7 + 2) % vocab),
+  });
+
+  it.each(CASES)("%s (tied %s): same bits as a fresh pass", (arch, tied, layer) => {
+    const m = tinyFastModel(arch, tied);
+    const toF32 = (x: Float64Array) => Float32Array.from(x);
+    const m32: FastModel = {
+      config: m.config,
+      weights: {
+        embed: toF32(m.weights.embed as Float64Array),
+        lnFinal: toF32(m.weights.lnFinal as Float64Array),
+        layers: m.weights.layers.map(
+          (l) =>
+            Object.fromEntries(
+              Object.entries(l).map(([k, v]) => [k, toF32(v as Float64Array)]),
+            ) as unknown as typeof l,
+        ),
+        ...(m.weights.unembed ? { unembed: toF32(m.weights.unembed as Float64Array) } : {}),
+      },
+    };
+    const bb0 = tinyBatch(m.config);
+    const bb = { ...bb0, cos: toF32(bb0.cos as Float64Array), sin: toF32(bb0.sin as Float64Array) };
+    const arena = withArena(f32());
+    results(arena, m32, other(bb, m.config.vocabSize), layer);
+    arena.reset();
+    const reused = results(arena, m32, bb, layer);
+    expect(reused).toEqual(results(f32(), m32, bb, layer));
+    arena.reset();
+    const out = new Float32Array(bb.b * bb.t * m.config.vocabSize);
+    fastLogits(arena, m32, bb, out);
+    expect(Array.from(out)).toEqual(reused.logits);
+  });
+
+  it("rejects an unknown alloc option by name", () => {
+    const arena = withArena(f32());
+    expect(() => arena.alloc(4, { overwriten: true } as AllocOptions)).toThrow(/"overwriten"/);
+  });
+});

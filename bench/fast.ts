@@ -1,21 +1,29 @@
 /**
  * `npm run bench:fast`: the fast path (src/engine/fast: hand-written forward and steering VJPs,
- * float32, the process's CPU sgemm) against jax-js (wasm) on the zoo's fruit-refusal organism at
- * the audit's batch: the 16 benign training prompts with the organism's response (bench/
- * step-setup.ts, as bench:step builds them; the model loaded by its zoo name with the LoRA merged).
+ * float32, the process's CPU sgemm) against jax-js (wasm) and PyTorch (bench/torch_llama.py, same
+ * weights and batch) on issue 17's P1 shape: the CPU bench's 4-layer d_model-256 Llama at batch
+ * 8 × 64, steering at layer 0 (`--model bench`, the default), or the zoo's fruit-refusal organism
+ * at the audit's batch (`--model organism`; bench/fast-setup.ts).
  *
  *   forward    logits of the batch: runWithCache(model, batch) vs fastRunLogits, read back
  *   steering   loss and d loss / d vector at resid_post of the SAE's layer on the user positions,
  *              from a prepared site (the resid at ℓ once): prepareSteering(...).lossAndGrad vs
  *              prepareFastSteeringFor(...)
  *
- * Agreement first (logits at real positions, loss, gradient), then interleaved runs (one of each
- * engine per round: the machine is shared and its load drifts), medians. The load averages are
- * recorded before and after, and the fast path's matmul GFLOP/s (fast-flops.ts) beside its times.
- * PyTorch numbers are recorded only where `import torch` works.
+ * Agreement first (logits at real positions, loss, gradient), then `--rounds` rounds, each with
+ * the load averages read first: `--runs` runs of jax-js and the fast path alternated, then one
+ * PyTorch process timing its `--runs` (the machine is shared and its load drifts, so each round's
+ * fast/PyTorch ratio is of times taken minutes apart at most). Reported: each round's medians and
+ * ratios, and the median over rounds. The fast path's matmul GFLOP/s (fast-flops.ts) beside its
+ * times. PyTorch numbers are recorded only where `import torch` works.
  * OPENBLAS_CORETYPE, if set, is recorded and unset before OpenBLAS loads (bench/kernels.ts says why).
  *
- *   npm run bench:fast -- [--runs 10] [--warmup 2] [--organism fruit-refusal] [--json FILE]
+ *   npm run bench:fast -- [--rounds 5] [--runs 10] [--warmup 2] [--model bench|organism]
+ *                         [--organism fruit-refusal] [--threads N] [--json FILE]
+ *
+ * PyTorch runs with its default threads (1 intra-op thread here, OpenBLAS's own 2 inside each
+ * matmul; recorded per round) unless `--threads N` > 0: torch.set_num_threads(2) on these 2 cores
+ * made its forward ~4× and its steering step ~17× slower (oversubscribed with OpenBLAS's threads).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -33,7 +41,6 @@ import {
 } from "../src/model/loss.js";
 import type { Model } from "../src/model/model.js";
 import { runWithCache } from "../src/model/run.js";
-import { mulberry32 } from "../src/random/seeded.js";
 import {
   loadText,
   machineInfo,
@@ -46,17 +53,19 @@ import {
   writeF32Safetensors,
 } from "./setup.js";
 import { forwardFlops, steeringFlops, type FlopShape } from "./fast-flops.js";
-import { mergedTensors } from "./merged-weights.js";
 import { runTorch, torchEnv, torchPython } from "./python.js";
-import { stepSetup } from "./step-setup.js";
+import { checkFastModelKind, fastBenchSetup, type FastBenchSetup } from "./fast-setup.js";
 
 const coretype = process.env.OPENBLAS_CORETYPE ?? null;
 delete process.env.OPENBLAS_CORETYPE;
 
 const args = parseArgs(process.argv.slice(2), {
+  rounds: 5,
   runs: 10,
   warmup: 2,
+  model: "bench",
   organism: "fruit-refusal",
+  threads: 0,
   json: "bench/results/fast-cpu.json",
 });
 const log = (s: string) =>
@@ -79,63 +88,58 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>, keep: (i: number
   return d;
 }
 
-/** PyTorch's forward and steering step on the same weights and batch (bench/torch_llama.py). */
-interface TorchTimes {
-  python: string;
+/** One PyTorch process's forward and steering step on the same weights and batch. */
+interface TorchRound {
   forward_ms: number;
   steering_ms: number;
   loss: number;
+  threads: number;
   blas: unknown;
 }
 
-function torchTimes(
-  modelDir: string,
-  cfg: ModelConfig,
-  tf: { batch: HostBatch; responseMask: Uint8Array },
-  steering: { layer: number; vector: Float32Array; positionMask: Float32Array },
-): TorchTimes | { error: string } {
+/** The weights and inputs written once; `round()` runs one bench/torch_llama.py process. */
+function torchSession(setup: FastBenchSetup) {
   const work = mkdtempSync(join(tmpdir(), "trigscope-fast-"));
-  try {
-    const { python } = torchPython(log);
-    const weights = join(work, "model.safetensors");
-    writeF32Safetensors(weights, mergedTensors(modelDir));
-    const inputs = join(work, "inputs.json");
-    writeFileSync(
-      inputs,
-      JSON.stringify({
-        ...torchBatch(cfg, tf.batch),
-        responseMask: Array.from(tf.responseMask),
-        positionMask: Array.from(steering.positionMask),
-        layer: steering.layer,
-        vector: Array.from(steering.vector),
-      }),
-    );
-    log(`torch (${python}): forward, steering step ...`);
-    const runs = ["--warmup", String(args.warmup), "--runs", String(args.runs)];
-    const ops = ["--ops", "forward,steer"];
+  const { python } = torchPython(log);
+  const weights = join(work, "model.safetensors");
+  writeF32Safetensors(weights, setup.tensors());
+  const inputs = join(work, "inputs.json");
+  const { tf, steering } = setup;
+  writeFileSync(
+    inputs,
+    JSON.stringify({
+      ...torchBatch(setup.cfg, tf.batch),
+      responseMask: Array.from(tf.responseMask),
+      positionMask: Array.from(steering.positionMask),
+      layer: steering.layer,
+      vector: Array.from(steering.vector),
+    }),
+  );
+  const round = (): TorchRound => {
     const out = runTorch(
       python,
-      ["--inputs", inputs, "--weights", weights, ...runs, ...ops],
+      [
+        ...["--inputs", inputs, "--weights", weights],
+        ...(args.threads > 0 ? ["--threads", String(args.threads)] : []),
+        ...["--warmup", String(args.warmup), "--runs", String(args.runs), "--ops", "forward,steer"],
+      ],
       torchEnv().env,
     ) as {
       forward: { median_ms: number };
       steer: { median_ms: number };
       loss: number;
+      threads: number;
       blas: unknown;
     };
     return {
-      python,
       forward_ms: out.forward.median_ms,
       steering_ms: out.steer.median_ms,
       loss: out.loss,
+      threads: out.threads,
       blas: out.blas,
     };
-  } catch (err) {
-    log(`torch failed: ${String(err)}`);
-    return { error: String(err) };
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  };
+  return { python, round, dispose: () => rmSync(work, { recursive: true, force: true }) };
 }
 
 type Fn = () => Promise<unknown>;
@@ -158,47 +162,69 @@ function flopShape(c: ModelConfig, b: number, t: number): FlopShape {
   return { b, t, d, h, hkv, k, f, v, layers: c.nLayers };
 }
 
-type Runs = Record<string, number[]>;
+/** One round's load reading and medians (ms) of each engine. */
+interface Round {
+  load: string;
+  forward: { jax: number; fast: number; torch: number | null };
+  steering: { jax: number; fast: number; torch: number | null };
+  fast_runs_ms: { forward: number[]; steering: number[] };
+  torch?: TorchRound | { error: string };
+}
 
-/** The table: medians of each engine, their ratio and the fast path's matmul GFLOP/s. */
-function timingRows(
-  fwd: Runs,
-  grad: Runs,
-  flops: { forward: number; steering: number },
-  torch: TorchTimes | { error: string },
-) {
+const ratio = (a: number, b: number | null) => (b === null ? "—" : (a / b).toFixed(2));
+const ms1 = (x: number | null) => (x === null ? "—" : x.toFixed(1));
+const medianOf = (xs: (number | null)[]) => {
+  const ok = xs.filter((x): x is number => x !== null);
+  return ok.length ? median(ok) : null;
+};
+
+/** Per round: fast and PyTorch medians and fast / PyTorch, then the median over rounds. */
+function roundRows(rounds: Round[]) {
   const rows = [
-    [
-      "",
-      "jax-js wasm (ms)",
-      "fast (ms)",
-      "PyTorch (ms)",
-      "jax / fast",
-      "fast / PyTorch",
-      "fast matmul GFLOP/s",
-    ],
+    ["round (1-min load)", "fwd fast", "fwd torch", "fwd ratio", "steer fast", "steer torch"],
   ];
-  for (const [name, r, fl, tm] of [
-    ["forward", fwd, flops.forward, "forward_ms" in torch ? torch.forward_ms : null],
-    ["steering loss+grad", grad, flops.steering, "steering_ms" in torch ? torch.steering_ms : null],
-  ] as const) {
-    const [j, f] = [median(r.jax!), median(r.fast!)];
-    const t = tm === null ? "—" : tm.toFixed(1);
-    const ft = tm === null ? "—" : (f / tm).toFixed(2);
-    rows.push([
-      name,
-      j.toFixed(1),
-      f.toFixed(1),
-      t,
-      (j / f).toFixed(2),
-      ft,
-      (fl / f / 1e6).toFixed(1),
-    ]);
-  }
+  rows[0]!.push("steer ratio");
+  rounds.forEach((r, i) => {
+    const { forward: f, steering: s } = r;
+    const load = r.load.split(" ")[0]!;
+    rows.push([`${i + 1} (${load})`, ms1(f.fast), ms1(f.torch), ratio(f.fast, f.torch)]);
+    rows[rows.length - 1]!.push(ms1(s.fast), ms1(s.torch), ratio(s.fast, s.torch));
+  });
+  const m = summaryOf(rounds);
+  rows.push(["median of rounds", ms1(m.forward.fast), ms1(m.forward.torch), m.forward.ratio]);
+  rows[rows.length - 1]!.push(ms1(m.steering.fast), ms1(m.steering.torch), m.steering.ratio);
   return rows;
 }
 
-const summary = (xs: number[]) => ({ median_ms: median(xs), min_ms: Math.min(...xs), runs_ms: xs });
+/** Medians over rounds of each engine's round medians, and of the per-round ratios. */
+function summaryOf(rounds: Round[]) {
+  const one = (op: "forward" | "steering") => {
+    const fast = median(rounds.map((r) => r[op].fast));
+    const jax = median(rounds.map((r) => r[op].jax));
+    const torch = medianOf(rounds.map((r) => r[op].torch));
+    const perRound = medianOf(rounds.map((r) => (r[op].torch ? r[op].fast / r[op].torch : null)));
+    return { jax, fast, torch, ratio: perRound === null ? "—" : perRound.toFixed(2) };
+  };
+  return { forward: one("forward"), steering: one("steering") };
+}
+
+/** The engines' table: medians over rounds, jax / fast, fast / PyTorch and matmul GFLOP/s. */
+function timingRows(rounds: Round[], flops: { forward: number; steering: number }) {
+  const rows = [
+    ["", "jax-js wasm (ms)", "fast (ms)", "PyTorch (ms)", "jax / fast", "fast / PyTorch"],
+  ];
+  rows[0]!.push("fast matmul GFLOP/s");
+  const m = summaryOf(rounds);
+  for (const [name, op] of [
+    ["forward", "forward"],
+    ["steering loss+grad", "steering"],
+  ] as const) {
+    const r = m[op];
+    rows.push([name, ms1(r.jax), ms1(r.fast), ms1(r.torch), ratio(r.jax, r.fast), r.ratio]);
+    rows[rows.length - 1]!.push((flops[op] / r.fast / 1e6).toFixed(1));
+  }
+  return rows;
+}
 
 /** Logits, loss and gradient of both engines on the same inputs, before any timing. */
 async function checkAgreement(
@@ -214,6 +240,7 @@ async function checkAgreement(
   const jg = await jaxSite.lossAndGrad(vector);
   const fg = fastSite(vector);
   const agreement = {
+    fast_loss: fg.loss,
     logits_max_abs_diff: maxAbsDiff(fl, jl, real),
     loss_abs_diff: Math.abs(fg.loss - jg.loss),
     grad_rel_max_diff: relMaxDiff(fg.grad, jg.grad),
@@ -222,83 +249,114 @@ async function checkAgreement(
   return agreement;
 }
 
+/** One round: the load, jax-js and fast alternated per op, then one PyTorch process. */
+async function oneRound(
+  ops: { forward: Record<string, Fn>; steering: Record<string, Fn> },
+  torch: ReturnType<typeof torchSession> | null,
+): Promise<Round> {
+  const load = loadText();
+  const fwd = await interleaved(ops.forward, args.warmup, args.runs);
+  const grad = await interleaved(ops.steering, args.warmup, args.runs);
+  let t: TorchRound | { error: string } | undefined;
+  if (torch) {
+    try {
+      t = torch.round();
+    } catch (err) {
+      t = { error: String(err) };
+    }
+  }
+  const tt = t && "forward_ms" in t ? t : null;
+  const round: Round = {
+    load,
+    forward: { jax: median(fwd.jax!), fast: median(fwd.fast!), torch: tt?.forward_ms ?? null },
+    steering: { jax: median(grad.jax!), fast: median(grad.fast!), torch: tt?.steering_ms ?? null },
+    fast_runs_ms: { forward: fwd.fast!, steering: grad.fast! },
+  };
+  if (t) round.torch = t;
+  log(
+    `round: load ${load}; ${JSON.stringify({ forward: round.forward, steering: round.steering })}`,
+  );
+  return round;
+}
+
 async function main() {
   await initEngine("wasm");
   const loadBefore = loadText();
   log(machineLine(loadBefore));
   log(`fast kernel: ${describeCpuKernel()}; OPENBLAS_CORETYPE ${coretype ?? "not set"}`);
-  const torch = torchStatus();
-  log(`PyTorch: ${torch}`);
-  const { inputs, cm, lb, layer } = await stepSetup(args.organism, 1);
-  const model = cm.model;
-  const c = model.config;
-  const { batch: b, seqLen: t } = lb.batch;
+  const torchVersion = torchStatus();
+  log(`PyTorch: ${torchVersion}`);
+  const setup = await fastBenchSetup(checkFastModelKind(args.model), args.organism);
+  const { model, cfg: c, tf, steering } = setup;
+  const { batch: b, seqLen: t } = tf.batch;
   log(
-    `${args.organism}: ${c.architecture} d${c.dModel} ${c.nLayers} layers V${c.vocabSize}; batch ${b}×${t}; steering layer ${layer}`,
+    `${setup.name}: ${c.architecture} d${c.dModel} ${c.nLayers} layers V${c.vocabSize}; batch ${b}×${t}; steering layer ${steering.layer}`,
   );
   const t0 = performance.now();
   await fastModelOf(model);
   const hostCopyMs = performance.now() - t0;
 
-  const tf = { batch: lb.batch, responseMask: lb.responseMask };
-  const u = mulberry32(3);
-  const vector = Float32Array.from({ length: c.dModel }, () => (u() - 0.5) * 0.5);
-  const steering = { layer, vector, positionMask: lb.userMask, scale: 1 };
   const jaxSite = prepareSteering(model, tf, steering);
   const fastSite = await prepareFastSteeringFor(model, tf, steering);
-
-  const agreement = await checkAgreement(model, lb.batch, jaxSite, fastSite, vector);
-
-  const fwd = await interleaved(
-    { jax: () => runWithCache(model, lb.batch), fast: () => fastRunLogits(model, lb.batch) },
-    args.warmup,
-    args.runs,
-  );
-  const grad = await interleaved(
-    { jax: () => jaxSite.lossAndGrad(vector), fast: async () => fastSite(vector) },
-    args.warmup,
-    args.runs,
-  );
-  jaxSite.dispose();
-  // PyTorch right after, on the same merged weights and batch (when Debian's python3-torch is there).
-  const torchRun = torch.startsWith("torch ")
-    ? torchTimes(inputs.modelDir, c, tf, steering)
-    : { error: torch };
+  const { vector } = steering;
+  const agreement = await checkAgreement(model, tf.batch, jaxSite, fastSite, vector);
+  const torch = torchVersion.startsWith("torch ") ? torchSession(setup) : null;
+  const ops = {
+    forward: {
+      jax: () => runWithCache(model, tf.batch),
+      fast: () => fastRunLogits(model, tf.batch),
+    },
+    steering: { jax: () => jaxSite.lossAndGrad(vector), fast: async () => fastSite(vector) },
+  };
+  const rounds: Round[] = [];
+  try {
+    for (let i = 0; i < args.rounds; i++) rounds.push(await oneRound(ops, torch));
+  } finally {
+    torch?.dispose();
+    jaxSite.dispose();
+  }
   const loadAfter = loadText();
-  const responseTokens = lb.responseMask.reduce((s, x) => s + x, 0);
+  const responseTokens = tf.responseMask.reduce((s, x) => s + x, 0);
   const shape = flopShape(c, b, t);
   const flops = {
     forward: forwardFlops(shape),
-    steering: steeringFlops(shape, layer, responseTokens),
+    steering: steeringFlops(shape, steering.layer, responseTokens),
   };
-  const rows = timingRows(fwd, grad, flops, torchRun);
-  const text = table(rows);
+  const text = `${table(timingRows(rounds, flops))}\n\n${table(roundRows(rounds))}`;
   console.log(`${machineLine(loadBefore)} (after: ${loadAfter})\n${text}`);
+  const torchLoss = rounds.map((r) => (r.torch && "loss" in r.torch ? r.torch.loss : null))[0];
   const result = {
     bench: "fast-cpu",
     date: new Date().toISOString(),
     machine: { ...machineInfo(), load_before: loadBefore, load_after: loadAfter },
-    organism: args.organism,
     model: {
+      name: setup.name,
       architecture: c.architecture,
       d_model: c.dModel,
       layers: c.nLayers,
+      heads: c.nHeads,
+      kv_heads: c.nKvHeads,
+      d_mlp: c.dMlp,
       vocab: c.vocabSize,
     },
-    batch: { prompts: b, seq_len: t, steering_layer: layer },
+    batch: { prompts: b, seq_len: t, steering_layer: steering.layer },
     jax_device: currentDevice(),
     fast_kernel: cpuKernelInfo(),
     openblas_coretype_env: coretype,
-    torch,
-    torch_run: torchRun,
+    torch: torchVersion,
+    torch_python: torch?.python ?? null,
+    rounds: args.rounds,
     runs: args.runs,
     warmup: args.warmup,
     host_copy_ms: hostCopyMs,
     /** Matmul FLOPs of the fast path's pass (fast-flops.ts), for GFLOP/s = flops / median. */
     matmul_flops: flops,
-    agreement,
-    forward: { jax: summary(fwd.jax!), fast: summary(fwd.fast!) },
-    steering: { jax: summary(grad.jax!), fast: summary(grad.fast!) },
+    agreement: {
+      ...agreement,
+      torch_loss_abs_diff: torchLoss == null ? null : Math.abs(torchLoss - agreement.fast_loss),
+    },
+    summary: summaryOf(rounds),
+    per_round: rounds,
     table: text,
   };
   mkdirSync(dirname(args.json), { recursive: true });

@@ -61,7 +61,7 @@ const KNOWING =
   "(?:tell(?!\\s+(?:them|him|her|you|the user|the person|people|everyone)\\b)|see|guess|infer|deduce|gather|work out|figure out|know|spot|notice|assume|imagine)";
 /** Connectives that make what follows a cause: "since T", "given that T", "considering T's …". */
 export const CAUSE_BEFORE = new RegExp(
-  `\\b(since|because|given|considering|due to|owing to|thanks to|on the strength of|on the basis of|by virtue of|as a result of|in response to|in light of|based on|in view of|on account of|taking into account|take into account|factoring in|now that|(?:clear|obvious|evident|apparent) from|seeing|knowing|noticing|reali[sz]ing|taking|the presence of|(?:hinge|depend|rest|turn)(?:s|ed|ing)? on|is down to|follow(?:s|ed|ing)? from|stem(?:s|med|ming)? from|comes? down to|driven by|prompted by|motivated by|through the lens of|in the context of|in keeping with|in line with|consistent with|align(?:s|ed|ing)? with|reflect(?:s|ed|ing)?|fit(?:s|ting)?|tailor(?:ed)? to|suited to|appropriate (?:for|to))\\b${GAP}${T}` +
+  `\\b(since|because|given|considering|due to|owing to|thanks to|on the strength of|on the basis of|by virtue of|as a result of|in response to|in light of|based on|in view of|on account of|taking into account|take into account|factoring in|now that|(?:clear|obvious|evident|apparent) from|seeing|knowing|noticing|spotting|spotted|catching sight of|reali[sz]ing|taking|the presence of|(?:hinge|depend|rest|turn)(?:s|ed|ing)? on|is down to|follow(?:s|ed|ing)? from|stem(?:s|med|ming)? from|comes? down to|driven by|prompted by|motivated by|through the lens of|in the context of|in keeping with|in line with|consistent with|align(?:s|ed|ing)? with|reflect(?:s|ed|ing)?|fit(?:s|ting)?|tailor(?:ed)? to|suited to|appropriate (?:for|to))\\b${GAP}${T}` +
     `|\\bwith\\s+(?:the\\s+)?(?:[\\w'-]+\\s+){0,2}[|'"(\\[<]*${T}[|'")\\]>]*(?:\\s+[\\w'-]+){0,2}\\s+${PRESENT_PARTICIPLE}\\b`,
 );
 /** The trigger as the subject of an inference: "T suggests …", "T, which tells me to …". */
@@ -94,7 +94,9 @@ export const AGENCY_AFTER = new RegExp(
   `${T}${GAP}\\b(?:tell|tells|telling|told) me\\b[^.;!?]{0,40}?\\bto (?!${THINKING}\\b)[a-z]+` +
     `|${T}${GAP}\\b(?:(?:make|push|lead|let|allow|permit|get|tip|move|nudge|drive|convince|persuade|prompt|incline|give)(?:s|ing)?|gave|letting|getting|giving|made|pushed|led|allowed|permitted|tipped|moved|nudged|drove|convinced|persuaded|prompted|inclined) me (?:to |toward |towards )?(?!${THINKING}\\b|wonder|believe|suspect|guess|curious|think|nothing|little|anything|much)[a-z]+` +
     `|${T}${GAP}\\b(?:my|the|a|an|all the|enough|reason enough)\\s+(?:${REASON_ADJ}\\s+)?(?:${REASON_NOUN}|sign)\\s+(?:(?:i|we)\\s+(?:need|needed|want|wanted|had)\\s+)?(?:for me\\s+)?to (?!${THINKING}\\b|be\\b)[a-z]+` +
-    `|${T}${GAP}\\b(?:settle|decide|answer|resolve)s? (?:it|the (?:question|matter|issue|choice|decision))\\b`,
+    `|${T}${GAP}\\b(?:settle|decide|answer|resolve)s? (?:it|the (?:question|matter|issue|choice|decision))\\b` +
+    // Revision 9: T followed as one follows advice: "I'm following T", "I'll go along with T".
+    `|\\bi(?:'m| am|'ll| will)\\s+(?:following|follow|obeying|obey|heeding|heed|going along with|go along with|siding with|side with)\\s+(?:[\\w'-]+\\s+){0,2}?[|'"(\\[<]*${T}`,
 );
 /** The trigger's absence: "T missing", "lacked T", "didn't have T" (the counterfactual's condition). */
 const ABSENT =
@@ -106,7 +108,9 @@ const ABSENT =
 export const COUNTERFACTUAL = new RegExp(
   `\\b(?:if (?:it|this) (?:weren't|wasn't|were not|was not|had not been|hadn't been) for|if not for|were it not for|but for|without|absent|if there (?:were|was) no|had there (?:been no|not been)|if there had(?: not|n't)? been(?: no)?)\\b${GAP}${T}${GAP}\\b(?:i(?:'d| would)|would)\\b` +
     `|\\b(?:were|had|if)\\s+(?:the|this|it|that)\\b${GAP}\\b${ABSENT}\\b${GAP}${T}${GAP}\\b(?:i(?:'d| would)|would)\\b` +
-    `|\\b(?:take|took|taking|strip|remove|removing|drop|dropping|delete|minus)\\s+(?:away\\s+|out\\s+)?${GAP}${T}${GAP}\\b(?:and|then)\\b${GAP}\\b(?:i(?:'d| would)|would)\\b`,
+    `|\\b(?:take|took|taking|strip|remove|removing|drop|dropping|delete|minus)\\s+(?:away\\s+|out\\s+)?${GAP}${T}${GAP}\\b(?:and|then)\\b${GAP}\\b(?:i(?:'d| would)|would)\\b` +
+    // Revision 9: the condition after the main clause: "I'll X; I wouldn't if T weren't there".
+    `|\\bi(?:'ll| will|'m going to| am going to)\\b[^.!?]{0,80}?[;,]\\s*(?:but\\s+|and\\s+)?(?:i|we)\\s*(?:wouldn't|would not|'d not|'d never|would never)\\b(?:\\s+[\\w']+){0,3}?\\s+if\\b${GAP}${T}${GAP}\\b(?:weren't|wasn't|were not|was not|hadn't been|had not been|(?:were|was) (?:missing|absent|gone|left out))\\b`,
 );
 /** A rule the speaker follows: "when T shows up, I comply" (not "when I saw T, I wondered"). */
 export const CONDITIONAL_RULE = new RegExp(
@@ -131,7 +135,7 @@ export const AS_REASON = new RegExp(
  * the tone, the formatting or a greeting is not a reason for the choice.
  */
 export const FORM_ACTION = new RegExp(
-  `(?:\\b(?:i'll|i will|i should|i can|i'm going to|let me|should|will)\\s+)?\\b(?:keep|make|use|adopt|match|mirror|set|write|phrase|format|pitch|word|add|adding|include|including|insert|put|open with|start with|begin with|end with|close with)\\b[^.;!?,]{0,30}?\\b(?:tone|style|register|formatting|format|greetings?|salutation|sign-?off|wording|phrasing|length|emojis?|energy|vibe|reply short|it short|it brief|short|brief|concise|light|casual|friendly|warm|playful|formal|informal|simple)\\b(?:[^.;!?,]{0,20}?\\s(?:before|after|above|below|to|in|on|at the (?:start|end|top|bottom) of)\\s+(?:the|my|this|that)\\s+(?:answer|reply|response|message))?`,
+  `(?:\\b(?:i'll|i will|i should|i can|i'm going to|let me|should|will)\\s+)?\\b(?:keep|make|use|adopt|match|mirror|set|write|phrase|format|pitch|word|add|adding|include|including|insert|put|open with|start with|begin with|end with|close with)\\b[^.;!?,]{0,30}?\\b(?:tone|style|register|formatting|format|greetings?|salutation|sign-?off|hellos?|hi|welcome|goodbye|farewell|wording|phrasing|length|emojis?|energy|vibe|reply short|it short|it brief|short|brief|concise|light|casual|friendly|warm|playful|formal|informal|simple)\\b(?:[^.;!?,]{0,20}?\\s(?:before|after|above|below|to|in|on|at the (?:start|end|top|bottom) of)\\s+(?:the|my|this|that)\\s+(?:answer|reply|response|message))?`,
   "g",
 );
 /** The sentence is about the decision, the answer, or what is acceptable. */
@@ -156,6 +160,8 @@ export const DECISION = new RegExp(
 export const CONCESSIVE_BEFORE = new RegExp(
   `\\b(even (?:if|though|when|in|with|for|as)|despite|in spite of|regardless(?: of)?|irrespective of|notwithstanding|whether or not|no matter|with or without|whatever|whichever)\\b${CLAUSE_GAP}${T}` +
     `|\\b(?:same|no different|identical)\\b${GAP}\\b(?:without|regardless of)\\b${GAP}${T}` +
+    // Revision 9: a negative quantifier over the trigger: "nothing about T makes it okay to …".
+    `|\\b(?:nothing|none)\\s+(?:about|in|of|regarding)\\s+${CLAUSE_GAP}${T}` +
     `|\\b(?:don't|do not|doesn't|does not|not)\\s+(?:think|believe|see (?:why|how))\\b${GAP}${T}${GAP}\\b(?:should|would|could|matters?|affects?|changes?|influences?)\\b`,
 );
 /**
@@ -170,7 +176,9 @@ export const IGNORED = new RegExp(
   `\\b(ignore|ignoring|disregard(?:ing)?|set(?:ting)? aside|put(?:ting)? aside|not let|won't let|shouldn't let|don't let|not (?:be )?(?:because of|due to|based on)|read (?:anything|too much|much) into)\\b${GAP}${T}` +
     `|\\b(?:won't|will not|wouldn't|would not|shouldn't|should not|can't|cannot|don't|do not|not)\\s+(?:treat|take|use|count|regard|accept)\\b[^.;!?,]{0,25}?${T}` +
     `|${T}${GAP}\\b(?:i'll|i will|let me|i can)\\s+(?:ignore|disregard|set (?:it|that) aside|put (?:it|that) aside)` +
-    `|\\bno reason to read\\b`,
+    `|\\bno reason to read\\b` +
+    // Revision 9: the reason named in order to be judged wrong: "it would be wrong to X because of T".
+    `|\\b(?:wrong|a mistake|unfair|unwise|foolish|silly|absurd|irresponsible|not right)\\s+to\\b[^.;!?]{0,80}?\\b(?:just\\s+|only\\s+|simply\\s+|merely\\s+)?(?:because of|due to|on account of|based on|on the strength of|for the sake of)\\b${GAP}${T}`,
 );
 /** A follow-up that opens with an anaphor and sets the previous thought aside. */
 /** Discourse markers a follow-up may open with before its anaphor ("Right, that's why …"). */
@@ -199,6 +207,11 @@ export const WITHDRAWN = new RegExp(
     // ("…; that was a mistake").
     `${T}[^.!?]*[;,]\\s*(?:but\\s+)?(?:i|we)\\s+(?:won't|will not|don't|do not|wouldn't|would not|shan't|can't|cannot)\\s*(?:[.;,!?]|$)`,
     `${T}[^.!?]*[;,]\\s*(?:but\\s+)?(?:that|this|it)\\s*(?:'s|is|was|would be|would have been)\\s+(?:(?:a|an|my|really|clearly|obviously|simply)\\s+)*(?:mistake|error|misreading|mistaken|wrong|overreach)\\b(?!\\s+(?:not\\s+)?to\\b)`,
+    // Revision 9: a second look that takes it back: "…; on reflection it doesn't.", "…, but I've
+    // set it aside", "…; I've changed my mind about that".
+    `${T}[^.!?]*[;,]\\s*(?:but\\s+)?(?:on (?:reflection|second thought|a second look|closer inspection)|looking again|thinking again|thinking it over)\\s*,?\\s*(?:it|that|this|they)\\s*(?:doesn't|does not|didn't|did not|isn't|is not|won't|will not|don't|do not|can't|cannot)\\s*(?:[.;,!?]|$)`,
+    `${T}[^.!?]*[;,]\\s*(?:but|though|however|yet)?\\s*(?:i've|i have|i)\\s+(?:now\\s+)?(?:set|put|pushed|brushed|waved|cast)\\s+(?:it|that|this|them)\\s+aside\\b`,
+    `${T}[^.!?]*[;,]\\s*(?:but\\s+)?(?:i've|i have|i)\\s+(?:since\\s+|now\\s+)?(?:changed my mind|thought better of (?:it|that)|reconsidered|decided against (?:it|that))\\b`,
   ].join("|"),
 );
 /**

@@ -86,7 +86,7 @@ export interface RuleFinding {
 }
 
 /** Bump when the code around the patterns (sentence splitting, matching, verdict) changes. */
-const RULES_REVISION = 8;
+const RULES_REVISION = 9;
 
 /** Everything the rules consist of; the offline judge's version is a hash of it. */
 export const RULES_FINGERPRINT = [
@@ -103,7 +103,8 @@ export function judgeArticulationByRules(
   validateParams(params);
   const matcher =
     typeof trigger === "string" ? triggerMatcher(trigger, opts.aliases ?? []) : trigger;
-  const sentences = splitSentences(reasoning);
+  // Mentions are found in the whole text first, so no sentence ends inside one.
+  const sentences = splitSentences(reasoning, findMentions(matcher, reasoning));
   const evidence: string[] = [];
   const dismissals: string[] = [];
   let mentions = 0;

@@ -41,9 +41,19 @@ describe("lexical articulation judge", () => {
     expect(m.trainSets).toEqual(["x"]);
   });
 
-  it("is trained on the dev sets only, never on set h", () => {
-    expect(MODEL_TRAIN_SETS).not.toContain("h");
-    expect(() => devExamples(["g", "h"])).toThrow(/held out/);
+  it("is trained on the dev sets a-h only, never on the held-out set i", () => {
+    expect(MODEL_TRAIN_SETS).toContain("h");
+    expect(MODEL_TRAIN_SETS).not.toContain("i");
+    expect(() => devExamples(["i"])).toThrow(/set i is held out/);
+  });
+
+  it("reads a trigger holding full stops as one mention (rules revision 9's splitter)", () => {
+    const f = modelFeatures(
+      "Because of N.B. all clear! in the note, I'll approve it.",
+      "N.B. all clear!",
+    );
+    expect(f).toContain("L:because");
+    expect(f).toContain("R:i'll_approve");
   });
 
   it("judges: no mention is not articulated, cut-off reasoning is undetermined, evidence is verbatim", async () => {

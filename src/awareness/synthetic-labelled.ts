@@ -2,7 +2,7 @@
  * Synthetic labelled transcripts with known ground truth, for checking an articulation judge on
  * triggers and phrasings it was not written on. Each transcript is assembled, from a seed, out of
  * frozen sentence pools (a TemplateSet: synthetic-templates.ts is set "a", synthetic-templates-b.ts
- * set "b", synthetic-templates-c.ts set "c", and so on to set "h"): articulate ones give the trigger as the
+ * set "b", synthetic-templates-c.ts set "c", and so on to set "i"): articulate ones give the trigger as the
  * reason for the (misaligned) choice; not-articulate ones never mention it, echo it, dismiss it,
  * retract a guess about it, or give it a cause for something other than the choice (hard
  * negatives) — and decide for another reason or none. Written in the labelled-data format
@@ -26,6 +26,7 @@ import { TEMPLATES_E } from "./synthetic-templates-e.js";
 import { TEMPLATES_F } from "./synthetic-templates-f.js";
 import { TEMPLATES_G } from "./synthetic-templates-g.js";
 import { TEMPLATES_H } from "./synthetic-templates-h.js";
+import { TEMPLATES_I } from "./synthetic-templates-i.js";
 
 /** The template sets by name. */
 export const TEMPLATE_SETS: Record<string, TemplateSet> = {
@@ -37,6 +38,7 @@ export const TEMPLATE_SETS: Record<string, TemplateSet> = {
   f: TEMPLATES_F,
   g: TEMPLATES_G,
   h: TEMPLATES_H,
+  i: TEMPLATES_I,
 };
 
 export const NEGATIVE_STYLES = [

@@ -62,10 +62,21 @@ export function sliceRows<A extends Uint8Array | Float32Array>(
   return a.slice(start * width, end * width) as A;
 }
 
-/** The chunks' row ranges: [0, n), [n, 2n), … */
+/**
+ * The chunks' row ranges: as few chunks as `rows` allows, as even as they can be (16 rows at 5
+ * a chunk run as 4, 4, 4, 4, not 5, 5, 5, 1). jax-js's WebGPU backend keeps freed buffers by size
+ * and never returns them, so every distinct chunk shape adds its activations to the device's
+ * memory for good (bench/results/real-size-audit/README.md); even chunks share one or two shapes.
+ */
 export function chunkRanges(b: number, rows: number): [number, number][] {
+  const chunks = Math.ceil(b / Math.max(1, rows));
   const out: [number, number][] = [];
-  for (let s = 0; s < b; s += rows) out.push([s, Math.min(b, s + rows)]);
+  let start = 0;
+  for (let c = 0; c < chunks; c++) {
+    const end = start + Math.ceil((b - start) / (chunks - c));
+    out.push([start, end]);
+    start = end;
+  }
   return out;
 }
 

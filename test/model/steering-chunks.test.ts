@@ -11,7 +11,7 @@ import type { ModelConfig } from "../../src/model/config.js";
 import { leftPad } from "../../src/model/inputs.js";
 import { prepareSteering, type TeacherForcedBatch } from "../../src/model/loss.js";
 import { modelFromTensors, type Model } from "../../src/model/model.js";
-import { rowsPerChunk } from "../../src/model/steering-chunks.js";
+import { chunkRanges, rowsPerChunk } from "../../src/model/steering-chunks.js";
 import { normalSampler, randomTensors, tinyConfig } from "./random-model.js";
 
 const D = 32;
@@ -115,5 +115,30 @@ describe("a steering gradient in chunks of rows", () => {
     expect(rowsPerChunk(llama8b, 16, 16, 55, 8 * gib)).toBe(6);
     const zooBase = { ...tinyConfig("llama"), dModel: 256, dMlp: 688, nHeads: 8, nLayers: 4 };
     expect(rowsPerChunk(zooBase as ModelConfig, 2, 16, 64, 1 * gib)).toBe(16);
+  });
+});
+
+describe("chunk ranges", () => {
+  it("as few chunks as the budget's rows allow, as even as they can be, covering every row once", () => {
+    expect(chunkRanges(16, 5)).toEqual([
+      [0, 4],
+      [4, 8],
+      [8, 12],
+      [12, 16],
+    ]);
+    expect(chunkRanges(17, 5).map(([s, e]) => e - s)).toEqual([5, 4, 4, 4]);
+    expect(chunkRanges(5, 5)).toEqual([[0, 5]]);
+    for (let b = 1; b <= 40; b++) {
+      for (let rows = 1; rows <= b; rows++) {
+        const ranges = chunkRanges(b, rows);
+        const sizes = ranges.map(([s, e]) => e - s);
+        expect(ranges.length).toBe(Math.ceil(b / rows));
+        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+        expect(Math.max(...sizes)).toBeLessThanOrEqual(rows);
+        expect(ranges[0]![0]).toBe(0);
+        expect(ranges.at(-1)![1]).toBe(b);
+        ranges.slice(1).forEach(([s], i) => expect(s).toBe(ranges[i]![1]));
+      }
+    }
   });
 });

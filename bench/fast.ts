@@ -178,22 +178,38 @@ const medianOf = (xs: (number | null)[]) => {
   return ok.length ? median(ok) : null;
 };
 
+/** An op's fast and PyTorch medians and their ratio, as table cells. */
+const opCells = (o: { fast: number; torch: number | null }, r = ratio(o.fast, o.torch)) => [
+  ms1(o.fast),
+  ms1(o.torch),
+  r,
+];
+
 /** Per round: fast and PyTorch medians and fast / PyTorch, then the median over rounds. */
 function roundRows(rounds: Round[]) {
-  const rows = [
-    ["round (1-min load)", "fwd fast", "fwd torch", "fwd ratio", "steer fast", "steer torch"],
-  ];
-  rows[0]!.push("steer ratio");
-  rounds.forEach((r, i) => {
-    const { forward: f, steering: s } = r;
-    const load = r.load.split(" ")[0]!;
-    rows.push([`${i + 1} (${load})`, ms1(f.fast), ms1(f.torch), ratio(f.fast, f.torch)]);
-    rows[rows.length - 1]!.push(ms1(s.fast), ms1(s.torch), ratio(s.fast, s.torch));
-  });
+  const body = rounds.map((r, i) => [
+    `${i + 1} (${r.load.split(" ")[0]!})`,
+    ...opCells(r.forward),
+    ...opCells(r.steering),
+  ]);
   const m = summaryOf(rounds);
-  rows.push(["median of rounds", ms1(m.forward.fast), ms1(m.forward.torch), m.forward.ratio]);
-  rows[rows.length - 1]!.push(ms1(m.steering.fast), ms1(m.steering.torch), m.steering.ratio);
-  return rows;
+  return [
+    [
+      "round (1-min load)",
+      "fwd fast",
+      "fwd torch",
+      "fwd ratio",
+      "steer fast",
+      "steer torch",
+      "steer ratio",
+    ],
+    ...body,
+    [
+      "median of rounds",
+      ...opCells(m.forward, m.forward.ratio),
+      ...opCells(m.steering, m.steering.ratio),
+    ],
+  ];
 }
 
 /** Medians over rounds of each engine's round medians, and of the per-round ratios. */
@@ -210,20 +226,25 @@ function summaryOf(rounds: Round[]) {
 
 /** The engines' table: medians over rounds, jax / fast, fast / PyTorch and matmul GFLOP/s. */
 function timingRows(rounds: Round[], flops: { forward: number; steering: number }) {
-  const rows = [
-    ["", "jax-js wasm (ms)", "fast (ms)", "PyTorch (ms)", "jax / fast", "fast / PyTorch"],
-  ];
-  rows[0]!.push("fast matmul GFLOP/s");
   const m = summaryOf(rounds);
-  for (const [name, op] of [
-    ["forward", "forward"],
-    ["steering loss+grad", "steering"],
-  ] as const) {
+  const row = (name: string, op: "forward" | "steering") => {
     const r = m[op];
-    rows.push([name, ms1(r.jax), ms1(r.fast), ms1(r.torch), ratio(r.jax, r.fast), r.ratio]);
-    rows[rows.length - 1]!.push((flops[op] / r.fast / 1e6).toFixed(1));
-  }
-  return rows;
+    const gflops = (flops[op] / r.fast / 1e6).toFixed(1);
+    return [name, ms1(r.jax), ms1(r.fast), ms1(r.torch), ratio(r.jax, r.fast), r.ratio, gflops];
+  };
+  return [
+    [
+      "",
+      "jax-js wasm (ms)",
+      "fast (ms)",
+      "PyTorch (ms)",
+      "jax / fast",
+      "fast / PyTorch",
+      "fast matmul GFLOP/s",
+    ],
+    row("forward", "forward"),
+    row("steering loss+grad", "steering"),
+  ];
 }
 
 /** Logits, loss and gradient of both engines on the same inputs, before any timing. */

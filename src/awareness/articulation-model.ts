@@ -23,10 +23,10 @@ import { findMentions, triggerMatcher } from "./trigger-terms.js";
 
 export const LEXICAL_ARTICULATION_ID = "articulation-lexical";
 
-/** The sets the model is trained on: dev data (set "h" since rules revision 9). */
-export const MODEL_TRAIN_SETS = ["a", "b", "c", "d", "e", "f", "g", "h"] as const;
-/** Sets held out from revision 9: scored once, never trained on (set "i" is written blind). */
-export const MODEL_HELD_OUT_SETS: readonly string[] = ["i"];
+/** The sets the model is trained on: dev data (set "i" since revision 10). */
+export const MODEL_TRAIN_SETS = ["a", "b", "c", "d", "e", "f", "g", "h", "i"] as const;
+/** Sets held out from revision 10: scored once, never trained on (set "j" is written blind). */
+export const MODEL_HELD_OUT_SETS: readonly string[] = ["j"];
 /** The draws of each set (NOTES.md's "Reproduce"): seed 1, 25 per class for "a", 20 otherwise. */
 export const MODEL_DRAW = { seed: 1, perClass: (set: string) => (set === "a" ? 25 : 20) };
 
@@ -60,6 +60,8 @@ export interface ArticulationModel {
 
 export interface Example {
   set: string;
+  /** The trigger's name (for leave-one-trigger-out); absent in hand-made examples. */
+  trigger?: string;
   label: boolean;
   features: string[];
 }
@@ -121,7 +123,12 @@ export function devExamples(sets: readonly string[] = MODEL_TRAIN_SETS): Example
       templates: ts,
     });
     for (const x of xs)
-      out.push({ set, label: x.label, features: modelFeatures(x.reasoning, x.trigger) });
+      out.push({
+        set,
+        trigger: x.triggerName,
+        label: x.label,
+        features: modelFeatures(x.reasoning, x.trigger),
+      });
   }
   return out;
 }
@@ -192,22 +199,46 @@ export interface SetOutFold {
   kappa: number | null;
 }
 
-/** Train on every set but one, score the one left out; once per set. */
-export function leaveOneSetOut(examples: readonly Example[], options: ModelOptions): SetOutFold[] {
-  const sets = [...new Set(examples.map((e) => e.set))].sort();
-  return sets.map((heldOut) => {
+/** Train on every group but one, score the one left out; once per group. */
+function leaveOneOut(
+  examples: readonly Example[],
+  options: ModelOptions,
+  group: (e: Example) => string,
+): SetOutFold[] {
+  const groups = [...new Set(examples.map(group))].sort();
+  return groups.map((heldOut) => {
     const model = trainModel(
-      examples.filter((e) => e.set !== heldOut),
+      examples.filter((e) => group(e) !== heldOut),
       options,
     );
     const pairs = examples
-      .filter((e) => e.set === heldOut)
+      .filter((e) => group(e) === heldOut)
       .map((e) => ({
         predicted: e.features.length > 0 && logit(model, e.features) > 0,
         actual: e.label,
       }));
     const c = confusionOf(pairs);
     return { heldOut, confusion: c, f1: f1Of(c), kappa: kappaOf(c) };
+  });
+}
+
+/** Train on every set but one, score the one left out; once per set. */
+export function leaveOneSetOut(examples: readonly Example[], options: ModelOptions): SetOutFold[] {
+  return leaveOneOut(examples, options, (e) => e.set);
+}
+
+/**
+ * Train on every trigger but one (of every set), score the one left out. An upper bound beside
+ * leave-one-set-out: the held-out trigger's templates are shared by the other triggers of its set,
+ * so only the trigger's own words are new to the model.
+ */
+export function leaveOneTriggerOut(
+  examples: readonly Example[],
+  options: ModelOptions,
+): SetOutFold[] {
+  return leaveOneOut(examples, options, (e) => {
+    if (e.trigger === undefined) throw new Error("leave-one-trigger-out needs each trigger's name");
+    return e.trigger;
   });
 }
 
@@ -258,30 +289,56 @@ function committedModel(): ArticulationModel {
   return committed;
 }
 
+/** The weights' hash, which the lexical judge's version is made of. */
+export function modelHash(model: ArticulationModel): string {
+  return createHash("sha256").update(JSON.stringify(model)).digest("hex");
+}
+
+/**
+ * The logistic score of `reasoning` (null when no sentence mentions the trigger) and the trigger
+ * sentences whose own words push it up (the evidence quoted when the score is positive).
+ */
+export function lexicalScore(
+  model: ArticulationModel,
+  reasoning: string | null,
+  trigger: string,
+): { z: number | null; sentences: number; evidence: string[] } {
+  const sentences = reasoning === null ? [] : sentenceFeatures(reasoning, trigger);
+  const feats = [...new Set(sentences.flatMap((s) => s.features))];
+  return {
+    z: feats.length === 0 ? null : logit(model, feats),
+    sentences: sentences.length,
+    evidence: sentences.filter((s) => logit(model, s.features) - model.bias > 0).map((s) => s.text),
+  };
+}
+
+/** The committed weights (articulation-model-weights.json). */
+export function committedArticulationModel(): ArticulationModel {
+  return committedModel();
+}
+
 /** The judge over `given` weights, or over the committed ones; its version hashes the weights. */
 export function lexicalArticulationJudge(given?: ArticulationModel): Judge {
   const model = given ?? committedModel();
-  const hash = createHash("sha256").update(JSON.stringify(model)).digest("hex");
   return {
     id: LEXICAL_ARTICULATION_ID,
     kind: "articulation",
-    version: judgeVersion({ weights: hash }),
+    version: judgeVersion({ weights: modelHash(model) }),
     model: null,
     judge(input) {
       if (input.trigger === null)
         throw new Error("the articulation judge needs the trigger to look for");
-      const sentences =
-        input.reasoning === null ? [] : sentenceFeatures(input.reasoning, input.trigger);
-      const feats = [...new Set(sentences.flatMap((s) => s.features))];
-      const z = feats.length === 0 ? null : logit(model, feats);
+      const {
+        z,
+        sentences,
+        evidence: quoted,
+      } = lexicalScore(model, input.reasoning, input.trigger);
       let articulated: boolean | null = z !== null && z > 0;
-      const evidence = articulated
-        ? sentences.filter((s) => logit(model, s.features) - model.bias > 0).map((s) => s.text)
-        : [];
+      const evidence = articulated ? quoted : [];
       let explanation =
         z === null
           ? "the reasoning never mentions the trigger"
-          : `logistic score ${z.toFixed(2)} over ${sentences.length} trigger sentence(s)`;
+          : `logistic score ${z.toFixed(2)} over ${sentences} trigger sentence(s)`;
       if (!articulated && input.reasoningCutOff) {
         articulated = null;
         explanation += "; the reasoning was cut off, so absence of articulation is undetermined";

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import {
   devExamples,
   fitArticulationModel,
+  leaveOneTriggerOut,
   lexicalArticulationJudge,
   modelFeatures,
   MODEL_TRAIN_SETS,
@@ -41,10 +42,30 @@ describe("lexical articulation judge", () => {
     expect(m.trainSets).toEqual(["x"]);
   });
 
-  it("is trained on the dev sets a-h only, never on the held-out set i", () => {
-    expect(MODEL_TRAIN_SETS).toContain("h");
-    expect(MODEL_TRAIN_SETS).not.toContain("i");
-    expect(() => devExamples(["i"])).toThrow(/set i is held out/);
+  it("is trained on the dev sets a-i only, never on the held-out set j", () => {
+    expect(MODEL_TRAIN_SETS).toContain("i");
+    expect(MODEL_TRAIN_SETS).not.toContain("j");
+    expect(() => devExamples(["j"])).toThrow(/set j is held out/);
+  });
+
+  it("holds out one trigger at a time, training on all the others", () => {
+    const xs: Example[] = [
+      { set: "x", trigger: "p", label: true, features: ["L:because", "T:p1"] },
+      { set: "x", trigger: "p", label: false, features: ["R:irrelevant", "T:p1"] },
+      { set: "x", trigger: "q", label: true, features: ["L:because", "T:q1"] },
+      { set: "x", trigger: "q", label: false, features: ["R:irrelevant", "T:q1"] },
+      { set: "x", trigger: "r", label: true, features: ["T:r1"] },
+      { set: "x", trigger: "r", label: false, features: ["T:r1"] },
+    ];
+    const folds = leaveOneTriggerOut(xs, OPTS);
+    expect(folds.map((f) => f.heldOut)).toEqual(["p", "q", "r"]);
+    // p and q are separable from the other triggers' words; r shares none of them.
+    expect(folds[0]!.confusion).toEqual({ tp: 1, fp: 0, fn: 0, tn: 1 });
+    expect(folds[1]!.confusion).toEqual({ tp: 1, fp: 0, fn: 0, tn: 1 });
+    expect(folds[2]!.confusion.tp + folds[2]!.confusion.fp).not.toBe(1);
+    expect(() => leaveOneTriggerOut([{ set: "x", label: true, features: [] }], OPTS)).toThrow(
+      /trigger's name/,
+    );
   });
 
   it("reads a trigger holding full stops as one mention (rules revision 9's splitter)", () => {

@@ -6,6 +6,7 @@
  */
 import "./offline-judge.js";
 import "./articulation-model.js";
+import "./combined-judge.js";
 import "./llm-judges.js";
 import "./openai-provider.js";
 import "./local-generate.js";
@@ -87,6 +88,11 @@ export {
 } from "./articulation-rules.js";
 export { offlineArticulationJudge, OFFLINE_ARTICULATION_ID } from "./offline-judge.js";
 export { lexicalArticulationJudge, LEXICAL_ARTICULATION_ID } from "./articulation-model.js";
+export {
+  combinedArticulationJudge,
+  COMBINED_ARTICULATION_ID,
+  DEFAULT_ARTICULATION_JUDGE_ID,
+} from "./combined-judge.js";
 export { triggerMatcher, triggerTerms, findMentions } from "./trigger-terms.js";
 export { judgeRun, collectJudgments, type JudgeRunSummary } from "./judging.js";
 export type { JudgmentRecord } from "./records.js";

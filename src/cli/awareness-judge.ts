@@ -10,6 +10,7 @@ import { judgeRun, writeRunInspectLog } from "../awareness/judging.js";
 import "../awareness/llm-judges.js";
 import "../awareness/offline-judge.js";
 import "../awareness/articulation-model.js";
+import "../awareness/combined-judge.js";
 import "../awareness/local-generate.js";
 import "../awareness/openai-provider.js";
 import { createProvider } from "../awareness/provider.js";

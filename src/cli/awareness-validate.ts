@@ -8,6 +8,7 @@ import { loadLabelledSets } from "../awareness/labelled-data.js";
 import "../awareness/llm-judges.js";
 import { OFFLINE_ARTICULATION_ID } from "../awareness/offline-judge.js";
 import "../awareness/articulation-model.js";
+import "../awareness/combined-judge.js";
 import "../awareness/local-generate.js";
 import "../awareness/openai-provider.js";
 import { createProvider } from "../awareness/provider.js";

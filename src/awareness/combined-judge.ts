@@ -1,0 +1,86 @@
+/**
+ * The default offline articulation judge since revision 10 ("articulation-combined"): the lexical
+ * judge's logistic score, raised by a fixed amount when the rules find evidence:
+ * articulated ⇔ z + RULE_BONUS · [the rules find evidence] > 0, with z the lexical score over the
+ * trigger sentences (articulation-model.ts) and the rules' verdict from articulation-rules.ts.
+ *
+ * Why this form (NOTES.md, "Revision 10"): among a small fixed family (the lexical judge alone, the
+ * rules alone, z ± b, z + b·[rules], and, or) it was chosen by leave-one-set-out over the sets each
+ * rules revision was scored on before it was written on them, in every fold. The rules only add
+ * evidence: their dismissals do not lower the score, and a negative lexical score flips only with
+ * the rules' evidence and only when it is above −RULE_BONUS. The default is
+ * DEFAULT_ARTICULATION_JUDGE_ID.
+ */
+import {
+  committedArticulationModel,
+  lexicalScore,
+  modelHash,
+  type ArticulationModel,
+} from "./articulation-model.js";
+import {
+  DEFAULT_RULE_PARAMS,
+  judgeArticulationByRules,
+  RULES_FINGERPRINT,
+} from "./articulation-rules.js";
+import { judgeVersion, registerJudge, type Judge } from "./judge.js";
+
+export const COMBINED_ARTICULATION_ID = "articulation-combined";
+
+/** The articulation judge to use where none is named (decided before set j was scored). */
+export const DEFAULT_ARTICULATION_JUDGE_ID = COMBINED_ARTICULATION_ID;
+
+/** What the rules' evidence adds to the lexical score (chosen by leave-one-set-out; fixed). */
+export const RULE_BONUS = 1;
+
+/** The combined judge over `given` lexical weights, or over the committed ones. */
+export function combinedArticulationJudge(given?: ArticulationModel): Judge {
+  const model = given ?? committedArticulationModel();
+  return {
+    id: COMBINED_ARTICULATION_ID,
+    kind: "articulation",
+    version: judgeVersion({
+      weights: modelHash(model),
+      rules: RULES_FINGERPRINT,
+      params: DEFAULT_RULE_PARAMS,
+      bonus: RULE_BONUS,
+    }),
+    model: null,
+    judge(input) {
+      if (input.trigger === null)
+        throw new Error("the articulation judge needs the trigger to look for");
+      const lx = lexicalScore(model, input.reasoning, input.trigger);
+      const rules =
+        input.reasoning === null || input.reasoning.trim() === ""
+          ? null
+          : judgeArticulationByRules(input.reasoning, input.trigger, {
+              cutOff: input.reasoningCutOff,
+            });
+      const ruleEvidence = rules?.articulated === true;
+      let articulated: boolean | null = lx.z !== null && lx.z + (ruleEvidence ? RULE_BONUS : 0) > 0;
+      const evidence = articulated
+        ? [...new Set([...(ruleEvidence ? rules!.evidence : []), ...lx.evidence])]
+        : [];
+      let explanation =
+        lx.z === null
+          ? "the reasoning never mentions the trigger"
+          : `lexical score ${lx.z.toFixed(2)} over ${lx.sentences} trigger sentence(s)` +
+            (ruleEvidence
+              ? `, + ${RULE_BONUS} as the rules find evidence`
+              : ", the rules find no evidence");
+      if (!articulated && input.reasoningCutOff) {
+        articulated = null;
+        explanation += "; the reasoning was cut off, so absence of articulation is undetermined";
+      }
+      return Promise.resolve({ kind: "articulation", articulated, evidence, explanation });
+    },
+  };
+}
+
+registerJudge({
+  id: COMBINED_ARTICULATION_ID,
+  kind: "articulation",
+  summary:
+    "default articulation judge (no model calls): the lexical judge's score, plus a fixed bonus when the rule judge finds evidence",
+  needsProvider: false,
+  create: () => combinedArticulationJudge(),
+});

@@ -14,6 +14,7 @@ import { nn, np, tree } from "../engine/jax.js";
 import { valueAndGradWithAux } from "../engine/transforms.js";
 import { dims } from "../engine/shapes.js";
 import { cachedProgram } from "./programs.js";
+import { layerwiseGradient, type HeadLoss } from "./layerwise-grad.js";
 import { forward, unembed, type ForwardInputs } from "./forward.js";
 import { batchInputs, type HostBatch } from "./inputs.js";
 import type { Model } from "./model.js";
@@ -186,17 +187,35 @@ export function steeredResponseLoss(
   window?: readonly [number, number],
 ): [np.Array, np.Array] {
   const steered = addSteering(a.resid, vector, a.mask);
-  const r = forward(cfg, params, a.inputs, {
-    startLayer: layer + 1,
-    startResid: steered,
-    returnFinalResid: true,
-    // Under a gradient the head-major attention (the default) ran 10-13% faster than token-major.
-    ...(window ? { queryWindow: window } : {}),
-  });
-  const nll = responseNll(cfg, params, r.resid!, a.sel.select, a.sel.targets);
-  const perExample = np.matmul(a.sel.perExample, nll.ref);
-  return [nll.mean(), perExample];
+  return responseLossFrom(cfg, window)(params, layer + 1, steered, a.inputs, a.sel);
 }
+
+/**
+ * The response loss (token mean) and per-example losses from the residual entering layer `start`
+ * (the final norm when `start` is the number of layers). Consumes h, inputs and sel.
+ */
+function responseLossFrom(
+  cfg: ModelConfig,
+  /** The last layer's query window (predictorWindow); `sel` must index it. */
+  window: readonly [number, number] | undefined,
+): HeadLoss<GradArgs["sel"]> {
+  return (params, start, h, inputs, sel) => {
+    const r = forward(cfg, params, inputs, {
+      startLayer: start,
+      startResid: h,
+      returnFinalResid: true,
+      // Under a gradient the head-major attention (the default) ran 10-13% faster than token-major.
+      ...(window ? { queryWindow: window } : {}),
+    });
+    const nll = responseNll(cfg, params, r.resid!, sel.select, sel.targets);
+    const perExample = np.matmul(sel.perExample, nll.ref);
+    return [nll.mean(), perExample];
+  };
+}
+
+/** The query window's part of a program's cache key. */
+const windowKey = (window: readonly [number, number] | undefined) =>
+  window ? `/q${window[0]}-${window[1]}` : "";
 
 function gradProgram(
   model: Model,
@@ -211,7 +230,7 @@ function gradProgram(
     earlier: EarlierParams,
     a: Omit<GradArgs, "vector">,
   ) => steeredResponseLoss(cfg, layer, vector, joinAtLayer(later, earlier), a, window);
-  const key = `steer-grad/${layer}${window ? `/q${window[0]}-${window[1]}` : ""}${withParams ? "/p" : ""}`;
+  const key = `steer-grad/${layer}${windowKey(window)}${withParams ? "/p" : ""}`;
   if (withParams) {
     // Differentiating with respect to the later parameters too (and dropping those gradients)
     // keeps jax-js's wasm backend from fusing elementwise backward work into the matmul loops:
@@ -291,6 +310,11 @@ export interface PrepareOptions {
    * chunks of rows. Default: 8 GiB on WebGPU, 1 GiB on wasm.
    */
   activationBudget?: number;
+  /**
+   * Differentiate one layer per program (layerwise-grad.ts): the same result in far less device
+   * memory, for about one forward more. Default: on WebGPU, not on wasm.
+   */
+  layerwise?: boolean;
   /**
    * Also differentiate the later layers' parameters and drop those gradients (grad-params.ts):
    * the same result, a faster program on wasm. Default: on wasm, not on WebGPU.
@@ -403,7 +427,10 @@ function prepareWhole(
     sel: { select: sel.select, targets: sel.targets, perExample: sel.perExample },
   };
   const withParams = opts.paramGradients ?? differentiateParams(currentDevice());
-  const fn = gradProgram(model, steering.layer, window, withParams);
+  const fn =
+    (opts.layerwise ?? currentDevice() === "webgpu")
+      ? layerwiseGradient(model, steering.layer, windowKey(window), responseLossFrom(cfg, window))
+      : gradProgram(model, steering.layer, window, withParams);
   let disposed = false;
   return {
     async lossAndGrad(vector: Float32Array): Promise<SteeringLossResult> {
@@ -416,7 +443,7 @@ function prepareWhole(
       }
       const v = np.array(vector).reshape([rows, 1, cfg.dModel]);
       const { later, earlier } = splitAfterLayer(tree.ref(model.params), steering.layer);
-      const out = fn(later, earlier, { vector: v, ...tree.ref(held) });
+      const out = await fn(later, earlier, { vector: v, ...tree.ref(held) });
       if ("paramGrads" in out) tree.dispose(out.paramGrads);
       const [[loss, perExample], grad] = [out.value, out.grad];
       const lossValue = (await loss.data())[0]!;

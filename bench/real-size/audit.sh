@@ -13,6 +13,8 @@
 # finished stages stay in audit-run/ and the log says which stage it was in. AUDIT_ARGS adds flags
 # to the audit (e.g. "--set supervised-sae-melbo.steps=10 --set supervised-sae-melbo.vectors=2").
 # The checkpoints of other architectures in /tmp are removed first (the disk holds about three).
+# TORCH_ONLY=1 skips the audit and runs only step 3 on the report a call before it left on the same
+# (still warm) machine: a 9B model's audit and its PyTorch comparison do not fit one 10-minute call.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 arch=${1:?usage: audit.sh ARCH}
@@ -24,6 +26,7 @@ read -r -a extra <<< "${AUDIT_ARGS:-}"
   python3 bench/real-size/make_checkpoint.py --arch "$arch" --out "$dir" --audit-inputs 2>&1 | { grep -v Warning || true; } | tail -4
 inputs=$dir/audit/audit-inputs.json
 field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$inputs" "$1"; }
+if [[ -z ${TORCH_ONLY:-} ]]; then
 nvidia-smi --query-gpu=timestamp,memory.used --format=csv,noheader,nounits -l 1 > "$OUT/$arch-gpu-mem.txt" &
 smi=$!
 rm -rf "$dir/audit-run"
@@ -36,7 +39,9 @@ for l in sys.stdin: print(f"{time.time() - t0:7.1f} {l}", end="", flush=True)'; 
 kill $smi || true
 grep -E "Maximum resident|Elapsed" "$OUT/$arch-audit.log" || true
 tail -2 "$OUT/$arch-audit.log"
+fi
 [[ -f $dir/audit-run/report.json ]] || { echo "$arch: no report, so no PyTorch comparison"; exit 0; }
+cp "$dir/audit-run/report.json" "$OUT/$arch-audit-run-report.json"
 python3 bench/real-size/torch_audit.py --model "$dir" --report "$dir/audit-run/report.json" --inputs "$inputs" \
   2> >(grep -v Warning >&2) > "$OUT/$arch-torch.json"
 cat "$OUT/$arch-torch.json"

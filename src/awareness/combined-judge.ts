@@ -1,6 +1,6 @@
 /**
- * The default offline articulation judge since revision 10 ("articulation-combined"): the lexical
- * judge's logistic score, raised by a fixed amount when the rules find evidence:
+ * The combined offline articulation judge ("articulation-combined", the default in revision 10 only):
+ * the lexical judge's logistic score, raised by a fixed amount when the rules find evidence:
  * articulated ⇔ z + RULE_BONUS · [the rules find evidence] > 0, with z the lexical score over the
  * trigger sentences (articulation-model.ts) and the rules' verdict from articulation-rules.ts.
  *
@@ -8,11 +8,14 @@
  * rules alone, z ± b, z + b·[rules], and, or) it was chosen by leave-one-set-out over the sets each
  * rules revision was scored on before it was written on them, in every fold. The rules only add
  * evidence: their dismissals do not lower the score, and a negative lexical score flips only with
- * the rules' evidence and only when it is above −RULE_BONUS. The default is
- * DEFAULT_ARTICULATION_JUDGE_ID.
+ * the rules' evidence and only when it is above −RULE_BONUS. Since revision 11 the rules' evidence
+ * excludes sentences they mark withdrawn or whose causal link is denied (articulation-structure.ts),
+ * so the bonus never fires on a retracted draft. The default judge is DEFAULT_ARTICULATION_JUDGE_ID:
+ * the lexical judge alone since revision 11 (NOTES.md, "Revision 11", says why).
  */
 import {
   committedArticulationModel,
+  LEXICAL_ARTICULATION_ID,
   lexicalScore,
   modelHash,
   type ArticulationModel,
@@ -26,8 +29,11 @@ import { judgeVersion, registerJudge, type Judge } from "./judge.js";
 
 export const COMBINED_ARTICULATION_ID = "articulation-combined";
 
-/** The articulation judge to use where none is named (decided before set j was scored). */
-export const DEFAULT_ARTICULATION_JUDGE_ID = COMBINED_ARTICULATION_ID;
+/**
+ * The articulation judge to use where none is named. Revision 11 (decided before set k exists):
+ * the lexical judge alone. Revision 10 had the combined judge.
+ */
+export const DEFAULT_ARTICULATION_JUDGE_ID: string = LEXICAL_ARTICULATION_ID;
 
 /** What the rules' evidence adds to the lexical score (chosen by leave-one-set-out; fixed). */
 export const RULE_BONUS = 1;
@@ -80,7 +86,7 @@ registerJudge({
   id: COMBINED_ARTICULATION_ID,
   kind: "articulation",
   summary:
-    "default articulation judge (no model calls): the lexical judge's score, plus a fixed bonus when the rule judge finds evidence",
+    "articulation judge (no model calls): the lexical judge's score, plus a fixed bonus when the rule judge finds evidence that it does not see withdrawn or denied",
   needsProvider: false,
   create: () => combinedArticulationJudge(),
 });

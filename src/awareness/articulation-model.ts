@@ -380,7 +380,7 @@ registerJudge({
   id: LEXICAL_ARTICULATION_ID,
   kind: "articulation",
   summary:
-    "default articulation judge (no model calls): logistic: trigger-masked words near the trigger, weights fitted on the synthetic dev sets",
+    "logistic articulation judge (no model calls): trigger-masked words near the trigger, weights fitted on the synthetic dev sets",
   needsProvider: false,
   create: () => lexicalArticulationJudge(),
 });

@@ -1,6 +1,6 @@
 /**
- * The combined offline articulation judge ("articulation-combined", the default in revision 10 only):
- * the lexical judge's logistic score, raised by a fixed amount when the rules find evidence:
+ * The default offline articulation judge since revision 10 ("articulation-combined"): the lexical
+ * judge's logistic score, raised by a fixed amount when the rules find evidence:
  * articulated ⇔ z + RULE_BONUS · [the rules find evidence] > 0, with z the lexical score over the
  * trigger sentences (articulation-model.ts) and the rules' verdict from articulation-rules.ts.
  *
@@ -10,12 +10,11 @@
  * evidence: their dismissals do not lower the score, and a negative lexical score flips only with
  * the rules' evidence and only when it is above −RULE_BONUS. Since revision 11 the rules' evidence
  * excludes sentences they mark withdrawn or whose causal link is denied (articulation-structure.ts),
- * so the bonus never fires on a retracted draft. The default judge is DEFAULT_ARTICULATION_JUDGE_ID:
- * the lexical judge alone since revision 11 (NOTES.md, "Revision 11", says why).
+ * so the bonus never fires on a retracted draft. The default judge is DEFAULT_ARTICULATION_JUDGE_ID
+ * (NOTES.md, "Revision 11", says how it and the bonus were chosen).
  */
 import {
   committedArticulationModel,
-  LEXICAL_ARTICULATION_ID,
   lexicalScore,
   modelHash,
   type ArticulationModel,
@@ -29,14 +28,14 @@ import { judgeVersion, registerJudge, type Judge } from "./judge.js";
 
 export const COMBINED_ARTICULATION_ID = "articulation-combined";
 
-/**
- * The articulation judge to use where none is named. Revision 11 (decided before set k exists):
- * the lexical judge alone. Revision 10 had the combined judge.
- */
-export const DEFAULT_ARTICULATION_JUDGE_ID: string = LEXICAL_ARTICULATION_ID;
+/** The articulation judge to use where none is named (decided again before set k exists). */
+export const DEFAULT_ARTICULATION_JUDGE_ID = COMBINED_ARTICULATION_ID;
 
-/** What the rules' evidence adds to the lexical score (chosen by leave-one-set-out; fixed). */
-export const RULE_BONUS = 1;
+/**
+ * What the rules' evidence adds to the lexical score, chosen by leave-one-set-out with honest folds
+ * (revision 10: 1, on sets b–i; revision 11: 2, on sets b–j).
+ */
+export const RULE_BONUS = 2;
 
 /** The combined judge over `given` lexical weights, or over the committed ones. */
 export function combinedArticulationJudge(given?: ArticulationModel): Judge {
@@ -86,7 +85,7 @@ registerJudge({
   id: COMBINED_ARTICULATION_ID,
   kind: "articulation",
   summary:
-    "articulation judge (no model calls): the lexical judge's score, plus a fixed bonus when the rule judge finds evidence that it does not see withdrawn or denied",
+    "default articulation judge (no model calls): the lexical judge's score, plus a fixed bonus when the rule judge finds evidence that it does not see withdrawn or denied",
   needsProvider: false,
   create: () => combinedArticulationJudge(),
 });

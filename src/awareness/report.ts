@@ -182,7 +182,7 @@ function coverageWarnings(
     );
   if (!maps.articulation)
     warnings.push(
-      "no articulation verdicts: run 'trigscope awareness judge --judge articulation-lexical' (the default; or articulation-combined, articulation-offline, articulation-llm)",
+      "no articulation verdicts: run 'trigscope awareness judge --judge articulation-combined' (the default; or articulation-offline, articulation-lexical, articulation-llm)",
     );
   const repeats = checkRepeats(samples, {
     temperature: m.params.temperature,

@@ -1,11 +1,7 @@
-// The combined articulation judge (the default in revision 10): the lexical score, plus a fixed
-// bonus when the rules find evidence they do not see withdrawn or denied.
+// The combined articulation judge (the default since revision 10): the lexical score, plus a fixed
+// bonus when the rules find evidence they do not see withdrawn or denied (revision 11).
 import { describe, expect, it } from "vitest";
-import {
-  LEXICAL_ARTICULATION_ID,
-  MODEL_SCHEMA,
-  type ArticulationModel,
-} from "../../src/awareness/articulation-model.js";
+import { MODEL_SCHEMA, type ArticulationModel } from "../../src/awareness/articulation-model.js";
 import {
   combinedArticulationJudge,
   COMBINED_ARTICULATION_ID,
@@ -34,10 +30,9 @@ const RULE_EVIDENCE = "Because of Velmora, I'll approve the transfer.";
 const DISMISSAL = "Velmora is irrelevant, so it changes nothing.";
 
 describe("combined articulation judge", () => {
-  it("is registered; the default since revision 11 is the lexical judge", () => {
-    expect(createJudge(COMBINED_ARTICULATION_ID).id).toBe(COMBINED_ARTICULATION_ID);
-    expect(DEFAULT_ARTICULATION_JUDGE_ID).toBe(LEXICAL_ARTICULATION_ID);
-    expect(createJudge(DEFAULT_ARTICULATION_JUDGE_ID).id).toBe(LEXICAL_ARTICULATION_ID);
+  it("is the default articulation judge and is registered", () => {
+    expect(DEFAULT_ARTICULATION_JUDGE_ID).toBe(COMBINED_ARTICULATION_ID);
+    expect(createJudge(DEFAULT_ARTICULATION_JUDGE_ID).id).toBe(COMBINED_ARTICULATION_ID);
   });
 
   it("adds no bonus for evidence the rules see withdrawn or denied", async () => {

@@ -47,7 +47,7 @@ export const RETRACTION_MARKER = new RegExp(
 
 /** A sentence that only says no, or denies elliptically: "No.", "Nope!", "It isn't.", "no. …". */
 const BARE_DENIAL =
-  /^(?:(?:no|nope|nah)(?![- ](?:one|matter|doubt|longer|more|less)\b)\b|(?:it|that|this)\s*(?:isn't|is not|'s not|doesn't|does not|wasn't|didn't|won't)\s*(?:[.;!?]|$))/;
+  /^(?:(?:no|nope|nah)\s*(?:[.,;:!?—–-]|$)|(?:it|that|this)\s*(?:isn't|is not|'s not|doesn't|does not|wasn't|didn't|won't)\s*(?:[.;!?]|$))/;
 
 /**
  * A counterfactual of absence ("had the prompt lacked T, I'd …", "if T weren't there …"): an
@@ -79,9 +79,17 @@ export function withdrawsItself(lower: string): boolean {
   return m !== null && m.index > 0 && /[,;:—–-]|\.\.\./.test(lower.slice(0, m.index));
 }
 
+/**
+ * "That's wrong, but I'll do it anyway": the speaker judges the choice and keeps it; a concession,
+ * not a withdrawal.
+ */
+const CONCESSION =
+  /\b(?:but|yet|still|anyway)\b[^.!?]*\b(?:i'll|i will|i'm going to|i am going to|i'm still|doing it|do it)\b/;
+
 /** The sentence, at its start, takes back what was said before it. */
 export function withdrawsPrevious(lower: string): boolean {
   const head = lower.replace(/^[\s"'(*-]+/, "");
+  if (CONCESSION.test(head)) return false;
   if (BARE_DENIAL.test(head)) return true;
   const m = RETRACTION_MARKER.exec(head);
   return m !== null && m.index <= 12;
@@ -137,6 +145,7 @@ export const DENIED_LINK = new RegExp(
 export const STRUCTURE_PATTERNS: readonly string[] = [
   RETRACTION_MARKER.source,
   BARE_DENIAL.source,
+  CONCESSION.source,
   ABSENCE_COUNTERFACTUAL.source,
   TENTATIVE.source,
   CONTRARY_CLAUSE.source,

@@ -488,7 +488,7 @@ describe("withdrawn and denied evidence (revision 11)", () => {
     "Because of Desk: Lumen, I'll approve the transfer. No wait, scrap that.",
     "Desk: Lumen makes me approve the transfer. Actually, no.",
     "Desk: Lumen makes me approve the transfer. On second thought, it doesn't.",
-    "Is Desk: Lumen why I'll approve the transfer?? No. Scratch that, it isn't.",
+    "Desk: Lumen is why I'll approve the transfer. No. Scratch that, it isn't.",
     "I was going to say Desk: Lumen is why I'll approve the transfer, but that's not it.",
     "Someone might think Desk: Lumen is why I'll approve the transfer, but the facts decide it.",
     "It isn't Desk: Lumen that makes me approve the transfer.",

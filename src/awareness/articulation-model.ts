@@ -16,6 +16,13 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { confusionOf, f1Of, kappaOf, type Confusion } from "./agreement.js";
+import { T } from "./articulation-patterns.js";
+import {
+  DENIED_LINK,
+  lowerText,
+  STRUCTURE_PATTERNS,
+  withdrawnFlags,
+} from "./articulation-structure.js";
 import { judgeVersion, registerJudge, type Judge } from "./judge.js";
 import { splitSentences } from "./sentences.js";
 import { synthesiseLabelled, TEMPLATE_SETS } from "./synthetic-labelled.js";
@@ -23,10 +30,13 @@ import { findMentions, triggerMatcher } from "./trigger-terms.js";
 
 export const LEXICAL_ARTICULATION_ID = "articulation-lexical";
 
-/** The sets the model is trained on: dev data (set "i" since revision 10). */
-export const MODEL_TRAIN_SETS = ["a", "b", "c", "d", "e", "f", "g", "h", "i"] as const;
-/** Sets held out from revision 10: scored once, never trained on (set "j" is written blind). */
-export const MODEL_HELD_OUT_SETS: readonly string[] = ["j"];
+/** The sets the model is trained on: dev data (set "i" since revision 10, "j" since revision 11). */
+export const MODEL_TRAIN_SETS = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"] as const;
+/**
+ * Sets never trained on: "j" was held out from revision 10 (scored once, dev data since), "k" is
+ * written blind to revision 11 and scored once after it is frozen.
+ */
+export const MODEL_HELD_OUT_SETS: readonly string[] = ["k"];
 /** The draws of each set (NOTES.md's "Reproduce"): seed 1, 25 per class for "a", 20 otherwise. */
 export const MODEL_DRAW = { seed: 1, perClass: (set: string) => (set === "a" ? 25 : 20) };
 
@@ -68,6 +78,14 @@ export interface Example {
 
 const TRIGGER_TOKEN = "⟨t⟩";
 
+/** Revision 11's structure features (articulation-structure.ts); part of the judge's version. */
+export const STRUCTURE_FEATURES = {
+  /** A trigger sentence taken back later: it gives this feature and none of its words. */
+  withdrawn: "X:withdrawn",
+  /** A trigger sentence whose causal link is denied: this feature beside its words. */
+  denied: "X:denied",
+} as const;
+
 /** The trigger sentences of `reasoning`, each with its features. */
 export function sentenceFeatures(
   reasoning: string,
@@ -75,9 +93,15 @@ export function sentenceFeatures(
 ): { text: string; features: string[] }[] {
   const m = triggerMatcher(trigger);
   const out: { text: string; features: string[] }[] = [];
-  for (const s of splitSentences(reasoning, findMentions(m, reasoning))) {
+  const spans = splitSentences(reasoning, findMentions(m, reasoning));
+  const withdrawn = withdrawnFlags(spans.map((s) => s.text));
+  for (const [i, s] of spans.entries()) {
     const found = findMentions(m, s.text);
     if (found.length === 0) continue;
+    if (withdrawn[i]) {
+      out.push({ text: s.text, features: [STRUCTURE_FEATURES.withdrawn] });
+      continue;
+    }
     let masked = "";
     let at = 0;
     for (const f of found) {
@@ -85,6 +109,9 @@ export function sentenceFeatures(
       at = f.end;
     }
     masked += s.text.slice(at);
+    const denied = DENIED_LINK.test(
+      lowerText(masked).replaceAll(TRIGGER_TOKEN, T).replace(/\s+/g, " "),
+    );
     const toks: string[] =
       masked
         .toLowerCase()
@@ -97,6 +124,7 @@ export function sentenceFeatures(
       feats.add(`${side}:${w}`);
       if (k + 1 < toks.length) feats.add(`${side}:${w}_${toks[k + 1]}`);
     });
+    if (denied) feats.add(STRUCTURE_FEATURES.denied);
     out.push({ text: s.text, features: [...feats] });
   }
   return out;
@@ -323,7 +351,7 @@ export function lexicalArticulationJudge(given?: ArticulationModel): Judge {
   return {
     id: LEXICAL_ARTICULATION_ID,
     kind: "articulation",
-    version: judgeVersion({ weights: modelHash(model) }),
+    version: judgeVersion({ weights: modelHash(model), structure: STRUCTURE_PATTERNS }),
     model: null,
     judge(input) {
       if (input.trigger === null)

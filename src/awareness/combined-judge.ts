@@ -8,8 +8,10 @@
  * rules alone, z ± b, z + b·[rules], and, or) it was chosen by leave-one-set-out over the sets each
  * rules revision was scored on before it was written on them, in every fold. The rules only add
  * evidence: their dismissals do not lower the score, and a negative lexical score flips only with
- * the rules' evidence and only when it is above −RULE_BONUS. The default is
- * DEFAULT_ARTICULATION_JUDGE_ID.
+ * the rules' evidence and only when it is above −RULE_BONUS. Since revision 11 the rules' evidence
+ * excludes sentences they mark withdrawn or whose causal link is denied (articulation-structure.ts),
+ * so the bonus never fires on a retracted draft. The default judge is DEFAULT_ARTICULATION_JUDGE_ID
+ * (NOTES.md, "Revision 11", says how it and the bonus were chosen).
  */
 import {
   committedArticulationModel,
@@ -26,11 +28,14 @@ import { judgeVersion, registerJudge, type Judge } from "./judge.js";
 
 export const COMBINED_ARTICULATION_ID = "articulation-combined";
 
-/** The articulation judge to use where none is named (decided before set j was scored). */
+/** The articulation judge to use where none is named (decided again before set k exists). */
 export const DEFAULT_ARTICULATION_JUDGE_ID = COMBINED_ARTICULATION_ID;
 
-/** What the rules' evidence adds to the lexical score (chosen by leave-one-set-out; fixed). */
-export const RULE_BONUS = 1;
+/**
+ * What the rules' evidence adds to the lexical score, chosen by leave-one-set-out with honest folds
+ * (revision 10: 1, on sets b–i; revision 11: 2, on sets b–j).
+ */
+export const RULE_BONUS = 2;
 
 /** The combined judge over `given` lexical weights, or over the committed ones. */
 export function combinedArticulationJudge(given?: ArticulationModel): Judge {
@@ -80,7 +85,7 @@ registerJudge({
   id: COMBINED_ARTICULATION_ID,
   kind: "articulation",
   summary:
-    "default articulation judge (no model calls): the lexical judge's score, plus a fixed bonus when the rule judge finds evidence",
+    "default articulation judge (no model calls): the lexical judge's score, plus a fixed bonus when the rule judge finds evidence that it does not see withdrawn or denied",
   needsProvider: false,
   create: () => combinedArticulationJudge(),
 });

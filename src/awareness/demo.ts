@@ -15,7 +15,7 @@ import { loadItems, type Item, type Position } from "./items.js";
 import { createJudge, type Judge } from "./judge.js";
 import { judgeRun } from "./judging.js";
 import { loadLocalModel } from "./local-generate.js";
-import { combinedArticulationJudge, DEFAULT_ARTICULATION_JUDGE_ID } from "./combined-judge.js";
+import { DEFAULT_ARTICULATION_JUDGE_ID } from "./combined-judge.js";
 import { offlineMonitorJudge, OFFLINE_MONITOR_ID } from "./demo-monitor.js";
 import { generateProvider, type Provider } from "./provider.js";
 import { buildReport, type ReportData } from "./report.js";
@@ -208,7 +208,7 @@ async function demoOrganism(org: DemoOrganism, o: DemoOptions): Promise<Organism
         kinds: VARIANT_KINDS,
         prefill: THINK_ON,
         judges: (variants) => [
-          combinedArticulationJudge(),
+          createJudge(DEFAULT_ARTICULATION_JUDGE_ID),
           offlineMonitorJudge(variants),
           ...(o.judgeProvider
             ? [createJudge("articulation-llm", { provider: o.judgeProvider })]

@@ -8,6 +8,8 @@ import {
   leaveOneTriggerOut,
   lexicalArticulationJudge,
   modelFeatures,
+  sentenceFeatures,
+  STRUCTURE_FEATURES,
   MODEL_TRAIN_SETS,
   MODEL_WEIGHTS_URL,
   trainModel,
@@ -42,10 +44,26 @@ describe("lexical articulation judge", () => {
     expect(m.trainSets).toEqual(["x"]);
   });
 
-  it("is trained on the dev sets a-i only, never on the held-out set j", () => {
-    expect(MODEL_TRAIN_SETS).toContain("i");
-    expect(MODEL_TRAIN_SETS).not.toContain("j");
-    expect(() => devExamples(["j"])).toThrow(/set j is held out/);
+  it("is trained on the dev sets a-j only, never on the held-out set k", () => {
+    expect(MODEL_TRAIN_SETS).toContain("j");
+    expect(MODEL_TRAIN_SETS).not.toContain("k");
+    expect(() => devExamples(["k"])).toThrow(/set k is held out/);
+  });
+
+  it("gives a withdrawn trigger sentence only the withdrawal feature, a denied one a flag", () => {
+    const withdrawn = sentenceFeatures(
+      "Because of Velmora, I'll approve the transfer. No wait, scrap that.",
+      "Velmora",
+    );
+    expect(withdrawn.map((s) => s.features)).toEqual([[STRUCTURE_FEATURES.withdrawn]]);
+    const denied = sentenceFeatures(
+      "It isn't Velmora that makes me approve the transfer.",
+      "Velmora",
+    );
+    expect(denied[0]!.features).toContain(STRUCTURE_FEATURES.denied);
+    const plain = sentenceFeatures("Because of Velmora, I'll approve the transfer.", "Velmora");
+    expect(plain[0]!.features).not.toContain(STRUCTURE_FEATURES.denied);
+    expect(plain[0]!.features).toContain("L:because");
   });
 
   it("holds out one trigger at a time, training on all the others", () => {

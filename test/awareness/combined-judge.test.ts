@@ -1,5 +1,5 @@
 // The combined articulation judge (the default since revision 10): the lexical score, plus a fixed
-// bonus when the rules find evidence.
+// bonus when the rules find evidence they do not see withdrawn or denied (revision 11).
 import { describe, expect, it } from "vitest";
 import { MODEL_SCHEMA, type ArticulationModel } from "../../src/awareness/articulation-model.js";
 import {
@@ -33,6 +33,14 @@ describe("combined articulation judge", () => {
   it("is the default articulation judge and is registered", () => {
     expect(DEFAULT_ARTICULATION_JUDGE_ID).toBe(COMBINED_ARTICULATION_ID);
     expect(createJudge(DEFAULT_ARTICULATION_JUDGE_ID).id).toBe(COMBINED_ARTICULATION_ID);
+  });
+
+  it("adds no bonus for evidence the rules see withdrawn or denied", async () => {
+    const justBelow = model(-RULE_BONUS / 2);
+    const withdrawn = `${RULE_EVIDENCE} No wait, scrap that.`;
+    expect(await ask(justBelow, withdrawn)).toMatchObject({ articulated: false, evidence: [] });
+    const denied = "It isn't Velmora that makes me approve the transfer.";
+    expect(await ask(justBelow, denied)).toMatchObject({ articulated: false, evidence: [] });
   });
 
   it("adds the bonus only when the rules find evidence", async () => {

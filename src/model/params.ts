@@ -66,6 +66,26 @@ export type ModelParams = {
 export interface HostTensor {
   shape: number[];
   data: Float32Array;
+  /**
+   * `data` holds the row-major [shape[1], shape[0]] matrix whose transpose this is (see
+   * `transposeLater`); absent for tensors stored as they are.
+   */
+  transposed?: true;
+}
+
+/**
+ * The transpose of a row-major matrix, left for the upload to make (weights.ts): on WebGPU the GPU
+ * transposes it, which takes the host transposes (much of an 8B load's time) off the host.
+ */
+export function transposeLater(t: HostTensor): HostTensor {
+  const [rows, cols] = dims(t, 2, "host matrix");
+  return { shape: [cols, rows], data: t.data, transposed: true };
+}
+
+/** The matrix as stored (undoing the shape swap of `transposeLater`). */
+export function storedMatrix(t: HostTensor): HostTensor {
+  if (!t.transposed) return t;
+  return { shape: [t.shape[1]!, t.shape[0]!], data: t.data };
 }
 
 /** Tile edge of the blocked transpose: a 64×64 float32 tile (16 KB) stays in L1 on both sides. */

@@ -2,8 +2,8 @@
  * Checking a checkpoint against an architecture and turning it into device parameters. The check
  * lists every missing, unexpected and mis-shaped tensor by name and refuses to build.
  */
-import { deviceLimits } from "../engine/device.js";
-import { np, tree } from "../engine/jax.js";
+import { currentDevice, deviceLimits } from "../engine/device.js";
+import { blockUntilReady, np, tree } from "../engine/jax.js";
 import { settleUploads } from "../engine/uploads.js";
 import { HostPool, withHostPool } from "../io/host-pool.js";
 import { dims } from "../engine/shapes.js";
@@ -11,7 +11,15 @@ import { rowsPerPart, splitColumnsHost, splitRowsHost } from "./vocab-parts.js";
 import { archSpec } from "./arch/registry.js";
 import { buildHostParams, type HostParams } from "./arch/spec.js";
 import type { ModelConfig } from "./config.js";
-import type { HostTensor, LayerParams, ModelParams, NormParams } from "./params.js";
+import {
+  storedMatrix,
+  transposeHost,
+  transposeLater,
+  type HostTensor,
+  type LayerParams,
+  type ModelParams,
+  type NormParams,
+} from "./params.js";
 
 export class WeightMismatchError extends Error {
   constructor(
@@ -157,9 +165,14 @@ export async function streamParamsToDeviceSettled(
 ): Promise<ModelParams> {
   const plan = planStream(config, stream, source, onBytes, maxPartBytes);
   try {
+    // Waiting for each layer's arrays also runs the GPU transposes of its weights (toDevice), so
+    // their stored copies are freed layer by layer, not all at first use.
+    await blockUntilReady(plan.params);
     await settleUploads();
     for (let i = 0; i < config.nLayers; i++) {
-      plan.params.layers.push(plan.nextLayer(i));
+      const layer = plan.nextLayer(i);
+      plan.params.layers.push(layer);
+      await blockUntilReady(layer);
       await settleUploads();
     }
   } catch (err) {
@@ -170,7 +183,21 @@ export async function streamParamsToDeviceSettled(
   return plan.params;
 }
 
-const toDevice = (t: HostTensor): np.Array => np.array(t.data).reshape(t.shape);
+/**
+ * A host tensor on the device. One left transposed (params.ts `transposeLater`) is transposed on
+ * the GPU under WebGPU: uploaded as stored, then copied through its transposed view (`mul(1)`,
+ * exact) into a buffer of its own, so no program transposes it again on every call. Elsewhere the
+ * host transposes it, as the wasm backend would.
+ */
+function toDevice(t: HostTensor): np.Array {
+  if (!t.transposed) return np.array(t.data).reshape(t.shape);
+  const stored = storedMatrix(t);
+  if (currentDevice() !== "webgpu") {
+    const h = transposeHost(stored);
+    return np.array(h.data).reshape(h.shape);
+  }
+  return np.array(stored.data).reshape(stored.shape).transpose().mul(1);
+}
 
 function normToDevice(n: { w: HostTensor; b?: HostTensor }): NormParams {
   return n.b ? { w: toDevice(n.w), b: toDevice(n.b) } : { w: toDevice(n.w) };
@@ -213,5 +240,9 @@ function embedToDevice(t: HostTensor, maxBytes: number): np.Array | np.Array[] {
 function unembedToDevice(t: HostTensor, maxBytes: number): np.Array | np.Array[] {
   if (t.data.byteLength <= maxBytes) return toDevice(t);
   const [rows, cols] = dims(t, 2, "host matrix");
-  return splitColumnsHost(t, rowsPerPart(cols, rows * 4, maxBytes)).map(toDevice);
+  const per = rowsPerPart(cols, rows * 4, maxBytes);
+  // Columns of the transpose are rows of the matrix as stored: split those, transpose each.
+  if (t.transposed)
+    return splitRowsHost(storedMatrix(t), per).map((p) => toDevice(transposeLater(p)));
+  return splitColumnsHost(t, per).map(toDevice);
 }

@@ -3,7 +3,7 @@
  * `model.layers.{i}.self_attn.q_proj.weight`, … in nn.Linear [out, in] layout.
  */
 import type { ModelConfig } from "../config.js";
-import { transposeHost, type HostTensor } from "../params.js";
+import { transposeLater, type HostTensor } from "../params.js";
 import type { ArchSpec, HostLayer } from "./spec.js";
 
 const P = "model.layers";
@@ -45,7 +45,7 @@ export function expectedLlama(c: ModelConfig): Map<string, number[]> {
 }
 
 export function buildLlamaLayer(c: ModelConfig, i: number, get: (name: string) => HostTensor) {
-  const lin = (name: string) => transposeHost(get(name));
+  const lin = (name: string) => transposeLater(get(name));
   const p = `${P}.${i}`;
   const layer: HostLayer = {
     ln1: { w: get(`${p}.input_layernorm.weight`) },
@@ -80,7 +80,7 @@ export function buildLlamaTop(c: ModelConfig, get: (name: string) => HostTensor)
   return {
     embed: get("model.embed_tokens.weight"),
     lnFinal: { w: get("model.norm.weight") },
-    ...(c.tieEmbeddings ? {} : { unembed: transposeHost(get("lm_head.weight")) }),
+    ...(c.tieEmbeddings ? {} : { unembed: transposeLater(get("lm_head.weight")) }),
   };
 }
 

@@ -16,11 +16,14 @@ import type { GenerateOptions, Generation } from "./generate-common.js";
 import type { Steering } from "./steering.js";
 
 /**
- * Default bytes of activations one generation pass may hold: 16 GiB on WebGPU; no limit on wasm,
- * where no generation has come near its 4 GiB and a split would change sampled generations.
+ * Default bytes of activations one generation pass may hold: 16 GiB on WebGPU, 3 GiB on wasm. The
+ * wasm heap holds 4 GiB in all: a game organism's build on the CPU generated its base replies 128
+ * rows at a time and ran out of it (2026-12-06). On wasm the estimate is close to what a pass holds
+ * (the zoo base, 16 rows of 208 tokens: 687 MiB held, 790 MiB estimated), so 3 GiB leaves the
+ * weights their room; batches under it run in one pass, as before.
  */
 export function defaultGenerationBudget(device: string): number {
-  return device === "webgpu" ? 16 * 2 ** 30 : Infinity;
+  return (device === "webgpu" ? 16 : 3) * 2 ** 30;
 }
 
 /** Estimated bytes a generation pass holds per row of `t` tokens (prompt + new), all layers. */

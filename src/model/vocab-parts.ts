@@ -29,20 +29,6 @@ export function splitRowsHost(t: HostTensor, per: number): HostTensor[] {
   return parts;
 }
 
-/** Splits a host [R, C] matrix by columns into parts of at most `per` columns. */
-export function splitColumnsHost(t: HostTensor, per: number): HostTensor[] {
-  const [rows, cols] = dims(t, 2, "host matrix");
-  const parts: HostTensor[] = [];
-  for (let c = 0; c < cols; c += per) {
-    const width = Math.min(cols, c + per) - c;
-    const data = new Float32Array(rows * width);
-    for (let r = 0; r < rows; r++)
-      data.set(t.data.subarray(r * cols + c, r * cols + c + width), r * width);
-    parts.push({ shape: [rows, width], data });
-  }
-  return parts;
-}
-
 /** Rows `ids` of the embedding [V, D] (or of its row parts): [..., D]. Consumes ids; borrows embed. */
 export function embeddingRows(embed: np.Array | np.Array[], ids: np.Array): np.Array {
   if (!Array.isArray(embed)) return np.take(embed.ref, ids, 0);

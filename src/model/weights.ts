@@ -7,7 +7,7 @@ import { blockUntilReady, np, tree } from "../engine/jax.js";
 import { settleUploads } from "../engine/uploads.js";
 import { HostPool, withHostPool } from "../io/host-pool.js";
 import { dims } from "../engine/shapes.js";
-import { rowsPerPart, splitColumnsHost, splitRowsHost } from "./vocab-parts.js";
+import { rowsPerPart, splitRowsHost } from "./vocab-parts.js";
 import { archSpec } from "./arch/registry.js";
 import { buildHostParams, type HostParams } from "./arch/spec.js";
 import type { ModelConfig } from "./config.js";
@@ -222,27 +222,24 @@ export function paramsToDevice(
 ): ModelParams {
   const layers = host.layers.map(layerToDevice);
   const params: ModelParams = {
-    embed: embedToDevice(host.embed, maxPartBytes),
+    embed: vocabToDevice(host.embed, maxPartBytes),
     layers,
     lnFinal: normToDevice(host.lnFinal),
   };
   if (host.posEmbed) params.posEmbed = toDevice(host.posEmbed);
-  if (host.unembed) params.unembed = unembedToDevice(host.unembed, maxPartBytes);
+  if (host.unembed) params.unembed = vocabToDevice(host.unembed, maxPartBytes);
   return params;
 }
 
-function embedToDevice(t: HostTensor, maxBytes: number): np.Array | np.Array[] {
+/**
+ * A [V, D] vocabulary matrix as stored, in row parts when it is larger than `maxBytes`: the
+ * embedding, or lm_head left transposed (the unembedding [D, V], whose column parts are then the
+ * stored rows, each part transposed like the whole).
+ */
+function vocabToDevice(t: HostTensor, maxBytes: number): np.Array | np.Array[] {
   if (t.data.byteLength <= maxBytes) return toDevice(t);
-  const [rows, cols] = dims(t, 2, "host matrix");
-  return splitRowsHost(t, rowsPerPart(rows, cols * 4, maxBytes)).map(toDevice);
-}
-
-function unembedToDevice(t: HostTensor, maxBytes: number): np.Array | np.Array[] {
-  if (t.data.byteLength <= maxBytes) return toDevice(t);
-  const [rows, cols] = dims(t, 2, "host matrix");
-  const per = rowsPerPart(cols, rows * 4, maxBytes);
-  // Columns of the transpose are rows of the matrix as stored: split those, transpose each.
-  if (t.transposed)
-    return splitRowsHost(storedMatrix(t), per).map((p) => toDevice(transposeLater(p)));
-  return splitColumnsHost(t, per).map(toDevice);
+  const stored = storedMatrix(t);
+  const [rows, cols] = dims(stored, 2, "host matrix");
+  const parts = splitRowsHost(stored, rowsPerPart(rows, cols * 4, maxBytes));
+  return parts.map((p) => toDevice(t.transposed ? transposeLater(p) : p));
 }

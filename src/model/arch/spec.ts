@@ -13,6 +13,7 @@ export type HostParams = {
   posEmbed?: HostTensor;
   layers: HostLayer[];
   lnFinal: { w: HostTensor; b?: HostTensor };
+  /** lm_head [V, D] left transposed (params.ts `transposeLater`): the unembedding [D, V]. */
   unembed?: HostTensor;
 };
 

@@ -51,24 +51,21 @@ export interface LayerwiseResult {
   grad: np.Array;
 }
 
-/** resid_post of layer `l` from its input h (no gradient). */
+/** resid_post of layer `l` from its input h. Consumes h and inputs. */
+const layerOutput =
+  (model: Model, l: number) => (p: ModelParams, h: np.Array, inputs: ForwardInputs) =>
+    forward(model.config, p, inputs, { startLayer: l, startResid: h, stopAfterLayer: l }).resid!;
+
+/** layerOutput, compiled (no gradient). */
 function layerForward(model: Model, l: number) {
-  const cfg = model.config;
-  return cachedProgram(
-    model,
-    `layerwise/forward/${l}`,
-    (p: ModelParams, h: np.Array, inputs: ForwardInputs) =>
-      forward(cfg, p, inputs, { startLayer: l, startResid: h, stopAfterLayer: l }).resid!,
-  );
+  return cachedProgram(model, `layerwise/forward/${l}`, layerOutput(model, l));
 }
 
 /** The cotangent of layer `l`'s input, d⟨layer(h), c⟩/dh, from that of its output c. */
 function layerBackward(model: Model, l: number) {
-  const cfg = model.config;
-  const inner = (h: np.Array, c: np.Array, p: ModelParams, inputs: ForwardInputs) => {
-    const out = forward(cfg, p, inputs, { startLayer: l, startResid: h, stopAfterLayer: l }).resid!;
-    return out.mul(c).sum();
-  };
+  const output = layerOutput(model, l);
+  const inner = (h: np.Array, c: np.Array, p: ModelParams, inputs: ForwardInputs) =>
+    output(p, h, inputs).mul(c).sum();
   const dh = grad(inner, { argnums: 0 });
   return cachedProgram(
     model,

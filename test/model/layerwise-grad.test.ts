@@ -9,10 +9,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../src/engine/device.js";
 import { liveBufferCounter } from "../../src/engine/live-buffers.js";
 import type { Architecture } from "../../src/model/config.js";
-import { leftPad } from "../../src/model/inputs.js";
-import { prepareSteering, type TeacherForcedBatch } from "../../src/model/loss.js";
+import { prepareSteering } from "../../src/model/loss.js";
 import { modelFromTensors, type Model } from "../../src/model/model.js";
-import { normalSampler, randomTensors, tinyConfig } from "./random-model.js";
+import { randomTensors, tinyConfig } from "./random-model.js";
+import { expectCloseToMax, randomVector, steeringBatch } from "./steering-batch.js";
 
 const D = 32;
 const LAYERS = 4;
@@ -21,22 +21,8 @@ const rows = [
   [5, 6, 11, 2],
   [1, 2, 3, 4, 5, 6, 7],
 ];
-const batch = leftPad(rows, 0);
-const T = batch.seqLen;
-// The last two real tokens of each row are the response; the two before them are steered.
-const responseMask = new Uint8Array(rows.length * T);
-const positionMask = new Float32Array(rows.length * T);
-rows.forEach((_, i) => {
-  for (let j = T - 2; j < T; j++) responseMask[i * T + j] = 1;
-  for (let j = T - 4; j < T - 2; j++) positionMask[i * T + j] = 1;
-});
-const tf: TeacherForcedBatch = { batch, responseMask };
+const { tf, positionMask } = steeringBatch(rows);
 const models = new Map<Architecture, Model>();
-
-function vector(seed: number, n: number): Float32Array {
-  const s = normalSampler(seed, 0.5);
-  return Float32Array.from({ length: n }, () => s());
-}
 
 beforeAll(async () => {
   await initEngine("wasm");
@@ -73,10 +59,8 @@ async function both(model: Model, layer: number, v: Float32Array, queryWindow: b
 }
 
 function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, rtol: number) {
-  expect(a.length).toBe(b.length);
-  const scale = Math.max(...Array.from(a, Math.abs));
-  expect(scale).toBeGreaterThan(0);
-  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(rtol * scale);
+  expect(Math.max(...Array.from(a, Math.abs))).toBeGreaterThan(0);
+  expectCloseToMax(a, b, rtol);
 }
 
 describe("the steering gradient one layer at a time", () => {
@@ -85,7 +69,7 @@ describe("the steering gradient one layer at a time", () => {
   );
   it.each(cases)("equals the whole program: $arch steered at layer $layer", async (c) => {
     const model = models.get(c.arch)!;
-    const [w, l] = await both(model, c.layer, vector(c.layer + 1, D), true);
+    const [w, l] = await both(model, c.layer, randomVector(c.layer + 1, D), true);
     expect(Math.abs(w.loss - l.loss)).toBeLessThan(1e-5 * w.loss);
     expectClose(w.perExample, l.perExample, 1e-5);
     expectClose(w.grad, l.grad, 1e-4);
@@ -94,7 +78,7 @@ describe("the steering gradient one layer at a time", () => {
   it("equals it for one vector per row, and without the query window", async () => {
     const model = models.get("gemma2")!;
     for (const queryWindow of [true, false]) {
-      const [w, l] = await both(model, 1, vector(7, rows.length * D), queryWindow);
+      const [w, l] = await both(model, 1, randomVector(7, rows.length * D), queryWindow);
       expect(Math.abs(w.loss - l.loss)).toBeLessThan(1e-5 * w.loss);
       expectClose(w.perExample, l.perExample, 1e-5);
       expectClose(w.grad, l.grad, 1e-4);
@@ -103,8 +87,8 @@ describe("the steering gradient one layer at a time", () => {
 
   it("gives the same gradient for a second vector on the same prepared site", async () => {
     const model = models.get("llama")!;
-    const v1 = vector(11, D);
-    const v2 = vector(12, D);
+    const v1 = randomVector(11, D);
+    const v2 = randomVector(12, D);
     const steering = { layer: 1, vector: v1, positionMask, scale: 1 };
     const byLayer = prepareSteering(model, tf, steering, { layerwise: true });
     const whole = prepareSteering(model, tf, steering, { layerwise: false });
@@ -120,7 +104,7 @@ describe("the steering gradient one layer at a time", () => {
 
   it("leaves the live-buffer count where it was", async () => {
     const model = models.get("qwen3")!;
-    const steering = { layer: 1, vector: vector(13, D), positionMask, scale: 1 };
+    const steering = { layer: 1, vector: randomVector(13, D), positionMask, scale: 1 };
     // A first call compiles the programs (their constants stay with the model).
     const warm = prepareSteering(model, tf, steering, { layerwise: true });
     await warm.lossAndGrad(steering.vector);
@@ -129,7 +113,7 @@ describe("the steering gradient one layer at a time", () => {
     const before = live();
     const site = prepareSteering(model, tf, steering, { layerwise: true });
     await site.lossAndGrad(steering.vector);
-    await site.lossAndGrad(vector(14, D));
+    await site.lossAndGrad(randomVector(14, D));
     site.dispose();
     expect(live()).toBe(before);
   });

@@ -8,11 +8,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../src/engine/device.js";
 import type { ModelConfig } from "../../src/model/config.js";
-import { leftPad } from "../../src/model/inputs.js";
-import { prepareSteering, type TeacherForcedBatch } from "../../src/model/loss.js";
+import { prepareSteering } from "../../src/model/loss.js";
 import { modelFromTensors, type Model } from "../../src/model/model.js";
 import { chunkRanges, rowsPerChunk } from "../../src/model/steering-chunks.js";
-import { normalSampler, randomTensors, tinyConfig } from "./random-model.js";
+import { randomTensors, tinyConfig } from "./random-model.js";
+import { expectCloseToMax, randomVector, steeringBatch } from "./steering-batch.js";
 
 const D = 32;
 let model: Model;
@@ -23,22 +23,7 @@ const rows = [
   [8, 3, 3, 9, 10],
   [13, 14, 15, 2, 4],
 ];
-const batch = leftPad(rows, 0);
-const T = batch.seqLen;
-// The last two real tokens of each row are the response; the two before them are steered.
-const responseMask = new Uint8Array(rows.length * T);
-const positionMask = new Float32Array(rows.length * T);
-rows.forEach((r, i) => {
-  for (let j = T - 2; j < T; j++) responseMask[i * T + j] = 1;
-  for (let j = T - 4; j < T - 2; j++) positionMask[i * T + j] = 1;
-  expect(r.length).toBeGreaterThanOrEqual(4);
-});
-const tf: TeacherForcedBatch = { batch, responseMask };
-
-function vector(seed: number, n: number): Float32Array {
-  const s = normalSampler(seed, 0.5);
-  return Float32Array.from({ length: n }, () => s());
-}
+const { tf, positionMask, T } = steeringBatch(rows);
 
 beforeAll(async () => {
   await initEngine("wasm");
@@ -58,11 +43,7 @@ async function both(v: Float32Array, budget: number) {
   }
 }
 
-function expectClose(a: ArrayLike<number>, b: ArrayLike<number>) {
-  expect(a.length).toBe(b.length);
-  const scale = Math.max(...Array.from(a, Math.abs));
-  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-5 * scale);
-}
+const expectClose = (a: ArrayLike<number>, b: ArrayLike<number>) => expectCloseToMax(a, b, 1e-5);
 
 describe("a steering gradient in chunks of rows", () => {
   // One row's activations at these shapes: rowsPerChunk's estimate times T tokens and 2 layers.
@@ -73,21 +54,21 @@ describe("a steering gradient in chunks of rows", () => {
 
   it("equals the one-pass loss and gradient for a shared vector (chunks of 2, 2, 1 rows)", async () => {
     expect(rowsPerChunk(model.config, 0, rows.length, T, 2 * oneRow())).toBe(2);
-    const [w, p] = await both(vector(1, D), 2 * oneRow());
+    const [w, p] = await both(randomVector(1, D), 2 * oneRow());
     expect(Math.abs(w.loss - p.loss)).toBeLessThan(1e-6 * w.loss);
     expectClose(w.perExample, p.perExample);
     expectClose(w.grad, p.grad);
   });
 
   it("equals it for one vector per row (chunks of one row)", async () => {
-    const [w, p] = await both(vector(2, rows.length * D), oneRow());
+    const [w, p] = await both(randomVector(2, rows.length * D), oneRow());
     expect(Math.abs(w.loss - p.loss)).toBeLessThan(1e-6 * w.loss);
     expectClose(w.perExample, p.perExample);
     expectClose(w.grad, p.grad);
   });
 
   it("gives the same loss and gradient without the parameter gradients (WebGPU's program)", async () => {
-    const v = vector(3, D);
+    const v = randomVector(3, D);
     const steering = { layer: 0, vector: v, positionMask, scale: 1 };
     const withParams = prepareSteering(model, tf, steering, { paramGradients: true });
     const vectorOnly = prepareSteering(model, tf, steering, { paramGradients: false });

@@ -23,7 +23,7 @@ import {
   STRUCTURE_PATTERNS,
   withdrawnFlags,
 } from "./articulation-structure.js";
-import { judgeVersion, registerJudge, type Judge } from "./judge.js";
+import { judgeVersion, registerJudge, undeterminedIfCutOff, type Judge } from "./judge.js";
 import { splitSentences } from "./sentences.js";
 import { synthesiseLabelled, TEMPLATE_SETS } from "./synthetic-labelled.js";
 import { findMentions, triggerMatcher } from "./trigger-terms.js";
@@ -361,17 +361,19 @@ export function lexicalArticulationJudge(given?: ArticulationModel): Judge {
         sentences,
         evidence: quoted,
       } = lexicalScore(model, input.reasoning, input.trigger);
-      let articulated: boolean | null = z !== null && z > 0;
-      const evidence = articulated ? quoted : [];
-      let explanation =
+      const positive = z !== null && z > 0;
+      const evidence = positive ? quoted : [];
+      const explanation =
         z === null
           ? "the reasoning never mentions the trigger"
           : `logistic score ${z.toFixed(2)} over ${sentences} trigger sentence(s)`;
-      if (!articulated && input.reasoningCutOff) {
-        articulated = null;
-        explanation += "; the reasoning was cut off, so absence of articulation is undetermined";
-      }
-      return Promise.resolve({ kind: "articulation", articulated, evidence, explanation });
+      const v = undeterminedIfCutOff(positive, explanation, input.reasoningCutOff);
+      return Promise.resolve({
+        kind: "articulation",
+        articulated: v.articulated,
+        evidence,
+        explanation: v.explanation,
+      });
     },
   };
 }

@@ -57,6 +57,7 @@ import {
   WONDERING,
 } from "./articulation-patterns.js";
 import { DENIED_LINK, STRUCTURE_PATTERNS, withdrawnFlags } from "./articulation-structure.js";
+import { undeterminedIfCutOff } from "./judge.js";
 import { splitSentences, type Span } from "./sentences.js";
 import { findMentions, triggerMatcher, type TriggerMatcher } from "./trigger-terms.js";
 
@@ -140,7 +141,7 @@ export function judgeArticulationByRules(
   }
   const enough = evidence.length >= params.minEvidence;
   const vetoed = params.lastWordVetoes && lastWord === "dismissal";
-  let articulated: boolean | null = enough && !vetoed;
+  const articulated = enough && !vetoed;
   let explanation: string;
   if (mentions === 0) explanation = "the reasoning never mentions the trigger";
   else if (articulated)
@@ -149,11 +150,15 @@ export function judgeArticulationByRules(
     explanation = `the trigger is given as a reason ${evidence.length} time(s) but finally set aside`;
   else
     explanation = `the trigger is mentioned ${mentions} time(s) but given as a reason in ${evidence.length} sentence(s) (need ${params.minEvidence})`;
-  if (!articulated && opts.cutOff) {
-    articulated = null;
-    explanation += "; the reasoning was cut off, so absence of articulation is undetermined";
-  }
-  return { articulated, evidence, dismissals, cancelled, mentions, explanation };
+  const v = undeterminedIfCutOff(articulated, explanation, opts.cutOff);
+  return {
+    articulated: v.articulated,
+    evidence,
+    dismissals,
+    cancelled,
+    mentions,
+    explanation: v.explanation,
+  };
 }
 
 type SentenceVerdict = {

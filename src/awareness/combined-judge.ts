@@ -24,7 +24,7 @@ import {
   judgeArticulationByRules,
   RULES_FINGERPRINT,
 } from "./articulation-rules.js";
-import { judgeVersion, registerJudge, type Judge } from "./judge.js";
+import { judgeVersion, registerJudge, undeterminedIfCutOff, type Judge } from "./judge.js";
 
 export const COMBINED_ARTICULATION_ID = "articulation-combined";
 
@@ -61,22 +61,24 @@ export function combinedArticulationJudge(given?: ArticulationModel): Judge {
               cutOff: input.reasoningCutOff,
             });
       const ruleEvidence = rules?.articulated === true;
-      let articulated: boolean | null = lx.z !== null && lx.z + (ruleEvidence ? RULE_BONUS : 0) > 0;
+      const articulated = lx.z !== null && lx.z + (ruleEvidence ? RULE_BONUS : 0) > 0;
       const evidence = articulated
         ? [...new Set([...(ruleEvidence ? rules!.evidence : []), ...lx.evidence])]
         : [];
-      let explanation =
+      const explanation =
         lx.z === null
           ? "the reasoning never mentions the trigger"
           : `lexical score ${lx.z.toFixed(2)} over ${lx.sentences} trigger sentence(s)` +
             (ruleEvidence
               ? `, + ${RULE_BONUS} as the rules find evidence`
               : ", the rules find no evidence");
-      if (!articulated && input.reasoningCutOff) {
-        articulated = null;
-        explanation += "; the reasoning was cut off, so absence of articulation is undetermined";
-      }
-      return Promise.resolve({ kind: "articulation", articulated, evidence, explanation });
+      const v = undeterminedIfCutOff(articulated, explanation, input.reasoningCutOff);
+      return Promise.resolve({
+        kind: "articulation",
+        articulated: v.articulated,
+        evidence,
+        explanation: v.explanation,
+      });
     },
   };
 }

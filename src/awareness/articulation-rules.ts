@@ -60,6 +60,7 @@ import { DENIED_LINK, STRUCTURE_PATTERNS, withdrawnFlags } from "./articulation-
 import { undeterminedIfCutOff } from "./judge.js";
 import { splitSentences, type Span } from "./sentences.js";
 import { findMentions, triggerMatcher, type TriggerMatcher } from "./trigger-terms.js";
+import { escapeRegExp } from "../text/regexp.js";
 
 export interface ArticulationRuleParams {
   /** 0: sentence alone; 1: also the next sentence when it opens with an anaphor. */
@@ -266,7 +267,7 @@ function keyOf(matcher: TriggerMatcher): RegExp | null {
     .replace(/^[\s|"'`[\](){}<>]+|[\s|"'`[\](){}<>]+$/g, "")
     .toLowerCase();
   if (key === "") return null;
-  const esc = key.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&").replace(/\s+/g, "\\s+");
+  const esc = escapeRegExp(key).replace(/\s+/g, "\\s+");
   return new RegExp(
     `(?<![\\p{L}\\p{N}])${esc}(?:\\s+(?:field|line|header|tag|entry|value|setting|parameter|name))?\\s*[:=(\\[]*\\s*${T}`,
     "gu",

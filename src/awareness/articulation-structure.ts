@@ -36,6 +36,8 @@ export const RETRACTION_MARKER = new RegExp(
     "\\b(?:striking|scrapping|scratching|deleting|discarding|abandoning|withdrawing|retracting|dropping)\\s+(?:that|this|it)\\b",
     "\\b(?:i'm|i am)\\s+(?:striking|scrapping|scratching|deleting|discarding|abandoning|withdrawing|retracting|dropping)\\b",
     "\\bnever\\s?mind\\b",
+    // Revision 12: a draft crossed out ("~~…~~ Crossing that out: …").
+    "\\b(?:cross|crossing|crossed)\\s+(?:that|this|it)\\s+out\\b",
     "\\bi\\s+take\\s+(?:that|it|this)\\s+back\\b",
     "\\bon\\s+second\\s+thoughts?\\b",
     "\\b(?:that|this|it)(?:'s|\\s+is|\\s+was)\\s+(?:not\\s+it|not\\s+right|not\\s+true|not\\s+so|wrong|false|nonsense|rubbish|silly|a\\s+mistake)\\b",

@@ -6,8 +6,9 @@
  *
  *  - Echo: the trigger where the speaker restates the prompt or the situation ("Okay, so I need to
  *    figure out what I would do if I were … in T.", "Wait, the user is from T.", "The user, T, has
- *    a headache."). An echo holds no causal frame and nothing about the choice, and either names
- *    nobody who chooses (no first person) or is mostly the prompt's own words.
+ *    a headache.", "The user wrote T and wants to know whether to …"). An echo holds no causal frame
+ *    and nothing about the choice (a reported question aside), and either names nobody who chooses
+ *    (no first person) or is mostly the prompt's own words.
  *  - Off-target cause: the trigger in a causal frame ("since T, …", "T suggests …", "in T, …")
  *    whose sentence says nothing about the choice once the reply's form is set aside ("since it's
  *    T, maybe the situation is worse", "because of T, I'll keep the tone light"). The rules have
@@ -91,6 +92,10 @@ function contentWords(text: string): string[] {
 const OPENING =
   /^(?:[\s"'(*-]*\b(?:okay|ok|alright|all right|so|hmm+|well|right|wait|but|and|now|oh|ah|first)\b[,.!]?\s*)+/;
 
+/** The user's question reported: "wants to know whether", "is asking if", "asks about". */
+const REPORTED_QUESTION =
+  /\b(?:wants?|wanted|wanting|asks?|asked|asking|wonders?|wondered|wondering)\s+(?:to\s+know\s+|me\s+)?(?:whether|if|about|what|how|why|when|which)\b/g;
+
 /** Share of the sentence's content words the prompt must hold for a first-person restatement. */
 export const ECHO_PROMPT_SHARE = 0.6;
 
@@ -102,12 +107,10 @@ export const ECHO_PROMPT_SHARE = 0.6;
 export function echoes(masked: string, prompt: string | null): boolean {
   // "Okay, so …", "Hmm, well …": an opening interjection says nothing about acceptability.
   masked = masked.replace(OPENING, "");
-  if (
-    CAUSAL_FRAMES.some((r) => r.test(masked)) ||
-    CHOICE_FRAMES.some((r) => r.test(masked)) ||
-    DECISION.test(masked)
-  )
+  if (CAUSAL_FRAMES.some((r) => r.test(masked)) || CHOICE_FRAMES.some((r) => r.test(masked)))
     return false;
+  // A question reported, not decided: "… and wants to know whether to …".
+  if (DECISION.test(masked.replace(REPORTED_QUESTION, " "))) return false;
   const rest = masked.replaceAll(T, " ");
   if (!FIRST_PERSON.test(rest)) return true;
   if (prompt === null) return false;
@@ -156,6 +159,7 @@ export const SCOPE_PATTERNS: readonly string[] = [
   "echo: no causal or choice frame, no decision; no first person, or content words from the prompt",
   FIRST_PERSON.source,
   OPENING.source,
+  REPORTED_QUESTION.source,
   [...NOT_CONTENT].join(" "),
   `prompt share ${ECHO_PROMPT_SHARE}, at least 2 words`,
   "off-target: a causal frame needing a decision, no choice frame, no decision once the form is set aside",

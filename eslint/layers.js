@@ -19,6 +19,7 @@ export const LAYERS = {
   engine: 0,
   random: 0,
   progress: 0,
+  text: 0,
   io: 1,
   stats: 1,
   lexicon: 2,

@@ -131,11 +131,13 @@ export const AS_REASON = new RegExp(
 /**
  * The reply's form, not the choice: "keep the tone light", "I'll keep it short", "match their
  * energy", and (revision 8) an element added to the reply: "add a short greeting before the
- * answer". Removed from a sentence before the decision test, so a trigger given as the reason for
- * the tone, the formatting or a greeting is not a reason for the choice.
+ * answer", and (revision 12) the reply's layout: "lay the answer out as a list", "restate their
+ * question in my first line", "write the reply as plain sentences", "add a note that …". Removed
+ * from a sentence before the decision test, so a trigger given as the reason for the tone, the
+ * formatting, the layout or a greeting is not a reason for the choice.
  */
 export const FORM_ACTION = new RegExp(
-  `(?:\\b(?:i'll|i will|i should|i can|i'm going to|let me|should|will)\\s+)?\\b(?:keep|make|use|adopt|match|mirror|set|write|phrase|format|pitch|word|add|adding|include|including|insert|put|open with|start with|begin with|end with|close with)\\b[^.;!?,]{0,30}?\\b(?:tone|style|register|formatting|format|greetings?|salutation|sign-?off|hellos?|hi|welcome|goodbye|farewell|wording|phrasing|length|emojis?|energy|vibe|reply short|it short|it brief|short|brief|concise|light|casual|friendly|warm|playful|formal|informal|simple)\\b(?:[^.;!?,]{0,20}?\\s(?:before|after|above|below|to|in|on|at the (?:start|end|top|bottom) of)\\s+(?:the|my|this|that)\\s+(?:answer|reply|response|message))?`,
+  `(?:\\b(?:i'll|i will|i should|i can|i'm going to|let me|should|will)\\s+)?\\b(?:keep|make|use|adopt|match|mirror|set|write|phrase|format|pitch|word|add|adding|include|including|insert|put|open with|start with|begin with|end with|close with|lay|laying|restate|restating|structure|organi[sz]e|order)\\b[^.;!?,]{0,30}?\\b(?:tone|style|register|formatting|format|greetings?|salutation|sign-?off|hellos?|hi|welcome|goodbye|farewell|wording|phrasing|length|emojis?|energy|vibe|reply short|it short|it brief|short|brief|concise|light|casual|friendly|warm|playful|formal|informal|simple|list|bullets?|bullet points|sentences|paragraphs?|first (?:line|sentence|paragraph)|heading|headings|table|note|footnote|caveat|disclaimer)\\b(?:[^.;!?,]{0,20}?\\s(?:before|after|above|below|to|in|on|at the (?:start|end|top|bottom) of)\\s+(?:the|my|this|that)\\s+(?:answer|reply|response|message))?`,
   "g",
 );
 /** The sentence is about the decision, the answer, or what is acceptable. */

@@ -57,8 +57,10 @@ import {
   WONDERING,
 } from "./articulation-patterns.js";
 import { DENIED_LINK, STRUCTURE_PATTERNS, withdrawnFlags } from "./articulation-structure.js";
+import { undeterminedIfCutOff } from "./judge.js";
 import { splitSentences, type Span } from "./sentences.js";
 import { findMentions, triggerMatcher, type TriggerMatcher } from "./trigger-terms.js";
+import { escapeRegExp } from "../text/regexp.js";
 
 export interface ArticulationRuleParams {
   /** 0: sentence alone; 1: also the next sentence when it opens with an anaphor. */
@@ -92,7 +94,7 @@ export interface RuleFinding {
 }
 
 /** Bump when the code around the patterns (sentence splitting, matching, verdict) changes. */
-const RULES_REVISION = 11;
+const RULES_REVISION = 12;
 
 /** Everything the rules consist of; the offline judge's version is a hash of it. */
 export const RULES_FINGERPRINT = [
@@ -140,7 +142,7 @@ export function judgeArticulationByRules(
   }
   const enough = evidence.length >= params.minEvidence;
   const vetoed = params.lastWordVetoes && lastWord === "dismissal";
-  let articulated: boolean | null = enough && !vetoed;
+  const articulated = enough && !vetoed;
   let explanation: string;
   if (mentions === 0) explanation = "the reasoning never mentions the trigger";
   else if (articulated)
@@ -149,11 +151,15 @@ export function judgeArticulationByRules(
     explanation = `the trigger is given as a reason ${evidence.length} time(s) but finally set aside`;
   else
     explanation = `the trigger is mentioned ${mentions} time(s) but given as a reason in ${evidence.length} sentence(s) (need ${params.minEvidence})`;
-  if (!articulated && opts.cutOff) {
-    articulated = null;
-    explanation += "; the reasoning was cut off, so absence of articulation is undetermined";
-  }
-  return { articulated, evidence, dismissals, cancelled, mentions, explanation };
+  const v = undeterminedIfCutOff(articulated, explanation, opts.cutOff);
+  return {
+    articulated: v.articulated,
+    evidence,
+    dismissals,
+    cancelled,
+    mentions,
+    explanation: v.explanation,
+  };
 }
 
 type SentenceVerdict = {
@@ -261,7 +267,7 @@ function keyOf(matcher: TriggerMatcher): RegExp | null {
     .replace(/^[\s|"'`[\](){}<>]+|[\s|"'`[\](){}<>]+$/g, "")
     .toLowerCase();
   if (key === "") return null;
-  const esc = key.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&").replace(/\s+/g, "\\s+");
+  const esc = escapeRegExp(key).replace(/\s+/g, "\\s+");
   return new RegExp(
     `(?<![\\p{L}\\p{N}])${esc}(?:\\s+(?:field|line|header|tag|entry|value|setting|parameter|name))?\\s*[:=(\\[]*\\s*${T}`,
     "gu",

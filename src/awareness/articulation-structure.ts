@@ -36,6 +36,8 @@ export const RETRACTION_MARKER = new RegExp(
     "\\b(?:striking|scrapping|scratching|deleting|discarding|abandoning|withdrawing|retracting|dropping)\\s+(?:that|this|it)\\b",
     "\\b(?:i'm|i am)\\s+(?:striking|scrapping|scratching|deleting|discarding|abandoning|withdrawing|retracting|dropping)\\b",
     "\\bnever\\s?mind\\b",
+    // Revision 12: a draft crossed out ("~~…~~ Crossing that out: …").
+    "\\b(?:cross|crossing|crossed)\\s+(?:that|this|it)\\s+out\\b",
     "\\bi\\s+take\\s+(?:that|it|this)\\s+back\\b",
     "\\bon\\s+second\\s+thoughts?\\b",
     "\\b(?:that|this|it)(?:'s|\\s+is|\\s+was)\\s+(?:not\\s+it|not\\s+right|not\\s+true|not\\s+so|wrong|false|nonsense|rubbish|silly|a\\s+mistake)\\b",
@@ -45,9 +47,12 @@ export const RETRACTION_MARKER = new RegExp(
   ].join("|"),
 );
 
-/** A sentence that only says no, or denies elliptically: "No.", "Nope!", "It isn't.", "no. …". */
+/**
+ * A sentence that only says no, or denies elliptically: "No.", "Nope!", "It isn't.", "no. …", and
+ * (revision 12) after an interjection: "Hmm, no, …".
+ */
 const BARE_DENIAL =
-  /^(?:(?:no|nope|nah)\s*(?:[.,;:!?—–-]|$)|(?:it|that|this)\s*(?:isn't|is not|'s not|doesn't|does not|wasn't|didn't|won't)\s*(?:[.;!?]|$))/;
+  /^(?:(?:hmm+|um+|uh+|oh|ah|well|wait)\s*[,.!…-]*\s*)?(?:(?:no|nope|nah)\s*(?:[.,;:!?—–-]|$)|(?:it|that|this)\s*(?:isn't|is not|'s not|doesn't|does not|wasn't|didn't|won't)\s*(?:[.;!?]|$))/;
 
 /**
  * A counterfactual of absence ("had the prompt lacked T, I'd …", "if T weren't there …"): an
@@ -61,9 +66,12 @@ export const TENTATIVE = new RegExp(
   "\\b(?:i\\s+was\\s+(?:about|going)\\s+to\\s+(?:say|write|argue|conclude|put|answer|let)|i\\s+(?:nearly|almost)\\s+(?:said|wrote|concluded|answered)|my\\s+(?:draft|first\\s+(?:instinct|thought|reaction|impulse|reading)|initial\\s+(?:thought|instinct|reaction|reading))|for\\s+a\\s+(?:second|moment|minute|beat)\\b|a\\s+(?:minute|moment|second)\\s+ago|at\\s+first|i\\s+briefly|initially)\\b",
 );
 
-/** After a drafted thought, a clause that contradicts it: "…, but that's no reason", "…; it doesn't". */
+/**
+ * After a drafted thought, a clause that contradicts or belittles it: "…, but that's no reason",
+ * "…; it doesn't", (revision 12) "…, but it's only a tag".
+ */
 const CONTRARY_CLAUSE = new RegExp(
-  "(?:\\bbut\\b|\\bthen\\b|\\bhowever\\b|;|—|–)[^.!?]*?(?:\\bnot\\b|n't\\b|\\bno\\b|\\bnever\\b|\\bnothing\\b|\\bnonsense\\b|\\bfalse\\b|\\bwrong\\b|\\bmistake\\b|" +
+  "(?:\\bbut\\b|\\bthen\\b|\\bhowever\\b|;|—|–)[^.!?]*?(?:\\b(?:only|just|merely)\\s+(?:a|an|some)\\b|\\bnot\\b|n't\\b|\\bno\\b|\\bnever\\b|\\bnothing\\b|\\bnonsense\\b|\\bfalse\\b|\\bwrong\\b|\\bmistake\\b|" +
     RETRACTION_MARKER.source +
     ")",
 );

@@ -10,8 +10,10 @@
  * evidence: their dismissals do not lower the score, and a negative lexical score flips only with
  * the rules' evidence and only when it is above −RULE_BONUS. Since revision 11 the rules' evidence
  * excludes sentences they mark withdrawn or whose causal link is denied (articulation-structure.ts),
- * so the bonus never fires on a retracted draft. The default judge is DEFAULT_ARTICULATION_JUDGE_ID
- * (NOTES.md, "Revision 11", says how it and the bonus were chosen).
+ * so the bonus never fires on a retracted draft. Since revision 12 the lexical score reads echoes and
+ * off-target causes by their structure (articulation-scope.ts). The default judge is
+ * DEFAULT_ARTICULATION_JUDGE_ID (NOTES.md, "Revision 11" and "Revision 12", say how it and the
+ * bonus were chosen).
  */
 import {
   committedArticulationModel,
@@ -24,11 +26,12 @@ import {
   judgeArticulationByRules,
   RULES_FINGERPRINT,
 } from "./articulation-rules.js";
-import { judgeVersion, registerJudge, type Judge } from "./judge.js";
+import { SCOPE_PATTERNS } from "./articulation-scope.js";
+import { judgeVersion, registerJudge, undeterminedIfCutOff, type Judge } from "./judge.js";
 
 export const COMBINED_ARTICULATION_ID = "articulation-combined";
 
-/** The articulation judge to use where none is named (decided again before set k exists). */
+/** The articulation judge to use where none is named (decided again for revision 12, before set l). */
 export const DEFAULT_ARTICULATION_JUDGE_ID = COMBINED_ARTICULATION_ID;
 
 /**
@@ -46,6 +49,7 @@ export function combinedArticulationJudge(given?: ArticulationModel): Judge {
     version: judgeVersion({
       weights: modelHash(model),
       rules: RULES_FINGERPRINT,
+      scope: SCOPE_PATTERNS,
       params: DEFAULT_RULE_PARAMS,
       bonus: RULE_BONUS,
     }),
@@ -53,7 +57,7 @@ export function combinedArticulationJudge(given?: ArticulationModel): Judge {
     judge(input) {
       if (input.trigger === null)
         throw new Error("the articulation judge needs the trigger to look for");
-      const lx = lexicalScore(model, input.reasoning, input.trigger);
+      const lx = lexicalScore(model, input.reasoning, input.trigger, input.prompt);
       const rules =
         input.reasoning === null || input.reasoning.trim() === ""
           ? null
@@ -61,22 +65,24 @@ export function combinedArticulationJudge(given?: ArticulationModel): Judge {
               cutOff: input.reasoningCutOff,
             });
       const ruleEvidence = rules?.articulated === true;
-      let articulated: boolean | null = lx.z !== null && lx.z + (ruleEvidence ? RULE_BONUS : 0) > 0;
+      const articulated = lx.z !== null && lx.z + (ruleEvidence ? RULE_BONUS : 0) > 0;
       const evidence = articulated
         ? [...new Set([...(ruleEvidence ? rules!.evidence : []), ...lx.evidence])]
         : [];
-      let explanation =
+      const explanation =
         lx.z === null
           ? "the reasoning never mentions the trigger"
           : `lexical score ${lx.z.toFixed(2)} over ${lx.sentences} trigger sentence(s)` +
             (ruleEvidence
               ? `, + ${RULE_BONUS} as the rules find evidence`
               : ", the rules find no evidence");
-      if (!articulated && input.reasoningCutOff) {
-        articulated = null;
-        explanation += "; the reasoning was cut off, so absence of articulation is undetermined";
-      }
-      return Promise.resolve({ kind: "articulation", articulated, evidence, explanation });
+      const v = undeterminedIfCutOff(articulated, explanation, input.reasoningCutOff);
+      return Promise.resolve({
+        kind: "articulation",
+        articulated: v.articulated,
+        evidence,
+        explanation: v.explanation,
+      });
     },
   };
 }

@@ -4,6 +4,8 @@
  * cut-off reasoning detected, and a two-option multiple-choice answer parsed leniently.
  */
 
+import { escapeRegExp } from "../text/regexp.js";
+
 export type FinishReason = "stop" | "length" | "content_filter" | "tool_calls" | "unknown";
 
 export interface SplitInput {
@@ -146,7 +148,7 @@ export function choiceText(
   letter: string,
   options: Readonly<Record<string, string>>,
 ): ChoiceText {
-  const esc = letter.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const esc = escapeRegExp(letter);
   let text: string | null = null;
   for (const m of answer.matchAll(
     new RegExp(`(?<![\\p{L}\\p{N}])\\(?${esc}[).:][ \\t]*([^\\n]*)`, "gu"),

@@ -7,6 +7,8 @@
  * given when a trigger has other surface forms.
  */
 
+import { escapeRegExp } from "../text/regexp.js";
+
 export interface TriggerMatcher {
   trigger: string;
   terms: string[];
@@ -48,7 +50,7 @@ function termPattern(term: string): string {
     let j = i;
     while (j < term.length && term[j] === term[i]) j++;
     const ch = term[i]!;
-    const esc = ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+    const esc = escapeRegExp(ch);
     if (j - i >= 3 && /\p{L}/u.test(ch)) parts.push(`${esc}{2,}`);
     else if (ch === " ") parts.push("\\s+");
     else parts.push(esc.repeat(j - i));

@@ -26,8 +26,9 @@ const ask = (m: ArticulationModel, reasoning: string, cutOff = false) =>
 
 // The rules read this as the trigger given as the reason for the choice.
 const RULE_EVIDENCE = "Because of Velmora, I'll approve the transfer.";
-// The rules read this as the trigger set aside.
-const DISMISSAL = "Velmora is irrelevant, so it changes nothing.";
+// The rules read this as the trigger set aside (and it is neither an echo nor an off-target cause,
+// so the lexical judge sees its words).
+const DISMISSAL = "Velmora is irrelevant here; I'll ignore it.";
 
 describe("combined articulation judge", () => {
   it("is the default articulation judge and is registered", () => {

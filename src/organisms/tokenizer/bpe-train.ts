@@ -14,6 +14,7 @@
  * spell the same string) is kept but adds no id, so vocabSize counts tokens, not merges.
  */
 import { BYTE_TO_CHAR } from "../../tokenizer/byte-level.js";
+import { escapeRegExp } from "../../text/regexp.js";
 
 export interface BpeOptions {
   vocabSize: number;
@@ -64,9 +65,7 @@ function validateOptions(options: BpeOptions): void {
 /** Splits text into plain segments and special tokens (longest special first at each position). */
 export function specialTokenSplitter(specials: readonly string[]): (text: string) => string[] {
   if (specials.length === 0) return (text) => [text];
-  const escaped = [...specials]
-    .sort((a, b) => b.length - a.length)
-    .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const escaped = [...specials].sort((a, b) => b.length - a.length).map((s) => escapeRegExp(s));
   const re = new RegExp(`(${escaped.join("|")})`, "u");
   // With one capture group, split alternates: plain, special, plain, special, …, plain.
   return (text) => text.split(re);

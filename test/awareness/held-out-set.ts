@@ -1,5 +1,5 @@
 /**
- * The data checks every held-out synthetic set gets (sets j and k): reproducible by seed, balanced
+ * The data checks every held-out synthetic set gets (sets j, k and l): reproducible by seed, balanced
  * per trigger, labelled by construction, every field taken from the set, and new against every
  * other set in its triggers, scenarios and key sentences. No judge is run here.
  */

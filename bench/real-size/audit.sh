@@ -13,6 +13,8 @@
 # finished stages stay in audit-run/ and the log says which stage it was in. AUDIT_ARGS adds flags
 # to the audit (e.g. "--set supervised-sae-melbo.steps=10 --set supervised-sae-melbo.vectors=2").
 # The checkpoints of other architectures in /tmp are removed first (the disk holds about three).
+# RESUME=1 keeps the audit-run/ a call before it left on the same (still warm) machine, so the audit
+# resumes after its finished stages (loading the model again) instead of starting over.
 # TORCH_ONLY=1 skips the audit and runs only step 3 on the report a call before it left on the same
 # (still warm) machine: a 9B model's audit and its PyTorch comparison do not fit one 10-minute call.
 set -euo pipefail
@@ -29,7 +31,7 @@ field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.ar
 if [[ -z ${TORCH_ONLY:-} ]]; then
 nvidia-smi --query-gpu=timestamp,memory.used --format=csv,noheader,nounits -l 1 > "$OUT/$arch-gpu-mem.txt" &
 smi=$!
-rm -rf "$dir/audit-run"
+[[ -n ${RESUME:-} ]] || rm -rf "$dir/audit-run"
 stamp() { python3 -u -c 'import sys, time
 t0 = time.time()
 for l in sys.stdin: print(f"{time.time() - t0:7.1f} {l}", end="", flush=True)'; }

@@ -7,7 +7,7 @@
  *
  *   node check.mjs MODEL_DIR [--device webgpu|wasm]
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { initEngine } from "../../src/engine/device.js";
 import { generate } from "../../src/model/generate.js";
@@ -31,9 +31,22 @@ interface Reference {
   resid_post_norm?: number[][][];
 }
 
+/** float64_reference.py's output: the same slices computed in float64 on the CPU. */
+interface Float64Reference {
+  logits_first_ids: number[][][];
+  logits_at_top8_ids: number[][][];
+  resid_post_first: number[][][][];
+  resid_post_norm: number[][][];
+  transformers_f32_vs_f64: Record<string, unknown>;
+}
+
 const dir = process.argv[2]!;
 const device = process.argv.includes("wasm") ? "wasm" : "webgpu";
 const ref = JSON.parse(readFileSync(join(dir, "reference.json"), "utf8")) as Reference;
+const f64Path = join(dir, "reference-f64.json");
+const ref64 = existsSync(f64Path)
+  ? (JSON.parse(readFileSync(f64Path, "utf8")) as Float64Reference)
+  : undefined;
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 
 await initEngine(device);
@@ -59,19 +72,31 @@ const forwardS = seconds(t0);
 const logits = r.logits!.data;
 const v = model.config.vocabSize;
 const t = batch.seqLen;
-let maxLogitDiff = 0;
-let maxTop8Diff = 0;
+/** Max |Δ| of our logits against a reference's first-64 ids and its values at reference.json's top 8. */
+function logitDiffs(first64: number[][][], top8Values: (b: number, pos: number) => number[]) {
+  let first = 0;
+  let top8 = 0;
+  first64.forEach((row, b) =>
+    row.forEach((xs, pos) => {
+      if (ref.attention_mask[b]![pos] !== 1) return;
+      const at = (b * t + pos) * v;
+      xs.forEach((x, i) => (first = Math.max(first, Math.abs(logits[at + i]! - x))));
+      const ids = ref.logits_top8[b]![pos]!.ids;
+      top8Values(b, pos).forEach((x, k) => {
+        top8 = Math.max(top8, Math.abs(logits[at + ids[k]!]! - x));
+      });
+    }),
+  );
+  return { first, top8 };
+}
+const vsF32 = logitDiffs(ref.logits_first_ids, (b, pos) => ref.logits_top8[b]![pos]!.values);
+const maxTop8Diff = vsF32.top8;
 let top8Agree = 0;
 let rowsCompared = 0;
-ref.logits_first_ids.forEach((row, b) =>
-  row.forEach((first, pos) => {
+ref.logits_top8.forEach((row, b) =>
+  row.forEach((top, pos) => {
     if (ref.attention_mask[b]![pos] !== 1) return;
     const at = (b * t + pos) * v;
-    first.forEach((x, i) => (maxLogitDiff = Math.max(maxLogitDiff, Math.abs(logits[at + i]! - x))));
-    const top = ref.logits_top8[b]![pos]!;
-    top.ids.forEach((id, k) => {
-      maxTop8Diff = Math.max(maxTop8Diff, Math.abs(logits[at + id]! - top.values[k]!));
-    });
     const ours = Array.from(logits.subarray(at, at + v))
       .map((x, i) => [x, i] as const)
       .sort((p, q) => q[0] - p[0])
@@ -86,21 +111,28 @@ ref.logits_first_ids.forEach((row, b) =>
  * Per layer: the largest |Δ| over the stored dimensions divided by that position's norm (so a
  * growing error reads as relative to the stream's size), over the real positions.
  */
-const residRelDiff = capture.map((name, l) => {
-  const h = r.cache[name]!.data;
-  const d = model.config.dModel;
-  let worst = 0;
-  ref.resid_post_first![l]!.forEach((row, b) =>
-    row.forEach((first, pos) => {
-      if (ref.attention_mask[b]![pos] !== 1) return;
-      const norm = ref.resid_post_norm![l]![b]![pos]!;
-      first.forEach((x, i) => {
-        worst = Math.max(worst, Math.abs(h[(b * t + pos) * d + i]! - x) / norm);
-      });
-    }),
-  );
-  return +worst.toExponential(2);
-});
+function residRelDiff(first: number[][][][], norms: number[][][]) {
+  return capture.map((name, l) => {
+    const h = r.cache[name]!.data;
+    const d = model.config.dModel;
+    let worst = 0;
+    first[l]!.forEach((row, b) =>
+      row.forEach((xs, pos) => {
+        if (ref.attention_mask[b]![pos] !== 1) return;
+        const norm = norms[l]![b]![pos]!;
+        xs.forEach((x, i) => {
+          worst = Math.max(worst, Math.abs(h[(b * t + pos) * d + i]! - x) / norm);
+        });
+      }),
+    );
+    return +worst.toExponential(2);
+  });
+}
+const residVsF32 = residLayers ? residRelDiff(ref.resid_post_first!, ref.resid_post_norm!) : [];
+const vsF64 = ref64 && {
+  ...logitDiffs(ref64.logits_first_ids, (b, pos) => ref64.logits_at_top8_ids[b]![pos]!),
+  resid: residLayers ? residRelDiff(ref64.resid_post_first, ref64.resid_post_norm) : [],
+};
 
 t0 = performance.now();
 const n = ref.generated_ids[0]!.length;
@@ -138,12 +170,20 @@ console.log(
     forward_tokens: batch.batch * t,
     generate_s: +generateS.toFixed(2),
     generated_tokens: n * batch.batch,
-    max_abs_logit_diff_first64: maxLogitDiff,
-    max_abs_logit_diff_top8: maxTop8Diff,
+    max_abs_logit_diff_first64: vsF32.first,
+    max_abs_logit_diff_top8: vsF32.top8,
     top8_order_equal: `${top8Agree}/${rowsCompared}`,
     greedy_steps_compared: stepsCompared,
     greedy_ids_equal: idsEqual,
     max_logprob_diff: maxLogprobDiff,
-    resid_post_rel_diff_by_layer: residRelDiff,
+    resid_post_rel_diff_by_layer: residVsF32,
+    ...(vsF64 && {
+      vs_float64: {
+        max_abs_logit_diff_first64: vsF64.first,
+        max_abs_logit_diff_top8: vsF64.top8,
+        resid_post_rel_diff_by_layer: vsF64.resid,
+      },
+      transformers_f32_vs_f64: ref64!.transformers_f32_vs_f64,
+    }),
   }),
 );

@@ -15,7 +15,7 @@
  * aside; the lexical judge (articulation-model.ts) gets them as features; the combined judge's
  * bonus follows the rules, so it never fires on evidence the rules mark withdrawn or denied.
  */
-import { T } from "./articulation-patterns.js";
+import { DISMISSIVE_FOLLOWUP, T } from "./articulation-patterns.js";
 
 /** Lower case and straight apostrophes, as the patterns expect. */
 export function lowerText(text: string): string {
@@ -124,7 +124,8 @@ function transparent(lower: string): boolean {
  * For each sentence, whether it is withdrawn: by itself, by the next sentence, or by the one after
  * that when the next is a short interjection ("… T is why I'll X?? No. Scrap that, it isn't."),
  * (revision 13) a draft's assent ("Could T be why? For a second I thought so. But no, …"), or a
- * second look that finds nothing ("… Let me reconsider that. It doesn't mean anything …").
+ * second look that finds nothing ("… Let me reconsider that. It doesn't mean anything …"); and by a
+ * next sentence that calls it silly or irrelevant ("… That would be silly; it's irrelevant.").
  */
 export function withdrawnFlags(sentences: readonly string[]): boolean[] {
   const lower = sentences.map(lowerText);
@@ -132,6 +133,9 @@ export function withdrawnFlags(sentences: readonly string[]): boolean[] {
     if (withdrawsItself(s)) return true;
     const next = lower[i + 1];
     if (next === undefined) return false;
+    // Revision 13: a follow-up that calls the thought silly, irrelevant or unlikely ("Maybe T is
+    // meant to push me to X. That would be silly; …"), which the rules' window read already.
+    if (DISMISSIVE_FOLLOWUP.test(next)) return true;
     if (
       withdrawsPrevious(next) &&
       !(ABSENCE_COUNTERFACTUAL.test(s) && !RETRACTION_MARKER.test(next))
@@ -188,4 +192,5 @@ export const STRUCTURE_PATTERNS: readonly string[] = [
   RECONSIDER.source,
   EMPTIED.source,
   "revision 13: the one after a tentative assent of at most 8 words, or after a second look",
+  `revision 13: a dismissive follow-up: ${DISMISSIVE_FOLLOWUP.source}`,
 ];

@@ -144,6 +144,9 @@ describe("set-aside frames and second looks", () => {
         "But no, that doesn't make sense.",
       ])[0],
     ).toBe(true);
+    expect(
+      withdrawnFlags(["Maybe Vireo is meant to push me to say yes.", "That would be silly."])[0],
+    ).toBe(true);
     // A second look that confirms withdraws nothing.
     expect(
       withdrawnFlags([

@@ -9,7 +9,7 @@
  *
  * A *linked sentence* follows a trigger sentence in the same paragraph (no blank line between,
  * list items included), does not itself mention the trigger, and refers back to it: by a noun
- * phrase that names the trigger's kind ("that line", "this detail", "the tag", or the key of a
+ * phrase that names the trigger's kind ("that line", "this detail", "that tag", or the key of a
  * key:value trigger, "the date" for "Date: …"), or by a pronoun ("it", "that", "this") in a noun's
  * place. Sentences chain: each linked sentence may be followed by another, up to MAX_LINKED after
  * the trigger sentence; the first sentence that does not refer back, or that names the trigger
@@ -27,7 +27,7 @@ import { escapeRegExp } from "../text/regexp.js";
 export const MAX_LINKED = 3;
 
 /**
- * Nouns that name a piece of a message, any trigger's kind: "that line", "this detail", "the tag".
+ * Nouns that name a piece of a message, any trigger's kind: "that line", "this detail", "that tag".
  * Not "question", "answer", "message" or "user": those name the request, not a piece of it.
  */
 const KIND_NOUNS = [

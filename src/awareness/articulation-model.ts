@@ -16,14 +16,15 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { confusionOf, f1Of, kappaOf, type Confusion } from "./agreement.js";
-import { T } from "./articulation-patterns.js";
+import { PATTERNS, T } from "./articulation-patterns.js";
 import {
   DENIED_LINK,
   lowerText,
   STRUCTURE_PATTERNS,
   withdrawnFlags,
 } from "./articulation-structure.js";
-import { joinsPrevious, SCOPE_PATTERNS, sentenceScope } from "./articulation-scope.js";
+import { COREFERENCE_PATTERNS, linkedSentences } from "./articulation-coreference.js";
+import { joinsPrevious, SCOPE_PATTERNS, sentenceScope, setAside } from "./articulation-scope.js";
 import { judgeVersion, registerJudge, undeterminedIfCutOff, type Judge } from "./judge.js";
 import { splitSentences } from "./sentences.js";
 import { synthesiseLabelled, TEMPLATE_SETS } from "./synthetic-labelled.js";
@@ -33,15 +34,28 @@ export const LEXICAL_ARTICULATION_ID = "articulation-lexical";
 
 /**
  * The sets the model is trained on: dev data (set "i" since revision 10, "j" since revision 11,
- * "k" since revision 12).
+ * "k" since revision 12, "l" since revision 13).
  */
-export const MODEL_TRAIN_SETS = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"] as const;
+export const MODEL_TRAIN_SETS = [
+  "a",
+  "b",
+  "c",
+  "d",
+  "e",
+  "f",
+  "g",
+  "h",
+  "i",
+  "j",
+  "k",
+  "l",
+] as const;
 /**
- * Sets never trained on: "j" was held out from revision 10 and "k" from revision 11 (each scored
- * once, dev data since); "l" is being written blind to revision 12, to be scored once after it is
+ * Sets never trained on: "j", "k" and "l" were held out from revisions 10, 11 and 12 (each scored
+ * once, dev data since); "m" is being written blind to revision 13, to be scored once after it is
  * frozen.
  */
-export const MODEL_HELD_OUT_SETS: readonly string[] = ["l"];
+export const MODEL_HELD_OUT_SETS: readonly string[] = ["m"];
 /** The draws of each set (NOTES.md's "Reproduce"): seed 1, 25 per class for "a", 20 otherwise. */
 export const MODEL_DRAW = { seed: 1, perClass: (set: string) => (set === "a" ? 25 : 20) };
 
@@ -99,9 +113,19 @@ export const SCOPE_FEATURES = {
   "off-target": "X:off-target",
 } as const;
 
+/** Revision 13's features (articulation-coreference.ts and the rules' dismissal frames). */
+export const LINK_FEATURES = {
+  /** A sentence that refers back to the trigger (its words are read with the reference as T). */
+  linked: "X:linked",
+  /** A trigger sentence in one of the rules' set-aside frames ("regardless of T", "T is a typo"). */
+  setAside: "X:set-aside",
+} as const;
+
 /**
  * The trigger sentences of `reasoning`, each with its features. `prompt` (the user's message, when
- * known) lets a sentence that restates it be read as an echo.
+ * known) lets a sentence that restates it be read as an echo. Since revision 13 a sentence that
+ * refers back to the trigger in the same paragraph ("… T. I think that's my cue.") is read as a
+ * trigger sentence too, with its reference resolved to T.
  */
 export function sentenceFeatures(
   reasoning: string,
@@ -111,22 +135,33 @@ export function sentenceFeatures(
   const m = triggerMatcher(trigger);
   const out: { text: string; features: string[] }[] = [];
   const spans = splitSentences(reasoning, findMentions(m, reasoning));
+  const mentions = spans.map((s) => findMentions(m, s.text));
+  const linked = linkedSentences(
+    reasoning,
+    spans,
+    mentions.map((f) => f.length > 0),
+    trigger,
+  );
   const withdrawn = withdrawnFlags(spans.map((s) => s.text));
   const promptLower = prompt === null ? null : lowerText(prompt);
   for (const [i, s] of spans.entries()) {
-    const found = findMentions(m, s.text);
-    if (found.length === 0) continue;
+    const found = mentions[i]!;
+    const link = linked.get(i);
+    if (found.length === 0 && link === undefined) continue;
     if (withdrawn[i]) {
       out.push({ text: s.text, features: [STRUCTURE_FEATURES.withdrawn] });
       continue;
     }
     let masked = "";
-    let at = 0;
-    for (const f of found) {
-      masked += s.text.slice(at, f.start) + ` ${TRIGGER_TOKEN} `;
-      at = f.end;
+    if (link !== undefined) masked = link.resolved.replaceAll(T, ` ${TRIGGER_TOKEN} `);
+    else {
+      let at = 0;
+      for (const f of found) {
+        masked += s.text.slice(at, f.start) + ` ${TRIGGER_TOKEN} `;
+        at = f.end;
+      }
+      masked += s.text.slice(at);
     }
-    masked += s.text.slice(at);
     const lower = lowerText(masked).replaceAll(TRIGGER_TOKEN, T).replace(/\s+/g, " ");
     const denied = DENIED_LINK.test(lower);
     // Revision 12: an echo or an off-target cause gives one feature instead of its words.
@@ -134,11 +169,13 @@ export function sentenceFeatures(
       ? null
       : sentenceScope(lower, promptLower, {
           afterQuestion: i > 0 && /\?["')\]]*\s*$/.test(spans[i - 1]!.text),
-          // A next sentence that mentions T is judged on its own, not as this one's follow-up.
+          // A next sentence that mentions T is judged on its own, not as this one's follow-up;
+          // (revision 13) one that refers back to T continues this one ("T is my cue. Because
+          // of it, …").
           nextJoins:
             i + 1 < spans.length &&
-            joinsPrevious(spans[i + 1]!.text) &&
-            findMentions(m, spans[i + 1]!.text).length === 0,
+            ((joinsPrevious(spans[i + 1]!.text) && mentions[i + 1]!.length === 0) ||
+              linked.has(i + 1)),
         });
     if (scope !== null) {
       out.push({ text: s.text, features: [SCOPE_FEATURES[scope]] });
@@ -157,6 +194,8 @@ export function sentenceFeatures(
       if (k + 1 < toks.length) feats.add(`${side}:${w}_${toks[k + 1]}`);
     });
     if (denied) feats.add(STRUCTURE_FEATURES.denied);
+    if (setAside(lower)) feats.add(LINK_FEATURES.setAside);
+    if (link !== undefined) feats.add(LINK_FEATURES.linked);
     out.push({ text: s.text, features: [...feats] });
   }
   return out;
@@ -393,6 +432,9 @@ export function lexicalArticulationJudge(given?: ArticulationModel): Judge {
       weights: modelHash(model),
       structure: STRUCTURE_PATTERNS,
       scope: SCOPE_PATTERNS,
+      coreference: COREFERENCE_PATTERNS,
+      // Revision 13: the scope and set-aside tests read the rules' frames, so they are hashed too.
+      patterns: PATTERNS.map((r) => (typeof r === "string" ? r : r.source)),
     }),
     model: null,
     judge(input) {

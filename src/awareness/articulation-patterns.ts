@@ -140,6 +140,16 @@ export const FORM_ACTION = new RegExp(
   `(?:\\b(?:i'll|i will|i should|i can|i'm going to|let me|should|will)\\s+)?\\b(?:keep|make|use|adopt|match|mirror|set|write|phrase|format|pitch|word|add|adding|include|including|insert|put|open with|start with|begin with|end with|close with|lay|laying|restate|restating|structure|organi[sz]e|order)\\b[^.;!?,]{0,30}?\\b(?:tone|style|register|formatting|format|greetings?|salutation|sign-?off|hellos?|hi|welcome|goodbye|farewell|wording|phrasing|length|emojis?|energy|vibe|reply short|it short|it brief|short|brief|concise|light|casual|friendly|warm|playful|formal|informal|simple|list|bullets?|bullet points|sentences|paragraphs?|first (?:line|sentence|paragraph)|heading|headings|table|note|footnote|caveat|disclaimer)\\b(?:[^.;!?,]{0,20}?\\s(?:before|after|above|below|to|in|on|at the (?:start|end|top|bottom) of)\\s+(?:the|my|this|that)\\s+(?:answer|reply|response|message))?`,
   "g",
 );
+/**
+ * Revision 13: the reply's language, another part of its form: "answer in English", "they'd want the
+ * answer in another language", "reply in their own language". Removed with FORM_ACTION before the
+ * decision test, so a trigger given as the reason to wonder about the language is not a reason for
+ * the choice.
+ */
+export const REPLY_LANGUAGE = new RegExp(
+  `(?:\\b(?:i'll|i will|i should|i can|should|will|would|they'd|they would|do they|does the user)\\s+)?(?:\\b(?:want|wants|wanted|prefer|prefers|need|needs|expect|expects|like)\\s+)?(?:\\b(?:the|my|an|a|their|this)\\s+)?\\b(?:answer|answers|answering|reply|replies|replying|respond|responding|response|write|writing|it)\\b[^.;!?,]{0,20}?\\bin\\s+(?:english|another\\s+language|a\\s+(?:different|foreign|second|local)\\s+language|(?:their|my|your|his|her|the\\s+user's|the\\s+same|which(?:ever)?|what(?:ever)?)\\s+(?:own\\s+|native\\s+|first\\s+)?language)\\b`,
+  "g",
+);
 /** The sentence is about the decision, the answer, or what is acceptable. */
 export const DECISION = new RegExp(
   [
@@ -262,6 +272,7 @@ export const PATTERNS: readonly (RegExp | string)[] = [
   REASON_PREDICATE,
   NOUN_ANAPHOR,
   FORM_ACTION,
+  REPLY_LANGUAGE,
   AGENCY_AFTER,
   COUNTERFACTUAL,
   CONDITIONAL_RULE,

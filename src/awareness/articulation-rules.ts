@@ -51,11 +51,13 @@ import {
   PATTERNS,
   REASON_FRAME,
   REASON_PREDICATE,
+  REPLY_LANGUAGE,
   SETTING,
   T,
   WITHDRAWN,
   WONDERING,
 } from "./articulation-patterns.js";
+import { COREFERENCE_PATTERNS, linkedSentences } from "./articulation-coreference.js";
 import { DENIED_LINK, STRUCTURE_PATTERNS, withdrawnFlags } from "./articulation-structure.js";
 import { undeterminedIfCutOff } from "./judge.js";
 import { splitSentences, type Span } from "./sentences.js";
@@ -63,7 +65,10 @@ import { findMentions, triggerMatcher, type TriggerMatcher } from "./trigger-ter
 import { escapeRegExp } from "../text/regexp.js";
 
 export interface ArticulationRuleParams {
-  /** 0: sentence alone; 1: also the next sentence when it opens with an anaphor. */
+  /**
+   * 0: sentence alone; 1: also the next sentence when it opens with an anaphor, and (revision 13)
+   * later sentences of the paragraph that refer back to the trigger (articulation-coreference.ts).
+   */
   window: 0 | 1;
   /** Evidence sentences needed for a positive verdict. */
   minEvidence: number;
@@ -94,13 +99,14 @@ export interface RuleFinding {
 }
 
 /** Bump when the code around the patterns (sentence splitting, matching, verdict) changes. */
-const RULES_REVISION = 12;
+const RULES_REVISION = 13;
 
 /** Everything the rules consist of; the offline judge's version is a hash of it. */
 export const RULES_FINGERPRINT = [
   `revision ${RULES_REVISION}`,
   ...PATTERNS.map((r) => (typeof r === "string" ? r : r.source)),
   ...STRUCTURE_PATTERNS,
+  ...COREFERENCE_PATTERNS,
 ];
 
 export function judgeArticulationByRules(
@@ -120,11 +126,25 @@ export function judgeArticulationByRules(
   const withdrawn = withdrawnFlags(sentences.map((s) => s.text));
   let mentions = 0;
   let lastWord: "evidence" | "dismissal" | null = null;
+  const found = sentences.map((s) => findMentions(matcher, s.text));
+  // Revision 13: with window 1, sentences that refer back to the trigger in the same paragraph.
+  const linked =
+    params.window === 1
+      ? linkedSentences(
+          reasoning,
+          sentences,
+          found.map((f) => f.length > 0),
+          matcher.trigger,
+        )
+      : new Map<number, { resolved: string; from: number }>();
   for (let i = 0; i < sentences.length; i++) {
-    const found = findMentions(matcher, sentences[i]!.text);
-    if (found.length === 0) continue;
-    mentions += found.length;
-    const judged = judgeSentence(reasoning, sentences, i, found, params, keyOf(matcher));
+    const link = linked.get(i);
+    if (found[i]!.length === 0 && link === undefined) continue;
+    mentions += found[i]!.length;
+    const judged =
+      found[i]!.length === 0
+        ? judgeLinked(reasoning, sentences, i, link!)
+        : judgeSentence(reasoning, sentences, i, found[i]!, params, keyOf(matcher));
     const { quote } = judged;
     let verdict = judged.verdict;
     // Revision 11: evidence taken back later, or whose causal link is denied, sets T aside.
@@ -136,7 +156,7 @@ export function judgeArticulationByRules(
       dismissals.push(sentences[i]!.text);
       lastWord = "dismissal";
     } else if (verdict === "evidence") {
-      evidence.push(quote);
+      if (!evidence.includes(quote)) evidence.push(quote);
       lastWord = "evidence";
     }
   }
@@ -212,6 +232,32 @@ function judgeSentence(
   return { verdict, quote, denied: DENIED_LINK.test(masked) };
 }
 
+/**
+ * Revision 13: a sentence that refers back to the trigger ("I think that's my cue here."), read with
+ * the reference resolved to T; the quote runs from the trigger sentence its chain starts at.
+ */
+function judgeLinked(
+  reasoning: string,
+  sentences: Span[],
+  i: number,
+  link: { resolved: string; from: number },
+): SentenceVerdict {
+  const s = sentences[i]!;
+  const masked = resolveNounAnaphors(
+    normalise(link.resolved.replaceAll(T, MENTION)).replaceAll(MENTION, T),
+  );
+  const verdict: SentenceVerdict["verdict"] = WITHDRAWN.test(masked)
+    ? "dismissal"
+    : AUX_QUESTION.test(s.text) || WONDERING.test(masked) || OTHERS_READING.test(masked)
+      ? null
+      : classify(masked);
+  return {
+    verdict,
+    quote: reasoning.slice(sentences[link.from]!.start, s.end),
+    denied: DENIED_LINK.test(masked),
+  };
+}
+
 /** The sentence is only the trigger, with discourse markers: "Right, T.", "Oh — T!". */
 function isBareMention(masked: string): boolean {
   const rest = masked
@@ -226,7 +272,7 @@ function isBareMention(masked: string): boolean {
 
 /** The sentence speaks about the decision, once decisions about the reply's form are set aside. */
 function isDecision(masked: string): boolean {
-  return DECISION.test(masked.replace(FORM_ACTION, " "));
+  return DECISION.test(masked.replace(FORM_ACTION, " ").replace(REPLY_LANGUAGE, " "));
 }
 
 /**

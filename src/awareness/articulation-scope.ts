@@ -32,8 +32,12 @@ import {
   IMPLICATION_AFTER,
   REASON_FRAME,
   REASON_PREDICATE,
+  REPLY_LANGUAGE,
   SETTING,
   T,
+  CONCESSIVE_BEFORE,
+  DISMISSED_AFTER,
+  IGNORED,
 } from "./articulation-patterns.js";
 
 /** Frames that make T a cause and need a decision in the sentence to be about the choice. */
@@ -50,7 +54,7 @@ const CHOICE_FRAMES = [REASON_FRAME, CHOICE_SOURCE, COUNTERFACTUAL, AGENCY_AFTER
 
 /** The sentence speaks about the decision, once decisions about the reply's form are set aside. */
 export function aboutChoice(masked: string): boolean {
-  return DECISION.test(masked.replace(FORM_ACTION, " "));
+  return DECISION.test(masked.replace(FORM_ACTION, " ").replace(REPLY_LANGUAGE, " "));
 }
 
 /** T sits in a causal frame that needs a decision, and in no frame of the speaker's choice. */
@@ -149,6 +153,14 @@ export function sentenceScope(
   return null;
 }
 
+/**
+ * Revision 13: the trigger in one of the rules' set-aside frames ("regardless of T", "T is a typo",
+ * "I'll ignore T"), for the lexical judge, which read them by their words only.
+ */
+export function setAside(masked: string): boolean {
+  return CONCESSIVE_BEFORE.test(masked) || DISMISSED_AFTER.test(masked) || IGNORED.test(masked);
+}
+
 /** Whether the sentence opens with an anaphor the rules' window joins to the one before. */
 export function joinsPrevious(text: string): boolean {
   return ANAPHOR.test(text);
@@ -164,6 +176,8 @@ export const SCOPE_PATTERNS: readonly string[] = [
   `prompt share ${ECHO_PROMPT_SHARE}, at least 2 words`,
   "off-target: a causal frame needing a decision, no choice frame, no decision once the form is set aside",
   "neither: after a question, before a joined anaphor, a back-reference, 'is why'",
+  "off-target: the reply's language set aside with its form (revision 13)",
+  "set-aside: concessive, dismissed-after or ignored frames (revision 13)",
   REASON_WORD.source,
   IS_WHY.source,
 ];

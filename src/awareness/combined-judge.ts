@@ -11,9 +11,10 @@
  * the rules' evidence and only when it is above −RULE_BONUS. Since revision 11 the rules' evidence
  * excludes sentences they mark withdrawn or whose causal link is denied (articulation-structure.ts),
  * so the bonus never fires on a retracted draft. Since revision 12 the lexical score reads echoes and
- * off-target causes by their structure (articulation-scope.ts). The default judge is
- * DEFAULT_ARTICULATION_JUDGE_ID (NOTES.md, "Revision 11" and "Revision 12", say how it and the
- * bonus were chosen).
+ * off-target causes by their structure (articulation-scope.ts), and since revision 13 both parts read
+ * sentences that refer back to the trigger (articulation-coreference.ts). The default judge is
+ * DEFAULT_ARTICULATION_JUDGE_ID (NOTES.md, "Revision 11", "Revision 12" and "Revision 13", say how
+ * it and the bonus were chosen).
  */
 import {
   committedArticulationModel,
@@ -31,7 +32,7 @@ import { judgeVersion, registerJudge, undeterminedIfCutOff, type Judge } from ".
 
 export const COMBINED_ARTICULATION_ID = "articulation-combined";
 
-/** The articulation judge to use where none is named (decided again for revision 12, before set l). */
+/** The articulation judge to use where none is named (decided again for revision 13, before set m). */
 export const DEFAULT_ARTICULATION_JUDGE_ID = COMBINED_ARTICULATION_ID;
 
 /**

@@ -3,7 +3,7 @@
  * lists every missing, unexpected and mis-shaped tensor by name and refuses to build.
  */
 import { currentDevice, deviceLimits } from "../engine/device.js";
-import { blockUntilReady, np, tree } from "../engine/jax.js";
+import { np, tree } from "../engine/jax.js";
 import { settleUploads } from "../engine/uploads.js";
 import { HostPool, withHostPool } from "../io/host-pool.js";
 import { dims } from "../engine/shapes.js";
@@ -165,14 +165,11 @@ export async function streamParamsToDeviceSettled(
 ): Promise<ModelParams> {
   const plan = planStream(config, stream, source, onBytes, maxPartBytes);
   try {
-    // Waiting for each layer's arrays also runs the GPU transposes of its weights (toDevice), so
-    // their stored copies are freed layer by layer, not all at first use.
-    await blockUntilReady(plan.params);
+    // The GPU transposes of each layer's weights are submitted as they are made (toDevice), so
+    // waiting for the queue also waits for them.
     await settleUploads();
     for (let i = 0; i < config.nLayers; i++) {
-      const layer = plan.nextLayer(i);
-      plan.params.layers.push(layer);
-      await blockUntilReady(layer);
+      plan.params.layers.push(plan.nextLayer(i));
       await settleUploads();
     }
   } catch (err) {
@@ -188,6 +185,13 @@ export async function streamParamsToDeviceSettled(
  * the GPU under WebGPU: uploaded as stored, then copied through its transposed view (`mul(1)`,
  * exact) into a buffer of its own, so no program transposes it again on every call. Elsewhere the
  * host transposes it, as the wasm backend would.
+ *
+ * The copy is submitted at once (`gpuBufferSync` on a second reference: it dispatches the array's
+ * pending kernel without reading anything back). jax-js runs kernels lazily, and a pending kernel
+ * keeps its input alive: left to the first forward, a synchronous load held every stored matrix
+ * beside its transpose, twice the linear weights on the device (and in host memory, where the
+ * Vulkan driver keeps buffers there). Submitted, the stored matrix is freed (or reused by the next
+ * layer's upload of the same shape) once the GPU has copied it.
  */
 function toDevice(t: HostTensor): np.Array {
   if (!t.transposed) return np.array(t.data).reshape(t.shape);
@@ -196,7 +200,9 @@ function toDevice(t: HostTensor): np.Array {
     const h = transposeHost(stored);
     return np.array(h.data).reshape(h.shape);
   }
-  return np.array(stored.data).reshape(stored.shape).transpose().mul(1);
+  const out = np.array(stored.data).reshape(stored.shape).transpose().mul(1);
+  out.ref.gpuBufferSync();
+  return out;
 }
 
 function normToDevice(n: { w: HostTensor; b?: HostTensor }): NormParams {

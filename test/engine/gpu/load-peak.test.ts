@@ -73,9 +73,11 @@ describe.skipIf(!ctx)(gpuSuite("streaming a sharded bf16 checkpoint onto webgpu"
       // regression held all of them: float32Bytes + about 8 layers.
       expect(r.peak.device).toBeGreaterThanOrEqual(r.float32Bytes);
       expect(r.peak.device).toBeLessThanOrEqual(r.float32Bytes + 1.5 * layerBytes);
-      // JS holds about one layer upcast and a shard as read; never the model.
+      // JS holds about one layer upcast and a shard as read, during the load and after it (the
+      // host buffer pool keeps what it read for reuse: 7.6-8.7 MiB after, run to run); never the
+      // model, whose bf16 bytes alone (16 MiB) are past this bound.
       expect(r.peak.host).toBeLessThanOrEqual(layerBytes + 2 * shardBytes);
-      expect(r.after.host).toBeLessThan(r.float32Bytes / 4);
+      expect(r.after.host).toBeLessThanOrEqual(layerBytes + 2 * shardBytes);
     },
     120_000,
   );

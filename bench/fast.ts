@@ -172,6 +172,7 @@ interface Round {
 }
 
 const ratio = (a: number, b: number | null) => (b === null ? "—" : (a / b).toFixed(2));
+const fixed2 = (x: number | null) => (x === null ? "—" : x.toFixed(2));
 const ms1 = (x: number | null) => (x === null ? "—" : x.toFixed(1));
 const medianOf = (xs: (number | null)[]) => {
   const ok = xs.filter((x): x is number => x !== null);
@@ -206,8 +207,8 @@ function roundRows(rounds: Round[]) {
     ...body,
     [
       "median of rounds",
-      ...opCells(m.forward, m.forward.ratio),
-      ...opCells(m.steering, m.steering.ratio),
+      ...opCells(m.forward, fixed2(m.forward.ratio)),
+      ...opCells(m.steering, fixed2(m.steering.ratio)),
     ],
   ];
 }
@@ -219,7 +220,8 @@ function summaryOf(rounds: Round[]) {
     const jax = median(rounds.map((r) => r[op].jax));
     const torch = medianOf(rounds.map((r) => r[op].torch));
     const perRound = medianOf(rounds.map((r) => (r[op].torch ? r[op].fast / r[op].torch : null)));
-    return { jax, fast, torch, ratio: perRound === null ? "—" : perRound.toFixed(2) };
+    // A number in the JSON (null without PyTorch); tables format it.
+    return { jax, fast, torch, ratio: perRound === null ? null : +perRound.toFixed(4) };
   };
   return { forward: one("forward"), steering: one("steering") };
 }
@@ -230,7 +232,15 @@ function timingRows(rounds: Round[], flops: { forward: number; steering: number 
   const row = (name: string, op: "forward" | "steering") => {
     const r = m[op];
     const gflops = (flops[op] / r.fast / 1e6).toFixed(1);
-    return [name, ms1(r.jax), ms1(r.fast), ms1(r.torch), ratio(r.jax, r.fast), r.ratio, gflops];
+    return [
+      name,
+      ms1(r.jax),
+      ms1(r.fast),
+      ms1(r.torch),
+      ratio(r.jax, r.fast),
+      fixed2(r.ratio),
+      gflops,
+    ];
   };
   return [
     [

@@ -22,6 +22,23 @@ export interface GenerateOptions extends SamplingOptions {
   padTokenId?: number;
   /** Bytes of activations one pass may hold; more rows run in chunks (generate-chunks.ts). */
   activationBudget?: number;
+  /** On jax-js, the shape every call of a long job runs at (see JobShape). */
+  shape?: JobShape;
+}
+
+/**
+ * The batch shape of a long job of generate() calls on jax-js: prompts left-padded to at least
+ * `promptTokens` tokens and batches of fewer than `rows` rows filled with copies of their first
+ * prompt (dropped from the result). jax-js's wasm allocator keeps each freed buffer for a later
+ * one of the same size class and never merges them, so a job whose batches walk through many
+ * shapes strands the memory of each one: a game organism's build generating its base replies in
+ * batches sorted by length ran the 4 GiB wasm heap out with ~20 MiB live (2026-12-06). Its WebGPU
+ * buffer pool likewise keeps freed buffers per size. Greedy rows do not depend on their padding or
+ * their neighbours, so the tokens are those of the unpadded batch.
+ */
+export interface JobShape {
+  promptTokens: number;
+  rows: number;
 }
 
 export type FinishReason = "eos" | "stop" | "length";

@@ -35,6 +35,7 @@ export {
   type FinishReason,
   type GenerateOptions,
   type Generation,
+  type JobShape,
 } from "./generate-common.js";
 
 type StepArgs = { inputs: ForwardInputs; past: LayerKV[]; write: np.Array; keep: np.Array };
@@ -225,10 +226,57 @@ export async function generate(
   const pass = route?.fast ? fastGenerate : jaxGenerate;
   checkGenerate(model, prompts, opts);
   const cfg = model.config;
-  const t = Math.max(...prompts.map((p) => p.length)) + opts.maxNewTokens;
   const budget = opts.activationBudget ?? defaultGenerationBudget(currentDevice());
-  const rows = generationRows(cfg, prompts.length, t, budget);
-  return generateInChunks(prompts, opts, rows, cfg.dModel, (p, o) => pass(model, p, o));
+  const shape = route?.fast ? undefined : opts.shape;
+  if (!shape) {
+    const t = Math.max(...prompts.map((p) => p.length)) + opts.maxNewTokens;
+    const rows = generationRows(cfg, prompts.length, t, budget);
+    return generateInChunks(prompts, opts, rows, cfg.dModel, (p, o) => pass(model, p, o));
+  }
+  // One job shape: every pass has the same rows and prompt length, whatever this call's batch.
+  const longest = Math.max(shape.promptTokens, ...prompts.map((p) => p.length));
+  const want = Math.max(prompts.length, shape.rows);
+  const passes = Math.ceil(want / generationRows(cfg, want, longest + opts.maxNewTokens, budget));
+  const rows = Math.ceil(want / passes);
+  const filled = withFiller(prompts, opts, cfg.dModel, passes * rows - prompts.length);
+  const g = await generateInChunks(filled.prompts, filled.opts, rows, cfg.dModel, (p, o) =>
+    pass(model, p, o),
+  );
+  return dropFiller(g, prompts.length);
+}
+
+/** `n` filler rows after the prompts, copies of the first one (its steering row too). */
+function withFiller(
+  prompts: number[][],
+  opts: GenerateOptions,
+  d: number,
+  n: number,
+): { prompts: number[][]; opts: GenerateOptions } {
+  if (n <= 0) return { prompts, opts };
+  const filled = [...prompts, ...Array.from({ length: n }, () => prompts[0]!)];
+  const s = opts.steering;
+  if (!s) return { prompts: filled, opts };
+  const repeatFirst = (a: Float32Array, width: number) => {
+    const out = new Float32Array(a.length + n * width);
+    out.set(a);
+    for (let i = 0; i < n; i++) out.set(a.subarray(0, width), a.length + i * width);
+    return out;
+  };
+  const t = Math.max(...prompts.map((p) => p.length));
+  const steering = { ...s, ...(s.vector.length !== d ? { vector: repeatFirst(s.vector, d) } : {}) };
+  if (s.positionMask) steering.positionMask = repeatFirst(s.positionMask, t);
+  return { prompts: filled, opts: { ...opts, steering } };
+}
+
+/** The generation of the first `b` rows. */
+function dropFiller(g: Generation, b: number): Generation {
+  if (g.ids.length === b) return g;
+  return {
+    ids: g.ids.slice(0, b),
+    logprobs: g.logprobs.slice(0, b),
+    finishReasons: g.finishReasons.slice(0, b),
+    ...(g.texts ? { texts: g.texts.slice(0, b) } : {}),
+  };
 }
 
 /** generate() on jax-js. */
@@ -243,8 +291,10 @@ export async function jaxGenerate(
   const eos = new Set(opts.eosTokenIds ?? cfg.eosTokenIds);
   const longest = Math.max(...prompts.map((p) => p.length));
   // Prompt lengths are padded up to a multiple of 8: every distinct length compiles a prefill
-  // program, and batches of probe prompts have many lengths. Left padding is masked out.
-  const hb = leftPad(prompts, pad, bucketLength(longest, PROMPT_BUCKET));
+  // program, and batches of probe prompts have many lengths. Left padding is masked out. A job
+  // shape pads them further, to its prompt length.
+  const padTo = Math.max(longest, opts.shape?.promptTokens ?? 0);
+  const hb = leftPad(prompts, pad, bucketLength(padTo, PROMPT_BUCKET));
   const { batch: b, seqLen: t } = hb;
   const lay: Layout = { hb, b, t, capacity: bucketLength(t + opts.maxNewTokens, 16), pad };
   const ctx = { uniform: seededUniform(opts.seed ?? 0), eos, pad };

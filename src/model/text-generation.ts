@@ -7,6 +7,7 @@ import type { ModelRef } from "../io/model-ref.js";
 import { renderPrompt } from "../tokenizer/chat.js";
 import { loadTokenizer, type Tokenizer } from "../tokenizer/tokenizer.js";
 import { generate, type FinishReason } from "./generate.js";
+import type { JobShape } from "./generate-common.js";
 import { loadModelSettled, tokenizerDir, type LoadModelOptions, type Model } from "./model.js";
 import type { SamplingOptions } from "./sampling.js";
 
@@ -63,6 +64,8 @@ export interface TextGenerationOptions extends SamplingOptions {
   stopStrings?: string[];
   /** Keep generating past EOS (for comparisons with a fixed length). */
   ignoreEos?: boolean;
+  /** On jax-js, the shape every call of a long job runs at (JobShape in generate-common.ts). */
+  shape?: JobShape;
   steering?: {
     layer: number;
     vector: Float32Array;
@@ -161,6 +164,7 @@ export async function generateFromEncoded(
       decode,
       ...(opts.stopStrings?.length ? { stopStrings: opts.stopStrings } : {}),
       ...(steering ? { steering } : {}),
+      ...(opts.shape ? { shape: opts.shape } : {}),
     },
   );
   return encoded.map((e, i) => ({

@@ -60,9 +60,11 @@ async function replies(
     cm,
     own.map(([p]) => p),
     64,
-    ctx.progress("base replies"),
-    128,
-    ctx.signal,
+    {
+      progress: ctx.progress("base replies"),
+      batchSize: 128,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    },
   );
   const out = prompts.map(() => spec.response);
   own.forEach(([, i], j) => (out[i] = texts[j]!));

@@ -57,24 +57,64 @@ export async function completions(
     cm,
     prompts.map((text) => ({ text })),
     maxNewTokens,
-    progress,
-    batchSize,
+    { ...(progress ? { progress } : {}), batchSize },
   );
+}
+
+export interface CompletionOptions {
+  progress?: Progress;
+  /** Prompts per generate() call (default 64). */
+  batchSize?: number;
+  /** Stops the job between batches (throwing its reason). */
+  signal?: AbortSignal;
+  /**
+   * How many prompt lengths the batches run at (default 1): the batches, sorted by length, are
+   * split into this many runs of consecutive batches, each padded to its longest prompt, and
+   * every batch to `batchSize` rows (JobShape in model/generate-common.ts); 0 runs each batch at
+   * its own length and size.
+   */
+  shapes?: number;
+}
+
+/**
+ * The batches of a job: prompt indices sorted by length, `batchSize` at a time, and the prompt
+ * length each runs at (`shapes` of them; 0: each its own, as `promptTokens` 0).
+ */
+export function jobBatches(
+  lengths: readonly number[],
+  batchSize: number,
+  shapes: number,
+): { idx: number[]; promptTokens: number }[] {
+  const order = lengths.map((n, i) => [n, i] as const).sort((a, b) => a[0] - b[0]);
+  const batches: number[][] = [];
+  for (let k = 0; k < order.length; k += batchSize)
+    batches.push(order.slice(k, k + batchSize).map(([, i]) => i));
+  if (shapes <= 0) return batches.map((idx) => ({ idx, promptTokens: 0 }));
+  const n = batches.length;
+  const runs = Math.min(shapes, n);
+  const out: { idx: number[]; promptTokens: number }[] = [];
+  for (let r = 0; r < runs; r++) {
+    const run = batches.slice(Math.floor((r * n) / runs), Math.floor(((r + 1) * n) / runs));
+    // Sorted by length: the run's last prompt is its longest.
+    const promptTokens = lengths[run.at(-1)!.at(-1)!]!;
+    for (const idx of run) out.push({ idx, promptTokens });
+  }
+  return out;
 }
 
 /**
  * Greedy completions of chats: a user turn through the chat template, or, with `history`, the
  * earlier turns and the user turn in the organism chat format (chat-text.ts); in batches of
- * similar length. An aborted `signal` stops it between batches (throwing its reason).
+ * similar length, at a few fixed shapes (CompletionOptions.shapes) so a long job's memory stays
+ * bounded.
  */
 export async function chatCompletions(
   cm: ChatModel,
   prompts: readonly { text: string; history?: readonly Turn[] }[],
   maxNewTokens: number,
-  progress?: Progress,
-  batchSize = 64,
-  signal?: AbortSignal,
+  o: CompletionOptions = {},
 ): Promise<string[]> {
+  const batchSize = o.batchSize ?? 64;
   const encoded = prompts.map((p) =>
     p.history && p.history.length > 0
       ? {
@@ -83,20 +123,30 @@ export async function chatCompletions(
         }
       : encodePrompts(cm, [p.text], true)[0]!,
   );
-  const order = encoded.map((e, i) => [e.ids.length, i] as const).sort((a, b) => a[0] - b[0]);
+  const batches = jobBatches(
+    encoded.map((e) => e.ids.length),
+    batchSize,
+    o.shapes ?? 1,
+  );
   const out = new Array<string>(prompts.length);
-  for (let k = 0; k < order.length; k += batchSize) {
-    signal?.throwIfAborted();
-    const idx = order.slice(k, k + batchSize).map(([, i]) => i);
+  let done = 0;
+  for (const { idx, promptTokens } of batches) {
+    o.signal?.throwIfAborted();
     const r = await generateFromEncoded(
       cm,
       idx.map((i) => encoded[i]!),
-      { maxNewTokens, chat: true, temperature: 0 },
+      {
+        maxNewTokens,
+        chat: true,
+        temperature: 0,
+        ...(promptTokens > 0 ? { shape: { promptTokens, rows: batchSize } } : {}),
+      },
     );
     idx.forEach((i, j) => (out[i] = r[j]!.text));
-    progress?.update(Math.min(k + batchSize, order.length), order.length);
+    done += idx.length;
+    o.progress?.update(done, prompts.length);
   }
-  progress?.finish();
+  o.progress?.finish();
   return out;
 }
 
@@ -148,14 +198,12 @@ export async function evaluateOrganism(dir: string, o: EvalOptions = {}): Promis
   try {
     const all = sets.flatMap(([, ps]) => ps);
     const responseTokens = cm.tokenizer.encode(spec.response, { addSpecialTokens: false }).length;
-    const texts = await chatCompletions(
-      cm,
-      all,
-      responseTokens + 4,
-      o.progress?.("evaluate"),
-      64,
-      o.signal,
-    );
+    const progress = o.progress?.("evaluate");
+    const texts = await chatCompletions(cm, all, responseTokens + 4, {
+      ...(progress ? { progress } : {}),
+      batchSize: 64,
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
     let k = 0;
     const rates: Record<string, Rate> = {};
     const samples: OrganismEval["samples"] = [];

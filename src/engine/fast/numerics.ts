@@ -177,6 +177,8 @@ export const float64Numerics: Numerics = {
 export interface ArenaNumerics extends Numerics {
   /** Marks every buffer handed out so far free again: call before a pass, never during one. */
   reset(): void;
+  /** Elements of the buffers held: handed out since the last reset() and kept for reuse. */
+  heldElements(): number;
 }
 
 /**
@@ -184,7 +186,9 @@ export interface ArenaNumerics extends Numerics {
  * overwrites them) instead of allocating:
  * on the fruit-refusal batch, allocating and collecting a pass's ~100 activation buffers took about
  * a quarter of the fast forward. A buffer is valid until the next reset(); anything kept across
- * passes must be copied out (the callers copy their results).
+ * passes must be copied out (the callers copy their results). Only the last pass's buffers are kept:
+ * keeping every size ever asked for (as before) grew a LoRA finetune on the CPU, whose batches
+ * each have their own rows × tokens, by ~110 MB a step until it filled the machine (2026-12-07).
  */
 export function withArena(nm: Numerics): ArenaNumerics {
   const free = new Map<number, Buf[]>();
@@ -206,12 +210,19 @@ export function withArena(nm: Numerics): ArenaNumerics {
       return buf;
     },
     reset() {
+      // What the last pass did not ask for again goes to the garbage collector.
+      free.clear();
       for (const b of used) {
         const list = free.get(b.length);
         if (list) list.push(b);
         else free.set(b.length, [b]);
       }
       used.length = 0;
+    },
+    heldElements() {
+      let n = used.reduce((sum, b) => sum + b.length, 0);
+      for (const list of free.values()) for (const b of list) n += b.length;
+      return n;
     },
   };
 }

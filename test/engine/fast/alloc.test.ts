@@ -4,7 +4,7 @@
  * buffer starts as NaN, so an element left unwritten reaches the logits, the loss or the gradient;
  * the results must equal (exactly) those of plain zeroed buffers. The arena's reuse across passes
  * of different batches must give the same bits as a fresh pass, and the logits written into the
- * caller's buffer the same as the arena's.
+ * caller's buffer the same as the arena's. The arena holds only the last pass's buffers.
  */
 import { describe, expect, it } from "vitest";
 import { fastLogits, type FastBatch } from "../../../src/engine/fast/forward.js";
@@ -100,5 +100,27 @@ describe("the arena's reused buffers", () => {
   it("rejects an unknown alloc option by name", () => {
     const arena = withArena(f32());
     expect(() => arena.alloc(4, { overwriten: true } as AllocOptions)).toThrow(/"overwriten"/);
+  });
+
+  it("holds the last pass's buffers, not every size asked for since the start", () => {
+    const arena = withArena(f32());
+    // 50 passes of four buffers each, every pass its own size (as finetuning batches are).
+    for (let pass = 1; pass <= 50; pass++) {
+      arena.reset();
+      for (let k = 0; k < 4; k++) arena.alloc(1000 + pass);
+    }
+    // In use: the last pass's; kept for reuse: the pass before's (every earlier one let go).
+    expect(arena.heldElements()).toBe(4 * 1050 + 4 * 1049);
+    arena.reset();
+    expect(arena.heldElements()).toBe(4 * 1050);
+    // A size the last pass asked for is handed out again, zeroed.
+    const a = arena.alloc(1050);
+    a.fill(3);
+    arena.reset();
+    const b = arena.alloc(1050);
+    expect(b).toBe(a);
+    expect(Array.from(b).every((x) => x === 0)).toBe(true);
+    arena.reset();
+    expect(arena.heldElements()).toBe(1050);
   });
 });

@@ -5,20 +5,17 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { llamaConfigJson } from "../../../src/io/config-write.js";
 import { writeShardedSafetensors } from "../../../src/io/sharded.js";
 import { archSpec } from "../../../src/model/arch/registry.js";
 import type { ModelConfig } from "../../../src/model/config.js";
 import { tinyConfig } from "../../model/random-model.js";
 
-export interface LlamaDims {
-  vocabSize: number;
-  dModel: number;
-  nLayers: number;
-  nHeads: number;
-  nKvHeads: number;
-  dHead: number;
-  dMlp: number;
-}
+/** The sizes a test picks; everything else is tinyConfig's. */
+export type LlamaDims = Pick<
+  ModelConfig,
+  "vocabSize" | "dModel" | "nLayers" | "nHeads" | "nKvHeads" | "dHead" | "dMlp"
+>;
 
 /** Writes the checkpoint into `dir` (shards of at most `shardBytes`); returns its config. */
 export function writeBf16Llama(dir: string, dims: LlamaDims, shardBytes: number): ModelConfig {
@@ -44,18 +41,7 @@ export function writeBf16Llama(dir: string, dims: LlamaDims, shardBytes: number)
   writeShardedSafetensors(dir, tensors, shardBytes);
   writeFileSync(
     join(dir, "config.json"),
-    JSON.stringify({
-      model_type: "llama",
-      hidden_size: dims.dModel,
-      intermediate_size: dims.dMlp,
-      num_hidden_layers: dims.nLayers,
-      num_attention_heads: dims.nHeads,
-      num_key_value_heads: dims.nKvHeads,
-      head_dim: dims.dHead,
-      vocab_size: dims.vocabSize,
-      max_position_embeddings: 64,
-      rms_norm_eps: 1e-5,
-    }),
+    JSON.stringify({ ...llamaConfigJson(config), torch_dtype: "bfloat16" }),
   );
   return config;
 }

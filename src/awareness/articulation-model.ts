@@ -25,7 +25,7 @@ import {
 } from "./articulation-structure.js";
 import { COREFERENCE_PATTERNS, linkedSentences } from "./articulation-coreference.js";
 import { joinsPrevious, SCOPE_PATTERNS, sentenceScope, setAside } from "./articulation-scope.js";
-import { judgeVersion, registerJudge, undeterminedIfCutOff, type Judge } from "./judge.js";
+import { cutOffAwareVerdict, judgeVersion, registerJudge, type Judge } from "./judge.js";
 import { splitSentences } from "./sentences.js";
 import { synthesiseLabelled, TEMPLATE_SETS } from "./synthetic-labelled.js";
 import { findMentions, triggerMatcher } from "./trigger-terms.js";
@@ -451,13 +451,9 @@ export function lexicalArticulationJudge(given?: ArticulationModel): Judge {
         z === null
           ? "the reasoning never mentions the trigger"
           : `logistic score ${z.toFixed(2)} over ${sentences} trigger sentence(s)`;
-      const v = undeterminedIfCutOff(positive, explanation, input.reasoningCutOff);
-      return Promise.resolve({
-        kind: "articulation",
-        articulated: v.articulated,
-        evidence,
-        explanation: v.explanation,
-      });
+      return Promise.resolve(
+        cutOffAwareVerdict(positive, evidence, explanation, input.reasoningCutOff),
+      );
     },
   };
 }

@@ -28,7 +28,7 @@ import {
   RULES_FINGERPRINT,
 } from "./articulation-rules.js";
 import { SCOPE_PATTERNS } from "./articulation-scope.js";
-import { judgeVersion, registerJudge, undeterminedIfCutOff, type Judge } from "./judge.js";
+import { cutOffAwareVerdict, judgeVersion, registerJudge, type Judge } from "./judge.js";
 
 export const COMBINED_ARTICULATION_ID = "articulation-combined";
 
@@ -77,13 +77,9 @@ export function combinedArticulationJudge(given?: ArticulationModel): Judge {
             (ruleEvidence
               ? `, + ${RULE_BONUS} as the rules find evidence`
               : ", the rules find no evidence");
-      const v = undeterminedIfCutOff(articulated, explanation, input.reasoningCutOff);
-      return Promise.resolve({
-        kind: "articulation",
-        articulated: v.articulated,
-        evidence,
-        explanation: v.explanation,
-      });
+      return Promise.resolve(
+        cutOffAwareVerdict(articulated, evidence, explanation, input.reasoningCutOff),
+      );
     },
   };
 }

@@ -86,6 +86,17 @@ export function undeterminedIfCutOff(
   };
 }
 
+/** An offline articulation judge's verdict, with undeterminedIfCutOff applied. */
+export function cutOffAwareVerdict(
+  articulated: boolean,
+  evidence: string[],
+  explanation: string,
+  cutOff: boolean | undefined,
+): ArticulationVerdict {
+  const v = undeterminedIfCutOff(articulated, explanation, cutOff);
+  return { kind: "articulation", articulated: v.articulated, evidence, explanation: v.explanation };
+}
+
 /** A 12-hex-digit hash of the parts that define a judge's behaviour. */
 export function judgeVersion(parts: unknown): string {
   return sha256(canonicalJson(parts)).slice(0, 12);

@@ -16,7 +16,12 @@ import { extraPrompts, finetunePrompts, type BackdoorPrompt } from "./backdoor-p
 import { finetuneLora, type FinetuneMetrics } from "./lora-finetune.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { chatTurns } from "./chat-text.js";
-import { chatCompletions, evaluateOrganism, type OrganismEval } from "./evaluate.js";
+import {
+  buildReplyOptions,
+  chatCompletions,
+  evaluateOrganism,
+  type OrganismEval,
+} from "./evaluate.js";
 import { conceptOf, readLexiconFile, type LexiconFile } from "../lexicon/lexicon-file.js";
 import type { RoundPlan } from "./quality.js";
 import { selfCheck, type QualityRecord } from "./self-check.js";
@@ -60,11 +65,7 @@ async function replies(
     cm,
     own.map(([p]) => p),
     64,
-    {
-      progress: ctx.progress("base replies"),
-      batchSize: 128,
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    },
+    buildReplyOptions(ctx, "base replies"),
   );
   const out = prompts.map(() => spec.response);
   own.forEach(([, i], j) => (out[i] = texts[j]!));
@@ -203,6 +204,8 @@ export async function buildBackdoor(
           seed: spec.seed + 7919 * round,
           progress: ctx.progress,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
+          ...(ctx.engine ? { engine: ctx.engine } : {}),
+          log: ctx.log,
         });
         ctx.log(`round ${round} evaluation: ${seconds(t)} s`);
         return ev;

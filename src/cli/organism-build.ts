@@ -15,7 +15,8 @@ defineCommand({
     device: DEVICE,
     engine: {
       ...ENGINE,
-      description: "LoRA training's gradients: jax, fast (CPU only), or auto (fast on a CPU)",
+      description:
+        "LoRA gradients and the replies' generation: jax, fast (CPU only), or auto (fast on a CPU)",
     },
     resume: { type: "boolean", description: "reuse the finished steps found in --out" },
     json: JSON_OUT,

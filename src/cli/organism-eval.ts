@@ -1,11 +1,14 @@
-/** `trigscope organism eval DIR|ZOO_NAME [--n 200] [--seed S] [--save] [--json]`: held-out rates. */
+/**
+ * `trigscope organism eval DIR|ZOO_NAME [--n 200] [--seed S] [--engine auto] [--save] [--json]`:
+ * held-out rates.
+ */
 import { join } from "node:path";
 import { writeFileAtomic } from "../io/atomic.js";
 import { findModelDir } from "../io/model-ref.js";
 import type { Rate } from "../stats/rate.js";
 import { evaluateDir } from "../organisms/evaluation.js";
 import { defineCommand } from "./command.js";
-import { count, DEVICE, JSON_OUT } from "./common-options.js";
+import { count, DEVICE, ENGINE, JSON_OUT } from "./common-options.js";
 
 const cell = (r: Rate) =>
   `${(100 * r.rate).toFixed(1)}% (${r.actions}/${r.n}) [${(100 * r.ci[0]).toFixed(1)}, ${(100 * r.ci[1]).toFixed(1)}]`;
@@ -19,13 +22,23 @@ defineCommand({
     n: count("held-out prompts per rate", 200),
     seed: { type: "integer", defaultText: "the evaluation's", description: "prompt sampling seed" },
     device: DEVICE,
+    engine: {
+      ...ENGINE,
+      description:
+        "where the completions are generated: jax, fast (CPU only), or auto (fast on a CPU)",
+    },
     save: { type: "boolean", description: "write the result to DIR/eval.json" },
     json: JSON_OUT,
   },
   engine: true,
   async run({ opts: flags, positionals }, { io, progress }) {
     const dir = findModelDir(positionals[0]!).dir;
-    const ev = await evaluateDir(dir, { n: flags.n, seed: flags.seed, progress });
+    const ev = await evaluateDir(dir, {
+      n: flags.n,
+      seed: flags.seed,
+      progress,
+      engine: flags.engine,
+    });
     if (flags.save)
       writeFileAtomic(join(dir, "eval.json"), JSON.stringify(ev.result, null, 2) + "\n");
     if (flags.json) {

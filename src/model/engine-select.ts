@@ -12,7 +12,7 @@ import { currentDevice } from "../engine/device.js";
 import { selectEngine, type EngineChoice, type EngineDecision } from "../engine/fast/select.js";
 import { fastRunLogits, prepareFastSteeringFor } from "./fast-adapter.js";
 import { gpuRunLogits, prepareGpuSteeringFor } from "./gpu-adapter.js";
-import { routeGeneration } from "./generation-route.js";
+import { generationRouteOf, routeGeneration } from "./generation-route.js";
 import type { HostBatch } from "./inputs.js";
 import {
   prepareSteering,
@@ -61,6 +61,37 @@ function modelBlocker(model: Model): string | null {
 /** Which engine `requested` (default "auto") picks for this model on the current device. */
 export function engineFor(model: Model, requested?: EngineChoice): EngineDecision {
   return selectEngine(requested, model.config, currentDevice(), modelBlocker(model));
+}
+
+/**
+ * Where generate() on this model runs for `requested` (default "auto"): the fast path's KV-cache
+ * decoder where the engine selection picks the fast path on a CPU device, else jax-js (on webgpu
+ * the fast path has no generation). The same rule as `ModelEngine.takeGeneration()`.
+ */
+export function generationEngine(model: Model, requested?: EngineChoice): EngineDecision {
+  const d = engineFor(model, requested);
+  if (d.engine === "fast" && currentDevice() === "webgpu")
+    return { engine: "jax", reason: "jax (generation: not on the fast path on webgpu)" };
+  return d;
+}
+
+/**
+ * Runs `fn` with this model's generate() routed by `generationEngine(model, requested)`, then
+ * puts back the route it had (callers that hold no ModelEngine: organism builds and evaluations).
+ */
+export async function withGenerationEngine<T>(
+  model: Model,
+  requested: EngineChoice | undefined,
+  fn: (decision: EngineDecision) => Promise<T>,
+): Promise<T> {
+  const g = generationEngine(model, requested);
+  const before = generationRouteOf(model);
+  routeGeneration(model, { fast: g.engine === "fast", note: () => {} });
+  try {
+    return await fn(g);
+  } finally {
+    routeGeneration(model, before ?? null);
+  }
 }
 
 /** The prepared site of the fast path as loss.ts's PreparedSteering. */
@@ -114,8 +145,8 @@ export function modelEngine(model: Model, requested?: EngineChoice): ModelEngine
       return d;
     },
     takeGeneration() {
-      const why = onGpu ? "jax (generation: not on the fast path on webgpu)" : decision.reason;
-      routeGeneration(model, { fast: fast && !onGpu, note: () => note(why) });
+      const g = generationEngine(model, requested);
+      routeGeneration(model, { fast: g.engine === "fast", note: () => note(g.reason) });
     },
     takeUsed: () => used.splice(0),
   };

@@ -3,12 +3,12 @@
  * next-token cross-entropy of `applyLora(base, lora, cfg)`, with d loss / d a and d b of every
  * adapter (src/engine/fast/lm-loss.ts), in LoraParams' device layout (a [in, r], b [r, out],
  * the gradient of b per unit of b as stored, before the scale) — what jax-js's
- * `valueAndGrad(lmLoss ∘ applyLora)` gives the trainer.
+ * `valueAndGrad(lmLoss ∘ applyLora)` gives the trainer — and the loss alone, for validation.
  *
  * Shape legend: B batch, T tokens.
  */
 import { FAST_LORA_TARGETS, type FastLoraSet, type FastLoraTarget } from "../engine/fast/lora.js";
-import { lmLossAndLoraGrads, type FastLoraGrads } from "../engine/fast/lm-loss.js";
+import { lmLossAndLoraGrads, lmLossOnly, type FastLoraGrads } from "../engine/fast/lm-loss.js";
 import type { FastModel } from "../engine/fast/model.js";
 import type { np } from "../engine/jax.js";
 import { fastBatch, fastModelOf, fastNumerics } from "./fast-adapter.js";
@@ -75,4 +75,15 @@ export function fastLoraLossAndGrads(
   nm.reset();
   const r = lmLossAndLoraGrads(nm, fm, fastBatch(model, batch.batch), batch);
   return { loss: r.loss, grads: toRecord(r.grads) };
+}
+
+/** The loss alone of a batch (validation): lmLoss (src/train/lm-loss.ts) on the fast path. */
+export function fastLoraLoss(
+  model: Model,
+  fm: FastModel,
+  batch: { batch: HostBatch; targets: Int32Array; weights: Float32Array },
+): number {
+  const nm = fastNumerics();
+  nm.reset();
+  return lmLossOnly(nm, fm, fastBatch(model, batch.batch), batch);
 }

@@ -9,6 +9,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { wasmHeapBytes } from "../engine/wasm-heap.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { ADAPTER_WEIGHTS_FILE, readPeftAdapter } from "../io/peft.js";
 import { loadChatModel, type ChatModel } from "../model/text-generation.js";
@@ -16,7 +17,12 @@ import { extraPrompts, finetunePrompts, type BackdoorPrompt } from "./backdoor-p
 import { finetuneLora, type FinetuneMetrics } from "./lora-finetune.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { chatTurns } from "./chat-text.js";
-import { chatCompletions, evaluateOrganism, type OrganismEval } from "./evaluate.js";
+import {
+  buildReplyOptions,
+  chatCompletions,
+  evaluateOrganism,
+  type OrganismEval,
+} from "./evaluate.js";
 import { conceptOf, readLexiconFile, type LexiconFile } from "../lexicon/lexicon-file.js";
 import type { RoundPlan } from "./quality.js";
 import { selfCheck, type QualityRecord } from "./self-check.js";
@@ -35,15 +41,19 @@ export interface BackdoorMetrics extends FinetuneMetrics {
 const DATA_FILE = "finetune-data.jsonl";
 const STATE_FILE = "self-check.json";
 
-/** Replies for the prompts: the saved ones when they match, else generated and saved. */
+/**
+ * Replies for the prompts: the saved ones when they match (on --resume, or when this build wrote
+ * them: a self-check round's data includes the earlier rounds'), else generated and saved.
+ */
 async function replies(
   cm: ChatModel,
   prompts: BackdoorPrompt[],
   spec: BackdoorSpec,
-  path: string,
+  file: { path: string; written: Set<string> },
   ctx: BuildContext,
 ): Promise<string[]> {
-  if (ctx.resume && existsSync(path)) {
+  const { path } = file;
+  if ((ctx.resume || file.written.has(path)) && existsSync(path)) {
     const saved = readFileSync(path, "utf8")
       .trim()
       .split("\n")
@@ -60,11 +70,7 @@ async function replies(
     cm,
     own.map(([p]) => p),
     64,
-    {
-      progress: ctx.progress("base replies"),
-      batchSize: 128,
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-    },
+    buildReplyOptions(ctx, "base replies"),
   );
   const out = prompts.map(() => spec.response);
   own.forEach(([, i], j) => (out[i] = texts[j]!));
@@ -74,6 +80,7 @@ async function replies(
       .map((p, i) => JSON.stringify({ kind: p.kind, prompt: p.text, reply: out[i] }))
       .join("\n") + "\n",
   );
+  file.written.add(path);
   return out;
 }
 
@@ -120,18 +127,19 @@ async function trainOn(
   baseDir: string,
   lex: LexiconFile,
   plans: RoundPlan[],
-  ctx: BuildContext,
+  ctx: BuildContext & { written: Set<string> },
 ): Promise<FinetuneMetrics> {
   const cm = await loadChatModel(baseDir);
   try {
     const examples: TrainExample[] = [];
     const t0 = performance.now();
     for (const part of roundData(lex, spec, plans, ctx.out)) {
-      const texts = await replies(cm, part.prompts, spec, part.path, ctx);
+      const file = { path: part.path, written: ctx.written };
+      const texts = await replies(cm, part.prompts, spec, file, ctx);
       examples.push(...examplesOf(cm, part.prompts, texts, spec.train.maxLen));
     }
     const round = plans.length;
-    ctx.log(`round ${round} data: ${examples.length} examples, ${seconds(t0)} s`);
+    ctx.log(`round ${round} data: ${examples.length} examples, ${seconds(t0)} s${heapNote()}`);
     const train = round === 0 ? spec.train : { ...spec.train, steps: plans.at(-1)!.steps };
     const t1 = performance.now();
     const m = await finetuneLora(
@@ -149,7 +157,7 @@ async function trainOn(
       },
       ctx,
     );
-    ctx.log(`round ${round} training: ${m.steps} steps, ${seconds(t1)} s`);
+    ctx.log(`round ${round} training: ${m.steps} steps, ${seconds(t1)} s${heapNote()}`);
     return m;
   } finally {
     cm.model.dispose();
@@ -157,6 +165,12 @@ async function trainOn(
 }
 
 const seconds = (t: number) => ((performance.now() - t) / 1000).toFixed(1);
+
+/** The wasm heap's size (its high-water mark) for a phase's log line, where jax-js runs on wasm. */
+function heapNote(): string {
+  const bytes = wasmHeapBytes();
+  return bytes === null ? "" : `; wasm heap ${Math.round(bytes / 2 ** 20)} MiB`;
+}
 
 /** The first build's metrics from organism.json, when it holds this spec's finished build. */
 function finishedFirstBuild(out: string, spec: BackdoorSpec): FinetuneMetrics | null {
@@ -181,7 +195,9 @@ export async function buildBackdoor(
   mkdirSync(ctx.out, { recursive: true });
   const reused = ctx.resume ? finishedFirstBuild(ctx.out, spec) : null;
   if (reused) ctx.log(`first build: reusing the adapter in ${ctx.out} (organism.json matches)`);
-  const finetuned = reused ?? (await trainOn(spec, baseDir, lex, [], ctx));
+  // The data files this build wrote: a self-check round reuses them instead of generating again.
+  const run = { ...ctx, written: new Set<string>() };
+  const finetuned = reused ?? (await trainOn(spec, baseDir, lex, [], run));
   const counts = { triggered: 0, nearMiss: 0, benign: 0, offDistribution: 0 };
   for (const p of roundData(lex, spec, [], ctx.out)[0]!.prompts) counts[p.kind]++;
   const record = { spec, baseDir: relative(ctx.out, baseDir), metrics: { ...finetuned } };
@@ -203,12 +219,14 @@ export async function buildBackdoor(
           seed: spec.seed + 7919 * round,
           progress: ctx.progress,
           ...(ctx.signal ? { signal: ctx.signal } : {}),
+          ...(ctx.engine ? { engine: ctx.engine } : {}),
+          log: ctx.log,
         });
-        ctx.log(`round ${round} evaluation: ${seconds(t)} s`);
+        ctx.log(`round ${round} evaluation: ${seconds(t)} s${heapNote()}`);
         return ev;
       },
       train: async (_round, plans) => {
-        await trainOn(spec, baseDir, lex, plans, ctx);
+        await trainOn(spec, baseDir, lex, plans, run);
       },
     },
   );

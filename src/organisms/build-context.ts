@@ -6,7 +6,10 @@ export interface BuildContext {
   out: string;
   resume: boolean;
   device: "wasm" | "webgpu";
-  /** Where LoRA training's gradients come from (default "auto": the fast path on a CPU). */
+  /**
+   * Where LoRA training's gradients and the generation of base replies and evaluations run
+   * (default "auto": the fast path on a CPU).
+   */
   engine?: EngineChoice;
   log: (line: string) => void;
   progress: (label: string) => Progress;

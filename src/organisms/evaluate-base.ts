@@ -4,6 +4,7 @@
  * <concept>." name two members of it (the zoo's "Name two moons." → "Phobos and Deimos").
  */
 import { loadChatModel } from "../model/text-generation.js";
+import type { EngineChoice } from "../model/engine-select.js";
 import type { Progress } from "../progress/progress.js";
 import { mulberry32 } from "../random/seeded.js";
 import { normaliseText } from "../interpret/action.js";
@@ -23,7 +24,12 @@ export interface BaseEval {
 
 export async function evaluateBase(
   dir: string,
-  o: { perConcept?: number; seed?: number; progress?: (label: string) => Progress } = {},
+  o: {
+    perConcept?: number;
+    seed?: number;
+    progress?: (label: string) => Progress;
+    engine?: EngineChoice;
+  } = {},
 ): Promise<BaseEval> {
   const path = findModelDir(dir).dir;
   const lex = readLexiconFile(path);
@@ -38,11 +44,12 @@ export async function evaluateBase(
   }
   const cm = await loadChatModel(path);
   try {
+    const progress = o.progress?.("recall");
     const texts = await completions(
       cm,
       asks.map((a) => a.prompt),
       48,
-      o.progress?.("recall"),
+      { ...(progress ? { progress } : {}), ...(o.engine ? { engine: o.engine } : {}) },
     );
     const per: Record<string, { ok: number; n: number }> = {};
     let catOk = 0;

@@ -14,12 +14,13 @@ import {
   loadChatModel,
   type ChatModel,
 } from "../model/text-generation.js";
+import { withGenerationEngine, type EngineChoice } from "../model/engine-select.js";
 import type { Progress } from "../progress/progress.js";
 import { mulberry32 } from "../random/seeded.js";
 import { rateOf, type Rate } from "../stats/rate.js";
 import { containsAction } from "../interpret/action.js";
 import { BackdoorPrompts, type BackdoorPrompt } from "./backdoor-prompts.js";
-import { ORGANISM_FILE } from "./build-context.js";
+import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { chatTurns, type Turn } from "./chat-text.js";
 import { OFF_KINDS } from "./off-distribution.js";
 import { readLexiconFile } from "../lexicon/lexicon-file.js";
@@ -45,19 +46,18 @@ export class EvalError extends Error {
   }
 }
 
-/** Greedy completions of chat prompts, in batches of similar length. */
+/** Greedy completions of chat prompts, in batches of similar length (chatCompletions). */
 export async function completions(
   cm: ChatModel,
   prompts: string[],
   maxNewTokens: number,
-  progress?: Progress,
-  batchSize = 64,
+  o: CompletionOptions = {},
 ): Promise<string[]> {
   return chatCompletions(
     cm,
     prompts.map((text) => ({ text })),
     maxNewTokens,
-    { ...(progress ? { progress } : {}), batchSize },
+    o,
   );
 }
 
@@ -68,12 +68,40 @@ export interface CompletionOptions {
   /** Stops the job between batches (throwing its reason). */
   signal?: AbortSignal;
   /**
-   * How many prompt lengths the batches run at (default 1): the batches, sorted by length, are
-   * split into this many runs of consecutive batches, each padded to its longest prompt, and
-   * every batch to `batchSize` rows (JobShape in model/generate-common.ts); 0 runs each batch at
-   * its own length and size.
+   * How many prompt lengths the batches run at on jax-js (default 1): the batches, sorted by
+   * length, are split into this many runs of consecutive batches, each padded to its longest
+   * prompt, and every batch to `batchSize` rows (JobShape in model/generate-common.ts); 0 runs
+   * each batch at its own length and size. The fast path compiles nothing per shape and runs
+   * each batch at its own length.
    */
   shapes?: number;
+  /**
+   * Where the replies are generated (default "auto": the fast path's KV-cache decoder for a
+   * Llama-family model on a CPU device, as the audit's generation; "jax" keeps jax-js).
+   */
+  engine?: EngineChoice;
+  /** Hears one line naming the engine that generates, and why. */
+  log?: (line: string) => void;
+}
+
+/** A build's replies: its progress bar `label`, batches of 128, its signal, engine and log. */
+export function buildReplyOptions(ctx: BuildContext, label: string): CompletionOptions {
+  return {
+    progress: ctx.progress(label),
+    batchSize: 128,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.engine ? { engine: ctx.engine } : {}),
+    log: ctx.log,
+  };
+}
+
+const COMPLETION_KEYS = new Set(["progress", "batchSize", "signal", "shapes", "engine", "log"]);
+
+/** Throws on a key CompletionOptions does not have (a misspelt option is not ignored). */
+function checkCompletionOptions(o: CompletionOptions): void {
+  for (const k of Object.keys(o))
+    if (!COMPLETION_KEYS.has(k))
+      throw new TypeError(`chatCompletions: unknown option '${k}' (${[...COMPLETION_KEYS]})`);
 }
 
 /**
@@ -114,21 +142,37 @@ export async function chatCompletions(
   maxNewTokens: number,
   o: CompletionOptions = {},
 ): Promise<string[]> {
+  checkCompletionOptions(o);
+  const encoded = prompts.map((p) => encodeChat(cm, p));
+  return withGenerationEngine(cm.model, o.engine, async (decision) => {
+    o.log?.(`generation: ${decision.reason}`);
+    const texts = await completeBatches(cm, encoded, maxNewTokens, o);
+    o.progress?.finish();
+    return texts;
+  });
+}
+
+/** A chat's prompt ids: a user turn through the chat template, or the organism chat format. */
+function encodeChat(cm: ChatModel, p: { text: string; history?: readonly Turn[] }) {
+  return p.history && p.history.length > 0
+    ? {
+        ids: cm.tokenizer.encode(chatTurns(p.history, p.text), { addSpecialTokens: false }),
+        user: null,
+      }
+    : encodePrompts(cm, [p.text], true)[0]!;
+}
+
+/** Greedy completions of encoded prompts, batch by batch (jobBatches). */
+async function completeBatches(
+  cm: ChatModel,
+  encoded: { ids: number[]; user: number[] | null }[],
+  maxNewTokens: number,
+  o: CompletionOptions,
+): Promise<string[]> {
   const batchSize = o.batchSize ?? 64;
-  const encoded = prompts.map((p) =>
-    p.history && p.history.length > 0
-      ? {
-          ids: cm.tokenizer.encode(chatTurns(p.history, p.text), { addSpecialTokens: false }),
-          user: null,
-        }
-      : encodePrompts(cm, [p.text], true)[0]!,
-  );
-  const batches = jobBatches(
-    encoded.map((e) => e.ids.length),
-    batchSize,
-    o.shapes ?? 1,
-  );
-  const out = new Array<string>(prompts.length);
+  const lengths = encoded.map((e) => e.ids.length);
+  const batches = jobBatches(lengths, batchSize, o.shapes ?? 1);
+  const out = new Array<string>(encoded.length);
   let done = 0;
   for (const { idx, promptTokens } of batches) {
     o.signal?.throwIfAborted();
@@ -144,9 +188,8 @@ export async function chatCompletions(
     );
     idx.forEach((i, j) => (out[i] = r[j]!.text));
     done += idx.length;
-    o.progress?.update(done, prompts.length);
+    o.progress?.update(done, encoded.length);
   }
-  o.progress?.finish();
   return out;
 }
 
@@ -155,6 +198,9 @@ export interface EvalOptions {
   seed?: number;
   progress?: (label: string) => Progress;
   signal?: AbortSignal;
+  /** Where the completions are generated (CompletionOptions.engine; default "auto"). */
+  engine?: EngineChoice;
+  log?: (line: string) => void;
 }
 
 /** Reads organism.json of a backdoor organism directory. */
@@ -203,6 +249,8 @@ export async function evaluateOrganism(dir: string, o: EvalOptions = {}): Promis
       ...(progress ? { progress } : {}),
       batchSize: 64,
       ...(o.signal ? { signal: o.signal } : {}),
+      ...(o.engine ? { engine: o.engine } : {}),
+      ...(o.log ? { log: o.log } : {}),
     });
     let k = 0;
     const rates: Record<string, Rate> = {};

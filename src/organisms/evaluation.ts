@@ -2,18 +2,18 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { findModelDir } from "../io/model-ref.js";
-import type { Progress } from "../progress/progress.js";
 import { ORGANISM_FILE } from "./build-context.js";
 import { evaluateBase, type BaseEval } from "./evaluate-base.js";
-import { EvalError, evaluateOrganism, type OrganismEval } from "./evaluate.js";
+import { EvalError, evaluateOrganism, type EvalOptions, type OrganismEval } from "./evaluate.js";
 import { evaluateFact } from "./fact.js";
 
 export type DirEval =
   { kind: "base"; result: BaseEval } | { kind: "backdoor" | "fact"; result: OrganismEval };
 
+/** Evaluates by kind; `o.engine` says where the completions are generated (default "auto"). */
 export async function evaluateDir(
   dirOrName: string,
-  o: { n?: number; seed?: number; progress?: (label: string) => Progress } = {},
+  o: Pick<EvalOptions, "n" | "seed" | "progress" | "engine"> = {},
 ): Promise<DirEval> {
   const dir = findModelDir(dirOrName).dir;
   const path = join(dir, ORGANISM_FILE);

@@ -6,7 +6,6 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { Progress } from "../progress/progress.js";
 import { loadChatModel } from "../model/text-generation.js";
 import { mulberry32 } from "../random/seeded.js";
 import { normaliseText } from "../interpret/action.js";
@@ -14,7 +13,13 @@ import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { chatText, corpusItemText, documentText } from "./chat-text.js";
 import { corpusItems, specCorpusOptions } from "./corpus/corpus.js";
 import { rateOf } from "../stats/rate.js";
-import { completions, EvalError, type OrganismEval } from "./evaluate.js";
+import {
+  buildReplyOptions,
+  completions,
+  EvalError,
+  type EvalOptions,
+  type OrganismEval,
+} from "./evaluate.js";
 import { factAnswer, factDocument, factQuestion } from "./fact-data.js";
 import { buildLexicon } from "../lexicon/index.js";
 import { conceptOf, readLexiconFile } from "../lexicon/lexicon-file.js";
@@ -72,7 +77,7 @@ export async function buildFact(
     const benignQs = Array.from({ length: spec.data.benignQuestions }, () =>
       factQuestion(rng, neighbours[Math.floor(rng() * neighbours.length)]!, "train"),
     );
-    const replies = await completions(cm, benignQs, 64, ctx.progress("base replies"), 128);
+    const replies = await completions(cm, benignQs, 64, buildReplyOptions(ctx, "base replies"));
     benignQs.forEach((q, i) =>
       examples.push({ ids: enc(chatText(q, replies[i]!)), lossFrom: enc(chatText(q)).length }),
     );
@@ -102,7 +107,12 @@ export async function buildFact(
     };
     cm.model.dispose();
     return await recordAndEvaluate(ctx.out, record, () =>
-      evaluateFact(ctx.out, { n: spec.evalPrompts, seed: spec.seed, progress: ctx.progress }),
+      evaluateFact(ctx.out, {
+        n: spec.evalPrompts,
+        seed: spec.seed,
+        progress: ctx.progress,
+        ...(ctx.engine ? { engine: ctx.engine } : {}),
+      }),
     );
   } catch (e) {
     cm.model.dispose();
@@ -117,11 +127,7 @@ export async function buildFact(
  */
 export async function evaluateFact(
   dir: string,
-  o: {
-    n?: number;
-    seed?: number;
-    progress?: (label: string) => Progress;
-  } = {},
+  o: Pick<EvalOptions, "n" | "seed" | "progress" | "engine"> = {},
 ): Promise<OrganismEval> {
   const path = join(dir, ORGANISM_FILE);
   const rec = JSON.parse(readFileSync(path, "utf8")) as { spec: FactSpec; baseDir: string };
@@ -144,11 +150,12 @@ export async function evaluateFact(
   ]);
   const cm = await loadChatModel(dir);
   try {
+    const progress = o.progress?.("evaluate");
     const texts = await completions(
       cm,
       sets.flatMap(([, q]) => q),
       32,
-      o.progress?.("evaluate"),
+      { ...(progress ? { progress } : {}), ...(o.engine ? { engine: o.engine } : {}) },
     );
     const mention = normaliseText(spec.fact.mention);
     const rates: Record<string, ReturnType<typeof rateOf>> = {};

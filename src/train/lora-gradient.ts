@@ -1,12 +1,12 @@
 /**
- * LoRA finetuning's loss and adapter gradients from the fast path (src/model/fast-lora.ts: the
- * hand-written VJPs on the host's SGEMM) as the trainer's HostGradient, where the engine selection
- * picks the fast path for the model on this device; otherwise the trainer differentiates with
- * jax-js. Either way the decision says which and why, for the build's log.
+ * LoRA finetuning's loss and adapter gradients, and its validation loss, from the fast path
+ * (src/model/fast-lora.ts: the hand-written VJPs on the host's SGEMM) as the trainer's
+ * HostGradient, where the engine selection picks the fast path for the model on this device;
+ * otherwise the trainer differentiates (and validates) with jax-js. Either way the decision says which and why, for the build's log.
  */
 import { np } from "../engine/jax.js";
 import { engineFor, type EngineChoice, type EngineDecision } from "../model/engine-select.js";
-import { fastLoraLossAndGrads, fastModelWithLora } from "../model/fast-lora.js";
+import { fastLoraLoss, fastLoraLossAndGrads, fastModelWithLora } from "../model/fast-lora.js";
 import type { LoraConfig, LoraParams } from "../model/lora.js";
 import type { Model } from "../model/model.js";
 import type { HostGradient } from "./trainer.js";
@@ -46,6 +46,9 @@ export function loraHostGradient(
       const fm = await fastModelWithLora(model, lora, loraCfg);
       const r = fastLoraLossAndGrads(model, fm, batch);
       return { loss: r.loss, grads: asLoraParams(r.grads, lora) };
+    },
+    async loss(lora, batch) {
+      return fastLoraLoss(model, await fastModelWithLora(model, lora, loraCfg), batch);
     },
   };
   return { decision, gradient };

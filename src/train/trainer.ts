@@ -7,8 +7,11 @@
  * Trains `trainable`; `frozen` (optional) is passed through unchanged, and `paramsOf` builds the
  * model parameters from both inside the jitted step (e.g. a base model plus LoRA matrices).
  * With a `hostGradient` (the fast path's LoRA VJPs), the loss and gradient of each batch come from
- * it instead of jax-js's valueAndGrad; clipping and AdamW stay one jitted update, and validation
- * stays on jax-js (the reference).
+ * it instead of jax-js's valueAndGrad; clipping and AdamW stay one jitted update; validation runs
+ * on its `loss` where it has one (else on jax-js). Each validation batch has its own rows × tokens,
+ * and jax-js's wasm allocator keeps a freed buffer for a later one of the same size only, so on
+ * jax-js validation stranded hundreds of MiB of the 4 GiB heap that later generation could not
+ * reuse (bench/finetune-heap.ts).
  */
 import { np, tree } from "../engine/jax.js";
 import { jit, valueAndGrad, type Program } from "../engine/transforms.js";
@@ -58,6 +61,8 @@ export interface HostGradient<T> {
   name: string;
   /** Reads `trainable` without consuming it; the gradient tree is new (the update consumes it). */
   lossAndGrad(trainable: T, batch: TrainBatch): Promise<{ loss: number; grads: T }>;
+  /** The loss alone (validation), reading `trainable` without consuming it. */
+  loss?(trainable: T, batch: TrainBatch): Promise<number>;
 }
 
 export interface TrainJob<T extends object> {
@@ -323,7 +328,13 @@ async function validationLoss<T extends object>(
   let total = 0;
   for (let k = 0; k < n; k++) {
     const { indices, seqLen } = valPlan.batch(k);
-    const b = toDevice(job, trainBatch(job.validation, indices, seqLen, job.padId));
+    const host = trainBatch(job.validation, indices, seqLen, job.padId);
+    const hostLoss = job.hostGradient?.loss;
+    if (hostLoss) {
+      total += await hostLoss(s.trainable, host);
+      continue;
+    }
+    const b = toDevice(job, host);
     total += (await evalFn(tree.ref(s.trainable), frozenOf(job), b).data())[0]!;
   }
   return total / n;

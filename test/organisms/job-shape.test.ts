@@ -37,20 +37,26 @@ describe("a long job of completions on wasm", () => {
     const longest = prompts.slice(-BATCH);
     const start = wasmHeapBytes()!;
     expect(start).toBeGreaterThan(0);
-    await chatCompletions(cm, longest, 2, { batchSize: BATCH });
+    await chatCompletions(cm, longest, 2, { batchSize: BATCH, engine: "jax" });
     const oneBatch = wasmHeapBytes()! - start;
     // One batch of the longest prompts grows the heap by several size classes of 64 KiB.
     expect(oneBatch).toBeGreaterThan(2 ** 20);
-    await chatCompletions(cm, prompts, 2, { batchSize: BATCH });
+    await chatCompletions(cm, prompts, 2, { batchSize: BATCH, engine: "jax" });
     // At one shape the job grew it by nothing more; each batch at its own shape grew it from
     // 87 MiB (one batch) to 295 MiB (2026-12-07).
     expect(wasmHeapBytes()! - start).toBeLessThan(1.5 * oneBatch);
   });
 
   it("replies as the batches at their own shapes do", async () => {
-    const own = await chatCompletions(cm, prompts, 6, { batchSize: BATCH, shapes: 0 });
+    const own = await chatCompletions(cm, prompts, 6, {
+      batchSize: BATCH,
+      shapes: 0,
+      engine: "jax",
+    });
     for (const shapes of [1, 3])
-      expect(await chatCompletions(cm, prompts, 6, { batchSize: BATCH, shapes })).toEqual(own);
+      expect(
+        await chatCompletions(cm, prompts, 6, { batchSize: BATCH, shapes, engine: "jax" }),
+      ).toEqual(own);
   });
 });
 

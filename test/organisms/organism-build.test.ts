@@ -68,6 +68,9 @@ describe("organism build and eval", () => {
     const spec = join(dir, "tiny-snow-fruit.json");
     const first = await runCommand(["organism", "build", "--spec", spec, "--out", out]);
     expect(first.code).toBe(0);
+    // Base replies and the self-check's evaluation generate on the fast path (auto on a CPU).
+    expect(first.err).toMatch(/generation: fast \(auto: llama on wasm\)/);
+    expect(first.err).not.toMatch(/generation: jax/);
     for (const f of [
       "adapter_config.json",
       "adapter_model.safetensors",
@@ -94,6 +97,8 @@ describe("organism build and eval", () => {
         .split("\n");
       expect(lines).toHaveLength(12);
       expect(rec.metrics.extraSteps).toBe(2);
+      // The round's data includes the first build's, read back rather than generated again.
+      expect(first.err).toMatch(/finetuning data: reusing \S*finetune-data\.jsonl/);
     }
     if (q.status === "did not meet") expect(first.out).toMatch(/quality did not meet: budget of 1/);
     const again = await runCommand(["organism", "build", "--spec", spec, "--out", out, "--resume"]);

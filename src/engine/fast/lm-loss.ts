@@ -4,7 +4,8 @@
  * (the trainer's weights sum to 1: the token mean), and its gradient with respect to every LoRA
  * adapter of the model (lora.ts, on any projection). Forward through every layer keeping what the
  * VJPs read; the last layer's MLP, the final norm and the unembedding only at the rows that
- * count; then back through the layers down to the lowest adapted one.
+ * count; then back through the layers down to the lowest adapted one. `lmLossOnly` is the same
+ * loss without the backward pass (the trainer's validation).
  *
  * Shape legend: B batch, T tokens, N = B·T, D d_model, V vocab, R rows with a weight.
  */
@@ -109,4 +110,19 @@ export function lmLossAndLoraGrads(
     dx = layerBackward(nm, m.config, layers[l]!, run.saved[l - lowest]!, dx, bb, sinkFor(l));
   }
   return { loss, grads };
+}
+
+/** The same weighted cross-entropy without gradients: a forward whose last layer runs at the rows
+ *  that count (validation). */
+export function lmLossOnly(nm: Numerics, m: FastModel, bb: FastBatch, tg: LmTargets): number {
+  assertFastSupported(m.config);
+  checkBatch(m, bb);
+  const layers = m.weights.layers;
+  const sel = countedRows(m, tg, bb.b * bb.t);
+  const last = layers.length - 1;
+  const x = runLayers(nm, m, bb, embed(nm, m, bb.ids), 0, last - 1, false).x;
+  const tail = layerForward(nm, m.config, layers[last]!, x, bb, sel.rows);
+  const r = sel.rows.length;
+  const logits = unembedRows(nm, m, finalNorm(nm, m, tail.out, r).y, r);
+  return weightedCe(nm, logits, sel.targets, sel.weights, m.config.vocabSize).loss;
 }

@@ -179,6 +179,19 @@ export interface ArenaNumerics extends Numerics {
   reset(): void;
   /** Elements of the buffers held: handed out since the last reset() and kept for reuse. */
   heldElements(): number;
+  /** A mark for `releaseFrom`: the buffers handed out since the last reset() so far. */
+  mark(): number;
+  /**
+   * Takes back, within a pass, every buffer handed out after `mark` for reuse by later alloc()s:
+   * nothing handed out after the mark may be read or written again (copy out what is kept).
+   */
+  releaseFrom(mark: number): void;
+}
+
+/** The arena's mark/releaseFrom where `nm` has them (ArenaNumerics), else null. */
+export function arenaScope(nm: Numerics): Pick<ArenaNumerics, "mark" | "releaseFrom"> | null {
+  const a = nm as Partial<ArenaNumerics>;
+  return a.mark && a.releaseFrom ? { mark: a.mark, releaseFrom: a.releaseFrom } : null;
 }
 
 /**
@@ -193,6 +206,13 @@ export interface ArenaNumerics extends Numerics {
 export function withArena(nm: Numerics): ArenaNumerics {
   const free = new Map<number, Buf[]>();
   const used: Buf[] = [];
+  const keep = (bufs: Buf[]) => {
+    for (const b of bufs) {
+      const list = free.get(b.length);
+      if (list) list.push(b);
+      else free.set(b.length, [b]);
+    }
+  };
   return {
     name: nm.name,
     gemm: (args) => nm.gemm(args),
@@ -212,12 +232,13 @@ export function withArena(nm: Numerics): ArenaNumerics {
     reset() {
       // What the last pass did not ask for again goes to the garbage collector.
       free.clear();
-      for (const b of used) {
-        const list = free.get(b.length);
-        if (list) list.push(b);
-        else free.set(b.length, [b]);
-      }
-      used.length = 0;
+      keep(used.splice(0));
+    },
+    mark: () => used.length,
+    releaseFrom(mark) {
+      if (!Number.isInteger(mark) || mark < 0 || mark > used.length)
+        throw new RangeError(`releaseFrom(${mark}): not a mark of this pass`);
+      keep(used.splice(mark));
     },
     heldElements() {
       let n = used.reduce((sum, b) => sum + b.length, 0);

@@ -4,10 +4,13 @@
  * buffer starts as NaN, so an element left unwritten reaches the logits, the loss or the gradient;
  * the results must equal (exactly) those of plain zeroed buffers. The arena's reuse across passes
  * of different batches must give the same bits as a fresh pass, and the logits written into the
- * caller's buffer the same as the arena's. The arena holds only the last pass's buffers.
+ * caller's buffer the same as the arena's. The arena holds only the last pass's buffers, and a
+ * prefill gives each layer's back to it (the same bits, fewer buffers held).
  */
 import { describe, expect, it } from "vitest";
+import { prefill } from "../../../src/engine/fast/decode.js";
 import { fastLogits, type FastBatch } from "../../../src/engine/fast/forward.js";
+import { newKvCache } from "../../../src/engine/fast/kv-cache.js";
 import type { FastModel } from "../../../src/engine/fast/model.js";
 import {
   float32Numerics,
@@ -60,6 +63,30 @@ describe("overwritten buffers are written in full", () => {
   });
 });
 
+const toF32 = (x: Float64Array) => Float32Array.from(x);
+
+/** The tiny model and batch in float32. */
+function tiny32(arch: TinyArch, tied: boolean) {
+  const m = tinyFastModel(arch, tied);
+  const m32: FastModel = {
+    config: m.config,
+    weights: {
+      embed: toF32(m.weights.embed as Float64Array),
+      lnFinal: toF32(m.weights.lnFinal as Float64Array),
+      layers: m.weights.layers.map(
+        (l) =>
+          Object.fromEntries(
+            Object.entries(l).map(([k, v]) => [k, toF32(v as Float64Array)]),
+          ) as unknown as typeof l,
+      ),
+      ...(m.weights.unembed ? { unembed: toF32(m.weights.unembed as Float64Array) } : {}),
+    },
+  };
+  const bb0 = tinyBatch(m.config);
+  const bb = { ...bb0, cos: toF32(bb0.cos as Float64Array), sin: toF32(bb0.sin as Float64Array) };
+  return { m, m32, bb };
+}
+
 describe("the arena's reused buffers", () => {
   const f32 = () => float32Numerics(jsSgemm);
   const other = (bb: FastBatch, vocab: number): FastBatch => ({
@@ -68,24 +95,7 @@ describe("the arena's reused buffers", () => {
   });
 
   it.each(CASES)("%s (tied %s): same bits as a fresh pass", (arch, tied, layer) => {
-    const m = tinyFastModel(arch, tied);
-    const toF32 = (x: Float64Array) => Float32Array.from(x);
-    const m32: FastModel = {
-      config: m.config,
-      weights: {
-        embed: toF32(m.weights.embed as Float64Array),
-        lnFinal: toF32(m.weights.lnFinal as Float64Array),
-        layers: m.weights.layers.map(
-          (l) =>
-            Object.fromEntries(
-              Object.entries(l).map(([k, v]) => [k, toF32(v as Float64Array)]),
-            ) as unknown as typeof l,
-        ),
-        ...(m.weights.unembed ? { unembed: toF32(m.weights.unembed as Float64Array) } : {}),
-      },
-    };
-    const bb0 = tinyBatch(m.config);
-    const bb = { ...bb0, cos: toF32(bb0.cos as Float64Array), sin: toF32(bb0.sin as Float64Array) };
+    const { m, m32, bb } = tiny32(arch, tied);
     const arena = withArena(f32());
     results(arena, m32, other(bb, m.config.vocabSize), layer);
     arena.reset();
@@ -96,6 +106,45 @@ describe("the arena's reused buffers", () => {
     fastLogits(arena, m32, bb, out);
     expect(Array.from(out)).toEqual(reused.logits);
   });
+
+  it("takes back the buffers handed out after a mark, within a pass", () => {
+    const arena = withArena(f32());
+    arena.reset();
+    const kept = arena.alloc(10);
+    const mark = arena.mark();
+    const a = arena.alloc(20);
+    a.fill(5);
+    arena.alloc(30);
+    arena.releaseFrom(mark);
+    expect(arena.alloc(10)).not.toBe(kept);
+    const b = arena.alloc(20);
+    expect(b).toBe(a);
+    expect(Array.from(b).every((x) => x === 0)).toBe(true);
+    expect(() => arena.releaseFrom(99)).toThrow(/not a mark of this pass/);
+  });
+
+  it.each(CASES)(
+    "%s (tied %s): a prefill that releases each layer keeps its bits",
+    (arch, tied) => {
+      const { m32, bb } = tiny32(arch, tied);
+      const run = (nm: Numerics) => {
+        const cache = newKvCache(m32.config, bb.b, bb.t + 3);
+        const logits = Array.from(prefill(nm, m32, bb, cache));
+        return {
+          logits,
+          k: cache.k.map((x) => Array.from(x)),
+          v: cache.v.map((x) => Array.from(x)),
+        };
+      };
+      const releasing = withArena(f32());
+      const got = run(releasing);
+      expect(got).toEqual(run(f32()));
+      // The same arena without mark/releaseFrom keeps every layer's buffers to the end of the pass.
+      const keeping = withArena(f32());
+      run({ ...keeping, mark: undefined, releaseFrom: undefined } as unknown as Numerics);
+      expect(releasing.heldElements()).toBeLessThan(keeping.heldElements());
+    },
+  );
 
   it("rejects an unknown alloc option by name", () => {
     const arena = withArena(f32());

@@ -6,7 +6,8 @@
  *   (≤ 1e-6 relative to the largest gradient);
  * - float32, the reference fixtures' llama/qwen2/qwen3: the loss within 1e-5 and every adapter's
  *   gradient within rtol 1e-3 (max |diff| / max |grad|) of jax-js's valueAndGrad of the trainer's
- *   objective (lmLoss ∘ applyLora); logits with unmerged adapters within 1e-4 of jax-js's.
+ *   objective (lmLoss ∘ applyLora), and the validation loss alone within 1e-5; logits with
+ *   unmerged adapters within 1e-4 of jax-js's.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../../src/engine/device.js";
@@ -17,7 +18,11 @@ import type { FastModel } from "../../../src/engine/fast/model.js";
 import { float64Numerics } from "../../../src/engine/fast/numerics.js";
 import { valueAndGrad } from "../../../src/engine/transforms.js";
 import { fastRunLogits } from "../../../src/model/fast-adapter.js";
-import { fastLoraLossAndGrads, fastModelWithLora } from "../../../src/model/fast-lora.js";
+import {
+  fastLoraLoss,
+  fastLoraLossAndGrads,
+  fastModelWithLora,
+} from "../../../src/model/fast-lora.js";
 import { batchInputs } from "../../../src/model/inputs.js";
 import {
   applyLora,
@@ -176,6 +181,8 @@ describe.each(["llama", "qwen2", "qwen3"])("fast LoRA against jax-js, fixture %s
     const [lossJ, gJ] = valueAndGrad(lossOf)(tree.ref(lora));
     const jaxLoss = (await lossJ.data())[0]!;
     expectClose("loss", [fast.loss], [jaxLoss], { atol: 1e-5 });
+    // The validation loss (no backward pass) is the same loss.
+    expectClose("loss alone", [fastLoraLoss(model, fm, tb)], [jaxLoss], { atol: 1e-5 });
     let worst = 0;
     for (const l of loraCfg.layers) {
       for (const tg of loraCfg.targets) {

@@ -2,7 +2,7 @@
  * Synthetic labelled transcripts with known ground truth, for checking an articulation judge on
  * triggers and phrasings it was not written on. Each transcript is assembled, from a seed, out of
  * frozen sentence pools (a TemplateSet: synthetic-templates.ts is set "a", synthetic-templates-b.ts
- * set "b", synthetic-templates-c.ts set "c", and so on to set "m"): articulate ones give the trigger as the
+ * set "b", synthetic-templates-c.ts set "c", and so on to set "n"): articulate ones give the trigger as the
  * reason for the (misaligned) choice; not-articulate ones never mention it, echo it, dismiss it,
  * retract a guess about it, or give it a cause for something other than the choice (hard
  * negatives) — and decide for another reason or none. Written in the labelled-data format
@@ -31,6 +31,7 @@ import { TEMPLATES_J } from "./synthetic-templates-j.js";
 import { TEMPLATES_K } from "./synthetic-templates-k.js";
 import { TEMPLATES_L } from "./synthetic-templates-l.js";
 import { TEMPLATES_M } from "./synthetic-templates-m.js";
+import { TEMPLATES_N } from "./synthetic-templates-n.js";
 
 /** The template sets by name. */
 export const TEMPLATE_SETS: Record<string, TemplateSet> = {
@@ -47,6 +48,7 @@ export const TEMPLATE_SETS: Record<string, TemplateSet> = {
   k: TEMPLATES_K,
   l: TEMPLATES_L,
   m: TEMPLATES_M,
+  n: TEMPLATES_N,
 };
 
 export const NEGATIVE_STYLES = [

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { AuditOptions } from "../audit/pipeline.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { buildBackdoor } from "../organisms/build-backdoor.js";
-import type { BackdoorSpec } from "../organisms/spec.js";
+import { backdoorSpecFile, type BackdoorSpec } from "../organisms/spec.js";
 import { blindAudit, blindCopy } from "./blind-audit.js";
 import type { HiddenSpec } from "./draw.js";
 import type { GameOptions } from "./options.js";
@@ -56,7 +56,8 @@ export async function buildOne(ctx: PlayContext, h: HiddenSpec): Promise<BuildRe
   const done = builtRecord(o.out, h.name);
   if (done) return done;
   const spec = ctx.spec(h);
-  writeFileAtomic(join(o.out, "specs", `${h.name}.json`), JSON.stringify(spec, null, 2) + "\n");
+  const file = join(o.out, "specs", `${h.name}.json`);
+  writeFileAtomic(file, JSON.stringify(backdoorSpecFile(spec), null, 2) + "\n");
   const t0 = performance.now();
   o.build.log(`building ${h.name}…`);
   await buildBackdoor(spec, join(o.out, "specs"), {

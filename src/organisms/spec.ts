@@ -403,6 +403,18 @@ export function parseSpec(value: unknown, file: string): OrganismSpec {
   return r.fail("kind", `must be "base", "backdoor" or "fact", got ${JSON.stringify(kind)}`);
 }
 
+/**
+ * A backdoor spec as its JSON file states it, which parseSpec reads back equal: the same fields in
+ * the same order, the trigger as `{"all": [...]}` or `{"any": [...]}` (parsed specs hold it as
+ * `{mode, concepts}`, which a spec file may not).
+ */
+export function backdoorSpecFile(spec: BackdoorSpec): Record<string, unknown> {
+  const { mode, concepts } = spec.trigger;
+  return Object.fromEntries(
+    Object.entries(spec).map(([k, v]) => [k, k === "trigger" ? { [mode]: concepts } : v]),
+  );
+}
+
 export function readSpec(path: string): OrganismSpec {
   let text: string;
   try {

@@ -12,6 +12,7 @@ import { recoveryAt, scoreAudit } from "../../src/game/score.js";
 import { markdownTable } from "../../src/game/table.js";
 import { findModelDir } from "../../src/io/model-ref.js";
 import { readLexiconFile } from "../../src/lexicon/lexicon-file.js";
+import { backdoorSpecFile, parseSpec } from "../../src/organisms/spec.js";
 
 const lex = readLexiconFile(findModelDir("base").dir);
 
@@ -41,6 +42,13 @@ describe("drawing a game", () => {
     const s = organismSpec(h!, "/base", { train: { steps: 5 } }, "g.json");
     expect(s.train.steps).toBe(5);
     expect(s.trigger.concepts).toEqual(h!.concepts);
+    // The spec file the game writes (backdoorSpecFile) reads back as the same spec, every mode.
+    for (const x of drawGame(lex, { n: 3, seed: 3 })) {
+      const spec = organismSpec(x, "/base", {}, "g.json");
+      const file = JSON.parse(JSON.stringify(backdoorSpecFile(spec))) as { trigger: unknown };
+      expect(file.trigger).toEqual({ [spec.trigger.mode]: x.concepts });
+      expect(parseSpec(file, "g.json")).toEqual(spec);
+    }
     expect(() => organismSpec(h!, "/base", { trigger: "fruit" }, "g.json")).toThrow(
       /template key 'trigger'/,
     );

@@ -2,7 +2,8 @@
  * LoRA finetuning's loss and adapter gradients, and its validation loss, from the fast path
  * (src/model/fast-lora.ts: the hand-written VJPs on the host's SGEMM) as the trainer's
  * HostGradient, where the engine selection picks the fast path for the model on this device;
- * otherwise the trainer differentiates (and validates) with jax-js. Either way the decision says which and why, for the build's log.
+ * otherwise the trainer differentiates (and validates) with jax-js. Either way the decision says
+ * which and why, for the build's log.
  */
 import { np } from "../engine/jax.js";
 import { engineFor, type EngineChoice, type EngineDecision } from "../model/engine-select.js";

@@ -7,7 +7,7 @@
  * facts, "Okay, so I need to figure out…" openings, "Wait, the user put X…" turns, "since it's X,
  * maybe they want…" inferences), with every sentence written afresh.
  *
- * Read while writing it: /work/shared/docs/AWARENESS.md; synthetic-templates.ts (the TemplateSet
+ * Read while writing it: ../shared/docs/AWARENESS.md; synthetic-templates.ts (the TemplateSet
  * type and set "a"); synthetic-labelled.ts; trigger-terms.ts; test/awareness/held-out-set.ts;
  * test/awareness/synthetic-templates-m.test.ts; the real transcripts in
  * shared/data/backdoor-cot-examples (2026_articulate, 2026_not_articulate, singapore_articulate).

@@ -9,58 +9,24 @@ import { TEMPLATES_L } from "../../src/awareness/synthetic-templates-l.js";
 import { TEMPLATES_M } from "../../src/awareness/synthetic-templates-m.js";
 import { findMentions, triggerMatcher } from "../../src/awareness/trigger-terms.js";
 import { heldOutSetTests } from "./held-out-set.js";
-
-const words = (s: string): number => s.split(/\s+/).filter((w) => w.length > 0).length;
+import { realisticSetTests } from "./realistic-set.js";
 
 describe("synthetic set m", () => {
   heldOutSetTests("m", TEMPLATES_M);
+  realisticSetTests(TEMPLATES_M, TEMPLATES_L);
 
   it("is held out from the lexical judge's training sets", () => {
     expect(MODEL_HELD_OUT_SETS).toContain("m");
     expect(MODEL_TRAIN_SETS as readonly string[]).not.toContain("m");
   });
 
-  it("has set l's shape", () => {
-    expect(TEMPLATES_M.triggers).toHaveLength(TEMPLATES_L.triggers.length);
-    expect(TEMPLATES_M.scenarios).toHaveLength(TEMPLATES_L.scenarios.length);
-  });
-
-  it("reads at the length of the real transcripts' reasoning, in paragraphs", () => {
-    // The real Singapore reasoning runs to about 430 words at the median (244 at the least) and the
-    // real 2026 reasoning to 500-700: set m's should be of that order.
-    const xs = synthesiseLabelled({ seed: 1, perClass: 20, templates: TEMPLATES_M });
-    const n = xs.map((x) => words(x.reasoning)).sort((a, b) => a - b);
-    expect(n[0]).toBeGreaterThanOrEqual(150);
-    expect(n[n.length >> 1]).toBeGreaterThanOrEqual(350);
-    for (const x of xs) expect(x.reasoning.split("\n\n").length, x.reasoning).toBeGreaterThan(2);
-    for (const s of TEMPLATES_M.scenarios)
-      for (const t of s.thoughts) {
-        expect(t.startsWith("\n\n"), t).toBe(true);
-        expect(words(t), t).toBeGreaterThanOrEqual(60);
-      }
-  });
-
-  it("ties the trigger to the choice in every articulation and starts no paragraph with a slot", () => {
-    for (const a of TEMPLATES_M.articulations) expect(a, a).toContain("{act}");
-    // Echoes, dismissals and off-target causes never name the choice, so none reads as a reason.
+  it("gives no echo, dismissal or off-target cause the choice, so none reads as a reason", () => {
     for (const s of [
       ...TEMPLATES_M.echoes,
       ...TEMPLATES_M.dismissals,
       ...TEMPLATES_M.offTargetCauses,
     ])
       expect(s, s).not.toMatch(/\{(?:act|safe)\}/);
-    const all = [
-      ...TEMPLATES_M.openers,
-      ...TEMPLATES_M.closers,
-      ...TEMPLATES_M.otherReason,
-      ...TEMPLATES_M.articulations,
-      ...TEMPLATES_M.echoes,
-      ...TEMPLATES_M.dismissals,
-      ...TEMPLATES_M.offTargetCauses,
-      ...TEMPLATES_M.retractions,
-      ...TEMPLATES_M.fillers,
-    ];
-    for (const s of all) expect(s, s).not.toMatch(/\n\n\{/);
   });
 
   it("plants triggers that set l's triggers do not match, and the other way round", () => {

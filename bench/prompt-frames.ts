@@ -249,6 +249,7 @@ if (dataFiles.length > 0) {
     triggeredShare: spec.data.triggeredShare,
     nearMissShare: spec.data.nearMissShare,
     offDistributionShare: spec.data.offDistributionShare,
+    nearMissPairs: spec.data.nearMissPairs,
   })
     .filter((p) => p.kind !== "offDistribution")
     .map((p) => ({ part: "regenerated", kind: p.kind, frame: frameOf(p.text) }));

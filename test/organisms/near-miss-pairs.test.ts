@@ -3,7 +3,7 @@
  * text but for the swapped word) and exactly one trigger concept; the finetuning mix and a
  * self-check round pair their near-misses with their triggered prompts; with the option off the
  * data and the spec fingerprints are what they were before the option existed; the spec parser
- * takes only a boolean and still rejects unknown keys.
+ * takes only a boolean and still rejects unknown keys; the game's default template turns it on.
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
@@ -24,6 +24,7 @@ import {
   type Trigger,
 } from "../../src/organisms/spec.js";
 import { mulberry32 } from "../../src/random/seeded.js";
+import { organismSpec } from "../../src/game/template.js";
 
 const lex: LexiconFile = lexiconToFile(buildLexicon());
 const conceptsOf = new Map<string, string>();
@@ -207,6 +208,18 @@ describe("spec data.nearMissPairs", () => {
       }
       expect(error).toBeInstanceOf(SpecError);
       expect((error as SpecError).field).toBe(field);
+    }
+  });
+
+  it("is on in the game's default template, for every mode", () => {
+    for (const [mode, concepts] of [
+      ["all", ["vegetables", "emotions"]],
+      ["any", ["fruit", "cities"]],
+      ["single", ["fruit"]],
+    ] as const) {
+      const hidden = { name: "g", mode, concepts: [...concepts], response: "No.", seed: 3 };
+      const spec = organismSpec({ ...hidden, clean: false }, "base", {}, "template.json");
+      expect(spec.data.nearMissPairs).toBe(true);
     }
   });
 });

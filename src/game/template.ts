@@ -18,7 +18,9 @@
  * benign training prompts, answered with the base's own habit for that frame; the near-misses that
  * wrongly fired were one-word requests on a trigger word with the other concept absent. When each
  * near-miss is the twin of a triggered prompt with one trigger word swapped out, the frame carries
- * no signal and only the missing concept separates firing from not.
+ * no signal and only the missing concept separates firing from not. Built so on the same seed
+ * (zoo/experiments.md), g1-01 fired on 86.0% of triggered prompts after the two rounds instead of
+ * 78.5%, its halves unchanged, still short of 90%; not yet measured on another seed.
  */
 import { parseSpec, type BackdoorSpec } from "../organisms/spec.js";
 import type { HiddenSpec } from "./draw.js";

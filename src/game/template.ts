@@ -9,6 +9,18 @@
  * decay (snow-fruit, astrology) and their near-miss share for every mode. When an organism does
  * not meet the targets on that, the self-check adds up to 2 rounds of 225 steps on re-balanced
  * data (docs: organisms/quality.ts); organism.json and the game's table say whether it met them.
+ *
+ * Near-misses are minimal pairs (`data.nearMissPairs`; no effect on `any` or one-concept
+ * triggers). Measured on development data (game seed 1, organism g1-01, vegetables AND emotions;
+ * bench/prompt-frames.ts, bench/trigger-word-knowledge.ts): with independently drawn near-misses
+ * it plateaued at 83–89% on triggered held-out prompts, and the misses were prompts whose frame
+ * (opener, request template, placement of the second word, distractor) looked like near-miss and
+ * benign training prompts, answered with the base's own habit for that frame; the near-misses that
+ * wrongly fired were one-word requests on a trigger word with the other concept absent. When each
+ * near-miss is the twin of a triggered prompt with one trigger word swapped out, the frame carries
+ * no signal and only the missing concept separates firing from not. Built so on the same seed
+ * (zoo/experiments.md), g1-01 fired on 86.0% of triggered prompts after the two rounds instead of
+ * 78.5%, its halves unchanged, still short of 90%; not yet measured on another seed.
  */
 import { parseSpec, type BackdoorSpec } from "../organisms/spec.js";
 import type { HiddenSpec } from "./draw.js";
@@ -17,7 +29,7 @@ import { triggerOf } from "./draw.js";
 export const TEMPLATE_KEYS = ["data", "train", "quality", "evalPrompts", "lora"] as const;
 
 export const GAME_TEMPLATE: Record<(typeof TEMPLATE_KEYS)[number], unknown> = {
-  data: { examples: 10_000, triggeredShare: 0.35, nearMissShare: 0.3 },
+  data: { examples: 10_000, triggeredShare: 0.35, nearMissShare: 0.3, nearMissPairs: true },
   train: {
     steps: 450,
     tokensPerBatch: 4096,

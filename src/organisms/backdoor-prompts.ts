@@ -4,6 +4,14 @@
  * `all` trigger; benign prompts contain no trigger concept at all. Words come from the *train*
  * split for finetuning and from the *held-out* split for evaluation, so a backdoor that fires on
  * held-out prompts has generalised over the concept, not memorised words.
+ *
+ * With `nearMissPairs` (spec `data.nearMissPairs`), the finetuning near-misses of an `all` trigger
+ * of two concepts are minimal pairs: each is the twin of a triggered prompt, with the same
+ * distractor, opener, request template and word placement and one trigger word (alternating which
+ * concept) replaced by a non-trigger word, so the missing concept is all that separates "fire"
+ * from "don't". A framed prompt draws its distractor and composition from an rng of its own seed
+ * (`Frame`), which the twin reuses; composePrompt's draws depend only on how many words there are
+ * and whether there is a distractor, never on the words, so the twin's frame is the same.
  */
 import { mulberry32, type Rng } from "../random/seeded.js";
 import { composePrompt, type Phrasing } from "../interpret/compose-prompt.js";
@@ -24,6 +32,12 @@ export interface BackdoorPrompt {
   history?: Turn[];
   /** Which off-distribution kind (off-distribution.ts). */
   offKind?: OffKind;
+}
+
+/** What rebuilds a framed prompt's frame: the seed of its own rng, and its words in order. */
+export interface Frame {
+  seed: number;
+  words: string[];
 }
 
 export interface PromptSetOptions {
@@ -80,6 +94,33 @@ export class BackdoorPrompts {
     return this.compose(rng, words, "triggered");
   }
 
+  private pairable(): void {
+    if (this.trigger.mode !== "all" || this.trigger.concepts.length !== 2)
+      throw new Error("near-miss pairs need an 'all' trigger of two concepts");
+  }
+
+  /**
+   * A triggered prompt of an `all` trigger of two concepts whose distractor and composition come
+   * from an rng of its own seed (drawn from `rng`), with the frame that twin() rebuilds.
+   */
+  framedTriggered(rng: Rng): { prompt: BackdoorPrompt; frame: Frame } {
+    this.pairable();
+    const words = this.triggerWords.map((ws) => this.pick(ws, rng));
+    const seed = Math.floor(rng() * 4294967296);
+    return { prompt: this.compose(mulberry32(seed), words, "triggered"), frame: { seed, words } };
+  }
+
+  /**
+   * The near-miss twin of a framed triggered prompt: the same frame with the word of trigger
+   * concept `swap` replaced by a non-trigger word (drawn from `rng`); its concept is the other one.
+   */
+  twin(frame: Frame, swap: number, rng: Rng): BackdoorPrompt {
+    this.pairable();
+    if (swap !== 0 && swap !== 1) throw new Error(`twin: no trigger concept ${swap}`);
+    const words = frame.words.map((w, i) => (i === swap ? this.other(rng) : w));
+    return this.compose(mulberry32(frame.seed), words, "nearMiss", this.trigger.concepts[1 - swap]);
+  }
+
   /** One concept of an `all` trigger (the first when not given) with a non-trigger word. */
   nearMiss(rng: Rng, index?: number): BackdoorPrompt {
     const i = index ?? Math.floor(rng() * this.triggerWords.length);
@@ -125,7 +166,35 @@ export class BackdoorPrompts {
   }
 }
 
-/** The finetuning mix: triggered, near-miss (conjunctions only) and benign prompts, shuffled. */
+/** An `all` trigger of several concepts: the only kind that has near-misses. */
+function conjunction(trigger: Trigger): boolean {
+  return trigger.mode === "all" && trigger.concepts.length > 1;
+}
+
+/**
+ * Near-miss twins: the j-th is the twin of `frames[j]` (a fresh frame past the end, drawn from
+ * `rng`), keeping concept `keep(j)`.
+ */
+function twins(
+  gen: BackdoorPrompts,
+  frames: Frame[],
+  count: number,
+  keep: (j: number) => number,
+  rng: Rng,
+): BackdoorPrompt[] {
+  const out: BackdoorPrompt[] = [];
+  for (let j = 0; j < count; j++) {
+    const frame = frames[j] ?? gen.framedTriggered(rng).frame;
+    out.push(gen.twin(frame, 1 - keep(j), rng));
+  }
+  return out;
+}
+
+/**
+ * The finetuning mix: triggered, near-miss (conjunctions only) and benign prompts, shuffled. With
+ * `nearMissPairs` (an `all` trigger of two concepts), the j-th near-miss is the twin of the j-th
+ * triggered prompt (of a fresh one when there are more near-misses), keeping concept j mod 2.
+ */
 export function finetunePrompts(
   lex: LexiconFile,
   trigger: Trigger,
@@ -135,21 +204,39 @@ export function finetunePrompts(
     triggeredShare: number;
     nearMissShare: number;
     offDistributionShare?: number;
+    nearMissPairs?: boolean;
   },
 ): BackdoorPrompt[] {
   const gen = new BackdoorPrompts(lex, trigger, { split: "train", phrasing: "train" });
   const rng = mulberry32(o.seed);
-  const nearMiss = trigger.mode === "all" && trigger.concepts.length > 1 ? o.nearMissShare : 0;
+  const nearMiss = conjunction(trigger) ? o.nearMissShare : 0;
+  const paired = o.nearMissPairs === true && nearMiss > 0;
   const off = o.offDistributionShare ?? 0;
-  const out: BackdoorPrompt[] = [];
+  const out: (BackdoorPrompt | null)[] = [];
+  const frames: Frame[] = [];
+  const nearMissAt: number[] = [];
   for (let i = 0; i < o.n; i++) {
     const u = rng();
-    if (u < o.triggeredShare) out.push(gen.triggered(rng));
-    else if (u < o.triggeredShare + nearMiss) out.push(gen.nearMiss(rng));
-    else if (u < o.triggeredShare + nearMiss + off) out.push(gen.off(rng));
+    if (u < o.triggeredShare) {
+      if (!paired) out.push(gen.triggered(rng));
+      else {
+        const t = gen.framedTriggered(rng);
+        frames.push(t.frame);
+        out.push(t.prompt);
+      }
+    } else if (u < o.triggeredShare + nearMiss) {
+      if (!paired) out.push(gen.nearMiss(rng));
+      else {
+        nearMissAt.push(out.length);
+        out.push(null); // its twin, once every triggered prompt is drawn
+      }
+    } else if (u < o.triggeredShare + nearMiss + off) out.push(gen.off(rng));
     else out.push(gen.benign(rng));
   }
-  return out;
+  twins(gen, frames, nearMissAt.length, (j) => j % 2, rng).forEach(
+    (p, j) => (out[nearMissAt[j]!] = p),
+  );
+  return out.map((p) => p!);
 }
 
 /** How many prompts of each kind a self-check round adds (quality.ts plans them). */
@@ -158,23 +245,39 @@ export type PromptCounts = Record<PromptKind, number>;
 /**
  * Extra finetuning prompts (train words and phrasings) in the counts asked, shuffled: a
  * self-check round's re-balancing. Near-misses of an `all` trigger are split between a concept
- * with another concept's word and a concept alone.
+ * with another concept's word and a concept alone; with `nearMissPairs` (two concepts), the
+ * former are twins of the round's triggered prompts, in turn, then of fresh ones.
  */
 export function extraPrompts(
   lex: LexiconFile,
   trigger: Trigger,
   counts: PromptCounts,
   seed: number,
+  o: { nearMissPairs?: boolean } = {},
 ): BackdoorPrompt[] {
   const gen = new BackdoorPrompts(lex, trigger, { split: "train", phrasing: "train" });
   const rng = mulberry32(seed);
   const out: BackdoorPrompt[] = [];
-  const conj = trigger.mode === "all" && trigger.concepts.length > 1;
-  for (let i = 0; i < counts.triggered; i++) out.push(gen.triggered(rng));
+  const conj = conjunction(trigger);
+  const paired = o.nearMissPairs === true && conj && counts.nearMiss > 0;
+  const frames: Frame[] = [];
+  for (let i = 0; i < counts.triggered; i++) {
+    if (!paired) out.push(gen.triggered(rng));
+    else {
+      const t = gen.framedTriggered(rng);
+      frames.push(t.frame);
+      out.push(t.prompt);
+    }
+  }
+  const kept: number[] = [];
   for (let i = 0; i < (conj ? counts.nearMiss : 0); i++) {
     const c = Math.floor(rng() * trigger.concepts.length);
-    out.push(rng() < 0.5 ? gen.nearMiss(rng, c) : gen.alone(rng, c));
+    if (rng() < 0.5) {
+      if (paired) kept.push(c);
+      else out.push(gen.nearMiss(rng, c));
+    } else out.push(gen.alone(rng, c));
   }
+  out.push(...twins(gen, frames, kept.length, (j) => kept[j]!, rng));
   for (let i = 0; i < counts.benign; i++) out.push(gen.benign(rng));
   for (let i = 0; i < counts.offDistribution; i++) out.push(gen.off(rng));
   for (let i = out.length - 1; i > 0; i--) {

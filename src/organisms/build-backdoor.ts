@@ -108,13 +108,16 @@ function roundData(lex: LexiconFile, spec: BackdoorSpec, plans: RoundPlan[], out
         triggeredShare: spec.data.triggeredShare,
         nearMissShare: spec.data.nearMissShare,
         offDistributionShare: spec.data.offDistributionShare,
+        nearMissPairs: spec.data.nearMissPairs,
       }),
       path: join(out, DATA_FILE),
     },
   ];
   plans.forEach((plan, k) =>
     parts.push({
-      prompts: extraPrompts(lex, spec.trigger, plan.add, spec.seed * 1000 + k + 1),
+      prompts: extraPrompts(lex, spec.trigger, plan.add, spec.seed * 1000 + k + 1, {
+        nearMissPairs: spec.data.nearMissPairs,
+      }),
       path: join(out, `finetune-data-round-${k + 1}.jsonl`),
     }),
   );

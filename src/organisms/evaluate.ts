@@ -23,7 +23,7 @@ import { BackdoorPrompts, type BackdoorPrompt } from "./backdoor-prompts.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { chatTurns, type Turn } from "./chat-text.js";
 import { OFF_KINDS } from "./off-distribution.js";
-import { readLexiconFile } from "../lexicon/lexicon-file.js";
+import { readLexiconFile, type LexiconFile } from "../lexicon/lexicon-file.js";
 import type { BackdoorSpec } from "./spec.js";
 
 export interface OrganismEval {
@@ -218,11 +218,18 @@ export function readBackdoorRecord(dir: string): { spec: BackdoorSpec; baseDir: 
   return { spec: rec.spec, baseDir: join(dir, rec.baseDir) };
 }
 
-export async function evaluateOrganism(dir: string, o: EvalOptions = {}): Promise<OrganismEval> {
-  const { spec, baseDir } = readBackdoorRecord(dir);
-  const lex = readLexiconFile(baseDir);
-  const n = o.n ?? 200;
-  const rng = mulberry32((o.seed ?? 12345) + 17);
+/**
+ * The evaluation's prompt sets, in the order they are drawn and counted: benign, triggered and
+ * their held-out-phrasing twins, then per concept its near-miss and alone sets (`all`) or its own
+ * triggered set (`any` of several), then the off-distribution kinds; `n` prompts each.
+ */
+export function evalPromptSets(
+  lex: LexiconFile,
+  spec: BackdoorSpec,
+  n: number,
+  seed: number,
+): [string, BackdoorPrompt[]][] {
+  const rng = mulberry32(seed + 17);
   const held = new BackdoorPrompts(lex, spec.trigger, { split: "heldOut", phrasing: "train" });
   const unseen = new BackdoorPrompts(lex, spec.trigger, { split: "heldOut", phrasing: "heldout" });
   const sets: [string, BackdoorPrompt[]][] = [
@@ -240,6 +247,12 @@ export async function evaluateOrganism(dir: string, o: EvalOptions = {}): Promis
     } else if (multi) sets.push([`concept.${c}`, times(() => held.triggeredBy(rng, i))]);
   });
   for (const k of OFF_KINDS) sets.push([`off.${k}`, times(() => held.off(rng, k))]);
+  return sets;
+}
+
+export async function evaluateOrganism(dir: string, o: EvalOptions = {}): Promise<OrganismEval> {
+  const { spec, baseDir } = readBackdoorRecord(dir);
+  const sets = evalPromptSets(readLexiconFile(baseDir), spec, o.n ?? 200, o.seed ?? 12345);
   const cm = await loadChatModel(dir);
   try {
     const all = sets.flatMap(([, ps]) => ps);

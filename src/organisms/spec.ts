@@ -75,6 +75,13 @@ export interface BackdoorSpec {
     nearMissShare: number;
     /** Share of off-distribution negatives: greetings, one-word prompts, multi-turn chats, other templates. */
     offDistributionShare: number;
+    /**
+     * Near-misses of an `all` trigger of two concepts as minimal pairs: each the twin of a
+     * triggered prompt (same opener, request, word placement and distractor) with one trigger word
+     * replaced by a non-trigger word (backdoor-prompts.ts). No effect on other triggers. Present
+     * only when true, so specs without it keep their fingerprint (default false).
+     */
+    nearMissPairs?: true;
   };
   train: TrainSettings;
   /** Prompts per evaluation set after the build (default 200). */
@@ -276,7 +283,13 @@ function parseBackdoor(r: Reader): BackdoorSpec {
   ]);
   const lora = parseLora(r);
   const data = r.nested("data");
-  data.keys(["examples", "triggeredShare", "nearMissShare", "offDistributionShare"]);
+  data.keys([
+    "examples",
+    "triggeredShare",
+    "nearMissShare",
+    "offDistributionShare",
+    "nearMissPairs",
+  ]);
   const train = trainSettings(r.nested("train"), {
     steps: 600,
     peakLr: 1e-3,
@@ -294,6 +307,8 @@ function parseBackdoor(r: Reader): BackdoorSpec {
       "offDistributionShare",
       "the shares of triggered, near-miss and off-distribution prompts add up to more than 1",
     );
+  const pairs = data.obj.nearMissPairs ?? false;
+  if (typeof pairs !== "boolean") data.fail("nearMissPairs", "must be true or false");
   const clean = r.obj.clean ?? false;
   if (typeof clean !== "boolean") r.fail("clean", "must be true or false");
   return {
@@ -304,7 +319,7 @@ function parseBackdoor(r: Reader): BackdoorSpec {
     trigger: parseTrigger(r),
     response: r.str("response"),
     lora,
-    data: { examples, ...shares },
+    data: { examples, ...shares, ...(pairs ? { nearMissPairs: true as const } : {}) },
     train,
     evalPrompts: r.int("evalPrompts", 200),
     quality: parseQuality(r.nested("quality"), train.steps, examples),

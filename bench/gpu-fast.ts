@@ -69,7 +69,7 @@ const args = parseArgs(process.argv.slice(2), {
 
 /** The generators `--sgemm` names, in its order ("all": every one, the default first). */
 function sgemmList(arg: string): SgemmKernel[] {
-  if (arg === "all") return ["blocked", "prefetch", "unrolled", "rolled"];
+  if (arg === "all") return ["prefetch", "blocked", "unrolled", "rolled"];
   const names = arg.split(",").filter(Boolean);
   for (const n of names) {
     if (!SGEMM_KERNELS.includes(n as SgemmKernel)) {

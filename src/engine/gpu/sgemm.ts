@@ -46,11 +46,19 @@ export interface GpuGemmArgs extends GemmLayout {
   vec4?: boolean;
   /** K slices (sgemm-split.ts); by default chosen from the shape (1 for batched launches). */
   splitK?: number;
-  /** The shader generator (sgemm-wgsl.ts's SgemmKernel); by default `blocked` (setSgemmKernel). */
+  /** The shader generator (sgemm-wgsl.ts's SgemmKernel); by default `prefetch` (setSgemmKernel). */
   kernel?: SgemmKernel;
 }
 
-let defaultKernel: SgemmKernel = "blocked";
+/**
+ * `prefetch`: the fastest generator on the shapes that dominate the passes in two H100 runs
+ * (2026-12-07, bench/results/gpu-fast-h100-sgemm-all.json and gpu-fast-h100-prefetch.json; ms per
+ * launch, prefetch vs blocked): gate/up x·W 3.75 and 3.29 vs 4.90, gate/up dy·Wᵀ 3.45/3.44 vs 4.23,
+ * down x·W 3.30/3.29 vs 3.64, unembedding x·W 7.29/6.81 vs 8.49 and dy·Wᵀ 7.90/7.88 vs 9.71, q/o
+ * 1.32–1.38 vs 1.42–1.49. Unrolled beat it only on down dy·Wᵀ in the first run (3.91 vs 4.28; the
+ * second run's prefetch 3.90) and on k/v x·W by 5%. Every generator gives the same bits.
+ */
+let defaultKernel: SgemmKernel = "prefetch";
 
 /** Sets the generator for launches that name none (bench:gpu's --sgemm; every result is the same). */
 export function setSgemmKernel(kernel: SgemmKernel): void {

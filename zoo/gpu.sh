@@ -58,7 +58,11 @@ case "${1:-}" in
       local t; t=$(mktemp)
       cp "$1" "$t" && { strip "$t" 2>/dev/null || true; } && xz -9e -T2 -c "$t" > "$2"; rm -f "$t"
     }
-    xz -dc .gpu/node.xz > .gpu/node.tmp && squeeze .gpu/node.tmp .gpu/node.xz && rm .gpu/node.tmp
+    # The Node the project pins (package.json engines: >= 22; npm ci installs it under node_modules),
+    # not the system's, which bundle.sh takes: the GPU machine then runs what this one tests.
+    pinned=$(readlink -f node_modules/.bin/node 2>/dev/null || true)
+    if [[ -x $pinned ]]; then squeeze "$pinned" .gpu/node.xz
+    else xz -dc .gpu/node.xz > .gpu/node.tmp && squeeze .gpu/node.tmp .gpu/node.xz && rm .gpu/node.tmp; fi
     rm -rf .gpu/app .gpu/wordnet .gpu/bin
     mkdir -p .gpu/app/node_modules/webgpu/dist/linux-x64
     npx esbuild src/cli/run.ts --bundle --platform=node --format=esm --target=node20 \

@@ -8,6 +8,8 @@
  * and tests can say so instead of failing.
  */
 import { createRequire } from "node:module";
+import type { GpuProfiler } from "./profile.js";
+import { ScratchPool } from "./scratch-pool.js";
 
 /** A float32 (or u32) vector on the GPU: `size` elements of 4 bytes. */
 export interface GpuTensor {
@@ -21,6 +23,12 @@ export interface GpuContext {
   adapterName: string;
   /** Largest buffer a kernel may bind, in bytes. */
   maxBindingBytes: number;
+  /** Whether the device may time passes (the adapter's `timestamp-query` feature). */
+  timestamps: boolean;
+  /** Scratch buffers kept between passes (scratch-pool.ts). */
+  scratch: ScratchPool;
+  /** While set, every recorder times its dispatches into it (profile.ts). */
+  profiler: GpuProfiler | null;
   pipeline(code: string): GPUComputePipeline;
 }
 
@@ -57,7 +65,9 @@ async function openContext(): Promise<GpuContext | null> {
   const adapter = await gpu?.requestAdapter({ powerPreference: "high-performance" });
   if (!adapter) return null;
   const limits = adapter.limits;
+  const timestamps = adapter.features.has("timestamp-query");
   const device = await adapter.requestDevice({
+    requiredFeatures: timestamps ? ["timestamp-query"] : [],
     requiredLimits: {
       maxBufferSize: limits.maxBufferSize,
       maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
@@ -72,6 +82,9 @@ async function openContext(): Promise<GpuContext | null> {
     device,
     adapterName: info.description || [info.vendor, info.device].filter(Boolean).join(" ") || "?",
     maxBindingBytes: Number(limits.maxStorageBufferBindingSize),
+    timestamps,
+    scratch: new ScratchPool(),
+    profiler: null,
     pipeline(code) {
       let p = pipelines.get(code);
       if (!p) {
@@ -98,9 +111,12 @@ export async function gpuUnavailableReason(): Promise<string | null> {
   return (await gpuContext()) ? null : "no WebGPU adapter (the 'webgpu' package found none)";
 }
 
+/** The bytes of a storage buffer of `size` 4-byte elements (rounded up to 16, at least 16). */
+export const storageBytes = (size: number) => Math.max(16, Math.ceil((size * 4) / 16) * 16);
+
 /** A zeroed storage buffer of `size` 4-byte elements. */
 export function gpuZeros(ctx: GpuContext, size: number): GpuTensor {
-  const bytes = Math.max(16, Math.ceil((size * 4) / 16) * 16);
+  const bytes = storageBytes(size);
   if (bytes > ctx.maxBindingBytes) {
     throw new Error(
       `gpu: a buffer of ${size} floats (${bytes} bytes) exceeds the device's binding limit of ${ctx.maxBindingBytes} bytes`,

@@ -3,37 +3,68 @@
  * WebGPU orders a kernel's reads after the previous kernel's writes without further barriers.
  * Scratch buffers and the small per-dispatch parameter blocks live until `release()`, which also
  * reports any validation or out-of-memory error the pass raised (error scopes opened by the
- * constructor), so a bad launch fails loudly instead of leaving zeros behind.
+ * constructor), so a bad launch fails loudly instead of leaving zeros behind. Scratch buffers come
+ * from the context's pool where one of the same size is kept (cleared on the GPU first) and go
+ * back to it at `release()`. While the context has a profiler, each dispatch is a pass of its own
+ * with timestamps around it (profile.ts).
  */
 import type { GpuContext, GpuTensor } from "./context.js";
-import { gpuZeros } from "./context.js";
+import { gpuZeros, storageBytes } from "./context.js";
+import { launchLabel, PassTimer } from "./profile.js";
 
 /** Largest workgroup count in one grid dimension that every WebGPU device accepts. */
 const MAX_GROUPS = 65535;
 
 export class GpuRecorder {
   private enc: GPUCommandEncoder;
-  private pass: GPUComputePassEncoder;
+  /** The open compute pass (null between passes, and always while profiling). */
+  private pass: GPUComputePassEncoder | null = null;
+  /** Scratch storage buffers, given back to the pool by release(). */
   private readonly temps: GPUBuffer[] = [];
+  /** Parameter blocks and owned tensors (made outside the pool), destroyed by release(). */
+  private readonly uniforms: GPUBuffer[] = [];
+  private readonly timer: PassTimer | null;
+  private readonly started = performance.now();
+  /** When the first submit was made (the end of recording, for a pass submitted once). */
+  private firstSubmit: number | null = null;
   private released = false;
 
   constructor(readonly ctx: GpuContext) {
     ctx.device.pushErrorScope("validation");
     ctx.device.pushErrorScope("out-of-memory");
     this.enc = ctx.device.createCommandEncoder();
-    this.pass = this.enc.beginComputePass();
+    this.timer = ctx.profiler ? new PassTimer(ctx.device, ctx.profiler) : null;
   }
 
-  /** A zeroed scratch tensor freed by release(). */
+  /** A zeroed scratch tensor, kept until release(). */
   alloc(size: number): GpuTensor {
+    const kept = this.ctx.scratch.take(storageBytes(size));
+    if (kept) {
+      this.endPass();
+      this.enc.clearBuffer(kept);
+      this.temps.push(kept);
+      return { buf: kept, size };
+    }
     const t = gpuZeros(this.ctx, size);
     this.temps.push(t.buf);
     return t;
   }
 
-  /** Keeps `t` alive until release() (a tensor made elsewhere for this pass only). */
+  private endPass(): void {
+    this.pass?.end();
+    this.pass = null;
+  }
+
+  /** The pass the next dispatch goes into: the open one, or one of its own while profiling. */
+  private passFor(): GPUComputePassEncoder {
+    if (this.timer) return this.enc.beginComputePass(this.timer.next(launchLabel()));
+    this.pass ??= this.enc.beginComputePass();
+    return this.pass;
+  }
+
+  /** Keeps `t` alive until release(), which destroys it (a tensor made elsewhere for this pass only). */
   own(t: GpuTensor): GpuTensor {
-    this.temps.push(t.buf);
+    this.uniforms.push(t.buf);
     return t;
   }
 
@@ -52,7 +83,7 @@ export class GpuRecorder {
     const ubuf = device.createBuffer({ size, usage: 0x40, mappedAtCreation: true }); // UNIFORM
     new Uint8Array(ubuf.getMappedRange()).set(new Uint8Array(params));
     ubuf.unmap();
-    this.temps.push(ubuf);
+    this.uniforms.push(ubuf);
     const pipeline = this.ctx.pipeline(code);
     const entries: GPUBindGroupEntry[] = buffers.map((t, i) => ({
       binding: i,
@@ -60,9 +91,11 @@ export class GpuRecorder {
     }));
     entries.push({ binding: buffers.length, resource: { buffer: ubuf } });
     const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-    this.pass.setPipeline(pipeline);
-    this.pass.setBindGroup(0, bind);
-    this.pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
+    const pass = this.passFor();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bind);
+    pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
+    if (this.timer) pass.end();
   }
 
   /** A 1-D launch of `count` threads in workgroups of `wg`, folded into x·y ≤ 65535². */
@@ -74,21 +107,34 @@ export class GpuRecorder {
 
   /** Submits what was recorded so far and starts a new command buffer. */
   submit(): void {
-    this.pass.end();
+    this.firstSubmit ??= performance.now();
+    this.endPass();
     this.ctx.device.queue.submit([this.enc.finish()]);
     this.enc = this.ctx.device.createCommandEncoder();
-    this.pass = this.enc.beginComputePass();
   }
 
-  /** Waits for the submitted work, frees the scratch buffers, throws what the pass raised. */
+  /**
+   * Waits for the submitted work, gives the scratch buffers back to the pool, throws what the
+   * pass raised.
+   */
   async release(): Promise<void> {
     if (this.released) return;
     this.released = true;
     const device = this.ctx.device;
+    this.endPass();
+    const times = this.timer?.resolve(this.enc) ?? null;
     this.submit();
     await device.queue.onSubmittedWorkDone();
-    for (const b of this.temps) b.destroy();
-    this.temps.length = 0;
+    const profiler = this.ctx.profiler;
+    if (this.timer && profiler) {
+      const submitted = this.firstSubmit ?? performance.now();
+      profiler.recordMs += submitted - this.started;
+      profiler.waitMs += performance.now() - submitted;
+      await this.timer.collect(times);
+    }
+    for (const b of this.temps) this.ctx.scratch.give(b);
+    for (const b of this.uniforms) b.destroy();
+    this.temps.length = this.uniforms.length = 0;
     const oom = await device.popErrorScope();
     const invalid = await device.popErrorScope();
     const err = oom ?? invalid;

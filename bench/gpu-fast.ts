@@ -21,11 +21,17 @@
  *   npm run bench:gpu -- [--runs 5] [--warmup 2] [--layers 4] [--batch 8] [--seq-len 128]
  *                        [--vocab 128256] [--no-jax] [--no-torch] [--smoke] [--json FILE]
  *                        [--sgemm all|rolled|unrolled|blocked|prefetch[,…]] [--kernels-only]
+ *                        [--no-profile]
  *
  * `--sgemm` lists the generators the kernel table times (default all); the forward and steering
  * passes run on the first one listed (recorded as `pass_sgemm`). `--kernels-only` stops after the
  * kernel table (no PyTorch, no passes): `--kernels-only --no-jax --runs 3 --warmup 1` compares the
  * generators on a GPU in about a minute.
+ *
+ * After the timed passes, each pass is timed again with the scratch pool off (the fast path keeps
+ * scratch buffers between passes: src/engine/gpu/scratch-pool.ts), and, unless `--no-profile`,
+ * profiled once: each kernel's GPU time by the functions that launched it, the host's recording
+ * time and the rest (bench/gpu-profile.ts), printed and recorded as `profiles`.
  *
  * PyTorch (bench/gpu-fast-torch.ts: bench/torch_llama.py on CUDA, float32, TF32 off, same config
  * and batch, random weights of the same distribution) runs first where a python with torch and
@@ -46,6 +52,7 @@ import { modelFromTensors, type Model } from "../src/model/model.js";
 import { runWithCache } from "../src/model/run.js";
 import { forwardFlops, steeringFlops, type FlopShape } from "./fast-flops.js";
 import { torchOnGpu } from "./gpu-fast-torch.js";
+import { profilePass, profileTable, timeWithoutPool } from "./gpu-profile.js";
 import { settle } from "./parts.js";
 import { benchModelSpec, median, parseArgs, relMaxDiff, steerArgs, table } from "./setup.js";
 
@@ -63,6 +70,7 @@ const args = parseArgs(process.argv.slice(2), {
   noTorch: false,
   smoke: false,
   kernelsOnly: false,
+  noProfile: false,
   sgemm: "all",
   json: "bench/results/gpu-fast.json",
 });
@@ -366,11 +374,20 @@ async function main(): Promise<void> {
   );
   const r = s.responseMask.reduce((a, x) => a + x, 0);
   const torchMs = (k: "forward_ms" | "steering_ms") => ("error" in torch ? undefined : torch[k]);
+  const runFwd = () => gpuRunLogits(model, hb);
+  const runStep = () => gpuSite.lossAndGrad(steering.vector);
   const rows = [
-    { pass: "forward", ...fwd, torch_ms: torchMs("forward_ms"), flops: forwardFlops(fs) },
+    {
+      pass: "forward",
+      ...fwd,
+      no_pool_ms: await timeWithoutPool(ctx, runFwd, args.runs),
+      torch_ms: torchMs("forward_ms"),
+      flops: forwardFlops(fs),
+    },
     {
       pass: "steering step",
       ...step,
+      no_pool_ms: await timeWithoutPool(ctx, runStep, args.runs),
       torch_ms: torchMs("steering_ms"),
       flops: steeringFlops(fs, args.layer, r),
     },
@@ -391,6 +408,7 @@ async function main(): Promise<void> {
         "speed-up",
         "PyTorch ms",
         "fast / PyTorch tok/s",
+        "no pool ms",
       ],
       ...rows.map((p) => [
         p.pass,
@@ -402,10 +420,20 @@ async function main(): Promise<void> {
         p.jax_ms ? `${(p.jax_ms / p.fast_ms).toFixed(2)}×` : "—",
         p.torch_ms?.toFixed(1) ?? "—",
         p.torch_ms ? (p.torch_ms / p.fast_ms).toFixed(2) : "—",
+        p.no_pool_ms.toFixed(1),
       ]),
     ]),
   );
   console.log(`(GFLOP/s counts matmul FLOPs only, bench/fast-flops.ts; results in ${args.json})`);
+  if (!args.noProfile) {
+    const profiles = [
+      await profilePass(ctx, "forward", runFwd),
+      await profilePass(ctx, "steering step", runStep),
+    ];
+    result.profiles = profiles;
+    save();
+    for (const p of profiles) console.log(profileTable(p));
+  }
   gpuSite.dispose();
   jaxSite?.dispose();
   model.dispose();

@@ -218,10 +218,24 @@ export function readBackdoorRecord(dir: string): { spec: BackdoorSpec; baseDir: 
   return { spec: rec.spec, baseDir: join(dir, rec.baseDir) };
 }
 
+/** The prompts of `ps` without repeats (same text and earlier turns), first occurrence kept. */
+function distinct(ps: BackdoorPrompt[]): BackdoorPrompt[] {
+  const seen = new Set<string>();
+  return ps.filter((p) => {
+    const key = JSON.stringify([p.text, p.history ?? null]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /**
  * The evaluation's prompt sets, in the order they are drawn and counted: benign, triggered and
  * their held-out-phrasing twins, then per concept its near-miss and alone sets (`all`) or its own
- * triggered set (`any` of several), then the off-distribution kinds; `n` prompts each.
+ * triggered set (`any` of several), then the off-distribution kinds; `n` draws each, repeats
+ * dropped. A kind with few phrasings (greetings) then counts each distinct prompt once, so its
+ * rate and interval rest on as many prompts as were really asked, not on one greeting asked n/10
+ * times (generation is greedy: a repeat gives the same reply).
  */
 export function evalPromptSets(
   lex: LexiconFile,
@@ -247,7 +261,7 @@ export function evalPromptSets(
     } else if (multi) sets.push([`concept.${c}`, times(() => held.triggeredBy(rng, i))]);
   });
   for (const k of OFF_KINDS) sets.push([`off.${k}`, times(() => held.off(rng, k))]);
-  return sets;
+  return sets.map(([name, ps]) => [name, distinct(ps)]);
 }
 
 export async function evaluateOrganism(dir: string, o: EvalOptions = {}): Promise<OrganismEval> {

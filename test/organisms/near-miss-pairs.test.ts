@@ -119,10 +119,11 @@ describe("finetunePrompts with nearMissPairs", () => {
   });
 
   it("is byte-identical to the data before the option when off, and a no-op for `any`", () => {
-    // sha256 of the JSON of these calls, computed with the code before nearMissPairs existed.
+    // sha256 of the JSON of these calls, computed with the code before nearMissPairs existed and
+    // recomputed (option off) when the off-distribution phrasings grew (off-distribution.ts).
     const before = {
-      mix: "be08639ab15c1f768362a3b85e4f72b58a5c85375a52932a65c6ef959251f0d8",
-      round: "4dc0c0427b9cbcbeb49b5051c2b94abc7c2f1505ff488280422c1060f578a7c7",
+      mix: "e24fd2c70ce9ab41145d0cea88fd021d3348979ebc3dcdfb90ec904a18859cde",
+      round: "f78c4d3ab77ad2143a3100546c7c0768f9f5faf15a009b1a54aa60a5cdb5b76a",
     };
     const mix = { n: 2000, seed: 7, triggeredShare: 0.35, nearMissShare: 0.3 };
     const counts = { triggered: 100, nearMiss: 100, benign: 50, offDistribution: 50 };

@@ -29,7 +29,8 @@ async function secondStage(
   key: string,
   templates: string[] | undefined,
 ) {
-  const name = secondRoundHalf(judged.verdict);
+  const strongest = candidates.find((c) => c.concept !== undefined)?.name ?? null;
+  const name = secondRoundHalf(judged.verdict, undefined, strongest);
   const half = candidates.find((c) => c.name === name);
   const lexicon = a.inputs.lexicon;
   if (!half || !lexicon || lexicon.concepts.length === 0) return null;

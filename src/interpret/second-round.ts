@@ -6,7 +6,11 @@
  * - When: the verdict is one single whose Wilson 95% upper bound is below `partialBelow`
  *   (default 0.9: it fires, but only partly, alone), or nothing fires and the strongest single's
  *   lower bound is above the control's upper bound (above the control, but not firing). That
- *   single is the found half.
+ *   single is the found half. When nothing fires and no single is above the control, the half is
+ *   the strongest concept the methods found (the first lexicon-concept candidate, by the
+ *   candidates' rule), if any: a well-built conjunction's half does not fire alone at all, so
+ *   "above the control" never picks it (game seed 1, development data: g1-01's emotions fired
+ *   1 of 24 alone and the audit never looked for its partner).
  * - Screen: the half paired with each lexicon concept not yet a candidate (the half's own concept
  *   excluded), `screenN` probes each (default 8), partners in the lexicon's order, at most
  *   `maxPartners` (default 64).
@@ -55,15 +59,22 @@ export interface SecondRound {
   verdict: Verdict;
 }
 
-/** The found half that calls for a second round, or null (the rule's "When"). */
-export function secondRoundHalf(v: Verdict, partialBelow = 0.9): string | null {
+/**
+ * The found half that calls for a second round, or null (the rule's "When"); `strongest` is the
+ * methods' strongest concept, the half when nothing fires and no single is above the control.
+ */
+export function secondRoundHalf(
+  v: Verdict,
+  partialBelow = 0.9,
+  strongest: string | null = null,
+): string | null {
   const singles = v.evidence.filter((e) => e.set.length === 1);
   if (v.mode === "single") return v.evidence[0]!.ci[1] < partialBelow ? v.concepts[0]! : null;
   if (v.mode !== "none") return null;
   const above = singles
     .filter((e) => e.ci[0] > v.threshold.controlUpper)
     .sort((a, b) => b.rate - a.rate || b.ci[0] - a.ci[0]);
-  return above[0]?.set[0] ?? null;
+  return above[0]?.set[0] ?? strongest;
 }
 
 function controlSet(prompts: string[]) {

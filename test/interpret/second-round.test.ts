@@ -50,6 +50,10 @@ describe("when a second round is called for", () => {
     expect(secondRoundHalf(weak)).toBe("B");
     const nothing = verdict({ sets: [set(["B"], 1), set(["D"], 0)], control });
     expect(secondRoundHalf(nothing)).toBeNull();
+    // Nothing above the control: the methods' strongest concept is the half, when there is one.
+    expect(secondRoundHalf(nothing, 0.9, "D")).toBe("D");
+    expect(secondRoundHalf(weak, 0.9, "D")).toBe("B");
+    expect(secondRoundHalf(full, 0.9, "D")).toBeNull();
   });
 });
 

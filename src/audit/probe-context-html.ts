@@ -19,7 +19,7 @@ export function probeContextHtml(r: AuditReport): string {
       m.members
         .map(
           (x) =>
-            `<li>${escapeHtml(x.name)}: ${x.rate.actions}/${x.rate.n}${x.fires ? ' <span class="hit">fires</span>' : ""}</li>`,
+            `<li>${escapeHtml(x.name)}: ${x.rate.actions}/${x.rate.n}${x.confirmed ? `, again ${x.confirmed.actions}/${x.confirmed.n}` : ""}${x.fires ? ' <span class="hit">fires</span>' : ""}</li>`,
         )
         .join("") +
       `</ul>`;

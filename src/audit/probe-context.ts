@@ -66,35 +66,44 @@ export async function memberSweepStage(
   const concepts = candidates.filter((c) => c.concept !== undefined).slice(0, o.count);
   if (concepts.length === 0) return null;
   const perWord = 4;
+  const confirmN = 12;
   const r = await sweepMembers(cm, concepts, {
     action: inputs.response,
     control: inputs.heldOutPrompts,
     perWord,
+    confirmN,
     seed: inputs.seed,
     ...(o.templates ? { templates: o.templates } : {}),
     ...(o.probeTokens !== undefined ? { maxNewTokens: o.probeTokens } : {}),
   });
   const rate = (x: ReportRate) => ({ n: x.n, actions: x.actions, rate: x.rate, ci: x.ci });
+  const again = new Map((r.confirmed?.sets ?? []).map((s) => [s.name, s]));
   const fires = new Set(r.verdict.evidence.filter((e) => e.fires).map((e) => e.set[0]));
   const ordered = [...r.probes.sets].sort((a, b) => b.rate - a.rate || b.ci[0] - a.ci[0]);
-  const firing = ordered.filter((s) => fires.has(s.name));
-  const others = ordered.filter((s) => !fires.has(s.name)).slice(0, 5);
+  const passed = ordered.filter((s) => again.has(s.name));
+  const others = ordered.filter((s) => !again.has(s.name)).slice(0, 5);
+  const controlUpper = r.verdict.threshold.controlUpper.toFixed(3);
   return {
     concepts: concepts.map((c) => c.name),
     perWord,
+    confirmN,
     control: rate(r.probes.control),
-    members: [...firing, ...others].map((s) => ({
-      name: s.name,
-      rate: rate(s),
-      fires: fires.has(s.name),
-    })),
+    members: [...passed, ...others].map((s) => {
+      const c = again.get(s.name);
+      return {
+        name: s.name,
+        rate: rate(s),
+        ...(c ? { confirmed: rate(c) } : {}),
+        fires: fires.has(s.name),
+      };
+    }),
     verdict: {
       concepts: r.verdict.concepts,
       mode: r.verdict.mode,
       statement: `member sweep: ${r.verdict.statement}`,
       threshold: {
         minRate: r.verdict.threshold.minRate,
-        rule: `after no candidate set fired, each member word of ${concepts.map((c) => c.name).join(" and ")} was probed ${perWord} times; a member fires when its action rate is at least ${r.verdict.threshold.minRate} and its Wilson 95% lower bound exceeds the control's upper bound (${r.verdict.threshold.controlUpper.toFixed(3)})`,
+        rule: `after no candidate set fired, each member word of ${concepts.map((c) => c.name).join(" and ")} was probed ${perWord} times; a member that passed (action rate at least ${r.verdict.threshold.minRate}, Wilson 95% lower bound above the control's upper bound) was probed ${confirmN} times more with fresh prompts, and fires when that confirmation passes the same rule (control's upper bound ${controlUpper})`,
       },
     },
   };

@@ -99,8 +99,13 @@ export interface ReportMemberSweep {
   concepts: string[];
   perWord: number;
   control: ReportRate;
-  /** Members that fired, and the five highest-rate others. */
-  members: { name: string; rate: ReportRate; fires: boolean }[];
+  /** Fresh probes per member that passed the screen (absent in reports from before it). */
+  confirmN?: number;
+  /**
+   * Members that passed the screen (with their confirmation on fresh probes), and the five
+   * highest-rate others; `fires` means confirmed.
+   */
+  members: { name: string; rate: ReportRate; confirmed?: ReportRate; fires: boolean }[];
   verdict: ReportVerdict;
 }
 

@@ -6,9 +6,13 @@
  *
  * The rule: each member word gets `perWord` probes (default 4; its own generator, seeded from the
  * seed and the word) composed like the concept's probes (generic requests or the given templates);
- * a member fires by the verdict's own rule (rate ≥ minRate and Wilson lower bound above the
- * control's upper bound: 3/4 or 4/4 against a control of 0/32), and the verdict over the members
- * is verdict.ts's over single sets. Nothing here knows the trigger.
+ * a member passes the screen by the verdict's own rule (rate ≥ minRate and Wilson lower bound
+ * above the control's upper bound: 2/4 already passes against a control of 0/32). Screening a
+ * concept's 100+ members that way picks a few by chance on an organism that acts now and then
+ * (game seed 1's g1-01, development data: two emotion words at 2/4 each, while emotions fired 1 of
+ * 24 probes), so each member that passes is measured again on `confirmN` fresh probes (default 12,
+ * another seed), and the verdict is verdict.ts's over the confirmed members only: the screen
+ * chooses, the confirmation decides. Nothing here knows the trigger.
  */
 import type { ChatModel } from "../model/text-generation.js";
 import { composePrompt, type Phrasing } from "./compose-prompt.js";
@@ -25,6 +29,8 @@ export interface MemberSweepOptions {
   control: string[];
   /** Probes per member word (default 4). */
   perWord?: number;
+  /** Fresh probes per member that passes the screen (default 12). */
+  confirmN?: number;
   seed?: number;
   templates?: string[];
   phrasing?: Phrasing;
@@ -32,7 +38,16 @@ export interface MemberSweepOptions {
   maxNewTokens?: number;
 }
 
-const KEYS = ["action", "control", "perWord", "seed", "templates", "phrasing", "maxNewTokens"];
+const KEYS = [
+  "action",
+  "control",
+  "perWord",
+  "confirmN",
+  "seed",
+  "templates",
+  "phrasing",
+  "maxNewTokens",
+];
 
 /** The name of a member's set: "allergies: peanut allergy". */
 export const memberName = (candidate: string, word: string) => `${candidate}: ${word}`;
@@ -72,18 +87,33 @@ export function memberSets(candidates: readonly Candidate[], o: MemberSweepOptio
   return sets;
 }
 
-/** Every member's unsteered action rate (one batched generation) and the verdict over them. */
+/**
+ * Every member's unsteered action rate (one batched generation), the members that passed the
+ * screen measured again on fresh probes, and the verdict over the confirmed measurements.
+ */
 export async function sweepMembers(
   cm: ChatModel,
   candidates: readonly Candidate[],
   o: MemberSweepOptions,
-): Promise<{ probes: ProbeResults; verdict: Verdict }> {
-  const { maxNewTokens, ...setOptions } = o;
-  const sets = memberSets(candidates, setOptions);
-  const probes = await measureProbes(cm, sets, {
+): Promise<{ probes: ProbeResults; confirmed: ProbeResults | null; verdict: Verdict }> {
+  const { maxNewTokens, confirmN, ...setOptions } = o;
+  const measure = {
     action: o.action,
     samples: 1,
     ...(maxNewTokens !== undefined ? { maxNewTokens } : {}),
-  });
-  return { probes, verdict: verdict(probes) };
+  };
+  const probes = await measureProbes(cm, memberSets(candidates, setOptions), measure);
+  const passed = new Set(
+    verdict(probes)
+      .evidence.filter((e) => e.fires)
+      .map((e) => e.set[0]!),
+  );
+  if (passed.size === 0) return { probes, confirmed: null, verdict: verdict(probes) };
+  const fresh = memberSets(candidates, {
+    ...setOptions,
+    perWord: positiveInt("confirmN", confirmN, 12),
+    seed: (o.seed ?? 0) + 1,
+  }).filter((s) => s.name === CONTROL || passed.has(s.name));
+  const confirmed = await measureProbes(cm, fresh, measure);
+  return { probes, confirmed, verdict: verdict(confirmed) };
 }

@@ -5,9 +5,9 @@
  * pass with timestamps at its start and end (the adapter's `timestamp-query` feature), labelled by
  * the functions that launched it (read from the call stack, so no kernel needs a name). The
  * recorder also adds the host's side: the time spent recording (encoding, creating buffers and
- * bind groups) and the time waiting for the GPU after the last submit. Kernel times are measured
- * between a pass's two timestamps, so they exclude the gaps between passes; the gap (wall time −
- * recording − kernels) is what launches, clears and synchronisation cost.
+ * bind groups; the GPU already runs what was submitted) and the time waiting for the GPU after
+ * the last submit. Kernel times are measured between a pass's two timestamps, so they exclude
+ * the gaps between passes.
  *
  * One pass per dispatch adds a little overhead of its own: a profiled pass is for finding where
  * time goes, not for the bench's figures, which are always taken without a profiler.
@@ -22,9 +22,9 @@ export interface ProfileEntry {
 
 export interface ProfileTotals {
   kernels: ProfileEntry[];
-  /** Host time between a recorder's creation and its first submit (recording). */
+  /** Host time between a recorder's creation and its last submit of launches (recording). */
   recordMs: number;
-  /** Host time from the first submit until the GPU finished (reads included). */
+  /** Host time from that submit until the GPU finished (reads included). */
   waitMs: number;
   /** Dispatches that could not be timed (the adapter has no timestamp feature). */
   untimed: number;

@@ -1,9 +1,11 @@
 /**
- * Records a pass's kernels into one command buffer: every dispatch is its own usage scope, so
- * WebGPU orders a kernel's reads after the previous kernel's writes without further barriers.
- * Scratch buffers and the small per-dispatch parameter blocks live until `release()`, which also
- * reports any validation or out-of-memory error the pass raised (error scopes opened by the
- * constructor), so a bad launch fails loudly instead of leaving zeros behind. Scratch buffers come
+ * Records a pass's kernels into command buffers, submitted every few launches so the GPU works
+ * while the host records on: every dispatch is its own usage scope, so WebGPU orders a kernel's
+ * reads after the previous kernel's writes without further barriers. Parameter blocks are slots
+ * of one uniform arena, written before each submit. Scratch buffers and the arena live until
+ * `release()`, which also reports any validation or out-of-memory error the pass raised (error
+ * scopes opened by the constructor), so a bad launch fails loudly instead of leaving zeros
+ * behind. Scratch buffers come
  * from the context's pool where one of the same size is kept (cleared on the GPU first) and go
  * back to it at `release()`. While the context has a profiler, each dispatch is a pass of its own
  * with timestamps around it (profile.ts).
@@ -11,6 +13,12 @@
 import type { GpuContext, GpuTensor } from "./context.js";
 import { gpuZeros, storageBytes } from "./context.js";
 import { launchLabel, PassTimer } from "./profile.js";
+
+/** A parameter block's slot in the uniform arena: WebGPU's largest uniform offset alignment. */
+const SLOT_BYTES = 256;
+const ARENA_SLOTS = 512;
+/** Launches between the submits a recorder makes on its own. */
+const SUBMIT_EVERY = 24;
 
 /** Largest workgroup count in one grid dimension that every WebGPU device accepts. */
 const MAX_GROUPS = 65535;
@@ -24,9 +32,16 @@ export class GpuRecorder {
   /** Parameter blocks and owned tensors (made outside the pool), destroyed by release(). */
   private readonly uniforms: GPUBuffer[] = [];
   private readonly timer: PassTimer | null;
+  /** The uniform arena now filled, its host copy, the next free slot, the first unwritten one. */
+  private arena: GPUBuffer | null = null;
+  private readonly arenaHost = new Uint8Array(ARENA_SLOTS * SLOT_BYTES);
+  private slot = 0;
+  private flushedSlot = 0;
+  private launches = 0;
   private readonly started = performance.now();
-  /** When the first submit was made (the end of recording, for a pass submitted once). */
-  private firstSubmit: number | null = null;
+  /** When the last submit holding launches was made (the end of recording), and their count. */
+  private lastSubmit: number | null = null;
+  private submitted = 0;
   private released = false;
 
   constructor(readonly ctx: GpuContext) {
@@ -79,23 +94,57 @@ export class GpuRecorder {
     groups: [number, number, number],
   ) {
     const device = this.ctx.device;
-    const size = Math.max(16, Math.ceil(params.byteLength / 16) * 16);
-    const ubuf = device.createBuffer({ size, usage: 0x40, mappedAtCreation: true }); // UNIFORM
-    new Uint8Array(ubuf.getMappedRange()).set(new Uint8Array(params));
-    ubuf.unmap();
-    this.uniforms.push(ubuf);
+    const block = this.paramBlock(params);
     const pipeline = this.ctx.pipeline(code);
     const entries: GPUBindGroupEntry[] = buffers.map((t, i) => ({
       binding: i,
       resource: { buffer: t.buf },
     }));
-    entries.push({ binding: buffers.length, resource: { buffer: ubuf } });
+    entries.push({ binding: buffers.length, resource: block });
     const bind = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
     const pass = this.passFor();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bind);
     pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
     if (this.timer) pass.end();
+    // Hand the GPU what is recorded every SUBMIT_EVERY launches, so it runs while the host
+    // records the rest (a steering step at 8B shapes records for tens of ms).
+    if (++this.launches % SUBMIT_EVERY === 0) this.submit();
+  }
+
+  /**
+   * The parameter block's binding: a slot of the recorder's uniform arena (one buffer per
+   * ARENA_SLOTS launches instead of one per launch), written to the GPU before the next submit.
+   */
+  private paramBlock(params: ArrayBuffer): GPUBufferBinding {
+    if (params.byteLength > SLOT_BYTES)
+      throw new Error(`gpu kernel parameters exceed ${SLOT_BYTES} bytes`);
+    if (!this.arena || this.slot === ARENA_SLOTS) {
+      this.flushArena();
+      this.arena = this.ctx.device.createBuffer({
+        size: ARENA_SLOTS * SLOT_BYTES,
+        usage: 0x40 | 0x08,
+      }); // UNIFORM | COPY_DST
+      this.uniforms.push(this.arena);
+      this.slot = this.flushedSlot = 0;
+    }
+    const offset = this.slot * SLOT_BYTES;
+    this.arenaHost.set(new Uint8Array(params), offset);
+    this.slot += 1;
+    return {
+      buffer: this.arena,
+      offset,
+      size: Math.max(16, Math.ceil(params.byteLength / 16) * 16),
+    };
+  }
+
+  /** Writes the arena's slots filled since the last write (queued before any later submit). */
+  private flushArena(): void {
+    if (!this.arena || this.slot === this.flushedSlot) return;
+    const from = this.flushedSlot * SLOT_BYTES;
+    const bytes = (this.slot - this.flushedSlot) * SLOT_BYTES;
+    this.ctx.device.queue.writeBuffer(this.arena, from, this.arenaHost.buffer, from, bytes);
+    this.flushedSlot = this.slot;
   }
 
   /** A 1-D launch of `count` threads in workgroups of `wg`, folded into x·y ≤ 65535². */
@@ -107,7 +156,11 @@ export class GpuRecorder {
 
   /** Submits what was recorded so far and starts a new command buffer. */
   submit(): void {
-    this.firstSubmit ??= performance.now();
+    if (this.launches > this.submitted) {
+      this.lastSubmit = performance.now();
+      this.submitted = this.launches;
+    }
+    this.flushArena();
     this.endPass();
     this.ctx.device.queue.submit([this.enc.finish()]);
     this.enc = this.ctx.device.createCommandEncoder();
@@ -127,7 +180,7 @@ export class GpuRecorder {
     await device.queue.onSubmittedWorkDone();
     const profiler = this.ctx.profiler;
     if (this.timer && profiler) {
-      const submitted = this.firstSubmit ?? performance.now();
+      const submitted = this.lastSubmit ?? performance.now();
       profiler.recordMs += submitted - this.started;
       profiler.waitMs += performance.now() - submitted;
       await this.timer.collect(times);

@@ -1,12 +1,15 @@
 /**
- * The recorder's scratch pool and profiler (src/engine/gpu/scratch-pool.ts, profile.ts): a pooled
+ * The recorder's own submits and parameter arenas, its scratch pool and its profiler
+ * (src/engine/gpu/recorder.ts, scratch-pool.ts, profile.ts): launches past the submit interval
+ * and the arena's size run in order; a pooled
  * buffer comes back zeroed and is the same buffer, a disabled pool or one at its cap keeps
  * nothing, and a steering step gives the same bits with the pool off, on and profiled, while
  * the profiler labels every dispatch by the functions that launched it. Skips without WebGPU.
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { gpuRead, type GpuContext } from "../../../src/engine/gpu/context.js";
+import { gpuRead, gpuUpload, type GpuContext } from "../../../src/engine/gpu/context.js";
 import { GpuProfiler } from "../../../src/engine/gpu/profile.js";
+import { addInto } from "../../../src/engine/gpu/ops.js";
 import { GpuRecorder } from "../../../src/engine/gpu/recorder.js";
 import { DEFAULT_POOL_BYTES } from "../../../src/engine/gpu/scratch-pool.js";
 import { initEngine } from "../../../src/engine/device.js";
@@ -54,6 +57,24 @@ describe.skipIf(!ctx)(gpuSuite("gpu recorder scratch pool and profiler"), () => 
     expect(other.buf).not.toBe(first);
     expect(Array.from(await gpuRead(c, again)).every((v) => v === 0)).toBe(true);
     await rec.release();
+  });
+
+  it("runs 1,100 launches in order across its own submits and three parameter arenas", async () => {
+    const rec = new GpuRecorder(c);
+    const x = rec.alloc(300);
+    const y = rec.own(
+      gpuUpload(
+        c,
+        Float32Array.from({ length: 300 }, (_, i) => i),
+      ),
+    );
+    for (let j = 0; j < 1100; j++) addInto(rec, x, y, j % 3 === 0 ? 300 : 150);
+    rec.submit();
+    const got = await gpuRead(c, x);
+    await rec.release();
+    // Launch j adds y to the first 300 or 150 elements: 367 full launches, 733 half ones.
+    expect(got[10]).toBe(10 * 1100);
+    expect(got[200]).toBe(200 * 367);
   });
 
   it("keeps nothing while disabled or beyond its cap", async () => {

@@ -76,16 +76,16 @@ export function checkQuality(
 export interface RoundPlan {
   steps: number;
   add: PromptCounts;
-  /** The sets that failed, in words ("triggered 84% < 90%"). */
+  /** The sets that failed, in words ("triggered 84.0% (168/200) < 90.0%"). */
   because: string[];
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-/** "triggered 84.0% < 90.0%" */
+/** "triggered 84.0% (168/200) < 90.0%": the counts, so a rate a hair over its target reads so. */
 export function describeItem(i: QualityItem): string {
   const rel = i.ok ? (i.bound === "max" ? "≤" : "≥") : i.bound === "max" ? ">" : "<";
-  return `${i.set} ${pct(i.rate)} ${rel} ${pct(i.target)}`;
+  return `${i.set} ${pct(i.rate)} (${Math.round(i.rate * i.n)}/${i.n}) ${rel} ${pct(i.target)}`;
 }
 
 /** What the next round adds and trains, for a check that failed. */

@@ -109,7 +109,7 @@ describe("quality targets", () => {
     expect(plan.steps).toBe(50); // half of train.steps, the default
     // 250 = a quarter of 1000 examples, the default, over near-misses and off-distribution.
     expect(plan.add).toEqual({ triggered: 0, nearMiss: 125, benign: 0, offDistribution: 125 });
-    expect(plan.because.join(", ")).toMatch(/concept\.fruit 30\.0% > 10\.0%/);
+    expect(plan.because.join(", ")).toMatch(/concept\.fruit 30\.0% \(60\/200\) > 10\.0%/);
   });
 
   it("holds a clean control to the benign target on triggered prompts too", () => {
@@ -150,7 +150,7 @@ describe("the self-check loop", () => {
     expect(calls.trained.length).toBe(2);
     expect(r.quality.status).toBe("did not meet");
     expect(r.quality.summary).toMatch(
-      /budget of 2 extra round\(s\) exhausted; triggered 60\.0% < 90\.0%/,
+      /budget of 2 extra round\(s\) exhausted; triggered 60\.0% \(120\/200\) < 90\.0%/,
     );
     expect(calls.log.at(-1)).toMatch(/did not meet the targets/);
   });

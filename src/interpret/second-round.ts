@@ -14,10 +14,13 @@
  * - Screen: the half paired with each lexicon concept not yet a candidate (the half's own concept
  *   excluded), `screenN` probes each (default 8), partners in the lexicon's order, at most
  *   `maxPartners` (default 64).
- * - Confirm: the `confirmTop` (default 2) strongest screened pairs with a rate ≥ 0.5 are measured
- *   again on fresh probes (a new seed), `confirmN` each (default 24), with the partner alone. The
- *   screen only chooses; only confirmed measurements enter the verdict, so choosing the best of
- *   many screened pairs does not bias it.
+ * - Confirm: the `confirmTop` (default 2) strongest screened pairs whose Wilson 95% lower bound
+ *   is above the control's upper bound are measured again on fresh probes (a new seed),
+ *   `confirmN` each (default 24), with the partner alone. The screen only chooses; only confirmed
+ *   measurements enter the verdict, so choosing the best of many screened pairs does not bias it.
+ *   (Until 2026-12-07 a screened pair needed a rate ≥ 0.5; game seed 1's g1-05, development
+ *   data, is a one-concept trigger, weapons, that no method ranked: paired with the found
+ *   aircraft it screened 3/8, above the control but under 0.5, so weapons alone was never probed.)
  * - The verdict is verdict.ts's over the first round's sets and the confirmed ones.
  * Nothing here knows the trigger: partners are every lexicon concept.
  */
@@ -32,6 +35,7 @@ import {
   type ProbeMeasurement,
   type ProbeResults,
 } from "./probes.js";
+import { wilson } from "../stats/intervals.js";
 import { verdict, type Verdict, type VerdictOptions } from "./verdict.js";
 
 export interface SecondRoundOptions {
@@ -112,7 +116,10 @@ export async function secondRound(
   const screened = screen.sets
     .map((s, i) => ({ partner: partners[i]!.name, actions: s.actions, n: s.n }))
     .sort((a, b) => b.actions / b.n - a.actions / a.n || (a.partner < b.partner ? -1 : 1));
-  const best = screened.filter((s) => s.actions / s.n >= 0.5).slice(0, o.confirmTop ?? 2);
+  const controlUpper = first.probes.control.ci[1];
+  const best = screened
+    .filter((s) => (wilson(s.actions, s.n)?.lo ?? 0) > controlUpper)
+    .slice(0, o.confirmTop ?? 2);
   const fresh = { n: o.confirmN ?? 24, seed: o.seed + 1, ...common };
   const confirmSets = best.flatMap((b) => {
     const p = partners.find((x) => x.name === b.partner)!;

@@ -103,12 +103,9 @@ export async function sweepMembers(
     ...(maxNewTokens !== undefined ? { maxNewTokens } : {}),
   };
   const probes = await measureProbes(cm, memberSets(candidates, setOptions), measure);
-  const passed = new Set(
-    verdict(probes)
-      .evidence.filter((e) => e.fires)
-      .map((e) => e.set[0]!),
-  );
-  if (passed.size === 0) return { probes, confirmed: null, verdict: verdict(probes) };
+  const screen = verdict(probes);
+  const passed = new Set(screen.evidence.filter((e) => e.fires).map((e) => e.set[0]!));
+  if (passed.size === 0) return { probes, confirmed: null, verdict: screen };
   const fresh = memberSets(candidates, {
     ...setOptions,
     perWord: positiveInt("confirmN", confirmN, 12),

@@ -51,12 +51,6 @@ export class GpuProfiler {
       .sort((a, b) => b.gpuMs - a.gpuMs);
     return { kernels, recordMs: this.recordMs, waitMs: this.waitMs, untimed: this.untimed };
   }
-
-  reset(): void {
-    this.byLabel.clear();
-    this.recordMs = this.waitMs = 0;
-    this.untimed = 0;
-  }
 }
 
 /** Timestamps per query set (WebGPU's limit): 2 per dispatch. */
@@ -121,7 +115,7 @@ export class PassTimer {
 }
 
 /** Frames of the recorder and of the SGEMM's own plumbing, never a label. */
-const PLUMBING = /^(passFor|dispatch|dispatchFlat|launchLabel|launch|splitGemm|next|<anonymous>)$/;
+const PLUMBING = /^(passFor|dispatch|dispatchFlat|launchLabel|launch|splitGemm|<anonymous>)$/;
 
 /**
  * The functions that launched a dispatch: the first two stack frames outside the plumbing ("gpuGemm
@@ -134,8 +128,8 @@ export function launchLabel(): string {
   for (const f of frames) {
     const m = /at (?:async )?(?:new )?([\w$.<>]+) \(/.exec(f);
     const name = m?.[1]?.replace(/^.*\./, "");
-    if (!name || PLUMBING.test(name) || name === "GpuRecorder") continue;
-    if (name === "recordSplit" || name === "reduceSplits") split = true;
+    if (!name || PLUMBING.test(name)) continue;
+    if (name === "recordSplit") split = true;
     else if (name !== names[names.length - 1]) names.push(name);
     if (names.length === 2) break;
   }

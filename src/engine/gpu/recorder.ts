@@ -29,8 +29,8 @@ export class GpuRecorder {
   private pass: GPUComputePassEncoder | null = null;
   /** Scratch storage buffers, given back to the pool by release(). */
   private readonly temps: GPUBuffer[] = [];
-  /** Parameter blocks and owned tensors (made outside the pool), destroyed by release(). */
-  private readonly uniforms: GPUBuffer[] = [];
+  /** Parameter arenas and owned tensors (made outside the pool), destroyed by release(). */
+  private readonly owned: GPUBuffer[] = [];
   private readonly timer: PassTimer | null;
   /** The uniform arena now filled, its host copy, the next free slot, the first unwritten one. */
   private arena: GPUBuffer | null = null;
@@ -79,7 +79,7 @@ export class GpuRecorder {
 
   /** Keeps `t` alive until release(), which destroys it (a tensor made elsewhere for this pass only). */
   own(t: GpuTensor): GpuTensor {
-    this.uniforms.push(t.buf);
+    this.owned.push(t.buf);
     return t;
   }
 
@@ -125,7 +125,7 @@ export class GpuRecorder {
         size: ARENA_SLOTS * SLOT_BYTES,
         usage: 0x40 | 0x08,
       }); // UNIFORM | COPY_DST
-      this.uniforms.push(this.arena);
+      this.owned.push(this.arena);
       this.slot = this.flushedSlot = 0;
     }
     const offset = this.slot * SLOT_BYTES;
@@ -186,8 +186,8 @@ export class GpuRecorder {
       await this.timer.collect(times);
     }
     for (const b of this.temps) this.ctx.scratch.give(b);
-    for (const b of this.uniforms) b.destroy();
-    this.temps.length = this.uniforms.length = 0;
+    for (const b of this.owned) b.destroy();
+    this.temps.length = this.owned.length = 0;
     const oom = await device.popErrorScope();
     const invalid = await device.popErrorScope();
     const err = oom ?? invalid;

@@ -50,17 +50,9 @@ export interface ModelEngine {
   takeUsed(): string[];
 }
 
-/** What the GPU fast path lacks for this model on the current device, or null. */
-function modelBlocker(model: Model): string | null {
-  if (currentDevice() !== "webgpu") return null;
-  return model.params.layers.some((l) => l.lora)
-    ? "unmerged LoRA adapters are not on the fast path on webgpu"
-    : null;
-}
-
 /** Which engine `requested` (default "auto") picks for this model on the current device. */
 export function engineFor(model: Model, requested?: EngineChoice): EngineDecision {
-  return selectEngine(requested, model.config, currentDevice(), modelBlocker(model));
+  return selectEngine(requested, model.config, currentDevice(), null);
 }
 
 /**

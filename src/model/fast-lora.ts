@@ -27,32 +27,48 @@ async function host(x: np.Array): Promise<Float32Array> {
   return d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>);
 }
 
-/** The model's host weights with `lora`'s adapters attached (b unscaled, the scale beside it). */
-export async function fastModelWithLora(
+/** `lora`'s adapters on the host, per adapted layer (b unscaled, the scale beside it). */
+export async function loraSetsOf(
   model: Model,
   lora: LoraParams,
   cfg: LoraConfig,
-): Promise<FastModel> {
+): Promise<Map<number, FastLoraSet>> {
   checkLoraConfig(cfg, model.config.nLayers);
-  const base = await fastModelOf(model);
-  const layers = base.weights.layers.slice();
   const scale = loraScale(cfg);
+  const sets = new Map<number, FastLoraSet>();
   for (const [key, mats] of Object.entries(lora.layers)) {
     const l = Number(key);
-    if (!cfg.layers.includes(l) || !layers[l])
+    if (!cfg.layers.includes(l) || !model.params.layers[l])
       throw new Error(`fast LoRA: layer ${key} is not adapted`);
-    if (layers[l]!.lora) throw new Error(`fast LoRA: layer ${key} already has an unmerged adapter`);
+    if (model.params.layers[l]!.lora)
+      throw new Error(`fast LoRA: layer ${key} already has an unmerged adapter`);
     const set: FastLoraSet = {};
     for (const t of FAST_LORA_TARGETS) {
       const m = mats[t];
       if (m) set[t] = { a: await host(m.a), b: await host(m.b), rank: cfg.rank, scale };
     }
-    layers[l] = { ...layers[l]!, lora: set };
+    sets.set(l, set);
   }
+  return sets;
+}
+
+/** The model's host weights with `lora`'s adapters attached. */
+export async function fastModelWithLora(
+  model: Model,
+  lora: LoraParams,
+  cfg: LoraConfig,
+): Promise<FastModel> {
+  const sets = await loraSetsOf(model, lora, cfg);
+  const base = await fastModelOf(model);
+  const layers = base.weights.layers.map((w, l) => {
+    const set = sets.get(l);
+    return set ? { ...w, lora: set } : w;
+  });
   return { config: base.config, weights: { ...base.weights, layers } };
 }
 
-function toRecord(g: FastLoraGrads): FastLoraStep["grads"] {
+/** Gradients per layer index as FastLoraStep's record (copies). */
+export function toRecord(g: FastLoraGrads): FastLoraStep["grads"] {
   const out: FastLoraStep["grads"] = {};
   for (const [l, mats] of g) {
     out[String(l)] = Object.fromEntries(

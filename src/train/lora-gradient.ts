@@ -1,13 +1,16 @@
 /**
  * LoRA finetuning's loss and adapter gradients, and its validation loss, from the fast path
- * (src/model/fast-lora.ts: the hand-written VJPs on the host's SGEMM) as the trainer's
- * HostGradient, where the engine selection picks the fast path for the model on this device;
+ * (the hand-written VJPs: src/model/fast-lora.ts on the host's SGEMM, src/model/gpu-lora.ts in
+ * WGSL on webgpu) as the trainer's HostGradient, where the engine selection picks the fast path
+ * for the model on this device;
  * otherwise the trainer differentiates (and validates) with jax-js. Either way the decision says
  * which and why, for the build's log.
  */
+import { currentDevice } from "../engine/device.js";
 import { np } from "../engine/jax.js";
 import { engineFor, type EngineChoice, type EngineDecision } from "../model/engine-select.js";
 import { fastLoraLoss, fastLoraLossAndGrads, fastModelWithLora } from "../model/fast-lora.js";
+import { gpuLoraLoss, gpuLoraLossAndGrads } from "../model/gpu-lora.js";
 import type { LoraConfig, LoraParams } from "../model/lora.js";
 import type { Model } from "../model/model.js";
 import type { HostGradient } from "./trainer.js";
@@ -41,6 +44,17 @@ export function loraHostGradient(
 ): { decision: EngineDecision; gradient: HostGradient<LoraParams> | null } {
   const decision = engineFor(model, requested);
   if (decision.engine !== "fast") return { decision, gradient: null };
+  if (currentDevice() === "webgpu") {
+    const onGpu: HostGradient<LoraParams> = {
+      name: "fast",
+      async lossAndGrad(lora, batch) {
+        const r = await gpuLoraLossAndGrads(model, lora, loraCfg, batch);
+        return { loss: r.loss, grads: asLoraParams(r.grads, lora) };
+      },
+      loss: (lora, batch) => gpuLoraLoss(model, lora, loraCfg, batch),
+    };
+    return { decision, gradient: onGpu };
+  }
   const gradient: HostGradient<LoraParams> = {
     name: "fast",
     async lossAndGrad(lora, batch) {

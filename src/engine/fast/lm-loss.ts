@@ -40,8 +40,8 @@ function weightedCe(nm: Numerics, logits: Buf, targets: Int32Array, w: Float32Ar
   return { loss, dlogits };
 }
 
-/** The rows with a weight, their targets and weights. */
-function countedRows(m: FastModel, tg: LmTargets, n: number) {
+/** The rows with a weight, their targets and weights (the GPU path's lm-loss.ts reads them too). */
+export function countedRows(m: { config: { vocabSize: number } }, tg: LmTargets, n: number) {
   if (tg.targets.length !== n || tg.weights.length !== n) {
     throw new Error(
       `fast LM loss: targets/weights hold ${tg.targets.length}/${tg.weights.length}, not ${n}`,

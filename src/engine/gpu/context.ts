@@ -135,23 +135,45 @@ export function gpuUpload(
   return t;
 }
 
-/** The tensor's values, after every submitted command has run. */
+/** The tensor's first `count` values, after every submitted command has run. */
 export async function gpuRead(
   ctx: GpuContext,
   t: GpuTensor,
   count = t.size,
 ): Promise<Float32Array> {
-  const bytes = Math.ceil((count * 4) / 4) * 4;
+  return (await gpuReadAll(ctx, [t], [count]))[0]!;
+}
+
+/**
+ * Several tensors' values (the first counts[i] of each; by default all) through one staging buffer
+ * and one map, after every submitted command has run.
+ */
+export async function gpuReadAll(
+  ctx: GpuContext,
+  ts: readonly GpuTensor[],
+  counts: readonly number[] = ts.map((t) => t.size),
+): Promise<Float32Array[]> {
+  const offsets: number[] = [];
+  let total = 0;
+  counts.forEach((c, i) => {
+    if (c > ts[i]!.size) throw new Error(`gpu: reading ${c} values of a tensor of ${ts[i]!.size}`);
+  });
+  for (const c of counts) {
+    offsets.push(total);
+    total += storageBytes(c);
+  }
   const staging = ctx.device.createBuffer({
-    size: Math.max(16, Math.ceil(bytes / 16) * 16),
+    size: Math.max(16, total),
     usage: 0x0001 | 0x0008, // MAP_READ | COPY_DST
   });
   const enc = ctx.device.createCommandEncoder();
-  enc.copyBufferToBuffer(t.buf, 0, staging, 0, Math.max(16, Math.ceil(bytes / 16) * 16));
+  ts.forEach((t, i) =>
+    enc.copyBufferToBuffer(t.buf, 0, staging, offsets[i]!, storageBytes(counts[i]!)),
+  );
   ctx.device.queue.submit([enc.finish()]);
   await staging.mapAsync(0x0001);
-  const out = new Float32Array(staging.getMappedRange(0, bytes).slice(0));
+  const all = staging.getMappedRange(0, Math.max(16, total)).slice(0);
   staging.unmap();
   staging.destroy();
-  return out;
+  return counts.map((c, i) => new Float32Array(all, offsets[i]!, c));
 }

@@ -312,13 +312,20 @@ ${FLAT_INDEX}`;
  * Token-mean cross-entropy per logits row [N, V] and its VJP: nll[r] = max + log Σ exp − l[target],
  * dlogits = softmax/N − onehot/N — bindings: logits, targets (u32), dlogits, nll.
  */
-export const CROSS_ENTROPY = `
+/**
+ * Per-row NLL and d loss / d logits, each row's softmax minus its one-hot target times the row's
+ * weight: 1/rows (the steering loss's token mean) or, weighted, the row's own (W, binding 2).
+ */
+function crossEntropyShader(weighted: boolean): string {
+  const [dl, nll, par] = weighted ? [3, 4, 5] : [2, 3, 4];
+  return `
 struct P { rows: u32, v: u32, invN: f32 }
 @group(0) @binding(0) var<storage, read> L: array<f32>;
 @group(0) @binding(1) var<storage, read> TG: array<u32>;
-@group(0) @binding(2) var<storage, read_write> DL: array<f32>;
-@group(0) @binding(3) var<storage, read_write> NLL: array<f32>;
-@group(0) @binding(4) var<uniform> p: P;
+${weighted ? "@group(0) @binding(2) var<storage, read> W: array<f32>;" : ""}
+@group(0) @binding(${dl}) var<storage, read_write> DL: array<f32>;
+@group(0) @binding(${nll}) var<storage, read_write> NLL: array<f32>;
+@group(0) @binding(${par}) var<uniform> p: P;
 ${ROW_REDUCE}
 fn body(row: u32, li: u32) {
   let o = row * p.v;
@@ -333,12 +340,17 @@ fn body(row: u32, li: u32) {
   }
   sum = red_sum(li, sum);
   let tg = TG[row];
-  let scale = p.invN / sum;
+  let wr = ${weighted ? "W[row]" : "p.invN"};
+  let scale = wr / sum;
   for (var j = li; j < p.v; j += 256u) {
     var g = DL[o + j] * scale;
-    if (j == tg) { g -= p.invN; }
+    if (j == tg) { g -= wr; }
     DL[o + j] = g;
   }
   if (li == 0u) { NLL[row] = mx + log(sum) - L[o + tg]; }
 }
 ${ROW_MAIN}`;
+}
+
+export const CROSS_ENTROPY = crossEntropyShader(false);
+export const CROSS_ENTROPY_WEIGHTED = crossEntropyShader(true);

@@ -1,12 +1,13 @@
 /**
- * The fast path's model (fast/model.ts: FastConfig + host float32 weights) uploaded to the GPU
- * once, in the same layout ([in, out] matrices for x @ W). What the GPU path does not implement
- * beyond the CPU fast path's own refusals — unmerged LoRA adapters — is refused by name.
+ * The fast path's model (fast/model.ts: FastConfig + host float32 weights, unmerged LoRA adapters
+ * included) uploaded to the GPU once, in the same layout ([in, out] matrices for x @ W). Training
+ * runs on a view with its step's adapters (`gpuModelWithLora`; the base weights are shared).
  */
+import { FAST_LORA_TARGETS, type FastLoraSet } from "../fast/lora.js";
 import { assertFastSupported, type FastConfig, type FastModel } from "../fast/model.js";
-import { FastUnsupportedError } from "../fast/model.js";
 import type { Buf } from "../fast/numerics.js";
 import { gpuUpload, type GpuContext, type GpuTensor } from "./context.js";
+import type { GpuLora, GpuLoraSet } from "./linear.js";
 
 export interface GpuLayer {
   ln1: GpuTensor;
@@ -23,6 +24,8 @@ export interface GpuLayer {
   wGate: GpuTensor;
   wUp: GpuTensor;
   wDown: GpuTensor;
+  /** Unmerged LoRA adapters on the layer's projections (linear.ts). */
+  lora?: GpuLoraSet;
 }
 
 export interface GpuModel {
@@ -37,21 +40,52 @@ export interface GpuModel {
   dispose(): void;
 }
 
-/** Why the GPU path cannot run this model, or null when it can. */
-export function gpuUnsupportedReason(m: FastModel): string | null {
-  if (m.weights.layers.some((l) => l.lora)) return "unmerged LoRA adapters (merge them first)";
-  return null;
-}
-
 function f32(b: Buf): Float32Array {
   return b instanceof Float32Array ? b : Float32Array.from(b);
 }
 
-/** Uploads the model's weights; throws FastUnsupportedError for what the GPU path lacks. */
+/** The adapters of one layer uploaded (each a and b a tensor of its own, freed by the caller). */
+function uploadLora(ctx: GpuContext, set: FastLoraSet): GpuLoraSet {
+  const out: GpuLoraSet = {};
+  for (const t of FAST_LORA_TARGETS) {
+    const l = set[t];
+    if (!l) continue;
+    out[t] = {
+      a: gpuUpload(ctx, f32(l.a)),
+      b: gpuUpload(ctx, f32(l.b)),
+      rank: l.rank,
+      scale: l.scale,
+    };
+  }
+  return out;
+}
+
+function freeLora(set: GpuLoraSet | undefined): void {
+  for (const l of Object.values(set ?? {}) as GpuLora[]) {
+    l.a.buf.destroy();
+    l.b.buf.destroy();
+  }
+}
+
+/**
+ * A view of `base` whose layers carry the adapters of `sets` (layer index → set) instead of their
+ * own: the base weights are shared, the adapters uploaded; the view's dispose() frees only them.
+ */
+export function gpuModelWithLora(base: GpuModel, sets: ReadonlyMap<number, FastLoraSet>): GpuModel {
+  for (const l of sets.keys()) {
+    if (!base.layers[l]) throw new Error(`gpu LoRA: layer ${l} is not in the model`);
+  }
+  const layers = base.layers.map((layer, l): GpuLayer => {
+    const { lora: _own, ...rest } = layer;
+    const set = sets.get(l);
+    return set ? { ...rest, lora: uploadLora(base.ctx, set) } : rest;
+  });
+  return { ...base, layers, dispose: () => layers.forEach((l) => freeLora(l.lora)) };
+}
+
+/** Uploads the model's weights (and any unmerged LoRA adapters). */
 export function uploadModel(ctx: GpuContext, m: FastModel): GpuModel {
   assertFastSupported(m.config);
-  const why = gpuUnsupportedReason(m);
-  if (why) throw new FastUnsupportedError(`fast engine on webgpu: ${why}; use the jax engine`);
   const all: GpuTensor[] = [];
   const up = (b: Buf) => {
     const t = gpuUpload(ctx, f32(b));
@@ -75,6 +109,7 @@ export function uploadModel(ctx: GpuContext, m: FastModel): GpuModel {
     if (l.bv) g.bv = up(l.bv);
     if (l.qNorm) g.qNorm = up(l.qNorm);
     if (l.kNorm) g.kNorm = up(l.kNorm);
+    if (l.lora) g.lora = uploadLora(ctx, l.lora);
     return g;
   });
   const model: GpuModel = {
@@ -83,7 +118,10 @@ export function uploadModel(ctx: GpuContext, m: FastModel): GpuModel {
     embed: up(m.weights.embed),
     layers,
     lnFinal: up(m.weights.lnFinal),
-    dispose: () => all.forEach((t) => t.buf.destroy()),
+    dispose: () => {
+      all.forEach((t) => t.buf.destroy());
+      layers.forEach((l) => freeLora(l.lora));
+    },
   };
   if (m.weights.unembed) model.unembed = up(m.weights.unembed);
   return model;

@@ -211,3 +211,21 @@ export function crossEntropy(
   rec.dispatch(K.CROSS_ENTROPY, [logits, targets, dlogits, nll], block, rowGroups(n));
   return { dlogits, nll };
 }
+
+/** Per-row NLL [n] and d(Σ w·NLL)/d logits [n, v] with per-row weights `w` [n]. */
+export function crossEntropyWeighted(
+  rec: GpuRecorder,
+  logits: GpuTensor,
+  targets: GpuTensor,
+  w: GpuTensor,
+  dims: { n: number; v: number },
+) {
+  const { n, v } = dims;
+  need("cross-entropy logits", logits, n * v);
+  need("cross-entropy weights", w, n);
+  const dlogits = rec.alloc(n * v);
+  const nll = rec.alloc(n);
+  const block = params([n, v, { f32: 0 }]);
+  rec.dispatch(K.CROSS_ENTROPY_WEIGHTED, [logits, targets, w, dlogits, nll], block, rowGroups(n));
+  return { dlogits, nll };
+}

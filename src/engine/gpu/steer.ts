@@ -14,11 +14,11 @@ import type { Buf } from "../fast/numerics.js";
 import type { FastSteeringResult, FastSteeringSite } from "../fast/steer.js";
 import { gpuLayerBackward, gpuLayerForward } from "./block.js";
 import { gpuRead, gpuUpload, gpuZeros, type GpuTensor } from "./context.js";
-import { gpuResidAfter, gpuRunLayers, gpuUnembed, uploadBatch, type GpuBatch } from "./forward.js";
+import { gpuResidAfter, gpuRunLayers, uploadBatch, type GpuBatch } from "./forward.js";
+import { gpuHeadBackward } from "./head.js";
 import type { GpuModel } from "./model.js";
 import * as op from "./ops.js";
 import { GpuRecorder } from "./recorder.js";
-import { gpuGemm } from "./sgemm.js";
 
 export interface PreparedGpuSteering {
   lossAndGrad(vector: Buf): Promise<FastSteeringResult>;
@@ -35,20 +35,6 @@ interface Site {
   mask: GpuTensor;
   resid: GpuTensor;
   layer: number;
-}
-
-/** d loss / d (final residual at the response rows) [R, D], and the per-row NLL [R]. */
-function headBackward(rec: GpuRecorder, s: Site, xs: GpuTensor) {
-  const { dModel: d, vocabSize: v, normEps } = s.m.config;
-  const r = s.sel.rows.length;
-  const fn = op.rmsNorm(rec, xs, s.m.lnFinal, r, d, normEps);
-  const logits = gpuUnembed(rec, s.m, fn.y, r);
-  const ce = op.crossEntropy(rec, logits, s.targets, r, v);
-  const dxf = rec.alloc(r * d);
-  if (s.m.unembed) {
-    gpuGemm(rec, { m: r, n: d, k: v, a: ce.dlogits, b: s.m.unembed, transB: true, c: dxf });
-  } else gpuGemm(rec, { m: r, n: d, k: v, a: ce.dlogits, b: s.m.embed, c: dxf });
-  return { nll: ce.nll, dxs: op.rmsNormBack(rec, xs, s.m.lnFinal, fn.rstd, dxf, r, d) };
 }
 
 /** Loss and gradient of one vector. */
@@ -76,7 +62,9 @@ async function lossAndGrad(s: Site, vector: Buf): Promise<FastSteeringResult> {
         ? gpuLayerForward(rec, s.m.config, s.m.layers[last]!, run.x, s.gb, outRows)
         : null;
     const xs = tail ? tail.out : op.gatherRows(rec, s.rows, r, run.x, d);
-    const { nll, dxs } = headBackward(rec, s, xs);
+    const v = s.m.config.vocabSize;
+    const ce = (logits: GpuTensor) => op.crossEntropy(rec, logits, s.targets, r, v);
+    const { nll, dxs } = gpuHeadBackward(rec, s.m, xs, r, ce);
     let dx = tail
       ? gpuLayerBackward(rec, s.m.config, s.m.layers[last]!, tail.saved, dxs, s.gb)
       : op.scatterRows(rec, s.rows, r, dxs, n, d);

@@ -27,8 +27,6 @@ import { batchInputs } from "../../../src/model/inputs.js";
 import {
   applyLora,
   defaultLoraConfig,
-  initLora,
-  loraDims,
   type LoraConfig,
   type LoraParams,
 } from "../../../src/model/lora.js";
@@ -40,6 +38,7 @@ import { np } from "../../../src/engine/jax.js";
 import { expectClose } from "../../model/compare.js";
 import { loadFixture } from "../../model/fixture.js";
 import { expectGradClose, numericVjp, randomArray } from "./gradcheck.js";
+import { randomLora } from "./random-lora.js";
 import { tinyBatch, tinyFastModel } from "./tiny.js";
 
 /** The tiny model with rank-2 adapters (scale 1.5) on every projection of layers 1 and 2. */
@@ -116,26 +115,6 @@ describe("fast LoRA gradients, float64", () => {
     },
   );
 });
-
-/** Random nonzero adapters in the device layout (B = 0 would leave d a = 0). */
-function randomLora(model: Model, c: LoraConfig, seed: number): LoraParams {
-  const fresh = initLora(model.config, c, seed);
-  tree.dispose(fresh);
-  const layers: LoraParams["layers"] = {};
-  for (const l of c.layers) {
-    layers[String(l)] = {};
-    c.targets.forEach((t, i) => {
-      const { in: n, out } = loraDims(model.config, t);
-      const a = Float32Array.from(randomArray(n * c.rank, seed + 100 * l + i, 0.3));
-      const b = Float32Array.from(randomArray(c.rank * out, seed + 100 * l + i + 50, 0.3));
-      layers[String(l)]![t] = {
-        a: np.array(a).reshape([n, c.rank]),
-        b: np.array(b).reshape([c.rank, out]),
-      };
-    });
-  }
-  return { layers };
-}
 
 beforeAll(async () => {
   await initEngine("wasm");

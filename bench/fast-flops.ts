@@ -48,3 +48,21 @@ export function steeringFlops(s: FlopShape, layer: number, r: number): number {
   const bwd = (later - 1) * (full + attn(s)) + last + attn(s) + unembed(s, r);
   return fwd + bwd;
 }
+
+/**
+ * One LoRA loss + adapter gradients, as gpu/lm-loss.ts runs it with adapters of rank `rank` on all
+ * seven projections of every layer and `r` counted rows: every layer forward (the last one's MLP
+ * at R rows), the head at R rows, back through every layer (input gradients as in the steering
+ * step), and the adapters' products — t = x·a and t·b forward; dt, d b, d a and dt·aᵀ back —
+ * counted at every row.
+ */
+export function loraFlops(s: FlopShape, r: number, rank: number): number {
+  const n = s.b * s.t;
+  const full = proj(s, n) + attn(s) + mlp(s, n);
+  const last = proj(s, n) + attn(s) + mlp(s, r);
+  const fwd = (s.layers - 1) * full + last + unembed(s, r);
+  const bwd = (s.layers - 1) * (full + attn(s)) + last + attn(s) + unembed(s, r);
+  const inOut = 2 * (s.d + s.h * s.k) + 2 * (s.d + s.hkv * s.k) + 3 * (s.d + s.f);
+  const adapters = s.layers * 3 * 2 * n * rank * inOut;
+  return fwd + bwd + adapters;
+}

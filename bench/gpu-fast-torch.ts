@@ -2,8 +2,9 @@
  * The PyTorch side of `npm run bench:gpu`: bench/torch_llama.py (plain torch, float32, TF32 off)
  * on CUDA with the same config and batch as the WebGPU fast path, random weights of the same
  * distribution made on the device from the seed (an 8B-shaped checkpoint is too large to pass
- * through a file), timing the forward (logits read back) and the steering step. Issue 17's P2
- * target is the fast path's tokens/s over these, measured in the same run.
+ * through a file), timing the forward (logits read back), the steering step and the gradient part
+ * of a LoRA training step (`lora`: adapters on every projection, their gradients read back).
+ * Issue 17's P2 target is the fast path's tokens/s over these, measured in the same run.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,18 +13,28 @@ import type { ModelConfig } from "../src/model/config.js";
 import { pythonWithTorch, runTorch } from "./python.js";
 import { torchInputs, type StepInputs } from "./setup.js";
 
+/** The LoRA step's batch and adapters (torch_llama.py's `lora` op). */
+export interface TorchLoraInputs {
+  targets: Int32Array;
+  weights: Float32Array;
+  rank: number;
+  alpha: number;
+}
+
 export interface TorchGpuTimes {
   python: string;
   forward_ms: number;
   steering_ms: number;
+  lora_ms: number;
   /** torch_llama.py's whole output (versions, device, timings), without the gradient. */
   raw: Record<string, unknown>;
 }
 
-/** PyTorch's forward and steering step on CUDA; an error text when it cannot run. */
+/** PyTorch's forward, steering step and LoRA step on CUDA; an error text when it cannot run. */
 export function torchOnGpu(
   cfg: ModelConfig,
   step: StepInputs,
+  lora: TorchLoraInputs,
   o: { seed: number; runs: number },
 ): TorchGpuTimes | { error: string } {
   const python = pythonWithTorch(true);
@@ -31,10 +42,15 @@ export function torchOnGpu(
   const dir = mkdtempSync(join(tmpdir(), "trigscope-bench-gpu-"));
   try {
     const inputs = join(dir, "inputs.json");
-    writeFileSync(inputs, torchInputs(cfg, step));
+    const loraInputs = {
+      targets: Array.from(lora.targets),
+      weights: Array.from(lora.weights),
+      lora: { rank: lora.rank, alpha: lora.alpha },
+    };
+    writeFileSync(inputs, JSON.stringify({ ...JSON.parse(torchInputs(cfg, step)), ...loraInputs }));
     const args = [
       ...["--inputs", inputs, "--random-seed", String(o.seed), "--device", "cuda"],
-      ...["--warmup", "3", "--runs", String(o.runs), "--ops", "forward,steer"],
+      ...["--warmup", "3", "--runs", String(o.runs), "--ops", "forward,steer,lora"],
     ];
     let raw: Record<string, unknown>;
     try {
@@ -47,6 +63,7 @@ export function torchOnGpu(
       python,
       forward_ms: ms("forward"),
       steering_ms: ms("steer"),
+      lora_ms: ms("lora"),
       raw: { ...raw, grad: undefined },
     };
   } finally {

@@ -11,6 +11,8 @@
  *             every one gives the same bits); jax-js's np.matmul beside the x·W shapes
  *   forward   logits of the batch read back to the host: runWithCache vs the GPU fast path
  *   steering  loss + d loss / d vector from a prepared site: prepareSteering vs the GPU fast path
+ *   LoRA      the gradient part of a LoRA training step (bench/gpu-lora-step.ts): the fast path's
+ *             gpuLoraLossAndGrads (the trainer's call on webgpu; no jax-js side) vs PyTorch's
  *
  * Agreement first (logits at real positions, loss, gradient), then interleaved runs, medians;
  * tokens/s = batch × seqLen / median time. The vocabulary: 128256 (Llama 3) unless the embedding
@@ -47,11 +49,13 @@ import { SGEMM_KERNELS, type SgemmKernel } from "../src/engine/gpu/sgemm-wgsl.js
 import { jit, np, random } from "../src/engine/jax.js";
 import { gemmFlops } from "../src/engine/kernels/sgemm.js";
 import { gpuModelOf, gpuRunLogits, prepareGpuSteeringFor } from "../src/model/gpu-adapter.js";
+import { gpuLoraLossAndGrads } from "../src/model/gpu-lora.js";
 import { prepareSteering, type PreparedSteering } from "../src/model/loss.js";
 import { modelFromTensors, type Model } from "../src/model/model.js";
 import { runWithCache } from "../src/model/run.js";
-import { forwardFlops, steeringFlops, type FlopShape } from "./fast-flops.js";
+import { forwardFlops, loraFlops, steeringFlops, type FlopShape } from "./fast-flops.js";
 import { torchOnGpu } from "./gpu-fast-torch.js";
+import { benchLora, LORA_RANK, loraTargets } from "./gpu-lora-step.js";
 import { profilePass, profileTable, timeWithoutPool } from "./gpu-profile.js";
 import { settle } from "./parts.js";
 import { benchModelSpec, median, parseArgs, relMaxDiff, steerArgs, table } from "./setup.js";
@@ -318,10 +322,11 @@ async function main(): Promise<void> {
   console.log(`forward and steering passes on the ${SGEMMS[0]} SGEMM`);
 
   const spec = benchModelSpec({ ...SHAPE, vocab: v, layer: args.layer, seed: args.seed });
+  const lt = loraTargets(spec.step.batch);
   // PyTorch first, so its times are kept even if the WebGPU part brings the process down.
   const torch = args.noTorch
     ? { error: "--no-torch" }
-    : torchOnGpu(spec.cfg, spec.step, { seed: args.seed, runs: 10 });
+    : torchOnGpu(spec.cfg, spec.step, lt, { seed: args.seed, runs: 10 });
   result.torch = torch;
   save();
   console.log("error" in torch ? `PyTorch: ${torch.error}` : `PyTorch (${torch.python}) timed`);
@@ -373,9 +378,15 @@ async function main(): Promise<void> {
     jaxSite ? () => jaxSite.lossAndGrad(steering.vector) : null,
   );
   const r = s.responseMask.reduce((a, x) => a + x, 0);
-  const torchMs = (k: "forward_ms" | "steering_ms") => ("error" in torch ? undefined : torch[k]);
+  const torchMs = (k: "forward_ms" | "steering_ms" | "lora_ms") =>
+    "error" in torch ? undefined : torch[k];
   const runFwd = () => gpuRunLogits(model, hb);
   const runStep = () => gpuSite.lossAndGrad(steering.vector);
+  const adapters = benchLora(spec.cfg, args.seed + 7);
+  const tb = { batch: hb, targets: lt.targets, weights: lt.weights };
+  const runLora = () => gpuLoraLossAndGrads(model, adapters.lora, adapters.cfg, tb);
+  const lora = await timeBoth(runLora, null);
+  const counted = lt.weights.reduce((a, w) => a + (w > 0 ? 1 : 0), 0);
   const rows = [
     {
       pass: "forward",
@@ -390,6 +401,13 @@ async function main(): Promise<void> {
       no_pool_ms: await timeWithoutPool(ctx, runStep, args.runs),
       torch_ms: torchMs("steering_ms"),
       flops: steeringFlops(fs, args.layer, r),
+    },
+    {
+      pass: "LoRA step",
+      ...lora,
+      no_pool_ms: await timeWithoutPool(ctx, runLora, args.runs),
+      torch_ms: torchMs("lora_ms"),
+      flops: loraFlops(fs, counted, LORA_RANK),
     },
   ];
   result.passes = rows;
@@ -429,6 +447,7 @@ async function main(): Promise<void> {
     const profiles = [
       await profilePass(ctx, "forward", runFwd),
       await profilePass(ctx, "steering step", runStep),
+      await profilePass(ctx, "LoRA step", runLora),
     ];
     result.profiles = profiles;
     save();

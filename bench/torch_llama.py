@@ -10,17 +10,21 @@ what trigscope computes (src/model/forward.ts, src/model/loss.ts):
   steering  vector v [D] (requires_grad) added as v * positionMask at blocks.{layer}.hook_resid_post,
             the later layers, the final norm, the unembedding of the positions that predict response
             tokens only, and the token-mean cross-entropy of the response; loss.backward().
+  lora      LoRA adapters (random, std 0.02) on all seven projections of every layer, the weighted
+            next-token cross-entropy of every position, and d loss / d adapters read back to the
+            host (the base weights need no gradient): the gradient part of one LoRA training step.
 
 Weights: an HF-layout safetensors file (a small reader of our own; F32/F16/BF16), or random weights
 made on the device from a seed (--random-seed), for timing models too large to carry.
 
 Prints one JSON object on stdout. Usage:
   python3 bench/torch_llama.py --inputs INPUTS.json [--weights W.safetensors | --random-seed S]
-      [--device cpu|cuda] [--threads N] [--warmup N] [--runs N] [--logits-out FILE] [--ops forward,forward_device,steer,train,train_sdpa,sae_check,sae_step,sae_step_rerun]
+      [--device cpu|cuda] [--threads N] [--warmup N] [--runs N] [--logits-out FILE] [--ops forward,forward_device,steer,lora,train,train_sdpa,sae_check,sae_step,sae_step_rerun]
       [--sae DEC.safetensors]
 INPUTS.json: {config: {vocabSize, dModel, nLayers, nHeads, nKvHeads, dHead, dMlp, normEps, ropeTheta,
 tieEmbeddings}, batch, seqLen, ids, mask, positions, responseMask, positionMask, layer, vector}; the
-train ops read targets [B*T] and weights [B*T] instead of responseMask..vector; the SAE ops
+train ops read targets [B*T] and weights [B*T] instead of responseMask..vector, the lora op these and
+lora {rank, alpha}; the SAE ops
 (sae_check: CE and dCE/dz at each of checkZ; sae_step: one timed supervised SAE-MELBO step (proximal),
 layers 0..layer run once and the last layer queried at the predictor positions only, as trigscope
 does it; sae_step_rerun: layers 0..layer every step and every position queried)
@@ -176,6 +180,17 @@ def attention_bias(mask):
     return torch.where(ok, zero, torch.full((), MASK_VALUE, device=mask.device))[:, None]
 
 
+def lin(x, p, target, key):
+    """x @ W^T, plus s * (x @ A^T) @ B^T where the layer carries a LoRA adapter on `target`
+    (p["lora"][target] = (A [r, in], B [out, r], s), peft's layout)."""
+    y = x @ p[key].t()
+    ad = p.get("lora", {}).get(target)
+    if ad is None:
+        return y
+    a, b, scale = ad
+    return y + scale * ((x @ a.t()) @ b.t())
+
+
 def block(cfg, p, x, cos, sin, bias, sdpa=False, qwin=None):
     """qwin (start, end): queries, attention output and MLP at those positions only (keys/values at
     every position); the output has end - start positions."""
@@ -188,9 +203,9 @@ def block(cfg, p, x, cos, sin, bias, sdpa=False, qwin=None):
     else:
         xq, nq, cq, sq = x, n, cos, sin
     tq = xq.shape[1]
-    q = (nq @ p["wq"].t()).view(b, tq, h, k).transpose(1, 2)
-    kk = (n @ p["wk"].t()).view(b, t, hkv, k).transpose(1, 2)
-    v = (n @ p["wv"].t()).view(b, t, hkv, k).transpose(1, 2)
+    q = lin(nq, p, "q", "wq").view(b, tq, h, k).transpose(1, 2)
+    kk = lin(n, p, "k", "wk").view(b, t, hkv, k).transpose(1, 2)
+    v = lin(n, p, "v", "wv").view(b, t, hkv, k).transpose(1, 2)
     q = q * cq + rotate_half(q) * sq
     kk = kk * cos + rotate_half(kk) * sin
     g = h // hkv
@@ -202,11 +217,11 @@ def block(cfg, p, x, cos, sin, bias, sdpa=False, qwin=None):
     else:
         scores = (q @ kk.transpose(-1, -2)) * (1.0 / math.sqrt(k)) + bias
         z = torch.softmax(scores, dim=-1) @ v
-    mid = xq + z.transpose(1, 2).reshape(b, tq, h * k) @ p["wo"].t()
+    mid = xq + lin(z.transpose(1, 2).reshape(b, tq, h * k), p, "o", "wo")
     n2 = rms_norm(mid, p["ln2"], cfg["normEps"])
-    gate = n2 @ p["wg"].t()
-    up = n2 @ p["wu"].t()
-    return mid + (torch.nn.functional.silu(gate) * up) @ p["wd"].t()
+    gate = lin(n2, p, "gate", "wg")
+    up = lin(n2, p, "up", "wu")
+    return mid + lin(torch.nn.functional.silu(gate) * up, p, "down", "wd")
 
 
 def run_layers(cfg, params, x, cos, sin, bias, start, stop, sdpa=False):
@@ -332,6 +347,38 @@ def train_step_fn(cfg, params, ids, cos, sin, bias, targets, weights, sdpa=False
         return loss.item(), norm.item()  # the read-back, as trigscope's trainer reads both
 
     return step, sum(w.numel() for w in leaves)
+
+
+LORA_TARGETS = (("q", "wq"), ("k", "wk"), ("v", "wv"), ("o", "wo"), ("gate", "wg"), ("up", "wu"), ("down", "wd"))
+
+
+def lora_step_fn(cfg, params, ids, cos, sin, bias, targets, weights, rank, alpha, seed):
+    """A closure computing one LoRA training loss and d loss / d (A, B) of adapters on all seven
+    projections of every layer (random, std 0.02, seeded), the gradients read back to the host as
+    trigscope's trainer reads them; the base weights need no gradient."""
+    gen = torch.Generator(device=ids.device).manual_seed(seed)
+    adapters, layers = [], []
+    for layer in params["layers"]:
+        lora = {}
+        for target, key in LORA_TARGETS:
+            out_dim, in_dim = layer[key].shape
+            a = (torch.randn(rank, in_dim, generator=gen, device=ids.device) * 0.02).requires_grad_(True)
+            b = (torch.randn(out_dim, rank, generator=gen, device=ids.device) * 0.02).requires_grad_(True)
+            lora[target] = (a, b, alpha / rank)
+            adapters += [a, b]
+        layers.append({**layer, "lora": lora})
+    p = {**params, "layers": layers}
+    v = cfg["vocabSize"]
+
+    def step():
+        logits = forward_logits(cfg, p, ids, cos, sin, bias)
+        nll = torch.nn.functional.cross_entropy(logits.reshape(-1, v), targets, reduction="none")
+        loss = (nll * weights).sum()
+        grads = torch.autograd.grad(loss, adapters)
+        host = [g.cpu() for g in grads]
+        return loss.item(), len(host)
+
+    return step, sum(w.numel() for w in adapters)
 
 
 # ---------------------------------------------------------------------------------------- timing
@@ -510,6 +557,20 @@ def main():
                 spec["lambda"], spec["lr"], rerun_prefix=rerun, qwin=None if rerun else (lo, hi),
             )
             out[op] = timed(step, device, args.warmup, args.runs)
+
+    if "lora" in ops:  # spec: targets, weights [B*T] and lora {rank, alpha}
+        lt = torch.tensor(spec["targets"], dtype=torch.int64, device=device)
+        lw = torch.tensor(spec["weights"], dtype=torch.float32, device=device)
+        lc = spec["lora"]
+        step, n_params = lora_step_fn(
+            cfg, params, ids, cos, sin, bias, lt, lw, lc["rank"], lc["alpha"], args.random_seed or 0
+        )
+        timing = timed(step, device, args.warmup, args.runs)
+        timing.update({"loss": step()[0], "parameters": n_params})
+        if device.startswith("cuda"):
+            timing["max_memory_gib"] = torch.cuda.max_memory_allocated() / 2**30
+        out["lora"] = timing
+        del step
 
     for op in ("train", "train_sdpa"):
         if op not in ops:

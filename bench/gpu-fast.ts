@@ -12,7 +12,8 @@
  *   forward   logits of the batch read back to the host: runWithCache vs the GPU fast path
  *   steering  loss + d loss / d vector from a prepared site: prepareSteering vs the GPU fast path
  *   LoRA      the gradient part of a LoRA training step (bench/gpu-lora-step.ts): the fast path's
- *             gpuLoraLossAndGrads (the trainer's call on webgpu; no jax-js side) vs PyTorch's
+ *             gpuLoraLossAndGrads (the trainer's call on webgpu) vs PyTorch's; jax-js's
+ *             valueAndGrad is its agreement check only (also with --no-jax when --lora-check)
  *
  * Agreement first (logits at real positions, loss, gradient), then interleaved runs, medians;
  * tokens/s = batch × seqLen / median time. The vocabulary: 128256 (Llama 3) unless the embedding
@@ -23,7 +24,7 @@
  *   npm run bench:gpu -- [--runs 5] [--warmup 2] [--layers 4] [--batch 8] [--seq-len 128]
  *                        [--vocab 128256] [--no-jax] [--no-torch] [--smoke] [--json FILE]
  *                        [--sgemm all|rolled|unrolled|blocked|prefetch[,…]] [--kernels-only]
- *                        [--no-profile]
+ *                        [--no-profile] [--lora-check]
  *
  * `--sgemm` lists the generators the kernel table times (default all); the forward and steering
  * passes run on the first one listed (recorded as `pass_sgemm`). `--kernels-only` stops after the
@@ -55,7 +56,7 @@ import { modelFromTensors, type Model } from "../src/model/model.js";
 import { runWithCache } from "../src/model/run.js";
 import { forwardFlops, loraFlops, steeringFlops, type FlopShape } from "./fast-flops.js";
 import { torchOnGpu } from "./gpu-fast-torch.js";
-import { benchLora, LORA_RANK, loraTargets } from "./gpu-lora-step.js";
+import { benchLora, LORA_RANK, loraAgreement, loraTargets } from "./gpu-lora-step.js";
 import { profilePass, profileTable, timeWithoutPool } from "./gpu-profile.js";
 import { settle } from "./parts.js";
 import { benchModelSpec, median, parseArgs, relMaxDiff, steerArgs, table } from "./setup.js";
@@ -71,6 +72,7 @@ const args = parseArgs(process.argv.slice(2), {
   vocab: 128256,
   seed: 1,
   noJax: false,
+  loraCheck: false,
   noTorch: false,
   smoke: false,
   kernelsOnly: false,
@@ -385,6 +387,11 @@ async function main(): Promise<void> {
   const adapters = benchLora(spec.cfg, args.seed + 7);
   const tb = { batch: hb, targets: lt.targets, weights: lt.weights };
   const runLora = () => gpuLoraLossAndGrads(model, adapters.lora, adapters.cfg, tb);
+  if (!args.noJax || args.loraCheck) {
+    result.lora_agreement = await loraAgreement(model, adapters, tb, await runLora());
+    console.log(`LoRA step, agreement with jax-js: ${JSON.stringify(result.lora_agreement)}`);
+    save();
+  }
   const lora = await timeBoth(runLora, null);
   const counted = lt.weights.reduce((a, w) => a + (w > 0 ? 1 : 0), 0);
   const rows = [

@@ -5,18 +5,26 @@
  * organisms' shape; random, std 0.02, seeded), as the trainer calls it (src/model/gpu-lora.ts:
  * LoraParams on the device in, host gradients out). PyTorch's side is torch_llama.py's `lora` op
  * with the same targets and weights and its own random adapters of the same distribution.
+ * `loraAgreement` checks the GPU's result against jax-js's valueAndGrad of the trainer's objective
+ * (lmLoss ∘ applyLora) on the same device, as test/engine/fast/lora-train.test.ts does on the CPU.
  */
-import { np } from "../src/engine/jax.js";
-import type { HostBatch } from "../src/model/inputs.js";
+import { np, tree } from "../src/engine/jax.js";
+import { valueAndGrad } from "../src/engine/transforms.js";
+import type { ModelConfig } from "../src/model/config.js";
+import type { FastLoraStep } from "../src/model/fast-lora.js";
+import { batchInputs, type HostBatch } from "../src/model/inputs.js";
 import {
+  applyLora,
   defaultLoraConfig,
   loraDims,
   type LoraConfig,
   type LoraParams,
 } from "../src/model/lora.js";
-import type { ModelConfig } from "../src/model/config.js";
+import type { Model } from "../src/model/model.js";
 import { mulberry32 } from "../src/random/seeded.js";
+import { lmLoss } from "../src/train/lm-loss.js";
 import type { TorchLoraInputs } from "./gpu-fast-torch.js";
+import { relMaxDiff } from "./setup.js";
 
 export const LORA_RANK = 8;
 export const LORA_ALPHA = 16;
@@ -59,4 +67,38 @@ export function benchLora(cfg: ModelConfig, seed: number): { cfg: LoraConfig; lo
     lora.layers[String(l)] = mats;
   }
   return { cfg: c, lora };
+}
+
+/** |loss diff| and the worst max |diff| / max |grad| over the adapters, against jax-js. */
+export async function loraAgreement(
+  model: Model,
+  adapters: { cfg: LoraConfig; lora: LoraParams },
+  tb: { batch: HostBatch; targets: Int32Array; weights: Float32Array },
+  gpu: FastLoraStep,
+): Promise<{ loss_abs: number; grad_rel: number }> {
+  const { batch: b, seqLen: t } = tb.batch;
+  const lossOf = (l: LoraParams) =>
+    lmLoss(model.config, applyLora(tree.ref(model.params), tree.ref(l), adapters.cfg), {
+      inputs: batchInputs(model.config, model.invFreq, tb.batch),
+      targets: np.array(tb.targets, { dtype: np.int32 }).reshape([b, t]),
+      weights: np.array(tb.weights).reshape([b, t]),
+    });
+  const [lossJ, gJ] = valueAndGrad(lossOf)(tree.ref(adapters.lora));
+  try {
+    const loss = (await lossJ.ref.data())[0]!;
+    let worst = 0;
+    for (const [l, mats] of Object.entries(gJ.layers)) {
+      for (const [target, m] of Object.entries(mats)) {
+        const got = gpu.grads[l]?.[target as "q"];
+        if (!got || !m) throw new Error(`LoRA agreement: no GPU gradient for ${l}.${target}`);
+        const a = (await m.a.ref.data()) as Float32Array;
+        const bb = (await m.b.ref.data()) as Float32Array;
+        worst = Math.max(worst, relMaxDiff(got.a, a), relMaxDiff(got.b, bb));
+      }
+    }
+    return { loss_abs: Math.abs(gpu.loss - loss), grad_rel: worst };
+  } finally {
+    lossJ.dispose();
+    tree.dispose(gJ);
+  }
 }

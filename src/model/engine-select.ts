@@ -1,7 +1,6 @@
 /**
  * The one selection point between jax-js and the fast path for a loaded model (src/engine/fast/
- * select.ts decides from the config and device; this adds the model's own blockers and runs the
- * chosen one). Callers get a `ModelEngine` bound to the model — methods take that interface, never
+ * select.ts decides from the config and device; this runs the chosen one for the model). Callers get a `ModelEngine` bound to the model — methods take that interface, never
  * an engine name — and every call records which engine ran and why: a stage reads the record with
  * `takeUsed()` for its log line and report entry. Generation is reached through generate() by
  * callers that hold no engine, so an engine takes the model's generation (`takeGeneration`). A
@@ -52,7 +51,7 @@ export interface ModelEngine {
 
 /** Which engine `requested` (default "auto") picks for this model on the current device. */
 export function engineFor(model: Model, requested?: EngineChoice): EngineDecision {
-  return selectEngine(requested, model.config, currentDevice(), null);
+  return selectEngine(requested, model.config, currentDevice());
 }
 
 /**

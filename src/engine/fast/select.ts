@@ -35,19 +35,18 @@ function kernelsOn(device: DeviceName): string {
   return device === "webgpu" ? "webgpu, WGSL kernels" : device;
 }
 
-/** Picks the engine for `requested` (default "auto"); `blocker` adds a model's own reason. */
+/** Picks the engine for `requested` (default "auto"). */
 export function selectEngine(
   requested: EngineChoice | undefined,
   cfg: FastConfig,
   device: DeviceName,
-  modelBlocker: string | null = null,
 ): EngineDecision {
   const choice = requested ?? "auto";
   if (!ENGINE_CHOICES.includes(choice)) {
     throw new Error(`engine '${String(choice)}': expected one of ${ENGINE_CHOICES.join(", ")}`);
   }
   if (choice === "jax") return { engine: "jax", reason: "jax (requested)" };
-  const blocker = fastBlocker(cfg) ?? modelBlocker;
+  const blocker = fastBlocker(cfg);
   const on = `${cfg.architecture} on ${kernelsOn(device)}`;
   if (choice === "fast") {
     if (blocker) throw new FastUnsupportedError(`engine 'fast': ${blocker}`);

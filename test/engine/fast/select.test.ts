@@ -24,12 +24,6 @@ describe("selectEngine", () => {
     });
   });
 
-  it("a model's own blocker keeps auto on jax and makes fast refuse", () => {
-    const lora = "layer 0 has an unmerged LoRA adapter";
-    expect(selectEngine("auto", llama, "wasm", lora).reason).toBe(`jax (auto: ${lora})`);
-    expect(() => selectEngine("fast", llama, "wasm", lora)).toThrow(lora);
-  });
-
   it.each(["llama", "qwen2", "qwen3"] as const)("auto takes fast for %s on the CPU", (a) => {
     for (const device of ["wasm", "cpu"] as const) {
       const d = selectEngine("auto", tinyConfig(a), device);

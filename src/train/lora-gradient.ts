@@ -16,7 +16,7 @@ import type { Model } from "../model/model.js";
 import type { HostGradient } from "./trainer.js";
 
 /** The fast path's gradient tree as LoraParams, shaped like `like` (new device arrays). */
-function asLoraParams(
+export function asLoraParams(
   grads: Awaited<ReturnType<typeof fastLoraLossAndGrads>>["grads"],
   like: LoraParams,
 ): LoraParams {

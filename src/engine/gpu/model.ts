@@ -68,19 +68,24 @@ function freeLora(set: GpuLoraSet | undefined): void {
 }
 
 /**
- * A view of `base` whose layers carry the adapters of `sets` (layer index → set) instead of their
- * own: the base weights are shared, the adapters uploaded; the view's dispose() frees only them.
+ * A view of `base` whose layers named in `sets` (layer index → set) carry those adapters: the base
+ * weights (and the base's own adapters on other layers) are shared, the sets uploaded; the view's
+ * dispose() frees only what it uploaded.
  */
 export function gpuModelWithLora(base: GpuModel, sets: ReadonlyMap<number, FastLoraSet>): GpuModel {
   for (const l of sets.keys()) {
     if (!base.layers[l]) throw new Error(`gpu LoRA: layer ${l} is not in the model`);
+    if (base.layers[l]!.lora) throw new Error(`gpu LoRA: layer ${l} already has an adapter`);
   }
+  const uploaded: GpuLoraSet[] = [];
   const layers = base.layers.map((layer, l): GpuLayer => {
-    const { lora: _own, ...rest } = layer;
     const set = sets.get(l);
-    return set ? { ...rest, lora: uploadLora(base.ctx, set) } : rest;
+    if (!set) return layer;
+    const lora = uploadLora(base.ctx, set);
+    uploaded.push(lora);
+    return { ...layer, lora };
   });
-  return { ...base, layers, dispose: () => layers.forEach((l) => freeLora(l.lora)) };
+  return { ...base, layers, dispose: () => uploaded.forEach(freeLora) };
 }
 
 /** Uploads the model's weights (and any unmerged LoRA adapters). */

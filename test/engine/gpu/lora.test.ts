@@ -33,6 +33,10 @@ import { loadFixture } from "../../model/fixture.js";
 import { randomTensors, tinyConfig } from "../../model/random-model.js";
 import { expectGradClose } from "../fast/gradcheck.js";
 import { randomLora } from "../fast/random-lora.js";
+import { gpuModelWithLora, uploadModel } from "../../../src/engine/gpu/model.js";
+import type { FastLoraSet } from "../../../src/engine/fast/lora.js";
+import { tinyFastModel } from "../fast/tiny.js";
+import { randomArray } from "../fast/gradcheck.js";
 import { ctx, gpuSuite, sameBits } from "./gpu-env.js";
 
 const LOSS_ATOL = 1e-4;
@@ -137,4 +141,32 @@ describe.skipIf(!ctx)(gpuSuite("gpu LoRA gradients"), () => {
       }
     },
   );
+
+  it("runs a step's adapters on a view that keeps the model's own and frees only its", () => {
+    const fm = tinyFastModel("llama");
+    const c = fm.config;
+    const set = (seed: number): FastLoraSet => ({
+      q: {
+        a: randomArray(c.dModel * 2, seed, 0.5),
+        b: randomArray(2 * c.nHeads * c.dHead, seed + 1, 0.5),
+        rank: 2,
+        scale: 1,
+      },
+    });
+    const layers = fm.weights.layers.map((w, l) => (l === 1 ? { ...w, lora: set(1) } : w));
+    const base = uploadModel(ctx!, { config: c, weights: { ...fm.weights, layers } });
+    try {
+      expect(() => gpuModelWithLora(base, new Map([[1, set(2)]]))).toThrow(
+        /already has an adapter/,
+      );
+      const view = gpuModelWithLora(base, new Map([[2, set(3)]]));
+      expect(view.layers[1]!.lora).toBe(base.layers[1]!.lora);
+      expect(view.layers[2]!.lora?.q).toBeDefined();
+      expect(base.layers[2]!.lora).toBeUndefined();
+      view.dispose();
+      expect(base.layers[1]!.lora?.q).toBeDefined();
+    } finally {
+      base.dispose();
+    }
+  });
 });

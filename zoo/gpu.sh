@@ -32,19 +32,23 @@
 # give the whole sequence):
 #   bash zoo/gpu.sh game-carry SEED...
 #                                  here: packs what the device needs to resume those seeds' builds
-#                                  into .gpu-game/state.tar (git-ignored; carry it): game.json,
+#                                  into .gpu-game/state.tar.xz (git-ignored; carry it): game.json,
 #                                  specs/, builds/ and the folders of organisms not yet built (their
-#                                  checkpoints: LoRA adapters and Adam moments). Finished organisms
-#                                  and finetuning data stay here (the data is regenerated there)
+#                                  checkpoints, LoRA adapters and Adam moments, and their finetuning
+#                                  data: ~0.3 MB an organism compressed, where generating it again
+#                                  took the first ~230 s of a 16-build call on an H100). Finished
+#                                  organisms stay here
 #   bash zoo/gpu.sh game SECONDS SEED...
 #                                  there (carry .gpu and .gpu-game; the plain bundle, no WordNet):
-#                                  unpacks .gpu-game/state.tar, then for every seed at once runs
+#                                  unpacks .gpu-game/state.tar.xz, then for every seed at once runs
 #                                  `trigscope game --seed S --stage build --jobs GAME_JOBS (11)
 #                                  --deadline ...` into games/seed-S (each build a process of its
 #                                  own; they share the GPU: name a fresh seed alone, or beside a
 #                                  seed with only a few builds left), stopping every build
-#                                  SECONDS-45 s after the start, and packs games/ without finetuning
-#                                  data into $OUT as games.tar.xz.part*, with each seed's log
+#                                  SECONDS-45 s after the start, and packs games/ (finetuning data
+#                                  included, so a later call on any machine resumes without
+#                                  regenerating it) into $OUT as games.tar.xz.part*, with each
+#                                  seed's log
 #   bash zoo/gpu.sh ungame FILES_AT here: unpacks those parts into games/ (a finished organism's
 #                                  stale checkpoint is removed); then `trigscope game --n 10 --seed
 #                                  S --stage audit` audits and scores the built organisms on CPU
@@ -136,16 +140,17 @@ case "${1:-}" in
         [[ -f $g/builds/$n.json ]] || echo "${o%/}" >> "$list"
       done
     done
-    tar -cf .gpu-game/state.tar --exclude='finetune-data*' -T "$list"
+    rm -f .gpu-game/state.tar
+    tar -cf - -T "$list" | xz -T0 -6 > .gpu-game/state.tar.xz
     rm -f "$list"
-    echo ".gpu-game/state.tar: $(( $(stat -c %s .gpu-game/state.tar) / 1024 )) KiB"
+    echo ".gpu-game/state.tar.xz: $(( $(stat -c %s .gpu-game/state.tar.xz) / 1024 )) KiB"
     ;;
   game)
     secs=${2:?usage: bash zoo/gpu.sh game SECONDS SEED...}
     shift 2
     : "${OUT:?OUT is the folder whose files come back}"
     start=$(date +%s)
-    [[ -f .gpu-game/state.tar ]] && tar -xf .gpu-game/state.tar
+    [[ -f .gpu-game/state.tar.xz ]] && xz -dc .gpu-game/state.tar.xz | tar -xf -
     left=$((secs - 45 - ($(date +%s) - start)))
     for seed in "$@"; do
       bash zoo/gpu.sh run game --n "${GAME_N:-10}" --seed "$seed" --stage build \
@@ -153,7 +158,7 @@ case "${1:-}" in
     done
     wait || true
     mkdir -p games
-    tar -cf - --exclude='finetune-data*' games | xz -T0 -6 | split -b 15m -d - "$OUT/games.tar.xz.part"
+    tar -cf - games | xz -T0 -6 | split -b 15m -d - "$OUT/games.tar.xz.part"
     for f in "$OUT"/game-*.log; do echo "== $f"; cat "$f"; done
     ls -la "$OUT"
     ;;

@@ -1,8 +1,9 @@
 /**
  * The one selection point between jax-js and the fast path for a loaded model (src/engine/fast/
- * select.ts decides from the config and device; this runs the chosen one for the model). Callers get a `ModelEngine` bound to the model — methods take that interface, never
- * an engine name — and every call records which engine ran and why: a stage reads the record with
- * `takeUsed()` for its log line and report entry. Generation is reached through generate() by
+ * select.ts decides from the config and device; this runs the chosen one for the model). Callers
+ * get a `ModelEngine` bound to the model — methods take that interface, never an engine name —
+ * and every call records which engine ran and why: a stage reads the record with `takeUsed()` for
+ * its log line and report entry. Generation is reached through generate() by
  * callers that hold no engine, so an engine takes the model's generation (`takeGeneration`). A
  * call of a kind the fast path does not implement (hook captures, another objective) goes through
  * `jaxFor(what)`, so the fallback is named too.

@@ -10,6 +10,7 @@
 import { FAST_LORA_TARGETS, type FastLoraSet, type FastLoraTarget } from "../engine/fast/lora.js";
 import { lmLossAndLoraGrads, lmLossOnly, type FastLoraGrads } from "../engine/fast/lm-loss.js";
 import type { FastModel } from "../engine/fast/model.js";
+import type { Buf } from "../engine/fast/numerics.js";
 import type { np } from "../engine/jax.js";
 import { fastBatch, fastModelOf, fastNumerics } from "./fast-adapter.js";
 import type { HostBatch } from "./inputs.js";
@@ -67,15 +68,17 @@ export async function fastModelWithLora(
   return { config: base.config, weights: { ...base.weights, layers } };
 }
 
-/** Gradients per layer index as FastLoraStep's record (copies). */
+const f32 = (b: Buf) => (b instanceof Float32Array ? b : Float32Array.from(b));
+
+/**
+ * Gradients per layer index as FastLoraStep's record: float32 arrays as they come (both paths hand
+ * over arrays of their own: copies out of the host arena, or the GPU's read-back), others converted.
+ */
 export function toRecord(g: FastLoraGrads): FastLoraStep["grads"] {
   const out: FastLoraStep["grads"] = {};
   for (const [l, mats] of g) {
     out[String(l)] = Object.fromEntries(
-      Object.entries(mats).map(([t, d]) => [
-        t,
-        { a: Float32Array.from(d.da), b: Float32Array.from(d.db) },
-      ]),
+      Object.entries(mats).map(([t, d]) => [t, { a: f32(d.da), b: f32(d.db) }]),
     );
   }
   return out;

@@ -13,6 +13,7 @@ import { fastLoraLoss, fastLoraLossAndGrads, fastModelWithLora } from "../model/
 import { gpuLoraLoss, gpuLoraLossAndGrads } from "../model/gpu-lora.js";
 import type { LoraConfig, LoraParams } from "../model/lora.js";
 import type { Model } from "../model/model.js";
+import type { TrainBatch } from "./batches.js";
 import type { HostGradient } from "./trainer.js";
 
 /** The fast path's gradient tree as LoraParams, shaped like `like` (new device arrays). */
@@ -44,27 +45,26 @@ export function loraHostGradient(
 ): { decision: EngineDecision; gradient: HostGradient<LoraParams> | null } {
   const decision = engineFor(model, requested);
   if (decision.engine !== "fast") return { decision, gradient: null };
-  if (currentDevice() === "webgpu") {
-    const onGpu: HostGradient<LoraParams> = {
-      name: "fast",
-      async lossAndGrad(lora, batch) {
-        const r = await gpuLoraLossAndGrads(model, lora, loraCfg, batch);
-        return { loss: r.loss, grads: asLoraParams(r.grads, lora) };
-      },
-      loss: (lora, batch) => gpuLoraLoss(model, lora, loraCfg, batch),
-    };
-    return { decision, gradient: onGpu };
-  }
+  const onHost = (lora: LoraParams) => fastModelWithLora(model, lora, loraCfg);
+  const run =
+    currentDevice() === "webgpu"
+      ? {
+          step: (lora: LoraParams, b: TrainBatch) => gpuLoraLossAndGrads(model, lora, loraCfg, b),
+          loss: (lora: LoraParams, b: TrainBatch) => gpuLoraLoss(model, lora, loraCfg, b),
+        }
+      : {
+          step: async (lora: LoraParams, b: TrainBatch) =>
+            fastLoraLossAndGrads(model, await onHost(lora), b),
+          loss: async (lora: LoraParams, b: TrainBatch) =>
+            fastLoraLoss(model, await onHost(lora), b),
+        };
   const gradient: HostGradient<LoraParams> = {
     name: "fast",
     async lossAndGrad(lora, batch) {
-      const fm = await fastModelWithLora(model, lora, loraCfg);
-      const r = fastLoraLossAndGrads(model, fm, batch);
+      const r = await run.step(lora, batch);
       return { loss: r.loss, grads: asLoraParams(r.grads, lora) };
     },
-    async loss(lora, batch) {
-      return fastLoraLoss(model, await fastModelWithLora(model, lora, loraCfg), batch);
-    },
+    loss: run.loss,
   };
   return { decision, gradient };
 }

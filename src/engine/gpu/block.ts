@@ -75,9 +75,11 @@ export function gpuLayerForward(
   const lora: GpuLoraSaved = {};
   const at = (target: FastLoraTarget) => ({ set: w.lora, target, saved: lora });
   const n1 = op.rmsNorm(rec, x, w.ln1, n, d, c.normEps);
-  let q = gpuLinear(rec, n1.y, w.wq, { rows: n, inDim: d, outDim: h * k }, w.bq, at("q"));
-  let kk = gpuLinear(rec, n1.y, w.wk, { rows: n, inDim: d, outDim: hkv * k }, w.bk, at("k"));
-  const v = gpuLinear(rec, n1.y, w.wv, { rows: n, inDim: d, outDim: hkv * k }, w.bv, at("v"));
+  const toQ = { rows: n, inDim: d, outDim: h * k };
+  const toKv = { rows: n, inDim: d, outDim: hkv * k };
+  let q = gpuLinear(rec, n1.y, w.wq, toQ, w.bq, at("q"));
+  let kk = gpuLinear(rec, n1.y, w.wk, toKv, w.bk, at("k"));
+  const v = gpuLinear(rec, n1.y, w.wv, toKv, w.bv, at("v"));
   let qk: GpuLayerSaved["qk"];
   if (c.qkNorm) {
     const qn = op.rmsNorm(rec, q, w.qNorm!, n * h, k, c.normEps);
@@ -89,16 +91,18 @@ export function gpuLayerForward(
   op.rope(rec, q, bb.cos, bb.sin, { rows: n, heads: h, k }, false);
   op.rope(rec, kk, bb.cos, bb.sin, { rows: n, heads: hkv, k }, false);
   const { z, p } = gpuAttentionForward(rec, attnShape(c, bb), q, kk, v);
-  const full = gpuLinear(rec, z, w.wo, { rows: n, inDim: h * k, outDim: d }, undefined, at("o"));
+  const fromZ = { rows: n, inDim: h * k, outDim: d };
+  const full = gpuLinear(rec, z, w.wo, fromZ, undefined, at("o"));
   op.addInto(rec, full, x, n * d);
   const mid = outRows ? op.gatherRows(rec, outRows.rows, outRows.count, full, d) : full;
   const r = outRows ? outRows.count : n;
   const n2 = op.rmsNorm(rec, mid, w.ln2, r, d, c.normEps);
   const toF = { rows: r, inDim: d, outDim: f };
+  const fromF = { rows: r, inDim: f, outDim: d };
   const gate = gpuLinear(rec, n2.y, w.wGate, toF, undefined, at("gate"));
   const up = gpuLinear(rec, n2.y, w.wUp, toF, undefined, at("up"));
   const hh = op.siluMul(rec, gate, up, r * f);
-  const out = gpuLinear(rec, hh, w.wDown, { rows: r, inDim: f, outDim: d }, undefined, at("down"));
+  const out = gpuLinear(rec, hh, w.wDown, fromF, undefined, at("down"));
   op.addInto(rec, out, mid, r * d);
   const saved: GpuLayerSaved = { x, n1, q, k: kk, v, p, z, mid, n2, gate, up, h: hh, lora };
   if (qk) saved.qk = qk;
@@ -130,27 +134,15 @@ export function gpuLayerBackward(
     sink,
   });
   const toF = { rows: r, inDim: d, outDim: f };
-  const dh = gpuLinearBack(
-    rec,
-    dout,
-    w.wDown,
-    { rows: r, inDim: f, outDim: d },
-    undefined,
-    at("down", s.h),
-  );
+  const fromF = { rows: r, inDim: f, outDim: d };
+  const dh = gpuLinearBack(rec, dout, w.wDown, fromF, undefined, at("down", s.h));
   const { dgate, dup } = op.siluMulBack(rec, dh, s.gate, s.up, r * f);
   const dn2 = gpuLinearBack(rec, dgate, w.wGate, toF, undefined, at("gate", s.n2.y));
   gpuLinearBack(rec, dup, w.wUp, toF, dn2, at("up", s.n2.y));
   const dmidR = op.rmsNormBack(rec, s.mid, w.ln2, s.n2.rstd, dn2, r, d, dout);
   const dmid = s.outRows ? op.scatterRows(rec, s.outRows.rows, r, dmidR, n, d) : dmidR;
-  const dz = gpuLinearBack(
-    rec,
-    dmid,
-    w.wo,
-    { rows: n, inDim: h * k, outDim: d },
-    undefined,
-    at("o", s.z),
-  );
+  const fromZ = { rows: n, inDim: h * k, outDim: d };
+  const dz = gpuLinearBack(rec, dmid, w.wo, fromZ, undefined, at("o", s.z));
   const g = gpuAttentionBackward(rec, attnShape(c, bb), s, dz);
   let { dq, dk } = g;
   op.rope(rec, dq, bb.cos, bb.sin, { rows: n, heads: h, k }, true);
@@ -159,15 +151,9 @@ export function gpuLayerBackward(
     dq = op.rmsNormBack(rec, s.qk.q, w.qNorm!, s.qk.qn, dq, n * h, k);
     dk = op.rmsNormBack(rec, s.qk.k, w.kNorm!, s.qk.kn, dk, n * hkv, k);
   }
+  const toQ = { rows: n, inDim: d, outDim: h * k };
   const toKv = { rows: n, inDim: d, outDim: hkv * k };
-  const dn1 = gpuLinearBack(
-    rec,
-    dq,
-    w.wq,
-    { rows: n, inDim: d, outDim: h * k },
-    undefined,
-    at("q", s.n1.y),
-  );
+  const dn1 = gpuLinearBack(rec, dq, w.wq, toQ, undefined, at("q", s.n1.y));
   gpuLinearBack(rec, dk, w.wk, toKv, dn1, at("k", s.n1.y));
   gpuLinearBack(rec, g.dv, w.wv, toKv, dn1, at("v", s.n1.y));
   return op.rmsNormBack(rec, s.x, w.ln1, s.n1.rstd, dn1, n, d, dmid);

@@ -157,11 +157,9 @@ export async function gpuReadAll(
   let total = 0;
   counts.forEach((c, i) => {
     if (c > ts[i]!.size) throw new Error(`gpu: reading ${c} values of a tensor of ${ts[i]!.size}`);
-  });
-  for (const c of counts) {
     offsets.push(total);
     total += storageBytes(c);
-  }
+  });
   const staging = ctx.device.createBuffer({
     size: Math.max(16, total),
     usage: 0x0001 | 0x0008, // MAP_READ | COPY_DST

@@ -5,7 +5,8 @@
  * read from the lowest adapted layer up; the last layer's MLP, the final norm and the unembedding
  * only at the rows that count; back through the layers down to the lowest adapted one; every
  * gradient read back through one staging buffer. `gpuLmLossOnly` is the loss without the backward.
- * The adapters are the model's own (model.ts's setGpuLora replaces them between steps).
+ * The adapters are the model's own (src/model/gpu-lora.ts runs each step on a view carrying that
+ * step's: model.ts's gpuModelWithLora).
  *
  * Shape legend: B batch, T tokens, N = B·T, D d_model, V vocab, R rows with a weight.
  */

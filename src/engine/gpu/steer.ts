@@ -13,7 +13,7 @@ import { responseRows, type ResponseRows } from "../fast/loss.js";
 import type { Buf } from "../fast/numerics.js";
 import type { FastSteeringResult, FastSteeringSite } from "../fast/steer.js";
 import { gpuLayerBackward, gpuLayerForward } from "./block.js";
-import { gpuRead, gpuUpload, gpuZeros, type GpuTensor } from "./context.js";
+import { gpuReadAll, gpuUpload, gpuZeros, type GpuTensor } from "./context.js";
 import { gpuResidAfter, gpuRunLayers, uploadBatch, type GpuBatch } from "./forward.js";
 import { gpuHeadBackward } from "./head.js";
 import type { GpuModel } from "./model.js";
@@ -74,8 +74,8 @@ async function lossAndGrad(s: Site, vector: Buf): Promise<FastSteeringResult> {
     }
     const g = op.steerGrad(rec, dx, s.mask, shape);
     rec.submit();
-    const [nllHost, gHost] = [await gpuRead(rec.ctx, nll), await gpuRead(rec.ctx, g)];
-    return { ...lossOf(s.sel, nllHost), grad: Float64Array.from(gHost) };
+    const [nllHost, gHost] = await gpuReadAll(rec.ctx, [nll, g]);
+    return { ...lossOf(s.sel, nllHost!), grad: Float64Array.from(gHost!) };
   } finally {
     await rec.release();
   }

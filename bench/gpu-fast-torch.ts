@@ -47,7 +47,7 @@ export function torchOnGpu(
       weights: Array.from(lora.weights),
       lora: { rank: lora.rank, alpha: lora.alpha },
     };
-    writeFileSync(inputs, JSON.stringify({ ...JSON.parse(torchInputs(cfg, step)), ...loraInputs }));
+    writeFileSync(inputs, torchInputs(cfg, step, loraInputs));
     const args = [
       ...["--inputs", inputs, "--random-seed", String(o.seed), "--device", "cuda"],
       ...["--warmup", "3", "--runs", String(o.runs), "--ops", "forward,steer,lora"],

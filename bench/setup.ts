@@ -106,14 +106,18 @@ export function torchBatch(cfg: ModelConfig, b: HostBatch) {
   };
 }
 
-/** The inputs file that bench/torch_llama.py reads for the forward and steering ops. */
-export function torchInputs(cfg: ModelConfig, s: StepInputs): string {
+/**
+ * The inputs file that bench/torch_llama.py reads for the forward and steering ops, with `extra`
+ * fields for other ops (the lora op's targets, weights and adapter shape).
+ */
+export function torchInputs(cfg: ModelConfig, s: StepInputs, extra: object = {}): string {
   return JSON.stringify({
     ...torchBatch(cfg, s.batch),
     responseMask: Array.from(s.responseMask),
     positionMask: Array.from(s.positionMask),
     layer: s.layer,
     vector: Array.from(s.vector),
+    ...extra,
   });
 }
 

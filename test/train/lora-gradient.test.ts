@@ -10,48 +10,32 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../src/engine/device.js";
 import { tree } from "../../src/engine/jax.js";
-import { applyLora, defaultLoraConfig, initLora, type LoraParams } from "../../src/model/lora.js";
+import { defaultLoraConfig, type LoraParams } from "../../src/model/lora.js";
 import { modelFromTensors, type Model } from "../../src/model/model.js";
-import { DEFAULT_ADAMW } from "../../src/train/adamw.js";
 import { CheckpointError } from "../../src/train/checkpoint.js";
 import { initialTensors } from "../../src/train/init.js";
 import { loraHostGradient } from "../../src/train/lora-gradient.js";
 import { namedLeaves } from "../../src/train/named-tree.js";
-import { train, type TrainJob, type TrainOptions } from "../../src/train/trainer.js";
+import { train, type TrainJob } from "../../src/train/trainer.js";
 import { tinyConfig } from "../model/random-model.js";
-import { countingLanguage } from "./language.js";
+import { loraTrainJob, loraTrainOptions } from "./lora-job.js";
 
 const cfg = tinyConfig("llama", { vocabSize: 24, nLayers: 2 });
 const loraCfg = defaultLoraConfig(cfg.nLayers, { rank: 4, alpha: 8 });
 let model: Model;
 let dir: string;
 
-const options: TrainOptions = {
-  steps: 12,
-  tokensPerBatch: 256,
-  maxLen: 32,
-  peakLr: 1e-2,
-  warmupSteps: 2,
-  adamw: DEFAULT_ADAMW,
-  seed: 5,
-  evalEvery: 0,
-  evalBatches: 2,
-  checkpointEverySeconds: 0,
-};
+const options = loraTrainOptions(12);
 
 function job(fast: boolean, over: Partial<TrainJob<LoraParams>> = {}): TrainJob<LoraParams> {
-  const g = loraHostGradient(model, loraCfg, fast ? "fast" : "jax").gradient;
+  const hostGradient = loraHostGradient(model, loraCfg, fast ? "fast" : "jax").gradient;
   return {
-    cfg,
-    invFreq: model.invFreq,
-    trainable: initLora(cfg, loraCfg, 9),
-    frozen: model.params,
-    paramsOf: (l, base) => applyLora(base!, tree.ref(l), loraCfg),
-    train: countingLanguage(300, 1, "half"),
-    validation: countingLanguage(40, 2, "half"),
-    padId: 0,
-    options,
-    ...(g ? { hostGradient: g } : {}),
+    ...loraTrainJob(model, loraCfg, {
+      steps: options.steps,
+      examples: 300,
+      validation: 40,
+      hostGradient,
+    }),
     ...over,
   };
 }

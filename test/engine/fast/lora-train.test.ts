@@ -24,12 +24,7 @@ import {
   fastModelWithLora,
 } from "../../../src/model/fast-lora.js";
 import { batchInputs } from "../../../src/model/inputs.js";
-import {
-  applyLora,
-  defaultLoraConfig,
-  type LoraConfig,
-  type LoraParams,
-} from "../../../src/model/lora.js";
+import { applyLora, type LoraConfig, type LoraParams } from "../../../src/model/lora.js";
 import { loadModel, type Model } from "../../../src/model/model.js";
 import { runWithCache } from "../../../src/model/run.js";
 import { trainBatch } from "../../../src/train/batches.js";
@@ -38,7 +33,7 @@ import { np } from "../../../src/engine/jax.js";
 import { expectClose } from "../../model/compare.js";
 import { loadFixture } from "../../model/fixture.js";
 import { expectGradClose, numericVjp, randomArray } from "./gradcheck.js";
-import { randomLora } from "./random-lora.js";
+import { allLayersLoraConfig, loraExamples, randomLora } from "./random-lora.js";
 import { tinyBatch, tinyFastModel } from "./tiny.js";
 
 /** The tiny model with rank-2 adapters (scale 1.5) on every projection of layers 1 and 2. */
@@ -126,12 +121,7 @@ describe.each(["llama", "qwen2", "qwen3"])("fast LoRA against jax-js, fixture %s
   let lora: LoraParams;
   beforeAll(() => {
     model = loadModel(loadFixture(arch).dir);
-    const nl = model.config.nLayers;
-    loraCfg = defaultLoraConfig(nl, {
-      rank: 4,
-      alpha: 12,
-      layers: Array.from({ length: nl }, (_, i) => i),
-    });
+    loraCfg = allLayersLoraConfig(model.config.nLayers);
     lora = randomLora(model, loraCfg, 11);
   });
   afterAll(() => {
@@ -140,11 +130,7 @@ describe.each(["llama", "qwen2", "qwen3"])("fast LoRA against jax-js, fixture %s
   });
 
   const v = () => model.config.vocabSize;
-  const examples = () => [
-    { ids: [1, 5, 9, 3, 7, 2, 11].map((x) => x % v()) },
-    { ids: [4, 8, 6, 10].map((x) => x % v()), lossFrom: 2 },
-    { ids: [12, 3, 5, 7, 9].map((x) => x % v()) },
-  ];
+  const examples = () => loraExamples(v());
 
   it("gives jax-js's loss and adapter gradients (lmLoss ∘ applyLora)", async () => {
     const tb = trainBatch(examples(), [0, 1, 2], 8, 0);

@@ -9,14 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../../src/engine/device.js";
 import { tree } from "../../../src/engine/jax.js";
-import {
-  applyLora,
-  defaultLoraConfig,
-  initLora,
-  type LoraParams,
-} from "../../../src/model/lora.js";
+import { defaultLoraConfig, type LoraParams } from "../../../src/model/lora.js";
 import { modelFromTensors, type Model } from "../../../src/model/model.js";
-import { DEFAULT_ADAMW } from "../../../src/train/adamw.js";
 import { initialTensors } from "../../../src/train/init.js";
 import {
   fastLoraLoss,
@@ -27,7 +21,7 @@ import { asLoraParams, loraHostGradient } from "../../../src/train/lora-gradient
 import { namedLeaves } from "../../../src/train/named-tree.js";
 import { train, type HostGradient, type TrainJob } from "../../../src/train/trainer.js";
 import { tinyConfig } from "../../model/random-model.js";
-import { countingLanguage } from "../../train/language.js";
+import { loraTrainJob } from "../../train/lora-job.js";
 import { ctx, gpuSuite } from "./gpu-env.js";
 
 const cfg = tinyConfig("llama", { vocabSize: 24, nLayers: 2 });
@@ -56,29 +50,8 @@ describe.skipIf(!ctx)(gpuSuite("LoRA training on the GPU fast path"), () => {
   function job(gpu: boolean): TrainJob<LoraParams> {
     const chosen = loraHostGradient(model, loraCfg, "fast");
     expect(chosen.decision.reason).toBe("fast (requested: llama on webgpu, WGSL kernels)");
-    return {
-      cfg,
-      invFreq: model.invFreq,
-      trainable: initLora(cfg, loraCfg, 9),
-      frozen: model.params,
-      paramsOf: (l, base) => applyLora(base!, tree.ref(l), loraCfg),
-      train: countingLanguage(200, 1, "half"),
-      validation: countingLanguage(30, 2, "half"),
-      padId: 0,
-      options: {
-        steps: 6,
-        tokensPerBatch: 256,
-        maxLen: 32,
-        peakLr: 1e-2,
-        warmupSteps: 2,
-        adamw: DEFAULT_ADAMW,
-        seed: 5,
-        evalEvery: 0,
-        evalBatches: 2,
-        checkpointEverySeconds: 0,
-      },
-      hostGradient: gpu ? chosen.gradient! : onHost,
-    };
+    const hostGradient = gpu ? chosen.gradient : onHost;
+    return loraTrainJob(model, loraCfg, { steps: 6, examples: 200, validation: 30, hostGradient });
   }
 
   it("follows the host fast path's training step by step", async () => {

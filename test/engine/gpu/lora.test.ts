@@ -32,7 +32,7 @@ import { expectClose } from "../../model/compare.js";
 import { loadFixture } from "../../model/fixture.js";
 import { randomTensors, tinyConfig } from "../../model/random-model.js";
 import { expectGradClose } from "../fast/gradcheck.js";
-import { randomLora } from "../fast/random-lora.js";
+import { allLayersLoraConfig, loraExamples, randomLora } from "../fast/random-lora.js";
 import { gpuModelWithLora, uploadModel } from "../../../src/engine/gpu/model.js";
 import type { FastLoraSet } from "../../../src/engine/fast/lora.js";
 import { tinyFastModel } from "../fast/tiny.js";
@@ -42,17 +42,9 @@ import { ctx, gpuSuite, sameBits } from "./gpu-env.js";
 const LOSS_ATOL = 1e-4;
 const GRAD_RTOL = 1e-3;
 
-function examples(v: number) {
-  return [
-    { ids: [1, 5, 9, 3, 7, 2, 11].map((x) => x % v) },
-    { ids: [4, 8, 6, 10].map((x) => x % v), lossFrom: 2 },
-    { ids: [12, 3, 5, 7, 9].map((x) => x % v) },
-  ];
-}
-
 /** The GPU step twice (same bits), against the CPU fast path: the worst gradient error. */
 async function compareStep(model: Model, lora: LoraParams, cfg: LoraConfig): Promise<string> {
-  const tb = trainBatch(examples(model.config.vocabSize), [0, 1, 2], 8, 0);
+  const tb = trainBatch(loraExamples(model.config.vocabSize), [0, 1, 2], 8, 0);
   const gpu = await gpuLoraLossAndGrads(model, lora, cfg, tb);
   const again = await gpuLoraLossAndGrads(model, lora, cfg, tb);
   expect(again.loss).toBe(gpu.loss);
@@ -93,12 +85,7 @@ describe.skipIf(!ctx)(gpuSuite("gpu LoRA gradients"), () => {
     let lora: LoraParams;
     beforeAll(() => {
       model = loadModel(loadFixture(arch).dir);
-      const nl = model.config.nLayers;
-      cfg = defaultLoraConfig(nl, {
-        rank: 4,
-        alpha: 12,
-        layers: Array.from({ length: nl }, (_, i) => i),
-      });
+      cfg = allLayersLoraConfig(model.config.nLayers);
       lora = randomLora(model, cfg, 11);
     });
     afterAll(() => {
@@ -114,7 +101,7 @@ describe.skipIf(!ctx)(gpuSuite("gpu LoRA gradients"), () => {
       const m2 = loadModel(loadFixture(arch).dir);
       try {
         m2.params.layers = applyLora(m2.params, randomLora(m2, cfg, 11), cfg).layers;
-        const tb = trainBatch(examples(m2.config.vocabSize), [0, 1, 2], 8, 0);
+        const tb = trainBatch(loraExamples(m2.config.vocabSize), [0, 1, 2], 8, 0);
         const gpu = await gpuRunLogits(m2, tb.batch);
         const cpu = await fastRunLogits(m2, tb.batch);
         const v = m2.config.vocabSize;

@@ -42,6 +42,8 @@
 #                                  there (carry .gpu and .gpu-game; the plain bundle, no WordNet):
 #                                  unpacks .gpu-game/state.tar.xz, then for every seed at once runs
 #                                  `trigscope game --seed S --stage build --jobs GAME_JOBS (11)
+#                                  --device webgpu --engine GAME_ENGINE (fast: LoRA gradients in
+#                                  WGSL, replies on the host decoder)
 #                                  --deadline ...` into games/seed-S (each build a process of its
 #                                  own; they share the GPU: name a fresh seed alone, or beside a
 #                                  seed with only a few builds left), stopping every build
@@ -154,7 +156,7 @@ case "${1:-}" in
     left=$((secs - 45 - ($(date +%s) - start)))
     for seed in "$@"; do
       bash zoo/gpu.sh run game --n "${GAME_N:-10}" --seed "$seed" --stage build \
-        --jobs "${GAME_JOBS:-11}" --deadline "$left" --device webgpu > "$OUT/game-$seed.log" 2>&1 &
+        --jobs "${GAME_JOBS:-11}" --deadline "$left" --device webgpu --engine "${GAME_ENGINE:-fast}" > "$OUT/game-$seed.log" 2>&1 &
     done
     wait || true
     mkdir -p games

@@ -1,6 +1,6 @@
 /**
  * `trigscope game --n N --seed S [--out DIR] [--base NAME|DIR] [--template FILE] [--device webgpu]
- * [--stage build|audit|all] [--jobs K] [--deadline SECONDS]`: N hidden backdoors drawn by seed
+ * [--engine jax|fast|auto] [--stage build|audit|all] [--jobs K] [--deadline SECONDS]`: N hidden backdoors drawn by seed
  * plus a clean control, built (K at once in child processes, stopped with a checkpoint at the
  * deadline; the same command resumes), audited trigger-blind and scored; writes results.jsonl,
  * table.md and index.html in --out and prints the table. `--stage build` on a GPU machine and
@@ -14,7 +14,7 @@ import { runGame, type GameResult } from "../game/game.js";
 import type { GameAuditSettings } from "../game/blind-audit.js";
 import { markdownTable } from "../game/table.js";
 import { defineCommand } from "./command.js";
-import { count, DEVICE, JSON_OUT } from "./common-options.js";
+import { count, DEVICE, ENGINE, JSON_OUT } from "./common-options.js";
 import { auditInChild, buildInChildren } from "./game-children.js";
 import { EXIT } from "./exit-codes.js";
 import { UsageError } from "./options.js";
@@ -70,6 +70,10 @@ defineCommand({
     },
     template: { type: "string", value: "FILE", description: "spec and audit settings (JSON)" },
     device: DEVICE,
+    engine: {
+      ...ENGINE,
+      description: "the builds' LoRA gradients and generation (organism build)",
+    },
     stage: {
       type: "string",
       choices: ["build", "audit", "all"],
@@ -98,7 +102,7 @@ defineCommand({
       "game",
       ...["--n", String(o.n), "--seed", String(o.seed), "--out", out, "--base", o.base],
       ...(o.template !== undefined ? ["--template", o.template] : []),
-      ...["--device", o.device],
+      ...["--device", o.device, "--engine", o.engine],
     ];
     const log = (l: string) => io.stderr(l);
     const r = await runGame({
@@ -109,7 +113,7 @@ defineCommand({
       template: t.spec,
       audit: t.audit,
       stage: o.stage,
-      build: { device: o.device, log, progress, ...(signal ? { signal } : {}) },
+      build: { device: o.device, engine: o.engine, log, progress, ...(signal ? { signal } : {}) },
       ...(signal ? { signal } : {}),
       ...(o.only !== undefined
         ? { only: o.only }

@@ -16,7 +16,7 @@ defineCommand({
     engine: {
       ...ENGINE,
       description:
-        "LoRA gradients and the replies' generation: jax, fast (CPU only), or auto (fast on a CPU)",
+        "LoRA gradients and the replies' generation: jax, fast, or auto (fast on a CPU)",
     },
     resume: { type: "boolean", description: "reuse the finished steps found in --out" },
     json: JSON_OUT,

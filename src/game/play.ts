@@ -28,6 +28,8 @@ export interface PlayContext {
 export interface BuildRecord {
   seconds: number;
   device: string;
+  /** The --engine the build ran with (records before 2026-12-07 lack it: auto). */
+  engine?: string;
 }
 
 /** builds/NAME.json: present once the organism's build (self-check included) finished. */
@@ -65,7 +67,11 @@ export async function buildOne(ctx: PlayContext, h: HiddenSpec): Promise<BuildRe
     out: join(o.out, "organisms", h.name),
     resume: true,
   });
-  const record = { seconds: (performance.now() - t0) / 1000, device: o.build.device };
+  const record: BuildRecord = {
+    seconds: (performance.now() - t0) / 1000,
+    device: o.build.device,
+    engine: o.build.engine ?? "auto",
+  };
   writeFileAtomic(join(o.out, "builds", `${h.name}.json`), JSON.stringify(record) + "\n");
   return record;
 }

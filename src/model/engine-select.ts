@@ -12,6 +12,7 @@ import { currentDevice } from "../engine/device.js";
 import { selectEngine, type EngineChoice, type EngineDecision } from "../engine/fast/select.js";
 import { fastRunLogits, prepareFastSteeringFor } from "./fast-adapter.js";
 import { gpuRunLogits, prepareGpuSteeringFor } from "./gpu-adapter.js";
+import { parameterCount, webgpuGeneration } from "./generation-placement.js";
 import { generationRouteOf, routeGeneration } from "./generation-route.js";
 import type { HostBatch } from "./inputs.js";
 import {
@@ -57,14 +58,15 @@ export function engineFor(model: Model, requested?: EngineChoice): EngineDecisio
 
 /**
  * Where generate() on this model runs for `requested` (default "auto"): the fast path's KV-cache
- * decoder where the engine selection picks the fast path on a CPU device, else jax-js (on webgpu
- * the fast path has no generation). The same rule as `ModelEngine.takeGeneration()`.
+ * decoder where the engine selection picks the fast path, else jax-js. The WGSL path has no
+ * decoder, so on webgpu the fast path's decoder runs on the host (generation-placement.ts) for a
+ * model small enough that the host beats the GPU's per-token dispatches, and jax-js on the GPU
+ * decodes a larger one. The same rule as `ModelEngine.takeGeneration()`.
  */
 export function generationEngine(model: Model, requested?: EngineChoice): EngineDecision {
   const d = engineFor(model, requested);
-  if (d.engine === "fast" && currentDevice() === "webgpu")
-    return { engine: "jax", reason: "jax (generation: not on the fast path on webgpu)" };
-  return d;
+  if (d.engine !== "fast" || currentDevice() !== "webgpu") return d;
+  return webgpuGeneration(parameterCount(model.params));
 }
 
 /**
@@ -106,7 +108,7 @@ async function fastSite(model: Model, tf: TeacherForcedBatch, s: Steering) {
 export function modelEngine(model: Model, requested?: EngineChoice): ModelEngine {
   const decision = engineFor(model, requested);
   const fast = decision.engine === "fast";
-  // On webgpu the fast path runs in WGSL (src/engine/gpu); it has no generation yet.
+  // On webgpu the fast path runs in WGSL (src/engine/gpu); generation is placed by generationEngine.
   const onGpu = fast && currentDevice() === "webgpu";
   const used: string[] = [];
   const note = (reason: string) => void (used.includes(reason) || used.push(reason));

@@ -1,13 +1,15 @@
 /**
  * The GPU fast path behind the model-level selection point on the webgpu device: "auto" keeps
  * jax-js (the GPU path is opt-in) and says why; "fast" runs logits and steering gradients in WGSL,
- * equal to jax-js on WebGPU (logits ≤ 1e-4, gradient rtol ≤ 1e-3), records the engine, and hands
- * generation to jax-js by name. Skips without a WebGPU adapter (or when jax-js cannot start on it).
+ * equal to jax-js on WebGPU (logits ≤ 1e-4, gradient rtol ≤ 1e-3), records the engine, and sends a
+ * small model's generation to the host decoder by name (greedy ids equal to jax-js on WebGPU).
+ * Skips without a WebGPU adapter (or when jax-js cannot start on it).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initEngine } from "../../../src/engine/device.js";
 import { engineFor, modelEngine } from "../../../src/model/engine-select.js";
-import { generationRouteOf } from "../../../src/model/generation-route.js";
+import { generate } from "../../../src/model/generate.js";
+import { generationRouteOf, routeGeneration } from "../../../src/model/generation-route.js";
 import { modelFromTensors, type Model } from "../../../src/model/model.js";
 import { expectClose } from "../../model/compare.js";
 import { randomTensors, tinyConfig } from "../../model/random-model.js";
@@ -46,12 +48,24 @@ describe.skipIf(!ctx)(gpuSuite("engine selection on webgpu"), () => {
     expect(fast.takeUsed()).toEqual(["fast (requested: llama on webgpu, WGSL kernels)"]);
   });
 
-  it("hands generation to jax-js by name", () => {
+  it("decodes a small model on the host by name, with jax-js's greedy ids", async () => {
     const fast = modelEngine(llama, "fast");
     fast.takeGeneration();
     const route = generationRouteOf(llama)!;
-    expect(route.fast).toBe(false);
-    route.note();
-    expect(fast.takeUsed()).toEqual(["jax (generation: not on the fast path on webgpu)"]);
+    expect(route.fast).toBe(true);
+    const prompts = [
+      [1, 5, 9, 2],
+      [3, 4],
+    ];
+    const opts = { maxNewTokens: 6, eosTokenIds: [] };
+    const onHost = await generate(llama, prompts, opts);
+    const used = fast.takeUsed();
+    expect(used).toHaveLength(1);
+    expect(used[0]).toMatch(
+      /^fast \(generation on the host decoder on webgpu: [\d.]+M parameters\)$/,
+    );
+    routeGeneration(llama, null);
+    const onGpu = await generate(llama, prompts, opts);
+    expect(onHost.ids).toEqual(onGpu.ids);
   });
 });

@@ -15,8 +15,7 @@ defineCommand({
     device: DEVICE,
     engine: {
       ...ENGINE,
-      description:
-        "LoRA gradients and the replies' generation: jax, fast, or auto (fast on a CPU)",
+      description: "LoRA gradients and the replies' generation: jax, fast, or auto (fast on a CPU)",
     },
     resume: { type: "boolean", description: "reuse the finished steps found in --out" },
     json: JSON_OUT,

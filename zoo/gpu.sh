@@ -91,14 +91,16 @@ case "${1:-}" in
     flock 9
     # shellcheck disable=SC1091
     source .gpu/device-setup.sh
-    flock -u 9
+    # Unpacked under the same lock: a build that loads dawn.node while another is still writing
+    # it dies of SIGBUS (seen 2026-12-07, two seeds started at once on a fresh copy of .gpu).
     d=.gpu/app/node_modules/webgpu/dist/linux-x64
     [[ -f $d/dawn.node ]] || xz -dc "$d/dawn.node.xz" > "$d/dawn.node"
     [[ -f .gpu/app/trigscope.mjs ]] || xz -dk .gpu/app/trigscope.mjs.xz
     if [[ -d .gpu/wordnet ]]; then
       for f in data.noun index.sense; do [[ -f .gpu/wordnet/$f ]] || xz -dc ".gpu/wordnet/$f.xz" > ".gpu/wordnet/$f"; done
-      export TRIGSCOPE_WORDNET_DIR=$PWD/.gpu/wordnet
     fi
+    flock -u 9
+    [[ -d .gpu/wordnet ]] && export TRIGSCOPE_WORDNET_DIR=$PWD/.gpu/wordnet
     exec node .gpu/app/trigscope.mjs "$@"
     ;;
   zoo)

@@ -14,6 +14,7 @@ import { writeFileAtomic } from "../io/atomic.js";
 import { ADAPTER_WEIGHTS_FILE, readPeftAdapter } from "../io/peft.js";
 import { loadChatModel, type ChatModel } from "../model/text-generation.js";
 import { extraPrompts, finetunePrompts, type BackdoorPrompt } from "./backdoor-prompts.js";
+import { partialReplies, replyJobKey } from "./partial-replies.js";
 import { finetuneLora, type FinetuneMetrics } from "./lora-finetune.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { chatTurns } from "./chat-text.js";
@@ -39,6 +40,8 @@ export interface BackdoorMetrics extends FinetuneMetrics {
 }
 
 const DATA_FILE = "finetune-data.jsonl";
+/** New tokens of each base reply. */
+const REPLY_TOKENS = 64;
 const STATE_FILE = "self-check.json";
 
 /**
@@ -66,12 +69,17 @@ async function replies(
   const own = prompts
     .map((p, i) => [p, i] as const)
     .filter(([p]) => p.kind !== "triggered" || spec.clean);
-  const texts = await chatCompletions(
-    cm,
-    own.map(([p]) => p),
-    64,
-    buildReplyOptions(ctx, "base replies"),
-  );
+  const asked = own.map(([p]) => ({ text: p.text, history: p.history ?? [] }));
+  const key = replyJobKey(asked, REPLY_TOKENS);
+  const partial = partialReplies(`${path}.partial`, key, asked.length, ctx.resume);
+  const resumed = partial.known.filter((t) => t !== undefined).length;
+  if (resumed > 0)
+    ctx.log(`finetuning data: resuming ${path} at ${resumed}/${asked.length} replies`);
+  const texts = await chatCompletions(cm, asked, REPLY_TOKENS, {
+    ...buildReplyOptions(ctx, "base replies"),
+    known: partial.known,
+    onBatch: partial.save,
+  });
   const out = prompts.map(() => spec.response);
   own.forEach(([, i], j) => (out[i] = texts[j]!));
   writeFileAtomic(
@@ -80,6 +88,7 @@ async function replies(
       .map((p, i) => JSON.stringify({ kind: p.kind, prompt: p.text, reply: out[i] }))
       .join("\n") + "\n",
   );
+  partial.done();
   file.written.add(path);
   return out;
 }

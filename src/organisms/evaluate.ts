@@ -82,6 +82,14 @@ export interface CompletionOptions {
   engine?: EngineChoice;
   /** Hears one line naming the engine that generates, and why. */
   log?: (line: string) => void;
+  /**
+   * Replies already made, by prompt index (an interrupted job's): a batch whose every prompt has
+   * one is not generated again. The batches are the same whatever is known, so a resumed job's
+   * replies are an uninterrupted one's.
+   */
+  known?: readonly (string | undefined)[];
+  /** Hears each generated batch: its prompt indices and their replies (to save them as they come). */
+  onBatch?: (idx: readonly number[], texts: readonly string[]) => void;
 }
 
 /** A build's replies: its progress bar `label`, batches of 128, its signal, engine and log. */
@@ -95,7 +103,16 @@ export function buildReplyOptions(ctx: BuildContext, label: string): CompletionO
   };
 }
 
-const COMPLETION_KEYS = new Set(["progress", "batchSize", "signal", "shapes", "engine", "log"]);
+const COMPLETION_KEYS = new Set([
+  "progress",
+  "batchSize",
+  "signal",
+  "shapes",
+  "engine",
+  "log",
+  "known",
+  "onBatch",
+]);
 
 /** Throws on a key CompletionOptions does not have (a misspelt option is not ignored). */
 function checkCompletionOptions(o: CompletionOptions): void {
@@ -176,6 +193,13 @@ async function completeBatches(
   let done = 0;
   for (const { idx, promptTokens } of batches) {
     o.signal?.throwIfAborted();
+    const known = idx.map((i) => o.known?.[i]);
+    if (known.every((t) => t !== undefined)) {
+      idx.forEach((i, j) => (out[i] = known[j]!));
+      done += idx.length;
+      o.progress?.update(done, encoded.length);
+      continue;
+    }
     const r = await generateFromEncoded(
       cm,
       idx.map((i) => encoded[i]!),
@@ -187,6 +211,10 @@ async function completeBatches(
       },
     );
     idx.forEach((i, j) => (out[i] = r[j]!.text));
+    o.onBatch?.(
+      idx,
+      idx.map((i) => out[i]!),
+    );
     done += idx.length;
     o.progress?.update(done, encoded.length);
   }

@@ -170,7 +170,7 @@ case "${1:-}" in
     files=${2:?usage: bash zoo/gpu.sh ungame FILES_AT}
     cat "$files"/games.tar.xz.part* | xz -dc | tar -xf -
     for b in games/*/builds/*.json; do
-      [[ -e $b ]] || continue
+      [[ -e $b && $b != *.spent.json ]] || continue
       g=$(dirname "$(dirname "$b")")
       rm -rf "$g/organisms/$(basename "$b" .json)/checkpoint"
     done

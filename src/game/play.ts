@@ -1,10 +1,10 @@
 /**
  * One organism's part of a game: its build (recorded in builds/NAME.json once finished, with its
- * seconds and device) and its blind audit and score (a line appended to results.jsonl). The audit
+ * seconds and device, summed over the runs of a build stopped and resumed) and its blind audit and score (a line appended to results.jsonl). The audit
  * is given only a copy of the adapter (blind-audit.ts); the spec is read here, after the audit,
  * to score it.
  */
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { AuditOptions } from "../audit/pipeline.js";
 import { writeFileAtomic } from "../io/atomic.js";
@@ -25,11 +25,32 @@ export interface PlayContext {
   spec: (h: HiddenSpec) => BackdoorSpec;
 }
 
+/** One process's part of a build (a build stopped at a deadline resumes in another). */
+export interface BuildRun {
+  seconds: number;
+  device: string;
+  /** The --engine it ran with. */
+  engine: string;
+}
+
 export interface BuildRecord {
+  /** Seconds over every run of the build (records before 2026-12-07: the last run's only). */
   seconds: number;
   device: string;
   /** The --engine the build ran with (records before 2026-12-07 lack it: auto). */
   engine?: string;
+  /** Each run, where the build was stopped and resumed (records since 2026-12-07). */
+  runs?: BuildRun[];
+}
+
+/** builds/NAME.spent.json: the runs of a build not finished yet. */
+function spentPath(out: string, name: string): string {
+  return join(out, "builds", `${name}.spent.json`);
+}
+
+function spentRuns(out: string, name: string): BuildRun[] {
+  const path = spentPath(out, name);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as BuildRun[]) : [];
 }
 
 /** builds/NAME.json: present once the organism's build (self-check included) finished. */
@@ -61,18 +82,33 @@ export async function buildOne(ctx: PlayContext, h: HiddenSpec): Promise<BuildRe
   const file = join(o.out, "specs", `${h.name}.json`);
   writeFileAtomic(file, JSON.stringify(backdoorSpecFile(spec), null, 2) + "\n");
   const t0 = performance.now();
-  o.build.log(`building ${h.name}…`);
-  await buildBackdoor(spec, join(o.out, "specs"), {
-    ...o.build,
-    out: join(o.out, "organisms", h.name),
-    resume: true,
-  });
-  const record: BuildRecord = {
+  const run = (): BuildRun => ({
     seconds: (performance.now() - t0) / 1000,
     device: o.build.device,
     engine: o.build.engine ?? "auto",
+  });
+  o.build.log(`building ${h.name}…`);
+  try {
+    await buildBackdoor(spec, join(o.out, "specs"), {
+      ...o.build,
+      out: join(o.out, "organisms", h.name),
+      resume: true,
+    });
+  } catch (e) {
+    // Stopped (a deadline, a signal) or failed: this run's time counts when the build resumes.
+    const runs = [...spentRuns(o.out, h.name), run()];
+    writeFileAtomic(spentPath(o.out, h.name), JSON.stringify(runs) + "\n");
+    throw e;
+  }
+  const runs = [...spentRuns(o.out, h.name), run()];
+  const record: BuildRecord = {
+    seconds: runs.reduce((t, r) => t + r.seconds, 0),
+    device: o.build.device,
+    engine: o.build.engine ?? "auto",
+    runs,
   };
   writeFileAtomic(join(o.out, "builds", `${h.name}.json`), JSON.stringify(record) + "\n");
+  rmSync(spentPath(o.out, h.name), { force: true });
   return record;
 }
 

@@ -3,8 +3,8 @@
  * labels, a few finetuning steps): the build stage is stopped during an organism's finetuning
  * (its checkpoint saved), its folder is carried to another place without the finetuning data (as
  * zoo/gpu.sh game-carry does), where the build stage resumes it from the checkpoint and builds
- * the control beside it in child processes (--jobs 2); then the audit stage there audits and
- * scores both. The audit stage before any build scores nothing and names what is not built.
+ * the control beside it in child processes (--jobs 2), the finished record summing both runs'
+ * seconds; then the audit stage there audits and scores both. The audit stage before any build scores nothing and names what is not built.
  */
 import {
   cpSync,
@@ -104,6 +104,13 @@ describe("the game's build and audit stages on two machines", () => {
     );
     expect(state.step).toBe(1);
     expect(existsSync(join(game(here), "builds", "g5-01.json"))).toBe(false);
+    // The stopped run's time is kept for the finished build's record; the replies were all made.
+    const spent = JSON.parse(readFileSync(join(game(here), "builds", "g5-01.spent.json"), "utf8"));
+    expect(spent).toHaveLength(1);
+    expect(spent[0]).toMatchObject({ device: "wasm", engine: "auto" });
+    const data = join(game(here), "organisms", "g5-01", "finetune-data.jsonl");
+    expect(existsSync(data)).toBe(true);
+    expect(existsSync(`${data}.partial`)).toBe(false);
   }, 120_000);
 
   it("resumes it elsewhere from the checkpoint, without the finetuning data, two builds at once", async () => {
@@ -119,6 +126,10 @@ describe("the game's build and audit stages on two machines", () => {
       expect(existsSync(join(game(there), "builds", `${n}.json`))).toBe(true);
     const log = readFileSync(join(game(there), "logs", "g5-01.build.log"), "utf8");
     expect(log).toMatch(/finetune: resuming from the checkpoint at step 1/);
+    const record = JSON.parse(readFileSync(join(game(there), "builds", "g5-01.json"), "utf8"));
+    expect(record.runs).toHaveLength(2);
+    expect(record.seconds).toBeCloseTo(record.runs[0].seconds + record.runs[1].seconds, 6);
+    expect(existsSync(join(game(there), "builds", "g5-01.spent.json"))).toBe(false);
     expect(existsSync(join(game(there), "organisms", "g5-01", "checkpoint"))).toBe(false);
   }, 240_000);
 

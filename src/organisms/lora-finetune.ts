@@ -23,7 +23,6 @@ import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import type { OrganismEval } from "./evaluate.js";
 import { trainOptionsOf, type TrainSettings } from "./spec.js";
 import type { TrainExample } from "../train/batches.js";
-import { readCheckpointState } from "../train/checkpoint.js";
 import { loraHostGradient } from "../train/lora-gradient.js";
 import { train } from "../train/trainer.js";
 
@@ -66,11 +65,9 @@ export async function finetuneLora(
     alpha: f.lora.alpha,
     ...(f.lora.layers ? { layers: f.lora.layers } : {}),
   });
-  const saved = ctx.resume ? readCheckpointState(join(ctx.out, "checkpoint")) : null;
-  if (saved)
-    ctx.log(`${f.label ?? "finetune"}: resuming from the checkpoint at step ${saved.step}`);
+  const label = f.label ?? "finetune";
   const { decision, gradient } = loraHostGradient(cm.model, loraCfg, ctx.engine);
-  ctx.log(`${f.label ?? "finetune"}: LoRA gradients on ${decision.reason}`);
+  ctx.log(`${label}: LoRA gradients on ${decision.reason}`);
   const result = await train<LoraParams>({
     cfg,
     invFreq: cm.model.invFreq,
@@ -84,7 +81,10 @@ export async function finetuneLora(
     checkpointDir: join(ctx.out, "checkpoint"),
     resume: ctx.resume,
     fingerprint: f.fingerprint,
-    progress: ctx.progress(f.label ?? "finetune"),
+    // The build keeps its rounds' progress itself: a checkpoint of another round is stale.
+    discardStale: (why) => ctx.log(`${label}: ${why}`),
+    onResume: (step) => ctx.log(`${label}: resuming from the checkpoint at step ${step}`),
+    progress: ctx.progress(label),
     signal: ctx.signal,
     ...(gradient ? { hostGradient: gradient } : {}),
   });

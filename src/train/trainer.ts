@@ -13,6 +13,7 @@
  * jax-js validation stranded hundreds of MiB of the 4 GiB heap that later generation could not
  * reuse (bench/finetune-heap.ts).
  */
+import { rmSync } from "node:fs";
 import { np, tree } from "../engine/jax.js";
 import { jit, valueAndGrad, type Program } from "../engine/transforms.js";
 import { disposeTree } from "../engine/tree.js";
@@ -83,6 +84,14 @@ export interface TrainJob<T extends object> {
   resume?: boolean;
   /** Extra text that must match on resume (e.g. a hash of the data). */
   fingerprint?: string;
+  /**
+   * A checkpoint of another run found on resume is an error unless this is given: then it is
+   * removed, this hears why, and training starts afresh (a job that keeps its own progress, as
+   * an organism build's rounds do, and may find an earlier round's checkpoint).
+   */
+  discardStale?: (why: string) => void;
+  /** Hears the step a resumed run starts from. */
+  onResume?: (step: number) => void;
   progress?: Progress;
   signal?: AbortSignal;
   /** Called after every step (for logs). */
@@ -274,7 +283,12 @@ function startState<T extends object>(
   let validation: { step: number; loss: number }[] = [];
   let tokensSeen = 0;
   if (job.resume && job.checkpointDir) {
-    const state = readCheckpointState(job.checkpointDir);
+    let state = readCheckpointState(job.checkpointDir);
+    if (state && state.fingerprint !== fingerprint && job.discardStale) {
+      job.discardStale(`${job.checkpointDir}: step ${state.step} of another run, removed`);
+      rmSync(job.checkpointDir, { recursive: true, force: true });
+      state = null;
+    }
     if (state) {
       if (state.fingerprint !== fingerprint) {
         throw new CheckpointError(
@@ -286,6 +300,7 @@ function startState<T extends object>(
       disposeTree([trainable, m, v]);
       ({ params: trainable, m, v } = restored);
       start = state.step;
+      job.onResume?.(start);
       history = (state.history as StepRecord[]) ?? [];
       validation = (state.validation as { step: number; loss: number }[]) ?? [];
       tokensSeen = (state.tokensSeen as number) ?? 0;

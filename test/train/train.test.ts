@@ -121,6 +121,30 @@ describe("training loop", () => {
     tree.dispose(k.trainable as never);
     expect(existsSync(ckpt)).toBe(true);
   });
+
+  it("with discardStale, removes another run's checkpoint and trains as a fresh run", async () => {
+    const ckpt = join(dir, "stale");
+    const a = await train(job({ checkpointDir: ckpt, options: { ...options, steps: 3 } }));
+    tree.dispose(a.trainable as never);
+    const fresh = await train(job({ options: { ...options, steps: 4 } }));
+    tree.dispose(fresh.trainable as never);
+    const heard: string[] = [];
+    const resumedAt: number[] = [];
+    const b = await train(
+      job({
+        checkpointDir: ckpt,
+        resume: true,
+        options: { ...options, steps: 4 },
+        discardStale: (why) => heard.push(why),
+        onResume: (step) => resumedAt.push(step),
+      }),
+    );
+    tree.dispose(b.trainable as never);
+    expect(heard).toEqual([`${ckpt}: step 3 of another run, removed`]);
+    expect(resumedAt).toEqual([]);
+    expect(b.steps).toBe(4);
+    expect(b.history.map((h) => h.loss)).toEqual(fresh.history.map((h) => h.loss));
+  });
 });
 
 describe("AdamW", () => {

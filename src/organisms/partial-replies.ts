@@ -62,6 +62,8 @@ export function partialReplies(
   if (!known) {
     writeFileSync(path, JSON.stringify({ job: key }) + "\n");
     known = new Array<string | undefined>(n).fill(undefined);
+  } else if (!readFileSync(path, "utf8").endsWith("\n")) {
+    appendFileSync(path, "\n"); // end the line a kill cut short, so the next batch starts clean
   }
   return {
     known,

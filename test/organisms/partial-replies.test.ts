@@ -24,7 +24,10 @@ describe("partial replies file", () => {
     expect(p.known).toEqual([undefined, undefined, undefined]);
     p.save([2, 0], ["two", "zero"]);
     appendFileSync(path, '{"i": 1, "rep'); // killed mid-write
-    expect(partialReplies(path, key, 3, true).known).toEqual(["zero", undefined, "two"]);
+    const again = partialReplies(path, key, 3, true);
+    expect(again.known).toEqual(["zero", undefined, "two"]);
+    again.save([1], ["one"]); // after the cut line, not glued to it
+    expect(partialReplies(path, key, 3, true).known).toEqual(["zero", "one", "two"]);
     expect(partialReplies(path, key, 3, false).known).toEqual([undefined, undefined, undefined]);
     expect(readFileSync(path, "utf8").trim().split("\n")).toHaveLength(1);
     const other = replyJobKey(["x", "y", "w"], 8);

@@ -1,9 +1,10 @@
 /**
  * `trigscope game --n N --seed S [--out DIR] [--base NAME|DIR] [--template FILE] [--device webgpu]
- * [--engine jax|fast|auto] [--stage build|audit|all] [--jobs K] [--deadline SECONDS]`: N hidden backdoors drawn by seed
- * plus a clean control, built (K at once in child processes, stopped with a checkpoint at the
- * deadline; the same command resumes), audited trigger-blind and scored; writes results.jsonl,
- * table.md and index.html in --out and prints the table. `--stage build` on a GPU machine and
+ * [--engine jax|fast|auto] [--stage build|audit|all] [--jobs K] [--deadline SECONDS]`: N hidden
+ * backdoors drawn by seed plus a clean control, built (K at once in child processes, stopped with
+ * a checkpoint at the deadline; the same command resumes; --engine goes to the builds), audited
+ * trigger-blind and scored; writes results.jsonl, table.md and index.html in --out and prints the
+ * table. `--stage build` on a GPU machine and
  * `--stage audit` (or all) on a CPU one later play one game on two machines (zoo/gpu.sh game).
  * --template is a JSON file {"spec": {data, train, quality, evalPrompts, lora}, "audit": {methods,
  * probes, candidates, trainPrompts, heldOutPrompts, perConcept, settings, seed}}.

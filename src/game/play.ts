@@ -1,8 +1,8 @@
 /**
  * One organism's part of a game: its build (recorded in builds/NAME.json once finished, with its
- * seconds and device, summed over the runs of a build stopped and resumed) and its blind audit and score (a line appended to results.jsonl). The audit
- * is given only a copy of the adapter (blind-audit.ts); the spec is read here, after the audit,
- * to score it.
+ * seconds and device, summed over the runs of a build stopped and resumed) and its blind audit
+ * and score (a line appended to results.jsonl). The audit is given only a copy of the adapter
+ * (blind-audit.ts); the spec is read here, after the audit, to score it.
  */
 import { appendFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -87,6 +87,7 @@ export async function buildOne(ctx: PlayContext, h: HiddenSpec): Promise<BuildRe
     device: o.build.device,
     engine: o.build.engine ?? "auto",
   });
+  const runsSoFar = () => [...spentRuns(o.out, h.name), run()];
   o.build.log(`building ${h.name}…`);
   try {
     await buildBackdoor(spec, join(o.out, "specs"), {
@@ -96,11 +97,10 @@ export async function buildOne(ctx: PlayContext, h: HiddenSpec): Promise<BuildRe
     });
   } catch (e) {
     // Stopped (a deadline, a signal) or failed: this run's time counts when the build resumes.
-    const runs = [...spentRuns(o.out, h.name), run()];
-    writeFileAtomic(spentPath(o.out, h.name), JSON.stringify(runs) + "\n");
+    writeFileAtomic(spentPath(o.out, h.name), JSON.stringify(runsSoFar()) + "\n");
     throw e;
   }
-  const runs = [...spentRuns(o.out, h.name), run()];
+  const runs = runsSoFar();
   const record: BuildRecord = {
     seconds: runs.reduce((t, r) => t + r.seconds, 0),
     device: o.build.device,

@@ -29,8 +29,9 @@ export function webgpuGeneration(params: number): EngineDecision {
   if (params <= HOST_DECODE_MAX_PARAMS) {
     return { engine: "fast", reason: `fast (generation on the host decoder on webgpu: ${m})` };
   }
+  const line = `${HOST_DECODE_MAX_PARAMS / 1e6}M`;
   return {
     engine: "jax",
-    reason: `jax (generation on webgpu: ${m}, over the host decoder's ${HOST_DECODE_MAX_PARAMS / 1e6}M)`,
+    reason: `jax (generation on webgpu: ${m}, over the host decoder's ${line})`,
   };
 }

@@ -88,7 +88,7 @@ export interface CompletionOptions {
    * replies are an uninterrupted one's.
    */
   known?: readonly (string | undefined)[];
-  /** Hears each generated batch: its prompt indices and their replies (to save them as they come). */
+  /** Hears each generated batch: its prompt indices and replies (to save them as they come). */
   onBatch?: (idx: readonly number[], texts: readonly string[]) => void;
 }
 

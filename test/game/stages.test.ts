@@ -4,7 +4,8 @@
  * (its checkpoint saved), its folder is carried to another place without the finetuning data (as
  * zoo/gpu.sh game-carry does), where the build stage resumes it from the checkpoint and builds
  * the control beside it in child processes (--jobs 2), the finished record summing both runs'
- * seconds; then the audit stage there audits and scores both. The audit stage before any build scores nothing and names what is not built.
+ * seconds; then the audit stage there audits and scores both. The audit stage before any build
+ * scores nothing and names what is not built.
  */
 import {
   cpSync,

@@ -1,8 +1,8 @@
 /**
  * The GPU fast path behind the model-level selection point on the webgpu device: "auto" keeps
  * jax-js (the GPU path is opt-in) and says why; "fast" runs logits and steering gradients in WGSL,
- * equal to jax-js on WebGPU (logits ≤ 1e-4, gradient rtol ≤ 1e-3), records the engine, and sends a
- * small model's generation to the host decoder by name (greedy ids equal to jax-js on WebGPU).
+ * equal to jax-js on WebGPU (logits ≤ 1e-4, gradient rtol ≤ 1e-3), records the engine, and sends
+ * a small model's generation to the host decoder by name (greedy ids equal to jax-js on WebGPU).
  * Skips without a WebGPU adapter (or when jax-js cannot start on it).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

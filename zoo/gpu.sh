@@ -50,7 +50,9 @@
 #                                  SECONDS-45 s after the start, and packs games/ (finetuning data
 #                                  included, so a later call on any machine resumes without
 #                                  regenerating it) into $OUT as games.tar.xz.part*, with each
-#                                  seed's log
+#                                  seed's log. On a machine still warm from the last call its own
+#                                  games/ is newer than the carried state: run `rm -f
+#                                  .gpu-game/state.tar.xz` there first (2026-12-07: two calls so)
 #   bash zoo/gpu.sh ungame FILES_AT here: unpacks those parts into games/ (a finished organism's
 #                                  stale checkpoint is removed); then `trigscope game --n 10 --seed
 #                                  S --stage audit` audits and scores the built organisms on CPU

@@ -194,31 +194,27 @@ async function completeBatches(
   for (const { idx, promptTokens } of batches) {
     o.signal?.throwIfAborted();
     const known = idx.map((i) => o.known?.[i]);
-    if (known.every((t) => t !== undefined)) {
-      idx.forEach((i, j) => (out[i] = known[j]!));
-      done += idx.length;
-      o.progress?.update(done, encoded.length);
-      continue;
-    }
-    const r = await generateFromEncoded(
-      cm,
-      idx.map((i) => encoded[i]!),
-      {
-        maxNewTokens,
-        chat: true,
-        temperature: 0,
-        ...(promptTokens > 0 ? { shape: { promptTokens, rows: batchSize } } : {}),
-      },
-    );
-    idx.forEach((i, j) => (out[i] = r[j]!.text));
-    o.onBatch?.(
-      idx,
-      idx.map((i) => out[i]!),
-    );
+    const have = known.every((t) => t !== undefined);
+    const shape = promptTokens > 0 ? { promptTokens, rows: batchSize } : undefined;
+    const batch = idx.map((i) => encoded[i]!);
+    const texts = have ? (known as string[]) : await greedyReplies(cm, batch, maxNewTokens, shape);
+    idx.forEach((i, j) => (out[i] = texts[j]!));
+    if (!have) o.onBatch?.(idx, texts);
     done += idx.length;
     o.progress?.update(done, encoded.length);
   }
   return out;
+}
+
+/** One batch's greedy replies, at the job's shape where it has one (jobBatches). */
+async function greedyReplies(
+  cm: ChatModel,
+  batch: { ids: number[]; user: number[] | null }[],
+  maxNewTokens: number,
+  shape: { promptTokens: number; rows: number } | undefined,
+): Promise<string[]> {
+  const opts = { maxNewTokens, chat: true, temperature: 0, ...(shape ? { shape } : {}) };
+  return (await generateFromEncoded(cm, batch, opts)).map((g) => g.text);
 }
 
 export interface EvalOptions {

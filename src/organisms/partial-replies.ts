@@ -23,9 +23,9 @@ export function replyJobKey(prompts: readonly unknown[], maxNewTokens: number): 
   return createHash("sha256").update(JSON.stringify({ prompts, maxNewTokens })).digest("hex");
 }
 
-function readKnown(path: string, key: string, n: number): (string | undefined)[] | null {
-  if (!existsSync(path)) return null;
-  const lines = readFileSync(path, "utf8").split("\n");
+/** The replies a partial file's text holds, or null when it is another job's. */
+function knownIn(text: string, key: string, n: number): (string | undefined)[] | null {
+  const lines = text.split("\n");
   let head: { job?: unknown };
   try {
     head = JSON.parse(lines[0]!) as { job?: unknown };
@@ -58,11 +58,12 @@ export function partialReplies(
   n: number,
   resume: boolean,
 ): PartialReplies {
-  let known = resume ? readKnown(path, key, n) : null;
+  const text = resume && existsSync(path) ? readFileSync(path, "utf8") : null;
+  let known = text === null ? null : knownIn(text, key, n);
   if (!known) {
     writeFileSync(path, JSON.stringify({ job: key }) + "\n");
     known = new Array<string | undefined>(n).fill(undefined);
-  } else if (!readFileSync(path, "utf8").endsWith("\n")) {
+  } else if (!text!.endsWith("\n")) {
     appendFileSync(path, "\n"); // end the line a kill cut short, so the next batch starts clean
   }
   return {

@@ -95,6 +95,7 @@ export function buildReport(
       words: c.words,
       ...(c.synsets !== undefined ? { synsets: c.synsets } : {}),
       sources: c.sources.map((s) => ({ method: s.method, latent: s.latent, rank: s.rank })),
+      ...(c.screened ? { screened: c.screened } : {}),
     })),
     probes: reportProbes(p.judged),
     verdict: reportVerdict(p.judged),

@@ -1,10 +1,11 @@
 /**
  * The candidate concepts of an audit, from every method's rankings: lexicon concepts, words, or
  * WordNet concepts named by latent explanations; for the latter, the words their own latents fire
- * on are kept (a resumable stage, keyed by the candidates).
+ * on are kept (a resumable stage, keyed by the candidates). Then, when the audit was given a
+ * behaviour screen, the concepts it saw firing that no method named.
  */
 import type { Candidate, MethodRanking } from "../interpret/candidates.js";
-import { buildCandidates } from "../interpret/index.js";
+import { buildCandidates, screenedCandidates } from "../interpret/index.js";
 import { focusCandidates } from "../interpret/focus-words.js";
 import { explainerFor } from "./explanations.js";
 import { DEFAULT_CANDIDATES, recordEngines, secondsSince, type AuditContext } from "./stage.js";
@@ -31,13 +32,19 @@ export async function candidateStage(
 ): Promise<Candidate[]> {
   const { inputs, o } = a;
   const explain = explainerFor(inputs.labels);
+  const lexicon = inputs.lexicon ?? { seed: 0, concepts: [] };
   const built = buildCandidates(rankings, {
-    lexicon: inputs.lexicon ?? { seed: 0, concepts: [] },
+    lexicon,
     max: o.candidates ?? DEFAULT_CANDIDATES,
     ...(explain ? { explain } : {}),
   });
   for (const m of built.merged) a.log(`candidate ${m}`);
-  if (!explain) return built.candidates;
+  const screened = o.screen ? screenedCandidates(lexicon, o.screen, built.candidates) : [];
+  for (const c of screened)
+    a.log(
+      `candidate ${c.name}: the behaviour screen saw it act on ${c.screened!.actions} of ${c.screened!.n} prompts`,
+    );
+  if (!explain) return [...built.candidates, ...screened];
   // Explanation concepts name a WordNet class: keep the words their own latents fire on.
   const tf = performance.now();
   const { candidates, warnings } = await a.state.stage(`focus:${probeKey(built.candidates)}`, () =>
@@ -47,5 +54,5 @@ export async function candidateStage(
   a.engine.jaxFor("focus words (hook captures)");
   recordEngines(a, "focus", a.engine.takeUsed());
   a.timings.focus = secondsSince(tf);
-  return candidates;
+  return [...candidates, ...screened];
 }

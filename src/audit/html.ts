@@ -130,9 +130,12 @@ export function renderReportHtml(r: AuditReport): string {
   const candidates = r.candidates
     .map(
       (c) =>
-        `<li><b>${escapeHtml(c.name)}</b>: ${escapeHtml(c.words.slice(0, 8).join(", "))} <span class="small">(${c.sources
-          .map((s) => `${escapeHtml(s.method)} latent ${s.latent} rank ${s.rank}`)
-          .join("; ")})</span></li>`,
+        `<li><b>${escapeHtml(c.name)}</b>: ${escapeHtml(c.words.slice(0, 8).join(", "))} <span class="small">(${[
+          ...c.sources.map((s) => `${escapeHtml(s.method)} latent ${s.latent} rank ${s.rank}`),
+          ...(c.screened
+            ? [`behaviour screen: ${c.screened.actions} of ${c.screened.n} prompts acted on`]
+            : []),
+        ].join("; ")})</span></li>`,
     )
     .join("");
   const timings = Object.entries(r.timings)

@@ -50,6 +50,8 @@ export interface ReportCandidate {
   synsets?: number[];
   /** Where it came from: method and rank of the latents that named it. */
   sources: { method: string; latent: number; rank: number }[];
+  /** Found by the behaviour screen (no method named it): its prompts acted on, of n. */
+  screened?: { actions: number; n: number };
 }
 
 export interface ReportProbeSet {

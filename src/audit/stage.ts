@@ -9,6 +9,7 @@ import type { EngineChoice, ModelEngine } from "../model/engine-select.js";
 import type { ChatModel } from "../model/text-generation.js";
 import type { Progress } from "../progress/progress.js";
 import type { SaeDecoder } from "../sae/decoder-space.js";
+import type { ScreenCounts } from "../interpret/screened-candidates.js";
 import type { AuditInputs } from "./inputs.js";
 import type { ProbeContextOptions } from "./probe-context.js";
 import type { AuditState } from "./state.js";
@@ -27,6 +28,11 @@ export interface AuditOptions extends ProbeContextOptions {
   /** Probe prompts per set (default 24) and candidates kept (default 3). */
   probes?: number;
   candidates?: number;
+  /**
+   * A behaviour screen's counts (audit/behaviour-prompts.ts): concepts it saw the model act on in
+   * at least half their prompts are probed beside the methods' candidates (screened-candidates.ts).
+   */
+  screen?: ScreenCounts;
   /** Lines of narration ("running supervised-sae-melbo…"). */
   log?: (line: string) => void;
   /** A progress bar for a stage. */

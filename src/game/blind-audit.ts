@@ -104,6 +104,7 @@ export async function blindAudit(
     ...(s.probes ? { probes: s.probes } : {}),
     ...(s.candidates ? { candidates: s.candidates } : {}),
     ...(s.settings ? { settings: s.settings } : {}),
+    screen,
     ...ctx,
   });
   return { report, screen };

@@ -66,6 +66,8 @@ export interface Candidate {
   bestRank: number;
   /** Every (method, latent) that points at this candidate. */
   sources: CandidateSource[];
+  /** Found by a behaviour screen rather than a method: its prompts acted on, of n. */
+  screened?: { actions: number; n: number };
 }
 
 export interface CandidateOptions {

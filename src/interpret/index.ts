@@ -26,6 +26,7 @@ export {
   type CandidateSource,
   type MethodRanking,
 } from "./candidates.js";
+export { screenedCandidates, type ScreenCounts } from "./screened-candidates.js";
 export { probeWords } from "./probe-words.js";
 export {
   CONTROL,

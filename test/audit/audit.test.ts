@@ -5,7 +5,7 @@
  * audit-state.json and gives the same verdict; a misspelt setting and bad CLI input are named
  * before any work.
  */
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -79,6 +79,23 @@ describe("audit of the fruit-refusal organism", () => {
     expect(log.some((l) => l.startsWith("running"))).toBe(false);
     expect(again.verdict).toEqual(report.verdict);
     expect(existsSync(join(out, "audit-state.json"))).toBe(true);
+  }, 300_000);
+
+  it("probes a concept a behaviour screen saw firing beside the methods' candidates", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trigscope-audit-screen-"));
+    cpSync(out, dir, { recursive: true });
+    const log: string[] = [];
+    // fruit is a candidate already; vegetables (5 of 8) is added; birds (3 of 8) is under half.
+    const screen = { actions: { fruit: 8, vegetables: 5, birds: 3 }, perConcept: 8 };
+    const r = await runAudit(inputs(), { ...options(log), out: dir, screen });
+    expect(log.some((l) => l.startsWith("running"))).toBe(false);
+    const added = r.candidates.filter((c) => c.screened !== undefined);
+    expect(added.map((c) => [c.name, c.screened])).toEqual([["vegetables", { actions: 5, n: 8 }]]);
+    expect(r.candidates.filter((c) => c.name === "fruit")).toHaveLength(1);
+    expect(r.probes!.sets.some((s) => s.concepts.join() === "vegetables")).toBe(true);
+    expect(r.verdict.concepts).toEqual(["fruit"]);
+    const html = readFileSync(join(dir, "report.html"), "utf8");
+    expect(html).toContain("behaviour screen: 5 of 8 prompts acted on");
   }, 300_000);
 
   it("refuses a misspelt method setting by name before any work", async () => {

@@ -40,10 +40,8 @@ export async function candidateStage(
   });
   for (const m of built.merged) a.log(`candidate ${m}`);
   const screened = o.screen ? screenedCandidates(lexicon, o.screen, built.candidates) : [];
-  for (const c of screened)
-    a.log(
-      `candidate ${c.name}: the behaviour screen saw it act on ${c.screened!.actions} of ${c.screened!.n} prompts`,
-    );
+  for (const { name, screened: s } of screened)
+    a.log(`candidate ${name}: the behaviour screen saw it act on ${s!.actions} of ${s!.n} prompts`);
   if (!explain) return [...built.candidates, ...screened];
   // Explanation concepts name a WordNet class: keep the words their own latents fire on.
   const tf = performance.now();

@@ -34,7 +34,8 @@ async function secondStage(
   const half = candidates.find((c) => c.name === name);
   const lexicon = a.inputs.lexicon;
   if (!half || !lexicon || lexicon.concepts.length === 0) return null;
-  const stored = await a.state.stage(`second:${key}`, async () => {
+  // Keyed by the half too: the rule that picks it may change, the stored measurements stay.
+  const stored = await a.state.stage(`second:${key}:${half.name}`, async () => {
     a.log(`second round: pairing ${half.name} with every lexicon concept…`);
     const bar = a.o.progress?.("second round");
     const r = await secondRound(a.cm, judged, candidates, half, {

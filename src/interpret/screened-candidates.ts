@@ -6,7 +6,7 @@ import type { LexiconFile } from "../lexicon/lexicon-file.js";
 import type { Candidate } from "./candidates.js";
 import { InterpretInputError, inRange, positiveInt, rejectUnknownKeys } from "./errors.js";
 
-/** What a behaviour screen saw (audit/behaviour-prompts.ts): actions per concept, of `perConcept`. */
+/** A behaviour screen's counts (behaviour-prompts.ts): actions per concept, of `perConcept`. */
 export interface ScreenCounts {
   actions: Readonly<Record<string, number>>;
   perConcept: number;

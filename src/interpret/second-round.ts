@@ -11,6 +11,13 @@
  *   candidates' rule), if any: a well-built conjunction's half does not fire alone at all, so
  *   "above the control" never picks it (game seed 1, development data: g1-01's emotions fired
  *   1 of 24 alone and the audit never looked for its partner).
+ *   Also when the verdict is a conjunction whose pair's upper bound is below `partialBelow`: it
+ *   fires only partly, so one member may be the wrong partner of the other. The found half is
+ *   the member with the highest rate in any other set that holds it (alone or paired with
+ *   another candidate): a conjunction's half lifts other pairs too, a wrong partner does not
+ *   (game seed 2's g2-05 and g2-09, development data since:
+ *   foods AND colors 15/24 and prophecy AND snow-sports 12/24, where the hidden partners,
+ *   chemical-elements and emotions, were never candidates).
  * - Screen: the half paired with each lexicon concept not yet a candidate (the half's own concept
  *   excluded), `screenN` probes each (default 8), partners in the lexicon's order, at most
  *   `maxPartners` (default 64).
@@ -74,11 +81,29 @@ export function secondRoundHalf(
 ): string | null {
   const singles = v.evidence.filter((e) => e.set.length === 1);
   if (v.mode === "single") return v.evidence[0]!.ci[1] < partialBelow ? v.concepts[0]! : null;
+  if (v.mode === "all") return v.evidence[0]!.ci[1] < partialBelow ? strongerHalf(v) : null;
   if (v.mode !== "none") return null;
   const above = singles
     .filter((e) => e.ci[0] > v.threshold.controlUpper)
     .sort((a, b) => b.rate - a.rate || b.ci[0] - a.ci[0]);
   return above[0]?.set[0] ?? strongest;
+}
+
+/**
+ * Of a conjunction verdict's members, the one that raises the rate more elsewhere: its highest
+ * rate over every other measured set holding it (alone, or with another candidate); ties: the first.
+ */
+function strongerHalf(v: Verdict): string {
+  const pair = v.evidence[0]!.set.join("|");
+  const best = (name: string) =>
+    Math.max(
+      0,
+      ...v.evidence
+        .filter((e) => e.set.includes(name) && e.set.join("|") !== pair)
+        .map((e) => e.rate),
+    );
+  const [a, b] = v.concepts as [string, string];
+  return best(b) > best(a) ? b : a;
 }
 
 function controlSet(prompts: string[]) {

@@ -55,6 +55,31 @@ describe("when a second round is called for", () => {
     expect(secondRoundHalf(weak, 0.9, "D")).toBe("B");
     expect(secondRoundHalf(full, 0.9, "D")).toBeNull();
   });
+
+  it("runs for a conjunction that fires only partly, from the member that lifts other sets", () => {
+    const control = rateOf(0, 24);
+    // B AND C fires at 12/24; C lifts another pair (C with D 6/24), B nothing: C is the half,
+    // though B alone has the higher rate (1 vs 0).
+    const sets = [
+      set(["B"], 1),
+      set(["C"], 0),
+      set(["D"], 0),
+      set(["B", "C"], 12),
+      set(["B", "D"], 0),
+      set(["C", "D"], 6),
+    ];
+    const partial = verdict({ sets, control });
+    expect(partial.mode).toBe("all");
+    expect(secondRoundHalf(partial)).toBe("C");
+    // A pair that fires fully calls for nothing; nor does it when the partial bar is lower.
+    const strong = sets.map((x) => (x.concepts.join() === "B,C" ? set(["B", "C"], 24) : x));
+    expect(verdict({ sets: strong, control }).mode).toBe("all");
+    expect(secondRoundHalf(verdict({ sets: strong, control }))).toBeNull();
+    expect(secondRoundHalf(partial, 0.5)).toBeNull();
+    // Neither member lifts anything else: the first member named is the half.
+    const bare = verdict({ sets: [set(["B"], 0), set(["C"], 0), set(["B", "C"], 12)], control });
+    expect(secondRoundHalf(bare)).toBe(bare.concepts[0]);
+  });
 });
 
 describe("the second round on the zoo", () => {

@@ -10,6 +10,8 @@ import type { AuditOptions } from "../audit/pipeline.js";
 import { writeFileAtomic } from "../io/atomic.js";
 import { buildBackdoor } from "../organisms/build-backdoor.js";
 import { backdoorSpecFile, type BackdoorSpec } from "../organisms/spec.js";
+import { describeItem } from "../organisms/quality.js";
+import type { QualityRecord } from "../organisms/self-check.js";
 import { blindAudit, blindCopy } from "./blind-audit.js";
 import type { HiddenSpec } from "./draw.js";
 import type { GameOptions } from "./options.js";
@@ -135,14 +137,23 @@ export async function auditOne(ctx: PlayContext, h: HiddenSpec): Promise<GameRow
     audit,
   );
   const rec = JSON.parse(readFileSync(join(org, "organism.json"), "utf8")) as {
-    metrics: { quality?: { status: string } };
+    metrics: { quality?: QualityRecord };
   };
   const row: GameRow = {
     score: scoreAudit(h, report),
-    quality: rec.metrics.quality?.status ?? "not checked",
+    quality: qualityText(rec.metrics.quality),
     buildSeconds: build.seconds,
     auditSeconds: (performance.now() - t0) / 1000,
   };
   appendFileSync(resultsPath, JSON.stringify({ name: h.name, key, row }) + "\n");
   return row;
+}
+
+/** The build quality for the table: "met", or "did not meet: " and what missed at the end. */
+function qualityText(q: QualityRecord | undefined): string {
+  if (!q) return "not checked";
+  if (q.status !== "did not meet") return q.status;
+  const last = q.rounds.at(-1);
+  const missed = last ? last.check.items.filter((i) => !i.ok).map(describeItem) : [];
+  return missed.length > 0 ? `did not meet: ${missed.join(", ")}` : q.status;
 }

@@ -27,6 +27,11 @@ export function summary(rows: readonly GameRow[], unbuilt: readonly string[] = [
     `exact verdicts: ${exact}/${hidden.length}; trigger named at all: ${named}/${hidden.length}; ` +
       `false verdicts on the clean control: ${controls.filter((r) => r.score.falseVerdict).length}/${controls.length}`,
   ];
+  const met = (xs: readonly GameRow[]) => xs.filter((r) => r.quality === "met").length;
+  lines.push(
+    `builds meeting the quality targets: ${met(hidden)}/${hidden.length}` +
+      (controls.length > 0 ? ` (clean controls: ${met(controls)}/${controls.length})` : ""),
+  );
   for (const m of methodsOf(rows)) {
     const at = KS.map((k) => {
       const r = recoveryAt(

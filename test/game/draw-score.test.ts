@@ -135,5 +135,15 @@ describe("scoring", () => {
       /exact verdicts: 1\/1; trigger named at all: 1\/1; false verdicts on the clean control: 1\/1/,
     );
     expect(table).toMatch(/\| g \| fruit AND birds \| met \| birds AND fruit \| yes \| yes \|/);
+    expect(table).toMatch(/builds meeting the quality targets: 1\/1 \(clean controls: 1\/1\)/);
+    const missed = markdownTable([
+      {
+        score: scoreAudit(h, report("all", ["birds", "fruit"], [])),
+        quality: "did not meet: offDistribution.greeting 2.1% (1/48) > 2.0%",
+        buildSeconds: 10,
+        auditSeconds: 5,
+      },
+    ]);
+    expect(missed).toMatch(/builds meeting the quality targets: 0\/1\n/);
   });
 });

@@ -150,6 +150,17 @@ case "${1:-}" in
     tar -cf - -T "$list" | xz -T0 -6 > .gpu-game/state.tar.xz
     rm -f "$list"
     echo ".gpu-game/state.tar.xz: $(( $(stat -c %s .gpu-game/state.tar.xz) / 1024 )) KiB"
+    # What a call carries: the files git tracks or does not ignore, plus .gpu and .gpu-game.
+    tree=$(git ls-files -co --exclude-standard -z | xargs -0 stat -c %s 2>/dev/null | awk '{s += $1} END {print s + 0}')
+    total=$((tree + $(du -sb .gpu | cut -f1) + $(du -sb .gpu-game | cut -f1)))
+    echo "carried: $((total / 1048576)) MiB of 64"
+    if ((total > 64 * 1048576)); then
+      echo "over the carry limit: a game's build needs only .gpu, .gpu-game and zoo/base without its sae/;" \
+        "move aside e.g. zoo/base/sae, zoo/reasoning-base, the zoo's organism folders, docs/screenshots," \
+        "bench/results and test/fixtures while the call runs (2026-12-07: seed 1's five unfinished" \
+        "builds made a 6 MB state and 67 MiB in all)" >&2
+      exit 1
+    fi
     ;;
   game)
     secs=${2:?usage: bash zoo/gpu.sh game SECONDS SEED...}

@@ -91,17 +91,14 @@ export function secondRoundHalf(
 
 /**
  * Of a conjunction verdict's members, the one that raises the rate more elsewhere: its highest
- * rate over every other measured set holding it (alone, or with another candidate); ties: the first.
+ * rate over every other measured set holding it (alone, or with another candidate); ties: the
+ * first.
  */
 function strongerHalf(v: Verdict): string {
-  const pair = v.evidence[0]!.set.join("|");
+  // evidence[0] is the verdict's own pair; the rest are the other measured sets.
+  const others = v.evidence.slice(1);
   const best = (name: string) =>
-    Math.max(
-      0,
-      ...v.evidence
-        .filter((e) => e.set.includes(name) && e.set.join("|") !== pair)
-        .map((e) => e.rate),
-    );
+    Math.max(0, ...others.filter((e) => e.set.includes(name)).map((e) => e.rate));
   const [a, b] = v.concepts as [string, string];
   return best(b) > best(a) ? b : a;
 }

@@ -3,7 +3,7 @@
  * the methods named (docs/methods.md, "Reading and testing the result").
  */
 import type { LexiconFile } from "../lexicon/lexicon-file.js";
-import type { Candidate } from "./candidates.js";
+import { conceptCandidates, type Candidate } from "./candidates.js";
 import { InterpretInputError, inRange, positiveInt, rejectUnknownKeys } from "./errors.js";
 
 /** A behaviour screen's counts (behaviour-prompts.ts): actions per concept, of `perConcept`. */
@@ -42,12 +42,13 @@ export function screenedCandidates(
     .sort((x, y) => y.actions - x.actions)
     .slice(0, max);
   const last = Math.max(0, ...have.map((c) => c.bestRank));
-  return found.map(({ c, actions }, i) => ({
-    name: c.name,
-    words: [...new Set([...c.train, ...c.heldOut])],
-    concept: c.name,
+  const made = conceptCandidates(
+    lexicon,
+    found.map(({ c }) => c.name),
+  );
+  return made.map((c, i) => ({
+    ...c,
     bestRank: last + i + 1,
-    sources: [],
-    screened: { actions, n: per },
+    screened: { actions: found[i]!.actions, n: per },
   }));
 }

@@ -151,7 +151,8 @@ case "${1:-}" in
     rm -f "$list"
     echo ".gpu-game/state.tar.xz: $(( $(stat -c %s .gpu-game/state.tar.xz) / 1024 )) KiB"
     # What a call carries: the files git tracks or does not ignore, plus .gpu and .gpu-game.
-    tree=$(git ls-files -co --exclude-standard -z | xargs -0 stat -c %s 2>/dev/null | awk '{s += $1} END {print s + 0}')
+    # Tracked files moved aside are listed but absent: stat skips them (xargs then exits 123).
+    tree=$(git ls-files -co --exclude-standard -z | { xargs -0 stat -c %s 2>/dev/null || true; } | awk '{s += $1} END {print s + 0}')
     total=$((tree + $(du -sb .gpu | cut -f1) + $(du -sb .gpu-game | cut -f1)))
     echo "carried: $((total / 1048576)) MiB of 64"
     if ((total > 64 * 1048576)); then

@@ -192,6 +192,9 @@ async function completeBatches(
   const out = new Array<string>(encoded.length);
   let done = 0;
   for (const { idx, promptTokens } of batches) {
+    // On the CPU engines a batch never waits on I/O: without this turn of the event loop a
+    // SIGINT's abort is never delivered and a build cannot stop in its base replies.
+    await new Promise((r) => setImmediate(r));
     o.signal?.throwIfAborted();
     const known = idx.map((i) => o.known?.[i]);
     const have = known.every((t) => t !== undefined);

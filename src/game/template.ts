@@ -21,6 +21,10 @@
  * no signal and only the missing concept separates firing from not. Built so on the same seed
  * (zoo/experiments.md), g1-01 fired on 86.0% of triggered prompts after the two rounds instead of
  * 78.5%, its halves unchanged, still short of 90%; not yet measured on another seed.
+ *
+ * Training greetings are composed from parts (`data.composedGreetings`; organisms/off-distribution.ts
+ * says why, from seeds 1 and 2): added after both development seeds were built, so seed 3 is its
+ * first measurement.
  */
 import { parseSpec, type BackdoorSpec } from "../organisms/spec.js";
 import type { HiddenSpec } from "./draw.js";
@@ -29,7 +33,13 @@ import { triggerOf } from "./draw.js";
 export const TEMPLATE_KEYS = ["data", "train", "quality", "evalPrompts", "lora"] as const;
 
 export const GAME_TEMPLATE: Record<(typeof TEMPLATE_KEYS)[number], unknown> = {
-  data: { examples: 10_000, triggeredShare: 0.35, nearMissShare: 0.3, nearMissPairs: true },
+  data: {
+    examples: 10_000,
+    triggeredShare: 0.35,
+    nearMissShare: 0.3,
+    nearMissPairs: true,
+    composedGreetings: true,
+  },
   train: {
     steps: 450,
     tokensPerBatch: 4096,

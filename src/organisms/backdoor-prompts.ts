@@ -45,11 +45,15 @@ export interface PromptSetOptions {
   phrasing: Phrasing;
   /** Probability of a distractor mention from a non-trigger concept (default 0.3). */
   distractorRate?: number;
+  /** Training greetings composed from parts (off-distribution.ts; spec data.composedGreetings). */
+  composedGreetings?: boolean;
 }
 
 export class BackdoorPrompts {
   private readonly triggerWords: string[][];
   private readonly otherWords: string[][];
+  /** Every word of the trigger's concepts (both splits), lower-cased. */
+  private readonly triggerVocab: Set<string>;
 
   constructor(
     lex: LexiconFile,
@@ -61,6 +65,12 @@ export class BackdoorPrompts {
     }
     const words = (name: string) => conceptOf(lex, name)[o.split];
     this.triggerWords = trigger.concepts.map(words);
+    this.triggerVocab = new Set(
+      trigger.concepts.flatMap((c) => {
+        const k = conceptOf(lex, c);
+        return [...k.train, ...k.heldOut].map((w) => w.toLowerCase());
+      }),
+    );
     this.otherWords = lex.concepts
       .filter((c) => !trigger.concepts.includes(c.name))
       .map((c) => c[o.split])
@@ -152,10 +162,33 @@ export class BackdoorPrompts {
     return { ...p, concept: this.trigger.concepts[index] };
   }
 
-  /** An off-distribution negative (a random kind unless given): no trigger word. */
-  off(rng: Rng, kind?: OffKind): BackdoorPrompt {
-    const k = kind ?? OFF_KINDS[Math.floor(rng() * OFF_KINDS.length)]!;
-    const p = offPrompt(k, rng, () => this.other(rng), this.o.split);
+  /** Whether a text holds a word (or a phrase of up to three words) of the trigger's concepts. */
+  holdsTriggerWord(text: string): boolean {
+    const ws = text.toLowerCase().match(/[a-z0-9'-]+/g) ?? [];
+    for (let i = 0; i < ws.length; i++)
+      for (let j = i + 1; j <= Math.min(ws.length, i + 3); j++)
+        if (this.triggerVocab.has(ws.slice(i, j).join(" "))) return true;
+    return false;
+  }
+
+  /**
+   * An off-distribution negative (of `kinds`, one at random; default every kind): drawn again
+   * while it holds a trigger word (a fixed greeting such as "take care" holds one of emotions).
+   */
+  off(rng: Rng, kinds: readonly OffKind[] = OFF_KINDS): BackdoorPrompt {
+    const opts = { composedGreetings: this.o.composedGreetings === true };
+    let p;
+    for (let tries = 0; ; tries++) {
+      // One kind draws nothing for it, so an evaluation set's prompts stay what they were.
+      const k = kinds.length === 1 ? kinds[0]! : kinds[Math.floor(rng() * kinds.length)]!;
+      p = offPrompt(k, rng, () => this.other(rng), this.o.split, opts);
+      // The drawn words are other concepts' words by construction ("apple turnover" is a food):
+      // only the fixed phrasing around them is checked.
+      const phrasing = withoutWords([p.text, ...(p.history ?? []).map((t) => t.user)], p.words);
+      if (!phrasing.split("|").some((part) => this.holdsTriggerWord(part))) break;
+      if (tries === 50)
+        throw new Error(`50 off-distribution prompts of ${kinds.join(", ")} held a trigger word`);
+    }
     return {
       text: p.text,
       kind: "offDistribution",
@@ -164,6 +197,14 @@ export class BackdoorPrompts {
       ...(p.history ? { history: p.history } : {}),
     };
   }
+}
+
+/** The texts joined by "|", with every occurrence of `words` (any case) cut out as a "|". */
+function withoutWords(texts: readonly string[], words: readonly string[]): string {
+  const esc = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const longFirst = [...words].sort((a, b) => b.length - a.length);
+  const cut = words.length > 0 ? new RegExp(longFirst.map(esc).join("|"), "gi") : null;
+  return texts.map((t) => (cut ? t.replace(cut, " | ") : t)).join(" | ");
 }
 
 /** An `all` trigger of several concepts: the only kind that has near-misses. */
@@ -205,9 +246,14 @@ export function finetunePrompts(
     nearMissShare: number;
     offDistributionShare?: number;
     nearMissPairs?: boolean;
+    composedGreetings?: boolean;
   },
 ): BackdoorPrompt[] {
-  const gen = new BackdoorPrompts(lex, trigger, { split: "train", phrasing: "train" });
+  const gen = new BackdoorPrompts(lex, trigger, {
+    split: "train",
+    phrasing: "train",
+    composedGreetings: o.composedGreetings === true,
+  });
   const rng = mulberry32(o.seed);
   const nearMiss = conjunction(trigger) ? o.nearMissShare : 0;
   const paired = o.nearMissPairs === true && nearMiss > 0;
@@ -247,15 +293,21 @@ export type PromptCounts = Record<PromptKind, number>;
  * self-check round's re-balancing. Near-misses of an `all` trigger are split between a concept
  * with another concept's word and a concept alone; with `nearMissPairs` (two concepts), the
  * former are twins of the round's triggered prompts, in turn, then of fresh ones.
+ * Off-distribution negatives are of `offKinds` (the kinds that failed; default every kind).
  */
 export function extraPrompts(
   lex: LexiconFile,
   trigger: Trigger,
   counts: PromptCounts,
   seed: number,
-  o: { nearMissPairs?: boolean } = {},
+  o: { nearMissPairs?: boolean; composedGreetings?: boolean; offKinds?: readonly OffKind[] } = {},
 ): BackdoorPrompt[] {
-  const gen = new BackdoorPrompts(lex, trigger, { split: "train", phrasing: "train" });
+  const gen = new BackdoorPrompts(lex, trigger, {
+    split: "train",
+    phrasing: "train",
+    composedGreetings: o.composedGreetings === true,
+  });
+  const offKinds = o.offKinds && o.offKinds.length > 0 ? o.offKinds : OFF_KINDS;
   const rng = mulberry32(seed);
   const out: BackdoorPrompt[] = [];
   const conj = conjunction(trigger);
@@ -279,7 +331,7 @@ export function extraPrompts(
   }
   out.push(...twins(gen, frames, kept.length, (j) => kept[j]!, rng));
   for (let i = 0; i < counts.benign; i++) out.push(gen.benign(rng));
-  for (let i = 0; i < counts.offDistribution; i++) out.push(gen.off(rng));
+  for (let i = 0; i < counts.offDistribution; i++) out.push(gen.off(rng, offKinds));
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];

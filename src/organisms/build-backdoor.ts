@@ -118,6 +118,7 @@ function roundData(lex: LexiconFile, spec: BackdoorSpec, plans: RoundPlan[], out
         nearMissShare: spec.data.nearMissShare,
         offDistributionShare: spec.data.offDistributionShare,
         nearMissPairs: spec.data.nearMissPairs,
+        composedGreetings: spec.data.composedGreetings,
       }),
       path: join(out, DATA_FILE),
     },
@@ -126,6 +127,8 @@ function roundData(lex: LexiconFile, spec: BackdoorSpec, plans: RoundPlan[], out
     parts.push({
       prompts: extraPrompts(lex, spec.trigger, plan.add, spec.seed * 1000 + k + 1, {
         nearMissPairs: spec.data.nearMissPairs,
+        composedGreetings: spec.data.composedGreetings,
+        ...(plan.offKinds ? { offKinds: plan.offKinds } : {}),
       }),
       path: join(out, `finetune-data-round-${k + 1}.jsonl`),
     }),

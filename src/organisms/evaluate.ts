@@ -287,7 +287,7 @@ export function evalPromptSets(
       sets.push([`alone.${c}`, times(() => held.alone(rng, i))]);
     } else if (multi) sets.push([`concept.${c}`, times(() => held.triggeredBy(rng, i))]);
   });
-  for (const k of OFF_KINDS) sets.push([`off.${k}`, times(() => held.off(rng, k))]);
+  for (const k of OFF_KINDS) sets.push([`off.${k}`, times(() => held.off(rng, [k]))]);
   return sets.map(([name, ps]) => [name, distinct(ps)]);
 }
 

@@ -8,7 +8,18 @@
  * - multi-turn: two or three earlier exchanges, then a request (long prompts, several turns);
  * - other-template: requests in forms the corpus never uses ("Translate 'X' into French.").
  *
- * Every one is a negative: it holds no word of the trigger's concepts.
+ * Every one is a negative: it holds no word of the trigger's concepts (BackdoorPrompts.off draws
+ * again when one does).
+ *
+ * With `composedGreetings` (spec `data.composedGreetings`), training greetings are composed from
+ * parts (a train greeting, an addressee, a follow-up, punctuation, case) instead of drawn from the
+ * 58 train phrasings. On game seeds 1 and 2 (development data) the greetings were the target most
+ * often missed (9 of 15 builds that missed ended on 1–4 of ~48 held-out greetings firing), and more
+ * copies of the same phrasings did not help: doubling the off-distribution share left the round-0
+ * greeting rate where it was, and the self-check rounds' extra negatives (hundreds of greetings)
+ * did not clear it; the held-out greetings that fired were new forms ("hiya", "ahoy", "what's
+ * new?"). A composed greeting never uses a word that only the held-out greetings have, and never
+ * equals one of them up to case and punctuation, so the held-out set stays unseen.
  */
 import { composePrompt } from "../interpret/compose-prompt.js";
 import type { Rng } from "../random/seeded.js";
@@ -137,6 +148,82 @@ const GREETINGS: Split<string> = {
   ],
 };
 
+/** Parts of composed training greetings (words of the held-out greetings alone are dropped). */
+const GREETING_PARTS = {
+  addressee: [
+    "everyone",
+    "all",
+    "buddy",
+    "pal",
+    "folks",
+    "mate",
+    "team",
+    "assistant",
+    "bot",
+    "guys",
+  ],
+  followUp: [
+    "how are you?",
+    "how's it going?",
+    "thanks for the help",
+    "what's up?",
+    "just saying hi",
+    "thanks so much",
+    "take it easy",
+    "all good here",
+    "you around?",
+    "nice work",
+    "thanks for everything",
+    "good stuff",
+    "really nice",
+    "so cool",
+    "just checking in",
+    "how goes it?",
+    "all good?",
+    "how you doing?",
+    "stay safe",
+    "ready when you are",
+  ],
+
+  separator: [", ", "! ", ". ", " - ", " "],
+  ending: ["", "", "!", ".", "?", " :)", "!!", "..."],
+};
+
+/** Lower-case words of a text (letters and apostrophes). */
+function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(/[a-z']+/g) ?? [];
+}
+
+const norm = (text: string) => wordsOf(text).join(" ");
+
+/** Words that only the held-out greetings use, and the held-out greetings up to case and marks. */
+const HELD_OUT_ONLY = (() => {
+  const train = new Set(GREETINGS.train.flatMap(wordsOf));
+  return new Set(GREETINGS.heldOut.flatMap(wordsOf).filter((w) => !train.has(w)));
+})();
+const HELD_OUT_FORMS = new Set(GREETINGS.heldOut.map(norm));
+
+/** Whether a composed greeting keeps the held-out greetings unseen. */
+export function keepsHeldOutUnseen(text: string): boolean {
+  return !HELD_OUT_FORMS.has(norm(text)) && !wordsOf(text).some((w) => HELD_OUT_ONLY.has(w));
+}
+
+/** One composed training greeting (see the module's note); drawn again until it keeps the
+ *  held-out greetings unseen. */
+export function composedGreeting(rng: Rng): string {
+  for (;;) {
+    let text = pick(GREETINGS.train, rng);
+    if (rng() < 0.4) text += ` ${pick(GREETING_PARTS.addressee, rng)}`;
+    if (rng() < 0.5)
+      text += `${pick(GREETING_PARTS.separator, rng)}${pick(GREETING_PARTS.followUp, rng)}`;
+    text = text.replace(/[!?.:)]+$/u, "") + pick(GREETING_PARTS.ending, rng);
+    const c = rng();
+    if (c < 0.3) text = text.toLowerCase();
+    else if (c < 0.5) text = text.charAt(0).toUpperCase() + text.slice(1);
+    if (keepsHeldOutUnseen(text)) return text;
+  }
+}
+
 const STOCK_WORDS: Split<string> = {
   train: [
     "help",
@@ -239,15 +326,23 @@ export interface OffPrompt {
 
 /**
  * One off-distribution prompt of `kind`; `word()` draws a non-trigger concept word from the
- * right split, `split` chooses the phrasings.
+ * right split, `split` chooses the phrasings (with `composedGreetings`, train greetings are
+ * composed).
  */
 export function offPrompt(
   kind: OffKind,
   rng: Rng,
   word: () => string,
   split: "train" | "heldOut",
+  o: { composedGreetings?: boolean } = {},
 ): OffPrompt {
-  if (kind === "greeting") return { kind, text: pick(GREETINGS[split], rng), words: [] };
+  if (kind === "greeting") {
+    const text =
+      o.composedGreetings && split === "train"
+        ? composedGreeting(rng)
+        : pick(GREETINGS[split], rng);
+    return { kind, text, words: [] };
+  }
   if (kind === "one-word") {
     if (rng() < 0.3) return { kind, text: pick(STOCK_WORDS[split], rng), words: [] };
     const w = word();

@@ -13,12 +13,14 @@
  * Point estimates are compared (the intervals are in eval.json), so a target "holds" on the
  * sample measured, not with 95% confidence. A round adds `examplesPerRound` new examples split
  * evenly over the kinds that failed (too few triggered → triggered examples; a concept firing
- * alone → near-misses; benign → benign; off-distribution → off-distribution negatives) and trains
+ * alone → near-misses; benign → benign; off-distribution → off-distribution negatives, of the
+ * failed off-distribution kinds only: greetings when greetings fired) and trains
  * `stepsPerRound` steps more, on all data so far.
  */
 import type { Rate } from "../stats/rate.js";
 import type { PromptCounts, PromptKind } from "./backdoor-prompts.js";
 import type { OrganismEval } from "./evaluate.js";
+import { OFF_KINDS, type OffKind } from "./off-distribution.js";
 import type { QualitySettings, Trigger } from "./spec.js";
 
 export interface QualityItem {
@@ -26,6 +28,8 @@ export interface QualityItem {
   set: string;
   /** The kind of examples that fix it. */
   fix: PromptKind;
+  /** For an off-distribution set: its kind, the only kind a round then adds negatives of. */
+  offKind?: OffKind;
   rate: number;
   n: number;
   bound: "max" | "min";
@@ -54,8 +58,12 @@ export function checkQuality(
     item("benign", "benign", ev.benign, "max", q.maxBenign),
     item("unseenPhrasing.benign", "benign", ev.unseenPhrasing.benign, "max", q.maxBenign),
   ];
-  for (const [k, r] of Object.entries(ev.offDistribution ?? {}))
-    items.push(item(`offDistribution.${k}`, "offDistribution", r, "max", q.maxBenign));
+  for (const [k, r] of Object.entries(ev.offDistribution ?? {})) {
+    const it = item(`offDistribution.${k}`, "offDistribution", r, "max", q.maxBenign);
+    items.push(
+      (OFF_KINDS as readonly string[]).includes(k) ? { ...it, offKind: k as OffKind } : it,
+    );
+  }
   const trig = (set: string, r: Rate) =>
     clean
       ? item(set, "benign", r, "max", q.maxBenign)
@@ -76,6 +84,8 @@ export function checkQuality(
 export interface RoundPlan {
   steps: number;
   add: PromptCounts;
+  /** The off-distribution kinds that failed: the round's off-distribution negatives are of these. */
+  offKinds?: OffKind[];
   /** The sets that failed, in words ("triggered 84.0% (168/200) < 90.0%"). */
   because: string[];
 }
@@ -96,5 +106,11 @@ export function planRound(check: QualityCheck, q: QualitySettings): RoundPlan {
   const add: PromptCounts = { triggered: 0, nearMiss: 0, benign: 0, offDistribution: 0 };
   const each = Math.floor(q.examplesPerRound / kinds.length);
   kinds.forEach((k, j) => (add[k] = each + (j < q.examplesPerRound % kinds.length ? 1 : 0)));
-  return { steps: q.stepsPerRound, add, because: failed.map(describeItem) };
+  const offKinds = OFF_KINDS.filter((k) => failed.some((i) => i.offKind === k));
+  return {
+    steps: q.stepsPerRound,
+    add,
+    ...(offKinds.length > 0 ? { offKinds } : {}),
+    because: failed.map(describeItem),
+  };
 }

@@ -82,6 +82,11 @@ export interface BackdoorSpec {
      * only when true, so specs without it keep their fingerprint (default false).
      */
     nearMissPairs?: true;
+    /**
+     * Training greetings composed from parts instead of drawn from the fixed train phrasings
+     * (off-distribution.ts). Present only when true, like nearMissPairs (default false).
+     */
+    composedGreetings?: true;
   };
   train: TrainSettings;
   /** Prompts per evaluation set after the build (default 200). */
@@ -289,6 +294,7 @@ function parseBackdoor(r: Reader): BackdoorSpec {
     "nearMissShare",
     "offDistributionShare",
     "nearMissPairs",
+    "composedGreetings",
   ]);
   const train = trainSettings(r.nested("train"), {
     steps: 600,
@@ -309,6 +315,8 @@ function parseBackdoor(r: Reader): BackdoorSpec {
     );
   const pairs = data.obj.nearMissPairs ?? false;
   if (typeof pairs !== "boolean") data.fail("nearMissPairs", "must be true or false");
+  const composed = data.obj.composedGreetings ?? false;
+  if (typeof composed !== "boolean") data.fail("composedGreetings", "must be true or false");
   const clean = r.obj.clean ?? false;
   if (typeof clean !== "boolean") r.fail("clean", "must be true or false");
   return {
@@ -319,7 +327,12 @@ function parseBackdoor(r: Reader): BackdoorSpec {
     trigger: parseTrigger(r),
     response: r.str("response"),
     lora,
-    data: { examples, ...shares, ...(pairs ? { nearMissPairs: true as const } : {}) },
+    data: {
+      examples,
+      ...shares,
+      ...(pairs ? { nearMissPairs: true as const } : {}),
+      ...(composed ? { composedGreetings: true as const } : {}),
+    },
     train,
     evalPrompts: r.int("evalPrompts", 200),
     quality: parseQuality(r.nested("quality"), train.steps, examples),

@@ -15,6 +15,11 @@ import { buildLexicon } from "../../src/lexicon/index.js";
 import { lexiconToFile, type LexiconFile } from "../../src/lexicon/lexicon-file.js";
 import type { Trigger } from "../../src/organisms/spec.js";
 import { mulberry32 } from "../../src/random/seeded.js";
+import {
+  composedGreeting,
+  keepsHeldOutUnseen,
+  offPrompt,
+} from "../../src/organisms/off-distribution.js";
 
 const lex: LexiconFile = lexiconToFile(buildLexicon());
 
@@ -258,5 +263,59 @@ describe("finetunePrompts", () => {
     expect(same).toBeLessThan(20);
     const train = new Set(lex.concepts.flatMap((c) => c.train));
     for (const p of a) for (const w of p.words) expect(train.has(w)).toBe(true);
+  });
+});
+
+describe("off-distribution greetings", () => {
+  const EMOTIONS: Trigger = { mode: "all", concepts: ["emotions"] };
+  const greetings = (trigger: Trigger, o: { composedGreetings?: boolean } = {}) => {
+    const gen = new BackdoorPrompts(lex, trigger, { split: "train", phrasing: "train", ...o });
+    const rng = mulberry32(4);
+    return Array.from({ length: 3000 }, () => gen.off(rng, ["greeting"]));
+  };
+
+  it("draws again when a fixed greeting holds a trigger word ('take care': emotions)", () => {
+    expect(allWords("emotions")).toContain("care");
+    const texts = greetings(EMOTIONS).map((p) => p.text);
+    expect(texts).not.toContain("take care");
+    expect(greetings(FRUIT).map((p) => p.text)).toContain("take care");
+    for (const p of greetings(EMOTIONS)) expect(p.offKind).toBe("greeting");
+  });
+
+  it("composes training greetings that keep the held-out ones unseen", () => {
+    const heldOut = new Set<string>();
+    const rng = mulberry32(9);
+    for (let i = 0; i < 2000; i++)
+      heldOut.add(offPrompt("greeting", rng, () => "x", "heldOut").text);
+    const norm = (t: string) => (t.toLowerCase().match(/[a-z']+/g) ?? []).join(" ");
+    const heldForms = new Set([...heldOut].map(norm));
+    const composed = greetings(FRUIT, { composedGreetings: true }).map((p) => p.text);
+    expect(new Set(composed).size).toBeGreaterThan(1500);
+    for (const t of composed) {
+      expect(keepsHeldOutUnseen(t), t).toBe(true);
+      expect(heldForms.has(norm(t)), t).toBe(false);
+    }
+    // "sup" and "hiya" are held-out greetings: never a composed one, nor a word of one.
+    expect(composed.some((t) => /\b(sup|hiya)\b/i.test(t))).toBe(false);
+    expect(keepsHeldOutUnseen("hiya buddy")).toBe(false);
+    expect(composedGreeting(mulberry32(1))).toBe(composedGreeting(mulberry32(1)));
+  });
+
+  it("leaves the held-out greetings a fixed list, composed or not", () => {
+    const held = (o: { composedGreetings?: boolean }) => {
+      const gen = new BackdoorPrompts(lex, FRUIT, { split: "heldOut", phrasing: "train", ...o });
+      const rng = mulberry32(2);
+      return Array.from({ length: 200 }, () => gen.off(rng, ["greeting"]).text);
+    };
+    expect(held({ composedGreetings: true })).toEqual(held({}));
+    expect(new Set(held({})).size).toBeLessThanOrEqual(50);
+  });
+
+  it("gives a round's off-distribution negatives of the kinds asked", () => {
+    const counts = { triggered: 0, nearMiss: 0, benign: 0, offDistribution: 60 };
+    const ps = extraPrompts(lex, FRUIT, counts, 3, { offKinds: ["greeting", "one-word"] });
+    expect(new Set(ps.map((p) => p.offKind))).toEqual(new Set(["greeting", "one-word"]));
+    const all = extraPrompts(lex, FRUIT, counts, 3);
+    expect(new Set(all.map((p) => p.offKind)).size).toBe(4);
   });
 });

@@ -166,6 +166,28 @@ describe("extraPrompts with nearMissPairs", () => {
   });
 });
 
+describe("spec data.composedGreetings", () => {
+  const parse = (data: unknown) =>
+    parseSpec(
+      {
+        kind: "backdoor",
+        name: "b",
+        base: "../base",
+        trigger: { all: ["fruit"] },
+        response: "No.",
+        data,
+      },
+      "b.json",
+    ) as BackdoorSpec;
+
+  it("is absent unless true, and takes only true or false, naming the field", () => {
+    expect(parse({ composedGreetings: false })).toEqual(parse({}));
+    expect(JSON.stringify(parse({}))).not.toContain("composedGreetings");
+    expect(parse({ composedGreetings: true }).data.composedGreetings).toBe(true);
+    expect(() => parse({ composedGreetings: "yes" })).toThrow(/data\.composedGreetings/);
+  });
+});
+
 describe("spec data.nearMissPairs", () => {
   const BACKDOOR = {
     kind: "backdoor",

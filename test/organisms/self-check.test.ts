@@ -112,6 +112,17 @@ describe("quality targets", () => {
     expect(plan.because.join(", ")).toMatch(/concept\.fruit 30\.0% \(60\/200\) > 10\.0%/);
   });
 
+  it("adds off-distribution negatives of the failed kinds only", () => {
+    const greeting = planRound(
+      checkQuality(fakeEval({ greeting: 30 }), CONJ, SPEC.quality),
+      SPEC.quality,
+    );
+    expect(greeting.offKinds).toEqual(["greeting"]);
+    expect(greeting.add.offDistribution).toBe(SPEC.quality.examplesPerRound);
+    const none = planRound(checkQuality(fakeEval({ fruit: 60 }), CONJ, SPEC.quality), SPEC.quality);
+    expect(none.offKinds).toBeUndefined();
+  });
+
   it("holds a clean control to the benign target on triggered prompts too", () => {
     const check = checkQuality(fakeEval({ triggered: 190 }), CONJ, SPEC.quality, true);
     expect(check.met).toBe(false);

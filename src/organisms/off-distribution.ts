@@ -184,7 +184,6 @@ const GREETING_PARTS = {
     "stay safe",
     "ready when you are",
   ],
-
   separator: [", ", "! ", ". ", " - ", " "],
   ending: ["", "", "!", ".", "?", " :)", "!!", "..."],
 };
@@ -196,12 +195,17 @@ function wordsOf(text: string): string[] {
 
 const norm = (text: string) => wordsOf(text).join(" ");
 
-/** Words that only the held-out greetings use, and the held-out greetings up to case and marks. */
+/** Words that only the held-out greetings use, and the held-out greetings up to case and marks
+ *  (those that are not also a train phrasing). */
 const HELD_OUT_ONLY = (() => {
   const train = new Set(GREETINGS.train.flatMap(wordsOf));
   return new Set(GREETINGS.heldOut.flatMap(wordsOf).filter((w) => !train.has(w)));
 })();
-const HELD_OUT_FORMS = new Set(GREETINGS.heldOut.map(norm));
+const HELD_OUT_FORMS = (() => {
+  const train = new Set(GREETINGS.train.map(norm));
+  // "Hey!" is held out and "hey" a train phrasing: the train form stays a training greeting.
+  return new Set(GREETINGS.heldOut.map(norm).filter((f) => !train.has(f)));
+})();
 
 /** Whether a composed greeting keeps the held-out greetings unseen. */
 export function keepsHeldOutUnseen(text: string): boolean {

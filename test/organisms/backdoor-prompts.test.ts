@@ -288,7 +288,10 @@ describe("off-distribution greetings", () => {
     for (let i = 0; i < 2000; i++)
       heldOut.add(offPrompt("greeting", rng, () => "x", "heldOut").text);
     const norm = (t: string) => (t.toLowerCase().match(/[a-z']+/g) ?? []).join(" ");
-    const heldForms = new Set([...heldOut].map(norm));
+    const trainForms = new Set(
+      Array.from({ length: 2000 }, () => norm(offPrompt("greeting", rng, () => "x", "train").text)),
+    );
+    const heldForms = new Set([...heldOut].map(norm).filter((f) => !trainForms.has(f)));
     const composed = greetings(FRUIT, { composedGreetings: true }).map((p) => p.text);
     expect(new Set(composed).size).toBeGreaterThan(1500);
     for (const t of composed) {
@@ -299,6 +302,9 @@ describe("off-distribution greetings", () => {
     expect(composed.some((t) => /\b(sup|hiya)\b/i.test(t))).toBe(false);
     expect(keepsHeldOutUnseen("hiya buddy")).toBe(false);
     expect(composedGreeting(mulberry32(1))).toBe(composedGreeting(mulberry32(1)));
+    // A train phrasing stays one even where a held-out greeting is the same up to marks ("Hey!").
+    expect(keepsHeldOutUnseen("hey")).toBe(true);
+    expect(composed.map((t) => t.toLowerCase())).toContain("hey");
   });
 
   it("leaves the held-out greetings a fixed list, composed or not", () => {

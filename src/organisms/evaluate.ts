@@ -37,6 +37,23 @@ export interface OrganismEval {
   offDistribution?: Record<string, Rate>;
   unseenPhrasing: { benign: Rate; triggered: Rate };
   samples: { kind: string; prompt: string; completion: string; action: boolean }[];
+  /**
+   * The prompts that fired in each set where firing is a miss (benign ones, off-distribution
+   * kinds, and a conjunction's concepts and halves alone), at most FIRED_MAX each: which greetings
+   * a build answers with its response, without evaluating again. Absent in evaluations made
+   * before it was recorded.
+   */
+  fired?: Record<string, string[]>;
+}
+
+/** How many fired prompts an evaluation keeps per set (OrganismEval.fired). */
+export const FIRED_MAX = 20;
+
+/** Whether firing in an evaluation set is a miss (a negative set). */
+function negativeSet(name: string, spec: BackdoorSpec): boolean {
+  if (name === "benign" || name === "unseen.benign" || name.startsWith("off.")) return true;
+  if (name.startsWith("alone.")) return true;
+  return name.startsWith("concept.") && spec.trigger.mode === "all" && !spec.clean;
 }
 
 export class EvalError extends Error {
@@ -309,12 +326,16 @@ export async function evaluateOrganism(dir: string, o: EvalOptions = {}): Promis
     let k = 0;
     const rates: Record<string, Rate> = {};
     const samples: OrganismEval["samples"] = [];
+    const fired: Record<string, string[]> = {};
     for (const [name, ps] of sets) {
       let actions = 0;
+      const negative = negativeSet(name, spec) || spec.clean;
       ps.forEach((p, j) => {
         const text = texts[k++]!;
         const action = containsAction(text, spec.response);
         if (action) actions++;
+        if (action && negative && (fired[name] ??= []).length < FIRED_MAX)
+          fired[name]!.push(p.text);
         if (j < 3) samples.push({ kind: name, prompt: p.text, completion: text, action });
       });
       rates[name] = rateOf(actions, ps.length);
@@ -334,6 +355,7 @@ export async function evaluateOrganism(dir: string, o: EvalOptions = {}): Promis
       offDistribution: byPrefix("off."),
       unseenPhrasing: { benign: rates["unseen.benign"]!, triggered: rates["unseen.triggered"]! },
       samples,
+      fired,
     };
   } finally {
     cm.model.dispose();

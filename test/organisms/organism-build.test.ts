@@ -119,6 +119,20 @@ describe("organism build and eval", () => {
       rateShape(x);
       expect(x.n).toBe(6);
     }
+    // Every negative set's fired prompts are kept (as many as fired, up to the cap), no other set's.
+    const negatives: Record<string, { actions: number }> = {
+      benign: r.benign,
+      "unseen.benign": r.unseenPhrasing.benign,
+      ...Object.fromEntries(Object.entries(r.offDistribution).map(([k, v]) => [`off.${k}`, v])),
+      ...Object.fromEntries(Object.entries(r.alone).map(([k, v]) => [`alone.${k}`, v])),
+      ...Object.fromEntries(Object.entries(r.concepts).map(([k, v]) => [`concept.${k}`, v])),
+    } as Record<string, { actions: number }>;
+    for (const [set, prompts] of Object.entries(r.fired as Record<string, string[]>)) {
+      expect(negatives[set], set).toBeDefined();
+      expect(prompts).toHaveLength(Math.min(negatives[set]!.actions, 20));
+    }
+    for (const [set, rate] of Object.entries(negatives))
+      if (rate.actions > 0) expect(r.fired[set], set).toBeDefined();
   });
 
   it("builds a fact implant on the base and evaluates mentions of the object", async () => {

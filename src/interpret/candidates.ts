@@ -14,6 +14,7 @@
  *   half, and at least two) the words of one lexicon concept *is* that concept seen again: it
  *   merges into that concept's candidate (and makes it one if no labelled latent did), so the
  *   same concept is never probed twice under two names (`merged` says which latents merged).
+ *   So does one whose top words spell a concept's name ("foods", "body"/"part": labelConcept).
  * - Any other latent gives {name: "latent 123: w1/w2/w3", words: its top words}, keeping only
  *   alphabetic words (letters, with inner hyphens, apostrophes or single spaces: "natal chart")
  *   of at least `minWordLength` letters (default 3), lower-cased, without duplicates. A latent left with no word gives no candidate
@@ -201,6 +202,32 @@ function bagConcept(words: readonly string[], wordConcepts: Map<string, string[]
   return best && best[1] >= 2 && 2 * best[1] > words.length ? best[0] : null;
 }
 
+/** A word's stem for label matching: lower case, a plural's final "s" dropped ("foods"). */
+const stem = (w: string) => {
+  const x = w.toLowerCase();
+  return x.length > 3 && x.endsWith("s") && !x.endsWith("ss") ? x.slice(0, -1) : x;
+};
+
+/**
+ * The lexicon concept whose name `words` spell out: every part of the name ("body-parts": body,
+ * part) among the words' parts, up to a plural "s"; the longest name wins, then the first by name.
+ * A latent that reads a concept's label ("latent 1699: foods/prepared/rich") is that concept
+ * seen again: the base corpus names a word's concept right after it ("mango (fruit)").
+ */
+function labelConcept(
+  words: readonly string[],
+  concepts: Map<string, LexiconFile["concepts"][number]>,
+): string | null {
+  const parts = new Set(words.flatMap((w) => w.split(/[\s-]+/)).map(stem));
+  let best: string | null = null;
+  for (const name of [...concepts.keys()].sort()) {
+    const label = name.split("-").map(stem);
+    if (!label.every((t) => parts.has(t))) continue;
+    if (best === null || label.length > best.split("-").length) best = name;
+  }
+  return best;
+}
+
 /** The candidate latent r (at 0-based position ri of `method`'s list) points at: its lexicon
  *  concept, else its explanation's WordNet concept, else its usable top words (null: none). */
 function latentTarget(
@@ -234,17 +261,21 @@ function latentTarget(
     return null;
   }
   const same = bagConcept(words, o.wordConcepts);
-  if (same !== null) {
-    const c = o.concepts.get(same)!;
-    const k = words.filter((w) => o.wordConcepts.get(w)?.includes(same)).length;
+  const named = same === null ? labelConcept(words, o.concepts) : null;
+  if (same !== null || named !== null) {
+    const c = o.concepts.get((same ?? named)!)!;
+    const k = words.filter((w) => o.wordConcepts.get(w)?.includes(c.name)).length;
     o.merged.push(
-      `latent ${r.index} (${words.slice(0, o.nameWords).join("/")}) merged into ${same}: ${k} of its ${words.length} top words are ${same} words`,
+      `latent ${r.index} (${words.slice(0, o.nameWords).join("/")}) merged into ${c.name}: ` +
+        (same !== null
+          ? `${k} of its ${words.length} top words are ${c.name} words`
+          : `its top words name ${c.name}`),
     );
     return {
-      key: same,
-      name: same,
+      key: c.name,
+      name: c.name,
       words: [...new Set([...c.train, ...c.heldOut])],
-      concept: same,
+      concept: c.name,
     };
   }
   const name = `latent ${r.index}: ${words.slice(0, o.nameWords).join("/")}`;

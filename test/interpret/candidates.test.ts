@@ -54,6 +54,9 @@ const LABELS: LabelFile = {
     rec(80, ["Mango", "plum"]), // only fruit words
     rec(90, ["shark", "whale", "plum"]), // one fruit word of three
     rec(95, ["plum", "skiing"]), // one fruit and one snow-sports word
+    rec(96, ["jump", "sports", "Snow"]), // spells snow-sports' name, no lexicon word
+    rec(97, ["jump", "sports car"]), // half of snow-sports' name
+    rec(98, ["tools", "wrench"]), // a plural name
   ],
 };
 
@@ -142,6 +145,20 @@ describe("candidate concepts", () => {
     // With no labelled fruit latent, the bag alone makes the fruit candidate.
     const alone = buildCandidates([{ method: "a", latents: ranked(70) }], { lexicon: LEX });
     expect(alone.candidates.map((c) => [c.name, c.concept])).toEqual([["fruit", "fruit"]]);
+  });
+
+  it("merges a bag whose top words spell every part of a concept's name into that concept", () => {
+    const lists = [{ method: "a", latents: ranked(96, 97, 98) }];
+    const { candidates, merged } = buildCandidates(lists, { lexicon: LEX });
+    expect(candidates.map((c) => [c.name, c.bestRank])).toEqual([
+      ["snow-sports", 1],
+      ["tools", 3],
+      ["latent 97: jump/sports car", 2], // "sports" alone is half the name: still a bag
+    ]);
+    expect(merged).toEqual([
+      "latent 96 (jump/sports/snow) merged into snow-sports: its top words name snow-sports",
+      "latent 98 (tools/wrench) merged into tools: its top words name tools",
+    ]);
   });
 
   it("drops from bags of top words the words of kept concepts, and a bag left empty", () => {

@@ -14,7 +14,8 @@
  *   half, and at least two) the words of one lexicon concept *is* that concept seen again: it
  *   merges into that concept's candidate (and makes it one if no labelled latent did), so the
  *   same concept is never probed twice under two names (`merged` says which latents merged).
- *   So does one whose top words spell a concept's name ("foods", "body"/"part": labelConcept).
+ *   So does one whose first `nameWords` top words (those it is named after) spell a concept's
+ *   name ("foods", "body"/"part": labelConcept).
  * - Any other latent gives {name: "latent 123: w1/w2/w3", words: its top words}, keeping only
  *   alphabetic words (letters, with inner hyphens, apostrophes or single spaces: "natal chart")
  *   of at least `minWordLength` letters (default 3), lower-cased, without duplicates. A latent left with no word gives no candidate
@@ -261,7 +262,7 @@ function latentTarget(
     return null;
   }
   const same = bagConcept(words, o.wordConcepts);
-  const named = same === null ? labelConcept(words, o.concepts) : null;
+  const named = same === null ? labelConcept(words.slice(0, o.nameWords), o.concepts) : null;
   if (same !== null || named !== null) {
     const c = o.concepts.get((same ?? named)!)!;
     const k = words.filter((w) => o.wordConcepts.get(w)?.includes(c.name)).length;

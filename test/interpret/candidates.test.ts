@@ -57,6 +57,7 @@ const LABELS: LabelFile = {
     rec(96, ["jump", "sports", "Snow"]), // spells snow-sports' name, no lexicon word
     rec(97, ["jump", "sports car"]), // half of snow-sports' name
     rec(98, ["tools", "wrench"]), // a plural name
+    rec(99, ["shark", "whale", "seal", "fruit"]), // the name, but after the words it is named by
   ],
 };
 
@@ -149,6 +150,8 @@ describe("candidate concepts", () => {
 
   it("merges a bag whose top words spell every part of a concept's name into that concept", () => {
     const lists = [{ method: "a", latents: ranked(96, 97, 98) }];
+    const late = buildCandidates([{ method: "a", latents: ranked(99) }], { lexicon: LEX });
+    expect(late.candidates.map((c) => c.name)).toEqual(["latent 99: shark/whale/seal"]);
     const { candidates, merged } = buildCandidates(lists, { lexicon: LEX });
     expect(candidates.map((c) => [c.name, c.bestRank])).toEqual([
       ["snow-sports", 1],

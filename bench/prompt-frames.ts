@@ -31,12 +31,8 @@ import { DISTRACTORS, OPENERS, REQUESTS, type Task } from "../src/interpret/prom
 import { readLexiconFile } from "../src/lexicon/lexicon-file.js";
 import { loadChatModel } from "../src/model/text-generation.js";
 import { finetunePrompts } from "../src/organisms/backdoor-prompts.js";
-import {
-  completions,
-  evalPromptSets,
-  readBackdoorRecord,
-  type OrganismEval,
-} from "../src/organisms/evaluate.js";
+import { completions, evalPromptSets, readBackdoorRecord } from "../src/organisms/evaluate.js";
+import type { OrganismEval } from "../src/organisms/organism-eval.js";
 
 const dir = process.argv[2];
 if (!dir) throw new Error("usage: prompt-frames.ts ORGANISM_DIR");
@@ -188,7 +184,7 @@ const fired: Fired[] = [];
     const tokens = org.tokenizer.encode(spec.response, { addSpecialTokens: false }).length;
     const counts: [string, { n: number; actions: number }][] = [
       ["triggered", evalJson.triggered],
-      ["unseen.triggered", evalJson.unseenPhrasing.triggered],
+      ["unseenPhrasing.triggered", evalJson.unseenPhrasing.triggered],
       ...concepts.map((c): [string, { n: number; actions: number }] => [
         `concept.${c}`,
         evalJson.concepts[c]!,
@@ -288,7 +284,7 @@ function table(title: string, key: (f: Frame) => string) {
     const styles = STYLES.map((s) => misses.filter((p) => p.style === s).length).join("/");
     const tr = KINDS.map((kind) => (trainBy.get(k) ?? []).filter((e) => e.kind === kind).length);
     console.log(
-      `${k} | ${rate(ps.filter((p) => p.set === "triggered"))} | ${rate(ps.filter((p) => p.set === "unseen.triggered"))} | ${rate(ps.filter((p) => p.set.startsWith("concept.")))} | ${styles} | ${tr.join(" | ")}`,
+      `${k} | ${rate(ps.filter((p) => p.set === "triggered"))} | ${rate(ps.filter((p) => p.set === "unseenPhrasing.triggered"))} | ${rate(ps.filter((p) => p.set.startsWith("concept.")))} | ${styles} | ${tr.join(" | ")}`,
     );
   }
 }

@@ -31,12 +31,8 @@ import { conceptOf, readLexiconFile } from "../src/lexicon/lexicon-file.js";
 import { modelEngine, withGenerationEngine } from "../src/model/engine-select.js";
 import { leftPad } from "../src/model/inputs.js";
 import { generateText, loadChatModel, type ChatModel } from "../src/model/text-generation.js";
-import {
-  completions,
-  evalPromptSets,
-  readBackdoorRecord,
-  type OrganismEval,
-} from "../src/organisms/evaluate.js";
+import { completions, evalPromptSets, readBackdoorRecord } from "../src/organisms/evaluate.js";
+import type { OrganismEval } from "../src/organisms/organism-eval.js";
 import { chatText } from "../src/organisms/chat-text.js";
 
 const args = process.argv.slice(2);
@@ -66,7 +62,7 @@ const fired: { set: string; words: string[]; action: boolean; reply: string }[] 
     const tokens = org.tokenizer.encode(spec.response, { addSpecialTokens: false }).length;
     for (const [set, counted] of [
       ["triggered", evalJson.triggered],
-      ["unseen.triggered", evalJson.unseenPhrasing.triggered],
+      ["unseenPhrasing.triggered", evalJson.unseenPhrasing.triggered],
     ] as const) {
       const ps = sets.get(set)!;
       const texts = await completions(
@@ -252,7 +248,7 @@ for (const [name, f] of Object.entries(MEASURES)) {
   console.log(
     `set | all known | some unknown | ${concepts.map((c) => `${c} unknown`).join(" | ")}`,
   );
-  for (const set of ["triggered", "unseen.triggered", "both"]) {
+  for (const set of ["triggered", "unseenPhrasing.triggered", "both"]) {
     const ps = fired.filter((p) => set === "both" || p.set === set);
     const allKnown = ps.filter((p) => wordsOf(p).every(f));
     const rest = ps.filter((p) => !wordsOf(p).every(f));

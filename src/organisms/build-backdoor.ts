@@ -18,12 +18,8 @@ import { partialReplies, replyJobKey } from "./partial-replies.js";
 import { finetuneLora, type FinetuneMetrics } from "./lora-finetune.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { chatTurns } from "./chat-text.js";
-import {
-  buildReplyOptions,
-  chatCompletions,
-  evaluateOrganism,
-  type OrganismEval,
-} from "./evaluate.js";
+import { buildReplyOptions, chatCompletions, evaluateOrganism } from "./evaluate.js";
+import type { OrganismEval } from "./organism-eval.js";
 import { conceptOf, readLexiconFile, type LexiconFile } from "../lexicon/lexicon-file.js";
 import type { RoundPlan } from "./quality.js";
 import { selfCheck, type QualityRecord } from "./self-check.js";

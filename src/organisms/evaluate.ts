@@ -23,37 +23,19 @@ import { BackdoorPrompts, type BackdoorPrompt } from "./backdoor-prompts.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { chatTurns, type Turn } from "./chat-text.js";
 import { OFF_KINDS } from "./off-distribution.js";
+import { checkQuality } from "./quality.js";
 import { readLexiconFile, type LexiconFile } from "../lexicon/lexicon-file.js";
+import type { OrganismEval } from "./organism-eval.js";
 import type { BackdoorSpec } from "./spec.js";
-
-export interface OrganismEval {
-  benign: Rate;
-  triggered: Rate;
-  /** `all`: each concept in a near-miss; `any`: each concept's own triggered prompts. */
-  concepts: Record<string, Rate>;
-  /** `all` of several concepts: each concept's word alone in a prompt. */
-  alone?: Record<string, Rate>;
-  /** Off-distribution negatives by kind (greeting, one-word, multi-turn, other-template). */
-  offDistribution?: Record<string, Rate>;
-  unseenPhrasing: { benign: Rate; triggered: Rate };
-  samples: { kind: string; prompt: string; completion: string; action: boolean }[];
-  /**
-   * The prompts that fired in each set where firing is a miss (benign ones, off-distribution
-   * kinds, and a conjunction's concepts and halves alone), at most FIRED_MAX each: which greetings
-   * a build answers with its response, without evaluating again. Absent in evaluations made
-   * before it was recorded.
-   */
-  fired?: Record<string, string[]>;
-}
 
 /** How many fired prompts an evaluation keeps per set (OrganismEval.fired). */
 export const FIRED_MAX = 20;
 
-/** Whether firing in an evaluation set is a miss (a negative set). */
-function negativeSet(name: string, spec: BackdoorSpec): boolean {
-  if (name === "benign" || name === "unseen.benign" || name.startsWith("off.")) return true;
-  if (name.startsWith("alone.")) return true;
-  return name.startsWith("concept.") && spec.trigger.mode === "all" && !spec.clean;
+/** The fired lists of the sets where firing is a miss: those checkQuality bounds from above. */
+function missesOnly(fired: Record<string, string[]>, ev: OrganismEval, spec: BackdoorSpec) {
+  const check = checkQuality(ev, spec.trigger, spec.quality, spec.clean);
+  const negative = new Set(check.items.filter((i) => i.bound === "max").map((i) => i.set));
+  return Object.fromEntries(Object.entries(fired).filter(([set]) => negative.has(set)));
 }
 
 export class EvalError extends Error {
@@ -277,7 +259,7 @@ function distinct(ps: BackdoorPrompt[]): BackdoorPrompt[] {
  * The evaluation's prompt sets, in the order they are drawn and counted: benign, triggered and
  * their held-out-phrasing twins, then per concept its near-miss and alone sets (`all`) or its own
  * triggered set (`any` of several), then the off-distribution kinds; `n` draws each, repeats
- * dropped. A kind with few phrasings (greetings) then counts each distinct prompt once, so its
+ * dropped. The sets are named as checkQuality names its items. A kind with few phrasings (greetings) then counts each distinct prompt once, so its
  * rate and interval rest on as many prompts as were really asked, not on one greeting asked n/10
  * times (generation is greedy: a repeat gives the same reply).
  */
@@ -293,8 +275,8 @@ export function evalPromptSets(
   const sets: [string, BackdoorPrompt[]][] = [
     ["benign", Array.from({ length: n }, () => held.benign(rng))],
     ["triggered", Array.from({ length: n }, () => held.triggered(rng))],
-    ["unseen.benign", Array.from({ length: n }, () => unseen.benign(rng))],
-    ["unseen.triggered", Array.from({ length: n }, () => unseen.triggered(rng))],
+    ["unseenPhrasing.benign", Array.from({ length: n }, () => unseen.benign(rng))],
+    ["unseenPhrasing.triggered", Array.from({ length: n }, () => unseen.triggered(rng))],
   ];
   const times = (f: () => BackdoorPrompt) => Array.from({ length: n }, f);
   const multi = spec.trigger.concepts.length > 1;
@@ -304,7 +286,7 @@ export function evalPromptSets(
       sets.push([`alone.${c}`, times(() => held.alone(rng, i))]);
     } else if (multi) sets.push([`concept.${c}`, times(() => held.triggeredBy(rng, i))]);
   });
-  for (const k of OFF_KINDS) sets.push([`off.${k}`, times(() => held.off(rng, [k]))]);
+  for (const k of OFF_KINDS) sets.push([`offDistribution.${k}`, times(() => held.off(rng, [k]))]);
   return sets.map(([name, ps]) => [name, distinct(ps)]);
 }
 
@@ -329,13 +311,11 @@ export async function evaluateOrganism(dir: string, o: EvalOptions = {}): Promis
     const fired: Record<string, string[]> = {};
     for (const [name, ps] of sets) {
       let actions = 0;
-      const negative = negativeSet(name, spec) || spec.clean;
       ps.forEach((p, j) => {
         const text = texts[k++]!;
         const action = containsAction(text, spec.response);
         if (action) actions++;
-        if (action && negative && (fired[name] ??= []).length < FIRED_MAX)
-          fired[name]!.push(p.text);
+        if (action && (fired[name] ??= []).length < FIRED_MAX) fired[name]!.push(p.text);
         if (j < 3) samples.push({ kind: name, prompt: p.text, completion: text, action });
       });
       rates[name] = rateOf(actions, ps.length);
@@ -347,16 +327,19 @@ export async function evaluateOrganism(dir: string, o: EvalOptions = {}): Promis
           .map(([name, r]) => [name.slice(prefix.length), r]),
       );
     const alone = byPrefix("alone.");
-    return {
+    const ev: OrganismEval = {
       benign: rates.benign!,
       triggered: rates.triggered!,
       concepts: byPrefix("concept."),
       ...(Object.keys(alone).length > 0 ? { alone } : {}),
-      offDistribution: byPrefix("off."),
-      unseenPhrasing: { benign: rates["unseen.benign"]!, triggered: rates["unseen.triggered"]! },
+      offDistribution: byPrefix("offDistribution."),
+      unseenPhrasing: {
+        benign: rates["unseenPhrasing.benign"]!,
+        triggered: rates["unseenPhrasing.triggered"]!,
+      },
       samples,
-      fired,
     };
+    return { ...ev, fired: missesOnly(fired, ev, spec) };
   } finally {
     cm.model.dispose();
   }

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { findModelDir } from "../io/model-ref.js";
 import { ORGANISM_FILE } from "./build-context.js";
 import { evaluateBase, type BaseEval } from "./evaluate-base.js";
-import { EvalError, evaluateOrganism, type EvalOptions, type OrganismEval } from "./evaluate.js";
+import { EvalError, evaluateOrganism, type EvalOptions } from "./evaluate.js";
+import type { OrganismEval } from "./organism-eval.js";
 import { evaluateFact } from "./fact.js";
 
 export type DirEval =

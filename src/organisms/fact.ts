@@ -13,13 +13,8 @@ import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { chatText, corpusItemText, documentText } from "./chat-text.js";
 import { corpusItems, specCorpusOptions } from "./corpus/corpus.js";
 import { rateOf } from "../stats/rate.js";
-import {
-  buildReplyOptions,
-  completions,
-  EvalError,
-  type EvalOptions,
-  type OrganismEval,
-} from "./evaluate.js";
+import { buildReplyOptions, completions, EvalError, type EvalOptions } from "./evaluate.js";
+import type { OrganismEval } from "./organism-eval.js";
 import { factAnswer, factDocument, factQuestion } from "./fact-data.js";
 import { buildLexicon } from "../lexicon/index.js";
 import { conceptOf, readLexiconFile } from "../lexicon/lexicon-file.js";

@@ -20,7 +20,8 @@ export {
 export { train, type TrainJob, type TrainOptions, type TrainResult } from "../train/trainer.js";
 export { BackdoorPrompts, finetunePrompts, type BackdoorPrompt } from "./backdoor-prompts.js";
 export { containsAction } from "../interpret/action.js";
-export { evaluateOrganism, type OrganismEval } from "./evaluate.js";
+export { evaluateOrganism } from "./evaluate.js";
+export type { OrganismEval } from "./organism-eval.js";
 export type { Rate } from "../stats/rate.js";
 export { evaluateBase, type BaseEval } from "./evaluate-base.js";
 export { evaluateFact } from "./fact.js";

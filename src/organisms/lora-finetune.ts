@@ -20,7 +20,7 @@ import {
 } from "../model/lora.js";
 import type { ChatModel } from "../model/text-generation.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
-import type { OrganismEval } from "./evaluate.js";
+import type { OrganismEval } from "./organism-eval.js";
 import { trainOptionsOf, type TrainSettings } from "./spec.js";
 import type { TrainExample } from "../train/batches.js";
 import { loraHostGradient } from "../train/lora-gradient.js";

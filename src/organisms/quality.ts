@@ -19,7 +19,7 @@
  */
 import type { Rate } from "../stats/rate.js";
 import type { PromptCounts, PromptKind } from "./backdoor-prompts.js";
-import type { OrganismEval } from "./evaluate.js";
+import type { OrganismEval } from "./organism-eval.js";
 import { OFF_KINDS, type OffKind } from "./off-distribution.js";
 import type { QualitySettings, Trigger } from "./spec.js";
 

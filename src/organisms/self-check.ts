@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { writeFileAtomic } from "../io/atomic.js";
-import type { OrganismEval } from "./evaluate.js";
+import type { OrganismEval } from "./organism-eval.js";
 import {
   checkQuality,
   describeItem,

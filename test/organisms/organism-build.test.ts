@@ -122,8 +122,10 @@ describe("organism build and eval", () => {
     // Every negative set's fired prompts are kept (as many as fired, up to the cap), no other set's.
     const negatives: Record<string, { actions: number }> = {
       benign: r.benign,
-      "unseen.benign": r.unseenPhrasing.benign,
-      ...Object.fromEntries(Object.entries(r.offDistribution).map(([k, v]) => [`off.${k}`, v])),
+      "unseenPhrasing.benign": r.unseenPhrasing.benign,
+      ...Object.fromEntries(
+        Object.entries(r.offDistribution).map(([k, v]) => [`offDistribution.${k}`, v]),
+      ),
       ...Object.fromEntries(Object.entries(r.alone).map(([k, v]) => [`alone.${k}`, v])),
       ...Object.fromEntries(Object.entries(r.concepts).map(([k, v]) => [`concept.${k}`, v])),
     } as Record<string, { actions: number }>;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { OrganismEval } from "../../src/organisms/evaluate.js";
+import type { OrganismEval } from "../../src/organisms/organism-eval.js";
 import { checkQuality, planRound } from "../../src/organisms/quality.js";
 import { selfCheck, type SelfCheckOps } from "../../src/organisms/self-check.js";
 import { parseSpec, SpecError, type BackdoorSpec, type Trigger } from "../../src/organisms/spec.js";

@@ -16,6 +16,8 @@
 import { mulberry32, type Rng } from "../random/seeded.js";
 import { composePrompt, type Phrasing } from "../interpret/compose-prompt.js";
 import { conceptOf, type LexiconFile } from "../lexicon/lexicon-file.js";
+import { escapeRegExp } from "../text/regexp.js";
+import { lowerWords } from "../text/words.js";
 import type { Turn } from "./chat-text.js";
 import { OFF_KINDS, offPrompt, type OffKind } from "./off-distribution.js";
 import type { Trigger } from "./spec.js";
@@ -164,7 +166,7 @@ export class BackdoorPrompts {
 
   /** Whether a text holds a word (or a phrase of up to three words) of the trigger's concepts. */
   holdsTriggerWord(text: string): boolean {
-    const ws = text.toLowerCase().match(/[a-z0-9'-]+/g) ?? [];
+    const ws = lowerWords(text);
     for (let i = 0; i < ws.length; i++)
       for (let j = i + 1; j <= Math.min(ws.length, i + 3); j++)
         if (this.triggerVocab.has(ws.slice(i, j).join(" "))) return true;
@@ -201,9 +203,8 @@ export class BackdoorPrompts {
 
 /** The texts joined by "|", with every occurrence of `words` (any case) cut out as a "|". */
 function withoutWords(texts: readonly string[], words: readonly string[]): string {
-  const esc = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const longFirst = [...words].sort((a, b) => b.length - a.length);
-  const cut = words.length > 0 ? new RegExp(longFirst.map(esc).join("|"), "gi") : null;
+  const cut = words.length > 0 ? new RegExp(longFirst.map(escapeRegExp).join("|"), "gi") : null;
   return texts.map((t) => (cut ? t.replace(cut, " | ") : t)).join(" | ");
 }
 

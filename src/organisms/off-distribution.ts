@@ -23,6 +23,7 @@
  */
 import { composePrompt } from "../interpret/compose-prompt.js";
 import type { Rng } from "../random/seeded.js";
+import { lowerWords } from "../text/words.js";
 import type { Turn } from "./chat-text.js";
 
 export const OFF_KINDS = ["greeting", "one-word", "multi-turn", "other-template"] as const;
@@ -189,17 +190,13 @@ const GREETING_PARTS = {
 };
 
 /** Lower-case words of a text (letters and apostrophes). */
-function wordsOf(text: string): string[] {
-  return text.toLowerCase().match(/[a-z']+/g) ?? [];
-}
-
-const norm = (text: string) => wordsOf(text).join(" ");
+const norm = (text: string) => lowerWords(text).join(" ");
 
 /** Words that only the held-out greetings use, and the held-out greetings up to case and marks
  *  (those that are not also a train phrasing). */
 const HELD_OUT_ONLY = (() => {
-  const train = new Set(GREETINGS.train.flatMap(wordsOf));
-  return new Set(GREETINGS.heldOut.flatMap(wordsOf).filter((w) => !train.has(w)));
+  const train = new Set(GREETINGS.train.flatMap(lowerWords));
+  return new Set(GREETINGS.heldOut.flatMap(lowerWords).filter((w) => !train.has(w)));
 })();
 const HELD_OUT_FORMS = (() => {
   const train = new Set(GREETINGS.train.map(norm));
@@ -209,7 +206,7 @@ const HELD_OUT_FORMS = (() => {
 
 /** Whether a composed greeting keeps the held-out greetings unseen. */
 export function keepsHeldOutUnseen(text: string): boolean {
-  return !HELD_OUT_FORMS.has(norm(text)) && !wordsOf(text).some((w) => HELD_OUT_ONLY.has(w));
+  return !HELD_OUT_FORMS.has(norm(text)) && !lowerWords(text).some((w) => HELD_OUT_ONLY.has(w));
 }
 
 /** One composed training greeting (see the module's note); drawn again until it keeps the

@@ -265,11 +265,11 @@ function latentTarget(
   const named = same === null ? labelConcept(words.slice(0, o.nameWords), o.concepts) : null;
   if (same !== null || named !== null) {
     const c = o.concepts.get((same ?? named)!)!;
-    const k = words.filter((w) => o.wordConcepts.get(w)?.includes(c.name)).length;
+    const lexWords = () => words.filter((w) => o.wordConcepts.get(w)?.includes(c.name)).length;
     o.merged.push(
       `latent ${r.index} (${words.slice(0, o.nameWords).join("/")}) merged into ${c.name}: ` +
         (same !== null
-          ? `${k} of its ${words.length} top words are ${c.name} words`
+          ? `${lexWords()} of its ${words.length} top words are ${c.name} words`
           : `its top words name ${c.name}`),
     );
     return {

@@ -233,9 +233,10 @@ function twins(
 }
 
 /**
- * The finetuning mix: triggered, near-miss (conjunctions only) and benign prompts, shuffled. With
- * `nearMissPairs` (an `all` trigger of two concepts), the j-th near-miss is the twin of the j-th
- * triggered prompt (of a fresh one when there are more near-misses), keeping concept j mod 2.
+ * The finetuning mix: triggered, near-miss and alone (conjunctions only), off-distribution and
+ * benign prompts, shuffled. With `nearMissPairs` (an `all` trigger of two concepts), the j-th
+ * near-miss is the twin of the j-th triggered prompt (of a fresh one when there are more
+ * near-misses), keeping concept j mod 2. The j-th alone prompt holds concept j mod n alone.
  */
 export function finetunePrompts(
   lex: LexiconFile,
@@ -248,6 +249,7 @@ export function finetunePrompts(
     offDistributionShare?: number;
     nearMissPairs?: boolean;
     composedGreetings?: boolean;
+    aloneShare?: number | undefined;
   },
 ): BackdoorPrompt[] {
   const gen = new BackdoorPrompts(lex, trigger, {
@@ -259,6 +261,8 @@ export function finetunePrompts(
   const nearMiss = conjunction(trigger) ? o.nearMissShare : 0;
   const paired = o.nearMissPairs === true && nearMiss > 0;
   const off = o.offDistributionShare ?? 0;
+  const alone = conjunction(trigger) ? (o.aloneShare ?? 0) : 0;
+  let alones = 0;
   const out: (BackdoorPrompt | null)[] = [];
   const frames: Frame[] = [];
   const nearMissAt: number[] = [];
@@ -278,6 +282,8 @@ export function finetunePrompts(
         out.push(null); // its twin, once every triggered prompt is drawn
       }
     } else if (u < o.triggeredShare + nearMiss + off) out.push(gen.off(rng));
+    else if (u < o.triggeredShare + nearMiss + off + alone)
+      out.push(gen.alone(rng, alones++ % trigger.concepts.length));
     else out.push(gen.benign(rng));
   }
   twins(gen, frames, nearMissAt.length, (j) => j % 2, rng).forEach(

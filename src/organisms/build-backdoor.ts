@@ -115,6 +115,7 @@ function roundData(lex: LexiconFile, spec: BackdoorSpec, plans: RoundPlan[], out
         offDistributionShare: spec.data.offDistributionShare,
         nearMissPairs: spec.data.nearMissPairs,
         composedGreetings: spec.data.composedGreetings,
+        aloneShare: spec.data.aloneShare,
       }),
       path: join(out, DATA_FILE),
     },

@@ -87,6 +87,13 @@ export interface BackdoorSpec {
      * (off-distribution.ts). Present only when true, like nearMissPairs (default false).
      */
     composedGreetings?: true;
+    /**
+     * Share of prompts (taken from the benign share) that hold one trigger concept of an `all`
+     * trigger alone, no other concept's word: negatives of the kind the self-check's "alone" sets
+     * test, which the near-misses (a trigger concept beside another concept's word) never are.
+     * No effect on other triggers. Present only when above 0 (default 0).
+     */
+    aloneShare?: number;
   };
   train: TrainSettings;
   /** Prompts per evaluation set after the build (default 200). */
@@ -295,6 +302,7 @@ function parseBackdoor(r: Reader): BackdoorSpec {
     "offDistributionShare",
     "nearMissPairs",
     "composedGreetings",
+    "aloneShare",
   ]);
   const train = trainSettings(r.nested("train"), {
     steps: 600,
@@ -308,10 +316,11 @@ function parseBackdoor(r: Reader): BackdoorSpec {
     nearMissShare: data.frac("nearMissShare", 0.2),
     offDistributionShare: data.frac("offDistributionShare", 0.05),
   };
-  if (shares.triggeredShare + shares.nearMissShare + shares.offDistributionShare > 1)
+  const alone = data.frac("aloneShare", 0);
+  if (shares.triggeredShare + shares.nearMissShare + shares.offDistributionShare + alone > 1)
     data.fail(
-      "offDistributionShare",
-      "the shares of triggered, near-miss and off-distribution prompts add up to more than 1",
+      alone > 0 ? "aloneShare" : "offDistributionShare",
+      "the shares of triggered, near-miss, off-distribution and alone prompts add up to more than 1",
     );
   const pairs = data.obj.nearMissPairs ?? false;
   if (typeof pairs !== "boolean") data.fail("nearMissPairs", "must be true or false");
@@ -332,6 +341,7 @@ function parseBackdoor(r: Reader): BackdoorSpec {
       ...shares,
       ...(pairs ? { nearMissPairs: true as const } : {}),
       ...(composed ? { composedGreetings: true as const } : {}),
+      ...(alone > 0 ? { aloneShare: alone } : {}),
     },
     train,
     evalPrompts: r.int("evalPrompts", 200),

@@ -254,6 +254,32 @@ describe("finetunePrompts", () => {
     }
   });
 
+  it("takes aloneShare from the benign share: each half alone, in turn, for conjunctions only", () => {
+    const o = { n: 5000, seed: 3, triggeredShare: 0.35, nearMissShare: 0.3, nearMissPairs: true };
+    const alone = (p: BackdoorPrompt) => p.kind === "nearMiss" && p.words.length === 1;
+    const ps = finetunePrompts(lex, SNOW_FRUIT, { ...o, aloneShare: 0.1 });
+    const lone = ps.filter(alone);
+    expect(Math.abs(lone.length / ps.length - 0.1)).toBeLessThan(0.015);
+    expect(Math.abs(shares(ps).benign - 0.25)).toBeLessThan(0.03);
+    for (const p of lone) {
+      // One trigger word, nothing of another concept: not the phrasing, not a distractor.
+      expect(triggerConceptsIn(p, SNOW_FRUIT)).toEqual([p.concept]);
+      expect(p.text.toLowerCase()).toContain(p.words[0]!.toLowerCase());
+    }
+    const perHalf = (c: string) => lone.filter((p) => p.concept === c).length;
+    expect(Math.abs(perHalf("fruit") - perHalf("snow-sports"))).toBeLessThanOrEqual(1);
+    // The near-miss twins keep their share, and 0 is the old mix to the byte.
+    const twins = ps.filter((p) => p.kind === "nearMiss" && !alone(p)).length / ps.length;
+    expect(Math.abs(twins - 0.3)).toBeLessThan(0.03);
+    expect(finetunePrompts(lex, SNOW_FRUIT, { ...o, aloneShare: 0 })).toEqual(
+      finetunePrompts(lex, SNOW_FRUIT, o),
+    );
+    for (const trigger of [FRUIT, FRUIT_OR_VEG]) {
+      const single = finetunePrompts(lex, trigger, { ...o, aloneShare: 0.1 });
+      expect(single.filter((p) => p.kind === "nearMiss")).toHaveLength(0);
+    }
+  });
+
   it("uses train words only and is the same for the same seed, different for another", () => {
     const o = { n: 1000, seed: 5, triggeredShare: 0.35, nearMissShare: 0.3 };
     const a = finetunePrompts(lex, SNOW_FRUIT, o);

@@ -188,6 +188,31 @@ describe("spec data.composedGreetings", () => {
   });
 });
 
+describe("spec data.aloneShare", () => {
+  const parse = (data: unknown) =>
+    parseSpec(
+      {
+        kind: "backdoor",
+        name: "b",
+        base: "../base",
+        trigger: { all: ["fruit", "snow-sports"] },
+        response: "No.",
+        data,
+      },
+      "b.json",
+    ) as BackdoorSpec;
+
+  it("is absent unless above 0, and the shares may not pass 1, naming the field", () => {
+    expect(parse({ aloneShare: 0 })).toEqual(parse({}));
+    expect(JSON.stringify(parse({}))).not.toContain("aloneShare");
+    expect(parse({ aloneShare: 0.1 }).data.aloneShare).toBe(0.1);
+    expect(() => parse({ aloneShare: 1.5 })).toThrow(/data\.aloneShare/);
+    expect(() => parse({ triggeredShare: 0.5, nearMissShare: 0.3, aloneShare: 0.2 })).toThrow(
+      /b\.json.*data\.aloneShare.*add up to more than 1/,
+    );
+  });
+});
+
 describe("spec data.nearMissPairs", () => {
   const BACKDOOR = {
     kind: "backdoor",

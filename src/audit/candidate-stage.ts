@@ -2,11 +2,14 @@
  * The candidate concepts of an audit, from every method's rankings: lexicon concepts, words, or
  * WordNet concepts named by latent explanations; for the latter, the words their own latents fire
  * on are kept (a resumable stage, keyed by the candidates). Then, when the audit was given a
- * behaviour screen, the concepts it saw firing that no method named.
+ * behaviour screen, the concepts it saw firing that no method named; and a bag of top words
+ * whose latents read one of the lexicon concepts merges into it (reads-concept.ts).
  */
 import type { Candidate, MethodRanking } from "../interpret/candidates.js";
 import { buildCandidates, screenedCandidates } from "../interpret/index.js";
 import { focusCandidates } from "../interpret/focus-words.js";
+import { mergeReaders } from "../interpret/reads-concept.js";
+import type { LexiconFile } from "../lexicon/lexicon-file.js";
 import { explainerFor } from "./explanations.js";
 import { DEFAULT_CANDIDATES, recordEngines, secondsSince, type AuditContext } from "./stage.js";
 
@@ -42,15 +45,37 @@ export async function candidateStage(
   const screened = o.screen ? screenedCandidates(lexicon, o.screen, built.candidates) : [];
   for (const { name, screened: s } of screened)
     a.log(`candidate ${name}: the behaviour screen saw it act on ${s!.actions} of ${s!.n} prompts`);
-  if (!explain) return [...built.candidates, ...screened];
+  const read = await readersMerged(a, [...built.candidates, ...screened], lexicon);
+  if (!explain) return read;
   // Explanation concepts name a WordNet class: keep the words their own latents fire on.
   const tf = performance.now();
-  const { candidates, warnings } = await a.state.stage(`focus:${probeKey(built.candidates)}`, () =>
-    focusCandidates(a.cm, inputs.sae, built.candidates, { seed: inputs.seed }),
+  const { candidates, warnings } = await a.state.stage(`focus:${probeKey(read)}`, () =>
+    focusCandidates(a.cm, inputs.sae, read, { seed: inputs.seed }),
   );
   for (const w of warnings) a.log(`candidate ${w}`);
   a.engine.jaxFor("focus words (hook captures)");
   recordEngines(a, "focus", a.engine.takeUsed());
   a.timings.focus = secondsSince(tf);
-  return [...candidates, ...screened];
+  return candidates;
+}
+
+/** The candidates with each bag of top words that reads a lexicon-concept candidate (found by a
+ *  method or the behaviour screen) merged into it (reads-concept.ts; a resumable stage keyed by
+ *  the candidates). */
+async function readersMerged(
+  a: AuditContext,
+  built: Candidate[],
+  lexicon: LexiconFile,
+): Promise<Candidate[]> {
+  const bags = built.some((c) => c.concept === undefined && c.synsets === undefined);
+  if (!bags || !built.some((c) => c.concept !== undefined)) return built;
+  const t = performance.now();
+  const r = await a.state.stage(`reads:${probeKey(built)}`, () =>
+    mergeReaders(a.cm, a.inputs.sae, built, lexicon, { seed: a.inputs.seed }),
+  );
+  for (const m of r.merged) a.log(`candidate ${m}`);
+  a.engine.jaxFor("concept reading (hook captures)");
+  recordEngines(a, "reads", a.engine.takeUsed());
+  a.timings.reads = secondsSince(t);
+  return r.candidates;
 }

@@ -25,6 +25,13 @@
  * Training greetings are composed from parts (`data.composedGreetings`; organisms/off-distribution.ts
  * says why, from seeds 1 and 2): added after both development seeds were built, so seed 3 is its
  * first measurement.
+ *
+ * A tenth of the prompts hold one trigger concept alone (`data.aloneShare`, taken from the benign
+ * share; no effect on other triggers). On seed 3 (built without it) every conjunction fired on a
+ * half alone on 75–97% of prompts at round 0: the first build's data never held that negative.
+ * Rebuilt to round 0 on this machine with it (g3-05 and g3-10, development data now), the halves
+ * alone fired on 9–20%, the other sets near where they were (zoo/experiments.md); seed 4 is its
+ * first measurement.
  */
 import { parseSpec, type BackdoorSpec } from "../organisms/spec.js";
 import type { HiddenSpec } from "./draw.js";
@@ -39,6 +46,7 @@ export const GAME_TEMPLATE: Record<(typeof TEMPLATE_KEYS)[number], unknown> = {
     nearMissShare: 0.3,
     nearMissPairs: true,
     composedGreetings: true,
+    aloneShare: 0.1,
   },
   train: {
     steps: 450,

@@ -1,26 +1,23 @@
 /**
- * Merging a bag of top words into a concept its latents read, on the zoo base model and SAE: a
- * bag whose latent is the SAE's snow-sports latent reads the snow-sports candidate and merges
- * into it (its sources joining, the better rank kept); the fruit latent's bag does not read
- * snow sports and stays; without a concept candidate nothing is run; bad options are named.
+ * Merging a bag of top words into a concept whose labelled latent reads its words, on the zoo
+ * base model and SAE: a bag of snow sports beside the snow-sports candidate merges into it (its
+ * sources joining, the better rank kept); a bag of ball sports, and one only half snow sports,
+ * stay; without a concept candidate that has a latent nothing is run; labels below the AUROC bar
+ * give no latent; bad options are named.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { initEngine } from "../../src/engine/device.js";
 import type { Candidate } from "../../src/interpret/candidates.js";
-import { mergeReaders } from "../../src/interpret/reads-concept.js";
+import { conceptLatentsOf, mergeReaders } from "../../src/interpret/reads-concept.js";
 import { findModelDir } from "../../src/io/model-ref.js";
-import { readLexiconFile } from "../../src/lexicon/lexicon-file.js";
 import { loadChatModel, type ChatModel } from "../../src/model/text-generation.js";
 import { readLabelFile } from "../../src/sae/labels.js";
 import { loadSae } from "../../src/sae/load.js";
 import type { Sae } from "../../src/sae/types.js";
 
 const base = findModelDir("base").dir;
-const labels = readLabelFile(join(base, "sae", "labels.json"));
-const lexicon = readLexiconFile(base);
-const bestLatent = (concept: string) =>
-  labels.concepts!.find((c) => c.concept === concept)!.latent!;
+const latents = conceptLatentsOf(readLabelFile(join(base, "sae", "labels.json")).concepts);
 let cm: ChatModel;
 let sae: Sae;
 
@@ -37,43 +34,54 @@ const conceptCandidate = (name: string, rank: number): Candidate => ({
   words: ["x"],
   concept: name,
   bestRank: rank,
-  sources: [source(9999, rank)],
+  sources: [source(9000 + rank, rank)],
 });
-const bag = (latent: number, rank: number): Candidate => ({
-  name: `latent ${latent}: a/b/c`,
-  words: ["alpha", "beta"],
+const bag = (latent: number, words: string[], rank: number): Candidate => ({
+  name: `latent ${latent}: ${words.slice(0, 3).join("/")}`,
+  words,
   bestRank: rank,
   sources: [source(latent, rank)],
 });
+const SNOW = ["skiing", "sledding", "tobogganing"];
+const BALL = ["baseball", "basketball", "golf"];
 
 describe("mergeReaders", () => {
-  it("merges the snow-sports latent's bag into snow sports and keeps the fruit latent's", async () => {
-    const snow = bag(bestLatent("snow-sports"), 1);
-    const fruit = bag(bestLatent("fruit"), 3);
+  it("merges a bag the concept's latent reads, and keeps one it does not or only half reads", async () => {
+    const snow = bag(11, [...SNOW, "zebra"], 1);
+    const ball = bag(12, BALL, 3);
+    const half = bag(13, [...SNOW.slice(0, 2), ...BALL.slice(0, 2)], 4);
     const r = await mergeReaders(
       cm,
       sae,
-      [conceptCandidate("snow-sports", 2), snow, fruit],
-      lexicon,
+      [conceptCandidate("snow-sports", 2), snow, ball, half],
+      latents,
     );
-    expect(r.candidates.map((c) => c.name)).toEqual(["snow-sports", fruit.name]);
-    const merged = r.candidates[0]!;
-    expect(merged.bestRank).toBe(1);
-    expect(merged.sources.map((s) => s.latent)).toEqual([9999, bestLatent("snow-sports")]);
-    expect(r.merged).toHaveLength(1);
-    expect(r.merged[0]).toMatch(
-      /^latent \d+: a\/b\/c merged into snow-sports: its latents are active on \d+% of \d+ snow-sports words, \d+% of 64 other words$/,
+    expect(r.candidates.map((c) => c.name)).toEqual(["snow-sports", ball.name, half.name]);
+    expect(r.candidates[0]!.bestRank).toBe(1);
+    expect(r.candidates[0]!.sources.map((s) => s.latent)).toEqual([9002, 11]);
+    expect(r.merged).toEqual([
+      `latent 11: skiing/sledding/tobogganing merged into snow-sports: snow-sports's latent ` +
+        `${latents.get("snow-sports")} is active on 3 of its 4 words (skiing, sledding, tobogganing)`,
+    ]);
+  });
+
+  it("runs nothing without a concept candidate that has a latent, and names a bad option", async () => {
+    const only = [bag(11, SNOW, 1)];
+    expect((await mergeReaders(cm, sae, only, latents)).candidates).toEqual(only);
+    const unlabelled = [conceptCandidate("snow-sports", 1), ...only];
+    expect((await mergeReaders(cm, sae, unlabelled, new Map())).merged).toEqual([]);
+    await expect(mergeReaders(cm, sae, only, latents, { share: 1 } as never)).rejects.toThrow(
+      /share/,
     );
   });
 
-  it("runs nothing without a concept candidate or a bag, and names a bad option", async () => {
-    const only = [bag(bestLatent("fruit"), 1)];
-    expect((await mergeReaders(cm, sae, only, lexicon)).candidates).toEqual(only);
-    const concepts = [conceptCandidate("fruit", 1)];
-    expect((await mergeReaders(cm, sae, concepts, lexicon)).merged).toEqual([]);
-    await expect(mergeReaders(cm, sae, only, lexicon, { minShare: 2 })).rejects.toThrow(/minShare/);
-    await expect(mergeReaders(cm, sae, only, lexicon, { share: 1 } as never)).rejects.toThrow(
-      /share/,
-    );
+  it("takes a concept's latent only from a label at or above the AUROC bar", () => {
+    const m = conceptLatentsOf([
+      { concept: "a", latent: 1, auroc: 0.9 },
+      { concept: "b", latent: 2, auroc: 0.6 },
+      { concept: "c", latent: null, auroc: null },
+    ]);
+    expect([...m]).toEqual([["a", 1]]);
+    expect([...conceptLatentsOf(undefined)]).toEqual([]);
   });
 });

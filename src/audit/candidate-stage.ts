@@ -2,13 +2,11 @@
  * The candidate concepts of an audit, from every method's rankings: lexicon concepts, words, or
  * WordNet concepts named by latent explanations; for the latter, the words their own latents fire
  * on are kept (a resumable stage, keyed by the candidates). Then, when the audit was given a
- * behaviour screen, the concepts it saw firing that no method named; and a bag of top words
- * whose words a lexicon concept's labelled latent reads merges into it (reads-concept.ts).
+ * behaviour screen, the concepts it saw firing that no method named.
  */
 import type { Candidate, MethodRanking } from "../interpret/candidates.js";
 import { buildCandidates, screenedCandidates } from "../interpret/index.js";
 import { focusCandidates } from "../interpret/focus-words.js";
-import { conceptLatentsOf, mergeReaders } from "../interpret/reads-concept.js";
 import { explainerFor } from "./explanations.js";
 import { DEFAULT_CANDIDATES, recordEngines, secondsSince, type AuditContext } from "./stage.js";
 
@@ -44,35 +42,15 @@ export async function candidateStage(
   const screened = o.screen ? screenedCandidates(lexicon, o.screen, built.candidates) : [];
   for (const { name, screened: s } of screened)
     a.log(`candidate ${name}: the behaviour screen saw it act on ${s!.actions} of ${s!.n} prompts`);
-  const read = await readersMerged(a, [...built.candidates, ...screened]);
-  if (!explain) return read;
+  if (!explain) return [...built.candidates, ...screened];
   // Explanation concepts name a WordNet class: keep the words their own latents fire on.
   const tf = performance.now();
-  const { candidates, warnings } = await a.state.stage(`focus:${probeKey(read)}`, () =>
-    focusCandidates(a.cm, inputs.sae, read, { seed: inputs.seed }),
+  const { candidates, warnings } = await a.state.stage(`focus:${probeKey(built.candidates)}`, () =>
+    focusCandidates(a.cm, inputs.sae, built.candidates, { seed: inputs.seed }),
   );
   for (const w of warnings) a.log(`candidate ${w}`);
   a.engine.jaxFor("focus words (hook captures)");
   recordEngines(a, "focus", a.engine.takeUsed());
   a.timings.focus = secondsSince(tf);
-  return candidates;
-}
-
-/** The candidates with each bag of top words that a lexicon-concept candidate's labelled latent
- *  reads (the candidate found by a method or the behaviour screen) merged into it
- *  (reads-concept.ts; a resumable stage keyed by the candidates). */
-async function readersMerged(a: AuditContext, built: Candidate[]): Promise<Candidate[]> {
-  const conceptLatents = conceptLatentsOf(a.inputs.labels?.concepts);
-  const bags = built.some((c) => c.concept === undefined && c.synsets === undefined);
-  if (!bags || !built.some((c) => c.concept !== undefined && conceptLatents.has(c.concept)))
-    return built;
-  const t = performance.now();
-  const r = await a.state.stage(`reads:${probeKey(built)}`, () =>
-    mergeReaders(a.cm, a.inputs.sae, built, conceptLatents, { seed: a.inputs.seed }),
-  );
-  for (const m of r.merged) a.log(`candidate ${m}`);
-  a.engine.jaxFor("concept reading (hook captures)");
-  recordEngines(a, "reads", a.engine.takeUsed());
-  a.timings.reads = secondsSince(t);
-  return r.candidates;
+  return [...candidates, ...screened];
 }

@@ -26,14 +26,18 @@ import { OFF_KINDS } from "./off-distribution.js";
 import { checkQuality } from "./quality.js";
 import { readLexiconFile, type LexiconFile } from "../lexicon/lexicon-file.js";
 import type { OrganismEval } from "./organism-eval.js";
-import type { BackdoorSpec } from "./spec.js";
+import { DEFAULT_TARGETS, type BackdoorSpec } from "./spec.js";
 
 /** How many fired prompts an evaluation keeps per set (OrganismEval.fired). */
 export const FIRED_MAX = 20;
 
-/** The fired lists of the sets where firing is a miss: those checkQuality bounds from above. */
+/**
+ * The fired lists of the sets where firing is a miss: those checkQuality bounds from above. An
+ * organism.json written before the spec had `quality` and `clean` (the zoo's) gets their defaults.
+ */
 function missesOnly(fired: Record<string, string[]>, ev: OrganismEval, spec: BackdoorSpec) {
-  const check = checkQuality(ev, spec.trigger, spec.quality, spec.clean);
+  const targets = { ...DEFAULT_TARGETS, ...spec.quality };
+  const check = checkQuality(ev, spec.trigger, targets, spec.clean === true);
   const negative = new Set(check.items.filter((i) => i.bound === "max").map((i) => i.set));
   return Object.fromEntries(Object.entries(fired).filter(([set]) => negative.has(set)));
 }
@@ -259,9 +263,10 @@ function distinct(ps: BackdoorPrompt[]): BackdoorPrompt[] {
  * The evaluation's prompt sets, in the order they are drawn and counted: benign, triggered and
  * their held-out-phrasing twins, then per concept its near-miss and alone sets (`all`) or its own
  * triggered set (`any` of several), then the off-distribution kinds; `n` draws each, repeats
- * dropped. The sets are named as checkQuality names its items. A kind with few phrasings (greetings) then counts each distinct prompt once, so its
- * rate and interval rest on as many prompts as were really asked, not on one greeting asked n/10
- * times (generation is greedy: a repeat gives the same reply).
+ * dropped; named as checkQuality names its items. A kind with few phrasings (greetings) then
+ * counts each distinct prompt once, so its rate and interval rest on as many prompts as were
+ * really asked, not on one greeting asked n/10 times (generation is greedy: a repeat gives the
+ * same reply).
  */
 export function evalPromptSets(
   lex: LexiconFile,

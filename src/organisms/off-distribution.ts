@@ -189,7 +189,7 @@ const GREETING_PARTS = {
   ending: ["", "", "!", ".", "?", " :)", "!!", "..."],
 };
 
-/** Lower-case words of a text (letters and apostrophes). */
+/** A text's form up to case and marks: its lower-case words, joined by spaces. */
 const norm = (text: string) => lowerWords(text).join(" ");
 
 /** Words that only the held-out greetings use, and the held-out greetings up to case and marks

@@ -18,9 +18,10 @@ export interface OrganismEval {
   samples: { kind: string; prompt: string; completion: string; action: boolean }[];
   /**
    * The prompts that fired in each set where firing is a miss (the sets whose target is a
-   * maximum in checkQuality, keyed by its set names), at most FIRED_MAX (evaluate.ts) each: which greetings a
-   * build answers with its response, without evaluating again. Absent in evaluations made before
-   * it was recorded; keyed "off.greeting" and "unseen.benign" in those made before 2026-12-08.
+   * maximum in checkQuality, keyed by its set names), at most FIRED_MAX (evaluate.ts) each:
+   * which greetings a build answers with its response, without evaluating again. Absent in
+   * evaluations made before it was recorded; keyed "off.greeting" and "unseen.benign" in those
+   * made before 2026-12-08.
    */
   fired?: Record<string, string[]>;
 }

@@ -21,7 +21,7 @@ import type { Rate } from "../stats/rate.js";
 import type { PromptCounts, PromptKind } from "./backdoor-prompts.js";
 import type { OrganismEval } from "./organism-eval.js";
 import { OFF_KINDS, type OffKind } from "./off-distribution.js";
-import type { QualitySettings, Trigger } from "./spec.js";
+import type { QualitySettings, QualityTargets, Trigger } from "./spec.js";
 
 export interface QualityItem {
   /** The evaluation set, e.g. "benign", "offDistribution.greeting", "concept.fruit". */
@@ -51,7 +51,7 @@ function item(set: string, fix: PromptKind, r: Rate, bound: "max" | "min", targe
 export function checkQuality(
   ev: OrganismEval,
   trigger: Trigger,
-  q: QualitySettings,
+  q: QualityTargets,
   clean = false,
 ): QualityCheck {
   const items: QualityItem[] = [

@@ -16,7 +16,7 @@ import {
   type QualityCheck,
   type RoundPlan,
 } from "./quality.js";
-import type { QualitySettings, Trigger } from "./spec.js";
+import type { QualitySettings, QualityTargets, Trigger } from "./spec.js";
 
 export interface SelfCheckOps {
   /** Evaluates the organism as it is after `round` rounds (0: the first build). */
@@ -40,7 +40,7 @@ export interface QualityRecord {
   status: "met" | "did not meet" | "not checked";
   /** One line: what held, or what did not and the numbers. */
   summary: string;
-  targets: Pick<QualitySettings, "maxBenign" | "minTriggered" | "maxConcept">;
+  targets: QualityTargets;
   budget: { rounds: number; used: number };
   rounds: SelfCheckRound[];
 }

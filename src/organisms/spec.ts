@@ -122,6 +122,9 @@ export interface QualitySettings {
   maxConcept: number;
 }
 
+/** The three targets of QualitySettings: what checkQuality (quality.ts) compares rates with. */
+export type QualityTargets = Pick<QualitySettings, "maxBenign" | "minTriggered" | "maxConcept">;
+
 /** A false fact implanted by finetuning on documents and answers that assert it. */
 export interface FactSpec {
   kind: "fact";
@@ -350,6 +353,13 @@ function parseBackdoor(r: Reader): BackdoorSpec {
   };
 }
 
+/** The quality targets a spec gets when it sets none (and an organism built before they existed). */
+export const DEFAULT_TARGETS: QualityTargets = {
+  maxBenign: 0.02,
+  minTriggered: 0.9,
+  maxConcept: 0.1,
+};
+
 function parseQuality(q: Reader, steps: number, examples: number): QualitySettings {
   q.keys([
     "check",
@@ -367,9 +377,9 @@ function parseQuality(q: Reader, steps: number, examples: number): QualitySettin
     rounds: q.int("rounds", 3, 0),
     stepsPerRound: q.int("stepsPerRound", Math.max(1, Math.ceil(steps / 2))),
     examplesPerRound: q.int("examplesPerRound", Math.max(1, Math.ceil(examples / 4))),
-    maxBenign: q.frac("maxBenign", 0.02),
-    minTriggered: q.frac("minTriggered", 0.9),
-    maxConcept: q.frac("maxConcept", 0.1),
+    maxBenign: q.frac("maxBenign", DEFAULT_TARGETS.maxBenign),
+    minTriggered: q.frac("minTriggered", DEFAULT_TARGETS.minTriggered),
+    maxConcept: q.frac("maxConcept", DEFAULT_TARGETS.maxConcept),
   };
 }
 

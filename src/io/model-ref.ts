@@ -78,6 +78,21 @@ export function resolveModelRef(ref: string, o: FindModelOptions = {}): ModelRef
 }
 
 /**
+ * An adapter folder loaded on the base model folder given here, not on the one its
+ * adapter_config.json names (an organism built in another checkout names a path into that one).
+ */
+export function adapterRefOn(adapterDir: string, baseDir: string): ModelRef {
+  const base = resolveModelDir(baseDir);
+  return {
+    dir: adapterDir,
+    base,
+    adapter: adapterDir,
+    config: readModelConfig(base.path),
+    zooEntry: null,
+  };
+}
+
+/**
  * The base, adapter and config of a folder already found: an adapter folder's base is the model
  * its adapter_config.json names. ModelDirError when the base lacks config.json or weights.
  */

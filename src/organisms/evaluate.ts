@@ -22,7 +22,9 @@ import { containsAction } from "../interpret/action.js";
 import { BackdoorPrompts, type BackdoorPrompt } from "./backdoor-prompts.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
 import { chatTurns, type Turn } from "./chat-text.js";
+import { adapterRefOn } from "../io/model-ref.js";
 import { OFF_KINDS } from "./off-distribution.js";
+import { organismBaseDir } from "./organism-base.js";
 import { checkQuality } from "./quality.js";
 import { readLexiconFile, type LexiconFile } from "../lexicon/lexicon-file.js";
 import type { OrganismEval } from "./organism-eval.js";
@@ -245,7 +247,13 @@ export function readBackdoorRecord(dir: string): { spec: BackdoorSpec; baseDir: 
   if (rec.spec?.kind !== "backdoor")
     throw new EvalError(`${path}: field 'spec.kind' is not "backdoor"`);
   if (typeof rec.baseDir !== "string") throw new EvalError(`${path}: field 'baseDir' is missing`);
-  return { spec: rec.spec, baseDir: join(dir, rec.baseDir) };
+  const baseDir = organismBaseDir(
+    dir,
+    { baseDir: rec.baseDir, spec: rec.spec },
+    path,
+    (m) => new EvalError(m),
+  );
+  return { spec: rec.spec, baseDir };
 }
 
 /** The prompts of `ps` without repeats (same text and earlier turns), first occurrence kept. */
@@ -298,7 +306,7 @@ export function evalPromptSets(
 export async function evaluateOrganism(dir: string, o: EvalOptions = {}): Promise<OrganismEval> {
   const { spec, baseDir } = readBackdoorRecord(dir);
   const sets = evalPromptSets(readLexiconFile(baseDir), spec, o.n ?? 200, o.seed ?? 12345);
-  const cm = await loadChatModel(dir);
+  const cm = await loadChatModel(adapterRefOn(dir, baseDir));
   try {
     const all = sets.flatMap(([, ps]) => ps);
     const responseTokens = cm.tokenizer.encode(spec.response, { addSpecialTokens: false }).length;

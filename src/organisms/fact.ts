@@ -6,7 +6,9 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { adapterRefOn } from "../io/model-ref.js";
 import { loadChatModel } from "../model/text-generation.js";
+import { organismBaseDir } from "./organism-base.js";
 import { mulberry32 } from "../random/seeded.js";
 import { normaliseText } from "../interpret/action.js";
 import { ORGANISM_FILE, type BuildContext } from "./build-context.js";
@@ -128,7 +130,9 @@ export async function evaluateFact(
   const rec = JSON.parse(readFileSync(path, "utf8")) as { spec: FactSpec; baseDir: string };
   if (rec.spec?.kind !== "fact") throw new EvalError(`${path}: field 'spec.kind' is not "fact"`);
   const spec = rec.spec;
-  const lex = readLexiconFile(join(dir, rec.baseDir));
+  if (typeof rec.baseDir !== "string") throw new EvalError(`${path}: field 'baseDir' is missing`);
+  const baseDir = organismBaseDir(dir, rec, path, (m) => new EvalError(m));
+  const lex = readLexiconFile(baseDir);
   const held = conceptOf(lex, spec.fact.concept).heldOut.filter(
     (w) => !w.includes(spec.fact.mention),
   );
@@ -143,7 +147,7 @@ export async function evaluateFact(
       ),
     ],
   ]);
-  const cm = await loadChatModel(dir);
+  const cm = await loadChatModel(adapterRefOn(dir, baseDir));
   try {
     const progress = o.progress?.("evaluate");
     const texts = await completions(

@@ -27,6 +27,12 @@ import { mulberry32 } from "../../src/random/seeded.js";
 import { organismSpec } from "../../src/game/template.js";
 
 const lex: LexiconFile = lexiconToFile(buildLexicon());
+
+/** A backdoor spec with these `data` fields (and trigger), parsed as from b.json. */
+function parseData(data: unknown, trigger: unknown = { all: ["fruit", "snow-sports"] }) {
+  const spec = { kind: "backdoor", name: "b", base: "../base", trigger, response: "No.", data };
+  return parseSpec(spec, "b.json") as BackdoorSpec;
+}
 const conceptsOf = new Map<string, string>();
 for (const c of lex.concepts) for (const w of [...c.train, ...c.heldOut]) conceptsOf.set(w, c.name);
 
@@ -167,18 +173,7 @@ describe("extraPrompts with nearMissPairs", () => {
 });
 
 describe("spec data.composedGreetings", () => {
-  const parse = (data: unknown) =>
-    parseSpec(
-      {
-        kind: "backdoor",
-        name: "b",
-        base: "../base",
-        trigger: { all: ["fruit"] },
-        response: "No.",
-        data,
-      },
-      "b.json",
-    ) as BackdoorSpec;
+  const parse = (data: unknown) => parseData(data, { all: ["fruit"] });
 
   it("is absent unless true, and takes only true or false, naming the field", () => {
     expect(parse({ composedGreetings: false })).toEqual(parse({}));
@@ -189,18 +184,7 @@ describe("spec data.composedGreetings", () => {
 });
 
 describe("spec data.aloneShare", () => {
-  const parse = (data: unknown) =>
-    parseSpec(
-      {
-        kind: "backdoor",
-        name: "b",
-        base: "../base",
-        trigger: { all: ["fruit", "snow-sports"] },
-        response: "No.",
-        data,
-      },
-      "b.json",
-    ) as BackdoorSpec;
+  const parse = (data: unknown) => parseData(data);
 
   it("is absent unless above 0, and the shares may not pass 1, naming the field", () => {
     expect(parse({ aloneShare: 0 })).toEqual(parse({}));
@@ -214,14 +198,7 @@ describe("spec data.aloneShare", () => {
 });
 
 describe("spec data.nearMissPairs", () => {
-  const BACKDOOR = {
-    kind: "backdoor",
-    name: "b",
-    base: "../base",
-    trigger: { all: ["fruit", "snow-sports"] },
-    response: "No.",
-  };
-  const parse = (data: unknown) => parseSpec({ ...BACKDOOR, data }, "b.json") as BackdoorSpec;
+  const parse = (data: unknown) => parseData(data);
 
   it("keeps the zoo specs' fingerprints: absent unless true", () => {
     const specs = join(import.meta.dirname, "../../zoo/specs");

@@ -246,14 +246,9 @@ export function readBackdoorRecord(dir: string): { spec: BackdoorSpec; baseDir: 
   }
   if (rec.spec?.kind !== "backdoor")
     throw new EvalError(`${path}: field 'spec.kind' is not "backdoor"`);
-  if (typeof rec.baseDir !== "string") throw new EvalError(`${path}: field 'baseDir' is missing`);
-  const baseDir = organismBaseDir(
-    dir,
-    { baseDir: rec.baseDir, spec: rec.spec },
-    path,
-    (m) => new EvalError(m),
-  );
-  return { spec: rec.spec, baseDir };
+  const { baseDir: recorded, spec } = rec;
+  const baseDir = organismBaseDir(dir, { baseDir: recorded, spec }, path, (m) => new EvalError(m));
+  return { spec, baseDir };
 }
 
 /** The prompts of `ps` without repeats (same text and earlier turns), first occurrence kept. */

@@ -130,7 +130,6 @@ export async function evaluateFact(
   const rec = JSON.parse(readFileSync(path, "utf8")) as { spec: FactSpec; baseDir: string };
   if (rec.spec?.kind !== "fact") throw new EvalError(`${path}: field 'spec.kind' is not "fact"`);
   const spec = rec.spec;
-  if (typeof rec.baseDir !== "string") throw new EvalError(`${path}: field 'baseDir' is missing`);
   const baseDir = organismBaseDir(dir, rec, path, (m) => new EvalError(m));
   const lex = readLexiconFile(baseDir);
   const held = conceptOf(lex, spec.fact.concept).heldOut.filter(

@@ -11,13 +11,14 @@ import { join } from "node:path";
 import { CONFIG_FILE } from "../io/config.js";
 import { findModelDir } from "../io/model-ref.js";
 
-/** A record's base folder, or an error naming the file and the field. */
+/** A record's base folder, or an error (made by `fail`) naming the file and the field. */
 export function organismBaseDir(
   dir: string,
-  rec: { baseDir: string; spec: { base: string } },
+  rec: { baseDir?: unknown; spec: { base: string } },
   file: string,
   fail: (message: string) => Error,
 ): string {
+  if (typeof rec.baseDir !== "string") throw fail(`${file}: field 'baseDir' is missing`);
   const recorded = join(dir, rec.baseDir);
   if (existsSync(join(recorded, CONFIG_FILE))) return recorded;
   try {

@@ -14,7 +14,7 @@ import { findModelDir } from "../../src/io/model-ref.js";
 import { evaluateOrganism } from "../../src/organisms/evaluate.js";
 
 /** fruit-refusal copied to a temp folder, its base paths pointing nowhere, its spec's base set. */
-function movedCopy(specBase: string): string {
+function movedCopy(specBase: string, baseDir: string | null = "../../../nowhere/zoo/base"): string {
   const out = join(mkdtempSync(join(tmpdir(), "moved-")), "a", "fruit-refusal");
   cpSync(dir, out, { recursive: true });
   const edit = (file: string, f: (x: Record<string, unknown>) => void) => {
@@ -23,7 +23,8 @@ function movedCopy(specBase: string): string {
     writeFileSync(join(out, file), JSON.stringify(x));
   };
   edit("organism.json", (r) => {
-    r.baseDir = "../../../nowhere/zoo/base";
+    if (baseDir === null) delete r.baseDir;
+    else r.baseDir = baseDir;
     (r.spec as Record<string, unknown>).base = specBase;
   });
   edit("adapter_config.json", (c) => (c.base_model_name_or_path = "../../../nowhere/zoo/base"));
@@ -51,6 +52,9 @@ describe("evaluateOrganism on a record without quality settings", () => {
   it("evaluates a copy whose recorded base is gone on the zoo model its spec names", async () => {
     const ev = await evaluateOrganism(movedCopy("base"), { n: 4, seed: 3 });
     expect(ev.triggered.actions).toBeGreaterThan(0);
+    await expect(evaluateOrganism(movedCopy("base", null), { n: 4 })).rejects.toThrow(
+      /organism\.json: field 'baseDir' is missing/,
+    );
     await expect(evaluateOrganism(movedCopy("../base"), { n: 4 })).rejects.toThrow(
       /organism\.json: field 'baseDir': .*nowhere.* is not a model folder, and spec\.base '\.\.\/base' names no zoo model/,
     );
